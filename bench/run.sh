@@ -1,0 +1,407 @@
+#!/usr/bin/env bash
+# TokenLedger benchmark: a fake OpenAI upstream (nginx), measured directly,
+# through a plain nginx reverse proxy (the floor) and through the gateway.
+# See bench/README.md. All traffic stays on 127.0.0.1.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+
+# ---- knobs (environment) ---------------------------------------------------
+DURATION="${DURATION:-10}"               # seconds per measured run
+WARMUP="${WARMUP:-3}"                    # warm-up seconds for direct and nginx
+GATEWAY_WARMUP="${GATEWAY_WARMUP:-10}"   # warm-up seconds for the gateway (JIT)
+WRK_TIMEOUT="${WRK_TIMEOUT:-5}"          # wrk per-request timeout, seconds
+SKIP_GATEWAY="${SKIP_GATEWAY:-0}"        # 1: measure direct and nginx only
+REBUILD="${REBUILD:-0}"                  # 1: rebuild the gateway even if the jar exists
+GATEWAY_JAR="${GATEWAY_JAR:-$REPO_ROOT/target/quarkus-app/quarkus-run.jar}"
+JAVA_OPTS="${JAVA_OPTS:-}"
+READY_TIMEOUT="${READY_TIMEOUT:-60}"     # seconds to wait for /q/health/ready
+RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results}"
+KEEP_TMP="${KEEP_TMP:-0}"                # 1: keep the temp dir (configs, logs)
+TARGET_RPS_RATIO="${TARGET_RPS_RATIO:-0.30}"      # gateway/nginx req/s at c=32, minimum
+TARGET_ADDED_P50_MS="${TARGET_ADDED_P50_MS:-0.5}" # gateway p50 - direct p50 at c=1, maximum
+
+MASTER_KEY="bench-master-key"
+UPSTREAM_KEY="sk-bench"
+WRK_SCRIPT="$BENCH_DIR/chat.lua"
+CHAT_PATH="/v1/chat/completions"
+# Concurrency levels and the wrk thread count used for each.
+CONCS=(1 32)
+declare -A THREADS_FOR=([1]=1 [32]=2)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 2; }
+
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+DURATION="${DURATION%s}"; WARMUP="${WARMUP%s}"; GATEWAY_WARMUP="${GATEWAY_WARMUP%s}"; WRK_TIMEOUT="${WRK_TIMEOUT%s}"
+for v in DURATION WARMUP GATEWAY_WARMUP WRK_TIMEOUT READY_TIMEOUT; do
+  is_uint "${!v}" || die "$v must be a whole number of seconds (got '${!v}')"
+done
+((DURATION > 0)) || die "DURATION must be > 0"
+
+# ---- tools -----------------------------------------------------------------
+apt_install() {
+  local -a sudo=()
+  if [[ $EUID -ne 0 ]]; then
+    command -v sudo >/dev/null || die "need root or sudo to install: $*"
+    sudo=(sudo)
+  fi
+  log "installing $* (apt-get)"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2
+}
+
+find_nginx() { command -v nginx 2>/dev/null || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
+
+missing=()
+[[ -n "$(find_nginx)" ]] || missing+=(nginx)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+if [[ "$SKIP_GATEWAY" != 1 ]] && ! command -v java >/dev/null; then missing+=(openjdk-17-jdk-headless); fi
+((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+NGINX="$(find_nginx)"
+[[ -n "$NGINX" ]] || die "nginx not found after install"
+
+# ---- gateway build ---------------------------------------------------------
+if [[ "$SKIP_GATEWAY" != 1 ]]; then
+  if [[ "$REBUILD" == 1 || ! -f "$GATEWAY_JAR" ]]; then
+    log "building the gateway (./mvnw -B -q package -DskipTests)"
+    (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || die "gateway build failed"
+  fi
+  [[ -f "$GATEWAY_JAR" ]] || die "gateway jar not found: $GATEWAY_JAR"
+fi
+
+# ---- temp dir, process tracking, cleanup -----------------------------------
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tokenledger-bench.XXXXXX")"
+chmod 755 "$WORK" # nginx workers may run as another user when started by root
+PIDS=()
+
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+  local rc=$? pid i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    pid="${PIDS[i]}"
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ "$KEEP_TMP" == 1 ]]; then log "kept temp dir $WORK"; else rm -rf "$WORK"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- ports -----------------------------------------------------------------
+USED_PORTS=" "
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# free_port VAR: store a currently unused loopback port in VAR.
+free_port() {
+  local p _
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    [[ "$USED_PORTS" == *" $p "* ]] && continue
+    port_in_use "$p" && continue
+    USED_PORTS+="$p "
+    printf -v "$1" '%s' "$p"
+    return 0
+  done
+  die "no free loopback port found"
+}
+
+# wait_http URL PID TIMEOUT_S LOGFILE: wait until URL answers 200.
+wait_http() {
+  local url="$1" pid="$2" timeout="$3" logfile="$4" code deadline=$((SECONDS + $3))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "process for $url exited before it was ready (log above)"
+    fi
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)"
+    [[ "$code" == 200 ]] && return 0
+    sleep 0.2
+  done
+  tail -n 40 "$logfile" >&2 || true
+  die "$url not ready after ${timeout}s (last status: ${code:-none}; log above)"
+}
+
+# ---- fake OpenAI upstream (nginx) ------------------------------------------
+CHAT_JSON='{"id":"chatcmpl-bench0000000000000000000001","object":"chat.completion","created":1732700000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"service_tier":"default","system_fingerprint":"fp_bench"}'
+chunk() { # chunk DELTA FINISH [USAGE] -> one SSE event of a chat.completion.chunk
+  printf 'data: {"id":"chatcmpl-bench0000000000000000000001","object":"chat.completion.chunk","created":1732700000,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_bench","choices":[%s],"usage":%s}\\n\\n' "$1" "${2:-null}"
+}
+SSE_BODY="$(chunk '{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}')"
+SSE_BODY+="$(chunk '{"index":0,"delta":{"content":"Hello!"},"logprobs":null,"finish_reason":null}')"
+SSE_BODY+="$(chunk '{"index":0,"delta":{"content":" How can I help you today?"},"logprobs":null,"finish_reason":null}')"
+SSE_BODY+="$(chunk '{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}')"
+SSE_BODY+="$(chunk '' '{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}')"
+SSE_BODY+='data: [DONE]\n\n'
+
+# Common nginx main/http preamble; $1 = instance dir.
+nginx_preamble() {
+  cat <<EOF
+daemon off;
+worker_processes 1;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    server_tokens off;
+    keepalive_timeout 75s;
+    keepalive_requests 10000000;
+    client_body_temp_path $1/client_body;
+    proxy_temp_path $1/proxy;
+    fastcgi_temp_path $1/fastcgi;
+    uwsgi_temp_path $1/uwsgi;
+    scgi_temp_path $1/scgi;
+EOF
+}
+
+# start_nginx NAME CONF_BODY_FILE: run an nginx instance in the foreground (background job).
+start_nginx() {
+  local name="$1" dir="$WORK/$1"
+  "$NGINX" -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/configtest.log" \
+    || { cat "$dir/configtest.log" >&2; die "nginx config for $name is invalid"; }
+  "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/stdout.log" 2>&1 &
+  PIDS+=($!)
+  LAST_PID=$!
+}
+
+free_port UPSTREAM_PORT
+mkdir -p "$WORK/upstream"
+{
+  nginx_preamble "$WORK/upstream"
+  cat <<EOF
+    server {
+        listen 127.0.0.1:$UPSTREAM_PORT backlog=4096;
+        location = /health { default_type text/plain; return 200 'ok'; }
+        location = /v1/chat/completions {
+            default_type application/json;
+            return 200 '$CHAT_JSON';
+        }
+        # Streaming variant: point OPENAI_BASE_URL at http://127.0.0.1:PORT/sse/v1
+        location = /sse/v1/chat/completions {
+            default_type text/event-stream;
+            add_header Cache-Control no-cache;
+            return 200 '$SSE_BODY';
+        }
+        location / {
+            default_type application/json;
+            return 404 '{"error":{"message":"unknown path (fake upstream)","type":"invalid_request_error","code":"not_found"}}';
+        }
+    }
+}
+EOF
+} >"$WORK/upstream/nginx.conf"
+start_nginx upstream
+wait_http "http://127.0.0.1:$UPSTREAM_PORT/health" "$LAST_PID" 10 "$WORK/upstream/error.log"
+log "fake upstream on 127.0.0.1:$UPSTREAM_PORT"
+
+# ---- nginx reverse proxy (the floor) ----------------------------------------
+free_port PROXY_PORT
+mkdir -p "$WORK/proxy"
+{
+  nginx_preamble "$WORK/proxy"
+  cat <<EOF
+    upstream fake_openai {
+        server 127.0.0.1:$UPSTREAM_PORT;
+        keepalive 64;
+        keepalive_requests 10000000;
+    }
+    server {
+        listen 127.0.0.1:$PROXY_PORT backlog=4096;
+        location = /health { default_type text/plain; return 200 'ok'; }
+        location / {
+            proxy_pass http://fake_openai;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+} >"$WORK/proxy/nginx.conf"
+start_nginx proxy
+wait_http "http://127.0.0.1:$PROXY_PORT/health" "$LAST_PID" 10 "$WORK/proxy/error.log"
+log "nginx proxy on 127.0.0.1:$PROXY_PORT"
+
+# ---- gateway ---------------------------------------------------------------
+# start_gateway NAME PORT [ENV=VALUE...]: run a snapshot of the built gateway
+# (copied so a concurrent rebuild cannot disturb the run) with env-only config.
+start_gateway() {
+  local name="$1" port="$2" dir="$WORK/$1"
+  shift 2
+  mkdir -p "$dir"
+  [[ -d "$WORK/gateway-app" ]] || cp -r "$(dirname "$GATEWAY_JAR")" "$WORK/gateway-app"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM flags
+  (cd "$dir" && exec env \
+    QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_HTTP_PORT="$port" \
+    QUARKUS_LOG_LEVEL=WARN \
+    TOKENLEDGER_MASTER_KEY="$MASTER_KEY" \
+    OPENAI_API_KEY="$UPSTREAM_KEY" \
+    OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" \
+    "$@" \
+    java $JAVA_OPTS -jar "$WORK/gateway-app/$(basename "$GATEWAY_JAR")" >"$dir/gateway.log" 2>&1) &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/q/health/ready" "$!" "$READY_TIMEOUT" "$dir/gateway.log"
+  log "$name on 127.0.0.1:$port"
+}
+
+if [[ "$SKIP_GATEWAY" != 1 ]]; then
+  free_port GATEWAY_PORT
+  start_gateway gateway "$GATEWAY_PORT"
+fi
+
+# ---- measurement -----------------------------------------------------------
+declare -A RPS P50 P99
+TARGETS=()
+ERRORS=()
+RAW="$WORK/wrk-raw.txt"
+: >"$RAW"
+
+# to_ms VALUE_WITH_UNIT (wrk: 12.34us / 1.20ms / 1.01s / 1.00m) -> milliseconds
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") f = 0.001; else if (u == "ms") f = 1; else if (u == "s") f = 1000
+    else if (u == "m") f = 60000; else if (u == "h") f = 3600000; else exit 1
+    printf "%.3f", n * f }'
+}
+
+# wrk_run OUTFILE CONC SECONDS URL AUTH_HEADER
+wrk_run() {
+  local out="$1" conc="$2" secs="$3" url="$4" auth="$5"
+  local -a hdr=()
+  [[ -n "$auth" ]] && hdr=(-H "Authorization: $auth")
+  wrk -t "${THREADS_FOR[$conc]}" -c "$conc" -d "${secs}s" --timeout "${WRK_TIMEOUT}s" \
+    --latency -s "$WRK_SCRIPT" "${hdr[@]}" "$url" >"$out" 2>&1
+}
+
+# wrk_problems OUTFILE -> prints a description of errors in a wrk run (empty if clean)
+wrk_problems() {
+  local f="$1" n
+  n="$(awk '/requests in/ {print $1; exit}' "$f")"
+  [[ -z "$n" ]] && { echo "wrk produced no summary"; return; }
+  [[ "$n" == 0 ]] && echo "0 requests completed"
+  grep -E '^ *(Socket errors|Non-2xx or 3xx responses):' "$f" | sed 's/^ *//' | paste -sd ';' - || true
+}
+
+# preflight NAME URL AUTH_HEADER: one request by curl, must be a 200 chat.completion.
+preflight() {
+  local name="$1" url="$2" auth="$3" body code
+  local -a hdr=()
+  [[ -n "$auth" ]] && hdr=(-H "Authorization: $auth")
+  body="$WORK/preflight-$name.json"
+  code="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -X POST "${hdr[@]}" \
+    -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    --data '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}' "$url" || true)"
+  if [[ "$code" != 200 ]] || ! grep -q '"chat.completion"' "$body"; then
+    log "preflight for $name: HTTP ${code:-none}, body:"
+    head -c 600 "$body" >&2 || true
+    echo >&2
+    die "$name does not answer POST $CHAT_PATH with a 200 chat.completion"
+  fi
+}
+
+# run_target NAME URL AUTH_HEADER [WARMUP_SECONDS]
+# Warms the target up at the highest concurrency, then measures each level.
+run_target() {
+  local name="$1" url="$2" auth="$3" warm="${4:-$WARMUP}" conc out problems rps p50 p99
+  TARGETS+=("$name")
+  if ((warm > 0)); then
+    log "$name: warm-up ${warm}s at c=${CONCS[-1]}"
+    out="$WORK/wrk-$name-warmup.txt"
+    wrk_run "$out" "${CONCS[-1]}" "$warm" "$url" "$auth" || true
+    problems="$(wrk_problems "$out")"
+    [[ -z "$problems" ]] || log "WARNING: $name warm-up: $problems"
+  fi
+  for conc in "${CONCS[@]}"; do
+    log "$name: c=$conc, ${DURATION}s"
+    out="$WORK/wrk-$name-c$conc.txt"
+    if ! wrk_run "$out" "$conc" "$DURATION" "$url" "$auth"; then
+      ERRORS+=("$name c=$conc: wrk failed: $(tail -n 3 "$out" | paste -sd ' ' -)")
+    fi
+    { echo "=== $name c=$conc ($url)"; cat "$out"; echo; } >>"$RAW"
+    problems="$(wrk_problems "$out")"
+    [[ -z "$problems" ]] || ERRORS+=("$name c=$conc: $problems")
+    rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
+    p50="$(awk '$1 == "50%" {print $2}' "$out")"
+    p99="$(awk '$1 == "99%" {print $2}' "$out")"
+    RPS[$name:$conc]="${rps:-NaN}"
+    P50[$name:$conc]="$( [[ -n "$p50" ]] && to_ms "$p50" || echo NaN)"
+    P99[$name:$conc]="$( [[ -n "$p99" ]] && to_ms "$p99" || echo NaN)"
+  done
+}
+
+# Targets, measured in this order: NAME|URL|AUTH_HEADER|WARMUP_SECONDS.
+# Another mode (e.g. governed: virtual keys, limits, ledger writes) is one more
+# start_gateway call with its own env plus one more add_target line.
+TARGET_SPECS=()
+add_target() { TARGET_SPECS+=("$1|$2|$3|${4:-$WARMUP}"); }
+add_target direct "http://127.0.0.1:$UPSTREAM_PORT$CHAT_PATH" "Bearer $UPSTREAM_KEY"
+add_target nginx "http://127.0.0.1:$PROXY_PORT$CHAT_PATH" "Bearer $UPSTREAM_KEY"
+if [[ "$SKIP_GATEWAY" != 1 ]]; then
+  add_target gateway "http://127.0.0.1:$GATEWAY_PORT$CHAT_PATH" "Bearer $MASTER_KEY" "$GATEWAY_WARMUP"
+fi
+
+# Check every target answers correctly before spending time on measurements.
+for spec in "${TARGET_SPECS[@]}"; do
+  IFS='|' read -r t_name t_url t_auth _ <<<"$spec"
+  preflight "$t_name" "$t_url" "$t_auth"
+done
+for spec in "${TARGET_SPECS[@]}"; do
+  IFS='|' read -r t_name t_url t_auth t_warm <<<"$spec"
+  run_target "$t_name" "$t_url" "$t_auth" "$t_warm"
+done
+
+# ---- report ----------------------------------------------------------------
+status=0
+REPORT="$WORK/report.txt"
+{
+  echo "TokenLedger benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  env_line="commit $(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  git -C "$REPO_ROOT" diff --quiet HEAD -- 2>/dev/null || env_line+=" (uncommitted changes)"
+  env_line+=", $(nproc) cpus, $({ "$NGINX" -v 2>&1 || true; } | sed 's/^nginx version: //')"
+  env_line+=", $({ wrk -v 2>&1 || true; } | awk 'NR == 1 {print "wrk " $2}')"
+  [[ "$SKIP_GATEWAY" == 1 ]] || env_line+=", $({ java -version 2>&1 || true; } | awk 'NR == 1 {gsub(/"/, ""); print}')"
+  echo "$env_line"
+  echo "duration ${DURATION}s per run, warm-up ${WARMUP}s (gateway ${GATEWAY_WARMUP}s), wrk threads: c=1 -> 1, c=32 -> 2"
+  echo
+  printf '%-8s %5s %10s %8s %8s\n' target conc req/s p50_ms p99_ms
+  for t in "${TARGETS[@]}"; do
+    for c in "${CONCS[@]}"; do
+      printf '%-8s %5s %10s %8s %8s\n' "$t" "$c" "${RPS[$t:$c]}" "${P50[$t:$c]}" "${P99[$t:$c]}"
+    done
+  done
+  echo
+  if [[ "$SKIP_GATEWAY" == 1 ]]; then
+    echo "gateway skipped (SKIP_GATEWAY=1): no target checks"
+  else
+    ratio="$(awk -v g="${RPS[gateway:32]}" -v n="${RPS[nginx:32]}" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }')"
+    added="$(awk -v g="${P50[gateway:1]}" -v d="${P50[direct:1]}" 'BEGIN { printf "%.3f", g - d }')"
+    if awk -v r="$ratio" -v t="$TARGET_RPS_RATIO" 'BEGIN { exit !(r >= t) }'; then v1=PASS; else v1=FAIL; status=1; fi
+    if awk -v a="$added" -v t="$TARGET_ADDED_P50_MS" 'BEGIN { exit !(a < t) }'; then v2=PASS; else v2=FAIL; status=1; fi
+    echo "gateway/nginx req/s at c=32 = $ratio (target >= $TARGET_RPS_RATIO) $v1"
+    echo "gateway p50 - direct p50 at c=1 = $added ms (target < $TARGET_ADDED_P50_MS) $v2"
+  fi
+  if ((${#ERRORS[@]} > 0)); then
+    echo
+    for e in "${ERRORS[@]}"; do echo "ERROR: $e"; done
+    echo "INVALID RUN: wrk saw errors or non-2xx responses (see results/latest-raw.txt)"
+  fi
+} >"$REPORT"
+((${#ERRORS[@]} == 0)) || status=2
+
+mkdir -p "$RESULTS_DIR"
+cp "$REPORT" "$RESULTS_DIR/latest.txt"
+cp "$RAW" "$RESULTS_DIR/latest-raw.txt"
+echo
+cat "$REPORT"
+echo
+log "written to $RESULTS_DIR/latest.txt (raw wrk output: latest-raw.txt)"
+exit "$status"

@@ -1,0 +1,38 @@
+package dev.tokenledger.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.wire.ChatCodec;
+import dev.tokenledger.wire.WireCodecs;
+
+/**
+ * Which wire format an inbound path speaks, so that errors raised anywhere on the path (filters, mappers, the
+ * pipeline) are answered in the shape the client's SDK understands.
+ */
+@ApplicationScoped
+public class ApiFormats {
+
+    private final WireCodecs codecs;
+
+    @Inject
+    public ApiFormats(WireCodecs codecs) {
+        this.codecs = codecs;
+    }
+
+    public WireFormat formatOf(String path) {
+        return WireFormat.OPENAI_CHAT;
+    }
+
+    /** Whether a path is an inference API path (as opposed to admin, health or metrics). */
+    public static boolean isInferencePath(String path) {
+        return path.startsWith("/v1/") || path.equals("/v1") || path.startsWith("/v1beta/");
+    }
+
+    public byte[] renderError(String path, GatewayError error) {
+        ChatCodec codec = codecs.get(formatOf(path));
+        return codec.encodeError(error);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tokenledger.api.openai;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.routing.ModelRouter;
+import dev.tokenledger.routing.Route;
+import dev.tokenledger.wire.Json;
+
+/** OpenAI model listing: the aliases and {@code <provider>/<model>} routes a client may use. */
+@Path("/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class OpenAiModelsResource {
+
+    /** A fixed creation time: aliases have no meaningful one, and clients only need a number. */
+    private static final long CREATED = 1_700_000_000L;
+
+    @Inject
+    ModelRouter router;
+
+    @GET
+    public ObjectNode list() {
+        ObjectNode root = Json.NODES.objectNode().put("object", "list");
+        ArrayNode data = root.putArray("data");
+        List<String> models = router.knownModels();
+        models.forEach(id -> data.add(model(id, router.find(id).orElseThrow())));
+        return root;
+    }
+
+    @GET
+    @Path("/{id: .+}")
+    public ObjectNode get(@PathParam("id") String id) {
+        Route route = router.find(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
+                "The model '" + id + "' does not exist or is not served by this gateway. GET /v1/models lists them."));
+        return model(id, route);
+    }
+
+    private static ObjectNode model(String id, Route route) {
+        return Json.NODES.objectNode()
+                .put("id", id)
+                .put("object", "model")
+                .put("created", CREATED)
+                .put("owned_by", route.primary().provider().id());
+    }
+}

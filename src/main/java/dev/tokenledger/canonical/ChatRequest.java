@@ -1,0 +1,39 @@
+package dev.tokenledger.canonical;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A chat request in the gateway's own terms, whatever format the client spoke.
+ *
+ * @param model the model the client asked for (an alias or {@code provider/model})
+ * @param toolChoice {@code none}, {@code auto}, {@code required}, a function name wrapped as a map, or null
+ * @param maxTokens the output token cap the client asked for, or null
+ * @param stream whether the client wants a stream
+ * @param includeUsage whether a streaming client asked for a usage report at the end of the stream
+ * @param user the end-user id the client passed, or null
+ * @param extra request fields of the inbound format that the canonical model does not name, as plain JSON values;
+ *        forwarded to upstreams of the same format, never dropped silently
+ * @param source the inbound body as parsed, so an upstream of the same format can forward it with minimal change
+ */
+public record ChatRequest(String model, List<Message> messages, List<ToolSpec> tools, Object toolChoice,
+        Boolean parallelToolCalls, Integer maxTokens, Double temperature, Double topP, List<String> stop,
+        Map<String, Object> responseFormat, boolean stream, boolean includeUsage, String user, Map<String, Object> extra,
+        SourceBody source) {
+
+    public ChatRequest {
+        messages = messages == null ? List.of() : List.copyOf(messages);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
+
+    /**
+     * The body a request arrived with.
+     *
+     * @param format the inbound wire format
+     * @param body the parsed body in the representation that format's mapper uses
+     */
+    public record SourceBody(WireFormat format, Object body) {
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tokenledger.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The whole gateway configuration under {@code tokenledger}. Configuration is the registry: providers and model
+ * aliases are declared here and validated at start-up.
+ */
+@ConfigMapping(prefix = "tokenledger")
+public interface GatewayConfig {
+
+    /**
+     * Bootstrap and administration key. Clients may present it as a bearer token; it also acts as the admin role.
+     */
+    Optional<String> masterKey();
+
+    /** Client authentication. */
+    Auth auth();
+
+    /**
+     * Upstream providers by id. The id is the user's choice and is what model aliases and {@code <id>/<model>} routes
+     * refer to.
+     */
+    Map<String, ProviderConfig> providers();
+
+    /** Model aliases: the names clients send, each with the deployments that serve it. */
+    Map<String, ModelConfig> models();
+
+    /**
+     * Provider that serves a plain model name that is neither an alias nor {@code <provider>/<model>}. When no
+     * providers are configured and the gateway creates one from environment variables, it becomes the default.
+     */
+    Optional<String> defaultProvider();
+
+    /** Request limits. */
+    Limits limits();
+
+    /** Upstream stream handling. */
+    Streaming streaming();
+
+    /** Client authentication settings. */
+    interface Auth {
+        /**
+         * Serve {@code /v1/*} without any client authentication. Only for local experiments; never in production.
+         */
+        @WithDefault("false")
+        boolean disabled();
+    }
+
+    /** One upstream provider. */
+    interface ProviderConfig {
+        /** Provider type; see the README for the list. */
+        String type();
+
+        /** Base URL of the provider's API; the type's default when absent. */
+        Optional<String> baseUrl();
+
+        /** API key sent upstream; absent for providers that need none. */
+        Optional<String> apiKey();
+
+        /** Extra headers sent with every upstream request. */
+        Map<String, String> headers();
+
+        /** Longest time to wait for a complete answer, or between two chunks of a stream. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Longest time to establish a connection. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Largest number of pooled connections to this provider. */
+        @WithDefault("256")
+        int maxConnections();
+    }
+
+    /** One model alias. */
+    interface ModelConfig {
+        /** The deployments that can serve this alias, in order of preference. */
+        List<DeploymentConfig> deployments();
+    }
+
+    /** One deployment of a model alias. */
+    interface DeploymentConfig {
+        /** Id of a configured provider. */
+        String provider();
+
+        /** Upstream model name; the alias when absent. */
+        Optional<String> model();
+    }
+
+    /** Request limits. */
+    interface Limits {
+        /** Largest request body accepted on the inference endpoints. */
+        @WithDefault("10M")
+        MemorySize maxBodySize();
+    }
+
+    /** Upstream stream handling. */
+    interface Streaming {
+        /** Longest line accepted in an upstream stream. */
+        @WithDefault("4M")
+        MemorySize maxLineSize();
+
+        /** Largest single event accepted in an upstream stream. */
+        @WithDefault("16M")
+        MemorySize maxEventSize();
+    }
+}

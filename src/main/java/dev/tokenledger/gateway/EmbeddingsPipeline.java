@@ -1,0 +1,69 @@
+package dev.tokenledger.gateway;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.provider.EmbeddingsCapable;
+import dev.tokenledger.provider.Provider;
+import dev.tokenledger.routing.ModelRouter;
+import dev.tokenledger.routing.Target;
+import dev.tokenledger.usage.TokenEstimator;
+import dev.tokenledger.usage.UsageRecord;
+import dev.tokenledger.usage.UsageRecorder;
+import dev.tokenledger.wire.openai.OpenAiEmbeddings;
+
+/** The request path for embeddings: route to a provider that can embed, forward, record usage. */
+@ApplicationScoped
+public class EmbeddingsPipeline {
+
+    @Inject
+    ModelRouter router;
+
+    @Inject
+    UsageRecorder recorder;
+
+    @Inject
+    TokenEstimator estimator;
+
+    public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
+        return Uni.createFrom().deferred(() -> {
+            ObjectNode request = OpenAiEmbeddings.parse(body);
+            String model = request.get("model").asText();
+            Target target = router.resolve(model).primary();
+            Provider provider = target.provider();
+            if (!(provider instanceof EmbeddingsCapable embedder)) {
+                return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "The model '" + model
+                        + "' is served by provider '" + provider.id() + "', which does not offer embeddings."));
+            }
+            String user = request.path("user").isTextual() ? request.get("user").asText() : null;
+            ctx.upstreamSent();
+            return embedder.embeddings(OpenAiEmbeddings.toWire(request, target.upstreamModel()), ctx.requestId())
+                    .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
+                    .onItem().invoke(reply -> {
+                        Usage usage = OpenAiEmbeddings.usage(reply.body());
+                        if (usage == null) {
+                            usage = new Usage(estimator.count(OpenAiEmbeddings.text(request)), 0, 0, 0, 0,
+                                    Usage.Source.ESTIMATED);
+                        }
+                        record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user);
+                    })
+                    .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
+                            failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE, user))
+                    .map(reply -> reply.body());
+        });
+    }
+
+    private void record(RequestContext ctx, String model, Target target, UsageRecord.Outcome outcome, ErrorKind error,
+            Usage usage, String user) {
+        recorder.record(new UsageRecord(ctx.requestId(), ctx.principal().subject(), "openai", model,
+                target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
+                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings"));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tokenledger.gateway;
+
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tokenledger.auth.Principal;
+
+/**
+ * Per-request state shared along the request path: the request id, when the request arrived, who is calling, and how
+ * long was spent waiting on upstreams (so the gateway's own overhead can be told apart).
+ */
+public final class RequestContext {
+
+    private static final String KEY = "tokenledger.request";
+
+    private final String requestId;
+    private final long startNanos;
+    private volatile Principal principal = Principal.ANONYMOUS;
+    private volatile long upstreamNanos;
+    private volatile long upstreamSentAt;
+    private volatile long overheadNanos = -1;
+
+    public RequestContext(String requestId, long startNanos) {
+        this.requestId = requestId;
+        this.startNanos = startNanos;
+    }
+
+    public static RequestContext attach(RoutingContext rc, RequestContext ctx) {
+        rc.put(KEY, ctx);
+        return ctx;
+    }
+
+    /** The context of a request; one is created if no filter attached it (e.g. in a plain route). */
+    public static RequestContext of(RoutingContext rc) {
+        RequestContext ctx = rc.get(KEY);
+        if (ctx == null) {
+            ctx = attach(rc, new RequestContext(RequestIds.next(), System.nanoTime()));
+        }
+        return ctx;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public void principal(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** Marks the moment a request was sent upstream. */
+    public void upstreamSent() {
+        upstreamSentAt = System.nanoTime();
+    }
+
+    /** Marks the moment the upstream's answer (or a stream's first bytes) arrived; adds the wait to the total. */
+    public void upstreamAnswered() {
+        long sent = upstreamSentAt;
+        if (sent != 0) {
+            upstreamNanos += System.nanoTime() - sent;
+            upstreamSentAt = 0;
+        }
+    }
+
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    /** Fixes the gateway's own time so far: everything since arrival that was not upstream waiting. */
+    public long freezeOverhead() {
+        if (overheadNanos < 0) {
+            overheadNanos = Math.max(0, System.nanoTime() - startNanos - upstreamNanos);
+        }
+        return overheadNanos;
+    }
+}

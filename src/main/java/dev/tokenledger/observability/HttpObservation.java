@@ -1,0 +1,102 @@
+package dev.tokenledger.observability;
+
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tokenledger.api.ApiFormats;
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.gateway.RequestIds;
+
+/**
+ * First and last touch of every HTTP request: assigns the request id (echoing a client's), refuses oversized bodies
+ * before they are read, adds {@code x-tokenledger-overhead-ms} when the headers go out, and counts the answer.
+ */
+@ApplicationScoped
+public class HttpObservation {
+
+    public static final String REQUEST_ID = "x-request-id";
+    public static final String OVERHEAD = "x-tokenledger-overhead-ms";
+
+    @Inject
+    GatewayMetrics metrics;
+
+    @Inject
+    ApiFormats formats;
+
+    @Inject
+    GatewayConfig config;
+
+    void register(@Observes Filters filters) {
+        filters.register(this::handle, 1000);
+    }
+
+    void handle(RoutingContext rc) {
+        long start = System.nanoTime();
+        String path = rc.normalizedPath();
+        if (path.startsWith("/q/")) {
+            rc.next();
+            return;
+        }
+        String clientId = rc.request().getHeader(REQUEST_ID);
+        RequestContext ctx = RequestContext.attach(rc,
+                new RequestContext(RequestIds.acceptable(clientId) ? clientId : RequestIds.next(), start));
+        rc.response().putHeader(REQUEST_ID, ctx.requestId());
+        boolean inference = ApiFormats.isInferencePath(path);
+        rc.addHeadersEndHandler(v -> {
+            long overhead = ctx.freezeOverhead();
+            rc.response().putHeader(OVERHEAD, String.format(Locale.ROOT, "%.3f", overhead / 1_000_000.0));
+            if (inference) {
+                metrics.overhead(overhead);
+            }
+        });
+        rc.addEndHandler(v -> metrics.response(endpoint(path), rc.response().getStatusCode()));
+        if (inference && tooLarge(rc)) {
+            GatewayError error = GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body exceeds the limit of "
+                    + config.limits().maxBodySize().asLongValue() + " bytes.");
+            rc.response().setStatusCode(413)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end(io.vertx.core.buffer.Buffer.buffer(formats.renderError(path, error)));
+            return;
+        }
+        rc.next();
+    }
+
+    private boolean tooLarge(RoutingContext rc) {
+        String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(length.trim()) > config.limits().maxBodySize().asLongValue();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String endpoint(String path) {
+        if (path.startsWith("/v1/chat/")) {
+            return "chat";
+        }
+        if (path.startsWith("/v1/embeddings")) {
+            return "embeddings";
+        }
+        if (path.startsWith("/v1/models")) {
+            return "models";
+        }
+        if (path.startsWith("/admin/")) {
+            return "admin";
+        }
+        return ApiFormats.isInferencePath(path) ? "other" : "none";
+    }
+}

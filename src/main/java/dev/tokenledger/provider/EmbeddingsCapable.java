@@ -1,0 +1,14 @@
+package dev.tokenledger.provider;
+
+import io.smallrye.mutiny.Uni;
+
+/** A provider that can embed text in the OpenAI embeddings format. */
+public interface EmbeddingsCapable {
+
+    /**
+     * Sends an embeddings request.
+     *
+     * @param body the OpenAI-format request body, with the upstream model already in place
+     */
+    Uni<UpstreamReply> embeddings(byte[] body, String requestId);
+}

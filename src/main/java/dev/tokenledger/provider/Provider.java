@@ -1,0 +1,36 @@
+package dev.tokenledger.provider;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.canonical.WireFormat;
+
+/**
+ * An upstream that can chat. Further abilities (embeddings, token counting, model listing) are separate capability
+ * interfaces a provider implements only if it can; the gateway answers "unsupported" centrally for the rest.
+ */
+public interface Provider {
+
+    /** The id the configuration gave this provider. */
+    String id();
+
+    /** The provider type, e.g. {@code openai}. */
+    String type();
+
+    /** The wire format the upstream speaks. */
+    WireFormat format();
+
+    /**
+     * Sends a non-streaming chat request.
+     *
+     * @return the upstream's complete 2xx answer; fails with a {@link dev.tokenledger.canonical.GatewayError} otherwise
+     */
+    Uni<UpstreamReply> chat(ChatCall call);
+
+    /**
+     * Opens a streaming chat request.
+     *
+     * @return the open stream once the upstream accepted it with a 2xx status; fails with a
+     *         {@link dev.tokenledger.canonical.GatewayError} otherwise
+     */
+    Uni<UpstreamStream> chatStream(ChatCall call);
+}

@@ -1,0 +1,96 @@
+package dev.tokenledger.provider;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+
+import dev.tokenledger.config.GatewayConfig;
+
+/**
+ * The providers of this gateway, built once at start-up from configuration. With no provider configured, one is
+ * created from the usual environment variables of each provider type that has them ({@code OPENAI_API_KEY},
+ * {@code OPENAI_BASE_URL}). Invalid configuration fails start-up with the property at fault and the valid choices.
+ */
+@Startup
+@ApplicationScoped
+public class ProviderRegistry {
+
+    private final Map<String, Provider> providers = new LinkedHashMap<>();
+    private final Optional<String> defaultProvider;
+
+    @Inject
+    public ProviderRegistry(GatewayConfig config, @Any Instance<ProviderFactory> factoryBeans, Config rawConfig) {
+        Map<String, ProviderFactory> factories = new TreeMap<>();
+        for (ProviderFactory factory : factoryBeans) {
+            factories.put(factory.type(), factory);
+        }
+        for (Map.Entry<String, GatewayConfig.ProviderConfig> entry : new TreeMap<>(config.providers()).entrySet()) {
+            String id = entry.getKey();
+            GatewayConfig.ProviderConfig p = entry.getValue();
+            ProviderFactory factory = factories.get(p.type());
+            if (factory == null) {
+                throw new IllegalStateException("tokenledger.providers." + id + ".type: unknown provider type '" + p.type()
+                        + "'; valid types: " + factories.keySet());
+            }
+            if (p.baseUrl().isEmpty() && factory.defaultBaseUrl() == null) {
+                throw new IllegalStateException("tokenledger.providers." + id + ".base-url: required for type '"
+                        + p.type() + "'");
+            }
+            providers.put(id, factory.create(new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
+                    p.timeout(), p.connectTimeout(), p.maxConnections())));
+        }
+        Optional<String> fromEnvironment = providers.isEmpty()
+                ? createFromEnvironment(factories, rawConfig)
+                : Optional.empty();
+        this.defaultProvider = config.defaultProvider().or(() -> fromEnvironment);
+        defaultProvider.ifPresent(id -> {
+            if (!providers.containsKey(id)) {
+                throw new IllegalStateException("tokenledger.default-provider: unknown provider '" + id
+                        + "'; configured providers: " + new TreeSet<>(providers.keySet()));
+            }
+        });
+        if (providers.isEmpty()) {
+            Log.warn("No provider is configured: set tokenledger.providers or OPENAI_API_KEY / OPENAI_BASE_URL");
+        }
+    }
+
+    private Optional<String> createFromEnvironment(Map<String, ProviderFactory> factories, Config rawConfig) {
+        Optional<String> key = rawConfig.getOptionalValue("OPENAI_API_KEY", String.class);
+        Optional<String> baseUrl = rawConfig.getOptionalValue("OPENAI_BASE_URL", String.class);
+        if (key.isEmpty() && baseUrl.isEmpty()) {
+            return Optional.empty();
+        }
+        ProviderSettings settings = new ProviderSettings("openai", "openai", baseUrl, key, Map.of(),
+                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(10), 256);
+        providers.put("openai", factories.get("openai").create(settings));
+        Log.infof("Provider 'openai' created from environment variables (base URL %s)",
+                baseUrl.orElse(factories.get("openai").defaultBaseUrl()));
+        return Optional.of("openai");
+    }
+
+    public Optional<Provider> find(String id) {
+        return Optional.ofNullable(providers.get(id));
+    }
+
+    public Collection<Provider> all() {
+        return providers.values();
+    }
+
+    /** The provider that serves plain model names that are not aliases, if any. */
+    public Optional<Provider> defaultProvider() {
+        return defaultProvider.map(providers::get);
+    }
+}

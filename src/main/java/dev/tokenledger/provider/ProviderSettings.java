@@ -1,0 +1,18 @@
+package dev.tokenledger.provider;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resolved settings of one provider, from configuration or from environment variables.
+ *
+ * @param timeout longest wait for a complete answer or between two stream chunks
+ */
+public record ProviderSettings(String id, String type, Optional<String> baseUrl, Optional<String> apiKey,
+        Map<String, String> headers, Duration timeout, Duration connectTimeout, int maxConnections) {
+
+    public ProviderSettings {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.tokenledger.provider;
+
+import java.net.ConnectException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+
+/**
+ * The HTTP client of one provider: a Vert.x client with its own keep-alive connection pool. Maps transport failures
+ * and non-2xx answers to {@link GatewayError}s whose messages are safe to show (secrets redacted).
+ */
+public final class UpstreamHttp {
+
+    private final HttpClient client;
+    private final long idleTimeoutMs;
+    private final Redactor redactor;
+
+    public UpstreamHttp(Vertx vertx, ProviderSettings settings) {
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setKeepAliveTimeout(60)
+                .setDecompressionSupported(true)
+                .setName("upstream-" + settings.id());
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
+        this.idleTimeoutMs = settings.timeout().toMillis();
+        this.redactor = new Redactor(settings.apiKey().orElse(null));
+    }
+
+    /**
+     * Posts a body and reads the complete answer.
+     *
+     * @param errorMessage reads the human message out of an error body of the upstream's format
+     */
+    public Uni<UpstreamReply> post(String url, Map<String, String> headers, byte[] body,
+            Function<byte[], String> errorMessage) {
+        AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
+        return resetOnCancel(
+                Uni.createFrom().<UpstreamReply>emitter(emitter -> client.request(options(url, headers)).onComplete(ar -> {
+                    if (ar.failed()) {
+                        emitter.fail(transportError(ar.cause()));
+                        return;
+                    }
+                    HttpClientRequest request = ar.result();
+                    exchange.set(request);
+                    request.send(Buffer.buffer(body)).onComplete(rar -> {
+                        if (rar.failed()) {
+                            emitter.fail(transportError(rar.cause()));
+                            return;
+                        }
+                        HttpClientResponse response = rar.result();
+                        response.body().onComplete(bar -> {
+                            if (bar.failed()) {
+                                emitter.fail(transportError(bar.cause()));
+                            } else if (response.statusCode() / 100 != 2) {
+                                emitter.fail(statusError(response.statusCode(), bar.result().getBytes(), errorMessage));
+                            } else {
+                                emitter.complete(new UpstreamReply(response.statusCode(), bar.result().getBytes(),
+                                        response.getHeader("x-request-id")));
+                            }
+                        });
+                    });
+                })), exchange);
+    }
+
+    /**
+     * Posts a body and opens the answer as a stream once the upstream accepted it with a 2xx status. A non-2xx answer
+     * is read whole and fails the returned Uni.
+     */
+    public Uni<UpstreamStream> postStream(String url, Map<String, String> headers, byte[] body,
+            Function<byte[], String> errorMessage) {
+        AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
+        return resetOnCancel(
+                Uni.createFrom().<UpstreamStream>emitter(emitter -> client.request(options(url, headers)).onComplete(ar -> {
+                    if (ar.failed()) {
+                        emitter.fail(transportError(ar.cause()));
+                        return;
+                    }
+                    HttpClientRequest request = ar.result();
+                    exchange.set(request);
+                    request.send(Buffer.buffer(body)).onComplete(rar -> {
+                        if (rar.failed()) {
+                            emitter.fail(transportError(rar.cause()));
+                            return;
+                        }
+                        HttpClientResponse response = rar.result();
+                        if (response.statusCode() / 100 != 2) {
+                            response.body().onComplete(bar -> emitter.fail(bar.failed()
+                                    ? transportError(bar.cause())
+                                    : statusError(response.statusCode(), bar.result().getBytes(), errorMessage)));
+                            return;
+                        }
+                        response.pause();
+                        Multi<byte[]> chunks = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
+                                .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
+                                .onFailure().transform(this::transportError)
+                                .onCancellation().invoke(() -> request.reset());
+                        emitter.complete(new UpstreamStream(response.statusCode(), chunks, response.getHeader("x-request-id")));
+                    });
+                })), exchange);
+    }
+
+    /**
+     * Drops the upstream exchange when the caller cancels before the answer is complete (e.g. the client went away),
+     * so the provider stops generating.
+     */
+    private static <T> Uni<T> resetOnCancel(Uni<T> uni, AtomicReference<HttpClientRequest> request) {
+        return uni.onCancellation().invoke(() -> {
+            HttpClientRequest r = request.get();
+            if (r != null) {
+                r.reset();
+            }
+        });
+    }
+
+    private RequestOptions options(String url, Map<String, String> headers) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        headers.forEach(h::set);
+        return new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(url)
+                .setHeaders(h)
+                .setIdleTimeout(idleTimeoutMs);
+    }
+
+    private GatewayError statusError(int status, byte[] body, Function<byte[], String> errorMessage) {
+        String message = null;
+        try {
+            message = errorMessage.apply(body);
+        } catch (RuntimeException e) {
+            // an unreadable error body leaves the generic message below
+        }
+        message = message == null ? null : redactor.redact(message);
+        if (status == 429) {
+            return GatewayError.upstream(ErrorKind.UPSTREAM_RATE_LIMITED, status,
+                    message != null ? message : "The upstream provider is rate limiting requests.", "upstream_rate_limited");
+        }
+        if (status == 408) {
+            return GatewayError.upstream(ErrorKind.UPSTREAM_TIMEOUT, status, "The upstream provider timed out.",
+                    "upstream_timeout");
+        }
+        if (status >= 400 && status < 500) {
+            return GatewayError.upstream(ErrorKind.UPSTREAM_CLIENT_ERROR, status,
+                    message != null ? message : "The upstream provider rejected the request (HTTP " + status + ").", null);
+        }
+        return GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, status,
+                "The upstream provider failed (HTTP " + status + ")" + (message != null ? ": " + message : "."),
+                "upstream_error");
+    }
+
+    /** Maps a transport failure; a {@link GatewayError} passes unchanged. */
+    public GatewayError transportError(Throwable t) {
+        if (t instanceof GatewayError g) {
+            return g;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout")) {
+                return GatewayError.upstream(ErrorKind.UPSTREAM_TIMEOUT, 0, "The upstream provider did not answer in time.",
+                        "upstream_timeout");
+            }
+            if (c instanceof ConnectException) {
+                return GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream provider could not be reached.",
+                        "upstream_unreachable");
+            }
+            if (c instanceof HttpClosedException) {
+                return GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
+                        "The upstream provider closed the connection unexpectedly.", "upstream_connection_closed");
+            }
+        }
+        return GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream provider connection failed.",
+                "upstream_connection_failed");
+    }
+
+    public void close() {
+        client.close();
+    }
+}

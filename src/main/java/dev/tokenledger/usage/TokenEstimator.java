@@ -1,0 +1,64 @@
+package dev.tokenledger.usage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+import dev.tokenledger.canonical.ChatRequest;
+import dev.tokenledger.canonical.ContentPart;
+import dev.tokenledger.canonical.Message;
+import dev.tokenledger.canonical.ToolCall;
+import dev.tokenledger.canonical.ToolSpec;
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.wire.Json;
+
+/**
+ * Estimates token counts with the {@code o200k_base} tokenizer when an upstream reports none. Message framing follows
+ * OpenAI's published accounting (a few tokens per message and for the reply primer); images count at the cost of
+ * one high-detail tile set. Estimates are marked as such wherever they are recorded.
+ */
+@ApplicationScoped
+public class TokenEstimator {
+
+    private static final int TOKENS_PER_MESSAGE = 3;
+    private static final int REPLY_PRIMER = 3;
+    private static final int TOKENS_PER_IMAGE = 765;
+
+    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+    public long count(CharSequence text) {
+        return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text.toString());
+    }
+
+    public long promptTokens(ChatRequest request) {
+        long tokens = REPLY_PRIMER;
+        for (Message m : request.messages()) {
+            tokens += TOKENS_PER_MESSAGE + count(m.role());
+            for (ContentPart part : m.content()) {
+                if (part instanceof ContentPart.Text t) {
+                    tokens += count(t.text());
+                } else {
+                    tokens += TOKENS_PER_IMAGE;
+                }
+            }
+            for (ToolCall call : m.toolCalls()) {
+                tokens += count(call.name()) + count(call.arguments());
+            }
+        }
+        for (ToolSpec tool : request.tools()) {
+            tokens += count(tool.name()) + count(tool.description());
+            if (tool.parameters() != null) {
+                tokens += count(
+                        new String(Json.write(Json.toNode(tool.parameters())), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return tokens;
+    }
+
+    /** A usage estimate for a request and the text generated for it. */
+    public Usage estimate(ChatRequest request, CharSequence generated) {
+        return new Usage(promptTokens(request), 0, 0, count(generated), 0, Usage.Source.ESTIMATED);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tokenledger.usage;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.Usage;
+
+/**
+ * What one served request used: the input to the ledger.
+ *
+ * @param requestId the gateway's request id
+ * @param subject who called (principal subject)
+ * @param inboundFormat the format the client spoke
+ * @param requestedModel the model the client named
+ * @param providerId the provider that answered, or null when none was reached
+ * @param providerType that provider's type, or null
+ * @param upstreamModel the model name sent upstream, or null
+ * @param outcome how the request ended
+ * @param errorKind the error, when it ended in one
+ * @param usage tokens used, never null
+ * @param streamed whether the answer was streamed
+ * @param durationNanos total time from arrival to the end of the answer
+ * @param firstTokenNanos time from arrival to the first byte of the answer, or -1
+ * @param user the end-user id the client passed, or null
+ * @param operation {@code chat} or {@code embeddings}
+ */
+public record UsageRecord(String requestId, String subject, String inboundFormat, String requestedModel,
+        String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
+        boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation) {
+
+    /** How a request ended. */
+    public enum Outcome {
+        OK, UPSTREAM_ERROR, CLIENT_CANCELLED
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tokenledger.wire;
+
+import java.io.IOException;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.GatewayError;
+
+/**
+ * The JSON reader and writer shared by the wire mappers. Pure: no framework, no I/O beyond byte arrays. Nesting depth
+ * is capped so hostile bodies fail fast as client errors.
+ */
+public final class Json {
+
+    /** Deepest nesting accepted in a request body. */
+    public static final int MAX_NESTING_DEPTH = 256;
+
+    public static final ObjectMapper MAPPER = createMapper();
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private Json() {
+    }
+
+    private static ObjectMapper createMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .build());
+        return mapper;
+    }
+
+    /**
+     * Parses a request body that must be a JSON object.
+     *
+     * @throws GatewayError of kind invalid request when the body is not a JSON object
+     */
+    public static ObjectNode parseObject(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw GatewayError.invalid(null, "The request body is empty; a JSON object is required.");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw GatewayError.invalid(null, "The request body is not valid JSON.");
+        }
+        if (node == null || !node.isObject()) {
+            throw GatewayError.invalid(null, "The request body must be a JSON object.");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Parses bytes from an upstream; returns null when they are not a JSON object. */
+    public static ObjectNode tryParseObject(byte[] body) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            return node != null && node.isObject() ? (ObjectNode) node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Parses text from an upstream; returns null when it is not a JSON object. */
+    public static ObjectNode tryParseObject(String text) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            return node != null && node.isObject() ? (ObjectNode) node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public static byte[] write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("JSON tree cannot be written", e);
+        }
+    }
+
+    /** Converts a JSON tree to plain Java values (maps, lists, strings, numbers, booleans, null). */
+    public static Map<String, Object> toMap(JsonNode node) {
+        return MAPPER.convertValue(node, MAP);
+    }
+
+    public static Object toValue(JsonNode node) {
+        return MAPPER.convertValue(node, Object.class);
+    }
+
+    public static JsonNode toNode(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+}

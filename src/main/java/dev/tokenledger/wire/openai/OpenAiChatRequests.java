@@ -1,0 +1,398 @@
+package dev.tokenledger.wire.openai;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.ChatRequest;
+import dev.tokenledger.canonical.ContentPart;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.Message;
+import dev.tokenledger.canonical.ToolCall;
+import dev.tokenledger.canonical.ToolSpec;
+import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.wire.Json;
+
+/** Pure mapping of OpenAI Chat Completions requests to and from the canonical request. */
+public final class OpenAiChatRequests {
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+    /** Top-level fields the canonical request names; everything else is kept in {@code extra}. */
+    private static final Set<String> KNOWN = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
+            "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "response_format", "stream",
+            "stream_options", "user");
+
+    private OpenAiChatRequests() {
+    }
+
+    /** Inbound body to canonical; validates what the canonical model relies on, keeps every other field. */
+    public static ChatRequest toCanonical(byte[] body) {
+        ObjectNode root = Json.parseObject(body);
+        String model = requiredString(root, "model");
+        JsonNode messagesNode = root.get("messages");
+        if (messagesNode == null || messagesNode.isNull()) {
+            throw GatewayError.invalid("messages", "Missing required parameter: 'messages'.");
+        }
+        if (!messagesNode.isArray()) {
+            throw GatewayError.invalid("messages", "Invalid type for 'messages': expected an array.");
+        }
+        if (messagesNode.isEmpty()) {
+            throw GatewayError.invalid("messages", "'messages' must contain at least one message.");
+        }
+        List<Message> messages = new ArrayList<>(messagesNode.size());
+        for (int i = 0; i < messagesNode.size(); i++) {
+            messages.add(message(messagesNode.get(i), "messages[" + i + "]"));
+        }
+        boolean stream = optionalBoolean(root, "stream");
+        JsonNode streamOptions = root.get("stream_options");
+        boolean includeUsage = false;
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!streamOptions.isObject()) {
+                throw GatewayError.invalid("stream_options", "Invalid type for 'stream_options': expected an object.");
+            }
+            includeUsage = optionalBoolean((ObjectNode) streamOptions, "include_usage");
+        }
+        Integer maxTokens = optionalInt(root, "max_completion_tokens");
+        if (maxTokens == null) {
+            maxTokens = optionalInt(root, "max_tokens");
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!KNOWN.contains(field.getKey())) {
+                extra.put(field.getKey(), Json.toValue(field.getValue()));
+            }
+        }
+        JsonNode toolChoice = root.get("tool_choice");
+        JsonNode responseFormat = root.get("response_format");
+        if (responseFormat != null && !responseFormat.isNull() && !responseFormat.isObject()) {
+            throw GatewayError.invalid("response_format", "Invalid type for 'response_format': expected an object.");
+        }
+        return new ChatRequest(model, messages, tools(root.get("tools")),
+                toolChoice == null || toolChoice.isNull() ? null : Json.toValue(toolChoice),
+                optionalBooleanObject(root, "parallel_tool_calls"), maxTokens, optionalDouble(root, "temperature"),
+                optionalDouble(root, "top_p"), stop(root.get("stop")),
+                responseFormat == null || responseFormat.isNull() ? null : Json.toMap(responseFormat), stream,
+                includeUsage, optionalString(root, "user"), extra, new ChatRequest.SourceBody(WireFormat.OPENAI_CHAT, root));
+    }
+
+    /**
+     * Canonical to an upstream body. A request that arrived in this format is forwarded as it came, with only the
+     * model replaced and, for streams, usage reporting switched on; any other is built from the canonical fields.
+     */
+    public static byte[] toWire(ChatRequest request, String upstreamModel) {
+        ObjectNode root;
+        if (request.source() != null && request.source().format() == WireFormat.OPENAI_CHAT) {
+            root = ((ObjectNode) request.source().body()).deepCopy();
+        } else {
+            root = build(request);
+        }
+        root.put("model", upstreamModel);
+        if (request.stream()) {
+            JsonNode options = root.get("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o : root.putObject("stream_options");
+            streamOptions.put("include_usage", true);
+        }
+        return Json.write(root);
+    }
+
+    private static ObjectNode build(ChatRequest request) {
+        ObjectNode root = Json.NODES.objectNode();
+        root.put("model", request.model());
+        ArrayNode messages = root.putArray("messages");
+        for (Message m : request.messages()) {
+            messages.add(messageToWire(m));
+        }
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = root.putArray("tools");
+            for (ToolSpec tool : request.tools()) {
+                ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
+                fn.put("name", tool.name());
+                if (tool.description() != null) {
+                    fn.put("description", tool.description());
+                }
+                if (tool.parameters() != null) {
+                    fn.set("parameters", Json.toNode(tool.parameters()));
+                }
+                if (tool.strict() != null) {
+                    fn.put("strict", tool.strict());
+                }
+            }
+        }
+        if (request.toolChoice() != null) {
+            root.set("tool_choice", Json.toNode(request.toolChoice()));
+        }
+        if (request.parallelToolCalls() != null) {
+            root.put("parallel_tool_calls", request.parallelToolCalls());
+        }
+        if (request.maxTokens() != null) {
+            root.put("max_completion_tokens", request.maxTokens());
+        }
+        if (request.temperature() != null) {
+            root.put("temperature", request.temperature());
+        }
+        if (request.topP() != null) {
+            root.put("top_p", request.topP());
+        }
+        if (!request.stop().isEmpty()) {
+            ArrayNode stop = root.putArray("stop");
+            request.stop().forEach(stop::add);
+        }
+        if (request.responseFormat() != null) {
+            root.set("response_format", Json.toNode(request.responseFormat()));
+        }
+        if (request.stream()) {
+            root.put("stream", true);
+        }
+        if (request.user() != null) {
+            root.put("user", request.user());
+        }
+        return root;
+    }
+
+    static ObjectNode messageToWire(Message m) {
+        ObjectNode node = Json.NODES.objectNode();
+        node.put("role", m.role());
+        if (m.name() != null) {
+            node.put("name", m.name());
+        }
+        if (m.toolCallId() != null) {
+            node.put("tool_call_id", m.toolCallId());
+        }
+        boolean onlyText = m.content().stream().allMatch(p -> p instanceof ContentPart.Text);
+        if (m.content().isEmpty()) {
+            node.putNull("content");
+        } else if (onlyText) {
+            node.put("content", m.text());
+        } else {
+            ArrayNode parts = node.putArray("content");
+            for (ContentPart part : m.content()) {
+                if (part instanceof ContentPart.Text t) {
+                    parts.addObject().put("type", "text").put("text", t.text());
+                } else if (part instanceof ContentPart.Image img) {
+                    ObjectNode imageUrl = parts.addObject().put("type", "image_url").putObject("image_url");
+                    imageUrl.put("url", img.url() != null
+                            ? img.url()
+                            : "data:" + img.mediaType() + ";base64," + img.base64Data());
+                    if (img.detail() != null) {
+                        imageUrl.put("detail", img.detail());
+                    }
+                }
+            }
+        }
+        if (!m.toolCalls().isEmpty()) {
+            ArrayNode calls = node.putArray("tool_calls");
+            for (ToolCall call : m.toolCalls()) {
+                ObjectNode c = calls.addObject().put("id", call.id()).put("type", "function");
+                c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+            }
+        }
+        return node;
+    }
+
+    static Message message(JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected an object.");
+        }
+        JsonNode roleNode = node.get("role");
+        if (roleNode == null || !roleNode.isTextual()) {
+            throw GatewayError.invalid(path + ".role", "Missing required parameter: '" + path + ".role'.");
+        }
+        String role = roleNode.asText();
+        if (!ROLES.contains(role)) {
+            throw GatewayError.invalid(path + ".role", "Invalid value for '" + path + ".role': '" + role
+                    + "'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool'.");
+        }
+        List<ContentPart> content = content(node.get("content"), path + ".content");
+        List<ToolCall> toolCalls = new ArrayList<>();
+        JsonNode calls = node.get("tool_calls");
+        if (calls != null && !calls.isNull()) {
+            if (!calls.isArray()) {
+                throw GatewayError.invalid(path + ".tool_calls",
+                        "Invalid type for '" + path + ".tool_calls': expected an array.");
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                JsonNode call = calls.get(i);
+                String callPath = path + ".tool_calls[" + i + "]";
+                JsonNode fn = call.get("function");
+                if (!call.isObject() || fn == null || !fn.isObject()) {
+                    throw GatewayError.invalid(callPath, "Invalid value for '" + callPath + "': expected a function call.");
+                }
+                toolCalls.add(new ToolCall(text(call, "id"), text(fn, "name"), text(fn, "arguments")));
+            }
+        }
+        return new Message(role, content, toolCalls, text(node, "tool_call_id"), text(node, "name"));
+    }
+
+    private static List<ContentPart> content(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isTextual()) {
+            return List.of(new ContentPart.Text(node.asText()));
+        }
+        if (!node.isArray()) {
+            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected a string or an array of parts.");
+        }
+        List<ContentPart> parts = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode part = node.get(i);
+            String partPath = path + "[" + i + "]";
+            String type = part.isObject() ? text(part, "type") : null;
+            if (type == null) {
+                throw GatewayError.invalid(partPath, "Invalid value for '" + partPath + "': expected a part with a 'type'.");
+            }
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(requiredString((ObjectNode) part, "text", partPath + ".text")));
+                case "image_url" -> parts.add(image(part.get("image_url"), partPath + ".image_url"));
+                default -> {
+                    // audio, files and future part types have no canonical form yet; an upstream of this format
+                    // still receives them from the source body
+                }
+            }
+        }
+        return parts;
+    }
+
+    private static ContentPart.Image image(JsonNode node, String path) {
+        String url = node == null ? null : node.isTextual() ? node.asText() : text(node, "url");
+        if (url == null) {
+            throw GatewayError.invalid(path + ".url", "Missing required parameter: '" + path + ".url'.");
+        }
+        String detail = node.isObject() ? text(node, "detail") : null;
+        if (url.startsWith("data:")) {
+            int semi = url.indexOf(";base64,");
+            if (semi < 0) {
+                throw GatewayError.invalid(path + ".url", "Invalid image data URL in '" + path + ".url'.");
+            }
+            return new ContentPart.Image(null, url.substring(5, semi), url.substring(semi + 8), detail);
+        }
+        return new ContentPart.Image(url, null, null, detail);
+    }
+
+    private static List<ToolSpec> tools(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw GatewayError.invalid("tools", "Invalid type for 'tools': expected an array.");
+        }
+        List<ToolSpec> tools = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode tool = node.get(i);
+            JsonNode fn = tool.get("function");
+            if (!tool.isObject() || fn == null || !fn.isObject() || text(fn, "name") == null) {
+                if (tool.isObject() && !"function".equals(text(tool, "type"))) {
+                    continue; // custom and built-in tools pass through in the source body only
+                }
+                throw GatewayError.invalid("tools[" + i + "].function", "Invalid value for 'tools[" + i
+                        + "]': expected a function tool with a name.");
+            }
+            JsonNode params = fn.get("parameters");
+            JsonNode strict = fn.get("strict");
+            tools.add(new ToolSpec(text(fn, "name"), text(fn, "description"),
+                    params == null || !params.isObject() ? null : Json.toMap(params),
+                    strict == null || !strict.isBoolean() ? null : strict.asBoolean()));
+        }
+        return tools;
+    }
+
+    private static List<String> stop(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        if (!node.isArray()) {
+            throw GatewayError.invalid("stop", "Invalid type for 'stop': expected a string or an array of strings.");
+        }
+        List<String> stop = new ArrayList<>();
+        for (JsonNode s : node) {
+            if (!s.isTextual()) {
+                throw GatewayError.invalid("stop", "Invalid type for 'stop': expected a string or an array of strings.");
+            }
+            stop.add(s.asText());
+        }
+        return stop;
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static String requiredString(ObjectNode root, String field) {
+        return requiredString(root, field, field);
+    }
+
+    private static String requiredString(ObjectNode root, String field, String path) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            throw GatewayError.invalid(path, "Missing required parameter: '" + path + "'.");
+        }
+        if (!value.isTextual()) {
+            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected a string.");
+        }
+        if (value.asText().isBlank()) {
+            throw GatewayError.invalid(path, "Invalid value for '" + path + "': must not be empty.");
+        }
+        return value.asText();
+    }
+
+    private static String optionalString(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a string.");
+        }
+        return value.asText();
+    }
+
+    private static boolean optionalBoolean(ObjectNode root, String field) {
+        Boolean value = optionalBooleanObject(root, field);
+        return value != null && value;
+    }
+
+    private static Boolean optionalBooleanObject(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a boolean.");
+        }
+        return value.asBoolean();
+    }
+
+    private static Integer optionalInt(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 0) {
+            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a non-negative integer.");
+        }
+        return value.asInt();
+    }
+
+    private static Double optionalDouble(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a number.");
+        }
+        return value.asDouble();
+    }
+}

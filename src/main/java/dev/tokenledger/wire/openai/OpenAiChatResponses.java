@@ -1,0 +1,82 @@
+package dev.tokenledger.wire.openai;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.ChatResponse;
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.Message;
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.wire.Json;
+
+/** Pure mapping of OpenAI {@code chat.completion} answers to and from the canonical response. */
+public final class OpenAiChatResponses {
+
+    private static final Set<String> KNOWN = Set.of("id", "object", "created", "model", "choices", "usage");
+
+    private OpenAiChatResponses() {
+    }
+
+    public static ChatResponse toCanonical(byte[] body) {
+        ObjectNode root = Json.tryParseObject(body);
+        if (root == null || !root.path("choices").isArray()) {
+            throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream answered with a malformed chat completion.",
+                    "upstream_malformed_response");
+        }
+        List<ChatResponse.Choice> choices = new ArrayList<>();
+        for (JsonNode choice : root.get("choices")) {
+            JsonNode message = choice.path("message");
+            Message m = message.isObject()
+                    ? OpenAiChatRequests.message(message, "choices.message")
+                    : new Message("assistant", List.of(), List.of(), null, null);
+            choices.add(new ChatResponse.Choice(choice.path("index").asInt(choices.size()), m,
+                    OpenAiChatRequests.text(choice, "finish_reason")));
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!KNOWN.contains(field.getKey())) {
+                extra.put(field.getKey(), Json.toValue(field.getValue()));
+            }
+        }
+        return new ChatResponse(OpenAiChatRequests.text(root, "id"), OpenAiChatRequests.text(root, "model"),
+                root.path("created").asLong(0), choices, OpenAiUsage.read(root.get("usage")), extra);
+    }
+
+    public static byte[] toWire(ChatResponse response) {
+        ObjectNode root = Json.NODES.objectNode();
+        root.put("id", response.id());
+        root.put("object", "chat.completion");
+        root.put("created", response.created());
+        root.put("model", response.model());
+        ArrayNode choices = root.putArray("choices");
+        for (ChatResponse.Choice choice : response.choices()) {
+            ObjectNode c = choices.addObject();
+            c.put("index", choice.index());
+            ObjectNode message = OpenAiChatRequests.messageToWire(choice.message());
+            c.set("message", message);
+            c.putNull("logprobs");
+            c.put("finish_reason", choice.finishReason());
+        }
+        if (response.usage() != null) {
+            root.set("usage", OpenAiUsage.write(response.usage()));
+        }
+        response.extra().forEach((k, v) -> root.set(k, Json.toNode(v)));
+        return Json.write(root);
+    }
+
+    /** Reads only the usage of an answer; null when absent or the body is not JSON. */
+    public static Usage usage(byte[] body) {
+        ObjectNode root = Json.tryParseObject(body);
+        return root == null ? null : OpenAiUsage.read(root.get("usage"));
+    }
+}
