@@ -19,6 +19,10 @@ JAVA_OPTS="${JAVA_OPTS:-}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"     # seconds to wait for /q/health/ready
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results}"
 KEEP_TMP="${KEEP_TMP:-0}"                # 1: keep the temp dir (configs, logs)
+STATUS_DETAIL="${STATUS_DETAIL:-0}"      # 1: wrk counts non-200 statuses (slower; diagnosis)
+DEFAULT_BODY='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}'
+BENCH_BODY="${BENCH_BODY:-$DEFAULT_BODY}" # request body (same for curl check and wrk)
+export BENCH_BODY BENCH_STATUS_DETAIL="$STATUS_DETAIL" # read by chat.lua
 TARGET_RPS_RATIO="${TARGET_RPS_RATIO:-0.30}"      # gateway/nginx req/s at c=32, minimum
 TARGET_ADDED_P50_MS="${TARGET_ADDED_P50_MS:-0.5}" # gateway p50 - direct p50 at c=1, maximum
 
@@ -162,7 +166,7 @@ http {
 EOF
 }
 
-# start_nginx NAME CONF_BODY_FILE: run an nginx instance in the foreground (background job).
+# start_nginx NAME: run $WORK/NAME/nginx.conf as a non-daemon nginx in the background.
 start_nginx() {
   local name="$1" dir="$WORK/$1"
   "$NGINX" -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/configtest.log" \
@@ -288,7 +292,7 @@ wrk_problems() {
   n="$(awk '/requests in/ {print $1; exit}' "$f")"
   [[ -z "$n" ]] && { echo "wrk produced no summary"; return; }
   [[ "$n" == 0 ]] && echo "0 requests completed"
-  grep -E '^ *(Socket errors|Non-2xx or 3xx responses):' "$f" | sed 's/^ *//' | paste -sd ';' - || true
+  grep -E '^ *(Socket errors|Non-2xx or 3xx responses|Status [0-9]+|First non-200 body):' "$f" | sed 's/^ *//' | paste -sd ';' - || true
 }
 
 # preflight NAME URL AUTH_HEADER: one request by curl, must be a 200 chat.completion.
@@ -299,7 +303,7 @@ preflight() {
   body="$WORK/preflight-$name.json"
   code="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -X POST "${hdr[@]}" \
     -H 'Content-Type: application/json' -H 'Accept: application/json' \
-    --data '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}' "$url" || true)"
+    --data "$BENCH_BODY" "$url" || true)"
   if [[ "$code" != 200 ]] || ! grep -q '"chat.completion"' "$body"; then
     log "preflight for $name: HTTP ${code:-none}, body:"
     head -c 600 "$body" >&2 || true
@@ -382,11 +386,12 @@ REPORT="$WORK/report.txt"
   if [[ "$SKIP_GATEWAY" == 1 ]]; then
     echo "gateway skipped (SKIP_GATEWAY=1): no target checks"
   else
-    ratio="$(awk -v g="${RPS[gateway:32]}" -v n="${RPS[nginx:32]}" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }')"
+    ratio="$(awk -v g="${RPS[gateway:32]}" -v n="${RPS[nginx:32]}" 'BEGIN { printf "%.4f", (n > 0 ? g / n : 0) }')"
     added="$(awk -v g="${P50[gateway:1]}" -v d="${P50[direct:1]}" 'BEGIN { printf "%.3f", g - d }')"
+    # Compared unrounded (ratio to 4 places, p50 to wrk's 1 us), printed rounded.
     if awk -v r="$ratio" -v t="$TARGET_RPS_RATIO" 'BEGIN { exit !(r >= t) }'; then v1=PASS; else v1=FAIL; status=1; fi
     if awk -v a="$added" -v t="$TARGET_ADDED_P50_MS" 'BEGIN { exit !(a < t) }'; then v2=PASS; else v2=FAIL; status=1; fi
-    echo "gateway/nginx req/s at c=32 = $ratio (target >= $TARGET_RPS_RATIO) $v1"
+    echo "gateway/nginx req/s at c=32 = $(awk -v r="$ratio" 'BEGIN { printf "%.2f", r }') (target >= $TARGET_RPS_RATIO) $v1"
     echo "gateway p50 - direct p50 at c=1 = $added ms (target < $TARGET_ADDED_P50_MS) $v2"
   fi
   if ((${#ERRORS[@]} > 0)); then

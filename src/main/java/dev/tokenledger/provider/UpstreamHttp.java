@@ -113,7 +113,12 @@ public final class UpstreamHttp {
                         Multi<byte[]> chunks = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
                                 .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
                                 .onFailure().transform(this::transportError)
-                                .onCancellation().invoke(() -> request.reset());
+                                .onCancellation().invoke(() -> {
+                                    // the subscriber is gone: the reset's own failure has nobody to go to
+                                    response.exceptionHandler(ignored -> {
+                                    });
+                                    request.reset();
+                                });
                         emitter.complete(new UpstreamStream(response.statusCode(), chunks, response.getHeader("x-request-id")));
                     });
                 })), exchange);

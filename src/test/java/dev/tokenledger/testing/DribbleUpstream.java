@@ -1,0 +1,82 @@
+package dev.tokenledger.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+/**
+ * An OpenAI-compatible upstream that streams one chat chunk every 50 ms for up to 10 s, and records when the peer
+ * closes the connection before the stream is over.
+ */
+public class DribbleUpstream {
+
+    private final Vertx vertx = Vertx.vertx();
+    private HttpServer server;
+    private final AtomicInteger streamsStarted = new AtomicInteger();
+    private final AtomicInteger chunksSent = new AtomicInteger();
+    private volatile CountDownLatch closedEarly = new CountDownLatch(1);
+
+    public void start() {
+        CountDownLatch started = new CountDownLatch(1);
+        vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+            streamsStarted.incrementAndGet();
+            var response = req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+            boolean[] finished = {false};
+            long timer = vertx.setPeriodic(50, id -> {
+                int n = chunksSent.incrementAndGet();
+                if (n % 200 == 0) {
+                    vertx.cancelTimer(id);
+                    finished[0] = true;
+                    response.end("data: [DONE]\n\n");
+                    return;
+                }
+                String chunk = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"dribble-model\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"},\"finish_reason\":null}]}";
+                response.write("data: " + chunk + "\n\n", StandardCharsets.UTF_8.name());
+            });
+            req.connection().closeHandler(v -> {
+                vertx.cancelTimer(timer);
+                if (!finished[0]) {
+                    closedEarly.countDown();
+                }
+            });
+        })).listen(0, "127.0.0.1").onSuccess(s -> {
+            server = s;
+            started.countDown();
+        });
+        try {
+            if (!started.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("dribble upstream did not start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public void reset() {
+        closedEarly = new CountDownLatch(1);
+        streamsStarted.set(0);
+    }
+
+    public int streamsStarted() {
+        return streamsStarted.get();
+    }
+
+    /** Waits until a peer closed a connection before its stream was finished. */
+    public boolean awaitClosedEarly(long millis) throws InterruptedException {
+        return closedEarly.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        vertx.close();
+    }
+}

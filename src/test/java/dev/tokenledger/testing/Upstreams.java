@@ -1,0 +1,61 @@
+package dev.tokenledger.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Simulated upstream providers for tests: a WireMock server for exact request/answer checks and a dribbling SSE
+ * server that records when the gateway closes its connection. Both listen on free loopback ports and are wired into
+ * the gateway's configuration as providers {@code mock} and {@code dribble}.
+ */
+public class Upstreams implements QuarkusTestResourceLifecycleManager {
+
+    public static final String UPSTREAM_KEY = "sk-upstream-secret-0123456789";
+
+    private static WireMockServer wireMock;
+    private static DribbleUpstream dribble;
+
+    public static WireMockServer wireMock() {
+        return wireMock;
+    }
+
+    public static DribbleUpstream dribble() {
+        return dribble;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        wireMock = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        wireMock.start();
+        dribble = new DribbleUpstream();
+        dribble.start();
+        Map<String, String> config = new HashMap<>();
+        config.put("tokenledger.providers.mock.type", "openai");
+        config.put("tokenledger.providers.mock.base-url", wireMock.baseUrl() + "/v1");
+        config.put("tokenledger.providers.mock.api-key", UPSTREAM_KEY);
+        config.put("tokenledger.providers.mock.timeout", "1500ms");
+        config.put("tokenledger.providers.mock.headers.x-upstream-tag", "tokenledger-test");
+        config.put("tokenledger.providers.dribble.type", "openai");
+        config.put("tokenledger.providers.dribble.base-url", "http://127.0.0.1:" + dribble.port() + "/v1");
+        config.put("tokenledger.models.gpt-test.deployments[0].provider", "mock");
+        config.put("tokenledger.models.gpt-test.deployments[0].model", "gpt-4o-mini-2024-07-18");
+        config.put("tokenledger.models.slow-stream.deployments[0].provider", "dribble");
+        config.put("tokenledger.models.slow-stream.deployments[0].model", "dribble-model");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (wireMock != null) {
+            wireMock.stop();
+        }
+        if (dribble != null) {
+            dribble.stop();
+        }
+    }
+}
