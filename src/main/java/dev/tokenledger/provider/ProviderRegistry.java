@@ -33,6 +33,14 @@ public class ProviderRegistry {
 
     @Inject
     public ProviderRegistry(GatewayConfig config, @Any Instance<ProviderFactory> factoryBeans, Config rawConfig) {
+        this(config, (Iterable<ProviderFactory>) factoryBeans, rawConfig);
+    }
+
+    /**
+     * @param factoryBeans every available provider factory
+     * @param rawConfig the configuration, for provider-specific environment variables
+     */
+    public ProviderRegistry(GatewayConfig config, Iterable<ProviderFactory> factoryBeans, Config rawConfig) {
         Map<String, ProviderFactory> factories = new TreeMap<>();
         for (ProviderFactory factory : factoryBeans) {
             factories.put(factory.type(), factory);

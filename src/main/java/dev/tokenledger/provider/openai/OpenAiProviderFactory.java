@@ -14,8 +14,12 @@ import dev.tokenledger.provider.UpstreamHttp;
 @ApplicationScoped
 public class OpenAiProviderFactory implements ProviderFactory {
 
+    private final Vertx vertx;
+
     @Inject
-    Vertx vertx;
+    public OpenAiProviderFactory(Vertx vertx) {
+        this.vertx = vertx;
+    }
 
     @Override
     public String type() {

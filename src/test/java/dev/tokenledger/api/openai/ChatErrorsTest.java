@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
+import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -39,7 +40,7 @@ class ChatErrorsTest {
     }
 
     static ValidatableResponse send(String body) {
-        return given().header("Authorization", "Bearer " + ChatCompletionsTest.MASTER).contentType("application/json")
+        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType("application/json")
                 .body(body).post("/v1/chat/completions").then();
     }
 
@@ -90,7 +91,7 @@ class ChatErrorsTest {
         byte[] body = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"\u0000\"}]}"
                 .getBytes(StandardCharsets.UTF_8);
         body[body.length - 5] = (byte) 0xC3; // a lead byte followed by a quote: not UTF-8
-        openAiError(given().header("Authorization", "Bearer " + ChatCompletionsTest.MASTER).contentType("application/json")
+        openAiError(given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType("application/json")
                 .body(body).post("/v1/chat/completions").then(), 400, "invalid_request_error");
     }
 
@@ -176,9 +177,9 @@ class ChatErrorsTest {
 
     @Test
     void unknownPathAndMethodAnswerInOpenAiShape() {
-        openAiError(given().header("Authorization", "Bearer " + ChatCompletionsTest.MASTER).get("/v1/nothing-here").then(),
+        openAiError(given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).get("/v1/nothing-here").then(),
                 404, "invalid_request_error").body("error.param", nullValue());
-        given().header("Authorization", "Bearer " + ChatCompletionsTest.MASTER).get("/v1/chat/completions").then()
+        given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).get("/v1/chat/completions").then()
                 .statusCode(405).body("error.type", is("invalid_request_error"));
     }
 }

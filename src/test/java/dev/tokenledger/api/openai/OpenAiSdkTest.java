@@ -20,6 +20,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -41,14 +42,14 @@ class OpenAiSdkTest {
     @BeforeEach
     void setUp() {
         Upstreams.wireMock().resetAll();
-        client = OpenAIOkHttpClient.builder().apiKey(ChatCompletionsTest.MASTER).baseUrl(gateway.toString())
+        client = OpenAIOkHttpClient.builder().apiKey(OpenAiFixtures.MASTER).baseUrl(gateway.toString())
                 .maxRetries(0).build();
     }
 
     @Test
     void chatReturnsWhatTheUpstreamSentWithUsage() {
         Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(ChatCompletionsTest.COMPLETION)));
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.COMPLETION)));
 
         ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("gpt-test").addUserMessage("Hi").build());
@@ -62,7 +63,7 @@ class OpenAiSdkTest {
     @Test
     void streamedChatReturnsWhatTheUpstreamSentWithUsage() {
         Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withBody(ChatCompletionsTest.STREAM)));
+                .withHeader("Content-Type", "text/event-stream").withBody(OpenAiFixtures.STREAM)));
 
         List<ChatCompletionChunk> chunks;
         try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
@@ -84,7 +85,7 @@ class OpenAiSdkTest {
     @Test
     void streamWithoutUsageRequestHasNoUsageChunk() {
         Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withBody(ChatCompletionsTest.STREAM)));
+                .withHeader("Content-Type", "text/event-stream").withBody(OpenAiFixtures.STREAM)));
 
         try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model("gpt-test").addUserMessage("Hi").build())) {

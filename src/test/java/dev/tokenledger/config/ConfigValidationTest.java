@@ -1,0 +1,110 @@
+package dev.tokenledger.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vertx.core.Vertx;
+
+import dev.tokenledger.provider.ProviderRegistry;
+import dev.tokenledger.provider.openai.OpenAiProviderFactory;
+import dev.tokenledger.routing.ModelRouter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Start-up validation of the configuration: the property at fault and the valid choices are named. */
+class ConfigValidationTest {
+
+    static Vertx vertx;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        vertx.close();
+    }
+
+    static SmallRyeConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder()
+                .withMapping(GatewayConfig.class)
+                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                .build();
+    }
+
+    static ProviderRegistry registry(SmallRyeConfig config) {
+        return new ProviderRegistry(config.getConfigMapping(GatewayConfig.class), List.of(new OpenAiProviderFactory(vertx)),
+                config);
+    }
+
+    @Test
+    void unknownProviderTypeNamesThePropertyAndTheValidTypes() {
+        SmallRyeConfig config = config(Map.of("tokenledger.providers.acme.type", "acme-ai"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry(config));
+        assertEquals("tokenledger.providers.acme.type: unknown provider type 'acme-ai'; valid types: [openai]", e.getMessage());
+    }
+
+    @Test
+    void modelNamingAMissingProviderNamesThePropertyAndTheConfiguredProviders() {
+        SmallRyeConfig config = config(Map.of(
+                "tokenledger.providers.main.type", "openai",
+                "tokenledger.models.fast.deployments[0].provider", "main",
+                "tokenledger.models.fast.deployments[1].provider", "backup"));
+        ProviderRegistry registry = registry(config);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new ModelRouter(config.getConfigMapping(GatewayConfig.class), registry));
+        assertEquals("tokenledger.models.\"fast\".deployments[1].provider: unknown provider 'backup'; "
+                + "configured providers: [main]", e.getMessage());
+    }
+
+    @Test
+    void unknownDefaultProviderIsRejected() {
+        SmallRyeConfig config = config(Map.of("tokenledger.providers.main.type", "openai",
+                "tokenledger.default-provider", "other"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry(config));
+        assertTrue(e.getMessage().startsWith("tokenledger.default-provider: unknown provider 'other'"), e.getMessage());
+    }
+
+    @Test
+    void withNoProvidersTheEnvironmentCreatesOpenAiAsTheDefault() {
+        SmallRyeConfig config = config(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:9/v1", "OPENAI_API_KEY", "sk-x"));
+        ProviderRegistry registry = registry(config);
+        assertEquals("openai", registry.defaultProvider().orElseThrow().id());
+        ModelRouter router = new ModelRouter(config.getConfigMapping(GatewayConfig.class), registry);
+        assertEquals("gpt-4o-mini", router.resolve("gpt-4o-mini").primary().upstreamModel());
+        assertEquals("gpt-4o", router.resolve("openai/gpt-4o").primary().upstreamModel());
+    }
+
+    @Test
+    void withNothingConfiguredThereIsNoProviderAndNoRoute() {
+        SmallRyeConfig config = config(Map.of());
+        ProviderRegistry registry = registry(config);
+        assertTrue(registry.all().isEmpty());
+        ModelRouter router = new ModelRouter(config.getConfigMapping(GatewayConfig.class), registry);
+        assertTrue(router.find("gpt-4o-mini").isEmpty());
+    }
+
+    @Test
+    void defaultsApply() {
+        GatewayConfig config = config(Map.of("tokenledger.providers.p.type", "openai")).getConfigMapping(GatewayConfig.class);
+        assertEquals(10L * 1024 * 1024, config.limits().maxBodySize().asLongValue());
+        assertEquals(60, config.providers().get("p").timeout().toSeconds());
+        assertTrue(config.masterKey().isEmpty());
+    }
+}
