@@ -35,6 +35,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         dribble = new DribbleUpstream();
         dribble.start();
         Map<String, String> config = new HashMap<>();
+        config.put("tokenledger.master-key", OpenAiFixtures.MASTER);
         config.put("tokenledger.providers.mock.type", "openai");
         config.put("tokenledger.providers.mock.base-url", wireMock.baseUrl() + "/v1");
         config.put("tokenledger.providers.mock.api-key", UPSTREAM_KEY);
