@@ -36,6 +36,9 @@ public class HttpObservation {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    Drain drain;
+
     void register(@Observes Filters filters) {
         filters.register(this::handle, 1000);
     }
@@ -60,16 +63,26 @@ public class HttpObservation {
             }
         });
         rc.addEndHandler(v -> metrics.response(endpoint(path), rc.response().getStatusCode()));
+        if (inference && drain.draining()) {
+            rc.response().putHeader("Retry-After", "1");
+            refuse(rc, path, GatewayError.of(ErrorKind.UNAVAILABLE,
+                    "This gateway instance is shutting down; retry the request."));
+            return;
+        }
         if (inference && tooLarge(rc)) {
-            GatewayError error = GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body exceeds the limit of "
-                    + config.limits().maxBodySize().asLongValue() + " bytes.");
-            rc.response().setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(io.vertx.core.buffer.Buffer.buffer(formats.renderError(path, error)));
+            refuse(rc, path, GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body exceeds the limit of "
+                    + config.limits().maxBodySize().asLongValue() + " bytes."));
             return;
         }
         rc.next();
+    }
+
+    /** Answers before the body is read, and closes the connection so the unread body cannot be mistaken for a request. */
+    private void refuse(RoutingContext rc, String path, GatewayError error) {
+        rc.response().setStatusCode(error.httpStatus())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(io.vertx.core.buffer.Buffer.buffer(formats.renderError(path, error)));
     }
 
     private boolean tooLarge(RoutingContext rc) {

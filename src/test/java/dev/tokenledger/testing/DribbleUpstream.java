@@ -9,7 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
 /**
- * An OpenAI-compatible upstream that streams one chat chunk every 50 ms for up to 10 s, and records when the peer
+ * An OpenAI-compatible upstream that streams one chat chunk every 50 ms (200 chunks, or N for model {@code ticks-N})
+ * then {@code [DONE]}, and records when the peer
  * closes the connection before the stream is over.
  */
 public class DribbleUpstream {
@@ -24,11 +25,13 @@ public class DribbleUpstream {
         CountDownLatch started = new CountDownLatch(1);
         vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             streamsStarted.incrementAndGet();
+            int total = ticks(body.toJsonObject().getString("model", ""));
+            int[] sent = {0};
             var response = req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
             boolean[] finished = {false};
             long timer = vertx.setPeriodic(50, id -> {
-                int n = chunksSent.incrementAndGet();
-                if (n % 200 == 0) {
+                chunksSent.incrementAndGet();
+                if (++sent[0] > total) {
                     vertx.cancelTimer(id);
                     finished[0] = true;
                     response.end("data: [DONE]\n\n");
@@ -56,6 +59,11 @@ public class DribbleUpstream {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Model {@code ticks-N} streams N chunks; any other model streams 200. */
+    private static int ticks(String model) {
+        return model.startsWith("ticks-") ? Integer.parseInt(model.substring(6)) : 200;
     }
 
     public int port() {

@@ -1,0 +1,136 @@
+package dev.tokenledger.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tokenledger.testing.DribbleUpstream;
+import dev.tokenledger.testing.OpenAiFixtures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SIGTERM on the packaged gateway: the stream in flight completes, a new request is refused, the process exits.
+ */
+class GracefulShutdownIT {
+
+    DribbleUpstream upstream;
+    Process gateway;
+    int port;
+    Path log;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = new DribbleUpstream();
+        upstream.start();
+        port = freePort();
+        log = Files.createTempFile("gateway", ".log");
+        List<String> command = new ArrayList<>();
+        String nativePath = System.getProperty("native.image.path");
+        if (nativePath != null && new File(nativePath).canExecute()) {
+            command.add(nativePath);
+        } else {
+            command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                    "target/quarkus-app/quarkus-run.jar"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
+        builder.environment().put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.port() + "/v1");
+        builder.environment().put("QUARKUS_SHUTDOWN_TIMEOUT", "20s");
+        gateway = builder.start();
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("gateway did not become ready:\n" + Files.readString(log));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        upstream.stop();
+    }
+
+    @Test
+    void inFlightStreamCompletesNewRequestsAreRefusedAndTheProcessExits() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest streamRequest = chat("{\"model\":\"ticks-40\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        HttpResponse<InputStream> stream = client.send(streamRequest, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        InputStream body = stream.body();
+        byte[] first = new byte[64];
+        assertTrue(body.read(first) > 0, "the stream started");
+        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "FAILED: " + e;
+            }
+        });
+
+        gateway.destroy(); // SIGTERM
+        Thread.sleep(500);
+
+        boolean refused;
+        try {
+            int status = client.send(chat("{\"model\":\"ticks-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            refused = status == 503;
+        } catch (IOException e) {
+            refused = true; // no longer accepting connections
+        }
+        assertTrue(refused, "a request arriving after SIGTERM must be refused");
+
+        String remainder = rest.get(20, TimeUnit.SECONDS);
+        assertTrue(remainder.endsWith("data: [DONE]\n\n"), "the in-flight stream must complete:\n" + remainder);
+        assertTrue(gateway.waitFor(20, TimeUnit.SECONDS), "the gateway must exit once drained");
+    }
+
+    private HttpRequest chat(String json) {
+        return HttpRequest.newBuilder(URI.create(base() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
