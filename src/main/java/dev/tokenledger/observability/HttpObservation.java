@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tokenledger.api.ApiFormats;
@@ -63,6 +64,12 @@ public class HttpObservation {
             }
         });
         rc.addEndHandler(v -> metrics.response(endpoint(path), rc.response().getStatusCode()));
+        if (inference && rc.request().method() == HttpMethod.POST) {
+            // Inference APIs answer in the shape their protocol defines (JSON or an event stream, chosen by the
+            // request body), whatever the client's Accept header says; SDKs send Accept: application/json even
+            // when they ask for a stream.
+            rc.request().headers().set(HttpHeaders.ACCEPT, "*/*");
+        }
         if (inference && drain.draining()) {
             rc.response().putHeader("Retry-After", "1");
             refuse(rc, path, GatewayError.of(ErrorKind.UNAVAILABLE,

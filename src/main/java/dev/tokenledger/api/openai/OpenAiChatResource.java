@@ -33,7 +33,7 @@ public class OpenAiChatResource {
     @POST
     @Path("/chat/completions")
     @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces(MediaType.APPLICATION_OCTET_STREAM) // the real type is set per answer: JSON or an event stream
     public RestMulti<byte[]> chat(byte[] body, RoutingContext rc) {
         RequestContext ctx = RequestContext.of(rc);
         Uni<ClientResponse> response = Uni.createFrom().deferred(() -> pipeline.chat(codec, codec.decodeRequest(body), ctx));

@@ -46,6 +46,7 @@ class ChatCompletionsTest {
                 .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
 
         String body = given().header("Authorization", "Bearer " + MASTER).contentType("application/json")
+                .accept("application/json")
                 .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                         + "\"temperature\":0.2,\"logit_bias\":{\"50256\":-100},\"some_future_field\":{\"a\":[1,2]}}")
                 .post("/v1/chat/completions")
@@ -189,7 +190,7 @@ class ChatCompletionsTest {
     }
 
     static Response chat(String json) {
-        return given().header("Authorization", "Bearer " + MASTER).contentType("application/json").body(json)
-                .post("/v1/chat/completions");
+        return given().header("Authorization", "Bearer " + MASTER).contentType("application/json")
+                .accept("application/json, text/event-stream").body(json).post("/v1/chat/completions");
     }
 }
