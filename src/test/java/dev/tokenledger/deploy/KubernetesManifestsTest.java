@@ -361,9 +361,9 @@ class KubernetesManifestsTest {
         List<Deployment> deployments = all(manifests, Deployment.class);
         List<Service> services = all(manifests, Service.class);
         List<HorizontalPodAutoscaler> hpas = all(manifests, HorizontalPodAutoscaler.class);
-        check(problems, deployments.size() == 1, "expected one Deployment, found " + deployments.size());
-        check(problems, services.size() == 1, "expected one Service, found " + services.size());
-        if (!problems.isEmpty()) {
+        if (deployments.size() != 1 || services.size() != 1) {
+            problems.add("expected one Deployment and one Service, found " + deployments.size() + " and "
+                    + services.size());
             return problems;
         }
         Deployment deployment = deployments.get(0);
