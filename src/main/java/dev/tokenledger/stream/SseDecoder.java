@@ -99,7 +99,7 @@ public final class SseDecoder {
                 appendData(value.startsWith(" ") ? value.substring(1) : value);
             }
         }
-        String partial = hasData ? data.toString() : null;
+        String partial = hasData ? data.substring(0, data.length() - 1) : null;
         reset();
         return partial;
     }
