@@ -93,13 +93,13 @@ public final class SseDecoder {
     public String finish() {
         if (line.size > 0) {
             String text = decodeLine();
-            if (text.startsWith("data")) {
+            if (text.equals("data") || text.startsWith("data:")) {
                 int colon = text.indexOf(':');
                 String value = colon < 0 ? "" : text.substring(colon + 1);
                 appendData(value.startsWith(" ") ? value.substring(1) : value);
             }
         }
-        String partial = hasData ? data.toString() : null;
+        String partial = hasData ? data.substring(0, data.length() - 1) : null;
         reset();
         return partial;
     }

@@ -66,7 +66,7 @@ public final class OpenAiChatRequests {
         Map<String, Object> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
-            if (!KNOWN.contains(field.getKey())) {
+            if (!KNOWN.contains(field.getKey()) && !field.getValue().isNull()) {
                 extra.put(field.getKey(), Json.toValue(field.getValue()));
             }
         }
