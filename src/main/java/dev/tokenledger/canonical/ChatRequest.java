@@ -1,5 +1,7 @@
 package dev.tokenledger.canonical;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +27,8 @@ public record ChatRequest(String model, List<Message> messages, List<ToolSpec> t
         messages = messages == null ? List.of() : List.copyOf(messages);
         tools = tools == null ? List.of() : List.copyOf(tools);
         stop = stop == null ? List.of() : List.copyOf(stop);
-        extra = extra == null ? Map.of() : Map.copyOf(extra);
+        // JSON null is a legitimate value of an unknown field, so no Map.copyOf here
+        extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.tokenledger.canonical;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +15,8 @@ public record ChatResponse(String id, String model, long created, List<Choice> c
 
     public ChatResponse {
         choices = choices == null ? List.of() : List.copyOf(choices);
-        extra = extra == null ? Map.of() : Map.copyOf(extra);
+        // JSON null is a legitimate value of an unknown field, so no Map.copyOf here
+        extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     /**

@@ -32,6 +32,8 @@ public final class Json {
 
     private static ObjectMapper createMapper() {
         ObjectMapper mapper = new ObjectMapper();
+        // a body is one JSON value: '{...} {...}' or '{...}garbage' is malformed, not the first object
+        mapper.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .build());

@@ -57,7 +57,12 @@ public final class OpenAiChatRequests {
             if (!streamOptions.isObject()) {
                 throw GatewayError.invalid("stream_options", "Invalid type for 'stream_options': expected an object.");
             }
-            includeUsage = optionalBoolean((ObjectNode) streamOptions, "include_usage");
+            JsonNode include = streamOptions.get("include_usage");
+            if (include != null && !include.isNull() && !include.isBoolean()) {
+                throw GatewayError.invalid("stream_options.include_usage",
+                        "Invalid type for 'stream_options.include_usage': expected a boolean.");
+            }
+            includeUsage = include != null && include.asBoolean(false);
         }
         Integer maxTokens = optionalInt(root, "max_completion_tokens");
         if (maxTokens == null) {
@@ -66,7 +71,7 @@ public final class OpenAiChatRequests {
         Map<String, Object> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
-            if (!KNOWN.contains(field.getKey()) && !field.getValue().isNull()) {
+            if (!KNOWN.contains(field.getKey())) {
                 extra.put(field.getKey(), Json.toValue(field.getValue()));
             }
         }

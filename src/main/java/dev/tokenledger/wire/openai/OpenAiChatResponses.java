@@ -27,6 +27,16 @@ public final class OpenAiChatResponses {
     }
 
     public static ChatResponse toCanonical(byte[] body) {
+        try {
+            return read(body);
+        } catch (GatewayError e) {
+            // the message validation is the request's; in an answer a bad message is the upstream's fault
+            throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
+                    "The upstream answered with a malformed chat completion: " + e.getMessage(), "upstream_malformed_response");
+        }
+    }
+
+    private static ChatResponse read(byte[] body) {
         ObjectNode root = Json.tryParseObject(body);
         if (root == null || !root.path("choices").isArray()) {
             throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream answered with a malformed chat completion.",
@@ -44,7 +54,7 @@ public final class OpenAiChatResponses {
         Map<String, Object> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
-            if (!KNOWN.contains(field.getKey()) && !field.getValue().isNull()) {
+            if (!KNOWN.contains(field.getKey())) {
                 extra.put(field.getKey(), Json.toValue(field.getValue()));
             }
         }
