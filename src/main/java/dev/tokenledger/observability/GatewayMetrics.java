@@ -1,6 +1,9 @@
 package dev.tokenledger.observability;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +26,8 @@ public class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final Timer overhead;
+    private final Map<String, Counter> responses = new ConcurrentHashMap<>();
+    private final Map<UsageKey, UsageMeters> usageMeters = new ConcurrentHashMap<>();
 
     @Inject
     public GatewayMetrics(MeterRegistry registry) {
@@ -41,48 +46,63 @@ public class GatewayMetrics {
 
     /** Counts an HTTP answer by endpoint group and status class (2xx, 4xx, ...). */
     public void response(String endpoint, int status) {
-        Counter.builder("tokenledger.http.responses")
+        int statusClass = Math.max(1, Math.min(5, status / 100));
+        responses.computeIfAbsent(endpoint + statusClass, k -> Counter.builder("tokenledger.http.responses")
                 .description("HTTP answers by endpoint and status class")
-                .tags("endpoint", endpoint, "status_class", (status / 100) + "xx")
-                .register(registry)
-                .increment();
+                .tags("endpoint", endpoint, "status_class", statusClass + "xx")
+                .register(registry)).increment();
     }
 
     public void usage(UsageRecord record) {
-        Tags tags = Tags.of("gen_ai.operation.name", record.operation(), "gen_ai.provider.name",
-                record.providerType() == null ? "none" : record.providerType(), "gen_ai.request.model",
-                record.requestedModel());
-        Timer.builder("gen_ai.client.operation.duration")
-                .description("GenAI operation duration")
-                .tags(tags)
-                .tag("error.type", record.errorKind() == null ? "none" : record.errorKind().name().toLowerCase())
-                .register(registry)
-                .record(Duration.ofNanos(record.durationNanos()));
+        UsageMeters meters = usageMeters.computeIfAbsent(new UsageKey(record.operation(),
+                record.providerType() == null ? "none" : record.providerType(), record.requestedModel(),
+                record.errorKind() == null ? "none" : record.errorKind().name().toLowerCase(),
+                record.usage().source().name().toLowerCase()), this::usageMeters);
         Usage usage = record.usage();
-        tokens(tags, "input", usage.promptTokens());
-        tokens(tags, "output", usage.completionTokens());
-        Counter.builder("tokenledger.tokens")
-                .description("Tokens by category")
-                .tags(tags)
-                .tag("category", "cached_input")
-                .tag("source", usage.source().name().toLowerCase())
-                .register(registry)
-                .increment(usage.cachedPromptTokens());
-        Counter.builder("tokenledger.tokens")
-                .description("Tokens by category")
-                .tags(tags)
-                .tag("category", "reasoning")
-                .tag("source", usage.source().name().toLowerCase())
-                .register(registry)
-                .increment(usage.reasoningTokens());
+        meters.duration.record(record.durationNanos(), TimeUnit.NANOSECONDS);
+        meters.input.record(usage.promptTokens());
+        meters.output.record(usage.completionTokens());
+        meters.cachedInput.increment(usage.cachedPromptTokens());
+        meters.reasoning.increment(usage.reasoningTokens());
     }
 
-    private void tokens(Tags tags, String type, long count) {
-        DistributionSummary.builder("gen_ai.client.token.usage")
+    private UsageMeters usageMeters(UsageKey key) {
+        Tags tags = Tags.of("gen_ai.operation.name", key.operation, "gen_ai.provider.name", key.providerType,
+                "gen_ai.request.model", key.model);
+        return new UsageMeters(
+                Timer.builder("gen_ai.client.operation.duration")
+                        .description("GenAI operation duration")
+                        .tags(tags)
+                        .tag("error.type", key.error)
+                        .register(registry),
+                tokens(tags, "input"),
+                tokens(tags, "output"),
+                Counter.builder("tokenledger.tokens")
+                        .description("Tokens by category")
+                        .tags(tags)
+                        .tag("category", "cached_input")
+                        .tag("source", key.source)
+                        .register(registry),
+                Counter.builder("tokenledger.tokens")
+                        .description("Tokens by category")
+                        .tags(tags)
+                        .tag("category", "reasoning")
+                        .tag("source", key.source)
+                        .register(registry));
+    }
+
+    private record UsageKey(String operation, String providerType, String model, String error, String source) {
+    }
+
+    private record UsageMeters(Timer duration, DistributionSummary input, DistributionSummary output, Counter cachedInput,
+            Counter reasoning) {
+    }
+
+    private DistributionSummary tokens(Tags tags, String type) {
+        return DistributionSummary.builder("gen_ai.client.token.usage")
                 .description("Number of input and output tokens used")
                 .tags(tags)
                 .tag("gen_ai.token.type", type)
-                .register(registry)
-                .record(count);
+                .register(registry);
     }
 }

@@ -1,7 +1,5 @@
 package dev.tokenledger.observability;
 
-import java.util.Locale;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -58,7 +56,7 @@ public class HttpObservation {
         boolean inference = ApiFormats.isInferencePath(path);
         rc.addHeadersEndHandler(v -> {
             long overhead = ctx.freezeOverhead();
-            rc.response().putHeader(OVERHEAD, String.format(Locale.ROOT, "%.3f", overhead / 1_000_000.0));
+            rc.response().putHeader(OVERHEAD, millis(overhead));
             if (inference) {
                 metrics.overhead(overhead);
             }
@@ -90,6 +88,13 @@ public class HttpObservation {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(io.vertx.core.buffer.Buffer.buffer(formats.renderError(path, error)));
+    }
+
+    /** Nanoseconds as milliseconds with three decimals, e.g. {@code 0.125}; cheaper than String.format per request. */
+    static String millis(long nanos) {
+        long micros = nanos / 1000;
+        long fraction = micros % 1000;
+        return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
     private boolean tooLarge(RoutingContext rc) {

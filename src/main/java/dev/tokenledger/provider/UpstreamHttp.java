@@ -32,6 +32,7 @@ public final class UpstreamHttp {
     private final HttpClient client;
     private final long idleTimeoutMs;
     private final Redactor redactor;
+    private final Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UpstreamHttp(Vertx vertx, ProviderSettings settings) {
         HttpClientOptions options = new HttpClientOptions()
@@ -39,7 +40,6 @@ public final class UpstreamHttp {
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
                 .setKeepAliveTimeout(60)
-                .setDecompressionSupported(true)
                 .setName("upstream-" + settings.id());
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
         this.idleTimeoutMs = settings.timeout().toMillis();
@@ -140,11 +140,26 @@ public final class UpstreamHttp {
     private RequestOptions options(String url, Map<String, String> headers) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         headers.forEach(h::set);
+        Endpoint endpoint = endpoints.computeIfAbsent(url, Endpoint::parse);
         return new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(url)
+                .setHost(endpoint.host)
+                .setPort(endpoint.port)
+                .setSsl(endpoint.ssl)
+                .setURI(endpoint.path)
                 .setHeaders(h)
                 .setIdleTimeout(idleTimeoutMs);
+    }
+
+    /** A parsed upstream URL, so the hot path does not parse URLs per request. */
+    private record Endpoint(String host, int port, boolean ssl, String path) {
+        static Endpoint parse(String url) {
+            java.net.URI uri = java.net.URI.create(url);
+            boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
+            int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+            String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return new Endpoint(uri.getHost(), port, ssl, path);
+        }
     }
 
     private GatewayError statusError(int status, byte[] body, Function<byte[], String> errorMessage) {

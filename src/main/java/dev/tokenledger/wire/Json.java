@@ -81,6 +81,29 @@ public final class Json {
         }
     }
 
+    /**
+     * The value of one top-level field of a JSON object, read with the streaming parser: every other field is skipped
+     * without building a tree. Null when the bytes are not a JSON object or the field is absent.
+     */
+    public static JsonNode topLevelField(byte[] body, String field) {
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (field.equals(name)) {
+                    return MAPPER.readTree(parser);
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static byte[] write(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);

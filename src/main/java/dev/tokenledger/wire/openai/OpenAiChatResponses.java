@@ -84,9 +84,11 @@ public final class OpenAiChatResponses {
         return Json.write(root);
     }
 
-    /** Reads only the usage of an answer; null when absent or the body is not JSON. */
+    /**
+     * Reads only the usage of an answer, streaming past everything else (no tree of the whole answer is built); null
+     * when absent or the body is not a JSON object.
+     */
     public static Usage usage(byte[] body) {
-        ObjectNode root = Json.tryParseObject(body);
-        return root == null ? null : OpenAiUsage.read(root.get("usage"));
+        return OpenAiUsage.read(Json.topLevelField(body, "usage"));
     }
 }
