@@ -13,6 +13,8 @@ public enum ErrorKind {
     PERMISSION(403, false),
     /** Unknown model or route. */
     NOT_FOUND(404, false),
+    /** The request conflicts with existing state (e.g. a duplicate name). */
+    CONFLICT(409, false),
     /** Request body over the configured limit. */
     PAYLOAD_TOO_LARGE(413, false),
     /** The route exists but its provider cannot do this operation. */

@@ -39,6 +39,15 @@ public interface GatewayConfig {
      */
     Optional<String> defaultProvider();
 
+    /** Virtual keys. */
+    Keys keys();
+
+    /** The usage ledger. */
+    Ledger ledger();
+
+    /** The admin API. */
+    Admin admin();
+
     /** Request limits. */
     Limits limits();
 
@@ -76,6 +85,12 @@ public interface GatewayConfig {
         @WithDefault("10s")
         Duration connectTimeout();
 
+        /**
+         * The catalogue provider whose prices apply to this provider's models; by default the provider type (e.g. a
+         * server of type {@code openai} that serves local models can name {@code lmstudio}, whose models are free).
+         */
+        Optional<String> priceProvider();
+
         /** Largest number of pooled connections to this provider. */
         @WithDefault("256")
         int maxConnections();
@@ -94,6 +109,45 @@ public interface GatewayConfig {
 
         /** Upstream model name; the alias when absent. */
         Optional<String> model();
+    }
+
+    /** Virtual keys. */
+    interface Keys {
+        /**
+         * Server-side secret mixed into the stored hash of every virtual key (keep it in a secret store; changing it
+         * invalidates every key). When absent, the master key serves as the pepper.
+         */
+        Optional<String> pepper();
+
+        /** How long a key lookup is cached on the request path (revocations elsewhere take effect after this). */
+        @WithDefault("30s")
+        Duration cacheTtl();
+    }
+
+    /** The usage ledger. */
+    interface Ledger {
+        /** Directory of the local spool that keeps ledger rows while PostgreSQL is unreachable. */
+        @WithDefault("spool")
+        String spoolDir();
+
+        /** Longest time a ledger row waits to be written in a batch. */
+        @WithDefault("50ms")
+        Duration flushInterval();
+
+        /** Largest batch of ledger rows written at once. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often the price catalogue is reloaded from the database (other replicas' changes). */
+        @WithDefault("30s")
+        Duration priceRefresh();
+    }
+
+    /** The admin API. */
+    interface Admin {
+        /** Token claim listing the team ids a {@code viewer} may read. */
+        @WithDefault("teams")
+        String teamClaim();
     }
 
     /** Request limits. */

@@ -14,6 +14,8 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.pricing.PricedUsage;
+import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.UpstreamReply;
@@ -44,10 +46,12 @@ public class ChatPipeline {
     private final UsageRecorder recorder;
     private final TokenEstimator estimator;
     private final StreamLimits streamLimits;
+    private final Pricer pricer;
 
     @Inject
     public ChatPipeline(ModelRouter router, WireCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
-            GatewayConfig config) {
+            GatewayConfig config, Pricer pricer) {
+        this.pricer = pricer;
         this.router = router;
         this.codecs = codecs;
         this.recorder = recorder;
@@ -58,6 +62,7 @@ public class ChatPipeline {
 
     public Uni<ClientResponse> chat(ChatCodec client, ChatRequest request, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
+            Access.checkModel(ctx.principal(), request.model());
             Target target = router.resolve(request.model()).primary();
             ChatCall call = new ChatCall(request, target.upstreamModel(), ctx.requestId());
             Attempt attempt = new Attempt(client, request, target, ctx);
@@ -91,8 +96,8 @@ public class ChatPipeline {
             usage = response.usage() != null ? response.usage() : estimator.estimate(attempt.request, text(response));
             body = attempt.client.encodeResponse(response);
         }
-        attempt.record(UsageRecord.Outcome.OK, null, usage, -1);
-        return ClientResponse.json(200, body);
+        PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, usage, -1);
+        return ClientResponse.json(200, body, Access.costHeader(priced));
     }
 
     private static String text(ChatResponse response) {
@@ -185,12 +190,15 @@ public class ChatPipeline {
             record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1);
         }
 
-        void record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos) {
+        PricedUsage record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos) {
             Provider provider = target.provider();
-            recorder.record(new UsageRecord(ctx.requestId(), ctx.principal().subject(), client.format().id(),
+            PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), target.upstreamModel(), usage,
+                    ctx.arrivedAt());
+            recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), provider.id(), provider.type(), target.upstreamModel(), outcome,
                     error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
-                    firstByteNanos, request.user(), "chat"));
+                    firstByteNanos, request.user(), "chat", priced));
+            return priced;
         }
     }
 }

@@ -18,6 +18,16 @@ public record ClientResponse(int status, Map<String, List<String>> headers, Mult
         return new ClientResponse(status, JSON, Multi.createFrom().item(body));
     }
 
+    /** A JSON answer with extra headers (e.g. the request's cost). */
+    public static ClientResponse json(int status, byte[] body, Map<String, String> extraHeaders) {
+        if (extraHeaders.isEmpty()) {
+            return json(status, body);
+        }
+        Map<String, List<String>> headers = new java.util.HashMap<>(JSON);
+        extraHeaders.forEach((k, v) -> headers.put(k, List.of(v)));
+        return new ClientResponse(status, headers, Multi.createFrom().item(body));
+    }
+
     public static ClientResponse eventStream(Multi<byte[]> events) {
         return new ClientResponse(200, SSE, events);
     }

@@ -10,6 +10,8 @@ import io.smallrye.mutiny.Uni;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.pricing.PricedUsage;
+import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.EmbeddingsCapable;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.routing.ModelRouter;
@@ -32,10 +34,14 @@ public class EmbeddingsPipeline {
     @Inject
     TokenEstimator estimator;
 
+    @Inject
+    Pricer pricer;
+
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
             ObjectNode request = OpenAiEmbeddings.parse(body);
             String model = request.get("model").asText();
+            Access.checkModel(ctx.principal(), model);
             Target target = router.resolve(model).primary();
             Provider provider = target.provider();
             if (!(provider instanceof EmbeddingsCapable embedder)) {
@@ -62,8 +68,10 @@ public class EmbeddingsPipeline {
 
     private void record(RequestContext ctx, String model, Target target, UsageRecord.Outcome outcome, ErrorKind error,
             Usage usage, String user) {
-        recorder.record(new UsageRecord(ctx.requestId(), ctx.principal().subject(), "openai", model,
+        PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
+                usage, ctx.arrivedAt());
+        recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
                 target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
-                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings"));
+                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced));
     }
 }

@@ -14,6 +14,7 @@ public final class RequestContext {
 
     private final String requestId;
     private final long startNanos;
+    private final java.time.Instant arrivedAt = java.time.Instant.now();
     private volatile Principal principal = Principal.ANONYMOUS;
     private volatile long upstreamNanos;
     private volatile long upstreamSentAt;
@@ -40,6 +41,11 @@ public final class RequestContext {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** Wall-clock arrival time: the time prices and the ledger refer to. */
+    public java.time.Instant arrivedAt() {
+        return arrivedAt;
     }
 
     public long startNanos() {

@@ -16,6 +16,11 @@ public interface Provider {
     /** The provider type, e.g. {@code openai}. */
     String type();
 
+    /** The catalogue provider whose prices apply to this provider's models (by default its type). */
+    default String priceProvider() {
+        return type();
+    }
+
     /** The wire format the upstream speaks. */
     WireFormat format();
 

@@ -58,7 +58,7 @@ public class ProviderRegistry {
                         + p.type() + "'");
             }
             providers.put(id, factory.create(new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
-                    p.timeout(), p.connectTimeout(), p.maxConnections())));
+                    p.timeout(), p.connectTimeout(), p.maxConnections(), p.priceProvider())));
         }
         Optional<String> fromEnvironment = providers.isEmpty()
                 ? createFromEnvironment(factories, rawConfig)
@@ -82,7 +82,7 @@ public class ProviderRegistry {
             return Optional.empty();
         }
         ProviderSettings settings = new ProviderSettings("openai", "openai", baseUrl, key, Map.of(),
-                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(10), 256);
+                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(10), 256, Optional.empty());
         providers.put("openai", factories.get("openai").create(settings));
         Log.infof("Provider 'openai' created from environment variables (base URL %s)",
                 baseUrl.orElse(factories.get("openai").defaultBaseUrl()));

@@ -1,13 +1,18 @@
 package dev.tokenledger.usage;
 
+import java.time.Instant;
+
+import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.pricing.PricedUsage;
 
 /**
  * What one served request used: the input to the ledger.
  *
  * @param requestId the gateway's request id
- * @param subject who called (principal subject)
+ * @param at when the request arrived
+ * @param principal who called
  * @param inboundFormat the format the client spoke
  * @param requestedModel the model the client named
  * @param providerId the provider that answered, or null when none was reached
@@ -21,10 +26,11 @@ import dev.tokenledger.canonical.Usage;
  * @param firstTokenNanos time from arrival to the first byte of the answer, or -1
  * @param user the end-user id the client passed, or null
  * @param operation {@code chat} or {@code embeddings}
+ * @param priced the cost of the usage, or unpriced
  */
-public record UsageRecord(String requestId, String subject, String inboundFormat, String requestedModel,
+public record UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
         String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
-        boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation) {
+        boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced) {
 
     /** How a request ended. */
     public enum Outcome {

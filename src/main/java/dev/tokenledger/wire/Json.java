@@ -24,6 +24,8 @@ public final class Json {
 
     public static final ObjectMapper MAPPER = createMapper();
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final com.fasterxml.jackson.databind.ObjectReader IN_STREAM = MAPPER.reader()
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -94,7 +96,8 @@ public final class Json {
                 String name = parser.currentName();
                 parser.nextToken();
                 if (field.equals(name)) {
-                    return MAPPER.readTree(parser);
+                    // the rest of the document follows this value: no trailing-token check here
+                    return IN_STREAM.readTree(parser);
                 }
                 parser.skipChildren();
             }

@@ -36,6 +36,11 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         dribble.start();
         Map<String, String> config = new HashMap<>();
         config.put("tokenledger.master-key", OpenAiFixtures.MASTER);
+        // the packaged artifact runs in the prod profile: point it at the test database too
+        config.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/test");
+        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
+        config.put("quarkus.datasource.username", "postgres");
+        config.put("tokenledger.ledger.spool-dir", "target/spool-" + ProcessHandle.current().pid());
         config.put("tokenledger.providers.mock.type", "openai");
         config.put("tokenledger.providers.mock.base-url", wireMock.baseUrl() + "/v1");
         config.put("tokenledger.providers.mock.api-key", UPSTREAM_KEY);

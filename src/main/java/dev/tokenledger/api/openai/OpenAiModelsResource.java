@@ -12,11 +12,14 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.gateway.RequestContext;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
 import dev.tokenledger.wire.Json;
+import io.vertx.ext.web.RoutingContext;
 
 /** OpenAI model listing: the aliases and {@code <provider>/<model>} routes a client may use. */
 @Path("/v1/models")
@@ -30,17 +33,21 @@ public class OpenAiModelsResource {
     ModelRouter router;
 
     @GET
-    public ObjectNode list() {
+    public ObjectNode list(RoutingContext rc) {
+        Principal principal = RequestContext.of(rc).principal();
         ObjectNode root = Json.NODES.objectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         List<String> models = router.knownModels();
-        models.forEach(id -> data.add(model(id, router.find(id).orElseThrow())));
+        models.stream().filter(principal::mayUse).forEach(id -> data.add(model(id, router.find(id).orElseThrow())));
         return root;
     }
 
     @GET
     @Path("/{id: .+}")
-    public ObjectNode get(@PathParam("id") String id) {
+    public ObjectNode get(@PathParam("id") String id, RoutingContext rc) {
+        if (!RequestContext.of(rc).principal().mayUse(id)) {
+            throw GatewayError.of(ErrorKind.NOT_FOUND, "The model '" + id + "' does not exist or is not available to this key.");
+        }
         Route route = router.find(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
                 "The model '" + id + "' does not exist or is not served by this gateway. GET /v1/models lists them."));
         return model(id, route);

@@ -59,6 +59,11 @@ public final class OpenAiProvider implements Provider, EmbeddingsCapable {
     }
 
     @Override
+    public String priceProvider() {
+        return settings.priceProvider().orElse(settings.type());
+    }
+
+    @Override
     public WireFormat format() {
         return WireFormat.OPENAI_CHAT;
     }

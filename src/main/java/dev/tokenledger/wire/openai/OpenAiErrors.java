@@ -54,7 +54,8 @@ public final class OpenAiErrors {
 
     static String type(ErrorKind kind) {
         return switch (kind) {
-            case INVALID_REQUEST, NOT_FOUND, UNSUPPORTED, PAYLOAD_TOO_LARGE, UPSTREAM_CLIENT_ERROR -> "invalid_request_error";
+            case INVALID_REQUEST, NOT_FOUND, UNSUPPORTED, PAYLOAD_TOO_LARGE, UPSTREAM_CLIENT_ERROR, CONFLICT ->
+                "invalid_request_error";
             case AUTHENTICATION -> "authentication_error";
             case PERMISSION -> "permission_error";
             case RATE_LIMITED, UPSTREAM_RATE_LIMITED -> "rate_limit_error";

@@ -1,0 +1,68 @@
+package dev.tokenledger.admin;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import dev.tokenledger.config.GatewayConfig;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * What the caller of the admin API may see. {@code admin} and {@code finance} see every team; a {@code viewer} sees
+ * only the teams listed in its token's team claim ({@code tokenledger.admin.team-claim}).
+ */
+@RequestScoped
+public class AdminScope {
+
+    public static final String ADMIN = "admin";
+    public static final String FINANCE = "finance";
+    public static final String VIEWER = "viewer";
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    GatewayConfig config;
+
+    /** Whether every team is visible. */
+    public boolean allTeams() {
+        return identity.hasRole(ADMIN) || identity.hasRole(FINANCE);
+    }
+
+    /** The visible teams, when not all. */
+    public Set<UUID> teams() {
+        Set<UUID> teams = new HashSet<>();
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            Object claim = jwt.getClaim(config.admin().teamClaim());
+            if (claim instanceof Iterable<?> values) {
+                values.forEach(v -> parse(String.valueOf(v).replace("\"", ""), teams));
+            } else if (claim != null) {
+                for (String v : String.valueOf(claim).split("[,\\s]+")) {
+                    parse(v, teams);
+                }
+            }
+        }
+        return teams;
+    }
+
+    public boolean canSee(UUID teamId) {
+        return allTeams() || teamId != null && teams().contains(teamId);
+    }
+
+    public String actor() {
+        return identity.getPrincipal() == null ? "unknown" : identity.getPrincipal().getName();
+    }
+
+    private static void parse(String value, Set<UUID> into) {
+        try {
+            into.add(UUID.fromString(value.trim()));
+        } catch (IllegalArgumentException e) {
+            // not a team id: ignored
+        }
+    }
+}

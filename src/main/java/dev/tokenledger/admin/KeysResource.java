@@ -1,0 +1,223 @@
+package dev.tokenledger.admin;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.tokenledger.auth.Pepper;
+import dev.tokenledger.auth.VirtualKeyAuthenticator;
+import dev.tokenledger.auth.VirtualKeys;
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.tenancy.ApiKey;
+import dev.tokenledger.tenancy.Team;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Virtual keys: created for a team, shown once, stored only as a peppered hash; listed, disabled, revoked and rotated.
+ */
+@Path("/admin/v1/keys")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Keys")
+public class KeysResource {
+
+    @Inject
+    AdminScope scope;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    VirtualKeyAuthenticator authenticator;
+
+    public record CreateKey(String name, UUID teamId, List<String> models, OffsetDateTime expiresAt,
+            Map<String, Object> metadata) {
+    }
+
+    /** A key as listed; the key itself is never shown again. */
+    public record KeyView(UUID id, String name, UUID teamId, String prefix, String last4, List<String> models,
+            Map<String, Object> metadata, String status, OffsetDateTime expiresAt, OffsetDateTime createdAt,
+            OffsetDateTime revokedAt, UUID rotatedFrom) {
+        static KeyView of(ApiKey k) {
+            return new KeyView(k.id, k.name, k.teamId, k.keyPrefix, k.keyLast4, k.models, k.metadata, k.status, k.expiresAt,
+                    k.createdAt, k.revokedAt, k.rotatedFrom);
+        }
+    }
+
+    /** A key as created or rotated: the only time {@code key} is shown. */
+    public record CreatedKey(UUID id, String key, String prefix, String name, UUID teamId, List<String> models,
+            Map<String, Object> metadata, String status, OffsetDateTime expiresAt, OffsetDateTime createdAt,
+            UUID rotatedFrom) {
+    }
+
+    @POST
+    @RolesAllowed(AdminScope.ADMIN)
+    @WithTransaction
+    @Operation(summary = "Create a virtual key; the answer is the only time the key is shown")
+    public Uni<RestResponse<CreatedKey>> create(CreateKey body) {
+        String name = AdminErrors.required(body == null ? null : body.name(), "name");
+        if (body.teamId() == null) {
+            throw AdminErrors.invalid("teamId", "Missing required field: 'teamId'.");
+        }
+        if (body.expiresAt() != null && !body.expiresAt().isAfter(OffsetDateTime.now())) {
+            throw AdminErrors.invalid("expiresAt", "'expiresAt' must be in the future.");
+        }
+        return Team.<Team> findById(body.teamId()).chain(team -> {
+            if (team == null) {
+                return Uni.createFrom().failure(AdminErrors.notFound("Team " + body.teamId()));
+            }
+            return issue(name, team.id, body.models(), body.expiresAt(), body.metadata(), null)
+                    .map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
+        });
+    }
+
+    @GET
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.VIEWER })
+    @WithSession
+    @Operation(summary = "List keys (a viewer sees its teams' keys)")
+    public Uni<List<KeyView>> list(@QueryParam("teamId") UUID teamId) {
+        if (teamId != null && !scope.canSee(teamId)) {
+            return Uni.createFrom().item(List.of());
+        }
+        Uni<List<ApiKey>> keys;
+        if (teamId != null) {
+            keys = ApiKey.list("teamId = ?1 order by createdAt", teamId);
+        } else if (scope.allTeams()) {
+            keys = ApiKey.list("order by createdAt");
+        } else if (scope.teams().isEmpty()) {
+            keys = Uni.createFrom().item(List.of());
+        } else {
+            keys = ApiKey.list("teamId in ?1 order by createdAt", List.copyOf(scope.teams()));
+        }
+        return keys.map(list -> list.stream().map(KeyView::of).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.VIEWER })
+    @WithSession
+    @Operation(summary = "One key")
+    public Uni<KeyView> get(@PathParam("id") UUID id) {
+        return visible(id).map(KeyView::of);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(AdminScope.ADMIN)
+    @WithTransaction
+    @Operation(summary = "Revoke a key, for good")
+    public Uni<KeyView> revoke(@PathParam("id") UUID id) {
+        return visible(id).map(key -> {
+            if (!ApiKey.REVOKED.equals(key.status)) {
+                key.status = ApiKey.REVOKED;
+                key.revokedAt = OffsetDateTime.now();
+            }
+            authenticator.invalidate(key.keyHash);
+            return KeyView.of(key);
+        });
+    }
+
+    @POST
+    @Path("/{id}/disable")
+    @RolesAllowed(AdminScope.ADMIN)
+    @WithTransaction
+    @Operation(summary = "Disable a key (it can be enabled again)")
+    public Uni<KeyView> disable(@PathParam("id") UUID id) {
+        return setStatus(id, ApiKey.DISABLED);
+    }
+
+    @POST
+    @Path("/{id}/enable")
+    @RolesAllowed(AdminScope.ADMIN)
+    @WithTransaction
+    @Operation(summary = "Enable a disabled key")
+    public Uni<KeyView> enable(@PathParam("id") UUID id) {
+        return setStatus(id, ApiKey.ACTIVE);
+    }
+
+    @POST
+    @Path("/{id}/rotate")
+    @RolesAllowed(AdminScope.ADMIN)
+    @WithTransaction
+    @Operation(summary = "Replace a key by a new one with the same settings; the old key is revoked")
+    public Uni<RestResponse<CreatedKey>> rotate(@PathParam("id") UUID id) {
+        return visible(id).chain(old -> {
+            if (ApiKey.REVOKED.equals(old.status)) {
+                return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot be rotated."));
+            }
+            old.status = ApiKey.REVOKED;
+            old.revokedAt = OffsetDateTime.now();
+            authenticator.invalidate(old.keyHash);
+            return issue(old.name, old.teamId, old.models, old.expiresAt, old.metadata, old.id)
+                    .map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
+        });
+    }
+
+    private Uni<KeyView> setStatus(UUID id, String status) {
+        return visible(id).map(key -> {
+            if (ApiKey.REVOKED.equals(key.status)) {
+                throw GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot change state.");
+            }
+            key.status = status;
+            authenticator.invalidate(key.keyHash);
+            return KeyView.of(key);
+        });
+    }
+
+    /** A key the caller may see; 404 (not 403) otherwise, so ids of other teams leak nothing. */
+    private Uni<ApiKey> visible(UUID id) {
+        return ApiKey.<ApiKey> findById(id).map(key -> {
+            if (key == null || !scope.canSee(key.teamId)) {
+                throw AdminErrors.notFound("Key " + id);
+            }
+            return key;
+        });
+    }
+
+    private Uni<CreatedKey> issue(String name, UUID teamId, List<String> models, OffsetDateTime expiresAt,
+            Map<String, Object> metadata, UUID rotatedFrom) {
+        String pepper = Pepper.of(config);
+        if (pepper == null) {
+            return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNAVAILABLE,
+                    "Virtual keys need tokenledger.keys.pepper (or a master key) to be configured."));
+        }
+        String secret = VirtualKeys.generate();
+        ApiKey key = new ApiKey();
+        key.id = UUID.randomUUID();
+        key.teamId = teamId;
+        key.name = name;
+        key.keyHash = VirtualKeys.hash(pepper, secret);
+        key.pepperVersion = 1;
+        key.keyPrefix = VirtualKeys.displayPrefix(secret);
+        key.keyLast4 = VirtualKeys.last4(secret);
+        key.models = models == null ? List.of() : List.copyOf(models);
+        key.metadata = metadata == null ? Map.of() : metadata;
+        key.status = ApiKey.ACTIVE;
+        key.expiresAt = expiresAt;
+        key.createdAt = OffsetDateTime.now();
+        key.rotatedFrom = rotatedFrom;
+        return key.<ApiKey> persist().map(k -> new CreatedKey(k.id, secret, k.keyPrefix, k.name, k.teamId, k.models,
+                k.metadata, k.status, k.expiresAt, k.createdAt, k.rotatedFrom));
+    }
+}

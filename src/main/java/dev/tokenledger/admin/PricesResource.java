@@ -1,0 +1,276 @@
+package dev.tokenledger.admin;
+
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.tokenledger.pricing.CatalogueEntry;
+import dev.tokenledger.pricing.Cost;
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.GenaiPricesImporter;
+import dev.tokenledger.pricing.ImportResult;
+import dev.tokenledger.pricing.LiteLlmImporter;
+import dev.tokenledger.pricing.PriceBook;
+import dev.tokenledger.pricing.PriceSheet;
+import dev.tokenledger.pricing.PriceVersion;
+import dev.tokenledger.pricing.TierStep;
+import dev.tokenledger.pricing.TokenCounts;
+import dev.tokenledger.pricing.UnitPrice;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The price catalogue: current prices, version history, new versions (append-only, with author and reason), imports
+ * of the public genai-prices and LiteLLM files, and quotes that let anyone check a bill.
+ */
+@Path("/admin/v1/prices")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Prices")
+public class PricesResource {
+
+    @Inject
+    PriceBook book;
+
+    @Inject
+    AdminScope scope;
+
+    /** Prices per million tokens as decimal strings; a null unit is not priced separately. */
+    public record Prices(BigDecimal inputMtok, BigDecimal cacheReadMtok, BigDecimal cacheWriteMtok,
+            BigDecimal cacheWrite1hMtok, BigDecimal outputMtok, BigDecimal reasoningMtok) {
+    }
+
+    /** Above {@code start} input tokens (exclusive), these prices apply to every token of the request. */
+    public record Tier(long start, Prices prices) {
+    }
+
+    public record NewVersion(String provider, String model, Instant effectiveFrom, Prices prices, List<Tier> tiers,
+            String reason) {
+    }
+
+    public record VersionView(long id, String provider, String model, Instant effectiveFrom, Prices prices,
+            List<Tier> tiers, String source, String reason, String createdBy, Instant createdAt) {
+    }
+
+    public record QuoteUsage(@JsonProperty("input_tokens") long inputTokens,
+            @JsonProperty("cached_input_tokens") long cachedInputTokens,
+            @JsonProperty("cache_write_tokens") long cacheWriteTokens,
+            @JsonProperty("cache_write_1h_tokens") long cacheWrite1hTokens,
+            @JsonProperty("output_tokens") long outputTokens, @JsonProperty("reasoning_tokens") long reasoningTokens) {
+    }
+
+    public record QuoteRequest(String provider, String model, QuoteUsage usage, Instant at) {
+    }
+
+    public record Quote(String costUsd, long costMicros, long priceVersionId, Map<String, String> breakdown) {
+    }
+
+    public record ImportSummary(String format, int added, int changed, int unchanged, List<String> skipped) {
+    }
+
+    @GET
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @Operation(summary = "Current prices, optionally filtered by provider and model")
+    public List<VersionView> current(@QueryParam("provider") String provider, @QueryParam("model") String model) {
+        return book.current(Instant.now()).stream()
+                .filter(v -> provider == null || provider.equals(v.provider()))
+                .filter(v -> model == null || model.equals(v.model()))
+                .map(PricesResource::view).toList();
+    }
+
+    @GET
+    @Path("/{provider}/{model}/versions")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @Operation(summary = "Every version of one model's prices, newest first")
+    public List<VersionView> versions(@PathParam("provider") String provider, @PathParam("model") String model) {
+        return book.versions(provider, model).stream().map(PricesResource::view).toList();
+    }
+
+    @POST
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE })
+    @Operation(summary = "Add a price version (append-only)")
+    public Uni<RestResponse<VersionView>> add(NewVersion body) {
+        if (body == null) {
+            throw AdminErrors.invalid(null, "A JSON body is required.");
+        }
+        String provider = AdminErrors.required(body.provider(), "provider");
+        String model = AdminErrors.required(body.model(), "model");
+        String reason = AdminErrors.required(body.reason(), "reason");
+        CatalogueEntry entry = new CatalogueEntry(provider, model,
+                body.effectiveFrom() == null ? Instant.now() : body.effectiveFrom(), sheet(body.prices(), body.tiers()),
+                "admin:" + scope.actor(), null);
+        return book.append(entry, scope.actor(), reason).map(stored -> stored
+                .map(v -> RestResponse.status(RestResponse.Status.CREATED, view(v)))
+                .orElseThrow(() -> new dev.tokenledger.canonical.GatewayError(dev.tokenledger.canonical.ErrorKind.CONFLICT,
+                        "A version of " + provider + "/" + model + " effective at " + entry.effectiveFrom()
+                                + " exists already; versions are append-only.",
+                        "effectiveFrom", null, 0, null)));
+    }
+
+    @POST
+    @Path("/import")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE })
+    @Operation(summary = "Import the public genai-prices (v2 data.json) or LiteLLM price file given as the body")
+    public Uni<ImportSummary> importFile(@QueryParam("format") String format, @QueryParam("sourceRef") String sourceRef,
+            byte[] body) {
+        Instant now = Instant.now();
+        ImportResult result;
+        try {
+            result = switch (format == null ? "" : format) {
+                case "genai-prices" -> GenaiPricesImporter.parse(new ByteArrayInputStream(body),
+                        sourceRef == null ? "genai-prices" : sourceRef);
+                case "litellm" -> LiteLlmImporter.parse(new ByteArrayInputStream(body),
+                        sourceRef == null ? "litellm" : sourceRef, now);
+                default -> throw AdminErrors.invalid("format", "Unknown format '" + format
+                        + "'; use format=genai-prices or format=litellm.");
+            };
+        } catch (RuntimeException e) {
+            if (e instanceof dev.tokenledger.canonical.GatewayError g) {
+                throw g;
+            }
+            throw AdminErrors.invalid(null, "The price file could not be read: " + e.getMessage());
+        }
+        int[] counts = new int[3];
+        List<Uni<Void>> writes = new ArrayList<>();
+        for (CatalogueEntry entry : result.entries()) {
+            List<PriceVersion> existing = book.versions(entry.provider(), entry.model());
+            Optional<PriceVersion> latest = existing.stream().findFirst();
+            if (latest.isPresent() && latest.get().prices().equals(entry.prices())) {
+                counts[2]++;
+                continue;
+            }
+            if (existing.stream().anyMatch(v -> v.effectiveFrom().equals(entry.effectiveFrom()))) {
+                counts[2]++;
+                continue;
+            }
+            counts[latest.isEmpty() ? 0 : 1]++;
+            // an undated or back-dated entry that differs from what we have becomes a version from now on
+            Instant from = latest.isPresent() && !entry.effectiveFrom().isAfter(latest.get().effectiveFrom()) ? now
+                    : entry.effectiveFrom();
+            CatalogueEntry dated = new CatalogueEntry(entry.provider(), entry.model(), from, entry.prices(), entry.source(),
+                    entry.note());
+            writes.add(book.append(dated, scope.actor(), "import " + format).replaceWithVoid());
+        }
+        Uni<Void> all = writes.isEmpty() ? Uni.createFrom().voidItem()
+                : Multi.createFrom().iterable(writes).onItem().transformToUniAndConcatenate(u -> u).collect().last()
+                        .replaceWithVoid();
+        return all.map(v -> new ImportSummary(format, counts[0], counts[1], counts[2], result.skipped()));
+    }
+
+    @POST
+    @Path("/quote")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @Operation(summary = "What a usage costs at a time: input_tokens counts all input, cached and cache-write included")
+    public Quote quote(QuoteRequest body) {
+        if (body == null || body.usage() == null) {
+            throw AdminErrors.invalid("usage", "Missing required field: 'usage'.");
+        }
+        String provider = AdminErrors.required(body.provider(), "provider");
+        String model = AdminErrors.required(body.model(), "model");
+        Instant at = body.at() == null ? Instant.now() : body.at();
+        PriceVersion version = book.find(provider, model, at).orElseThrow(() -> AdminErrors.notFound(
+                "A price for " + provider + "/" + model + " at " + at));
+        QuoteUsage u = body.usage();
+        TokenCounts counts;
+        try {
+            counts = new TokenCounts(u.inputTokens(), u.cachedInputTokens(), u.cacheWriteTokens(), u.cacheWrite1hTokens(),
+                    u.outputTokens(), u.reasoningTokens());
+        } catch (IllegalArgumentException e) {
+            throw AdminErrors.invalid("usage", e.getMessage());
+        }
+        Cost cost = CostCalculator.cost(version.prices(), counts);
+        Map<String, String> breakdown = new LinkedHashMap<>();
+        cost.breakdown().forEach((k, v) -> breakdown.put(k, v.toPlainString()));
+        return new Quote(cost.exactUsd().toPlainString(), cost.micros(), version.id(), breakdown);
+    }
+
+    static VersionView view(PriceVersion v) {
+        PriceSheet p = v.prices();
+        Prices base = new Prices(base(p.input()), base(p.cacheRead()), base(p.cacheWrite()), base(p.cacheWrite1h()),
+                base(p.output()), base(p.reasoning()));
+        List<Long> starts = new ArrayList<>();
+        for (UnitPrice unit : new UnitPrice[] { p.input(), p.cacheRead(), p.cacheWrite(), p.cacheWrite1h(), p.output(),
+                p.reasoning() }) {
+            if (unit != null) {
+                unit.tiers().forEach(t -> {
+                    if (!starts.contains(t.start())) {
+                        starts.add(t.start());
+                    }
+                });
+            }
+        }
+        starts.sort(Long::compare);
+        List<Tier> tiers = starts.stream().map(start -> new Tier(start, new Prices(at(p.input(), start),
+                at(p.cacheRead(), start), at(p.cacheWrite(), start), at(p.cacheWrite1h(), start), at(p.output(), start),
+                at(p.reasoning(), start)))).toList();
+        return new VersionView(v.id(), v.provider(), v.model(), v.effectiveFrom(), base, tiers, v.source(), v.reason(),
+                v.createdBy(), v.createdAt());
+    }
+
+    private static BigDecimal base(UnitPrice unit) {
+        return unit == null ? null : unit.base();
+    }
+
+    private static BigDecimal at(UnitPrice unit, long start) {
+        return unit == null ? null : unit.at(start + 1);
+    }
+
+    static PriceSheet sheet(Prices prices, List<Tier> tiers) {
+        if (prices == null || prices.inputMtok() == null || prices.outputMtok() == null) {
+            throw AdminErrors.invalid("prices", "'prices.inputMtok' and 'prices.outputMtok' are required.");
+        }
+        List<Tier> steps = tiers == null ? List.of() : tiers.stream().sorted((a, b) -> Long.compare(a.start(), b.start()))
+                .toList();
+        for (Tier t : steps) {
+            if (t.prices() == null) {
+                throw AdminErrors.invalid("tiers", "Every tier needs 'prices'.");
+            }
+        }
+        return new PriceSheet(unit(prices.inputMtok(), steps, Prices::inputMtok),
+                unit(prices.cacheReadMtok(), steps, Prices::cacheReadMtok),
+                unit(prices.cacheWriteMtok(), steps, Prices::cacheWriteMtok),
+                unit(prices.cacheWrite1hMtok(), steps, Prices::cacheWrite1hMtok),
+                unit(prices.outputMtok(), steps, Prices::outputMtok),
+                unit(prices.reasoningMtok(), steps, Prices::reasoningMtok));
+    }
+
+    private static UnitPrice unit(BigDecimal base, List<Tier> tiers, java.util.function.Function<Prices, BigDecimal> get) {
+        if (base == null) {
+            return null;
+        }
+        if (base.signum() < 0) {
+            throw AdminErrors.invalid("prices", "Prices must not be negative.");
+        }
+        List<TierStep> steps = new ArrayList<>();
+        for (Tier t : tiers) {
+            BigDecimal price = get.apply(t.prices());
+            if (price != null) {
+                steps.add(new TierStep(t.start(), price));
+            }
+        }
+        return new UnitPrice(base, steps);
+    }
+}

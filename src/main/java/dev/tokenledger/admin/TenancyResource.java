@@ -1,0 +1,133 @@
+package dev.tokenledger.admin;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.tenancy.Org;
+import dev.tokenledger.tenancy.Team;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/** Organizations and teams. */
+@Path("/admin/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Tenancy")
+public class TenancyResource {
+
+    @Inject
+    AdminScope scope;
+
+    public record CreateOrg(String name) {
+    }
+
+    public record OrgView(UUID id, String name, OffsetDateTime createdAt) {
+        static OrgView of(Org o) {
+            return new OrgView(o.id, o.name, o.createdAt);
+        }
+    }
+
+    public record CreateTeam(String name, UUID orgId) {
+    }
+
+    public record TeamView(UUID id, String name, UUID orgId, OffsetDateTime createdAt) {
+        static TeamView of(Team t) {
+            return new TeamView(t.id, t.name, t.orgId, t.createdAt);
+        }
+    }
+
+    @POST
+    @Path("/orgs")
+    @RolesAllowed(AdminScope.ADMIN)
+    @WithTransaction
+    @Operation(summary = "Create an organization")
+    public Uni<RestResponse<OrgView>> createOrg(CreateOrg body) {
+        String name = AdminErrors.required(body == null ? null : body.name(), "name");
+        return Org.<Org> find("name", name).firstResult().chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().failure(
+                        GatewayError.of(ErrorKind.CONFLICT, "An organization named '" + name + "' exists already."));
+            }
+            Org org = new Org();
+            org.id = UUID.randomUUID();
+            org.name = name;
+            org.createdAt = OffsetDateTime.now();
+            return org.<Org> persist().map(o -> RestResponse.status(RestResponse.Status.CREATED, OrgView.of(o)));
+        });
+    }
+
+    @GET
+    @Path("/orgs")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @WithSession
+    @Operation(summary = "List organizations (a viewer sees those of its teams)")
+    public Uni<List<OrgView>> orgs() {
+        if (!scope.allTeams() && scope.teams().isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        if (scope.allTeams()) {
+            return Org.<Org> listAll().map(list -> list.stream().map(OrgView::of).toList());
+        }
+        return Org.<Org> list("id in (select t.orgId from Team t where t.id in ?1)", List.copyOf(scope.teams()))
+                .map(list -> list.stream().map(OrgView::of).toList());
+    }
+
+    @POST
+    @Path("/teams")
+    @RolesAllowed(AdminScope.ADMIN)
+    @WithTransaction
+    @Operation(summary = "Create a team in an organization")
+    public Uni<RestResponse<TeamView>> createTeam(CreateTeam body) {
+        String name = AdminErrors.required(body == null ? null : body.name(), "name");
+        if (body.orgId() == null) {
+            throw AdminErrors.invalid("orgId", "Missing required field: 'orgId'.");
+        }
+        return Org.<Org> findById(body.orgId()).chain(org -> {
+            if (org == null) {
+                return Uni.createFrom().failure(AdminErrors.notFound("Organization " + body.orgId()));
+            }
+            return Team.<Team> find("orgId = ?1 and name = ?2", org.id, name).firstResult().chain(existing -> {
+                if (existing != null) {
+                    return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT,
+                            "A team named '" + name + "' exists already in this organization."));
+                }
+                Team team = new Team();
+                team.id = UUID.randomUUID();
+                team.orgId = org.id;
+                team.name = name;
+                team.createdAt = OffsetDateTime.now();
+                return team.<Team> persist().map(t -> RestResponse.status(RestResponse.Status.CREATED, TeamView.of(t)));
+            });
+        });
+    }
+
+    @GET
+    @Path("/teams")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @WithSession
+    @Operation(summary = "List teams (a viewer sees its own)")
+    public Uni<List<TeamView>> teams() {
+        if (!scope.allTeams() && scope.teams().isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Uni<List<Team>> teams = scope.allTeams() ? Team.listAll() : Team.list("id in ?1", List.copyOf(scope.teams()));
+        return teams.map(list -> list.stream().map(TeamView::of).toList());
+    }
+}

@@ -1,0 +1,260 @@
+package dev.tokenledger.admin;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.PriceBook;
+import dev.tokenledger.pricing.PriceVersion;
+import dev.tokenledger.pricing.TokenCounts;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Usage aggregates, CSV export, single ledger rows, and what-if repricing. A viewer sees only its teams. */
+@Path("/admin/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Usage")
+public class UsageResource {
+
+    private static final Map<String, String> GROUPS = Map.of("key", "key_id::text", "team", "team_id::text", "org",
+            "org_id::text", "model", "requested_model", "provider", "provider", "day",
+            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    AdminScope scope;
+
+    @Inject
+    PriceBook book;
+
+    public record UsageGroup(String group, long requests, long inputTokens, long cacheReadTokens, long cacheWriteTokens,
+            long outputTokens, long reasoningTokens, String costUsd, long unpricedRequests) {
+    }
+
+    public record RepriceRequest(Instant from, Instant to, List<Long> priceVersionIds, Instant at) {
+    }
+
+    public record Reprice(long requests, String recordedCostUsd, String repricedCostUsd, long unpricedRequests,
+            List<Long> priceVersionIds) {
+    }
+
+    @GET
+    @Path("/usage")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @Operation(summary = "Usage aggregates by key, team, org, model, provider or day")
+    public Uni<List<UsageGroup>> usage(@QueryParam("groupBy") String groupBy, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        String group = GROUPS.get(groupBy == null ? "model" : groupBy);
+        if (group == null) {
+            throw AdminErrors.invalid("groupBy", "Unknown groupBy '" + groupBy + "'; use one of " + GROUPS.keySet() + ".");
+        }
+        Filter f = filter(from, to);
+        String sql = "SELECT " + group + " AS g, count(*) AS requests, sum(input_tokens) AS input, "
+                + "sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
+                + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, count(*) FILTER (WHERE price_status = 'unpriced') "
+                + "AS unpriced FROM usage_event WHERE " + f.where + " GROUP BY g ORDER BY g";
+        return pool.preparedQuery(sql).execute(f.args).map(rows -> {
+            List<UsageGroup> result = new ArrayList<>();
+            for (Row r : rows) {
+                BigDecimal cost = r.getBigDecimal("cost");
+                result.add(new UsageGroup(r.getString("g"), r.getLong("requests"), r.getLong("input"),
+                        r.getLong("cache_read"), r.getLong("cache_write"), r.getLong("output"), r.getLong("reasoning"),
+                        cost == null ? "0" : cost.stripTrailingZeros().toPlainString(), r.getLong("unpriced")));
+            }
+            return result;
+        });
+    }
+
+    @GET
+    @Path("/usage/export")
+    @Produces("text/csv")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @Operation(summary = "Ledger rows of a period as CSV")
+    public Uni<String> export(@QueryParam("from") String from, @QueryParam("to") String to) {
+        Filter f = filter(from, to);
+        return pool.preparedQuery("SELECT request_id, created_at, org_id, team_id, key_id, requested_model, provider, "
+                + "upstream_model, status, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
+                + "usage_source, cost_exact, price_status, price_version_id, streamed FROM usage_event WHERE " + f.where
+                + " ORDER BY created_at").execute(f.args).map(rows -> {
+                    StringBuilder csv = new StringBuilder("request_id,created_at,org_id,team_id,key_id,requested_model,"
+                            + "provider,upstream_model,status,input_tokens,cache_read_tokens,cache_write_tokens,"
+                            + "output_tokens,reasoning_tokens,usage_source,cost_usd,price_status,price_version_id,streamed\n");
+                    for (Row r : rows) {
+                        for (int i = 0; i < r.size(); i++) {
+                            if (i > 0) {
+                                csv.append(',');
+                            }
+                            Object v = r.getValue(i);
+                            csv.append(v == null ? "" : csvCell(v instanceof BigDecimal b ? b.toPlainString() : v.toString()));
+                        }
+                        csv.append('\n');
+                    }
+                    return csv.toString();
+                });
+    }
+
+    @GET
+    @Path("/ledger/{requestId}")
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @Operation(summary = "One ledger row")
+    public Uni<RestResponse<Map<String, Object>>> ledger(@PathParam("requestId") String requestId) {
+        return pool.preparedQuery("SELECT * FROM usage_event WHERE request_id = $1").execute(Tuple.of(requestId)).map(rows -> {
+            if (!rows.iterator().hasNext()) {
+                throw AdminErrors.notFound("Ledger row " + requestId);
+            }
+            Row r = rows.iterator().next();
+            if (!scope.canSee(r.getUUID("team_id"))) {
+                throw AdminErrors.notFound("Ledger row " + requestId);
+            }
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < r.size(); i++) {
+                Object v = r.getValue(i);
+                row.put(camel(r.getColumnName(i)), v instanceof BigDecimal b ? b.toPlainString()
+                        : v instanceof OffsetDateTime t ? t.toInstant().toString() : v instanceof UUID u ? u.toString() : v);
+            }
+            return RestResponse.ok(row);
+        });
+    }
+
+    @POST
+    @Path("/usage/reprice")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE })
+    @Operation(summary = "What a period would have cost with given price versions (recorded rows are not changed)")
+    public Uni<Reprice> reprice(RepriceRequest body) {
+        if (body == null || body.from() == null || body.to() == null) {
+            throw AdminErrors.invalid("from", "'from' and 'to' are required.");
+        }
+        Map<String, PriceVersion> chosen = new HashMap<>();
+        List<Long> ids = body.priceVersionIds() == null ? List.of() : body.priceVersionIds();
+        Set<Long> wanted = Set.copyOf(ids);
+        for (PriceVersion v : allVersions()) {
+            if (wanted.contains(v.id())) {
+                chosen.put(v.provider() + "/" + v.model(), v);
+            }
+        }
+        if (chosen.size() != wanted.size()) {
+            throw AdminErrors.invalid("priceVersionIds", "Unknown price version id in " + ids + ".");
+        }
+        Instant at = body.at() == null ? Instant.now() : body.at();
+        return pool.preparedQuery("SELECT provider, provider_type, upstream_model, input_tokens, cache_read_tokens, "
+                + "cache_write_tokens, output_tokens, reasoning_tokens, cost_exact FROM usage_event WHERE created_at >= $1 "
+                + "AND created_at < $2").execute(Tuple.of(utc(body.from()), utc(body.to()))).map(rows -> {
+                    BigDecimal recorded = BigDecimal.ZERO;
+                    BigDecimal repriced = BigDecimal.ZERO;
+                    long count = 0;
+                    long unpriced = 0;
+                    for (Row r : rows) {
+                        count++;
+                        if (r.getBigDecimal("cost_exact") != null) {
+                            recorded = recorded.add(r.getBigDecimal("cost_exact"));
+                        }
+                        String model = r.getString("upstream_model");
+                        PriceVersion v = chosen.get(r.getString("provider") + "/" + model);
+                        if (v == null) {
+                            v = chosen.get(r.getString("provider_type") + "/" + model);
+                        }
+                        if (v == null) {
+                            v = book.find(r.getString("provider"), model, at)
+                                    .or(() -> book.find(r.getString("provider_type"), model, at)).orElse(null);
+                        }
+                        if (v == null) {
+                            unpriced++;
+                            continue;
+                        }
+                        repriced = repriced.add(CostCalculator.cost(v.prices(), new TokenCounts(r.getLong("input_tokens"),
+                                r.getLong("cache_read_tokens"), r.getLong("cache_write_tokens"), 0, r.getLong("output_tokens"),
+                                r.getLong("reasoning_tokens"))).exactUsd());
+                    }
+                    return new Reprice(count, recorded.stripTrailingZeros().toPlainString(),
+                            repriced.stripTrailingZeros().toPlainString(), unpriced, ids);
+                });
+    }
+
+    private List<PriceVersion> allVersions() {
+        List<PriceVersion> all = new ArrayList<>();
+        for (PriceVersion current : book.current(Instant.now().plusSeconds(365L * 24 * 3600 * 100))) {
+            all.addAll(book.versions(current.provider(), current.model()));
+        }
+        return all;
+    }
+
+    /** A WHERE clause for a period and the caller's visible teams. */
+    private Filter filter(String from, String to) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder("created_at >= $1 AND created_at < $2");
+        args.add(utc(parse(from, "from", Instant.EPOCH)));
+        args.add(utc(parse(to, "to", Instant.now().plusSeconds(86_400))));
+        if (!scope.allTeams()) {
+            where.append(" AND team_id = ANY($3)");
+            args.add(scope.teams().toArray(new UUID[0]));
+        }
+        return new Filter(where.toString(), Tuple.from(args));
+    }
+
+    private record Filter(String where, Tuple args) {
+    }
+
+    private static Instant parse(String value, String param, Instant fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return value.length() == 10 ? java.time.LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw AdminErrors.invalid(param, "'" + param + "' must be a date (2026-11-27) or an instant (2026-11-27T10:00:00Z).");
+        }
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static String camel(String column) {
+        StringBuilder sb = new StringBuilder();
+        boolean upper = false;
+        for (char c : column.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String csvCell(String value) {
+        return value.contains(",") || value.contains("\"") || value.contains("\n")
+                ? '"' + value.replace("\"", "\"\"") + '"'
+                : value;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.tokenledger.ledger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.observability.GatewayMetrics;
+import dev.tokenledger.usage.UsageRecord;
+import dev.tokenledger.usage.UsageRecorder;
+import dev.tokenledger.wire.Json;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Writes every usage record to the ledger, exactly once, off the response path: rows are queued, written in batches
+ * with an idempotent insert on the request id, and appended to the local spool (fsync'd) when PostgreSQL cannot
+ * take them. The spool is replayed whenever the database answers again, and at start-up.
+ */
+@ApplicationScoped
+public class LedgerWriter implements UsageRecorder {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    @Inject
+    GatewayConfig config;
+
+    private final ConcurrentLinkedQueue<LedgerRow> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean replaying = new AtomicBoolean();
+    private LedgerSpool spool;
+
+    void onStart(@Observes StartupEvent event) throws IOException {
+        spool = new LedgerSpool(Path.of(config.ledger().spoolDir()), UUID.randomUUID().toString());
+        long every = Math.max(1, config.ledger().flushInterval().toMillis());
+        vertx.setPeriodic(every, every, id -> flush().subscribe().with(v -> {
+        }, e -> Log.errorf(e, "Ledger flush failed")));
+        vertx.setPeriodic(0, 2000, id -> replay().subscribe().with(v -> {
+        }, e -> Log.debugf("Spool replay deferred: %s", e.getMessage())));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        try {
+            while (queued.get() > 0) {
+                flush().await().atMost(java.time.Duration.ofSeconds(10));
+            }
+        } catch (RuntimeException e) {
+            Log.errorf(e, "Ledger rows could not be flushed at shutdown");
+        }
+    }
+
+    @Override
+    public void record(UsageRecord record) {
+        metrics.usage(record);
+        queue.add(LedgerRow.of(record));
+        if (queued.incrementAndGet() >= config.ledger().batchSize()) {
+            flush().subscribe().with(v -> {
+            }, e -> Log.errorf(e, "Ledger flush failed"));
+        }
+        if (Log.isDebugEnabled()) {
+            Log.debugf("usage request=%s subject=%s model=%s provider=%s outcome=%s prompt=%d cached=%d completion=%d "
+                    + "reasoning=%d source=%s streamed=%s cost=%s", record.requestId(), record.principal().subject(),
+                    record.requestedModel(), record.providerId(), record.outcome(), record.usage().promptTokens(),
+                    record.usage().cachedPromptTokens(), record.usage().completionTokens(),
+                    record.usage().reasoningTokens(), record.usage().source(), record.streamed(),
+                    record.priced().priced() ? record.priced().cost().exactUsd() : "unknown");
+        }
+    }
+
+    /** Writes what is queued; rows the database refuses or cannot take go to the spool. */
+    public Uni<Void> flush() {
+        List<LedgerRow> batch = new ArrayList<>();
+        LedgerRow row;
+        while (batch.size() < config.ledger().batchSize() && (row = queue.poll()) != null) {
+            batch.add(row);
+        }
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        queued.addAndGet(-batch.size());
+        return insert(batch).onFailure().recoverWithUni(failure -> {
+            Log.warnf("Ledger database unavailable (%s): spooling %d rows", failure.getMessage(), batch.size());
+            return spool(batch);
+        });
+    }
+
+    private Uni<Void> insert(List<LedgerRow> rows) {
+        List<Tuple> tuples = new ArrayList<>(rows.size());
+        rows.forEach(r -> tuples.add(r.tuple()));
+        return pool.preparedQuery(LedgerRow.INSERT).executeBatch(tuples).replaceWithVoid();
+    }
+
+    private Uni<Void> spool(List<LedgerRow> rows) {
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            List<String> lines = new ArrayList<>(rows.size());
+            for (LedgerRow r : rows) {
+                try {
+                    lines.add(Json.MAPPER.writeValueAsString(r));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            try {
+                spool.append(lines);
+            } catch (IOException e) {
+                throw new IllegalStateException("ledger spool cannot be written", e);
+            }
+            return null;
+        })).replaceWithVoid();
+    }
+
+    /** Replays the spool into the database when there is something to replay and the database takes it. */
+    public Uni<Void> replay() {
+        if (!replaying.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                return spool.hasPending() ? spool.takeForReplay() : null;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        })).chain(batch -> {
+            if (batch == null || batch.rows().isEmpty()) {
+                if (batch != null) {
+                    commit(batch);
+                }
+                return Uni.createFrom().voidItem();
+            }
+            List<LedgerRow> rows = new ArrayList<>(batch.rows().size());
+            for (String line : batch.rows()) {
+                try {
+                    rows.add(Json.MAPPER.readValue(line, LedgerRow.class));
+                } catch (JsonProcessingException e) {
+                    Log.errorf("Unreadable spooled ledger row skipped: %s", e.getMessage());
+                }
+            }
+            return insert(rows)
+                    .invoke(() -> {
+                        commit(batch);
+                        Log.infof("Replayed %d spooled ledger rows", rows.size());
+                    })
+                    .onFailure().invoke(e -> spool.abort(batch));
+        }).eventually(() -> replaying.set(false));
+    }
+
+    private void commit(LedgerSpool.Batch batch) {
+        try {
+            spool.commit(batch);
+        } catch (IOException e) {
+            Log.errorf(e, "Replayed spool files could not be removed; they will be replayed again (idempotently)");
+        }
+    }
+
+    /** Rows waiting in the spool, for readiness and metrics. */
+    public long spooledRows() {
+        try {
+            return spool == null ? 0 : spool.pendingRows();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tokenledger.pricing;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.tokenledger.canonical.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+
+/**
+ * Prices usage from the catalogue. A deployment's own provider id is looked up first (a negotiated or internal rate
+ * entered for that provider), then the catalogue provider of its type. A model with no price is reported unpriced,
+ * counted in a metric and logged once per model: never priced at zero.
+ */
+@ApplicationScoped
+public class Pricer {
+
+    @Inject
+    PriceBook book;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Set<String> reportedUnpriced = ConcurrentHashMap.newKeySet();
+    private final Map<String, Counter> unpricedCounters = new ConcurrentHashMap<>();
+
+    public PricedUsage price(String providerId, String catalogueProvider, String model, Usage usage, Instant at) {
+        var version = book.find(providerId, model, at).or(() -> book.find(catalogueProvider, model, at));
+        if (version.isEmpty()) {
+            unpriced(catalogueProvider, model);
+            return PricedUsage.UNPRICED;
+        }
+        TokenCounts counts;
+        try {
+            counts = new TokenCounts(usage.promptTokens(), usage.cachedPromptTokens(), usage.cacheWriteTokens(), 0,
+                    usage.completionTokens(), usage.reasoningTokens());
+        } catch (IllegalArgumentException e) {
+            Log.warnf("Usage for %s/%s is inconsistent and left unpriced: %s", catalogueProvider, model, e.getMessage());
+            unpriced(catalogueProvider, model);
+            return PricedUsage.UNPRICED;
+        }
+        return new PricedUsage(CostCalculator.cost(version.get().prices(), counts), version.get().id());
+    }
+
+    private void unpriced(String provider, String model) {
+        String key = provider + "/" + model;
+        unpricedCounters.computeIfAbsent(key, k -> Counter.builder("tokenledger.unpriced.requests")
+                .description("Requests recorded with an unknown cost because their model has no price")
+                .tags("provider", String.valueOf(provider), "model", String.valueOf(model))
+                .register(registry)).increment();
+        if (reportedUnpriced.add(key)) {
+            Log.warnf("No price for model %s of provider %s: its requests are recorded with cost unknown", model, provider);
+        }
+    }
+}
