@@ -29,11 +29,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <pre>
  * {"version": 1,
  *  "entries": [
- *   {"provider": "openai", "model": "gpt-4o", "effectiveFrom": "2024-10-02T00:00:00Z",
- *    "source": "https://openai.com/api/pricing (checked 2026-08-21)", "note": null,
- *    "prices": {"input": "2.50", "cacheRead": "1.25", "cacheWrite": null, "cacheWrite1h": null,
- *               "output": "10.00", "reasoning": null,
- *               "tiers": {"input": [{"start": 200000, "price": "5.00"}]}}}]}
+ *   {"provider": "anthropic", "model": "claude-sonnet-4-5", "effectiveFrom": "2025-09-29T00:00:00Z",
+ *    "source": "https://www.anthropic.com/pricing#api (checked 2026-08-21)", "note": null,
+ *    "prices": {"input": "3", "cacheRead": "0.30", "cacheWrite": "3.75", "cacheWrite1h": "6",
+ *               "output": "15", "reasoning": null,
+ *               "tiers": {"input": [{"start": 200000, "price": "6"}],
+ *                         "output": [{"start": 200000, "price": "22.50"}]}}}]}
  * </pre>
  *
  * Prices are USD per million tokens written as decimal strings ({@code 0.125}, never {@code 1.25E-1}), so that no value
