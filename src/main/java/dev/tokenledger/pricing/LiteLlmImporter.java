@@ -1,0 +1,185 @@
+package dev.tokenledger.pricing;
+
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Imports a LiteLLM {@code model_prices_and_context_window.json}: one object keyed by model name, prices in USD per
+ * single token.
+ * <p>
+ * Only models of mode {@code chat}, {@code completion}, {@code responses} and {@code embedding} are imported; the
+ * {@code sample_spec} entry (a schema description) is ignored. The provider is {@code litellm_provider}; the model is
+ * the key, without a leading {@code <provider>/} when that prefix equals the provider. Each per-token price is
+ * converted to USD per million tokens from its JSON literal (exact decimal arithmetic, trailing zeros removed):
+ * <ul>
+ * <li>{@code input_cost_per_token} -> input, {@code output_cost_per_token} -> output,
+ * {@code output_cost_per_reasoning_token} -> reasoning, {@code cache_read_input_token_cost} -> cache read,
+ * {@code cache_creation_input_token_cost} -> cache write, {@code cache_creation_input_token_cost_above_1hr} -> one-hour
+ * cache write;</li>
+ * <li>{@code <one of those>_above_<N>k_tokens} -> a tier of that unit starting at N x 1000 input tokens (applied when
+ * the request's input is strictly greater, as for every tier of the catalogue; the file itself does not say whether
+ * its thresholds are inclusive);</li>
+ * <li>fields ending in {@code _priority}, {@code _flex} or {@code _batches} are prices of other service tiers and are
+ * ignored;</li>
+ * <li>any other price field ({@code *cost*}, {@code *pricing*}) with a non-zero value (audio, image, per-second,
+ * search, ...) skips the model: dropping it would under-price the model.</li>
+ * </ul>
+ * An embedding model without {@code output_cost_per_token} gets an output price of 0; any other model without an
+ * input or output price is skipped. LiteLLM has no effective dates: every entry takes the given {@code effectiveFrom}.
+ */
+public final class LiteLlmImporter {
+
+    private static final Set<String> MODES = Set.of("chat", "completion", "responses", "embedding");
+
+    private static final Map<String, Unit> FIELDS = Map.of(
+            "input_cost_per_token", Unit.INPUT,
+            "output_cost_per_token", Unit.OUTPUT,
+            "output_cost_per_reasoning_token", Unit.REASONING,
+            "cache_read_input_token_cost", Unit.CACHE_READ,
+            "cache_creation_input_token_cost", Unit.CACHE_WRITE,
+            "cache_creation_input_token_cost_above_1hr", Unit.CACHE_WRITE_1H);
+
+    private static final Pattern TIER = Pattern.compile("(.+)_above_(\\d{1,9})k_tokens");
+
+    private static final List<String> OTHER_SERVICE_TIERS = List.of("_priority", "_flex", "_batches");
+
+    private LiteLlmImporter() {
+    }
+
+    /**
+     * Reads the file; {@code sourceRef} (e.g. {@code litellm@<sha>}) becomes every entry's source.
+     * {@link IllegalArgumentException} when the document is not a JSON object.
+     */
+    public static ImportResult parse(InputStream json, String sourceRef, Instant effectiveFrom) {
+        Objects.requireNonNull(sourceRef, "sourceRef");
+        Objects.requireNonNull(effectiveFrom, "effectiveFrom");
+        JsonNode root = PricingJson.read(json);
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("a LiteLLM price file is a JSON object keyed by model");
+        }
+        ImportCollector collector = new ImportCollector();
+        Iterator<Map.Entry<String, JsonNode>> models = root.fields();
+        while (models.hasNext()) {
+            Map.Entry<String, JsonNode> model = models.next();
+            String key = model.getKey();
+            if (key.equals("sample_spec")) {
+                continue;
+            }
+            try {
+                importModel(collector, key, model.getValue(), sourceRef, effectiveFrom);
+            } catch (IllegalArgumentException e) {
+                collector.skip(key, e.getMessage());
+            }
+        }
+        return collector.result();
+    }
+
+    private static void importModel(ImportCollector collector, String key, JsonNode spec, String sourceRef,
+            Instant effectiveFrom) {
+        if (!spec.isObject()) {
+            throw new IllegalArgumentException("not an object");
+        }
+        String mode = PricingJson.text(spec, "mode");
+        if (mode == null) {
+            throw new IllegalArgumentException("no mode");
+        }
+        if (!MODES.contains(mode)) {
+            throw new IllegalArgumentException("mode " + mode + " is not priced by tokens");
+        }
+        String provider = PricingJson.text(spec, "litellm_provider");
+        if (provider == null || provider.isBlank()) {
+            throw new IllegalArgumentException("no litellm_provider");
+        }
+        String model = key.startsWith(provider + "/") ? key.substring(provider.length() + 1) : key;
+
+        SheetBuilder builder = new SheetBuilder();
+        boolean hasOutput = false;
+        Iterator<Map.Entry<String, JsonNode>> fields = spec.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            if (!isPriceField(name) || value.isNull() || isOtherServiceTier(name)) {
+                continue;
+            }
+            Unit unit = FIELDS.get(name);
+            if (unit != null) {
+                builder.base(unit, perMillion(value, name));
+                hasOutput |= unit == Unit.OUTPUT;
+                continue;
+            }
+            Matcher tier = TIER.matcher(name);
+            if (tier.matches() && FIELDS.containsKey(tier.group(1))) {
+                long start = Long.parseLong(tier.group(2)) * 1000;
+                builder.tier(FIELDS.get(tier.group(1)), start, perMillion(value, name));
+                continue;
+            }
+            if (!isZero(value)) {
+                throw new IllegalArgumentException("price field " + name
+                        + " is not supported; the model would be under-priced without it");
+            }
+        }
+        if (!hasOutput && mode.equals("embedding")) {
+            builder.base(Unit.OUTPUT, BigDecimal.ZERO);
+        }
+        PriceSheet prices = builder.build();
+        String note = "LiteLLM key " + key + " (mode " + mode + ")";
+        collector.add(provider, model, key,
+                List.of(new CatalogueEntry(provider, model, effectiveFrom, prices, sourceRef, note)));
+    }
+
+    private static boolean isPriceField(String name) {
+        return name.contains("cost") || name.contains("pricing");
+    }
+
+    private static boolean isOtherServiceTier(String name) {
+        for (String suffix : OTHER_SERVICE_TIERS) {
+            if (name.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** USD per token -> USD per million tokens, exact, without trailing zeros. */
+    static BigDecimal perMillion(JsonNode value, String name) {
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException("price field " + name + " is not a number");
+        }
+        BigDecimal perToken = PricingJson.decimal(value);
+        if (perToken.signum() < 0) {
+            throw new IllegalArgumentException("negative price " + name);
+        }
+        BigDecimal perMillion = perToken.movePointRight(6).stripTrailingZeros();
+        return perMillion.scale() < 0 ? perMillion.setScale(0) : perMillion;
+    }
+
+    /** True when a price field charges nothing: 0, or an object or list holding only zeros. */
+    private static boolean isZero(JsonNode value) {
+        if (value.isNull()) {
+            return true;
+        }
+        if (value.isNumber()) {
+            return PricingJson.decimal(value).signum() == 0;
+        }
+        if (value.isContainerNode()) {
+            for (JsonNode item : value) {
+                if (!isZero(item)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.tokenledger.pricing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static dev.tokenledger.pricing.CostCalculatorTest.assertDecimal;
+import static dev.tokenledger.pricing.CostCalculatorTest.flat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CatalogueFormatTest {
+
+    static final List<CatalogueEntry> SAMPLE = List.of(
+            new CatalogueEntry("openai", "gpt-4o", Instant.parse("2024-10-02T00:00:00Z"),
+                    CostCalculatorTest.GPT_4O, "https://openai.com/api/pricing (checked 2026-08-21)", "standard tier"),
+            new CatalogueEntry("anthropic", "claude-sonnet-4-5", Instant.parse("2025-09-29T00:00:00Z"),
+                    CostCalculatorTest.SONNET_45, "money-rules.md worked examples", null),
+            new CatalogueEntry("example", "reasoner", Instant.parse("2026-01-02T03:04:05.123456789Z"),
+                    new PriceSheet(new UnitPrice(new BigDecimal("0.000125"), List.of(
+                            new TierStep(128_000, new BigDecimal("0.00025")),
+                            new TierStep(272_000, new BigDecimal("0.0005")))), null, null, null,
+                            flat("1.10"), flat("3.50")),
+                    null, "note with \"quotes\" and unicode: café"),
+            new CatalogueEntry("ollama", "*", Instant.EPOCH, new PriceSheet(flat("0"), null, null, null, flat("0"), null),
+                    "money-rules.md section 1", "any model is free"));
+
+    @Test
+    void roundTripKeepsEveryEntryExactly() {
+        byte[] written = CatalogueFormat.write(SAMPLE);
+
+        List<CatalogueEntry> read = CatalogueFormat.read(new ByteArrayInputStream(written));
+
+        assertEquals(SAMPLE, read);
+        assertArrayEquals(written, CatalogueFormat.write(read));
+        // the scale of each price survives, e.g. 2.50 stays 2.50
+        assertEquals("2.50", read.get(0).prices().input().base().toPlainString());
+        assertEquals("10", read.get(0).prices().output().base().toPlainString());
+    }
+
+    @Test
+    void pricesAreWrittenAsDecimalStrings() throws IOException {
+        JsonNode root = new ObjectMapper().readTree(CatalogueFormat.write(SAMPLE));
+
+        assertEquals(1, root.get("version").intValue());
+        JsonNode gpt4o = root.get("entries").get(0);
+        assertEquals("2024-10-02T00:00:00Z", gpt4o.get("effectiveFrom").textValue());
+        assertTrue(gpt4o.get("prices").get("input").isTextual());
+        assertEquals("2.50", gpt4o.get("prices").get("input").textValue());
+        assertTrue(gpt4o.get("prices").get("cacheWrite").isNull());
+        assertFalse(gpt4o.get("prices").has("tiers"));
+
+        JsonNode sonnetTiers = root.get("entries").get(1).get("prices").get("tiers");
+        assertEquals(200_000, sonnetTiers.get("output").get(0).get("start").longValue());
+        assertEquals("22.50", sonnetTiers.get("output").get(0).get("price").textValue());
+
+        JsonNode reasoner = root.get("entries").get(2).get("prices");
+        assertEquals("0.000125", reasoner.get("input").textValue());
+        assertEquals("0.0005", reasoner.get("tiers").get("input").get(1).get("price").textValue());
+    }
+
+    @Test
+    void theFileFormatOfTheDocumentation() {
+        List<CatalogueEntry> read = CatalogueFormat.read(Fixtures.json("""
+                {"version":1,"entries":[{"provider":"openai","model":"gpt-4o","effectiveFrom":"2024-08-06T00:00:00Z",
+                "source":"https://openai.com/api/pricing (checked 2026-08-21)","note":"...",
+                "prices":{"input":"2.50","cacheRead":"1.25","output":"10.00","reasoning":null,"cacheWrite":null,
+                "cacheWrite1h":null,"tiers":{"input":[{"start":200000,"price":"5.00"}]}}}]}
+                """));
+
+        assertEquals(1, read.size());
+        PriceSheet prices = read.get(0).prices();
+        assertEquals(new UnitPrice(new BigDecimal("2.50"), List.of(new TierStep(200_000, new BigDecimal("5.00")))),
+                prices.input());
+        assertEquals(UnitPrice.flat(new BigDecimal("1.25")), prices.cacheRead());
+        assertNull(prices.cacheWrite());
+        assertNull(prices.reasoning());
+        assertEquals(Instant.parse("2024-08-06T00:00:00Z"), read.get(0).effectiveFrom());
+    }
+
+    @Test
+    void anythingThatCouldMispriceIsRejected() {
+        String valid = """
+                {"provider":"p","model":"m","effectiveFrom":"2025-01-01T00:00:00Z","prices":{"input":"1","output":"2"}}""";
+        assertEquals(1, CatalogueFormat.read(catalogue(valid)).size());
+
+        List<String> invalid = List.of(
+                // a price as a JSON number, or in exponent or signed form
+                valid.replace("\"input\":\"1\"", "\"input\":1"),
+                valid.replace("\"input\":\"1\"", "\"input\":\"1E+1\""),
+                valid.replace("\"input\":\"1\"", "\"input\":\"-1\""),
+                valid.replace("\"input\":\"1\"", "\"input\":\"\""),
+                // a misspelt unit would silently drop a price
+                valid.replace("\"input\":\"1\"", "\"input\":\"1\",\"cachRead\":\"0.1\""),
+                valid.replace("\"model\":\"m\"", "\"model\":\"m\",\"modle\":\"n\""),
+                // required parts missing
+                valid.replace("\"input\":\"1\",", ""),
+                valid.replace("\"output\":\"2\"", "\"output\":null"),
+                valid.replace("\"provider\":\"p\",", ""),
+                valid.replace("\"effectiveFrom\":\"2025-01-01T00:00:00Z\",", ""),
+                valid.replace("2025-01-01T00:00:00Z", "2025-01-01"),
+                // tiers of an unpriced unit, a fractional start, a numeric tier price
+                valid.replace("\"output\":\"2\"", "\"output\":\"2\",\"tiers\":{\"cacheRead\":[{\"start\":1,\"price\":\"1\"}]}"),
+                valid.replace("\"output\":\"2\"", "\"output\":\"2\",\"tiers\":{\"input\":[{\"start\":1.5,\"price\":\"1\"}]}"),
+                valid.replace("\"output\":\"2\"", "\"output\":\"2\",\"tiers\":{\"input\":[{\"start\":1,\"price\":1}]}"),
+                // a repeated key
+                valid.replace("\"input\":\"1\"", "\"input\":\"1\",\"input\":\"2\""));
+        for (String entry : invalid) {
+            assertThrows(IllegalArgumentException.class, () -> CatalogueFormat.read(catalogue(entry)), entry);
+        }
+
+        // two entries for the same model and instant
+        assertThrows(IllegalArgumentException.class, () -> CatalogueFormat.read(catalogue(valid + "," + valid)));
+        // another version of the file
+        assertThrows(IllegalArgumentException.class,
+                () -> CatalogueFormat.read(Fixtures.json("{\"version\":2,\"entries\":[]}")));
+        assertThrows(IllegalArgumentException.class, () -> CatalogueFormat.read(Fixtures.json("[]")));
+    }
+
+    @Test
+    void theDefaultCatalogueParsesAndEveryEntryIsSourcedAndPriced() throws IOException {
+        byte[] file = defaultCatalogue();
+        List<CatalogueEntry> entries = CatalogueFormat.read(new ByteArrayInputStream(file));
+
+        assertEquals(22, entries.size());
+        Set<String> models = new HashSet<>();
+        for (CatalogueEntry entry : entries) {
+            assertNotNull(entry.source(), entry::toString);
+            assertFalse(entry.source().isBlank(), entry::toString);
+            assertNotNull(entry.prices().input(), entry::toString);
+            assertNotNull(entry.prices().output(), entry::toString);
+            assertTrue(models.add(entry.provider() + "/" + entry.model()), "listed twice: " + entry);
+        }
+        assertEquals(Set.of(
+                "openai/gpt-4o", "openai/gpt-4o-mini", "openai/gpt-4.1", "openai/gpt-4.1-mini", "openai/gpt-4.1-nano",
+                "openai/o3", "openai/o4-mini", "openai/gpt-5", "openai/gpt-5-mini", "openai/gpt-5-nano",
+                "openai/text-embedding-3-small", "openai/text-embedding-3-large",
+                "anthropic/claude-sonnet-4-5", "anthropic/claude-opus-4-1", "anthropic/claude-3-5-haiku",
+                "anthropic/claude-haiku-4-5",
+                "google/gemini-2.5-pro", "google/gemini-2.5-flash", "google/gemini-2.5-flash-lite",
+                "google/gemini-2.0-flash",
+                "ollama/*", "lmstudio/*"), models);
+        // the file is in the writer's canonical layout, so rewriting it changes nothing
+        assertEquals(new String(file, StandardCharsets.UTF_8),
+                new String(CatalogueFormat.write(entries), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDefaultCatalogueQuotesTheWorkedExamples() throws IOException {
+        List<CatalogueEntry> entries = CatalogueFormat.read(new ByteArrayInputStream(defaultCatalogue()));
+
+        PriceSheet sonnet = Fixtures.only(entries, "anthropic", "claude-sonnet-4-5").prices();
+        assertEquals(CostCalculatorTest.SONNET_45, sonnet);
+        assertEquals(30_000, CostCalculator.cost(sonnet, new TokenCounts(24_000, 20_000, 3_000, 1_000, 500, 0))
+                .micros());
+        assertEquals(1_522_500, CostCalculator.cost(sonnet, TokenCounts.of(250_000, 1_000)).micros());
+        assertEquals(615_000, CostCalculator.cost(sonnet, TokenCounts.of(200_000, 1_000)).micros());
+
+        PriceSheet gpt4o = Fixtures.only(entries, "openai", "gpt-4o").prices();
+        assertEquals(35_000, CostCalculator.cost(gpt4o, new TokenCounts(10_000, 8_000, 0, 0, 2_000, 1_500)).micros());
+
+        PriceSheet gemini = Fixtures.only(entries, "google", "gemini-2.5-pro").prices();
+        assertEquals(542_500,
+                CostCalculator.cost(gemini, new TokenCounts(250_000, 50_000, 0, 0, 2_000, 0)).micros());
+    }
+
+    @Test
+    void localProvidersAreExplicitlyFree() throws IOException {
+        List<CatalogueEntry> entries = CatalogueFormat.read(new ByteArrayInputStream(defaultCatalogue()));
+
+        for (String provider : List.of("ollama", "lmstudio")) {
+            CatalogueEntry local = Fixtures.only(entries, provider, "*");
+            assertEquals(Instant.EPOCH, local.effectiveFrom());
+            assertDecimal("0", local.prices().input().base());
+            assertDecimal("0", local.prices().output().base());
+            assertTrue(local.note().contains("wildcard"), local.note());
+            Cost cost = CostCalculator.cost(local.prices(), TokenCounts.of(1_000_000, 1_000_000));
+            assertEquals(0, cost.micros());
+        }
+    }
+
+    static InputStream catalogue(String entries) {
+        return Fixtures.json("{\"version\":1,\"entries\":[" + entries + "]}");
+    }
+
+    static byte[] defaultCatalogue() throws IOException {
+        try (InputStream in = CatalogueFormatTest.class.getResourceAsStream("/prices/default-catalogue.json")) {
+            assertNotNull(in, "default catalogue on the class path");
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tokenledger.pricing;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Test files of {@code src/test/resources/pricing/} and lookups in imported entries. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    static InputStream open(String name) {
+        InputStream in = Fixtures.class.getResourceAsStream("/pricing/" + name);
+        if (in == null) {
+            throw new IllegalArgumentException("no test file " + name);
+        }
+        return in;
+    }
+
+    static InputStream json(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The only entry of a provider and model. */
+    static CatalogueEntry only(List<CatalogueEntry> entries, String provider, String model) {
+        List<CatalogueEntry> found = all(entries, provider, model);
+        if (found.size() != 1) {
+            throw new AssertionError("expected one entry for " + provider + "/" + model + " but found " + found);
+        }
+        return found.get(0);
+    }
+
+    /** Every entry of a provider and model, in file order. */
+    static List<CatalogueEntry> all(List<CatalogueEntry> entries, String provider, String model) {
+        return entries.stream().filter(e -> e.provider().equals(provider) && e.model().equals(model)).toList();
+    }
+
+    /** The skipped item about one model, whose text starts with {@code where + ": "}. */
+    static String skipped(ImportResult result, String where) {
+        List<String> found = result.skipped().stream().filter(s -> s.startsWith(where + ": ")).toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected one skipped item for " + where + " but found " + found + " in "
+                    + result.skipped());
+        }
+        return found.get(0);
+    }
+}

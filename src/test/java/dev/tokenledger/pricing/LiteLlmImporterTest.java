@@ -1,0 +1,168 @@
+package dev.tokenledger.pricing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.tokenledger.pricing.CostCalculatorTest.assertDecimal;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LiteLlmImporterTest {
+
+    static final String SOURCE = "litellm@fedcba9876543210fedcba9876543210fedcba98";
+    static final Instant FROM = Instant.parse("2026-08-21T00:00:00Z");
+
+    static ImportResult result;
+
+    @BeforeAll
+    static void importFixture() {
+        result = LiteLlmImporter.parse(Fixtures.open("litellm-model-prices.json"), SOURCE, FROM);
+    }
+
+    @Test
+    void importsTokenPricedModelsAndSkipsTheRest() {
+        assertEquals(List.of(
+                "openai/gpt-4o",
+                "openai/o4-mini",
+                "openai/gpt-5-mini",
+                "anthropic/claude-sonnet-4-5",
+                "gemini/gemini-2.0-flash",
+                "gemini/gemini-2.5-flash-preview-04-17",
+                "vertex_ai-language-models/vertex_ai/gemini-2.5-pro",
+                "openai/text-embedding-3-small",
+                "openai/text-embedding-3-large"),
+                result.entries().stream().map(e -> e.provider() + "/" + e.model()).toList());
+        for (CatalogueEntry entry : result.entries()) {
+            assertEquals(SOURCE, entry.source());
+            assertEquals(FROM, entry.effectiveFrom());
+        }
+        assertEquals(8, result.skipped().size(), result.skipped()::toString);
+    }
+
+    @Test
+    void theSampleSpecIsNeitherAnEntryNorASkippedModel() {
+        assertTrue(result.entries().stream().noneMatch(e -> e.model().equals("sample_spec")));
+        assertTrue(result.skipped().stream().noneMatch(s -> s.contains("sample_spec")));
+    }
+
+    @Test
+    void perTokenPricesBecomeExactPerMillionPrices() {
+        PriceSheet sonnet = Fixtures.only(result.entries(), "anthropic", "claude-sonnet-4-5").prices();
+        assertEquals("3", sonnet.input().base().toPlainString()); // 3e-06
+        assertEquals(0, sonnet.input().base().scale());
+        assertEquals("0.3", sonnet.cacheRead().base().toPlainString()); // 3e-07
+        assertEquals("22.5", sonnet.output().tiers().get(0).price().toPlainString()); // 2.25e-05
+
+        PriceSheet vertexPro = Fixtures.only(result.entries(), "vertex_ai-language-models", "vertex_ai/gemini-2.5-pro")
+                .prices();
+        assertEquals("0.125", vertexPro.cacheRead().base().toPlainString()); // 1.25e-07
+
+        PriceSheet gpt4o = Fixtures.only(result.entries(), "openai", "gpt-4o").prices();
+        assertEquals("10", gpt4o.output().base().toPlainString()); // 1e-05, no exponent
+        assertEquals(0, gpt4o.output().base().scale());
+
+        // literals that a binary double would not hold exactly
+        PriceSheet o4mini = Fixtures.only(result.entries(), "openai", "o4-mini").prices();
+        assertEquals(new BigDecimal("1.1"), o4mini.input().base()); // 1.1e-06
+        assertEquals(new BigDecimal("0.275"), o4mini.cacheRead().base()); // 2.75e-07
+        assertEquals(new BigDecimal("4.4"), o4mini.output().base()); // 4.4e-06
+        assertEquals(new BigDecimal("0.025"),
+                Fixtures.only(result.entries(), "gemini", "gemini-2.0-flash").prices().cacheRead().base());
+    }
+
+    @Test
+    void thresholdVariantsBecomeTiers() {
+        PriceSheet sonnet = Fixtures.only(result.entries(), "anthropic", "claude-sonnet-4-5").prices();
+
+        assertEquals(new UnitPrice(new BigDecimal("3"), List.of(new TierStep(200_000, new BigDecimal("6")))),
+                sonnet.input());
+        assertEquals(new UnitPrice(new BigDecimal("0.3"), List.of(new TierStep(200_000, new BigDecimal("0.6")))),
+                sonnet.cacheRead());
+        assertEquals(new UnitPrice(new BigDecimal("3.75"), List.of(new TierStep(200_000, new BigDecimal("7.5")))),
+                sonnet.cacheWrite());
+        assertEquals(new UnitPrice(new BigDecimal("6"), List.of(new TierStep(200_000, new BigDecimal("12")))),
+                sonnet.cacheWrite1h());
+        assertEquals(new UnitPrice(new BigDecimal("15"), List.of(new TierStep(200_000, new BigDecimal("22.5")))),
+                sonnet.output());
+        assertNull(sonnet.reasoning());
+    }
+
+    @Test
+    void quoteTheImportedSheet() {
+        PriceSheet sonnet = Fixtures.only(result.entries(), "anthropic", "claude-sonnet-4-5").prices();
+        assertEquals(30_000, CostCalculator.cost(sonnet, new TokenCounts(24_000, 20_000, 3_000, 1_000, 500, 0))
+                .micros());
+        assertEquals(1_522_500, CostCalculator.cost(sonnet, TokenCounts.of(250_000, 1_000)).micros());
+        assertEquals(615_000, CostCalculator.cost(sonnet, TokenCounts.of(200_000, 1_000)).micros());
+
+        PriceSheet gpt4o = Fixtures.only(result.entries(), "openai", "gpt-4o").prices();
+        assertEquals(35_000, CostCalculator.cost(gpt4o, new TokenCounts(10_000, 8_000, 0, 0, 2_000, 1_500)).micros());
+
+        PriceSheet flashPreview = Fixtures.only(result.entries(), "gemini", "gemini-2.5-flash-preview-04-17").prices();
+        // 1,000 input x $0.15 + 500 answer x $0.60 + 1,500 thinking x $3.50
+        assertEquals(5_700,
+                CostCalculator.cost(flashPreview, new TokenCounts(1_000, 0, 0, 0, 2_000, 1_500)).micros());
+    }
+
+    @Test
+    void otherServiceTiersAreIgnored() {
+        PriceSheet gpt4o = Fixtures.only(result.entries(), "openai", "gpt-4o").prices();
+
+        assertEquals(UnitPrice.flat(new BigDecimal("2.5")), gpt4o.input());
+        assertEquals(UnitPrice.flat(new BigDecimal("1.25")), gpt4o.cacheRead());
+        assertTrue(result.skipped().stream().noneMatch(s -> s.startsWith("gpt-4o:") || s.startsWith("o4-mini:")));
+    }
+
+    @Test
+    void theProviderPrefixIsRemovedOnlyWhenItNamesTheProvider() {
+        assertEquals(1, Fixtures.all(result.entries(), "gemini", "gemini-2.0-flash").size());
+        assertEquals(1, Fixtures.all(result.entries(), "vertex_ai-language-models", "vertex_ai/gemini-2.5-pro").size());
+        // "gpt-4o" and "openai/gpt-4o" name the same model with the same prices: kept once, nothing skipped
+        assertEquals(1, Fixtures.all(result.entries(), "openai", "gpt-4o").size());
+    }
+
+    @Test
+    void conflictingDefinitionsOfOneModelSkipIt() {
+        assertTrue(Fixtures.all(result.entries(), "mistral", "mistral-large-latest").isEmpty());
+        assertTrue(Fixtures.skipped(result, "mistral/mistral-large-latest").contains("more than once"));
+        assertTrue(Fixtures.skipped(result, "mistral-large-latest").contains("more than once"));
+    }
+
+    @Test
+    void embeddingsWithoutAnOutputPriceCostNothingForOutput() {
+        assertEquals(BigDecimal.ZERO,
+                Fixtures.only(result.entries(), "openai", "text-embedding-3-large").prices().output().base());
+        assertDecimal("0", Fixtures.only(result.entries(), "openai", "text-embedding-3-small").prices().output().base());
+        assertEquals(new BigDecimal("0.02"),
+                Fixtures.only(result.entries(), "openai", "text-embedding-3-small").prices().input().base());
+    }
+
+    @Test
+    void unsupportedPricesSkipTheModel() {
+        assertTrue(Fixtures.skipped(result, "gemini/gemini-2.5-flash-lite").contains("input_cost_per_audio_token"));
+        assertTrue(Fixtures.skipped(result, "gpt-4o-search-preview").contains("search_context_cost_per_query"));
+        assertTrue(Fixtures.skipped(result, "sagemaker/meta-textgeneration-llama-2-7b")
+                .contains("input_cost_per_second"));
+    }
+
+    @Test
+    void modelsThatAreNotPricedByTokensAreSkipped() {
+        assertTrue(Fixtures.skipped(result, "dall-e-3").contains("image_generation"));
+        assertTrue(Fixtures.skipped(result, "model-without-mode").contains("no mode"));
+        assertTrue(Fixtures.skipped(result, "chat-without-output-price").contains("no output price"));
+    }
+
+    @Test
+    void malformedDocumentsAreRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> LiteLlmImporter.parse(Fixtures.json("[]"), SOURCE, FROM));
+        assertThrows(IllegalArgumentException.class,
+                () -> LiteLlmImporter.parse(Fixtures.json("{\"a\": 1} trailing"), SOURCE, FROM));
+    }
+}
