@@ -1,0 +1,370 @@
+package dev.tokenledger.ledger;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * Local durability spool of the usage ledger while PostgreSQL is unreachable.
+ * <p>
+ * Rows go to this instance's active file ("*.spool"), one line each, {@code <crc32 of the UTF-8 json, 8 lowercase hex>
+ * <json>\n}, forced to disk before {@link #append} returns. {@link #takeForReplay} renames pending active files to
+ * "*.replay" and returns the rows of every "*.replay" file; {@link #commit} deletes them once the rows are in the
+ * database and {@link #abort} leaves them for the next attempt. The database insert is idempotent by request id, so
+ * every step prefers replaying a row again to deleting it early.
+ * <p>
+ * Instances may share the directory. Each holds an exclusive lock on its active file while it lives; another instance
+ * takes over an active file only when it can take that lock, i.e. its writer is gone. Active file names are unique and
+ * never reused, so a name once moved aside cannot reappear under a live writer. Use one LedgerSpool per process and
+ * directory: closing any descriptor of a file drops the process's lock on it, which is also why this instance never
+ * opens its own active file a second time.
+ */
+public final class LedgerSpool {
+
+    private static final String ACTIVE = ".spool";
+    private static final String REPLAY = ".replay";
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final Path dir;
+    private final String instanceId;
+    private final UnaryOperator<FileChannel> channels;
+    private final Object lock = new Object();
+    private final Set<Path> ownActive = ConcurrentHashMap.newKeySet();
+    private final Map<Path, long[]> counted = new HashMap<>(); // other files: {bytes scanned, rows seen}
+    private FileChannel channel; // guarded by lock; null until the first append after start or after a take
+    private Path activePath;
+    private long end; // bytes of whole, forced rows in the active file
+    private long activeRows;
+
+    /** Spool files live in dir (created if missing); this instance appends to its own file named with instanceId. */
+    public LedgerSpool(Path dir, String instanceId) throws IOException {
+        this(dir, instanceId, UnaryOperator.identity());
+    }
+
+    /** With a wrapper around the channel of each active file (tests count forces and inject failures). */
+    LedgerSpool(Path dir, String instanceId, UnaryOperator<FileChannel> channels) throws IOException {
+        if (!instanceId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw new IllegalArgumentException("instance id must be a plain file name: " + instanceId);
+        }
+        this.dir = Files.createDirectories(dir);
+        this.instanceId = instanceId;
+        this.channels = channels;
+    }
+
+    /**
+     * Appends rows, one line each, then forces them to disk once for the whole call. Thread-safe. A row must be
+     * non-empty valid Unicode without '\n' (else IllegalArgumentException and nothing of the call is written).
+     */
+    public void append(List<String> jsonRows) throws IOException {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        for (String json : jsonRows) {
+            lines.writeBytes(line(json));
+        }
+        if (lines.size() == 0) {
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(lines.toByteArray());
+        synchronized (lock) {
+            if (channel != null && !channel.isOpen()) {
+                retire(); // closed by an interrupted write: keep its rows for replay, write on in a new file
+            }
+            if (channel == null) {
+                openFresh();
+            }
+            long position = end;
+            try {
+                while (buffer.hasRemaining()) {
+                    position += channel.write(buffer, position);
+                }
+                channel.force(false);
+            } catch (IOException e) {
+                // Drop the partial line so the next row is not glued to it; the next append writes at end anyway.
+                try {
+                    channel.truncate(end);
+                } catch (IOException t) {
+                    e.addSuppressed(t);
+                }
+                throw e;
+            }
+            end = position;
+            activeRows += jsonRows.size();
+        }
+    }
+
+    /** Whether any spool file in dir holds rows not yet committed (this instance's and leftovers of others). */
+    public boolean hasPending() throws IOException {
+        synchronized (lock) {
+            if (end > 0) {
+                return true;
+            }
+        }
+        return others().stream().anyMatch(f -> f.size() > 0);
+    }
+
+    /** Approximate number of pending rows: lines ended by '\n', counted incrementally as files grow. */
+    public long pendingRows() throws IOException {
+        long rows;
+        synchronized (lock) {
+            rows = activeRows;
+        }
+        synchronized (counted) {
+            Map<Path, long[]> now = new HashMap<>();
+            for (SpoolFile file : others()) {
+                try {
+                    long[] count = countLines(file, counted.getOrDefault(file.path(), new long[2]));
+                    now.put(file.path(), count);
+                    rows += count[1];
+                } catch (NoSuchFileException e) {
+                    // committed meanwhile
+                }
+            }
+            counted.clear();
+            counted.putAll(now);
+        }
+        return rows;
+    }
+
+    /**
+     * Moves this instance's active file and those of gone instances aside, then reads every "*.replay" file in dir,
+     * oldest (last written) first, rows in file order. Malformed lines, CRC mismatches and a torn last line are
+     * skipped and counted.
+     */
+    public Batch takeForReplay() throws IOException {
+        synchronized (lock) {
+            if (channel != null && end > 0) {
+                retire();
+            }
+        }
+        for (SpoolFile file : others()) {
+            if (file.active()) {
+                takeOverIfOrphaned(file.path());
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        int skipped = 0;
+        for (SpoolFile file : others().stream().filter(f -> !f.active())
+                .sorted(Comparator.comparing(SpoolFile::written).thenComparing(SpoolFile::path)).toList()) {
+            try {
+                skipped += read(file.path(), rows);
+                files.add(file.path());
+            } catch (NoSuchFileException e) {
+                // committed meanwhile
+            }
+        }
+        return new Batch(List.copyOf(rows), List.copyOf(files), skipped);
+    }
+
+    /** After the batch's rows were durably written elsewhere: delete its files. */
+    public void commit(Batch batch) throws IOException {
+        for (Path file : batch.files()) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The batch could not be written: its files stay where they are and the next takeForReplay reads them again. */
+    public void abort(Batch batch) {
+    }
+
+    public record Batch(List<String> rows, List<Path> files, int skippedLines) {
+    }
+
+    private static byte[] line(String json) {
+        if (json.isEmpty() || json.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a ledger row must be non-empty and on one line");
+        }
+        ByteBuffer utf8;
+        try {
+            utf8 = UTF_8.newEncoder().encode(CharBuffer.wrap(json));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("a ledger row must be valid Unicode", e);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(utf8.duplicate());
+        ByteBuffer line = ByteBuffer.allocate(9 + utf8.remaining() + 1);
+        line.put((HexFormat.of().toHexDigits((int) crc.getValue()) + ' ').getBytes(US_ASCII));
+        return line.put(utf8).put((byte) '\n').array();
+    }
+
+    /** The json of a "<8 hex> <json>" line whose CRC matches, else null. */
+    private static String parse(byte[] line) {
+        if (line.length < 10 || line[8] != ' ') {
+            return null;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(line, 9, line.length - 9);
+        try {
+            return HexFormat.fromHexDigits(new String(line, 0, 8, US_ASCII)) == (int) crc.getValue()
+                    ? new String(line, 9, line.length - 9, UTF_8)
+                    : null;
+        } catch (IllegalArgumentException e) {
+            return null; // not hex
+        }
+    }
+
+    /** Adds the file's valid rows to rows; returns the number of lines skipped. */
+    private static int read(Path file, List<String> rows) throws IOException {
+        int skipped = 0;
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0;) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        line.write(buffer, start, i - start);
+                        String row = parse(line.toByteArray());
+                        if (row == null) {
+                            skipped++;
+                        } else {
+                            rows.add(row);
+                        }
+                        line.reset();
+                        start = i + 1;
+                    }
+                }
+                line.write(buffer, start, n - start);
+            }
+        }
+        return line.size() > 0 ? skipped + 1 : skipped; // a torn last line: its append never returned
+    }
+
+    /** Counts '\n' past what was counted before; spool files only grow, one that shrank is counted anew. */
+    private static long[] countLines(SpoolFile file, long[] before) throws IOException {
+        if (file.size() == before[0]) {
+            return before;
+        }
+        long[] count = file.size() > before[0] ? before.clone() : new long[2];
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        try (FileChannel in = FileChannel.open(file.path(), READ)) {
+            for (int n; (n = in.read(buffer.clear(), count[0])) > 0; count[0] += n) {
+                for (int i = 0; i < n; i++) {
+                    count[1] += buffer.get(i) == '\n' ? 1 : 0;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Starts an active file under a name never used before, locked for as long as this instance writes to it. */
+    private void openFresh() throws IOException {
+        while (channel == null) {
+            Path path = dir.resolve(instanceId + "." + System.currentTimeMillis() + "-" + SEQUENCE.incrementAndGet()
+                    + ACTIVE);
+            ownActive.add(path);
+            FileChannel created = null;
+            try {
+                created = channels.apply(FileChannel.open(path, CREATE_NEW, WRITE));
+                // Unlocked for an instant, a new file may be taken over as an orphan: then start over.
+                if (tryLock(created) && Files.exists(path)) {
+                    syncDirectory(); // the new name must survive a crash as surely as the rows written to it
+                    channel = created;
+                    activePath = path;
+                }
+            } finally {
+                if (channel == null) {
+                    ownActive.remove(path);
+                    if (created != null) {
+                        created.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Renames the active file for replay; the next append starts a new one. Called with the lock held. */
+    private void retire() throws IOException {
+        try {
+            Files.move(activePath, replayName(activePath), ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            // the channel was closed, its lock with it, and another instance took the file over
+        }
+        FileChannel retired = channel;
+        channel = null;
+        end = 0;
+        activeRows = 0;
+        ownActive.remove(activePath);
+        retired.close();
+    }
+
+    /** Moves another instance's active file aside for replay unless its writer is alive (holds the lock). */
+    private void takeOverIfOrphaned(Path file) throws IOException {
+        try (FileChannel probe = FileChannel.open(file, WRITE)) {
+            if (tryLock(probe)) {
+                Files.move(file, replayName(file), ATOMIC_MOVE);
+            }
+        } catch (NoSuchFileException e) {
+            // moved aside by another instance meanwhile
+        }
+    }
+
+    private static boolean tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            return false; // held by another LedgerSpool of this process
+        }
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel directory = FileChannel.open(dir, READ)) {
+            directory.force(true);
+        }
+    }
+
+    private static Path replayName(Path active) {
+        String name = active.getFileName().toString();
+        return active.resolveSibling(name.substring(0, name.length() - ACTIVE.length()) + REPLAY);
+    }
+
+    private record SpoolFile(Path path, boolean active, long size, FileTime written) {
+    }
+
+    /** Spool and replay files in dir other than this instance's active file. */
+    private List<SpoolFile> others() throws IOException {
+        List<SpoolFile> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*{" + ACTIVE + "," + REPLAY + "}")) {
+            for (Path path : files) {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                    if (!ownActive.contains(path)) {
+                        found.add(new SpoolFile(path, path.toString().endsWith(ACTIVE), attributes.size(),
+                                attributes.lastModifiedTime()));
+                    }
+                } catch (NoSuchFileException e) {
+                    // committed meanwhile
+                }
+            }
+        }
+        return found;
+    }
+}
