@@ -24,6 +24,6 @@ final class Access {
 
     /** The cost header of a non-streaming answer: a decimal USD amount, or {@code unknown} when unpriced. */
     static Map<String, String> costHeader(PricedUsage priced) {
-        return Map.of(COST_HEADER, priced.priced() ? priced.cost().exactUsd().toPlainString() : "unknown");
+        return Map.of(COST_HEADER, priced.priced() ? priced.cost().exactUsd().stripTrailingZeros().toPlainString() : "unknown");
     }
 }
