@@ -9,8 +9,9 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import dev.tokenledger.config.GatewayConfig;
 import io.quarkus.security.identity.SecurityIdentity;
+
+import dev.tokenledger.config.GatewayConfig;
 
 /**
  * What the caller of the admin API may see. {@code admin} and {@code finance} see every team; a {@code viewer} sees

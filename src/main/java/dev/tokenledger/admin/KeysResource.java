@@ -21,6 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
 import dev.tokenledger.auth.Pepper;
 import dev.tokenledger.auth.VirtualKeyAuthenticator;
 import dev.tokenledger.auth.VirtualKeys;
@@ -29,9 +33,6 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.tenancy.ApiKey;
 import dev.tokenledger.tenancy.Team;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Virtual keys: created for a team, shown once, stored only as a peppered hash; listed, disabled, revoked and rotated.
@@ -83,7 +84,7 @@ public class KeysResource {
         if (body.expiresAt() != null && !body.expiresAt().isAfter(OffsetDateTime.now())) {
             throw AdminErrors.invalid("expiresAt", "'expiresAt' must be in the future.");
         }
-        return Team.<Team> findById(body.teamId()).chain(team -> {
+        return Team.<Team>findById(body.teamId()).chain(team -> {
             if (team == null) {
                 return Uni.createFrom().failure(AdminErrors.notFound("Team " + body.teamId()));
             }
@@ -93,7 +94,7 @@ public class KeysResource {
     }
 
     @GET
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.VIEWER})
     @WithSession
     @Operation(summary = "List keys (a viewer sees its teams' keys)")
     public Uni<List<KeyView>> list(@QueryParam("teamId") UUID teamId) {
@@ -115,7 +116,7 @@ public class KeysResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.VIEWER})
     @WithSession
     @Operation(summary = "One key")
     public Uni<KeyView> get(@PathParam("id") UUID id) {
@@ -187,7 +188,7 @@ public class KeysResource {
 
     /** A key the caller may see; 404 (not 403) otherwise, so ids of other teams leak nothing. */
     private Uni<ApiKey> visible(UUID id) {
-        return ApiKey.<ApiKey> findById(id).map(key -> {
+        return ApiKey.<ApiKey>findById(id).map(key -> {
             if (key == null || !scope.canSee(key.teamId)) {
                 throw AdminErrors.notFound("Key " + id);
             }
@@ -217,7 +218,7 @@ public class KeysResource {
         key.expiresAt = expiresAt;
         key.createdAt = OffsetDateTime.now();
         key.rotatedFrom = rotatedFrom;
-        return key.<ApiKey> persist().map(k -> new CreatedKey(k.id, secret, k.keyPrefix, k.name, k.teamId, k.models,
+        return key.<ApiKey>persist().map(k -> new CreatedKey(k.id, secret, k.keyPrefix, k.name, k.teamId, k.models,
                 k.metadata, k.status, k.expiresAt, k.createdAt, k.rotatedFrom));
     }
 }

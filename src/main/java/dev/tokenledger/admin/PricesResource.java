@@ -26,6 +26,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
 import dev.tokenledger.pricing.CatalogueEntry;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.CostCalculator;
@@ -38,8 +41,6 @@ import dev.tokenledger.pricing.PriceVersion;
 import dev.tokenledger.pricing.TierStep;
 import dev.tokenledger.pricing.TokenCounts;
 import dev.tokenledger.pricing.UnitPrice;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 
 /**
  * The price catalogue: current prices, version history, new versions (append-only, with author and reason), imports
@@ -91,7 +92,7 @@ public class PricesResource {
     }
 
     @GET
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(summary = "Current prices, optionally filtered by provider and model")
     public List<VersionView> current(@QueryParam("provider") String provider, @QueryParam("model") String model) {
         return book.current(Instant.now()).stream()
@@ -102,14 +103,14 @@ public class PricesResource {
 
     @GET
     @Path("/{provider}/{model}/versions")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(summary = "Every version of one model's prices, newest first")
     public List<VersionView> versions(@PathParam("provider") String provider, @PathParam("model") String model) {
         return book.versions(provider, model).stream().map(PricesResource::view).toList();
     }
 
     @POST
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
     @Operation(summary = "Add a price version (append-only)")
     public Uni<RestResponse<VersionView>> add(NewVersion body) {
         if (body == null) {
@@ -132,7 +133,7 @@ public class PricesResource {
     @POST
     @Path("/import")
     @Consumes(MediaType.WILDCARD)
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
     @Operation(summary = "Import the public genai-prices (v2 data.json) or LiteLLM price file given as the body")
     public Uni<ImportSummary> importFile(@QueryParam("format") String format, @QueryParam("sourceRef") String sourceRef,
             byte[] body) {
@@ -168,13 +169,15 @@ public class PricesResource {
             }
             counts[latest.isEmpty() ? 0 : 1]++;
             // an undated or back-dated entry that differs from what we have becomes a version from now on
-            Instant from = latest.isPresent() && !entry.effectiveFrom().isAfter(latest.get().effectiveFrom()) ? now
+            Instant from = latest.isPresent() && !entry.effectiveFrom().isAfter(latest.get().effectiveFrom())
+                    ? now
                     : entry.effectiveFrom();
             CatalogueEntry dated = new CatalogueEntry(entry.provider(), entry.model(), from, entry.prices(), entry.source(),
                     entry.note());
             writes.add(book.append(dated, scope.actor(), "import " + format).replaceWithVoid());
         }
-        Uni<Void> all = writes.isEmpty() ? Uni.createFrom().voidItem()
+        Uni<Void> all = writes.isEmpty()
+                ? Uni.createFrom().voidItem()
                 : Multi.createFrom().iterable(writes).onItem().transformToUniAndConcatenate(u -> u).collect().last()
                         .replaceWithVoid();
         return all.map(v -> new ImportSummary(format, counts[0], counts[1], counts[2], result.skipped()));
@@ -182,7 +185,7 @@ public class PricesResource {
 
     @POST
     @Path("/quote")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(summary = "What a usage costs at a time: input_tokens counts all input, cached and cache-write included")
     public Quote quote(QuoteRequest body) {
         if (body == null || body.usage() == null) {
@@ -212,8 +215,8 @@ public class PricesResource {
         Prices base = new Prices(base(p.input()), base(p.cacheRead()), base(p.cacheWrite()), base(p.cacheWrite1h()),
                 base(p.output()), base(p.reasoning()));
         List<Long> starts = new ArrayList<>();
-        for (UnitPrice unit : new UnitPrice[] { p.input(), p.cacheRead(), p.cacheWrite(), p.cacheWrite1h(), p.output(),
-                p.reasoning() }) {
+        for (UnitPrice unit : new UnitPrice[]{p.input(), p.cacheRead(), p.cacheWrite(), p.cacheWrite1h(), p.output(),
+                p.reasoning()}) {
             if (unit != null) {
                 unit.tiers().forEach(t -> {
                     if (!starts.contains(t.start())) {
@@ -242,8 +245,10 @@ public class PricesResource {
         if (prices == null || prices.inputMtok() == null || prices.outputMtok() == null) {
             throw AdminErrors.invalid("prices", "'prices.inputMtok' and 'prices.outputMtok' are required.");
         }
-        List<Tier> steps = tiers == null ? List.of() : tiers.stream().sorted((a, b) -> Long.compare(a.start(), b.start()))
-                .toList();
+        List<Tier> steps = tiers == null
+                ? List.of()
+                : tiers.stream().sorted((a, b) -> Long.compare(a.start(), b.start()))
+                        .toList();
         for (Tier t : steps) {
             if (t.prices() == null) {
                 throw AdminErrors.invalid("tiers", "Every tier needs 'prices'.");

@@ -17,13 +17,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.tenancy.Org;
 import dev.tokenledger.tenancy.Team;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Uni;
 
 /** Organizations and teams. */
 @Path("/admin/v1")
@@ -60,7 +61,7 @@ public class TenancyResource {
     @Operation(summary = "Create an organization")
     public Uni<RestResponse<OrgView>> createOrg(CreateOrg body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
-        return Org.<Org> find("name", name).firstResult().chain(existing -> {
+        return Org.<Org>find("name", name).firstResult().chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(
                         GatewayError.of(ErrorKind.CONFLICT, "An organization named '" + name + "' exists already."));
@@ -69,13 +70,13 @@ public class TenancyResource {
             org.id = UUID.randomUUID();
             org.name = name;
             org.createdAt = OffsetDateTime.now();
-            return org.<Org> persist().map(o -> RestResponse.status(RestResponse.Status.CREATED, OrgView.of(o)));
+            return org.<Org>persist().map(o -> RestResponse.status(RestResponse.Status.CREATED, OrgView.of(o)));
         });
     }
 
     @GET
     @Path("/orgs")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @WithSession
     @Operation(summary = "List organizations (a viewer sees those of its teams)")
     public Uni<List<OrgView>> orgs() {
@@ -83,9 +84,9 @@ public class TenancyResource {
             return Uni.createFrom().item(List.of());
         }
         if (scope.allTeams()) {
-            return Org.<Org> listAll().map(list -> list.stream().map(OrgView::of).toList());
+            return Org.<Org>listAll().map(list -> list.stream().map(OrgView::of).toList());
         }
-        return Org.<Org> list("id in (select t.orgId from Team t where t.id in ?1)", List.copyOf(scope.teams()))
+        return Org.<Org>list("id in (select t.orgId from Team t where t.id in ?1)", List.copyOf(scope.teams()))
                 .map(list -> list.stream().map(OrgView::of).toList());
     }
 
@@ -99,11 +100,11 @@ public class TenancyResource {
         if (body.orgId() == null) {
             throw AdminErrors.invalid("orgId", "Missing required field: 'orgId'.");
         }
-        return Org.<Org> findById(body.orgId()).chain(org -> {
+        return Org.<Org>findById(body.orgId()).chain(org -> {
             if (org == null) {
                 return Uni.createFrom().failure(AdminErrors.notFound("Organization " + body.orgId()));
             }
-            return Team.<Team> find("orgId = ?1 and name = ?2", org.id, name).firstResult().chain(existing -> {
+            return Team.<Team>find("orgId = ?1 and name = ?2", org.id, name).firstResult().chain(existing -> {
                 if (existing != null) {
                     return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT,
                             "A team named '" + name + "' exists already in this organization."));
@@ -113,14 +114,14 @@ public class TenancyResource {
                 team.orgId = org.id;
                 team.name = name;
                 team.createdAt = OffsetDateTime.now();
-                return team.<Team> persist().map(t -> RestResponse.status(RestResponse.Status.CREATED, TeamView.of(t)));
+                return team.<Team>persist().map(t -> RestResponse.status(RestResponse.Status.CREATED, TeamView.of(t)));
             });
         });
     }
 
     @GET
     @Path("/teams")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @WithSession
     @Operation(summary = "List teams (a viewer sees its own)")
     public Uni<List<TeamView>> teams() {

@@ -26,14 +26,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.pricing.PriceBook;
-import dev.tokenledger.pricing.PriceVersion;
-import dev.tokenledger.pricing.TokenCounts;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import dev.tokenledger.pricing.CostCalculator;
+import dev.tokenledger.pricing.PriceBook;
+import dev.tokenledger.pricing.PriceVersion;
+import dev.tokenledger.pricing.TokenCounts;
 
 /** Usage aggregates, CSV export, single ledger rows, and what-if repricing. A viewer sees only its teams. */
 @Path("/admin/v1")
@@ -67,7 +68,7 @@ public class UsageResource {
 
     @GET
     @Path("/usage")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(summary = "Usage aggregates by key, team, org, model, provider or day")
     public Uni<List<UsageGroup>> usage(@QueryParam("groupBy") String groupBy, @QueryParam("from") String from,
             @QueryParam("to") String to) {
@@ -95,7 +96,7 @@ public class UsageResource {
     @GET
     @Path("/usage/export")
     @Produces("text/csv")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(summary = "Ledger rows of a period as CSV")
     public Uni<String> export(@QueryParam("from") String from, @QueryParam("to") String to) {
         Filter f = filter(from, to);
@@ -122,7 +123,7 @@ public class UsageResource {
 
     @GET
     @Path("/ledger/{requestId}")
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(summary = "One ledger row")
     public Uni<RestResponse<Map<String, Object>>> ledger(@PathParam("requestId") String requestId) {
         return pool.preparedQuery("SELECT * FROM usage_event WHERE request_id = $1").execute(Tuple.of(requestId)).map(rows -> {
@@ -136,7 +137,8 @@ public class UsageResource {
             Map<String, Object> row = new java.util.LinkedHashMap<>();
             for (int i = 0; i < r.size(); i++) {
                 Object v = r.getValue(i);
-                row.put(camel(r.getColumnName(i)), v instanceof BigDecimal b ? b.toPlainString()
+                row.put(camel(r.getColumnName(i)), v instanceof BigDecimal b
+                        ? b.toPlainString()
                         : v instanceof OffsetDateTime t ? t.toInstant().toString() : v instanceof UUID u ? u.toString() : v);
             }
             return RestResponse.ok(row);
@@ -146,7 +148,7 @@ public class UsageResource {
     @POST
     @Path("/usage/reprice")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({ AdminScope.ADMIN, AdminScope.FINANCE })
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
     @Operation(summary = "What a period would have cost with given price versions (recorded rows are not changed)")
     public Uni<Reprice> reprice(RepriceRequest body) {
         if (body == null || body.from() == null || body.to() == null) {
@@ -227,10 +229,12 @@ public class UsageResource {
             return fallback;
         }
         try {
-            return value.length() == 10 ? java.time.LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+            return value.length() == 10
+                    ? java.time.LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(value);
         } catch (java.time.format.DateTimeParseException e) {
-            throw AdminErrors.invalid(param, "'" + param + "' must be a date (2026-11-27) or an instant (2026-11-27T10:00:00Z).");
+            throw AdminErrors.invalid(param,
+                    "'" + param + "' must be a date (2026-11-27) or an instant (2026-11-27T10:00:00Z).");
         }
     }
 

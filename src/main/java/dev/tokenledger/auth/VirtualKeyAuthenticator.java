@@ -10,15 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.tokenledger.canonical.ErrorKind;
-import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.tenancy.ApiKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.tenancy.ApiKey;
 
 /**
  * Recognises virtual keys. The checksum is verified before anything else; lookups go to PostgreSQL by the key's hash

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.vertx.mutiny.sqlclient.Tuple;
+
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.usage.UsageRecord;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * One row of the usage ledger, as written to PostgreSQL and, while it is unreachable, to the spool (as JSON).

@@ -15,11 +15,6 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.observability.GatewayMetrics;
-import dev.tokenledger.usage.UsageRecord;
-import dev.tokenledger.usage.UsageRecorder;
-import dev.tokenledger.wire.Json;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,6 +22,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.observability.GatewayMetrics;
+import dev.tokenledger.usage.UsageRecord;
+import dev.tokenledger.usage.UsageRecorder;
+import dev.tokenledger.wire.Json;
 
 /**
  * Writes every usage record to the ledger, exactly once, off the response path: rows are queued, written in batches

@@ -22,8 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.wire.Json;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +31,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.wire.Json;
 
 /**
  * The price catalogue in memory: every version of every (provider, model), loaded from PostgreSQL at start and
@@ -168,7 +169,8 @@ public class PriceBook {
             Log.infof("Seeding the price catalogue with %d default entries", entries.size());
             Uni<RowSet<Row>> chain = Uni.createFrom().nullItem();
             for (CatalogueEntry entry : entries) {
-                chain = chain.chain(ignored -> insert(entry, "default-catalogue", "initial catalogue").replaceWith((RowSet<Row>) null));
+                chain = chain.chain(
+                        ignored -> insert(entry, "default-catalogue", "initial catalogue").replaceWith((RowSet<Row>) null));
             }
             return chain.replaceWithVoid();
         });

@@ -8,10 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.tokenledger.canonical.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+
+import dev.tokenledger.canonical.Usage;
 
 /**
  * Prices usage from the catalogue. A deployment's own provider id is looked up first (a negotiated or internal rate

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param priceProvider the catalogue provider whose prices apply, when not the type's own
  */
 public record ProviderSettings(String id, String type, Optional<String> baseUrl, Optional<String> apiKey,
-        Map<String, String> headers, Duration timeout, Duration connectTimeout, int maxConnections, Optional<String> priceProvider) {
+        Map<String, String> headers, Duration timeout, Duration connectTimeout, int maxConnections,
+        Optional<String> priceProvider) {
 
     public ProviderSettings {
         headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -1,5 +1,24 @@
 package dev.tokenledger.ledger;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+import dev.tokenledger.auth.VirtualKeys;
+import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.Upstreams;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static io.restassured.RestAssured.given;
@@ -11,24 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.time.OffsetDateTime;
-import java.util.Map;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import dev.tokenledger.auth.VirtualKeys;
-import dev.tokenledger.testing.OpenAiFixtures;
-import dev.tokenledger.testing.Upstreams;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
 
 /**
  * Tenancy, virtual keys and the ledger against the real PostgreSQL: the key lifecycle, hash-only storage, and one
@@ -69,7 +70,8 @@ class LedgerAndKeysTest {
                 .withHeader("Content-Type", stream ? "text/event-stream" : "application/json")
                 .withBody(stream ? OpenAiFixtures.STREAM : OpenAiFixtures.COMPLETION)));
         return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
-                .body("{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .body("{\"model\":\"" + model + "\",\"stream\":" + stream
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
     }
 
@@ -184,7 +186,8 @@ class LedgerAndKeysTest {
         String newKey = rotated.getString("key");
         chat(newKey, "gpt-test", false).then().statusCode(200);
 
-        admin().post("/admin/v1/keys/" + rotated.getString("id") + "/disable").then().statusCode(200).body("status", is("disabled"));
+        admin().post("/admin/v1/keys/" + rotated.getString("id") + "/disable").then().statusCode(200).body("status",
+                is("disabled"));
         chat(newKey, "gpt-test", false).then().statusCode(401).body("error.message", matchesPattern(".*disabled.*"));
         admin().post("/admin/v1/keys/" + rotated.getString("id") + "/enable").then().statusCode(200);
         chat(newKey, "gpt-test", false).then().statusCode(200);

@@ -12,6 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.vertx.ext.web.RoutingContext;
+
 import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
@@ -19,7 +21,6 @@ import dev.tokenledger.gateway.RequestContext;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
 import dev.tokenledger.wire.Json;
-import io.vertx.ext.web.RoutingContext;
 
 /** OpenAI model listing: the aliases and {@code <provider>/<model>} routes a client may use. */
 @Path("/v1/models")
@@ -46,7 +47,8 @@ public class OpenAiModelsResource {
     @Path("/{id: .+}")
     public ObjectNode get(@PathParam("id") String id, RoutingContext rc) {
         if (!RequestContext.of(rc).principal().mayUse(id)) {
-            throw GatewayError.of(ErrorKind.NOT_FOUND, "The model '" + id + "' does not exist or is not available to this key.");
+            throw GatewayError.of(ErrorKind.NOT_FOUND,
+                    "The model '" + id + "' does not exist or is not available to this key.");
         }
         Route route = router.find(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
                 "The model '" + id + "' does not exist or is not served by this gateway. GET /v1/models lists them."));

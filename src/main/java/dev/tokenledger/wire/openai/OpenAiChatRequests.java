@@ -95,9 +95,8 @@ public final class OpenAiChatRequests {
     public static byte[] toWire(ChatRequest request, String upstreamModel) {
         ObjectNode root;
         if (request.source() != null && request.source().format() == WireFormat.OPENAI_CHAT) {
-            // the source tree is only ever changed here, and only in fields every attempt sets again (model,
-            // stream_options.include_usage), so it is edited in place rather than copied per attempt
-            root = (ObjectNode) request.source().body();
+            // a copy: mappers are pure, and the same request may be sent to several deployments
+            root = ((ObjectNode) request.source().body()).deepCopy();
         } else {
             root = build(request);
         }

@@ -29,6 +29,7 @@ class OpenAiErrorsTest {
                 Arguments.of(ErrorKind.AUTHENTICATION, "authentication_error", "invalid_api_key"),
                 Arguments.of(ErrorKind.PERMISSION, "permission_error", null),
                 Arguments.of(ErrorKind.NOT_FOUND, "invalid_request_error", "model_not_found"),
+                Arguments.of(ErrorKind.CONFLICT, "invalid_request_error", null),
                 Arguments.of(ErrorKind.PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large"),
                 Arguments.of(ErrorKind.UNSUPPORTED, "invalid_request_error", "unsupported_operation"),
                 Arguments.of(ErrorKind.RATE_LIMITED, "rate_limit_error", "rate_limit_exceeded"),
