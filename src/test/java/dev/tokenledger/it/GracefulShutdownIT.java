@@ -56,6 +56,9 @@ class GracefulShutdownIT {
         builder.environment().put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
         builder.environment().put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.port() + "/v1");
         builder.environment().put("QUARKUS_SHUTDOWN_TIMEOUT", "20s");
+        builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:5432/test");
+        builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        builder.environment().put("TOKENLEDGER_LEDGER_SPOOL_DIR", Files.createTempDirectory("spool").toString());
         gateway = builder.start();
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -88,6 +91,7 @@ class GracefulShutdownIT {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         HttpResponse<InputStream> stream = client.send(streamRequest, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, stream.statusCode());
+        String requestId = stream.headers().firstValue("x-request-id").orElseThrow();
         InputStream body = stream.body();
         byte[] first = new byte[64];
         assertTrue(body.read(first) > 0, "the stream started");
@@ -115,6 +119,18 @@ class GracefulShutdownIT {
         String remainder = rest.get(20, TimeUnit.SECONDS);
         assertTrue(remainder.endsWith("data: [DONE]\n\n"), "the in-flight stream must complete:\n" + remainder);
         assertTrue(gateway.waitFor(20, TimeUnit.SECONDS), "the gateway must exit once drained");
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test",
+                "postgres", "");
+                java.sql.PreparedStatement q = db.prepareStatement(
+                        "SELECT count(*), max(status), max(output_tokens) FROM usage_event WHERE request_id = ?")) {
+            q.setString(1, requestId);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the in-flight request is in the ledger exactly once");
+                assertEquals("ok", rs.getString(2));
+                assertTrue(rs.getLong(3) > 0, "its usage was recorded");
+            }
+        }
     }
 
     private HttpRequest chat(String json) {
