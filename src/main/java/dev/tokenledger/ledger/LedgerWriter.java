@@ -21,7 +21,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.observability.GatewayMetrics;
@@ -109,9 +108,10 @@ public class LedgerWriter implements UsageRecorder {
     }
 
     private Uni<Void> insert(List<LedgerRow> rows) {
-        List<Tuple> tuples = new ArrayList<>(rows.size());
-        rows.forEach(r -> tuples.add(r.tuple()));
-        return pool.preparedQuery(LedgerRow.INSERT).executeBatch(tuples).replaceWithVoid();
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery(LedgerRow.INSERT).execute(LedgerRow.columns(rows)).replaceWithVoid();
     }
 
     private Uni<Void> spool(List<LedgerRow> rows) {
