@@ -257,9 +257,25 @@ start_gateway() {
   log "$name on 127.0.0.1:$port"
 }
 
+# The gateway writes every request to its ledger: give it a database of its own (created on first use; PostgreSQL
+# at BENCH_PG_HOST:BENCH_PG_PORT, trust or password from PGPASSWORD) and empty it before each run.
+BENCH_PG_HOST="${BENCH_PG_HOST:-127.0.0.1}"
+BENCH_PG_PORT="${BENCH_PG_PORT:-5432}"
+BENCH_DB="${BENCH_DB:-tokenledger_bench}"
+if [[ "$SKIP_GATEWAY" != 1 ]]; then
+  psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qtc \
+    "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'" | grep -q 1 ||
+    psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
+  psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" -qc \
+    "DO \$\$ BEGIN IF to_regclass('usage_event') IS NOT NULL THEN TRUNCATE usage_event; END IF; END \$\$" >/dev/null
+fi
+GATEWAY_DB_ENV=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/$BENCH_DB"
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/$BENCH_DB"
+  QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool")
+
 if [[ "$SKIP_GATEWAY" != 1 ]]; then
   free_port GATEWAY_PORT
-  start_gateway gateway "$GATEWAY_PORT"
+  start_gateway gateway "$GATEWAY_PORT" "${GATEWAY_DB_ENV[@]}"
 fi
 
 # ---- measurement -----------------------------------------------------------
