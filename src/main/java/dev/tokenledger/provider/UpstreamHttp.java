@@ -53,33 +53,16 @@ public final class UpstreamHttp {
      */
     public Uni<UpstreamReply> post(String url, Map<String, String> headers, byte[] body,
             Function<byte[], String> errorMessage) {
-        AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
-        return resetOnCancel(
-                Uni.createFrom().<UpstreamReply>emitter(emitter -> client.request(options(url, headers)).onComplete(ar -> {
-                    if (ar.failed()) {
-                        emitter.fail(transportError(ar.cause()));
-                        return;
-                    }
-                    HttpClientRequest request = ar.result();
-                    exchange.set(request);
-                    request.send(Buffer.buffer(body)).onComplete(rar -> {
-                        if (rar.failed()) {
-                            emitter.fail(transportError(rar.cause()));
-                            return;
-                        }
-                        HttpClientResponse response = rar.result();
-                        response.body().onComplete(bar -> {
-                            if (bar.failed()) {
-                                emitter.fail(transportError(bar.cause()));
-                            } else if (response.statusCode() / 100 != 2) {
-                                emitter.fail(statusError(response.statusCode(), bar.result().getBytes(), errorMessage));
-                            } else {
-                                emitter.complete(new UpstreamReply(response.statusCode(), bar.result().getBytes(),
-                                        response.getHeader("x-request-id")));
-                            }
-                        });
-                    });
-                })), exchange);
+        return exchange(url, headers, body, (request, response, emitter) -> response.body().onComplete(bar -> {
+            if (bar.failed()) {
+                emitter.fail(transportError(bar.cause()));
+            } else if (response.statusCode() / 100 != 2) {
+                emitter.fail(statusError(response.statusCode(), bar.result().getBytes(), errorMessage));
+            } else {
+                emitter.complete(new UpstreamReply(response.statusCode(), bar.result().getBytes(),
+                        response.getHeader("x-request-id")));
+            }
+        }));
     }
 
     /**
@@ -88,40 +71,52 @@ public final class UpstreamHttp {
      */
     public Uni<UpstreamStream> postStream(String url, Map<String, String> headers, byte[] body,
             Function<byte[], String> errorMessage) {
-        AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
-        return resetOnCancel(
-                Uni.createFrom().<UpstreamStream>emitter(emitter -> client.request(options(url, headers)).onComplete(ar -> {
-                    if (ar.failed()) {
-                        emitter.fail(transportError(ar.cause()));
-                        return;
-                    }
-                    HttpClientRequest request = ar.result();
-                    exchange.set(request);
-                    request.send(Buffer.buffer(body)).onComplete(rar -> {
-                        if (rar.failed()) {
-                            emitter.fail(transportError(rar.cause()));
-                            return;
-                        }
-                        HttpClientResponse response = rar.result();
-                        if (response.statusCode() / 100 != 2) {
-                            response.body().onComplete(bar -> emitter.fail(bar.failed()
-                                    ? transportError(bar.cause())
-                                    : statusError(response.statusCode(), bar.result().getBytes(), errorMessage)));
-                            return;
-                        }
-                        response.pause();
-                        Multi<byte[]> chunks = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
-                                .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
-                                .onFailure().transform(this::transportError)
-                                .onCancellation().invoke(() -> {
-                                    // the subscriber is gone: the reset's own failure has nobody to go to
-                                    response.exceptionHandler(ignored -> {
-                                    });
-                                    request.reset();
-                                });
-                        emitter.complete(new UpstreamStream(response.statusCode(), chunks, response.getHeader("x-request-id")));
+        return exchange(url, headers, body, (request, response, emitter) -> {
+            if (response.statusCode() / 100 != 2) {
+                response.body().onComplete(bar -> emitter.fail(bar.failed()
+                        ? transportError(bar.cause())
+                        : statusError(response.statusCode(), bar.result().getBytes(), errorMessage)));
+                return;
+            }
+            response.pause();
+            Multi<byte[]> chunks = io.vertx.mutiny.core.http.HttpClientResponse.newInstance(response).toMulti()
+                    .map(io.vertx.mutiny.core.buffer.Buffer::getBytes)
+                    .onFailure().transform(this::transportError)
+                    .onCancellation().invoke(() -> {
+                        // the subscriber is gone: the reset's own failure has nobody to go to
+                        response.exceptionHandler(ignored -> {
+                        });
+                        request.reset();
                     });
-                })), exchange);
+            emitter.complete(new UpstreamStream(response.statusCode(), chunks, response.getHeader("x-request-id")));
+        });
+    }
+
+    /** What to do with the upstream's answer once its status and headers arrived. */
+    @FunctionalInterface
+    private interface OnResponse<T> {
+        void accept(HttpClientRequest request, HttpClientResponse response,
+                io.smallrye.mutiny.subscription.UniEmitter<? super T> emitter);
+    }
+
+    /** Opens a request, sends the body, and hands the answer over; transport failures fail the Uni. */
+    private <T> Uni<T> exchange(String url, Map<String, String> headers, byte[] body, OnResponse<T> onResponse) {
+        AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
+        return resetOnCancel(Uni.createFrom().<T>emitter(emitter -> client.request(options(url, headers)).onComplete(ar -> {
+            if (ar.failed()) {
+                emitter.fail(transportError(ar.cause()));
+                return;
+            }
+            HttpClientRequest request = ar.result();
+            exchange.set(request);
+            request.send(Buffer.buffer(body)).onComplete(rar -> {
+                if (rar.failed()) {
+                    emitter.fail(transportError(rar.cause()));
+                } else {
+                    onResponse.accept(request, rar.result(), emitter);
+                }
+            });
+        })), exchange);
     }
 
     /**
