@@ -206,8 +206,8 @@ public class PricesResource {
         }
         Cost cost = CostCalculator.cost(version.prices(), counts);
         Map<String, String> breakdown = new LinkedHashMap<>();
-        cost.breakdown().forEach((k, v) -> breakdown.put(k, v.toPlainString()));
-        return new Quote(cost.exactUsd().toPlainString(), cost.micros(), version.id(), breakdown);
+        cost.breakdown().forEach((k, v) -> breakdown.put(k, v.stripTrailingZeros().toPlainString()));
+        return new Quote(cost.exactUsd().stripTrailingZeros().toPlainString(), cost.micros(), version.id(), breakdown);
     }
 
     static VersionView view(PriceVersion v) {

@@ -36,6 +36,8 @@ import dev.tokenledger.wire.Json;
 @ApplicationScoped
 public class LedgerWriter implements UsageRecorder {
 
+    private static final java.time.Duration INSERT_TIMEOUT = java.time.Duration.ofSeconds(2);
+
     @Inject
     Pool pool;
 
@@ -52,17 +54,21 @@ public class LedgerWriter implements UsageRecorder {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean replaying = new AtomicBoolean();
     private LedgerSpool spool;
+    private long flushTimer = -1;
+    private long replayTimer = -1;
 
     void onStart(@Observes StartupEvent event) throws IOException {
         spool = new LedgerSpool(Path.of(config.ledger().spoolDir()), UUID.randomUUID().toString());
         long every = Math.max(1, config.ledger().flushInterval().toMillis());
-        vertx.setPeriodic(every, every, id -> flush().subscribe().with(v -> {
+        flushTimer = vertx.setPeriodic(every, every, id -> flush().subscribe().with(v -> {
         }, e -> Log.errorf(e, "Ledger flush failed")));
-        vertx.setPeriodic(0, 2000, id -> replay().subscribe().with(v -> {
+        replayTimer = vertx.setPeriodic(0, 2000, id -> replay().subscribe().with(v -> {
         }, e -> Log.debugf("Spool replay deferred: %s", e.getMessage())));
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(flushTimer);
+        vertx.cancelTimer(replayTimer);
         try {
             while (queued.get() > 0) {
                 flush().await().atMost(java.time.Duration.ofSeconds(10));
@@ -111,7 +117,10 @@ public class LedgerWriter implements UsageRecorder {
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery(LedgerRow.INSERT).execute(LedgerRow.columns(rows)).replaceWithVoid();
+        // a database that stops answering must not hold rows hostage: after the timeout they go to the spool, and a
+        // late commit of the same rows is harmless because the replay's insert ignores request ids already written
+        return pool.preparedQuery(LedgerRow.INSERT).execute(LedgerRow.columns(rows)).replaceWithVoid()
+                .ifNoItem().after(INSERT_TIMEOUT).failWith(() -> new IllegalStateException("ledger insert timed out"));
     }
 
     private Uni<Void> spool(List<LedgerRow> rows) {

@@ -1,0 +1,101 @@
+package dev.tokenledger.pricing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.Upstreams;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+
+/** The price catalogue through the admin API: versions chosen by time, append-only, imports then quotes. */
+@QuarkusTest
+@QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
+class PricesApiTest {
+
+    static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
+    }
+
+    static Map<String, Object> quote(String provider, String model, String at, long input, long output, long reasoning) {
+        return Map.of("provider", provider, "model", model, "at", at, "usage", Map.of("input_tokens", input,
+                "cached_input_tokens", 0, "cache_write_tokens", 0, "output_tokens", output, "reasoning_tokens", reasoning));
+    }
+
+    static byte[] fixture(String name) throws IOException {
+        try (InputStream in = PricesApiTest.class.getResourceAsStream("/pricing/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void theVersionInForceAtTheRequestTimePricesIt() {
+        long v1 = admin().body(Map.of("provider", "acme-test", "model", "m1", "effectiveFrom", "2025-01-01T00:00:00Z",
+                "prices", Map.of("inputMtok", "1", "outputMtok", "2"), "reason", "launch")).post("/admin/v1/prices")
+                .then().statusCode(201).body("createdBy", is("master-key")).extract().jsonPath().getLong("id");
+        long v2 = admin().body(Map.of("provider", "acme-test", "model", "m1", "effectiveFrom", "2026-01-01T00:00:00Z",
+                "prices", Map.of("inputMtok", "3", "outputMtok", "4"), "reason", "price rise")).post("/admin/v1/prices")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+
+        admin().body(quote("acme-test", "m1", "2025-06-01T00:00:00Z", 1_000_000, 1_000_000, 0)).post("/admin/v1/prices/quote")
+                .then().statusCode(200).body("costUsd", is("3")).body("costMicros", is(3_000_000))
+                .body("priceVersionId", is((int) v1));
+        admin().body(quote("acme-test", "m1", "2026-06-01T00:00:00Z", 1_000_000, 1_000_000, 0)).post("/admin/v1/prices/quote")
+                .then().statusCode(200).body("costUsd", is("7")).body("priceVersionId", is((int) v2));
+        admin().body(quote("acme-test", "m1", "2024-06-01T00:00:00Z", 1, 1, 0)).post("/admin/v1/prices/quote")
+                .then().statusCode(404);
+        admin().get("/admin/v1/prices/acme-test/m1/versions").then().statusCode(200)
+                .body("size()", is(2)).body("[0].id", is((int) v2)).body("[1].reason", is("launch"));
+    }
+
+    @Test
+    void versionsAreAppendOnly() {
+        admin().body(Map.of("provider", "acme-test", "model", "m2", "effectiveFrom", "2025-01-01T00:00:00Z",
+                "prices", Map.of("inputMtok", "1", "outputMtok", "2"), "reason", "launch")).post("/admin/v1/prices")
+                .then().statusCode(201);
+        admin().body(Map.of("provider", "acme-test", "model", "m2", "effectiveFrom", "2025-01-01T00:00:00Z",
+                "prices", Map.of("inputMtok", "9", "outputMtok", "9"), "reason", "rewrite history")).post("/admin/v1/prices")
+                .then().statusCode(409);
+        admin().body(Map.of("provider", "acme-test", "model", "m3", "prices", Map.of("inputMtok", "1"), "reason", "x"))
+                .post("/admin/v1/prices").then().statusCode(400).body("error.param", is("prices"));
+    }
+
+    @Test
+    void liteLlmImportThenQuote() throws IOException {
+        given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType("application/json")
+                .body(fixture("litellm-model-prices.json")).post("/admin/v1/prices/import?format=litellm")
+                .then().statusCode(200).body("added", greaterThanOrEqualTo(1));
+        // 1,000 input x 0.15 + (2,000 - 1,000 reasoning) output x 0.60 + 1,000 reasoning x 3.50 per million = 4,250 micro-USD
+        admin().body(quote("gemini", "gemini-2.5-flash-preview-04-17", "2099-01-01T00:00:00Z", 1000, 2000, 1000))
+                .post("/admin/v1/prices/quote").then().statusCode(200).body("costMicros", is(4250))
+                .body("breakdown.reasoning", is("0.0035"));
+    }
+
+    @Test
+    void genaiPricesImportKeepsDatedVersionsThenQuotes() throws IOException {
+        given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType("application/json")
+                .body(fixture("genai-prices-v2.json")).post("/admin/v1/prices/import?format=genai-prices")
+                .then().statusCode(200).body("added", greaterThanOrEqualTo(2));
+        // before 2026-03-13 the tier above 200k applies to all tokens: 250,000 x 10 + 1,000 x 37.50 = 2,537,500 micro-USD
+        admin().body(quote("anthropic", "claude-opus-4-6", "2026-01-01T00:00:00Z", 250_000, 1000, 0))
+                .post("/admin/v1/prices/quote").then().statusCode(200).body("costMicros", is(2_537_500));
+        // from 2026-03-13 the price is flat: 250,000 x 5 + 1,000 x 25 = 1,275,000 micro-USD
+        admin().body(quote("anthropic", "claude-opus-4-6", "2026-06-01T00:00:00Z", 250_000, 1000, 0))
+                .post("/admin/v1/prices/quote").then().statusCode(200).body("costMicros", is(1_275_000));
+    }
+
+    @Test
+    void unknownImportFormatIs400() {
+        admin().body("{}").post("/admin/v1/prices/import?format=csv").then().statusCode(400).body("error.param", is("format"));
+    }
+}
