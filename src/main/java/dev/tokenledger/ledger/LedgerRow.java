@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.canonical.Usage;
@@ -19,6 +20,7 @@ import dev.tokenledger.usage.UsageRecord;
  * and {@code cacheWriteTokens} were cache reads and writes and {@code inputUncached} the rest; {@code outputTokens}
  * includes {@code reasoningTokens}.
  */
+@RegisterForReflection // written to and read from the spool as JSON, also in the native executable
 public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID teamId, UUID keyId, String subject,
         String endUser, String inboundFormat, String operation, String requestedModel, String provider, String providerType,
         String upstreamModel, String status, String errorClass, long inputTokens, long inputUncached, long cacheReadTokens,
