@@ -71,10 +71,19 @@ public class LedgerWriter implements UsageRecorder {
         vertx.cancelTimer(replayTimer);
         try {
             while (queued.get() > 0) {
-                flush().await().atMost(java.time.Duration.ofSeconds(10));
+                flush().await().atMost(INSERT_TIMEOUT.plusSeconds(1));
             }
         } catch (RuntimeException e) {
-            Log.errorf(e, "Ledger rows could not be flushed at shutdown");
+            Log.warnf("Ledger rows could not be written at shutdown (%s): spooling them", e.getMessage());
+        }
+        // whatever is still queued (the database or the reactive machinery already gone) goes to the spool
+        List<LedgerRow> rest = new ArrayList<>();
+        LedgerRow row;
+        while ((row = queue.poll()) != null) {
+            rest.add(row);
+        }
+        if (!rest.isEmpty()) {
+            spoolNow(rest);
         }
     }
 
@@ -107,10 +116,10 @@ public class LedgerWriter implements UsageRecorder {
             return Uni.createFrom().voidItem();
         }
         queued.addAndGet(-batch.size());
-        return insert(batch).onFailure().recoverWithUni(failure -> {
+        return insert(batch).onFailure().invoke(failure -> {
             Log.warnf("Ledger database unavailable (%s): spooling %d rows", failure.getMessage(), batch.size());
-            return spool(batch);
-        });
+            spoolNow(batch);
+        }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Void> insert(List<LedgerRow> rows) {
@@ -123,23 +132,25 @@ public class LedgerWriter implements UsageRecorder {
                 .ifNoItem().after(INSERT_TIMEOUT).failWith(() -> new IllegalStateException("ledger insert timed out"));
     }
 
-    private Uni<Void> spool(List<LedgerRow> rows) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
-            List<String> lines = new ArrayList<>(rows.size());
-            for (LedgerRow r : rows) {
-                try {
-                    lines.add(Json.MAPPER.writeValueAsString(r));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+    /**
+     * Appends rows to the spool and forces them to disk, on the calling thread and without the reactive machinery,
+     * so it also works while the application shuts down. It blocks for one fsync; it only runs while the database
+     * cannot take rows.
+     */
+    private void spoolNow(List<LedgerRow> rows) {
+        List<String> lines = new ArrayList<>(rows.size());
+        for (LedgerRow r : rows) {
             try {
-                spool.append(lines);
-            } catch (IOException e) {
-                throw new IllegalStateException("ledger spool cannot be written", e);
+                lines.add(Json.MAPPER.writeValueAsString(r));
+            } catch (JsonProcessingException e) {
+                Log.errorf(e, "Ledger row %s cannot be serialised", r.requestId());
             }
-            return null;
-        })).replaceWithVoid();
+        }
+        try {
+            spool.append(lines);
+        } catch (IOException | RuntimeException e) {
+            Log.errorf(e, "LEDGER ROWS LOST: %d rows could be neither written nor spooled", lines.size());
+        }
     }
 
     /** Replays the spool into the database when there is something to replay and the database takes it. */

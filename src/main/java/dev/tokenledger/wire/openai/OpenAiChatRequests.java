@@ -20,6 +20,14 @@ import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.wire.Json;
 
+import static dev.tokenledger.wire.JsonFields.optionalBoolean;
+import static dev.tokenledger.wire.JsonFields.optionalBooleanObject;
+import static dev.tokenledger.wire.JsonFields.optionalDouble;
+import static dev.tokenledger.wire.JsonFields.optionalInt;
+import static dev.tokenledger.wire.JsonFields.optionalString;
+import static dev.tokenledger.wire.JsonFields.requiredString;
+import static dev.tokenledger.wire.JsonFields.text;
+
 /** Pure mapping of OpenAI Chat Completions requests to and from the canonical request. */
 public final class OpenAiChatRequests {
 
@@ -328,77 +336,5 @@ public final class OpenAiChatRequests {
             stop.add(s.asText());
         }
         return stop;
-    }
-
-    static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    private static String requiredString(ObjectNode root, String field) {
-        return requiredString(root, field, field);
-    }
-
-    private static String requiredString(ObjectNode root, String field, String path) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            throw GatewayError.invalid(path, "Missing required parameter: '" + path + "'.");
-        }
-        if (!value.isTextual()) {
-            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected a string.");
-        }
-        if (value.asText().isBlank()) {
-            throw GatewayError.invalid(path, "Invalid value for '" + path + "': must not be empty.");
-        }
-        return value.asText();
-    }
-
-    private static String optionalString(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a string.");
-        }
-        return value.asText();
-    }
-
-    private static boolean optionalBoolean(ObjectNode root, String field) {
-        Boolean value = optionalBooleanObject(root, field);
-        return value != null && value;
-    }
-
-    private static Boolean optionalBooleanObject(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a boolean.");
-        }
-        return value.asBoolean();
-    }
-
-    private static Integer optionalInt(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 0) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a non-negative integer.");
-        }
-        return value.asInt();
-    }
-
-    private static Double optionalDouble(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a number.");
-        }
-        return value.asDouble();
     }
 }

@@ -49,7 +49,7 @@ public final class OpenAiChatResponses {
                     ? OpenAiChatRequests.message(message, "choices.message")
                     : new Message("assistant", List.of(), List.of(), null, null);
             choices.add(new ChatResponse.Choice(choice.path("index").asInt(choices.size()), m,
-                    OpenAiChatRequests.text(choice, "finish_reason")));
+                    dev.tokenledger.wire.JsonFields.text(choice, "finish_reason")));
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
@@ -58,7 +58,8 @@ public final class OpenAiChatResponses {
                 extra.put(field.getKey(), Json.toValue(field.getValue()));
             }
         }
-        return new ChatResponse(OpenAiChatRequests.text(root, "id"), OpenAiChatRequests.text(root, "model"),
+        return new ChatResponse(dev.tokenledger.wire.JsonFields.text(root, "id"),
+                dev.tokenledger.wire.JsonFields.text(root, "model"),
                 root.path("created").asLong(0), choices, OpenAiUsage.read(root.get("usage")), extra);
     }
 
