@@ -157,7 +157,7 @@ public class UsageResource {
         Map<String, PriceVersion> chosen = new HashMap<>();
         List<Long> ids = body.priceVersionIds() == null ? List.of() : body.priceVersionIds();
         Set<Long> wanted = Set.copyOf(ids);
-        for (PriceVersion v : allVersions()) {
+        for (PriceVersion v : book.all()) {
             if (wanted.contains(v.id())) {
                 chosen.put(v.provider() + "/" + v.model(), v);
             }
@@ -198,14 +198,6 @@ public class UsageResource {
                     return new Reprice(count, recorded.stripTrailingZeros().toPlainString(),
                             repriced.stripTrailingZeros().toPlainString(), unpriced, ids);
                 });
-    }
-
-    private List<PriceVersion> allVersions() {
-        List<PriceVersion> all = new ArrayList<>();
-        for (PriceVersion current : book.current(Instant.now().plusSeconds(365L * 24 * 3600 * 100))) {
-            all.addAll(book.versions(current.provider(), current.model()));
-        }
-        return all;
     }
 
     /** A WHERE clause for a period and the caller's visible teams. */

@@ -90,6 +90,13 @@ public class PriceBook {
         return index.getOrDefault(key(provider, model), List.of());
     }
 
+    /** Every stored version. */
+    public List<PriceVersion> all() {
+        List<PriceVersion> result = new ArrayList<>();
+        index.values().forEach(result::addAll);
+        return result;
+    }
+
     /** The version of every (provider, model) that applies now. */
     public List<PriceVersion> current(Instant at) {
         List<PriceVersion> result = new ArrayList<>();

@@ -203,6 +203,25 @@ class LedgerAndKeysTest {
     }
 
     @Test
+    void repriceAnswersWhatAPeriodWouldHaveCostWithoutChangingIt() throws Exception {
+        String key = createKey(Map.of("name", "whatif", "teamId", teamId)).getString("key");
+        long version = admin().body(Map.of("provider", "mock", "model", "gpt-4o-mini-2024-07-18", "effectiveFrom",
+                "2999-01-01T00:00:00Z", "prices", Map.of("inputMtok", "5", "outputMtok", "20"), "reason", "what if doubled"))
+                .post("/admin/v1/prices").then().statusCode(201).extract().jsonPath().getLong("id");
+        String from = java.time.Instant.now().minusMillis(5).toString();
+        Response response = chat(key, "gpt-test", false);
+        response.then().statusCode(200).header("x-tokenledger-cost-usd", "0.0000775");
+        JsonPath row = ledgerRow(response.header("x-request-id"));
+        String to = java.time.Instant.now().plusMillis(5).toString();
+
+        admin().body(Map.of("from", from, "to", to, "priceVersionIds", java.util.List.of(version)))
+                .post("/admin/v1/usage/reprice").then().statusCode(200)
+                .body("requests", is(1)).body("recordedCostUsd", is("0.0000775")).body("repricedCostUsd", is("0.000155"));
+        assertEquals(78, ledgerRow(response.header("x-request-id")).getLong("costMicros"), "recorded rows never change");
+        assertEquals(row.getLong("priceVersionId"), ledgerRow(response.header("x-request-id")).getLong("priceVersionId"));
+    }
+
+    @Test
     void malformedAndUnknownKeysAre401() {
         chat("tl-notakey", "gpt-test", false).then().statusCode(401);
         String typo = VirtualKeys.generate();
