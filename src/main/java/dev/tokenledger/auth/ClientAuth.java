@@ -31,14 +31,16 @@ public class ClientAuth {
     private final boolean disabled;
 
     @Inject
-    public ClientAuth(GatewayConfig config, @Any Instance<ClientAuthenticator> beans, MasterKeyAuthenticator master) {
+    public ClientAuth(GatewayConfig config, @Any Instance<ClientAuthenticator> beans) {
         beans.forEach(authenticators::add);
         authenticators.sort(Comparator.comparingInt(ClientAuthenticator::priority));
         this.disabled = config.auth().disabled();
         if (disabled) {
             Log.warn("Client authentication is DISABLED (tokenledger.auth.disabled=true): anyone can call /v1/*");
-        } else if (!master.configured() && authenticators.size() == 1) {
-            Log.warn("No master key is configured (TOKENLEDGER_MASTER_KEY): every /v1/* request will be refused");
+        } else if (Pepper.of(config) == null) {
+            // without a master key there is no key pepper either: neither the master key nor a virtual key can match
+            Log.warn("Neither TOKENLEDGER_MASTER_KEY nor TOKENLEDGER_KEYS_PEPPER is configured: every /v1/* request "
+                    + "will be refused");
         }
     }
 

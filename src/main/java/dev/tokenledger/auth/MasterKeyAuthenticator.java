@@ -34,8 +34,4 @@ public class MasterKeyAuthenticator implements ClientAuthenticator {
         }
         return Uni.createFrom().nullItem();
     }
-
-    public boolean configured() {
-        return masterKey != null;
-    }
 }

@@ -32,7 +32,10 @@ public class Pricer {
     private final Map<String, Counter> unpricedCounters = new ConcurrentHashMap<>();
 
     public PricedUsage price(String providerId, String catalogueProvider, String model, Usage usage, Instant at) {
-        var version = book.find(providerId, model, at).or(() -> book.find(catalogueProvider, model, at));
+        var version = book.find(providerId, model, at);
+        if (version.isEmpty() && !catalogueProvider.equals(providerId)) {
+            version = book.find(catalogueProvider, model, at);
+        }
         if (version.isEmpty()) {
             unpriced(catalogueProvider, model);
             return PricedUsage.UNPRICED;
