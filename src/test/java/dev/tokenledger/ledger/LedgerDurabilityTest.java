@@ -172,6 +172,11 @@ class LedgerDurabilityTest {
             long spooled = DurableLedger.spooledLines();
             int refused = DurableLedger.proxy().refused();
             assertTrue(DurableLedger.proxy().isCut());
+            // readiness stays up (the gateway keeps serving) but says the ledger is degraded and how much waits
+            io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'ledger' }.data.state", org.hamcrest.Matchers.is("degraded"))
+                    .body("checks.find { it.name == 'ledger' }.data.spooledRows",
+                            org.hamcrest.Matchers.greaterThanOrEqualTo((int) servedDuringCut));
             long spooledAndWritten;
             try (Connection db = DurableLedger.db()) {
                 assertEquals(0, count(db, "SELECT count(*) FROM usage_event WHERE request_id = ANY(?)",
