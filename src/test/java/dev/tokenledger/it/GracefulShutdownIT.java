@@ -64,8 +64,8 @@ class GracefulShutdownIT {
         builder.environment().put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
         builder.environment().put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.port() + "/v1");
         builder.environment().put("QUARKUS_SHUTDOWN_TIMEOUT", "20s");
-        builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:5432/test");
-        builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", dev.tokenledger.testing.TestDb.REACTIVE_URL);
+        builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", dev.tokenledger.testing.TestDb.JDBC_URL);
         builder.environment().put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
         Process process = builder.start();
         HttpClient client = HttpClient.newHttpClient();
@@ -141,7 +141,7 @@ class GracefulShutdownIT {
     }
 
     private static int ledgerRows(String requestId) throws java.sql.SQLException {
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test",
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(dev.tokenledger.testing.TestDb.JDBC_URL,
                 "postgres", "");
                 java.sql.PreparedStatement q = db.prepareStatement(
                         "SELECT count(*) FROM usage_event WHERE request_id = ? AND status = 'ok' AND output_tokens > 0")) {

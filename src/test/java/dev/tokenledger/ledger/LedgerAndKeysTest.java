@@ -98,7 +98,7 @@ class LedgerAndKeysTest {
         String listed = admin().get("/admin/v1/keys?teamId=" + teamId).then().statusCode(200).extract().asString();
         assertFalse(listed.contains(key), "a listed key must not show the key");
 
-        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+        try (Connection db = DriverManager.getConnection(dev.tokenledger.testing.TestDb.JDBC_URL, "postgres", "");
                 ResultSet rs = db.createStatement().executeQuery("SELECT * FROM api_key WHERE id = '"
                         + created.getString("id") + "'")) {
             assertTrue(rs.next());

@@ -37,8 +37,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("tokenledger.master-key", OpenAiFixtures.MASTER);
         // the packaged artifact runs in the prod profile: point it at the test database too
-        config.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/test");
-        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
+        config.put("quarkus.datasource.reactive.url", TestDb.REACTIVE_URL);
+        config.put("quarkus.datasource.jdbc.url", TestDb.JDBC_URL);
         config.put("quarkus.datasource.username", "postgres");
         config.put("tokenledger.ledger.spool-dir", "target/spool-" + ProcessHandle.current().pid());
         config.put("tokenledger.providers.mock.type", "openai");
