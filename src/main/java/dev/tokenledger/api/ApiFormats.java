@@ -23,16 +23,31 @@ public class ApiFormats {
     }
 
     public WireFormat formatOf(String path) {
+        if (path.startsWith("/v1beta/")) {
+            return WireFormat.GEMINI;
+        }
+        if (path.startsWith("/v1/messages")) {
+            return WireFormat.ANTHROPIC;
+        }
+        if (path.startsWith("/v1/responses")) {
+            return WireFormat.OPENAI_RESPONSES;
+        }
+        if (path.equals("/v1/completions")) {
+            return WireFormat.OPENAI_COMPLETIONS;
+        }
+        if (path.startsWith("/api/")) {
+            return WireFormat.OLLAMA;
+        }
         return WireFormat.OPENAI_CHAT;
     }
 
     /** Whether a path is an inference API path (as opposed to admin, health or metrics). */
     public static boolean isInferencePath(String path) {
-        return path.startsWith("/v1/") || path.equals("/v1") || path.startsWith("/v1beta/");
+        return path.startsWith("/v1/") || path.equals("/v1") || path.startsWith("/v1beta/") || path.startsWith("/api/");
     }
 
     public byte[] renderError(String path, GatewayError error) {
-        ChatCodec codec = codecs.get(formatOf(path));
+        ChatCodec codec = codecs.find(formatOf(path)).orElseGet(() -> codecs.get(WireFormat.OPENAI_CHAT));
         return codec.encodeError(error);
     }
 }

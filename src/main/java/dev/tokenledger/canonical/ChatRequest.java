@@ -13,6 +13,7 @@ import java.util.Map;
  * @param maxTokens the output token cap the client asked for, or null
  * @param stream whether the client wants a stream
  * @param includeUsage whether a streaming client asked for a usage report at the end of the stream
+ * @param reasoning how much the model should reason, when the client asked; null for the model's default
  * @param user the end-user id the client passed, or null
  * @param extra request fields of the inbound format that the canonical model does not name, as plain JSON values;
  *        forwarded to upstreams of the same format, never dropped silently
@@ -20,8 +21,8 @@ import java.util.Map;
  */
 public record ChatRequest(String model, List<Message> messages, List<ToolSpec> tools, Object toolChoice,
         Boolean parallelToolCalls, Integer maxTokens, Double temperature, Double topP, List<String> stop,
-        Map<String, Object> responseFormat, boolean stream, boolean includeUsage, String user, Map<String, Object> extra,
-        SourceBody source) {
+        Map<String, Object> responseFormat, Reasoning reasoning, boolean stream, boolean includeUsage, String user,
+        Map<String, Object> extra, SourceBody source) {
 
     public ChatRequest {
         messages = messages == null ? List.of() : List.copyOf(messages);
@@ -29,6 +30,24 @@ public record ChatRequest(String model, List<Message> messages, List<ToolSpec> t
         stop = stop == null ? List.of() : List.copyOf(stop);
         // JSON null is a legitimate value of an unknown field, so no Map.copyOf here
         extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /** A request without reasoning options. */
+    public ChatRequest(String model, List<Message> messages, List<ToolSpec> tools, Object toolChoice,
+            Boolean parallelToolCalls, Integer maxTokens, Double temperature, Double topP, List<String> stop,
+            Map<String, Object> responseFormat, boolean stream, boolean includeUsage, String user,
+            Map<String, Object> extra, SourceBody source) {
+        this(model, messages, tools, toolChoice, parallelToolCalls, maxTokens, temperature, topP, stop, responseFormat,
+                null, stream, includeUsage, user, extra, source);
+    }
+
+    /**
+     * How much to reason.
+     *
+     * @param effort {@code minimal}, {@code low}, {@code medium}, {@code high}, or null
+     * @param budgetTokens a thinking budget in tokens, or null; {@code 0} turns reasoning off
+     */
+    public record Reasoning(String effort, Integer budgetTokens) {
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.tokenledger.canonical;
 
 /** One part of a message's content. */
-public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image {
+public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image, ContentPart.Reasoning {
 
     /** Plain text. */
     record Text(String text) implements ContentPart {
@@ -16,5 +16,23 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image 
      * @param detail a detail hint ({@code auto}, {@code low}, {@code high}), or null
      */
     record Image(String url, String mediaType, String base64Data, String detail) implements ContentPart {
+    }
+
+    /**
+     * The model's reasoning (thinking) as its provider returned it. A signature or redacted data is only valid for the
+     * provider family that produced it: encoders pass it intact to the same family and drop the part for any other,
+     * since a foreign signature is rejected upstream.
+     *
+     * @param text the reasoning text, or null when only redacted data exists
+     * @param signature the provider's signature over the reasoning, or null
+     * @param redactedData opaque encrypted reasoning (e.g. Anthropic {@code redacted_thinking}), or null
+     * @param family the family that produced it: {@code anthropic}, {@code gemini}, {@code openai}
+     */
+    record Reasoning(String text, String signature, String redactedData, String family) implements ContentPart {
+
+        /** Whether this part may be sent to an upstream of the given family. */
+        public boolean representableIn(String targetFamily) {
+            return (signature == null && redactedData == null) || family.equals(targetFamily);
+        }
     }
 }

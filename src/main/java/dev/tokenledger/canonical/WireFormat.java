@@ -5,7 +5,18 @@ package dev.tokenledger.canonical;
  * untouched; different formats go through the canonical model.
  */
 public enum WireFormat {
-    OPENAI_CHAT("openai");
+    /** OpenAI Chat Completions ({@code /v1/chat/completions}). */
+    OPENAI_CHAT("openai"),
+    /** OpenAI Responses ({@code /v1/responses}). */
+    OPENAI_RESPONSES("openai-responses"),
+    /** OpenAI legacy text completions ({@code /v1/completions}). */
+    OPENAI_COMPLETIONS("openai-completions"),
+    /** Anthropic Messages ({@code /v1/messages}). */
+    ANTHROPIC("anthropic"),
+    /** Google Gemini ({@code generateContent}). */
+    GEMINI("gemini"),
+    /** Ollama's native chat API ({@code /api/chat}, NDJSON streams). */
+    OLLAMA("ollama");
 
     private final String id;
 

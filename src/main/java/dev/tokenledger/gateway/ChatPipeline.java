@@ -28,6 +28,7 @@ import dev.tokenledger.usage.UsageRecorder;
 import dev.tokenledger.wire.ChatCodec;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.StreamRelay;
+import dev.tokenledger.wire.TranslatingRelay;
 import dev.tokenledger.wire.WireCodecs;
 
 /**
@@ -111,11 +112,7 @@ public class ChatPipeline {
 
     private Uni<ClientResponse> stream(Attempt attempt, ChatCall call) {
         Provider provider = attempt.target.provider();
-        if (provider.format() != attempt.client.format()) {
-            return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "Streaming from provider '"
-                    + provider.id() + "' to this API is not supported."));
-        }
-        StreamRelay relay = codecs.get(provider.format()).passthroughRelay(attempt.request, streamLimits);
+        StreamRelay relay = relayFor(attempt, provider);
         attempt.ctx.upstreamSent();
         return provider.chatStream(call)
                 .onFailure().invoke(failure -> {
@@ -123,6 +120,16 @@ public class ChatPipeline {
                     attempt.failed(failure);
                 })
                 .map(upstream -> ClientResponse.eventStream(relay(attempt, relay, upstream)));
+    }
+
+    /** Bytes pass through when both ends speak one format; otherwise each chunk is translated in flight. */
+    private StreamRelay relayFor(Attempt attempt, Provider provider) {
+        ChatCodec upstream = codecs.get(provider.format());
+        if (upstream.format() == attempt.client.format()) {
+            return upstream.passthroughRelay(attempt.request, streamLimits);
+        }
+        return new TranslatingRelay(upstream.streamDecoder(attempt.request, streamLimits),
+                attempt.client.streamEncoder(attempt.request), text -> estimator.estimate(attempt.request, text));
     }
 
     private Multi<byte[]> relay(Attempt attempt, StreamRelay relay, UpstreamStream upstream) {

@@ -40,4 +40,10 @@ public interface ChatCodec {
      * flight.
      */
     StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits);
+
+    /** Upstream side: a decoder for one stream in this format, answering the given request. */
+    ChunkDecoder streamDecoder(ChatRequest request, StreamLimits limits);
+
+    /** Client side: an encoder writing one stream in this format, answering the given request. */
+    ChunkEncoder streamEncoder(ChatRequest request);
 }

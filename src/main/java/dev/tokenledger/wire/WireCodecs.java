@@ -21,6 +21,11 @@ public class WireCodecs {
         beans.forEach(codec -> codecs.put(codec.format(), codec));
     }
 
+    /** The codec of a format, when one is registered. */
+    public java.util.Optional<ChatCodec> find(WireFormat format) {
+        return java.util.Optional.ofNullable(codecs.get(format));
+    }
+
     public ChatCodec get(WireFormat format) {
         ChatCodec codec = codecs.get(format);
         if (codec == null) {

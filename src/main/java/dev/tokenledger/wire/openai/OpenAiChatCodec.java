@@ -8,6 +8,8 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.wire.ChatCodec;
+import dev.tokenledger.wire.ChunkDecoder;
+import dev.tokenledger.wire.ChunkEncoder;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.StreamRelay;
 
@@ -58,5 +60,15 @@ public class OpenAiChatCodec implements ChatCodec {
     @Override
     public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
         return new OpenAiPassthroughRelay(request.includeUsage(), limits);
+    }
+
+    @Override
+    public ChunkDecoder streamDecoder(ChatRequest request, StreamLimits limits) {
+        return new OpenAiChunkDecoder(limits);
+    }
+
+    @Override
+    public ChunkEncoder streamEncoder(ChatRequest request) {
+        return new OpenAiChunkEncoder(request.includeUsage());
     }
 }

@@ -35,7 +35,7 @@ public final class OpenAiChatRequests {
     /** Top-level fields the canonical request names; everything else is kept in {@code extra}. */
     private static final Set<String> KNOWN = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
             "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "response_format", "stream",
-            "stream_options", "user");
+            "stream_options", "user", "reasoning_effort");
 
     private OpenAiChatRequests() {
     }
@@ -88,12 +88,14 @@ public final class OpenAiChatRequests {
         if (responseFormat != null && !responseFormat.isNull() && !responseFormat.isObject()) {
             throw GatewayError.invalid("response_format", "Invalid type for 'response_format': expected an object.");
         }
+        String reasoningEffort = optionalString(root, "reasoning_effort");
         return new ChatRequest(model, messages, tools(root.get("tools")),
                 toolChoice == null || toolChoice.isNull() ? null : Json.toValue(toolChoice),
                 optionalBooleanObject(root, "parallel_tool_calls"), maxTokens, optionalDouble(root, "temperature"),
                 optionalDouble(root, "top_p"), stop(root.get("stop")),
-                responseFormat == null || responseFormat.isNull() ? null : Json.toMap(responseFormat), stream,
-                includeUsage, optionalString(root, "user"), extra, new ChatRequest.SourceBody(WireFormat.OPENAI_CHAT, root));
+                responseFormat == null || responseFormat.isNull() ? null : Json.toMap(responseFormat),
+                reasoningEffort == null ? null : new ChatRequest.Reasoning(reasoningEffort, null), stream, includeUsage,
+                optionalString(root, "user"), extra, new ChatRequest.SourceBody(WireFormat.OPENAI_CHAT, root));
     }
 
     /**
@@ -168,6 +170,9 @@ public final class OpenAiChatRequests {
         if (request.user() != null) {
             root.put("user", request.user());
         }
+        if (request.reasoning() != null && request.reasoning().effort() != null) {
+            root.put("reasoning_effort", request.reasoning().effort());
+        }
         return root;
     }
 
@@ -180,14 +185,15 @@ public final class OpenAiChatRequests {
         if (m.toolCallId() != null) {
             node.put("tool_call_id", m.toolCallId());
         }
-        boolean onlyText = m.content().stream().allMatch(p -> p instanceof ContentPart.Text);
-        if (m.content().isEmpty()) {
+        List<ContentPart> visible = m.content().stream().filter(p -> !(p instanceof ContentPart.Reasoning)).toList();
+        boolean onlyText = visible.stream().allMatch(p -> p instanceof ContentPart.Text);
+        if (visible.isEmpty()) {
             node.putNull("content");
         } else if (onlyText) {
             node.put("content", m.text());
         } else {
             ArrayNode parts = node.putArray("content");
-            for (ContentPart part : m.content()) {
+            for (ContentPart part : visible) {
                 if (part instanceof ContentPart.Text t) {
                     parts.addObject().put("type", "text").put("text", t.text());
                 } else if (part instanceof ContentPart.Image img) {
@@ -225,6 +231,13 @@ public final class OpenAiChatRequests {
                     + "'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool'.");
         }
         List<ContentPart> content = content(node.get("content"), path + ".content");
+        JsonNode reasoning = node.get("reasoning_content");
+        if (reasoning != null && reasoning.isTextual() && !reasoning.asText().isEmpty()) {
+            List<ContentPart> withReasoning = new ArrayList<>(content.size() + 1);
+            withReasoning.add(new ContentPart.Reasoning(reasoning.asText(), null, null, "openai"));
+            withReasoning.addAll(content);
+            content = withReasoning;
+        }
         List<ToolCall> toolCalls = new ArrayList<>();
         JsonNode calls = node.get("tool_calls");
         if (calls != null && !calls.isNull()) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatResponse;
+import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
@@ -74,6 +75,16 @@ public final class OpenAiChatResponses {
             ObjectNode c = choices.addObject();
             c.put("index", choice.index());
             ObjectNode message = OpenAiChatRequests.messageToWire(choice.message());
+            StringBuilder reasoning = new StringBuilder();
+            for (ContentPart part : choice.message().content()) {
+                if (part instanceof ContentPart.Reasoning r && r.text() != null) {
+                    reasoning.append(r.text());
+                }
+            }
+            if (!reasoning.isEmpty()) {
+                // OpenAI-compatible servers (DeepSeek, vLLM, Ollama /v1) name the model's reasoning this way
+                message.put("reasoning_content", reasoning.toString());
+            }
             c.set("message", message);
             c.putNull("logprobs");
             c.put("finish_reason", choice.finishReason());

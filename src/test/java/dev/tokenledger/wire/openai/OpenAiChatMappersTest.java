@@ -24,6 +24,7 @@ import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.testing.Golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +43,7 @@ class OpenAiChatMappersTest {
 
     @Test
     void basicRequestToCanonical() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("chat-request-basic.json"));
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-basic.json"));
 
         assertEquals("gpt-4o-mini", r.model());
         assertEquals(List.of(
@@ -68,7 +69,7 @@ class OpenAiChatMappersTest {
 
     @Test
     void toolsRequestToCanonicalKeepsToolCallIds() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("chat-request-tools.json"));
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-tools.json"));
 
         assertEquals(List.of("developer", "user", "assistant", "tool", "tool"),
                 r.messages().stream().map(Message::role).toList());
@@ -103,7 +104,7 @@ class OpenAiChatMappersTest {
 
     @Test
     void imageRequestToCanonicalDistinguishesUrlAndInlineData() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("chat-request-image.json"));
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-image.json"));
 
         assertEquals(1, r.messages().size());
         assertEquals(List.of(
@@ -121,12 +122,13 @@ class OpenAiChatMappersTest {
 
     @Test
     void unknownFieldsAreKeptInExtra() {
-        ObjectNode golden = Golden.json("chat-request-unknown-fields.json");
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("chat-request-unknown-fields.json"));
+        ObjectNode golden = Golden.json("openai/chat-request-unknown-fields.json");
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-unknown-fields.json"));
 
         ObjectNode expectedExtra = golden.deepCopy();
-        expectedExtra.remove(List.of("model", "messages", "stream", "stream_options"));
+        expectedExtra.remove(List.of("model", "messages", "stream", "stream_options", "reasoning_effort"));
         assertEquals(expectedExtra, Golden.MAPPER.valueToTree(r.extra()));
+        assertEquals(new ChatRequest.Reasoning("low", null), r.reasoning(), "reasoning_effort is a canonical field");
         assertEquals(Map.of("50256", -100, "1734", 5), r.extra().get("logit_bias"));
         assertEquals(42, r.extra().get("seed"));
         assertEquals("faq-v3", r.extra().get("prompt_cache_key"));
@@ -200,18 +202,18 @@ class OpenAiChatMappersTest {
     @ParameterizedTest
     @ValueSource(strings = {"chat-request-basic.json", "chat-request-tools.json", "chat-request-image.json"})
     void toWireOfAnOpenAiRequestChangesOnlyTheModel(String file) {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes(file));
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/" + file));
 
-        ObjectNode expected = Golden.json(file);
+        ObjectNode expected = Golden.json("openai/" + file);
         expected.put("model", UPSTREAM);
         assertEquals(expected, Golden.tree(OpenAiChatRequests.toWire(r, UPSTREAM)));
     }
 
     @Test
     void toWireOfAStreamKeepsUnknownFieldsAndTheClientsStreamOptionsAndAddsIncludeUsage() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("chat-request-unknown-fields.json"));
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-unknown-fields.json"));
 
-        ObjectNode expected = Golden.json("chat-request-unknown-fields.json");
+        ObjectNode expected = Golden.json("openai/chat-request-unknown-fields.json");
         expected.put("model", UPSTREAM);
         ((ObjectNode) expected.get("stream_options")).put("include_usage", true);
         JsonNode wire = Golden.tree(OpenAiChatRequests.toWire(r, UPSTREAM));
@@ -224,7 +226,7 @@ class OpenAiChatMappersTest {
 
     @Test
     void toWireOfAStreamWithoutStreamOptionsAddsThem() {
-        ObjectNode body = Golden.json("chat-request-basic.json");
+        ObjectNode body = Golden.json("openai/chat-request-basic.json");
         body.put("stream", true);
         ChatRequest r = OpenAiChatRequests.toCanonical(Golden.write(body));
 
@@ -248,16 +250,16 @@ class OpenAiChatMappersTest {
 
     @Test
     void toWireOfANonStreamDoesNotAddStreamOptions() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("chat-request-basic.json"));
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-basic.json"));
         assertFalse(Golden.tree(OpenAiChatRequests.toWire(r, UPSTREAM)).has("stream_options"));
     }
 
     @Test
     void toWireDoesNotChangeTheSourceBody() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("chat-request-unknown-fields.json"));
+        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-unknown-fields.json"));
         byte[] first = OpenAiChatRequests.toWire(r, "a");
         OpenAiChatRequests.toWire(r, "b");
-        assertEquals(Golden.json("chat-request-unknown-fields.json"), r.source().body());
+        assertEquals(Golden.json("openai/chat-request-unknown-fields.json"), r.source().body());
         assertEquals("a", Golden.tree(first).get("model").asText());
     }
 
@@ -286,7 +288,7 @@ class OpenAiChatMappersTest {
                 Map.of("type", "function", "function", Map.of("name", "lookup_merchant")),
                 false, 512, 0.7, 0.9, List.of("END"), Map.of("type", "json_object"), true, true, "user-77", Map.of(), null);
 
-        assertEquals(Golden.json("chat-request-from-canonical.json"),
+        assertEquals(Golden.json("openai/chat-request-from-canonical.json"),
                 Golden.tree(OpenAiChatRequests.toWire(r, UPSTREAM)));
     }
 
@@ -302,7 +304,7 @@ class OpenAiChatMappersTest {
 
     @Test
     void basicResponseRoundTrip() {
-        ChatResponse c = OpenAiChatResponses.toCanonical(Golden.bytes("chat-response-basic.json"));
+        ChatResponse c = OpenAiChatResponses.toCanonical(Golden.bytes("openai/chat-response-basic.json"));
 
         assertEquals("chatcmpl-C1aB2cD3eF4gH5iJ6kL7mN8oP9qR", c.id());
         assertEquals("o4-mini-2025-04-16", c.model());
@@ -331,8 +333,8 @@ class OpenAiChatMappersTest {
 
     @Test
     void toolCallResponseRoundTrip() {
-        ObjectNode golden = Golden.json("chat-response-tool-calls.json");
-        ChatResponse c = OpenAiChatResponses.toCanonical(Golden.bytes("chat-response-tool-calls.json"));
+        ObjectNode golden = Golden.json("openai/chat-response-tool-calls.json");
+        ChatResponse c = OpenAiChatResponses.toCanonical(Golden.bytes("openai/chat-response-tool-calls.json"));
 
         Message m = c.choices().get(0).message();
         assertEquals("assistant", m.role());
@@ -356,7 +358,7 @@ class OpenAiChatMappersTest {
     @Test
     void responseUsageFastPath() {
         assertEquals(new Usage(1342, 1152, 0, 187, 128, Usage.Source.PROVIDER),
-                OpenAiChatResponses.usage(Golden.bytes("chat-response-basic.json")));
+                OpenAiChatResponses.usage(Golden.bytes("openai/chat-response-basic.json")));
         assertNull(OpenAiChatResponses.usage(json("{'id':'x','choices':[]}")));
         assertNull(OpenAiChatResponses.usage("not json".getBytes(StandardCharsets.UTF_8)));
     }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.testing.Golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

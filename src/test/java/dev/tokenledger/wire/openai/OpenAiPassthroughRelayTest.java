@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.testing.Golden;
 import dev.tokenledger.wire.StreamLimits;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,9 +33,9 @@ class OpenAiPassthroughRelayTest {
 
     private static final StreamLimits LIMITS = new StreamLimits(1 << 20, 1 << 22);
 
-    private static final String BASIC = "chat-stream-basic.sse";
-    private static final String TOOLS = "chat-stream-tool-calls.sse";
-    private static final String ERROR = "chat-stream-error-after-200.sse";
+    private static final String BASIC = "openai/chat-stream-basic.sse";
+    private static final String TOOLS = "openai/chat-stream-tool-calls.sse";
+    private static final String ERROR = "openai/chat-stream-error-after-200.sse";
 
     private static final Usage BASIC_USAGE = new Usage(1342, 1152, 0, 187, 128, Usage.Source.PROVIDER);
     private static final Usage TOOLS_USAGE = new Usage(412, 256, 0, 58, 0, Usage.Source.PROVIDER);

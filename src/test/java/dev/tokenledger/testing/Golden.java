@@ -1,4 +1,4 @@
-package dev.tokenledger.wire.openai;
+package dev.tokenledger.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,18 +8,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Loads the golden files of {@code src/test/resources/golden/openai/}. */
-final class Golden {
+/**
+ * Loads the golden files of {@code src/test/resources/golden/}, named by their path below it, e.g.
+ * {@code openai/chat-request-basic.json}.
+ */
+public final class Golden {
 
     /** A plain mapper, independent of the one under test. */
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Golden() {
     }
 
     /** The exact bytes of a golden file. */
-    static byte[] bytes(String name) {
-        try (InputStream in = Golden.class.getResourceAsStream("/golden/openai/" + name)) {
+    public static byte[] bytes(String name) {
+        try (InputStream in = Golden.class.getResourceAsStream("/golden/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no golden file " + name);
             }
@@ -30,11 +33,11 @@ final class Golden {
     }
 
     /** A golden JSON file as a tree. */
-    static ObjectNode json(String name) {
+    public static ObjectNode json(String name) {
         return (ObjectNode) tree(bytes(name));
     }
 
-    static JsonNode tree(byte[] json) {
+    public static JsonNode tree(byte[] json) {
         try {
             return MAPPER.readTree(json);
         } catch (IOException e) {
@@ -42,7 +45,7 @@ final class Golden {
         }
     }
 
-    static byte[] write(JsonNode node) {
+    public static byte[] write(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (IOException e) {

@@ -1,0 +1,118 @@
+package dev.tokenledger.wire.openai;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.ChatChunk;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.wire.ChunkEncoder;
+import dev.tokenledger.wire.Json;
+
+/**
+ * Canonical chunks as an OpenAI chat stream: {@code chat.completion.chunk} events, the usage chunk when the client
+ * asked for it ({@code stream_options.include_usage}), then {@code [DONE]}. Reasoning text goes in the
+ * {@code reasoning_content} delta field OpenAI-compatible clients read; signatures have no place here and are dropped.
+ */
+public final class OpenAiChunkEncoder implements ChunkEncoder {
+
+    private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final boolean includeUsage;
+    private final Set<Integer> choicesWithRole = new HashSet<>();
+    /** The event being built; written by {@link #flush}. */
+    private ObjectNode pending;
+    private String id = "chatcmpl-tokenledger";
+    private String model = "";
+    private long created = System.currentTimeMillis() / 1000;
+
+    public OpenAiChunkEncoder(boolean includeUsage) {
+        this.includeUsage = includeUsage;
+    }
+
+    @Override
+    public void encode(ChatChunk chunk, ByteArrayOutputStream out) {
+        if (chunk instanceof ChatChunk.Start start) {
+            id = start.id() != null ? start.id() : id;
+            model = start.model() != null ? start.model() : model;
+            created = start.created() > 0 ? start.created() : created;
+        } else if (chunk instanceof ChatChunk.Text t) {
+            delta(t.choice()).put("content", t.text());
+            flush(out);
+        } else if (chunk instanceof ChatChunk.Reasoning r) {
+            if (r.text() != null && !r.text().isEmpty()) {
+                delta(r.choice()).put("reasoning_content", r.text());
+                flush(out);
+            }
+        } else if (chunk instanceof ChatChunk.ToolCallStart s) {
+            ObjectNode call = delta(s.choice()).putArray("tool_calls").addObject();
+            call.put("index", s.index()).put("id", s.id()).put("type", "function");
+            call.putObject("function").put("name", s.name()).put("arguments", "");
+            flush(out);
+        } else if (chunk instanceof ChatChunk.ToolArguments a) {
+            ObjectNode call = delta(a.choice()).putArray("tool_calls").addObject();
+            call.put("index", a.index()).putObject("function").put("arguments", a.fragment());
+            flush(out);
+        } else if (chunk instanceof ChatChunk.Finish f) {
+            ObjectNode choice = choice(f.choice());
+            choice.putObject("delta");
+            choice.put("finish_reason", f.reason() != null ? f.reason() : "stop");
+            flush(out);
+        }
+    }
+
+    private ObjectNode chunk() {
+        ObjectNode node = Json.NODES.objectNode();
+        node.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+        return node;
+    }
+
+    private ObjectNode choice(int index) {
+        pending = chunk();
+        ObjectNode choice = pending.putArray("choices").addObject();
+        choice.put("index", index);
+        return choice;
+    }
+
+    private ObjectNode delta(int index) {
+        ObjectNode choice = choice(index);
+        ObjectNode delta = choice.putObject("delta");
+        if (choicesWithRole.add(index)) {
+            delta.put("role", "assistant");
+        }
+        choice.putNull("finish_reason");
+        return delta;
+    }
+
+    private void flush(ByteArrayOutputStream out) {
+        write(pending, out);
+    }
+
+    private static void write(ObjectNode event, ByteArrayOutputStream out) {
+        out.writeBytes(PREFIX);
+        out.writeBytes(Json.write(event));
+        out.write('\n');
+        out.write('\n');
+    }
+
+    @Override
+    public void finish(Usage usage, ByteArrayOutputStream out) {
+        if (includeUsage) {
+            ObjectNode last = chunk();
+            last.putArray("choices");
+            last.set("usage", OpenAiUsage.write(usage));
+            write(last, out);
+        }
+        out.writeBytes(DONE);
+    }
+
+    @Override
+    public void error(GatewayError error, ByteArrayOutputStream out) {
+        out.writeBytes(OpenAiPassthroughRelay.errorEvent(error));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.tokenledger.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Runs the official JavaScript SDKs (pinned in {@code src/test/node/package.json}) as real clients of the gateway.
+ * Each script in {@code src/test/node/} takes a scenario name, talks to the gateway at {@code TL_BASE_URL} with the
+ * key {@code TL_API_KEY}, and prints one JSON object with what the SDK returned. Dependencies are installed with
+ * {@code npm ci} on first use.
+ */
+public final class NodeSdk {
+
+    private static final Path DIR = Path.of("src/test/node").toAbsolutePath();
+    private static boolean installed;
+
+    private NodeSdk() {
+    }
+
+    /**
+     * Runs {@code node <script> <scenario>} and returns the JSON it printed.
+     *
+     * @param env extra environment, e.g. {@code TL_BASE_URL} and {@code TL_API_KEY}
+     * @throws AssertionError when the script fails, with its output
+     */
+    public static JsonNode run(String script, String scenario, Map<String, String> env) {
+        install();
+        List<String> command = new ArrayList<>(List.of("node", DIR.resolve(script).toString(), scenario));
+        String out = exec(command, env, 120);
+        String last = out.strip();
+        int line = last.lastIndexOf('\n');
+        return Golden.tree((line < 0 ? last : last.substring(line + 1)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        Path lock = DIR.resolve("package-lock.json");
+        Path marker = DIR.resolve("node_modules/.package-lock.json");
+        try {
+            if (!Files.exists(marker) || Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) < 0) {
+                exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"), Map.of(), 600);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot inspect " + DIR, e);
+        }
+        installed = true;
+    }
+
+    private static String exec(List<String> command, Map<String, String> env, int timeoutSeconds) {
+        try {
+            Path log = Files.createTempFile("node-sdk", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            boolean done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            String output = Files.readString(log);
+            Files.deleteIfExists(log);
+            if (!done) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s:\n" + output);
+            }
+            if (process.exitValue() != 0) {
+                throw new AssertionError(command + " exited with " + process.exitValue() + ":\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted running " + command, e);
+        }
+    }
+}

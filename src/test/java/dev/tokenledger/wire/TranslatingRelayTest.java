@@ -1,0 +1,148 @@
+package dev.tokenledger.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.stream.SseDecoder;
+import dev.tokenledger.stream.SseEvent;
+import dev.tokenledger.testing.Golden;
+import dev.tokenledger.wire.openai.OpenAiChunkDecoder;
+import dev.tokenledger.wire.openai.OpenAiChunkEncoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The generic translating relay, driven by the OpenAI chat decoder and encoder: a stream re-encoded through the
+ * canonical chunks carries the same text, tool calls and usage, whatever the chunk boundaries.
+ */
+class TranslatingRelayTest {
+
+    private static final StreamLimits LIMITS = new StreamLimits(1 << 20, 1 << 22);
+    private static final Usage ESTIMATE = new Usage(1, 0, 0, 1, 0, Usage.Source.ESTIMATED);
+
+    private static TranslatingRelay relay(boolean includeUsage) {
+        return new TranslatingRelay(new OpenAiChunkDecoder(LIMITS), new OpenAiChunkEncoder(includeUsage), t -> ESTIMATE);
+    }
+
+    @Test
+    void toolCallsSurviveEveryChunkBoundary() {
+        byte[] golden = Golden.bytes("openai/chat-stream-tool-calls.sse");
+        String expected = null;
+        for (int split = 1; split < golden.length; split += 7) {
+            TranslatingRelay relay = relay(true);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(relay.onUpstreamBytes(java.util.Arrays.copyOfRange(golden, 0, split)));
+            out.writeBytes(relay.onUpstreamBytes(java.util.Arrays.copyOfRange(golden, split, golden.length)));
+            out.writeBytes(relay.onUpstreamEnd());
+            assertTrue(relay.complete());
+            String summary = summarize(out.toByteArray());
+            if (expected == null) {
+                expected = summary;
+            }
+            assertEquals(expected, summary, "split at " + split);
+        }
+        assertEquals("call_kR7vX2mN9pQ4sT1wY6zB3cD8 get_weather {\"city\": \"São Paulo\", \"unit\": \"celsius\"}\n"
+                + "call_Ht5jL0aE2uW8nF3gV7bK1xQ9 get_local_time {\"timezone\": \"America/Sao_Paulo\"}\n"
+                + "finish=tool_calls usage=412/58 done", expected);
+    }
+
+    @Test
+    void usageChunkOnlyWhenTheClientAskedAndReportedUsageIsKept() {
+        byte[] golden = Golden.bytes("openai/chat-stream-tool-calls.sse");
+        TranslatingRelay relay = relay(false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(relay.onUpstreamBytes(golden));
+        out.writeBytes(relay.onUpstreamEnd());
+        assertTrue(summarize(out.toByteArray()).endsWith("finish=tool_calls done"));
+        assertEquals(412, relay.reportedUsage().promptTokens());
+        assertEquals(256, relay.reportedUsage().cachedPromptTokens());
+        assertEquals(Usage.Source.PROVIDER, relay.reportedUsage().source());
+    }
+
+    @Test
+    void aTruncatedStreamEndsWithAnErrorEventAndPartialUsage() {
+        String golden = new String(Golden.bytes("openai/chat-stream-tool-calls.sse"), StandardCharsets.UTF_8);
+        byte[] cut = golden.substring(0, golden.indexOf("data: [DONE]")).getBytes(StandardCharsets.UTF_8);
+        TranslatingRelay relay = relay(true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(relay.onUpstreamBytes(cut));
+        out.writeBytes(relay.onUpstreamEnd());
+        assertFalse(relay.complete());
+        assertNotNull(relay.upstreamError());
+        assertTrue(summarize(out.toByteArray()).endsWith("error=upstream_stream_truncated"));
+        assertEquals(Usage.Source.PROVIDER_PARTIAL, relay.reportedUsage().source());
+        assertEquals(0, relay.onFailure(relay.upstreamError()).length, "nothing is written after the error event");
+    }
+
+    @Test
+    void anUpstreamErrorEventBecomesTheClientsErrorEvent() {
+        TranslatingRelay relay = relay(false);
+        byte[] out = relay
+                .onUpstreamBytes(("data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+                        + "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertEquals("text=Hi\nerror=upstream_error", summarize(out));
+        assertEquals("Hi", relay.generatedText().toString());
+        assertNull(relay.reportedUsage());
+    }
+
+    /** The client-visible stream in short: each tool call, text, finish reason, usage and how it ended. */
+    private static String summarize(byte[] stream) {
+        List<SseEvent> events = new ArrayList<>();
+        SseDecoder decoder = new SseDecoder(1 << 20, 1 << 22);
+        decoder.feed(stream, events::add);
+        StringBuilder text = new StringBuilder();
+        List<StringBuilder> calls = new ArrayList<>();
+        StringBuilder tail = new StringBuilder();
+        for (SseEvent event : events) {
+            if (event.data().equals("[DONE]")) {
+                tail.append(" done");
+                continue;
+            }
+            JsonNode chunk = Golden.tree(event.data().getBytes(StandardCharsets.UTF_8));
+            if (chunk.has("error")) {
+                tail.append("error=").append(chunk.path("error").path("code").asText());
+                continue;
+            }
+            for (JsonNode choice : chunk.path("choices")) {
+                JsonNode delta = choice.path("delta");
+                text.append(delta.path("content").asText(""));
+                for (JsonNode call : delta.path("tool_calls")) {
+                    int index = call.path("index").asInt();
+                    while (calls.size() <= index) {
+                        calls.add(new StringBuilder());
+                    }
+                    if (call.has("id")) {
+                        calls.get(index).append(call.get("id").asText()).append(' ')
+                                .append(call.path("function").path("name").asText()).append(' ');
+                    }
+                    calls.get(index).append(call.path("function").path("arguments").asText(""));
+                }
+                if (!choice.path("finish_reason").isNull() && choice.has("finish_reason")) {
+                    tail.append("finish=").append(choice.get("finish_reason").asText());
+                }
+            }
+            if (chunk.path("usage").isObject()) {
+                tail.append(" usage=").append(chunk.path("usage").path("prompt_tokens").asInt()).append('/')
+                        .append(chunk.path("usage").path("completion_tokens").asInt());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        if (!text.isEmpty()) {
+            sb.append("text=").append(text).append('\n');
+        }
+        calls.forEach(c -> sb.append(c).append('\n'));
+        return sb.append(tail).toString();
+    }
+}
