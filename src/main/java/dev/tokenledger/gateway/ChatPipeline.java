@@ -95,7 +95,11 @@ public class ChatPipeline {
         } else {
             ChatResponse response = upstream.decodeResponse(reply.body());
             usage = usage(attempt.request, response.usage(), text(response));
-            body = attempt.client.encodeResponse(response);
+            // the client is told the usage it is billed for, completed by our estimate where the upstream left it out
+            body = attempt.client.encodeResponse(usage.equals(response.usage())
+                    ? response
+                    : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
+                            response.extra()));
         }
         PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, usage, -1);
         return ClientResponse.json(200, body, Access.costHeader(priced));
