@@ -12,7 +12,9 @@ public final class ScenarioFormats {
             new OpenAiChatClient());
 
     public static final List<UpstreamSide> UPSTREAMS = List.of(
-            new OpenAiUpstream());
+            new OpenAiUpstream(),
+            new OllamaUpstream(),
+            new AzureOpenAiUpstream());
 
     private ScenarioFormats() {
     }
