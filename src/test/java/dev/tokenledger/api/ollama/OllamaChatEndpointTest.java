@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.Upstreams;
 
@@ -21,7 +22,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.tokenledger.testing.OpenAiFixtures.COMPLETION;
-import static dev.tokenledger.testing.OpenAiFixtures.MASTER;
 import static dev.tokenledger.testing.OpenAiFixtures.STREAM;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -42,13 +42,7 @@ class OllamaChatEndpointTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
-    }
-
-    private static Response chat(String json) {
-        return given().header("Authorization", "Bearer " + MASTER).contentType("application/json")
-                .body(json.replace('\'', '"')).post("/api/chat");
+        upstream = GatewayCalls.freshUpstream();
     }
 
     @Test
@@ -56,7 +50,8 @@ class OllamaChatEndpointTest {
         upstream.stubFor(post(OPENAI_CHAT).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
 
-        Response response = chat("{'model':'custom-mock/gpt-4o-mini-2024-07-18','messages':[{'role':'user','content':'Hi'}]}");
+        Response response = GatewayCalls.post("/api/chat",
+                "{'model':'custom-mock/gpt-4o-mini-2024-07-18','messages':[{'role':'user','content':'Hi'}]}");
 
         response.then().statusCode(200).header("Content-Type", containsString("application/x-ndjson"));
         String[] lines = response.asString().split("\n");
@@ -79,7 +74,8 @@ class OllamaChatEndpointTest {
         upstream.stubFor(post(OPENAI_CHAT).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
 
-        chat("{'model':'custom-mock/gpt-4o-mini-2024-07-18','stream':false,'messages':[{'role':'user','content':'Hi'}]}")
+        GatewayCalls.post("/api/chat",
+                "{'model':'custom-mock/gpt-4o-mini-2024-07-18','stream':false,'messages':[{'role':'user','content':'Hi'}]}")
                 .then().statusCode(200)
                 .header("Content-Type", containsString("application/json"))
                 .body("message.content", is("Hello there!"))
@@ -95,7 +91,8 @@ class OllamaChatEndpointTest {
         upstream.stubFor(post("/ollama/api/chat").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/x-ndjson").withBody(golden)));
 
-        byte[] body = chat("{'model':'llama-test','messages':[{'role':'user','content':'Hi'}],'keep_alive':'5m'}")
+        byte[] body = GatewayCalls
+                .post("/api/chat", "{'model':'llama-test','messages':[{'role':'user','content':'Hi'}],'keep_alive':'5m'}")
                 .then().statusCode(200).extract().asByteArray();
 
         assertArrayEquals(golden, body);
@@ -106,7 +103,7 @@ class OllamaChatEndpointTest {
 
     @Test
     void errorsAreAnsweredInOllamasShape() {
-        chat("{'messages':[{'role':'user','content':'Hi'}]}").then().statusCode(400)
+        GatewayCalls.post("/api/chat", "{'messages':[{'role':'user','content':'Hi'}]}").then().statusCode(400)
                 .body("error", containsString("model"));
         given().contentType("application/json").body("{}").post("/api/chat").then().statusCode(401)
                 .body("error", org.hamcrest.Matchers.notNullValue());

@@ -7,8 +7,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -21,10 +21,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.tokenledger.testing.OpenAiFixtures.COMPLETION;
-import static dev.tokenledger.testing.OpenAiFixtures.MASTER;
 import static dev.tokenledger.testing.OpenAiFixtures.STREAM;
 import static dev.tokenledger.testing.OpenAiFixtures.USAGE_EVENT;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -42,13 +40,7 @@ class AzureOpenAiUpstreamTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
-    }
-
-    private static Response chat(String json) {
-        return given().header("Authorization", "Bearer " + MASTER).contentType("application/json")
-                .body(json.replace('\'', '"')).post("/v1/chat/completions");
+        upstream = GatewayCalls.freshUpstream();
     }
 
     @Test
@@ -56,7 +48,9 @@ class AzureOpenAiUpstreamTest {
         upstream.stubFor(post(urlPathEqualTo("/azure/openai/deployments/gpt4o-prod/chat/completions"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(COMPLETION)));
 
-        String body = chat("{'model':'azure-mock/gpt4o-prod','messages':[{'role':'user','content':'Hi'}],'seed':3}")
+        String body = GatewayCalls
+                .post("/v1/chat/completions",
+                        "{'model':'azure-mock/gpt4o-prod','messages':[{'role':'user','content':'Hi'}],'seed':3}")
                 .then().statusCode(200).extract().asString();
 
         assertEquals(COMPLETION, body, "an OpenAI-format answer passes through byte for byte");
@@ -73,7 +67,9 @@ class AzureOpenAiUpstreamTest {
         upstream.stubFor(post(urlPathEqualTo("/azure/openai/deployments/gpt4o-prod/chat/completions"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
 
-        String body = chat("{'model':'azure-mock/gpt4o-prod','stream':true,'messages':[{'role':'user','content':'Hi'}]}")
+        String body = GatewayCalls
+                .post("/v1/chat/completions",
+                        "{'model':'azure-mock/gpt4o-prod','stream':true,'messages':[{'role':'user','content':'Hi'}]}")
                 .then().statusCode(200).extract().asString();
 
         assertEquals(STREAM.replace(USAGE_EVENT, ""), body);
@@ -89,7 +85,10 @@ class AzureOpenAiUpstreamTest {
         upstream.stubFor(post("/azure-v1/openai/v1/chat/completions")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(COMPLETION)));
 
-        chat("{'model':'azure-v1-mock/gpt-4o-mini','messages':[{'role':'user','content':'Hi'}]}").then().statusCode(200);
+        GatewayCalls
+                .post("/v1/chat/completions",
+                        "{'model':'azure-v1-mock/gpt-4o-mini','messages':[{'role':'user','content':'Hi'}]}")
+                .then().statusCode(200);
 
         upstream.verify(1, postRequestedFor(urlEqualTo("/azure-v1/openai/v1/chat/completions"))
                 .withHeader("Authorization", equalTo("Bearer " + Upstreams.AZURE_KEY))
@@ -107,7 +106,8 @@ class AzureOpenAiUpstreamTest {
                         "innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"hate":\
                         {"filtered":true,"severity":"high"}}}}}""")));
 
-        chat("{'model':'azure-mock/gpt4o-prod','messages':[{'role':'user','content':'Hi'}]}")
+        GatewayCalls
+                .post("/v1/chat/completions", "{'model':'azure-mock/gpt4o-prod','messages':[{'role':'user','content':'Hi'}]}")
                 .then().statusCode(400)
                 .body("error.message", is("The response was filtered due to the prompt triggering Azure OpenAI's content "
                         + "management policy."));
@@ -115,7 +115,8 @@ class AzureOpenAiUpstreamTest {
 
     @Test
     void aDeploymentNameThatCouldLeaveThePathIsRefused() {
-        chat("{'model':'azure-mock/../../admin','messages':[{'role':'user','content':'Hi'}]}")
+        GatewayCalls
+                .post("/v1/chat/completions", "{'model':'azure-mock/../../admin','messages':[{'role':'user','content':'Hi'}]}")
                 .then().statusCode(400)
                 .body("error.param", is("model"));
         upstream.verify(0, postRequestedFor(anyUrl()));

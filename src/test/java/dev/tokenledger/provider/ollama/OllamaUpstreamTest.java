@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.OpenAiStreamSummary;
 import dev.tokenledger.testing.Upstreams;
@@ -23,8 +24,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static dev.tokenledger.testing.OpenAiFixtures.MASTER;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,21 +41,7 @@ class OllamaUpstreamTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
-    }
-
-    private static String json(String singleQuoted) {
-        return singleQuoted.replace('\'', '"');
-    }
-
-    private static Response chat(String singleQuoted) {
-        return chatRaw(json(singleQuoted));
-    }
-
-    private static Response chatRaw(String json) {
-        return given().header("Authorization", "Bearer " + MASTER).contentType("application/json").body(json)
-                .post("/v1/chat/completions");
+        upstream = GatewayCalls.freshUpstream();
     }
 
     private void answer(String golden, String contentType) {
@@ -68,8 +53,9 @@ class OllamaUpstreamTest {
     void jsonChatIsTranslatedBothWaysWithUsage() {
         answer("ollama/chat-response-basic.json", "application/json; charset=utf-8");
 
-        chat("{'model':'llama-test','messages':[{'role':'system','content':'Be brief.'},{'role':'user','content':'Capital "
-                + "of Australia?'}],'temperature':0.2,'max_tokens':64,'stop':['END']}")
+        GatewayCalls.post("/v1/chat/completions",
+                "{'model':'llama-test','messages':[{'role':'system','content':'Be brief.'},{'role':'user','content':'Capital "
+                        + "of Australia?'}],'temperature':0.2,'max_tokens':64,'stop':['END']}")
                 .then().statusCode(200)
                 .header("Content-Type", containsString("application/json"))
                 .body("object", is("chat.completion"))
@@ -85,17 +71,19 @@ class OllamaUpstreamTest {
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withHeader("Accept", equalTo("application/json"))
                 .withHeader("Authorization", absent())
-                .withRequestBody(equalToJson(json("{'model':'llama3.2','messages':[{'role':'system','content':'Be brief.'},"
-                        + "{'role':'user','content':'Capital of Australia?'}],"
-                        + "'options':{'num_predict':64,'temperature':0.2,'stop':['END']},'stream':false}"))));
+                .withRequestBody(
+                        equalToJson(GatewayCalls.json("{'model':'llama3.2','messages':[{'role':'system','content':'Be brief.'},"
+                                + "{'role':'user','content':'Capital of Australia?'}],"
+                                + "'options':{'num_predict':64,'temperature':0.2,'stop':['END']},'stream':false}"))));
     }
 
     @Test
     void streamIsTranslatedChunkByChunkWithReasoningAndUsage() {
         answer("ollama/chat-stream-basic.ndjson", "application/x-ndjson");
 
-        Response response = chat("{'model':'llama-test','stream':true,'stream_options':{'include_usage':true},"
-                + "'messages':[{'role':'user','content':'Hi'}]}");
+        Response response = GatewayCalls.post("/v1/chat/completions",
+                "{'model':'llama-test','stream':true,'stream_options':{'include_usage':true},"
+                        + "'messages':[{'role':'user','content':'Hi'}]}");
 
         response.then().statusCode(200).header("Content-Type", containsString("text/event-stream"));
         assertEquals("reasoning=The user greets; answer warmly.\ntext=Hello 🙂 ¡Olá, 中文!\nfinish=stop usage=12/9 done",
@@ -112,7 +100,7 @@ class OllamaUpstreamTest {
         ObjectNode request = Golden.json("openai/chat-request-tools.json");
         request.put("model", "llama-test");
 
-        chatRaw(new String(Golden.write(request), StandardCharsets.UTF_8))
+        GatewayCalls.postRaw("/v1/chat/completions", new String(Golden.write(request), StandardCharsets.UTF_8))
                 .then().statusCode(200)
                 .body("choices[0].finish_reason", is("tool_calls"))
                 .body("choices[0].message.tool_calls[0].id", is("call_0"))
@@ -135,7 +123,9 @@ class OllamaUpstreamTest {
     void anErrorLineInsideTheStreamEndsTheOpenAiStreamWithAnErrorEvent() {
         answer("ollama/chat-stream-error-after-200.ndjson", "application/x-ndjson");
 
-        String body = chat("{'model':'llama-test','stream':true,'messages':[{'role':'user','content':'Hi'}]}")
+        String body = GatewayCalls
+                .post("/v1/chat/completions",
+                        "{'model':'llama-test','stream':true,'messages':[{'role':'user','content':'Hi'}]}")
                 .then().statusCode(200).extract().asString();
 
         assertEquals("text=Hi\nerror=upstream_error", OpenAiStreamSummary.of(body.getBytes(StandardCharsets.UTF_8)));
@@ -148,7 +138,7 @@ class OllamaUpstreamTest {
         upstream.stubFor(post(CHAT).willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
                 .withBody(Golden.bytes("ollama/error-model-not-found.json"))));
 
-        chat("{'model':'llama-test','messages':[{'role':'user','content':'Hi'}]}")
+        GatewayCalls.post("/v1/chat/completions", "{'model':'llama-test','messages':[{'role':'user','content':'Hi'}]}")
                 .then().statusCode(404)
                 .body("error.message", is("model \"llama3.2\" not found, try pulling it first"))
                 .body("error.type", is("invalid_request_error"));
@@ -158,7 +148,9 @@ class OllamaUpstreamTest {
     void aMissingPromptCountIsCompletedByTheEstimate() {
         answer("ollama/chat-response-cached-prompt.json", "application/json");
 
-        int prompt = chat("{'model':'llama-test','messages':[{'role':'user','content':'What is the capital of Australia?'}]}")
+        int prompt = GatewayCalls
+                .post("/v1/chat/completions",
+                        "{'model':'llama-test','messages':[{'role':'user','content':'What is the capital of Australia?'}]}")
                 .then().statusCode(200)
                 .body("choices[0].finish_reason", is("length"))
                 .body("usage.completion_tokens", is(3))
@@ -168,8 +160,10 @@ class OllamaUpstreamTest {
 
     @Test
     void anImageUrlIsRefusedBeforeAnythingIsSent() {
-        chat("{'model':'llama-test','messages':[{'role':'user','content':[{'type':'text','text':'What is it?'},"
-                + "{'type':'image_url','image_url':{'url':'https://example.com/cat.png'}}]}]}")
+        GatewayCalls
+                .post("/v1/chat/completions",
+                        "{'model':'llama-test','messages':[{'role':'user','content':[{'type':'text','text':'What is it?'},"
+                                + "{'type':'image_url','image_url':{'url':'https://example.com/cat.png'}}]}]}")
                 .then().statusCode(400)
                 .body("error.type", is("invalid_request_error"))
                 .body("error.param", is("messages[0].content[1]"));
@@ -179,7 +173,9 @@ class OllamaUpstreamTest {
     @Test
     void aLocalModelIsOneProviderLineAndAProviderSlashModelName() {
         answer("ollama/chat-response-basic.json", "application/json");
-        chat("{'model':'ollama-mock/qwen3:8b','messages':[{'role':'user','content':'Hi'}]}").then().statusCode(200);
+        GatewayCalls
+                .post("/v1/chat/completions", "{'model':'ollama-mock/qwen3:8b','messages':[{'role':'user','content':'Hi'}]}")
+                .then().statusCode(200);
         upstream.verify(postRequestedFor(urlEqualTo(CHAT)).withRequestBody(equalToJson(
                 "{\"model\":\"qwen3:8b\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":false}")));
     }

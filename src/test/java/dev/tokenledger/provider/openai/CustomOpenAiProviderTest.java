@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -33,8 +34,7 @@ class CustomOpenAiProviderTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
+        upstream = GatewayCalls.freshUpstream();
     }
 
     @Test
