@@ -3,8 +3,10 @@ package dev.tokenledger.wire.openai;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +18,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.wire.ChunkEncoder;
 import dev.tokenledger.wire.Json;
+import dev.tokenledger.wire.SseChunkDecoder;
 
 /**
  * Canonical chunks as a Responses API stream: {@code event: <type>} + {@code data: <json>} events with an increasing
@@ -50,6 +53,7 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
 
     private final List<ObjectNode> items = new ArrayList<>();
     private final Map<Integer, Item> calls = new TreeMap<>();
+    private final Set<Integer> closedCalls = new HashSet<>();
     private Item open;
     private int sequence;
     private boolean started;
@@ -71,7 +75,7 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
             reasoning(r, out);
         } else if (chunk instanceof ChatChunk.ToolCallStart s) {
             start(out);
-            closeOpen("completed", out);
+            closeAll("completed", out);
             Item call = newItem("function_call", "fc");
             call.callId = s.id() != null ? s.id() : "call_" + s.index();
             call.name = s.name();
@@ -80,6 +84,10 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
                     out);
         } else if (chunk instanceof ChatChunk.ToolArguments a) {
             Item call = calls.get(a.index());
+            if (call == null && closedCalls.contains(a.index())) {
+                // the Responses format gives each call its own item, done before the next one starts
+                throw SseChunkDecoder.protocolError("The upstream interleaved the arguments of parallel tool calls.");
+            }
             if (call != null && a.fragment() != null) {
                 call.text.append(a.fragment());
                 write("response.function_call_arguments.delta", itemEvent(call).put("delta", a.fragment()), out);
@@ -87,7 +95,7 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
         } else if (chunk instanceof ChatChunk.Finish f) {
             start(out);
             reason = f.reason() != null ? f.reason() : "stop";
-            closeAll(out);
+            closeAll(OpenAiResponsesResponses.itemStatus(reason), out);
         }
     }
 
@@ -103,7 +111,7 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
     private void text(String text, ByteArrayOutputStream out) {
         start(out);
         if (open == null || !"message".equals(open.type)) {
-            closeOpen("completed", out);
+            closeAll("completed", out);
             open = newItem("message", "msg");
             ObjectNode item = OpenAiResponsesResponses.messageItem(open.id, "in_progress", "");
             item.putArray("content");
@@ -122,7 +130,7 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
             return;
         }
         if (open == null || !"reasoning".equals(open.type)) {
-            closeOpen("completed", out);
+            closeAll("completed", out);
             open = newItem("reasoning", "rs");
             added(open, Json.NODES.objectNode().put("id", open.id).put("type", "reasoning").set("summary",
                     Json.NODES.arrayNode()), out);
@@ -161,10 +169,11 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
         write("response.content_part.added", partEvent(item).set("part", part), out);
     }
 
-    private void closeAll(ByteArrayOutputStream out) {
-        String status = OpenAiResponsesResponses.itemStatus(reason);
+    private void closeAll(String status, ByteArrayOutputStream out) {
         closeOpen(status, out);
-        for (Item call : calls.values()) {
+        for (Map.Entry<Integer, Item> entry : calls.entrySet()) {
+            Item call = entry.getValue();
+            closedCalls.add(entry.getKey());
             write("response.function_call_arguments.done",
                     itemEvent(call).put("name", call.name).put("arguments", call.text.toString()), out);
             done(call, OpenAiResponsesResponses.functionCallItem(call.id, status, call.callId, call.name,
@@ -217,7 +226,8 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
         ArrayNode output = Json.NODES.arrayNode();
         items.forEach(output::add);
         ObjectNode event = Json.NODES.objectNode();
-        event.set("response", OpenAiResponsesResponses.response(id, created, model, finishReason, output, usage));
+        event.set("response",
+                OpenAiResponsesResponses.response(id, created, model, finishReason != null, finishReason, output, usage));
         return event;
     }
 
@@ -225,9 +235,9 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
     public void finish(Usage usage, ByteArrayOutputStream out) {
         start(out);
         if (reason == null) {
-            reason = calls.isEmpty() ? "stop" : "tool_calls";
+            reason = calls.isEmpty() && closedCalls.isEmpty() ? "stop" : "tool_calls";
         }
-        closeAll(out);
+        closeAll(OpenAiResponsesResponses.itemStatus(reason), out);
         ObjectNode event = lifecycle(reason, usage);
         write("completed".equals(OpenAiResponsesResponses.status(reason, true))
                 ? "response.completed"

@@ -41,9 +41,13 @@ import static dev.tokenledger.wire.JsonFields.text;
  */
 public final class OpenAiResponsesRequests {
 
-    /** Top-level fields the canonical request names; everything else is kept in {@code extra}. */
+    /**
+     * Top-level fields the canonical request names; everything else is kept in {@code extra}. {@code text} and
+     * {@code reasoning} stay there too, for their hints ({@code verbosity}, {@code summary}) the canonical request
+     * does not name.
+     */
     private static final Set<String> KNOWN = Set.of("model", "input", "instructions", "tools", "tool_choice",
-            "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "text", "reasoning", "stream", "user");
+            "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "stream", "user");
     private static final String STATELESS = "needs a response stored by OpenAI; this gateway is stateless and stores "
             + "no responses. Send the whole conversation in 'input' instead.";
 

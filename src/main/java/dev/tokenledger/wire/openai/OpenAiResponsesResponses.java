@@ -113,7 +113,7 @@ public final class OpenAiResponsesResponses {
             reason = choice.finishReason();
             outputItems(id, choice.message(), itemStatus(reason), output);
         }
-        return Json.write(response(id, response.created(), response.model(), reason, output, response.usage()));
+        return Json.write(response(id, response.created(), response.model(), true, reason, output, response.usage()));
     }
 
     private static void outputItems(String id, Message message, String itemStatus, ArrayNode output) {
@@ -174,13 +174,15 @@ public final class OpenAiResponsesResponses {
     /**
      * The response object, also the payload of the stream's lifecycle events.
      *
-     * @param reason the canonical finish reason; null while in progress
-     * @param usage the usage, or null while in progress
+     * @param done false while the response is in progress
+     * @param reason the canonical finish reason, or null
+     * @param usage the usage, or null
      */
-    static ObjectNode response(String id, long createdAt, String model, String reason, ArrayNode output, Usage usage) {
+    static ObjectNode response(String id, long createdAt, String model, boolean done, String reason, ArrayNode output,
+            Usage usage) {
         ObjectNode root = Json.NODES.objectNode();
         root.put("id", id).put("object", "response").put("created_at", createdAt);
-        root.put("status", status(reason, usage != null));
+        root.put("status", status(reason, done));
         root.putNull("error");
         if ("length".equals(reason) || "content_filter".equals(reason)) {
             root.putObject("incomplete_details").put("reason", "length".equals(reason) ? "max_output_tokens" : reason);
