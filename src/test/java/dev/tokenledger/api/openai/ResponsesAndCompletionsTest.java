@@ -196,6 +196,23 @@ class ResponsesAndCompletionsTest {
         upstream.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
     }
 
+    @Test
+    void hostileBodiesAreA4xxInOpenAisShape() {
+        List<byte[]> bodies = List.of(new byte[0], "{".getBytes(StandardCharsets.UTF_8), "[]".getBytes(StandardCharsets.UTF_8),
+                new byte[]{'{', '"', 'm', (byte) 0xC3, 0x28, '"', ':', '1', '}'},
+                ("{\"model\":\"gpt-test\",\"input\":" + "[".repeat(300) + "]".repeat(300) + "}")
+                        .getBytes(StandardCharsets.UTF_8),
+                "{\"model\":7,\"input\":{\"a\":1},\"prompt\":{}}".getBytes(StandardCharsets.UTF_8));
+        for (String path : List.of("/v1/responses", "/v1/completions")) {
+            for (byte[] body : bodies) {
+                given().header("Authorization", "Bearer " + MASTER).contentType("application/json").body(body).post(path)
+                        .then().statusCode(400).body("error.type", is("invalid_request_error"))
+                        .body("error.message", org.hamcrest.Matchers.notNullValue());
+            }
+        }
+        upstream.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
     // ---- legacy completions ----
 
     @Test

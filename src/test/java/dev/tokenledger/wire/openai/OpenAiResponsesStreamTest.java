@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.stream.SseDecoder;
 import dev.tokenledger.stream.SseEvent;
@@ -91,6 +92,25 @@ class OpenAiResponsesStreamTest {
                 .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"length\"");
         String summary = summarize(run(chatToResponses(), List.of(stream.getBytes(StandardCharsets.UTF_8))));
         assertTrue(summary.endsWith("response.incomplete(max_output_tokens) usage=1342/1152/187/128"), summary);
+    }
+
+    @Test
+    void reasoningBecomesAReasoningItemAndForeignSignaturesAreDropped() {
+        OpenAiResponsesChunkEncoder encoder = new OpenAiResponsesChunkEncoder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (ChatChunk chunk : List.of(new ChatChunk.Start("msg_01", "claude-sonnet-4-5", 1),
+                new ChatChunk.Reasoning(0, "Paris in ", null, null, "anthropic"),
+                new ChatChunk.Reasoning(0, "spring 🙂", null, null, "anthropic"),
+                new ChatChunk.Reasoning(0, null, "EqQBCkYIBxgCKkD-signature", null, "anthropic"),
+                new ChatChunk.Text(0, "Mild."), new ChatChunk.Finish(0, "stop", null))) {
+            encoder.encode(chunk, out);
+        }
+        encoder.finish(new Usage(10, 0, 0, 5, 3, Usage.Source.PROVIDER), out);
+        String stream = new String(out.toByteArray(), StandardCharsets.UTF_8);
+        assertEquals("reasoning=Paris in spring 🙂\ntext=Mild.\nresponse.completed usage=10/0/5/3",
+                summarize(out.toByteArray()));
+        assertFalse(stream.contains("signature"), stream);
+        assertTrue(stream.contains("\"id\":\"resp_msg_01\""), stream);
     }
 
     // ---- upstream side: the decoder ----
