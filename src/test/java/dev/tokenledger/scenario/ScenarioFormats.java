@@ -9,7 +9,8 @@ import java.util.List;
 public final class ScenarioFormats {
 
     public static final List<ClientSide> CLIENTS = List.of(
-            new OpenAiChatClient());
+            new OpenAiChatClient(),
+            new OpenAiResponsesClient());
 
     public static final List<UpstreamSide> UPSTREAMS = List.of(
             new OpenAiUpstream(),
