@@ -35,6 +35,11 @@ public interface ChatCodec {
     /** Client side: the error body of this format. */
     byte[] encodeError(GatewayError error);
 
+    /** Client side: the HTTP status of an error in this format (Anthropic answers overload with 529). */
+    default int errorStatus(GatewayError error) {
+        return error.httpStatus();
+    }
+
     /**
      * A relay for one stream whose upstream and client both speak this format: bytes pass through, usage is read in
      * flight.

@@ -1,0 +1,89 @@
+package dev.tokenledger.wire.anthropic;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.tokenledger.canonical.ChatRequest;
+import dev.tokenledger.canonical.ChatResponse;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.usage.TokenEstimator;
+import dev.tokenledger.wire.ChatCodec;
+import dev.tokenledger.wire.ChunkDecoder;
+import dev.tokenledger.wire.ChunkEncoder;
+import dev.tokenledger.wire.StreamLimits;
+import dev.tokenledger.wire.StreamRelay;
+
+/** The Anthropic Messages format ({@code /v1/messages}). */
+@ApplicationScoped
+public class AnthropicChatCodec implements ChatCodec {
+
+    private final TokenEstimator estimator;
+
+    @Inject
+    public AnthropicChatCodec(TokenEstimator estimator) {
+        this.estimator = estimator;
+    }
+
+    @Override
+    public WireFormat format() {
+        return WireFormat.ANTHROPIC;
+    }
+
+    @Override
+    public ChatRequest decodeRequest(byte[] body) {
+        return AnthropicRequests.toCanonical(body);
+    }
+
+    @Override
+    public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
+        return AnthropicRequests.toWire(request, upstreamModel);
+    }
+
+    @Override
+    public ChatResponse decodeResponse(byte[] body) {
+        return AnthropicResponses.toCanonical(body, System.currentTimeMillis() / 1000);
+    }
+
+    @Override
+    public byte[] encodeResponse(ChatResponse response) {
+        return AnthropicResponses.toWire(response);
+    }
+
+    @Override
+    public Usage decodeUsage(byte[] body) {
+        return AnthropicResponses.usage(body);
+    }
+
+    @Override
+    public String decodeErrorMessage(byte[] body) {
+        return AnthropicErrors.message(body);
+    }
+
+    @Override
+    public byte[] encodeError(GatewayError error) {
+        return AnthropicErrors.encode(error);
+    }
+
+    @Override
+    public int errorStatus(GatewayError error) {
+        return AnthropicErrors.status(error);
+    }
+
+    @Override
+    public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
+        return new AnthropicPassthroughRelay(limits);
+    }
+
+    @Override
+    public ChunkDecoder streamDecoder(ChatRequest request, StreamLimits limits) {
+        return new AnthropicChunkDecoder(limits);
+    }
+
+    /** The client learns the input count from {@code message_start}: our estimate, replaced by the final report. */
+    @Override
+    public ChunkEncoder streamEncoder(ChatRequest request) {
+        return new AnthropicChunkEncoder(request.model(), estimator.promptTokens(request));
+    }
+}
