@@ -91,13 +91,15 @@ final class AnthropicBlocks {
                 JsonNode inner = content.get(i);
                 String type = inner.isObject() ? text(inner, "type") : null;
                 String innerPath = path + ".content." + i;
-                if ("text".equals(type)) {
+                if (type == null) {
+                    throw GatewayError.invalid(innerPath, innerPath + ": expected a content block with a 'type'");
+                } else if ("text".equals(type)) {
                     parts.add(new ContentPart.Text(requiredString((ObjectNode) inner, "text", innerPath + ".text")));
                 } else if ("image".equals(type)) {
                     parts.add(imageToCanonical(inner, innerPath));
-                } else {
-                    throw GatewayError.invalid(innerPath, innerPath + ": only text and image blocks can be translated");
                 }
+                // documents and search results have no canonical form: an Anthropic upstream still receives them
+                // from the source body, and AnthropicTranslatable refuses them for any other
             }
         } else if (content != null && !content.isNull()) {
             throw GatewayError.invalid(path + ".content", path + ".content: Input should be a valid string or list");

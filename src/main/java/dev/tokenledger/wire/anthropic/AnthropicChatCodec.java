@@ -37,6 +37,11 @@ public class AnthropicChatCodec implements ChatCodec {
     }
 
     @Override
+    public void checkTranslatable(ChatRequest request, WireFormat upstream) {
+        AnthropicTranslatable.check(request);
+    }
+
+    @Override
     public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
         return AnthropicRequests.toWire(request, upstreamModel);
     }

@@ -160,6 +160,15 @@ class AnthropicMessagesTest {
     }
 
     @Test
+    void serverToolsAreRefusedForAnUpstreamOfAnotherFormat() {
+        String request = new String(Golden.bytes("anthropic/messages-request-tools.json"), StandardCharsets.UTF_8)
+                .replace("\"" + CLAUDE + "\"", "\"gpt-test\"");
+        messages(request).then().statusCode(400).body(containsString("\"type\":\"invalid_request_error\""))
+                .body(containsString("'tools.2'"));
+        assertEquals(0, upstream.getAllServeEvents().size(), "nothing is sent upstream");
+    }
+
+    @Test
     void anOverloadedAnthropicUpstreamIsA529() {
         anthropicAnswers("/v1/messages", 529, "application/json", Golden.bytes("anthropic/error-overloaded.json"));
         messages("{\"model\":\"claude-test\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")

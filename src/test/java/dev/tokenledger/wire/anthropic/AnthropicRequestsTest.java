@@ -259,6 +259,31 @@ class AnthropicRequestsTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of Australia?\"}]}", sent.toString());
     }
 
+    @Test
+    void whatOnlyAnAnthropicUpstreamCanServeIsRefusedForAnyOther() {
+        ChatRequest withServerTool = AnthropicRequests.toCanonical(Golden.bytes("anthropic/messages-request-tools.json"));
+        GatewayError e = assertThrows(GatewayError.class,
+                () -> new AnthropicChatCodec(null).checkTranslatable(withServerTool, WireFormat.OPENAI_CHAT));
+        assertEquals("tools.2", e.param());
+        assertTrue(e.getMessage().contains("web_search_20250305"), e.getMessage());
+
+        ChatRequest withDocument = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"messages\":["
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":["
+                + "{\"type\":\"search_result\",\"source\":\"s\",\"title\":\"t\",\"content\":[]}]},"
+                + "{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"x\"}}]}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(GatewayError.class, () -> AnthropicTranslatable.check(withDocument));
+        assertEquals("messages.0.content.0.content.0", e.param());
+
+        ChatRequest withMcp = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],"
+                + "\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://example.com/sse\",\"name\":\"x\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(GatewayError.class, () -> AnthropicTranslatable.check(withMcp));
+        assertEquals("mcp_servers", e.param());
+
+        AnthropicTranslatable.check(AnthropicRequests.toCanonical(Golden.bytes("anthropic/messages-request-basic.json")));
+    }
+
     private static ChatRequest openAi(String body) {
         return OpenAiChatRequests.toCanonical(body.getBytes(StandardCharsets.UTF_8));
     }
