@@ -22,11 +22,14 @@ import dev.tokenledger.wire.anthropic.AnthropicTokenCounts;
 
 /**
  * Anthropic Messages: {@code POST /v1/messages}, answered as JSON or, with {@code stream: true}, as server-sent
- * events; and {@code POST /v1/messages/count_tokens}. The {@code anthropic-version} and {@code anthropic-beta}
- * headers the SDKs send are accepted and not needed: the body says everything.
+ * events; and {@code POST /v1/messages/count_tokens}. The {@code anthropic-version} header the SDKs send is accepted
+ * and not needed; {@code anthropic-beta} is passed on to an Anthropic upstream (other upstreams do not need it).
  */
 @Path("/v1/messages")
 public class AnthropicMessagesResource {
+
+    /** The beta features a request uses; passed on to an Anthropic upstream. */
+    private static final String BETA = "anthropic-beta";
 
     @Inject
     ChatPipeline pipeline;
@@ -42,7 +45,8 @@ public class AnthropicMessagesResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM) // the real type is set per answer: JSON or an event stream
     public RestMulti<byte[]> messages(byte[] body, RoutingContext rc) {
         RequestContext ctx = RequestContext.of(rc);
-        Uni<ClientResponse> response = Uni.createFrom().deferred(() -> pipeline.chat(codec, codec.decodeRequest(body), ctx));
+        Uni<ClientResponse> response = Uni.createFrom().deferred(() -> pipeline.chat(codec,
+                codec.decodeRequest(body, rc.request().getHeader(BETA)), ctx));
         return RestMulti.fromUniResponse(response, ClientResponse::body, ClientResponse::headers, ClientResponse::status);
     }
 
@@ -53,7 +57,8 @@ public class AnthropicMessagesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> countTokens(byte[] body, RoutingContext rc) {
         RequestContext ctx = RequestContext.of(rc);
-        return Uni.createFrom().deferred(() -> counting.count(AnthropicTokenCounts.toCanonical(body), ctx))
+        return Uni.createFrom().deferred(() -> counting.count(AnthropicTokenCounts.toCanonical(body,
+                rc.request().getHeader(BETA)), ctx))
                 .map(count -> Response.ok(AnthropicTokenCounts.responseToWire(count.inputTokens()))
                         .type(MediaType.APPLICATION_JSON)
                         .header(TokenCounting.SOURCE_HEADER, count.source())

@@ -26,6 +26,7 @@ import dev.tokenledger.wire.anthropic.AnthropicTokenCounts;
 public final class AnthropicProvider implements Provider, TokenCountCapable {
 
     public static final String VERSION = "2023-06-01";
+    private static final String BETA = "anthropic-beta";
 
     private final ProviderSettings settings;
     private final UpstreamHttp http;
@@ -74,21 +75,55 @@ public final class AnthropicProvider implements Provider, TokenCountCapable {
         return WireFormat.ANTHROPIC;
     }
 
+    /**
+     * The headers for one call: the client's {@code anthropic-beta} features, if any, join the configured ones.
+     */
+    private static Map<String, String> withBeta(Map<String, String> headers, ChatCall call) {
+        String beta = AnthropicRequests.beta(call.request());
+        if (beta == null || beta.isBlank()) {
+            return headers;
+        }
+        Map<String, String> merged = new LinkedHashMap<>();
+        java.util.Set<String> features = new java.util.LinkedHashSet<>();
+        headers.forEach((name, value) -> {
+            if (name.equalsIgnoreCase(BETA)) {
+                addFeatures(value, features);
+            } else {
+                merged.put(name, value);
+            }
+        });
+        addFeatures(beta, features);
+        merged.put(BETA, String.join(",", features));
+        return merged;
+    }
+
+    private static void addFeatures(String list, java.util.Set<String> features) {
+        for (String feature : list.split(",")) {
+            if (!feature.isBlank()) {
+                features.add(feature.trim());
+            }
+        }
+    }
+
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return http.post(messagesUrl, jsonHeaders, AnthropicRequests.toWire(call.request(), call.upstreamModel()),
+        return http.post(messagesUrl, withBeta(jsonHeaders, call),
+                AnthropicRequests.toWire(call.request(), call.upstreamModel()),
                 AnthropicErrors::message);
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return http.postStream(messagesUrl, streamHeaders, AnthropicRequests.toWire(call.request(), call.upstreamModel()),
+        return http.postStream(messagesUrl, withBeta(streamHeaders, call),
+                AnthropicRequests.toWire(call.request(), call.upstreamModel()),
                 AnthropicErrors::message);
     }
 
     @Override
     public Uni<Long> countTokens(ChatCall call) {
-        return http.post(countUrl, jsonHeaders, AnthropicTokenCounts.toWire(call.request(), call.upstreamModel()),
-                AnthropicErrors::message).map(reply -> AnthropicTokenCounts.inputTokens(reply.body()));
+        return http
+                .post(countUrl, withBeta(jsonHeaders, call), AnthropicTokenCounts.toWire(call.request(), call.upstreamModel()),
+                        AnthropicErrors::message)
+                .map(reply -> AnthropicTokenCounts.inputTokens(reply.body()));
     }
 }

@@ -36,6 +36,13 @@ public class AnthropicChatCodec implements ChatCodec {
         return AnthropicRequests.toCanonical(body);
     }
 
+    /**
+     * A request with the client's {@code anthropic-beta} header, which an Anthropic upstream receives with it.
+     */
+    public ChatRequest decodeRequest(byte[] body, String beta) {
+        return AnthropicRequests.toCanonical(body, true, beta);
+    }
+
     @Override
     public void checkTranslatable(ChatRequest request, WireFormat upstream) {
         AnthropicTranslatable.check(request);

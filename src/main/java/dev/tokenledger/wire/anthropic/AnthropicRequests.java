@@ -48,6 +48,13 @@ public final class AnthropicRequests {
      * @param requireMaxTokens false for {@code count_tokens}, whose body has no {@code max_tokens}
      */
     public static ChatRequest toCanonical(byte[] body, boolean requireMaxTokens) {
+        return toCanonical(body, requireMaxTokens, null);
+    }
+
+    /**
+     * @param beta the client's {@code anthropic-beta} header, kept for an Anthropic upstream, or null
+     */
+    public static ChatRequest toCanonical(byte[] body, boolean requireMaxTokens, String beta) {
         ObjectNode root = Json.parseObject(body);
         String model = requiredString(root, "model");
         Integer maxTokens = optionalInt(root, "max_tokens");
@@ -83,7 +90,7 @@ public final class AnthropicRequests {
                 choice.parallelToolCalls(), maxTokens, optionalDouble(root, "temperature"), optionalDouble(root, "top_p"),
                 stopSequences(root.get("stop_sequences")), responseFormat(outputConfig),
                 reasoning(object(root, "thinking"), outputConfig), stream, stream, user(object(root, "metadata")), extra,
-                new ChatRequest.SourceBody(WireFormat.ANTHROPIC, root));
+                new ChatRequest.SourceBody(WireFormat.ANTHROPIC, new AnthropicSource(root, beta)));
     }
 
     private static ObjectNode object(ObjectNode root, String field) {
@@ -250,11 +257,18 @@ public final class AnthropicRequests {
         return Json.write(toWireTree(request, upstreamModel));
     }
 
+    /** The {@code anthropic-beta} header the client sent with a request that arrived in this format, or null. */
+    public static String beta(ChatRequest request) {
+        return request.source() != null && request.source().body() instanceof AnthropicSource source
+                ? source.beta()
+                : null;
+    }
+
     static ObjectNode toWireTree(ChatRequest request, String upstreamModel) {
         ObjectNode root;
         if (request.source() != null && request.source().format() == WireFormat.ANTHROPIC) {
             // a copy: mappers are pure, and the same request may be sent to several deployments
-            root = ((ObjectNode) request.source().body()).deepCopy();
+            root = ((AnthropicSource) request.source().body()).body().deepCopy();
             root.put("model", upstreamModel);
         } else {
             root = AnthropicRequestBuilder.build(request, upstreamModel);

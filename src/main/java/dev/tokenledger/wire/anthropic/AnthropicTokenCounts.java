@@ -24,7 +24,12 @@ public final class AnthropicTokenCounts {
     }
 
     public static ChatRequest toCanonical(byte[] body) {
-        return AnthropicRequests.toCanonical(body, false);
+        return toCanonical(body, null);
+    }
+
+    /** @param beta the client's {@code anthropic-beta} header, or null */
+    public static ChatRequest toCanonical(byte[] body, String beta) {
+        return AnthropicRequests.toCanonical(body, false, beta);
     }
 
     /** The upstream count_tokens body for a canonical request. */

@@ -32,7 +32,7 @@ final class AnthropicTranslatable {
         if (request.source() == null || request.source().format() != WireFormat.ANTHROPIC) {
             return;
         }
-        ObjectNode root = (ObjectNode) request.source().body();
+        ObjectNode root = ((AnthropicSource) request.source().body()).body();
         for (String field : ANTHROPIC_ONLY) {
             JsonNode value = root.get(field);
             if (value != null && !value.isNull()) {

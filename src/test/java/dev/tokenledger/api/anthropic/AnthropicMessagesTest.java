@@ -249,7 +249,9 @@ class AnthropicMessagesTest {
                 .extract().asByteArray();
 
         assertArrayEquals(answer, body);
-        upstream.verify(postRequestedFor(urlEqualTo("/v1/messages")).withRequestBody(equalToJson(request)));
+        upstream.verify(postRequestedFor(urlEqualTo("/v1/messages")).withRequestBody(equalToJson(request))
+                .withHeader("anthropic-beta", equalTo("interleaved-thinking-2025-05-14,prompt-caching-2024-07-31"))
+                .withHeader("x-api-key", equalTo(Upstreams.UPSTREAM_KEY)));
     }
 
     @Test
