@@ -147,6 +147,12 @@ class AnthropicRequestsTest {
     }
 
     @Test
+    void streamsToAnAnthropicClientStartWithACheapInputEstimate() {
+        ChatRequest r = AnthropicRequests.toCanonical(Golden.bytes("anthropic/messages-request-basic.json"));
+        assertEquals(22, AnthropicChatCodec.roughInputTokens(r), "(52 + 33 characters) / 4 + 1");
+    }
+
+    @Test
     void countTokensBodyNeedsNoMaxTokens() {
         ChatRequest r = AnthropicTokenCounts.toCanonical(
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}".getBytes(StandardCharsets.UTF_8));
@@ -263,7 +269,7 @@ class AnthropicRequestsTest {
     void whatOnlyAnAnthropicUpstreamCanServeIsRefusedForAnyOther() {
         ChatRequest withServerTool = AnthropicRequests.toCanonical(Golden.bytes("anthropic/messages-request-tools.json"));
         GatewayError e = assertThrows(GatewayError.class,
-                () -> new AnthropicChatCodec(null).checkTranslatable(withServerTool, WireFormat.OPENAI_CHAT));
+                () -> new AnthropicChatCodec().checkTranslatable(withServerTool, WireFormat.OPENAI_CHAT));
         assertEquals("tools.2", e.param());
         assertTrue(e.getMessage().contains("web_search_20250305"), e.getMessage());
 
