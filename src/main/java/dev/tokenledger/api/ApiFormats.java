@@ -47,7 +47,15 @@ public class ApiFormats {
     }
 
     public byte[] renderError(String path, GatewayError error) {
-        ChatCodec codec = codecs.find(formatOf(path)).orElseGet(() -> codecs.get(WireFormat.OPENAI_CHAT));
-        return codec.encodeError(error);
+        return codecOf(path).encodeError(error);
+    }
+
+    /** The HTTP status of an error on a path, as that path's format answers it. */
+    public int errorStatus(String path, GatewayError error) {
+        return codecOf(path).errorStatus(error);
+    }
+
+    private ChatCodec codecOf(String path) {
+        return codecs.find(formatOf(path)).orElseGet(() -> codecs.get(WireFormat.OPENAI_CHAT));
     }
 }

@@ -61,7 +61,7 @@ public class GatewayExceptionMappers {
     }
 
     private Response render(RoutingContext rc, GatewayError error) {
-        return Response.status(error.httpStatus())
+        return Response.status(formats.errorStatus(rc.normalizedPath(), error))
                 .type("application/json")
                 .entity(formats.renderError(rc.normalizedPath(), error))
                 .build();

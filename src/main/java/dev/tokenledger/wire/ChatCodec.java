@@ -17,6 +17,14 @@ public interface ChatCodec {
     /** Client side: an inbound request body to the canonical request. */
     ChatRequest decodeRequest(byte[] body);
 
+    /**
+     * Client side: refuses, with a 400 naming the field, a request that uses what this format can express but the
+     * canonical model cannot carry to an upstream of another format (e.g. Anthropic server tools or document blocks).
+     * Called only when the upstream speaks another format; such a request still passes to an upstream of this format.
+     */
+    default void checkTranslatable(ChatRequest request, WireFormat upstream) {
+    }
+
     /** Upstream side: the canonical request to this format's request body, for the given upstream model. */
     byte[] encodeRequest(ChatRequest request, String upstreamModel);
 
@@ -34,6 +42,11 @@ public interface ChatCodec {
 
     /** Client side: the error body of this format. */
     byte[] encodeError(GatewayError error);
+
+    /** Client side: the HTTP status of an error in this format (Anthropic answers overload with 529). */
+    default int errorStatus(GatewayError error) {
+        return error.httpStatus();
+    }
 
     /**
      * A relay for one stream whose upstream and client both speak this format: bytes pass through, usage is read in

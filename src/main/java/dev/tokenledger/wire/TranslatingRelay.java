@@ -16,14 +16,12 @@ import dev.tokenledger.canonical.Usage;
 public final class TranslatingRelay implements StreamRelay {
 
     private static final byte[] NONE = new byte[0];
-    /** Generated text kept for estimating usage the upstream does not report. */
-    private static final int MAX_TEXT_CHARS = 1 << 20;
 
     private final ChunkDecoder decoder;
     private final ChunkEncoder encoder;
     private final Function<CharSequence, Usage> estimate;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    private final StringBuilder text = new StringBuilder();
+    private final GeneratedText text = new GeneratedText();
     private Usage usage;
     private GatewayError upstreamError;
     private boolean finished;
@@ -54,22 +52,10 @@ public final class TranslatingRelay implements StreamRelay {
     private void onChunk(ChatChunk chunk) {
         if (chunk instanceof ChatChunk.UsageReport report) {
             usage = report.usage();
-        } else if (chunk instanceof ChatChunk.Text t) {
-            keep(t.text());
-        } else if (chunk instanceof ChatChunk.Reasoning r) {
-            keep(r.text());
-        } else if (chunk instanceof ChatChunk.ToolCallStart s) {
-            keep(s.name());
-        } else if (chunk instanceof ChatChunk.ToolArguments a) {
-            keep(a.fragment());
+        } else {
+            text.add(chunk);
         }
         encoder.encode(chunk, out);
-    }
-
-    private void keep(String generated) {
-        if (generated != null && text.length() < MAX_TEXT_CHARS) {
-            text.append(generated);
-        }
     }
 
     @Override
@@ -86,7 +72,7 @@ public final class TranslatingRelay implements StreamRelay {
         }
         if (decoder.complete()) {
             finished = true;
-            encoder.finish(usage != null ? usage : estimate.apply(text), out);
+            encoder.finish(usage != null ? usage : estimate.apply(text.text()), out);
         } else {
             fail(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
                     "The upstream closed the stream before it was complete.", "upstream_stream_truncated"));
@@ -133,6 +119,6 @@ public final class TranslatingRelay implements StreamRelay {
 
     @Override
     public CharSequence generatedText() {
-        return text;
+        return text.text();
     }
 }

@@ -62,7 +62,14 @@ class HostileBodiesTest {
                     "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                             + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}],"
                             + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}],"
-                            + "\"max_tokens\":5,\"temperature\":0.5,\"stream\":false}"));
+                            + "\"max_tokens\":5,\"temperature\":0.5,\"stream\":false}"),
+            new Target("anthropic-messages", "/v1/messages", Shape.ANTHROPIC,
+                    "{\"model\":\"gpt-test\",\"max_tokens\":5,\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\","
+                            + "\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}],\"tools\":[{\"name\":\"f\","
+                            + "\"input_schema\":{\"type\":\"object\"}}],\"temperature\":0.5,\"stream\":false}"),
+            new Target("anthropic-count-tokens", "/v1/messages/count_tokens", Shape.ANTHROPIC,
+                    "{\"model\":\"claude-test\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\","
+                            + "\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]}"));
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<JsonNode> WRONG = List.of(NODES.nullNode(), NODES.numberNode(42), NODES.textNode("x"),

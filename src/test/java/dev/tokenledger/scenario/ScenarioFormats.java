@@ -10,12 +10,14 @@ public final class ScenarioFormats {
 
     public static final List<ClientSide> CLIENTS = List.of(
             new OpenAiChatClient(),
-            new OpenAiResponsesClient());
+            new OpenAiResponsesClient(),
+            new AnthropicClient());
 
     public static final List<UpstreamSide> UPSTREAMS = List.of(
             new OpenAiUpstream(),
             new OllamaUpstream(),
-            new AzureOpenAiUpstream());
+            new AzureOpenAiUpstream(),
+            new AnthropicUpstream());
 
     private ScenarioFormats() {
     }

@@ -52,6 +52,13 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.mock.headers.x-upstream-tag", "tokenledger-test");
         config.put("tokenledger.providers.dribble.type", "openai");
         config.put("tokenledger.providers.dribble.base-url", "http://127.0.0.1:" + dribble.port() + "/v1");
+        config.put("tokenledger.providers.anthropic-mock.type", "anthropic");
+        config.put("tokenledger.providers.anthropic-mock.base-url", wireMock.baseUrl());
+        config.put("tokenledger.providers.anthropic-mock.api-key", UPSTREAM_KEY);
+        config.put("tokenledger.providers.anthropic-mock.timeout", "1500ms");
+        config.put("tokenledger.providers.anthropic-mock.headers.anthropic-beta", "interleaved-thinking-2025-05-14");
+        config.put("tokenledger.models.claude-test.deployments[0].provider", "anthropic-mock");
+        config.put("tokenledger.models.claude-test.deployments[0].model", "claude-sonnet-4-5-20250929");
         config.put("tokenledger.models.gpt-test.deployments[0].provider", "mock");
         config.put("tokenledger.models.gpt-test.deployments[0].model", "gpt-4o-mini-2024-07-18");
         // provider types of issue #3 on the same WireMock, each below its own path; their tests time nothing, so a
