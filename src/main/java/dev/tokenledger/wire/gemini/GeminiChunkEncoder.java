@@ -168,9 +168,13 @@ public final class GeminiChunkEncoder implements ChunkEncoder {
         out.writeBytes(errorLine(error));
     }
 
-    /** Google's in-stream error: a bare single-line JSON object, not an SSE event. */
+    /**
+     * Google's in-stream error: a bare single-line JSON object, not an SSE event. The HTTP status is long sent, so the
+     * code is the upstream's own when it gave one.
+     */
     public static byte[] errorLine(GatewayError error) {
-        byte[] json = GeminiErrors.encode(error);
+        int code = error.upstreamStatus() >= 400 ? error.upstreamStatus() : error.httpStatus();
+        byte[] json = Json.write(GeminiErrors.toWire(error, code));
         byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
         line[json.length] = '\n';
         return line;

@@ -17,7 +17,11 @@ public final class GeminiErrors {
     }
 
     public static ObjectNode toWire(GatewayError error) {
-        int code = error.httpStatus();
+        return toWire(error, error.httpStatus());
+    }
+
+    /** The error with the given code, e.g. the upstream's own for an error inside a stream already answered 200. */
+    static ObjectNode toWire(GatewayError error, int code) {
         ObjectNode root = Json.NODES.objectNode();
         ObjectNode e = root.putObject("error");
         e.put("code", code);
