@@ -65,6 +65,9 @@ public class ChatPipeline {
         return Uni.createFrom().deferred(() -> {
             Access.checkModel(ctx.principal(), request.model());
             Target target = router.resolve(request.model()).primary();
+            if (target.provider().format() != client.format()) {
+                client.requireTranslatable(request, target.provider().format());
+            }
             ChatCall call = new ChatCall(request, target.upstreamModel(), ctx.requestId());
             Attempt attempt = new Attempt(client, request, target, ctx);
             return request.stream() ? stream(attempt, call) : complete(attempt, call);

@@ -36,6 +36,15 @@ public interface ChatCodec {
     byte[] encodeError(GatewayError error);
 
     /**
+     * Client side: refuses a request of this format that holds something an upstream of another format cannot carry
+     * (e.g. a built-in tool of this format's provider), rather than let it be dropped silently.
+     *
+     * @throws GatewayError of kind invalid request, naming the field
+     */
+    default void requireTranslatable(ChatRequest request, WireFormat upstream) {
+    }
+
+    /**
      * A relay for one stream whose upstream and client both speak this format: bytes pass through, usage is read in
      * flight.
      */

@@ -11,7 +11,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Simulated upstream providers for tests: a WireMock server for exact request/answer checks and a dribbling SSE
  * server that records when the gateway closes its connection. Both listen on free loopback ports and are wired into
- * the gateway's configuration as providers {@code mock} and {@code dribble}.
+ * the gateway's configuration as providers {@code mock} and {@code dribble}; {@code gmock} is a Gemini-type provider on
+ * the same WireMock server (alias {@code gemini-test}).
  */
 public class Upstreams implements QuarkusTestResourceLifecycleManager {
 
@@ -46,10 +47,16 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.mock.api-key", UPSTREAM_KEY);
         config.put("tokenledger.providers.mock.timeout", "1500ms");
         config.put("tokenledger.providers.mock.headers.x-upstream-tag", "tokenledger-test");
+        config.put("tokenledger.providers.gmock.type", "gemini");
+        config.put("tokenledger.providers.gmock.base-url", wireMock.baseUrl() + "/v1beta");
+        config.put("tokenledger.providers.gmock.api-key", UPSTREAM_KEY);
+        config.put("tokenledger.providers.gmock.timeout", "1500ms");
         config.put("tokenledger.providers.dribble.type", "openai");
         config.put("tokenledger.providers.dribble.base-url", "http://127.0.0.1:" + dribble.port() + "/v1");
         config.put("tokenledger.models.gpt-test.deployments[0].provider", "mock");
         config.put("tokenledger.models.gpt-test.deployments[0].model", "gpt-4o-mini-2024-07-18");
+        config.put("tokenledger.models.gemini-test.deployments[0].provider", "gmock");
+        config.put("tokenledger.models.gemini-test.deployments[0].model", "gemini-2.5-flash");
         config.put("tokenledger.models.slow-stream.deployments[0].provider", "dribble");
         config.put("tokenledger.models.slow-stream.deployments[0].model", "dribble-model");
         return config;

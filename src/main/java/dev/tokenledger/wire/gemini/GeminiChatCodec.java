@@ -64,6 +64,15 @@ public class GeminiChatCodec implements ChatCodec {
     }
 
     @Override
+    public void requireTranslatable(ChatRequest request, WireFormat upstream) {
+        String field = GeminiRequests.untranslatable(request);
+        if (field != null) {
+            throw GatewayError.invalid(field, "'" + field + "' is a Gemini feature that the model's provider ("
+                    + upstream.id() + " format) cannot carry; remove it or use a Gemini model.");
+        }
+    }
+
+    @Override
     public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
         return new GeminiPassthroughRelay(limits);
     }

@@ -1,0 +1,113 @@
+package dev.tokenledger.api.gemini;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestMulti;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tokenledger.auth.Principal;
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.gateway.ChatPipeline;
+import dev.tokenledger.gateway.ClientResponse;
+import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.gateway.TokenCountPipeline;
+import dev.tokenledger.routing.ModelRouter;
+import dev.tokenledger.wire.Json;
+import dev.tokenledger.wire.gemini.GeminiChatCodec;
+import dev.tokenledger.wire.gemini.GeminiTokenCounts;
+
+/**
+ * The Gemini API: {@code POST /v1beta/models/{model}:generateContent}, {@code :streamGenerateContent?alt=sse},
+ * {@code :countTokens}, and the model list. The model is in the path and may itself hold slashes (a
+ * {@code <provider>/<model>} route), so the method is what follows the last colon.
+ */
+@Path("/v1beta/models")
+public class GeminiResource {
+
+    private static final List<String> METHODS = List.of("generateContent", "streamGenerateContent", "countTokens");
+
+    @Inject
+    ChatPipeline pipeline;
+
+    @Inject
+    TokenCountPipeline tokenCounts;
+
+    @Inject
+    GeminiChatCodec codec;
+
+    @Inject
+    ModelRouter router;
+
+    @POST
+    @Path("/{target: .+}")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_OCTET_STREAM) // the real type is set per answer: JSON or an event stream
+    public RestMulti<byte[]> call(@PathParam("target") String target, @QueryParam("alt") String alt, byte[] body,
+            RoutingContext rc) {
+        RequestContext ctx = RequestContext.of(rc);
+        int colon = target.lastIndexOf(':');
+        String method = colon < 0 ? "" : target.substring(colon + 1);
+        String model = colon < 0 ? target : target.substring(0, colon);
+        Uni<ClientResponse> response = Uni.createFrom().deferred(() -> switch (method) {
+            case "generateContent" -> pipeline.chat(codec, codec.decodeRequest(body, model, false), ctx);
+            case "streamGenerateContent" -> {
+                if (!"sse".equals(alt)) {
+                    throw GatewayError.invalid("alt", "streamGenerateContent is served as server-sent events only; "
+                            + "add '?alt=sse' to the URL.");
+                }
+                yield pipeline.chat(codec, codec.decodeRequest(body, model, true), ctx);
+            }
+            case "countTokens" -> tokenCounts.count(GeminiTokenCounts.toCanonical(body, model), ctx)
+                    .map(count -> ClientResponse.json(200, GeminiTokenCounts.answer(count.inputTokens()),
+                            count.estimated() ? Map.of(TokenCountPipeline.HEADER, "estimated") : Map.of()));
+            default -> throw GatewayError.of(ErrorKind.NOT_FOUND, "Unknown method '" + target + "'; this gateway serves "
+                    + "models/{model}:" + String.join(", :", METHODS) + ".");
+        });
+        return RestMulti.fromUniResponse(response, ClientResponse::body, ClientResponse::headers, ClientResponse::status);
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public ObjectNode list(RoutingContext rc) {
+        Principal principal = RequestContext.of(rc).principal();
+        ObjectNode root = Json.NODES.objectNode();
+        ArrayNode models = root.putArray("models");
+        router.knownModels().stream().filter(principal::mayUse).forEach(id -> models.add(model(id)));
+        return root;
+    }
+
+    @GET
+    @Path("/{model: .+}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public ObjectNode get(@PathParam("model") String id, RoutingContext rc) {
+        if (!RequestContext.of(rc).principal().mayUse(id) || router.find(id).isEmpty()) {
+            throw GatewayError.of(ErrorKind.NOT_FOUND, "models/" + id + " is not found or not available to this key. "
+                    + "GET /v1beta/models lists the models you can use.");
+        }
+        return model(id);
+    }
+
+    private static ObjectNode model(String id) {
+        ObjectNode model = Json.NODES.objectNode().put("name", "models/" + id).put("displayName", id);
+        ArrayNode methods = model.putArray("supportedGenerationMethods");
+        METHODS.forEach(methods::add);
+        return model;
+    }
+}
