@@ -3,6 +3,7 @@ package dev.tokenledger.gateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.ChatRequest;
@@ -14,8 +15,10 @@ import dev.tokenledger.usage.TokenEstimator;
 
 /**
  * Counts the input tokens of a request for the count-tokens endpoints: by the upstream when its provider can count,
- * else estimated with the gateway's tokenizer. Nothing is generated, so nothing is metered.
+ * else estimated with the gateway's tokenizer. Nothing is generated, so nothing is metered. Created at start-up: the
+ * tokenizer takes a while to load, which must not happen on an event-loop thread.
  */
+@Startup
 @ApplicationScoped
 public class TokenCountPipeline {
 
