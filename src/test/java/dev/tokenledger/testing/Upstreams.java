@@ -8,6 +8,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import dev.tokenledger.scenario.ScenarioFormats;
+import dev.tokenledger.scenario.UpstreamSide;
+
 /**
  * Simulated upstream providers for tests: a WireMock server for exact request/answer checks and a dribbling SSE
  * server that records when the gateway closes its connection. Both listen on free loopback ports and are wired into
@@ -59,7 +62,20 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.models.gemini-test.deployments[0].model", "gemini-2.5-flash");
         config.put("tokenledger.models.slow-stream.deployments[0].provider", "dribble");
         config.put("tokenledger.models.slow-stream.deployments[0].model", "dribble-model");
+        for (UpstreamSide upstream : ScenarioFormats.UPSTREAMS) {
+            String id = "sc-" + upstream.type();
+            config.put("tokenledger.providers." + id + ".type", upstream.type());
+            upstream.providerConfig(wireMock.baseUrl())
+                    .forEach((key, value) -> config.put("tokenledger.providers." + id + "." + key, value));
+            config.put("tokenledger.models." + scenarioAlias(upstream) + ".deployments[0].provider", id);
+            config.put("tokenledger.models." + scenarioAlias(upstream) + ".deployments[0].model", upstream.upstreamModel());
+        }
         return config;
+    }
+
+    /** The alias the scenario suite uses to reach an upstream side's provider. */
+    public static String scenarioAlias(UpstreamSide upstream) {
+        return "sc-" + upstream.type();
     }
 
     @Override
