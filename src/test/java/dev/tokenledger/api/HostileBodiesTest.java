@@ -62,7 +62,12 @@ class HostileBodiesTest {
                     "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                             + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}],"
                             + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}],"
-                            + "\"max_tokens\":5,\"temperature\":0.5,\"stream\":false}"));
+                            + "\"max_tokens\":5,\"temperature\":0.5,\"stream\":false}"),
+            new Target("gemini", "/v1beta/models/gpt-test:generateContent", Shape.GEMINI,
+                    "{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\","
+                            + "\"parts\":[{\"text\":\"Hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
+                            + "\"parameters\":{\"type\":\"OBJECT\"}}]}],\"generationConfig\":{\"maxOutputTokens\":5,"
+                            + "\"temperature\":0.5}}"));
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<JsonNode> WRONG = List.of(NODES.nullNode(), NODES.numberNode(42), NODES.textNode("x"),

@@ -9,10 +9,12 @@ import java.util.List;
 public final class ScenarioFormats {
 
     public static final List<ClientSide> CLIENTS = List.of(
-            new OpenAiChatClient());
+            new OpenAiChatClient(),
+            new GeminiClient());
 
     public static final List<UpstreamSide> UPSTREAMS = List.of(
-            new OpenAiUpstream());
+            new OpenAiUpstream(),
+            new GeminiUpstream());
 
     private ScenarioFormats() {
     }

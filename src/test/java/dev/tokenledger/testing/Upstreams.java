@@ -53,7 +53,7 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.gmock.type", "gemini");
         config.put("tokenledger.providers.gmock.base-url", wireMock.baseUrl() + "/v1beta");
         config.put("tokenledger.providers.gmock.api-key", UPSTREAM_KEY);
-        config.put("tokenledger.providers.gmock.timeout", "1500ms");
+        config.put("tokenledger.providers.gmock.timeout", "5s");
         config.put("tokenledger.providers.dribble.type", "openai");
         config.put("tokenledger.providers.dribble.base-url", "http://127.0.0.1:" + dribble.port() + "/v1");
         config.put("tokenledger.models.gpt-test.deployments[0].provider", "mock");
