@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -30,18 +31,22 @@ import dev.tokenledger.gateway.RequestContext;
 import dev.tokenledger.gateway.TokenCountPipeline;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.wire.Json;
+import dev.tokenledger.wire.gemini.GeminiArrayStream;
 import dev.tokenledger.wire.gemini.GeminiChatCodec;
 import dev.tokenledger.wire.gemini.GeminiTokenCounts;
 
 /**
  * The Gemini API: {@code POST /v1beta/models/{model}:generateContent}, {@code :streamGenerateContent?alt=sse},
- * {@code :countTokens}, and the model list. The model is in the path and may itself hold slashes (a
+ * {@code :countTokens}, and the model list. Without {@code alt=sse} a stream is Google's JSON array. The model is in the path and may itself hold slashes (a
  * {@code <provider>/<model>} route), so the method is what follows the last colon.
  */
 @Path("/v1beta/models")
 public class GeminiResource {
 
     private static final List<String> METHODS = List.of("generateContent", "streamGenerateContent", "countTokens");
+    private static final Map<String, List<String>> JSON_STREAM = Map.of("Content-Type",
+            List.of("application/json; charset=UTF-8"), "Cache-Control", List.of("no-cache"), "X-Accel-Buffering",
+            List.of("no"));
 
     @Inject
     ChatPipeline pipeline;
@@ -68,11 +73,8 @@ public class GeminiResource {
         Uni<ClientResponse> response = Uni.createFrom().deferred(() -> switch (method) {
             case "generateContent" -> pipeline.chat(codec, codec.decodeRequest(body, model, false), ctx);
             case "streamGenerateContent" -> {
-                if (!"sse".equals(alt)) {
-                    throw GatewayError.invalid("alt", "streamGenerateContent is served as server-sent events only; "
-                            + "add '?alt=sse' to the URL.");
-                }
-                yield pipeline.chat(codec, codec.decodeRequest(body, model, true), ctx);
+                Uni<ClientResponse> sse = pipeline.chat(codec, codec.decodeRequest(body, model, true), ctx);
+                yield "sse".equals(alt) ? sse : sse.map(GeminiResource::asJsonArray);
             }
             case "countTokens" -> tokenCounts.count(GeminiTokenCounts.toCanonical(body, model), ctx)
                     .map(count -> ClientResponse.json(200, GeminiTokenCounts.answer(count.inputTokens()),
@@ -81,6 +83,15 @@ public class GeminiResource {
                     + "models/{model}:" + String.join(", :", METHODS) + ".");
         });
         return RestMulti.fromUniResponse(response, ClientResponse::body, ClientResponse::headers, ClientResponse::status);
+    }
+
+    /** Without {@code alt=sse}, Google streams one JSON array, element by element. */
+    private static ClientResponse asJsonArray(ClientResponse sse) {
+        GeminiArrayStream array = new GeminiArrayStream();
+        Multi<byte[]> body = sse.body().map(array::onBytes)
+                .onCompletion().switchTo(() -> Multi.createFrom().item(array.end()))
+                .select().where(bytes -> bytes.length > 0);
+        return new ClientResponse(sse.status(), JSON_STREAM, body);
     }
 
     @GET

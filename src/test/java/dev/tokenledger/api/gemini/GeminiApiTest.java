@@ -147,8 +147,6 @@ class GeminiApiTest {
         gemini("/v1beta/models/gpt-test:generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"news?\"}]}],"
                 + "\"tools\":[{\"googleSearch\":{}}]}").then().statusCode(400)
                 .body("error.details[0].fieldViolations[0].field", org.hamcrest.Matchers.is("tools[0].googleSearch"));
-        gemini("/v1beta/models/gpt-test:streamGenerateContent", "{\"contents\":[{\"parts\":[{\"text\":\"Hi\"}]}]}")
-                .then().statusCode(400).body("error.message", containsString("alt=sse"));
         gemini("/v1beta/models/gpt-test:embedContent", "{}").then().statusCode(404)
                 .body("error.status", org.hamcrest.Matchers.is("NOT_FOUND"));
         given().contentType("application/json").body("{\"contents\":[{\"parts\":[{\"text\":\"Hi\"}]}]}")
@@ -157,6 +155,20 @@ class GeminiApiTest {
         gemini("/v1beta/models/gpt-test:generateContent", "{\"contents\":").then().statusCode(400)
                 .body("error.status", org.hamcrest.Matchers.is("INVALID_ARGUMENT"));
         upstream.verify(1, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void withoutAltSseTheStreamIsAJsonArray() {
+        upstreamAnswers("/v1/chat/completions", "text/event-stream", STREAM.getBytes(StandardCharsets.UTF_8));
+
+        JsonNode array = tree(gemini("/v1beta/models/gpt-test:streamGenerateContent",
+                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}]}").then().statusCode(200)
+                .header("Content-Type", containsString("application/json")).extract().asString());
+
+        assertEquals(3, array.size(), array.toString());
+        assertEquals("Hel", array.at("/0/candidates/0/content/parts/0/text").asText());
+        assertEquals("STOP", array.at("/2/candidates/0/finishReason").asText());
+        assertEquals(12, array.at("/2/usageMetadata/promptTokenCount").asInt());
     }
 
     // ---- OpenAI client, Gemini upstream ----

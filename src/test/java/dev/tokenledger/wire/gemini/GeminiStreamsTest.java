@@ -259,6 +259,35 @@ class GeminiStreamsTest {
         assertEquals(Usage.Source.PROVIDER_PARTIAL, passthrough.reportedUsage().source());
     }
 
+    @Test
+    void withoutAltSseTheStreamIsOneJsonArrayWrittenAsItGoes() {
+        for (String golden : List.of("gemini/stream-basic.sse", "gemini/stream-error-after-200.sse")) {
+            byte[] sse = Golden.bytes(golden);
+            List<JsonNode> expected = new ArrayList<>(geminiEvents(new String(sse, StandardCharsets.UTF_8)));
+            if (golden.contains("error")) {
+                expected.add(Golden.tree(("{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try "
+                        + "again later.\",\"status\":\"UNAVAILABLE\"}}").getBytes(StandardCharsets.UTF_8)));
+            }
+            for (int split = 0; split <= sse.length; split++) {
+                GeminiArrayStream array = new GeminiArrayStream();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                out.writeBytes(array.onBytes(Arrays.copyOfRange(sse, 0, split)));
+                out.writeBytes(array.onBytes(Arrays.copyOfRange(sse, split, sse.length)));
+                out.writeBytes(array.end());
+                JsonNode parsed = Golden.tree(out.toByteArray());
+                assertEquals(expected, toList(parsed), golden + " split at " + split);
+            }
+        }
+        GeminiArrayStream empty = new GeminiArrayStream();
+        assertEquals("[]", new String(empty.end(), StandardCharsets.UTF_8));
+    }
+
+    private static List<JsonNode> toList(JsonNode array) {
+        List<JsonNode> list = new ArrayList<>();
+        array.forEach(list::add);
+        return list;
+    }
+
     private static List<SseEvent> events(String stream) {
         List<SseEvent> events = new ArrayList<>();
         new SseDecoder(1 << 20, 1 << 22).feed(stream.getBytes(StandardCharsets.UTF_8), events::add);
