@@ -59,6 +59,43 @@ const scenarios = {
       usage: c.usage,
     };
   },
+  async responses() {
+    const r = await client.responses.create({ model, instructions: 'Be brief.', input: 'What is the capital of Australia?' });
+    return { id: r.id, status: r.status, text: r.output_text, usage: r.usage };
+  },
+  async responsesStream() {
+    const stream = client.responses.stream({ model, input: 'What is the capital of Australia?' });
+    let text = '';
+    let sequence = -1;
+    for await (const event of stream) {
+      if (event.sequence_number !== sequence + 1) throw new Error(`sequence ${event.sequence_number} after ${sequence}`);
+      sequence = event.sequence_number;
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    }
+    const r = await stream.finalResponse();
+    const finalText = r.output.filter((i) => i.type === 'message').flatMap((i) => i.content).map((p) => p.text).join('');
+    return { text, finalText, status: r.status, error: r.error, usage: r.usage };
+  },
+  async responsesTools() {
+    const tools = [
+      { type: 'function', name: 'get_weather', strict: false, parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      { type: 'function', name: 'get_local_time', strict: false, parameters: { type: 'object', properties: { timezone: { type: 'string' } } } },
+    ];
+    const input = [{ role: 'user', content: 'Weather in São Paulo and the local time there?' }];
+    const first = await client.responses.stream({ model, input, tools, parallel_tool_calls: true }).finalResponse();
+    const calls = first.output.filter((item) => item.type === 'function_call');
+    const outputs = calls.map((c) => ({ type: 'function_call_output', call_id: c.call_id, output: `result of ${c.name}` }));
+    const second = await client.responses.create({ model, input: [...input, ...first.output, ...outputs], tools });
+    return {
+      calls: calls.map((c) => ({ call_id: c.call_id, name: c.name, arguments: JSON.parse(c.arguments) })),
+      usage: first.usage,
+      answer: second.output_text,
+    };
+  },
+  async completions() {
+    const c = await client.completions.create({ model, prompt: 'Say hi', max_tokens: 16 });
+    return { id: c.id, text: c.choices[0].text, finish: c.choices[0].finish_reason, usage: c.usage };
+  },
   async error() {
     try {
       await client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] });

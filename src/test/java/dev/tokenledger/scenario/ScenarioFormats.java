@@ -10,6 +10,7 @@ public final class ScenarioFormats {
 
     public static final List<ClientSide> CLIENTS = List.of(
             new OpenAiChatClient(),
+            new OpenAiResponsesClient(),
             new GeminiClient());
 
     public static final List<UpstreamSide> UPSTREAMS = List.of(

@@ -1,0 +1,270 @@
+package dev.tokenledger.wire.openai;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.ContentPart;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.Message;
+import dev.tokenledger.canonical.ToolCall;
+import dev.tokenledger.wire.Json;
+
+import static dev.tokenledger.wire.JsonFields.requiredString;
+import static dev.tokenledger.wire.JsonFields.text;
+
+/**
+ * Pure mapping of the Responses API's {@code input} items to and from canonical messages. Consecutive assistant-side
+ * items (reasoning, an assistant message, function calls) form one canonical assistant turn, as in chat.
+ *
+ * <p>
+ * A {@code reasoning} item becomes a {@link ContentPart.Reasoning} of family {@code openai}: its summary (or reasoning
+ * text) as text, its {@code encrypted_content} as redacted data and its item id as the signature, the handle OpenAI
+ * checks the item by. Other families cannot read either and drop the part.
+ */
+final class OpenAiResponsesInput {
+
+    static final String FAMILY = "openai";
+    private static final Set<String> ROLES = Set.of("user", "assistant", "system", "developer");
+
+    private OpenAiResponsesInput() {
+    }
+
+    // ---- wire to canonical ----
+
+    static List<Message> toCanonical(JsonNode input) {
+        if (input == null || input.isNull()) {
+            throw GatewayError.invalid("input", "Missing required parameter: 'input'.");
+        }
+        if (input.isTextual()) {
+            return List.of(new Message("user", List.of(new ContentPart.Text(input.asText())), List.of(), null, null));
+        }
+        if (!input.isArray()) {
+            throw GatewayError.invalid("input", "Invalid type for 'input': expected a string or an array of items.");
+        }
+        List<Turn> turns = new ArrayList<>(input.size());
+        for (int i = 0; i < input.size(); i++) {
+            item(input.get(i), "input[" + i + "]", turns);
+        }
+        return turns.stream().map(t -> new Message(t.role, t.content, t.calls, t.toolCallId, null)).toList();
+    }
+
+    /** A message while the items are read: consecutive assistant-side items add to one turn. */
+    private static final class Turn {
+        final String role;
+        final List<ContentPart> content;
+        final List<ToolCall> calls = new ArrayList<>();
+        final String toolCallId;
+
+        Turn(String role, List<ContentPart> content, String toolCallId) {
+            this.role = role;
+            this.content = content;
+            this.toolCallId = toolCallId;
+        }
+    }
+
+    private static void item(JsonNode item, String path, List<Turn> turns) {
+        if (item == null || !item.isObject()) {
+            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected an object.");
+        }
+        String type = text(item, "type");
+        if (type == null && item.has("role")) {
+            type = "message";
+        }
+        if (type == null) {
+            throw GatewayError.invalid(path + ".type", "Missing required parameter: '" + path + ".type'.");
+        }
+        ObjectNode node = (ObjectNode) item;
+        switch (type) {
+            case "message" -> message(node, path, turns);
+            case "function_call" -> assistantTurn(turns).calls.add(new ToolCall(
+                    requiredString(node, "call_id", path + ".call_id"), requiredString(node, "name", path + ".name"),
+                    arguments(node, path)));
+            case "function_call_output" -> turns.add(new Turn("tool", output(node.get("output"), path + ".output"),
+                    requiredString(node, "call_id", path + ".call_id")));
+            case "reasoning" -> assistantTurn(turns).content.add(reasoningPart(node));
+            case "item_reference" -> throw GatewayError.invalid(path, "'" + path
+                    + "' refers to a stored item; this gateway stores no responses, so send the item itself.");
+            default -> throw GatewayError.invalid(path + ".type", "Input items of type '" + type + "' (" + path
+                    + ") cannot be translated for this model's provider.");
+        }
+    }
+
+    private static String arguments(ObjectNode node, String path) {
+        JsonNode arguments = node.get("arguments");
+        if (arguments == null || !arguments.isTextual()) {
+            throw GatewayError.invalid(path + ".arguments", "Invalid type for '" + path + ".arguments': expected a string.");
+        }
+        return arguments.asText();
+    }
+
+    private static void message(ObjectNode node, String path, List<Turn> turns) {
+        String role = requiredString(node, "role", path + ".role");
+        if (!ROLES.contains(role)) {
+            throw GatewayError.invalid(path + ".role", "Invalid value for '" + path + ".role': '" + role
+                    + "'. Supported values are: 'user', 'assistant', 'system', 'developer'.");
+        }
+        List<ContentPart> content = content(node.get("content"), path + ".content");
+        if ("assistant".equals(role)) {
+            assistantTurn(turns).content.addAll(content);
+        } else {
+            turns.add(new Turn(role, content, null));
+        }
+    }
+
+    /** The assistant turn assistant-side items are added to: the last turn when it is one, else a new one. */
+    private static Turn assistantTurn(List<Turn> turns) {
+        if (!turns.isEmpty() && "assistant".equals(turns.get(turns.size() - 1).role)) {
+            return turns.get(turns.size() - 1);
+        }
+        Turn turn = new Turn("assistant", new ArrayList<>(), null);
+        turns.add(turn);
+        return turn;
+    }
+
+    static ContentPart.Reasoning reasoningPart(ObjectNode node) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : node.path("summary")) {
+            text.append(part.path("text").asText(""));
+        }
+        for (JsonNode part : node.path("content")) {
+            text.append(part.path("text").asText(""));
+        }
+        return new ContentPart.Reasoning(text.isEmpty() ? null : text.toString(), text(node, "id"),
+                text(node, "encrypted_content"), FAMILY);
+    }
+
+    private static List<ContentPart> output(JsonNode output, String path) {
+        if (output == null || output.isNull()) {
+            throw GatewayError.invalid(path, "Missing required parameter: '" + path + "'.");
+        }
+        return content(output, path);
+    }
+
+    static List<ContentPart> content(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return new ArrayList<>();
+        }
+        if (node.isTextual()) {
+            return new ArrayList<>(List.of(new ContentPart.Text(node.asText())));
+        }
+        if (!node.isArray()) {
+            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected a string or an array of parts.");
+        }
+        List<ContentPart> parts = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode part = node.get(i);
+            String partPath = path + "[" + i + "]";
+            String type = part.isObject() ? text(part, "type") : null;
+            if (type == null) {
+                throw GatewayError.invalid(partPath, "Invalid value for '" + partPath + "': expected a part with a 'type'.");
+            }
+            switch (type) {
+                case "input_text", "output_text" -> parts
+                        .add(new ContentPart.Text(requiredString((ObjectNode) part, "text", partPath + ".text")));
+                case "refusal" -> parts
+                        .add(new ContentPart.Text(requiredString((ObjectNode) part, "refusal", partPath + ".refusal")));
+                case "input_image" -> parts.add(image((ObjectNode) part, partPath));
+                default -> throw GatewayError.invalid(partPath + ".type", "Content parts of type '" + type + "' ("
+                        + partPath + ") cannot be translated for this model's provider.");
+            }
+        }
+        return parts;
+    }
+
+    private static ContentPart.Image image(ObjectNode part, String path) {
+        String detail = text(part, "detail");
+        if (part.hasNonNull("file_id")) {
+            throw GatewayError.invalid(path + ".file_id", "'" + path
+                    + ".file_id' refers to an OpenAI file that other providers cannot read; send 'image_url' instead.");
+        }
+        String url = requiredString(part, "image_url", path + ".image_url");
+        if (url.startsWith("data:")) {
+            int semi = url.indexOf(";base64,");
+            if (semi < 0) {
+                throw GatewayError.invalid(path + ".image_url", "Invalid image data URL in '" + path + ".image_url'.");
+            }
+            return new ContentPart.Image(null, url.substring(5, semi), url.substring(semi + 8), detail);
+        }
+        return new ContentPart.Image(url, null, null, detail);
+    }
+
+    // ---- canonical to wire ----
+
+    /**
+     * Canonical messages as input items, after the leading system messages (sent as {@code instructions}).
+     *
+     * @param from the index of the first message to write
+     */
+    static ArrayNode toWire(List<Message> messages, int from) {
+        ArrayNode items = Json.NODES.arrayNode();
+        for (Message m : messages.subList(from, messages.size())) {
+            if ("tool".equals(m.role())) {
+                ObjectNode out = items.addObject().put("type", "function_call_output").put("call_id", m.toolCallId());
+                boolean onlyText = m.content().stream().allMatch(p -> p instanceof ContentPart.Text);
+                if (onlyText) {
+                    out.put("output", m.text());
+                } else {
+                    out.set("output", parts(m.content(), "input_text"));
+                }
+            } else if ("assistant".equals(m.role())) {
+                assistant(m, items);
+            } else {
+                ObjectNode msg = items.addObject().put("type", "message").put("role", m.role());
+                msg.set("content", parts(m.content(), "input_text"));
+            }
+        }
+        return items;
+    }
+
+    private static void assistant(Message m, ArrayNode items) {
+        for (ContentPart part : m.content()) {
+            if (part instanceof ContentPart.Reasoning r && FAMILY.equals(r.family()) && r.signature() != null) {
+                items.add(reasoningItem(r));
+            }
+        }
+        if (m.content().stream().anyMatch(p -> !(p instanceof ContentPart.Reasoning))) {
+            ObjectNode msg = items.addObject().put("type", "message").put("role", "assistant");
+            msg.set("content", parts(m.content(), "output_text"));
+        }
+        for (ToolCall call : m.toolCalls()) {
+            items.addObject().put("type", "function_call").put("call_id", call.id()).put("name", call.name())
+                    .put("arguments", call.arguments() == null || call.arguments().isEmpty() ? "{}" : call.arguments());
+        }
+    }
+
+    static ObjectNode reasoningItem(ContentPart.Reasoning r) {
+        ObjectNode item = Json.NODES.objectNode().put("type", "reasoning");
+        if (r.signature() != null) {
+            item.put("id", r.signature());
+        }
+        ArrayNode summary = item.putArray("summary");
+        if (r.text() != null) {
+            summary.addObject().put("type", "summary_text").put("text", r.text());
+        }
+        if (r.redactedData() != null) {
+            item.put("encrypted_content", r.redactedData());
+        }
+        return item;
+    }
+
+    private static ArrayNode parts(List<ContentPart> content, String textType) {
+        ArrayNode parts = Json.NODES.arrayNode();
+        for (ContentPart part : content) {
+            if (part instanceof ContentPart.Text t) {
+                parts.addObject().put("type", textType).put("text", t.text());
+            } else if (part instanceof ContentPart.Image img) {
+                parts.addObject().put("type", "input_image")
+                        .put("image_url", img.url() != null
+                                ? img.url()
+                                : "data:" + img.mediaType() + ";base64," + img.base64Data())
+                        .put("detail", img.detail() != null ? img.detail() : "auto");
+            }
+        }
+        return parts;
+    }
+}

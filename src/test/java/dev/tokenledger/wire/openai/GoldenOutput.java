@@ -1,0 +1,53 @@
+package dev.tokenledger.wire.openai;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.tokenledger.testing.Golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Compares what a mapper wrote with a golden file of the expected output. With {@code -Dgolden.write=true} the file is
+ * (re)written from the actual output instead, to be reviewed by hand before it is committed.
+ */
+final class GoldenOutput {
+
+    private GoldenOutput() {
+    }
+
+    /** JSON compared as trees: key order and spacing do not matter. */
+    static void assertJson(String name, byte[] actual) {
+        if (write(name, Golden.write(Golden.tree(actual)))) {
+            return;
+        }
+        assertEquals(Golden.tree(Golden.bytes(name)), Golden.tree(actual), name);
+    }
+
+    /** Streams compared byte for byte. */
+    static void assertBytes(String name, byte[] actual) {
+        if (write(name, actual)) {
+            return;
+        }
+        assertEquals(new String(Golden.bytes(name), StandardCharsets.UTF_8), new String(actual, StandardCharsets.UTF_8),
+                name);
+    }
+
+    private static boolean write(String name, byte[] actual) {
+        if (!Boolean.getBoolean("golden.write")) {
+            return false;
+        }
+        try {
+            byte[] pretty = name.endsWith(".json")
+                    ? Golden.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(Golden.tree(actual))
+                    : actual;
+            Files.write(Path.of("src/test/resources/golden", name), pretty);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
