@@ -94,6 +94,12 @@ public interface GatewayConfig {
         /** Largest number of pooled connections to this provider. */
         @WithDefault("256")
         int maxConnections();
+
+        /**
+         * Settings of the provider type that no other type has (e.g. {@code api-version} for {@code azure-openai});
+         * the README lists them per type. A type rejects an option it does not know at start-up.
+         */
+        Map<String, String> options();
     }
 
     /** One model alias. */

@@ -91,14 +91,18 @@ public class ChatPipeline {
         Usage usage;
         if (upstream.format() == attempt.client.format()) {
             body = reply.body();
-            usage = upstream.decodeUsage(body);
-            if (usage == null) {
-                usage = estimator.estimate(attempt.request, text(upstream.decodeResponse(body)));
-            }
+            Usage reported = upstream.decodeUsage(body);
+            usage = reported != null && reported.source() == Usage.Source.PROVIDER
+                    ? reported
+                    : usage(attempt.request, reported, text(upstream.decodeResponse(body)));
         } else {
             ChatResponse response = upstream.decodeResponse(reply.body());
-            usage = response.usage() != null ? response.usage() : estimator.estimate(attempt.request, text(response));
-            body = attempt.client.encodeResponse(response);
+            usage = usage(attempt.request, response.usage(), text(response));
+            // the client is told the usage it is billed for, completed by our estimate where the upstream left it out
+            body = attempt.client.encodeResponse(usage.equals(response.usage())
+                    ? response
+                    : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
+                            response.extra()));
         }
         PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, usage, -1);
         return ClientResponse.json(200, body, Access.costHeader(priced));
@@ -157,17 +161,20 @@ public class ChatPipeline {
                             ? UsageRecord.Outcome.OK
                             : cancelled ? UsageRecord.Outcome.CLIENT_CANCELLED : UsageRecord.Outcome.UPSTREAM_ERROR;
                     GatewayError error = outcome == UsageRecord.Outcome.UPSTREAM_ERROR ? relay.upstreamError() : null;
-                    attempt.record(outcome, error, streamUsage(attempt.request, relay), firstByte[0]);
+                    attempt.record(outcome, error, usage(attempt.request, relay.reportedUsage(), relay.generatedText()),
+                            firstByte[0]);
                 });
     }
 
-    /** Usage of a stream: what the upstream reported, never less than what we can count ourselves when it was cut. */
-    private Usage streamUsage(ChatRequest request, StreamRelay relay) {
-        Usage reported = relay.reportedUsage();
+    /**
+     * Usage of an answer: what the upstream reported, never less than what we can count ourselves when the report is
+     * partial (a stream that was cut, or an upstream that left a count out).
+     */
+    private Usage usage(ChatRequest request, Usage reported, CharSequence generated) {
         if (reported != null && reported.source() == Usage.Source.PROVIDER) {
             return reported;
         }
-        Usage estimated = estimator.estimate(request, relay.generatedText());
+        Usage estimated = estimator.estimate(request, generated);
         if (reported == null) {
             return estimated;
         }

@@ -58,7 +58,7 @@ public class ProviderRegistry {
                         + p.type() + "'");
             }
             providers.put(id, factory.create(new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
-                    p.timeout(), p.connectTimeout(), p.maxConnections(), p.priceProvider())));
+                    p.timeout(), p.connectTimeout(), p.maxConnections(), p.priceProvider(), p.options())));
         }
         Optional<String> fromEnvironment = providers.isEmpty()
                 ? createFromEnvironment(factories, rawConfig)

@@ -1,11 +1,7 @@
 package dev.tokenledger.stream;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -20,9 +16,7 @@ public final class SseDecoder {
 
     private final int maxLineBytes;
     private final int maxEventBytes;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder utf8 = Bytes.strictUtf8();
 
     private final Bytes line = new Bytes(256);
     private final Bytes raw = new Bytes(512);
@@ -202,37 +196,9 @@ public final class SseDecoder {
 
     private String decodeLine() {
         try {
-            String text = utf8.decode(ByteBuffer.wrap(line.buf, 0, line.size)).toString();
-            line.size = 0;
-            return text;
+            return line.takeText(utf8);
         } catch (CharacterCodingException e) {
             throw new SseException("upstream stream is not valid UTF-8");
-        }
-    }
-
-    /** A growable byte array. */
-    private static final class Bytes {
-        byte[] buf;
-        int size;
-
-        Bytes(int capacity) {
-            buf = new byte[capacity];
-        }
-
-        void add(byte b) {
-            if (size == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[size++] = b;
-        }
-
-        void dropFirst(int n) {
-            System.arraycopy(buf, n, buf, 0, size - n);
-            size -= n;
-        }
-
-        byte[] toArray() {
-            return Arrays.copyOf(buf, size);
         }
     }
 }

@@ -1,10 +1,13 @@
 package dev.tokenledger.usage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+
+import io.quarkus.runtime.StartupEvent;
 
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ContentPart;
@@ -18,6 +21,10 @@ import dev.tokenledger.wire.Json;
  * Estimates token counts with the {@code o200k_base} tokenizer when an upstream reports none. Message framing follows
  * OpenAI's published accounting (a few tokens per message and for the reply primer); images count at the cost of
  * one high-detail tile set. Estimates are marked as such wherever they are recorded.
+ * <p>
+ * The tokenizer's BPE table takes a while to read (seconds on a busy machine), so it is read once per process, on a
+ * thread of its own from start-up on: start-up does not wait for it, and an event loop only when a request needs an
+ * estimate before the read is done.
  */
 @ApplicationScoped
 public class TokenEstimator {
@@ -26,10 +33,19 @@ public class TokenEstimator {
     private static final int REPLY_PRIMER = 3;
     private static final int TOKENS_PER_IMAGE = 765;
 
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    /** Holds the tokenizer: read when this class is first initialised, once per process (not per bean or proxy). */
+    private static final class O200k {
+        static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    }
+
+    void preload(@Observes StartupEvent event) {
+        Thread reader = new Thread(() -> O200k.ENCODING.getName(), "tokenizer-preload");
+        reader.setDaemon(true);
+        reader.start();
+    }
 
     public long count(CharSequence text) {
-        return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text.toString());
+        return text == null || text.isEmpty() ? 0 : O200k.ENCODING.countTokensOrdinary(text.toString());
     }
 
     public long promptTokens(ChatRequest request) {

@@ -85,4 +85,20 @@ public final class JsonFields {
         }
         return value.asDouble();
     }
+
+    /**
+     * An optional array field; null when absent or JSON null.
+     *
+     * @param path the field's path in the request, for the error
+     */
+    public static com.fasterxml.jackson.databind.node.ArrayNode optionalArray(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected an array.");
+        }
+        return (com.fasterxml.jackson.databind.node.ArrayNode) value;
+    }
 }

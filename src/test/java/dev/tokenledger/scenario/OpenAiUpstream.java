@@ -142,10 +142,24 @@ class OpenAiUpstream implements UpstreamSide {
     @Override
     public void assertOutbound(ScenarioCase c, LoggedRequest request) {
         assertEquals(chatPath(), request.getUrl());
-        assertEquals("Bearer " + KEY, request.getHeader("Authorization"));
+        assertCredentials(request);
         JsonNode body = Golden.tree(request.getBody());
         assertEquals(upstreamModel(), body.path("model").asText());
         assertEquals(Script.transcript(c), transcript(body.path("messages")));
+        assertTools(c, body);
+        if (c == ScenarioCase.JSON_MODE) {
+            assertTrue(body.path("response_format").path("type").asText().startsWith("json"), body.toString());
+        } else {
+            assertNull(body.get("response_format"));
+        }
+        assertEquals(c.streamed(), body.path("stream").asBoolean(false));
+        if (c.streamed()) {
+            assertTrue(body.path("stream_options").path("include_usage").asBoolean(), "usage is asked for on streams");
+        }
+    }
+
+    /** Checks the tools of a body whose tools have OpenAI's shape (OpenAI, Azure, Ollama): all of them, or none. */
+    static void assertTools(ScenarioCase c, JsonNode body) {
         if (c.toolRequest()) {
             List<String> names = new ArrayList<>();
             for (JsonNode tool : body.path("tools")) {
@@ -157,15 +171,11 @@ class OpenAiUpstream implements UpstreamSide {
         } else {
             assertFalse(body.has("tools"));
         }
-        if (c == ScenarioCase.JSON_MODE) {
-            assertTrue(body.path("response_format").path("type").asText().startsWith("json"), body.toString());
-        } else {
-            assertNull(body.get("response_format"));
-        }
-        assertEquals(c.streamed(), body.path("stream").asBoolean(false));
-        if (c.streamed()) {
-            assertTrue(body.path("stream_options").path("include_usage").asBoolean(), "usage is asked for on streams");
-        }
+    }
+
+    /** Checks how the request authenticated: the key as a bearer token. */
+    void assertCredentials(LoggedRequest request) {
+        assertEquals("Bearer " + KEY, request.getHeader("Authorization"));
     }
 
     /** The OpenAI messages as {@link Script#transcript} lines; checks each tool result refers to a call made. */

@@ -15,7 +15,9 @@ public final class ScenarioFormats {
 
     public static final List<UpstreamSide> UPSTREAMS = List.of(
             new OpenAiUpstream(),
-            new GeminiUpstream());
+            new GeminiUpstream(),
+            new OllamaUpstream(),
+            new AzureOpenAiUpstream());
 
     private ScenarioFormats() {
     }

@@ -36,4 +36,12 @@ public interface UpstreamSide {
     default boolean hasToolCallIds() {
         return true;
     }
+
+    /**
+     * Whether this format reports cached input tokens apart (Ollama does not: its prompt count is all the client
+     * learns, and cached tokens are 0).
+     */
+    default boolean reportsCachedTokens() {
+        return true;
+    }
 }

@@ -20,6 +20,7 @@ import dev.tokenledger.scenario.UpstreamSide;
 public class Upstreams implements QuarkusTestResourceLifecycleManager {
 
     public static final String UPSTREAM_KEY = "sk-upstream-secret-0123456789";
+    public static final String AZURE_KEY = "azure-key-0123456789abcdef";
 
     private static WireMockServer wireMock;
     private static DribbleUpstream dribble;
@@ -60,6 +61,28 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.models.gpt-test.deployments[0].model", "gpt-4o-mini-2024-07-18");
         config.put("tokenledger.models.gemini-test.deployments[0].provider", "gmock");
         config.put("tokenledger.models.gemini-test.deployments[0].model", "gemini-2.5-flash");
+        // provider types of issue #3 on the same WireMock, each below its own path; their tests time nothing, so a
+        // loaded machine gets a generous timeout
+        config.put("tokenledger.providers.ollama-mock.type", "ollama");
+        config.put("tokenledger.providers.ollama-mock.base-url", wireMock.baseUrl() + "/ollama");
+        config.put("tokenledger.providers.ollama-mock.timeout", "10s");
+        config.put("tokenledger.models.llama-test.deployments[0].provider", "ollama-mock");
+        config.put("tokenledger.models.llama-test.deployments[0].model", "llama3.2");
+        config.put("tokenledger.providers.azure-mock.type", "azure-openai");
+        config.put("tokenledger.providers.azure-mock.base-url", wireMock.baseUrl() + "/azure");
+        config.put("tokenledger.providers.azure-mock.api-key", AZURE_KEY);
+        config.put("tokenledger.providers.azure-mock.timeout", "10s");
+        config.put("tokenledger.providers.azure-v1-mock.type", "azure-openai");
+        config.put("tokenledger.providers.azure-v1-mock.base-url", wireMock.baseUrl() + "/azure-v1/");
+        config.put("tokenledger.providers.azure-v1-mock.api-key", AZURE_KEY);
+        config.put("tokenledger.providers.azure-v1-mock.options.api-version", "v1");
+        config.put("tokenledger.providers.azure-v1-mock.options.auth", "bearer");
+        config.put("tokenledger.providers.azure-v1-mock.timeout", "10s");
+        config.put("tokenledger.providers.custom-mock.type", "openai");
+        config.put("tokenledger.providers.custom-mock.base-url", wireMock.baseUrl() + "/custom/v1");
+        config.put("tokenledger.providers.custom-mock.headers.x-tenant", "acme");
+        config.put("tokenledger.providers.custom-mock.headers.HTTP-Referer", "https://tokenledger.dev");
+        config.put("tokenledger.providers.custom-mock.timeout", "10s");
         config.put("tokenledger.models.slow-stream.deployments[0].provider", "dribble");
         config.put("tokenledger.models.slow-stream.deployments[0].model", "dribble-model");
         for (UpstreamSide upstream : ScenarioFormats.UPSTREAMS) {

@@ -2,17 +2,12 @@ package dev.tokenledger.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.stream.SseDecoder;
-import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.testing.Golden;
+import dev.tokenledger.testing.OpenAiStreamSummary;
 import dev.tokenledger.wire.openai.OpenAiChunkDecoder;
 import dev.tokenledger.wire.openai.OpenAiChunkEncoder;
 
@@ -46,7 +41,7 @@ class TranslatingRelayTest {
             out.writeBytes(relay.onUpstreamBytes(java.util.Arrays.copyOfRange(golden, split, golden.length)));
             out.writeBytes(relay.onUpstreamEnd());
             assertTrue(relay.complete());
-            String summary = summarize(out.toByteArray());
+            String summary = OpenAiStreamSummary.of(out.toByteArray());
             if (expected == null) {
                 expected = summary;
             }
@@ -64,7 +59,7 @@ class TranslatingRelayTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(relay.onUpstreamBytes(golden));
         out.writeBytes(relay.onUpstreamEnd());
-        assertTrue(summarize(out.toByteArray()).endsWith("finish=tool_calls done"));
+        assertTrue(OpenAiStreamSummary.of(out.toByteArray()).endsWith("finish=tool_calls done"));
         assertEquals(412, relay.reportedUsage().promptTokens());
         assertEquals(256, relay.reportedUsage().cachedPromptTokens());
         assertEquals(Usage.Source.PROVIDER, relay.reportedUsage().source());
@@ -80,7 +75,7 @@ class TranslatingRelayTest {
         out.writeBytes(relay.onUpstreamEnd());
         assertFalse(relay.complete());
         assertNotNull(relay.upstreamError());
-        assertTrue(summarize(out.toByteArray()).endsWith("error=upstream_stream_truncated"));
+        assertTrue(OpenAiStreamSummary.of(out.toByteArray()).endsWith("error=upstream_stream_truncated"));
         assertEquals(Usage.Source.PROVIDER_PARTIAL, relay.reportedUsage().source());
         assertEquals(0, relay.onFailure(relay.upstreamError()).length, "nothing is written after the error event");
     }
@@ -92,57 +87,8 @@ class TranslatingRelayTest {
                 .onUpstreamBytes(("data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
                         + "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n")
                         .getBytes(StandardCharsets.UTF_8));
-        assertEquals("text=Hi\nerror=upstream_error", summarize(out));
+        assertEquals("text=Hi\nerror=upstream_error", OpenAiStreamSummary.of(out));
         assertEquals("Hi", relay.generatedText().toString());
         assertNull(relay.reportedUsage());
-    }
-
-    /** The client-visible stream in short: each tool call, text, finish reason, usage and how it ended. */
-    private static String summarize(byte[] stream) {
-        List<SseEvent> events = new ArrayList<>();
-        SseDecoder decoder = new SseDecoder(1 << 20, 1 << 22);
-        decoder.feed(stream, events::add);
-        StringBuilder text = new StringBuilder();
-        List<StringBuilder> calls = new ArrayList<>();
-        StringBuilder tail = new StringBuilder();
-        for (SseEvent event : events) {
-            if (event.data().equals("[DONE]")) {
-                tail.append(" done");
-                continue;
-            }
-            JsonNode chunk = Golden.tree(event.data().getBytes(StandardCharsets.UTF_8));
-            if (chunk.has("error")) {
-                tail.append("error=").append(chunk.path("error").path("code").asText());
-                continue;
-            }
-            for (JsonNode choice : chunk.path("choices")) {
-                JsonNode delta = choice.path("delta");
-                text.append(delta.path("content").asText(""));
-                for (JsonNode call : delta.path("tool_calls")) {
-                    int index = call.path("index").asInt();
-                    while (calls.size() <= index) {
-                        calls.add(new StringBuilder());
-                    }
-                    if (call.has("id")) {
-                        calls.get(index).append(call.get("id").asText()).append(' ')
-                                .append(call.path("function").path("name").asText()).append(' ');
-                    }
-                    calls.get(index).append(call.path("function").path("arguments").asText(""));
-                }
-                if (!choice.path("finish_reason").isNull() && choice.has("finish_reason")) {
-                    tail.append("finish=").append(choice.get("finish_reason").asText());
-                }
-            }
-            if (chunk.path("usage").isObject()) {
-                tail.append(" usage=").append(chunk.path("usage").path("prompt_tokens").asInt()).append('/')
-                        .append(chunk.path("usage").path("completion_tokens").asInt());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        if (!text.isEmpty()) {
-            sb.append("text=").append(text).append('\n');
-        }
-        calls.forEach(c -> sb.append(c).append('\n'));
-        return sb.append(tail).toString();
     }
 }

@@ -1,66 +1,82 @@
 package dev.tokenledger.provider.openai;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.EmbeddingsCapable;
-import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
+import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.openai.OpenAiChatRequests;
 import dev.tokenledger.wire.openai.OpenAiErrors;
 
 /**
- * Any OpenAI-compatible server: OpenAI itself, LM Studio, vLLM, llama.cpp and the like. Speaks the OpenAI Chat
- * Completions format; the API key, when configured, goes in a bearer header.
+ * Any server that speaks the OpenAI Chat Completions format: OpenAI itself, LM Studio, vLLM, llama.cpp and the like
+ * at {@code {base}/chat/completions} with a bearer key, or any other URL layout and credentials given as
+ * {@link Endpoints} (Azure OpenAI).
  */
-public final class OpenAiProvider implements Provider, EmbeddingsCapable {
+public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapable {
 
-    private final ProviderSettings settings;
-    private final UpstreamHttp http;
-    private final String chatUrl;
-    private final String embeddingsUrl;
+    /** Where an OpenAI-format server takes its requests and which credentials it wants. */
+    public interface Endpoints {
+
+        String chatUrl(String upstreamModel);
+
+        /** @param upstreamModel the model of the embeddings request, read from its body only when the URL needs it */
+        String embeddingsUrl(Supplier<String> upstreamModel);
+
+        Map<String, String> credentials();
+    }
+
+    /** OpenAI's layout: {@code {base}/chat/completions} and {@code {base}/embeddings}, the key as a bearer token. */
+    public static Endpoints standard(String baseUrl, ProviderSettings settings) {
+        String base = trimmed(baseUrl);
+        Map<String, String> credentials = bearer(settings);
+        return new Endpoints() {
+            @Override
+            public String chatUrl(String upstreamModel) {
+                return base + "/chat/completions";
+            }
+
+            @Override
+            public String embeddingsUrl(Supplier<String> upstreamModel) {
+                return base + "/embeddings";
+            }
+
+            @Override
+            public Map<String, String> credentials() {
+                return credentials;
+            }
+        };
+    }
+
+    private final Endpoints endpoints;
     private final Map<String, String> jsonHeaders;
     private final Map<String, String> streamHeaders;
 
     public OpenAiProvider(ProviderSettings settings, String baseUrl, UpstreamHttp http) {
-        this.settings = settings;
-        this.http = http;
-        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.chatUrl = base + "/chat/completions";
-        this.embeddingsUrl = base + "/embeddings";
-        this.jsonHeaders = headers("application/json");
-        this.streamHeaders = headers("text/event-stream");
+        this(settings, standard(baseUrl, settings), http);
     }
 
-    private Map<String, String> headers(String accept) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", accept);
-        settings.apiKey().ifPresent(key -> headers.put("Authorization", "Bearer " + key));
-        headers.putAll(settings.headers());
-        return Map.copyOf(headers);
+    public OpenAiProvider(ProviderSettings settings, Endpoints endpoints, UpstreamHttp http) {
+        super(settings, http);
+        this.endpoints = endpoints;
+        this.jsonHeaders = headers("application/json", endpoints.credentials());
+        this.streamHeaders = headers("text/event-stream", endpoints.credentials());
     }
 
-    @Override
-    public String id() {
-        return settings.id();
-    }
-
-    @Override
-    public String type() {
-        return settings.type();
-    }
-
-    @Override
-    public String priceProvider() {
-        return settings.priceProvider().orElse(settings.type());
+    /** The URL chat requests for a model go to. */
+    public String chatUrl(String upstreamModel) {
+        return endpoints.chatUrl(upstreamModel);
     }
 
     @Override
@@ -70,18 +86,23 @@ public final class OpenAiProvider implements Provider, EmbeddingsCapable {
 
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return http.post(chatUrl, jsonHeaders, OpenAiChatRequests.toWire(call.request(), call.upstreamModel()),
-                OpenAiErrors::message);
+        return Uni.createFrom().deferred(() -> http.post(endpoints.chatUrl(call.upstreamModel()), jsonHeaders,
+                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message));
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return http.postStream(chatUrl, streamHeaders, OpenAiChatRequests.toWire(call.request(), call.upstreamModel()),
-                OpenAiErrors::message);
+        return Uni.createFrom().deferred(() -> http.postStream(endpoints.chatUrl(call.upstreamModel()), streamHeaders,
+                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message));
     }
 
     @Override
     public Uni<UpstreamReply> embeddings(byte[] body, String requestId) {
-        return http.post(embeddingsUrl, jsonHeaders, body, OpenAiErrors::message);
+        Supplier<String> model = () -> {
+            JsonNode node = Json.topLevelField(body, "model");
+            return node == null ? "" : node.asText("");
+        };
+        return Uni.createFrom().deferred(
+                () -> http.post(endpoints.embeddingsUrl(model), jsonHeaders, body, OpenAiErrors::message));
     }
 }

@@ -1,38 +1,31 @@
 package dev.tokenledger.provider.openai;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.vertx.core.Vertx;
 
+import dev.tokenledger.provider.HttpProviderFactory;
 import dev.tokenledger.provider.Provider;
-import dev.tokenledger.provider.ProviderFactory;
 import dev.tokenledger.provider.ProviderSettings;
-import dev.tokenledger.provider.UpstreamHttp;
 
-/** Type {@code openai}: any OpenAI-compatible server. */
-@ApplicationScoped
-public class OpenAiProviderFactory implements ProviderFactory {
-
-    private final Vertx vertx;
+/**
+ * Type {@code openai}: any OpenAI-compatible server. A custom server is this type with its base URL, and a key and
+ * extra headers when it wants them.
+ */
+@Singleton // not proxied: the base class has no no-args constructor
+public class OpenAiProviderFactory extends HttpProviderFactory {
 
     @Inject
     public OpenAiProviderFactory(Vertx vertx) {
-        this.vertx = vertx;
-    }
-
-    @Override
-    public String type() {
-        return "openai";
-    }
-
-    @Override
-    public String defaultBaseUrl() {
-        return "https://api.openai.com/v1";
+        super(vertx, "openai", "https://api.openai.com/v1");
     }
 
     @Override
     public Provider create(ProviderSettings settings) {
-        return new OpenAiProvider(settings, settings.baseUrl().orElse(defaultBaseUrl()), new UpstreamHttp(vertx, settings));
+        settings.requireKnownOptions(Set.of());
+        return new OpenAiProvider(settings, baseUrl(settings), http(settings));
     }
 }

@@ -1,0 +1,32 @@
+package dev.tokenledger.provider.lmstudio;
+
+import java.util.Set;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.vertx.core.Vertx;
+
+import dev.tokenledger.provider.HttpProviderFactory;
+import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.openai.OpenAiProvider;
+
+/**
+ * Type {@code lmstudio}: LM Studio's OpenAI-compatible server, by default at {@code http://localhost:1234/v1} with no
+ * key. Its models are priced by the catalogue's {@code lmstudio} entry (free local inference).
+ */
+@Singleton // not proxied: the base class has no no-args constructor
+public class LmStudioProviderFactory extends HttpProviderFactory {
+
+    @Inject
+    public LmStudioProviderFactory(Vertx vertx) {
+        super(vertx, "lmstudio", "http://localhost:1234/v1");
+    }
+
+    @Override
+    public Provider create(ProviderSettings settings) {
+        settings.requireKnownOptions(Set.of());
+        return new OpenAiProvider(settings, baseUrl(settings), http(settings));
+    }
+}
