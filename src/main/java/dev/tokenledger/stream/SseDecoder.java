@@ -26,6 +26,7 @@ public final class SseDecoder {
     private String lastEventId;
     private boolean sawCr;
     private boolean atStreamStart = true;
+    private Consumer<String> otherLines;
 
     /**
      * @param maxLineBytes longest line accepted
@@ -34,6 +35,16 @@ public final class SseDecoder {
     public SseDecoder(int maxLineBytes, int maxEventBytes) {
         this.maxLineBytes = maxLineBytes;
         this.maxEventBytes = maxEventBytes;
+    }
+
+    /**
+     * Hands every line that is not an SSE field ({@code data}, {@code event}, {@code id}, {@code retry}) or a comment
+     * to {@code listener}, including an unterminated last line at {@link #finish()}. Such lines are ignored by the SSE
+     * rules, but some upstreams write errors that way (Gemini's bare JSON error objects).
+     */
+    public SseDecoder otherLines(Consumer<String> listener) {
+        this.otherLines = listener;
+        return this;
     }
 
     /**
@@ -91,6 +102,8 @@ public final class SseDecoder {
                 int colon = text.indexOf(':');
                 String value = colon < 0 ? "" : text.substring(colon + 1);
                 appendData(value.startsWith(" ") ? value.substring(1) : value);
+            } else if (otherLines != null && text.charAt(0) != ':') {
+                otherLines.accept(text);
             }
         }
         String partial = hasData ? data.substring(0, data.length() - 1) : null;
@@ -135,8 +148,14 @@ public final class SseDecoder {
                     lastEventId = value;
                 }
             }
+            case "retry" -> {
+                // the reconnection time does not affect dispatched events
+            }
             default -> {
-                // "retry" and unknown fields do not affect dispatched events
+                // unknown fields do not affect dispatched events
+                if (otherLines != null) {
+                    otherLines.accept(text);
+                }
             }
         }
     }

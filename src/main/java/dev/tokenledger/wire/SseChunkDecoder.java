@@ -16,7 +16,11 @@ public abstract class SseChunkDecoder implements ChunkDecoder {
     private Consumer<ChatChunk> sink;
 
     protected SseChunkDecoder(StreamLimits limits) {
-        this.sse = new SseDecoder(limits.maxLineBytes(), limits.maxEventBytes());
+        this.sse = new SseDecoder(limits.maxLineBytes(), limits.maxEventBytes()).otherLines(this::otherLine);
+    }
+
+    private void otherLine(String line) {
+        onOtherLine(line, sink);
     }
 
     @Override
@@ -35,6 +39,7 @@ public abstract class SseChunkDecoder implements ChunkDecoder {
 
     @Override
     public final void end(Consumer<ChatChunk> chunks) {
+        this.sink = chunks;
         String partial;
         try {
             partial = sse.finish();
@@ -46,6 +51,12 @@ public abstract class SseChunkDecoder implements ChunkDecoder {
 
     /** One complete event of the upstream stream. */
     protected abstract void onEvent(SseEvent event, Consumer<ChatChunk> sink);
+
+    /**
+     * A line that is no SSE field (see {@link SseDecoder#otherLines}); ignored unless the format gives it a meaning.
+     */
+    protected void onOtherLine(String line, Consumer<ChatChunk> sink) {
+    }
 
     /**
      * The stream closed.

@@ -69,7 +69,12 @@ class HostileBodiesTest {
                             + "\"input_schema\":{\"type\":\"object\"}}],\"temperature\":0.5,\"stream\":false}"),
             new Target("anthropic-count-tokens", "/v1/messages/count_tokens", Shape.ANTHROPIC,
                     "{\"model\":\"claude-test\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\","
-                            + "\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]}"));
+                            + "\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]}"),
+            new Target("gemini", "/v1beta/models/gpt-test:generateContent", Shape.GEMINI,
+                    "{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\","
+                            + "\"parts\":[{\"text\":\"Hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
+                            + "\"parameters\":{\"type\":\"OBJECT\"}}]}],\"generationConfig\":{\"maxOutputTokens\":5,"
+                            + "\"temperature\":0.5}}"));
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<JsonNode> WRONG = List.of(NODES.nullNode(), NODES.numberNode(42), NODES.textNode("x"),

@@ -11,10 +11,12 @@ public final class ScenarioFormats {
     public static final List<ClientSide> CLIENTS = List.of(
             new OpenAiChatClient(),
             new OpenAiResponsesClient(),
-            new AnthropicClient());
+            new AnthropicClient(),
+            new GeminiClient());
 
     public static final List<UpstreamSide> UPSTREAMS = List.of(
             new OpenAiUpstream(),
+            new GeminiUpstream(),
             new OllamaUpstream(),
             new AzureOpenAiUpstream(),
             new AnthropicUpstream());

@@ -14,7 +14,8 @@ import dev.tokenledger.scenario.UpstreamSide;
 /**
  * Simulated upstream providers for tests: a WireMock server for exact request/answer checks and a dribbling SSE
  * server that records when the gateway closes its connection. Both listen on free loopback ports and are wired into
- * the gateway's configuration as providers {@code mock} and {@code dribble}.
+ * the gateway's configuration as providers {@code mock} and {@code dribble}; {@code gmock} is a Gemini-type provider on
+ * the same WireMock server (alias {@code gemini-test}).
  */
 public class Upstreams implements QuarkusTestResourceLifecycleManager {
 
@@ -50,6 +51,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.mock.api-key", UPSTREAM_KEY);
         config.put("tokenledger.providers.mock.timeout", "1500ms");
         config.put("tokenledger.providers.mock.headers.x-upstream-tag", "tokenledger-test");
+        config.put("tokenledger.providers.gmock.type", "gemini");
+        config.put("tokenledger.providers.gmock.base-url", wireMock.baseUrl() + "/v1beta");
+        config.put("tokenledger.providers.gmock.api-key", UPSTREAM_KEY);
+        config.put("tokenledger.providers.gmock.timeout", "5s");
         config.put("tokenledger.providers.dribble.type", "openai");
         config.put("tokenledger.providers.dribble.base-url", "http://127.0.0.1:" + dribble.port() + "/v1");
         config.put("tokenledger.providers.anthropic-mock.type", "anthropic");
@@ -61,6 +66,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.models.claude-test.deployments[0].model", "claude-sonnet-4-5-20250929");
         config.put("tokenledger.models.gpt-test.deployments[0].provider", "mock");
         config.put("tokenledger.models.gpt-test.deployments[0].model", "gpt-4o-mini-2024-07-18");
+        config.put("tokenledger.models.gemini-test.deployments[0].provider", "gmock");
+        config.put("tokenledger.models.gemini-test.deployments[0].model", "gemini-2.5-flash");
         // provider types of issue #3 on the same WireMock, each below its own path; their tests time nothing, so a
         // loaded machine gets a generous timeout
         config.put("tokenledger.providers.ollama-mock.type", "ollama");

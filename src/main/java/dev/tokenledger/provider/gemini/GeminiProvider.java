@@ -1,0 +1,93 @@
+package dev.tokenledger.provider.gemini;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.provider.ChatCall;
+import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.TokenCountCapable;
+import dev.tokenledger.provider.UpstreamHttp;
+import dev.tokenledger.provider.UpstreamReply;
+import dev.tokenledger.provider.UpstreamStream;
+import dev.tokenledger.wire.gemini.GeminiErrors;
+import dev.tokenledger.wire.gemini.GeminiRequests;
+import dev.tokenledger.wire.gemini.GeminiTokenCounts;
+
+/**
+ * The Gemini API (Google AI Studio keys): {@code models/{model}:generateContent}, {@code :streamGenerateContent?alt=sse}
+ * and {@code :countTokens}, the key in {@code x-goog-api-key}.
+ */
+public final class GeminiProvider implements Provider, TokenCountCapable {
+
+    private final ProviderSettings settings;
+    private final UpstreamHttp http;
+    private final String base;
+    private final Map<String, String> jsonHeaders;
+    private final Map<String, String> streamHeaders;
+
+    public GeminiProvider(ProviderSettings settings, String baseUrl, UpstreamHttp http) {
+        this.settings = settings;
+        this.http = http;
+        this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.jsonHeaders = headers("application/json");
+        this.streamHeaders = headers("text/event-stream");
+    }
+
+    private Map<String, String> headers(String accept) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", accept);
+        settings.apiKey().ifPresent(key -> headers.put("x-goog-api-key", key));
+        headers.putAll(settings.headers());
+        return Map.copyOf(headers);
+    }
+
+    /** The URL of one method of a model; a {@code models/} prefix in the configured model name is accepted. */
+    String url(String model, String method) {
+        String name = model.startsWith("models/") ? model.substring(7) : model;
+        return base + "/models/" + name + ":" + method;
+    }
+
+    @Override
+    public String id() {
+        return settings.id();
+    }
+
+    @Override
+    public String type() {
+        return settings.type();
+    }
+
+    @Override
+    public String priceProvider() {
+        return settings.priceProvider().orElse("google");
+    }
+
+    @Override
+    public WireFormat format() {
+        return WireFormat.GEMINI;
+    }
+
+    @Override
+    public Uni<UpstreamReply> chat(ChatCall call) {
+        return http.post(url(call.upstreamModel(), "generateContent"), jsonHeaders,
+                GeminiRequests.toWire(call.request(), call.upstreamModel()), GeminiErrors::message);
+    }
+
+    @Override
+    public Uni<UpstreamStream> chatStream(ChatCall call) {
+        return http.postStream(url(call.upstreamModel(), "streamGenerateContent?alt=sse"), streamHeaders,
+                GeminiRequests.toWire(call.request(), call.upstreamModel()), GeminiErrors::message);
+    }
+
+    @Override
+    public Uni<Long> countTokens(ChatCall call) {
+        return http.post(url(call.upstreamModel(), "countTokens"), jsonHeaders,
+                GeminiTokenCounts.toWire(call.request(), call.upstreamModel()), GeminiErrors::message)
+                .map(reply -> GeminiTokenCounts.totalTokens(reply.body()));
+    }
+}
