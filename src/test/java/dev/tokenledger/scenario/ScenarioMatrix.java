@@ -13,7 +13,8 @@ public final class ScenarioMatrix {
     private static final Map<String, String> REFUSED = Map.of(
             // Anthropic's JSON output needs a schema; JSON mode without one cannot be expressed
             "openai-chat|anthropic|JSON_MODE", "response_format",
-            "openai-responses|anthropic|JSON_MODE", "response_format");
+            "openai-responses|anthropic|JSON_MODE", "response_format",
+            "gemini|anthropic|JSON_MODE", "response_format");
 
     private ScenarioMatrix() {
     }
