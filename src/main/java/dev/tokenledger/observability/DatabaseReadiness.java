@@ -1,0 +1,35 @@
+package dev.tokenledger.observability;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Reports whether PostgreSQL answers {@code SELECT 1} within a second. Down means degraded, never unready: the ledger
+ * spools to disk and replays later (see the {@code ledger} check), so the gateway keeps serving.
+ */
+@Readiness
+@ApplicationScoped
+public class DatabaseReadiness implements AsyncHealthCheck {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    @Inject
+    Pool pool;
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        long start = System.nanoTime();
+        return pool.query("SELECT 1").execute().ifNoItem().after(TIMEOUT).fail()
+                .map(ok -> Dependency.up("postgresql", start))
+                .onFailure().recoverWithItem(failure -> Dependency.degraded("postgresql", failure));
+    }
+}
