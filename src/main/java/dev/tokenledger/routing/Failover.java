@@ -80,17 +80,34 @@ public class Failover {
     public <T> Uni<Routed<T>> route(Route route, ChatRequest request, UnaryOperator<String> header,
             Consumer<Target> onAttempt, Function<Target, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
         RequestNeeds needs = new RequestNeeds(request, () -> estimator.promptTokens(request));
-        List<Candidate> candidates = candidates(route, needs, header, new LinkedHashSet<>());
-        if (candidates.isEmpty()) {
-            return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "No deployment of the model '"
-                    + route.model() + "' supports this request" + needs.describe() + "."));
-        }
-        return cooldowns.active(candidates.stream().map(Candidate::id).toList()).flatMap(cooling -> {
+        // cooldowns first, then order and start at once: in-flight counts must not lag behind the choice
+        return cooldowns.active(reachable(route, new LinkedHashSet<>())).flatMap(cooling -> {
+            List<Candidate> candidates = candidates(route, needs, header, new LinkedHashSet<>());
+            if (candidates.isEmpty()) {
+                return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "No deployment of the model '"
+                        + route.model() + "' supports this request" + needs.describe() + "."));
+            }
             List<Candidate> order = new ArrayList<>(candidates.stream().filter(t -> !cooling.containsKey(t.id())).toList());
             candidates.stream().filter(t -> cooling.containsKey(t.id()))
                     .sorted(Comparator.comparing(t -> cooling.get(t.id()).until())).forEach(order::add);
+            io.quarkus.logging.Log.infof("DEBUG order %s",
+                    order.stream().map(c -> c.id() + ":" + stats.of(c.id()).inFlight()).toList());
             return new Attempts<>(request, header, onAttempt, call, hold, order).from(0, null);
         });
+    }
+
+    /** Every deployment id an alias can reach through its fallbacks. */
+    private Set<String> reachable(Route route, Set<String> seen) {
+        Set<String> ids = new LinkedHashSet<>();
+        if (seen.add(route.model())) {
+            route.targets().forEach(t -> ids.add(t.id()));
+            List<String> next = new ArrayList<>(route.policy().fallbacks());
+            if (route.policy().contextWindowFallback() != null) {
+                next.add(route.policy().contextWindowFallback());
+            }
+            next.forEach(alias -> router.find(alias).ifPresent(r -> ids.addAll(reachable(r, seen))));
+        }
+        return ids;
     }
 
     /** The deployments of an alias and its fallbacks, each alias in its strategy's order, without repeats. */

@@ -96,7 +96,7 @@ public class Strategies {
         Target best = null;
         long bestScore = Long.MIN_VALUE;
         for (Target t : ordered) {
-            long score = mix((key + '\u0000' + t.id()).hashCode());
+            long score = hash(key, t.id());
             if (score > bestScore) {
                 bestScore = score;
                 best = t;
@@ -108,9 +108,18 @@ public class Strategies {
         return out;
     }
 
-    private static long mix(long h) {
+    /** FNV-1a over the session key and the deployment id, then a 64-bit finaliser: stable across replicas. */
+    private static long hash(String key, String id) {
+        long h = 0xcbf29ce484222325L;
+        String s = key + '\u0000' + id;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
     }

@@ -84,7 +84,7 @@ class FaultFallbackTest {
             case "empty" -> aResponse().withFault(Fault.EMPTY_RESPONSE);
             case "malformed" -> aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK);
             case "dribble" -> aResponse().withStatus(200).withBody(completion("too late"))
-                    .withChunkedDribbleDelay(10, 5000);
+                    .withChunkedDribbleDelay(10, 8000);
             case "429" -> aResponse().withStatus(429).withHeader("Retry-After", "3")
                     .withBody("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}");
             case "500" -> aResponse().withStatus(500).withBody("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}");

@@ -39,7 +39,7 @@ public class RoutingUpstreams implements QuarkusTestResourceLifecycleManager {
         Map<String, String> c = new HashMap<>();
         provider(c, "r1", r1);
         provider(c, "r2", r2);
-        c.put("tokenledger.routing.attempt-timeout", "2s");
+        c.put("tokenledger.routing.attempt-timeout", "3s");
         c.put("tokenledger.routing.max-retries", "1");
         c.put("tokenledger.routing.retry-delay", "20ms");
         c.put("tokenledger.routing.max-retry-delay", "300ms");
@@ -109,7 +109,7 @@ public class RoutingUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put("tokenledger.providers." + id + ".type", "openai");
         c.put("tokenledger.providers." + id + ".base-url", server.baseUrl() + "/v1");
         c.put("tokenledger.providers." + id + ".api-key", "sk-" + id);
-        c.put("tokenledger.providers." + id + ".timeout", "1500ms");
+        c.put("tokenledger.providers." + id + ".timeout", "5s");
     }
 
     private static void deployment(Map<String, String> c, String alias, int index, String provider, String model) {
