@@ -40,7 +40,11 @@ public class DeploymentGuards {
 
     @Inject
     public DeploymentGuards(GatewayConfig config) {
-        this.settings = config.routing();
+        this(config.routing());
+    }
+
+    DeploymentGuards(GatewayConfig.Routing settings) {
+        this.settings = settings;
     }
 
     /** Runs one attempt on a deployment through its guard. */
@@ -90,7 +94,7 @@ public class DeploymentGuards {
         return wait == null || wait.toMillis() <= maxDelayMillis;
     }
 
-    /** Exponential backoff with full jitter; an upstream's {@code Retry-After} wins. Both capped. */
+    /** Exponential backoff with jitter (between half and all of the doubled delay); an upstream's {@code Retry-After} wins. Both capped. */
     static final class Backoff implements CustomBackoffStrategy {
         private final long base;
         private final long max;
