@@ -1,7 +1,5 @@
 package dev.tokenledger.observability;
 
-import java.time.Duration;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,23 +11,18 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * Reports whether PostgreSQL answers {@code SELECT 1} within a second. Down means degraded, never unready: the ledger
+ * Reports whether PostgreSQL answers {@code SELECT 1} within {@link Dependency#TIMEOUT}. Down means degraded, never unready: the ledger
  * spools to disk and replays later (see the {@code ledger} check), so the gateway keeps serving.
  */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadiness implements AsyncHealthCheck {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(1);
-
     @Inject
     Pool pool;
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        long start = System.nanoTime();
-        return pool.query("SELECT 1").execute().ifNoItem().after(TIMEOUT).fail()
-                .map(ok -> Dependency.up("postgresql", start))
-                .onFailure().recoverWithItem(failure -> Dependency.degraded("postgresql", failure));
+        return Dependency.probe("postgresql", pool.query("SELECT 1").execute());
     }
 }

@@ -1,7 +1,5 @@
 package dev.tokenledger.observability;
 
-import java.time.Duration;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -13,7 +11,7 @@ import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Reports whether Redis answers a PING within a second. Down means degraded, never unready: cooldowns are kept per
+ * Reports whether Redis answers a PING within {@link Dependency#TIMEOUT}. Down means degraded, never unready: cooldowns are kept per
  * replica and the response cache misses, but every replica keeps serving, so a Redis outage cannot take the whole
  * fleet out of the load balancer.
  */
@@ -21,16 +19,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class RedisReadiness implements AsyncHealthCheck {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(1);
-
     @Inject
     ReactiveRedisDataSource redis;
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        long start = System.nanoTime();
-        return redis.execute("PING").ifNoItem().after(TIMEOUT).fail()
-                .map(ok -> Dependency.up("redis", start))
-                .onFailure().recoverWithItem(failure -> Dependency.degraded("redis", failure));
+        return Dependency.probe("redis", redis.execute("PING"));
     }
 }
