@@ -29,6 +29,7 @@ public class Cooldowns {
 
     static final String PREFIX = "tokenledger:cooldown:";
     static final String STRIKES = "tokenledger:cooldown-strikes:";
+    static final long REDIS_RETRY_NANOS = 1_000_000_000L;
 
     /** One deployment resting until a moment. */
     public record Cooldown(String deploymentId, Instant until, FailureClass reason) {
@@ -43,6 +44,7 @@ public class Cooldowns {
     private final Duration redisTimeout;
     private final Map<String, Cooldown> local = new ConcurrentHashMap<>();
     private final AtomicBoolean degraded = new AtomicBoolean();
+    private volatile long retryRedisAt;
 
     @Inject
     public Cooldowns(ReactiveRedisDataSource redis, GatewayConfig config) {
@@ -58,6 +60,9 @@ public class Cooldowns {
         if (deploymentIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
+        if (degraded.get() && System.nanoTime() < retryRedisAt) {
+            return Uni.createFrom().item(localView(deploymentIds, now));
+        }
         String[] keys = deploymentIds.stream().map(id -> PREFIX + id).toArray(String[]::new);
         return bounded(values.mget(keys)).map(found -> {
             Map<String, Cooldown> active = new HashMap<>();
@@ -70,15 +75,19 @@ public class Cooldowns {
             return active;
         }).onFailure().recoverWithItem(failure -> {
             redisDown(failure);
-            Map<String, Cooldown> active = new HashMap<>();
-            for (String id : deploymentIds) {
-                Cooldown c = local.get(id);
-                if (c != null && c.activeAt(now)) {
-                    active.put(id, c);
-                }
-            }
-            return active;
+            return localView(deploymentIds, now);
         });
+    }
+
+    private Map<String, Cooldown> localView(Collection<String> deploymentIds, Instant now) {
+        Map<String, Cooldown> active = new HashMap<>();
+        for (String id : deploymentIds) {
+            Cooldown c = local.get(id);
+            if (c != null && c.activeAt(now)) {
+                active.put(id, c);
+            }
+        }
+        return active;
     }
 
     /**
@@ -143,6 +152,8 @@ public class Cooldowns {
     }
 
     private void redisDown(Throwable failure) {
+        // while Redis is down, requests do not each wait for its timeout: it is asked again once a second
+        retryRedisAt = System.nanoTime() + REDIS_RETRY_NANOS;
         if (degraded.compareAndSet(false, true)) {
             Log.warnf("Redis is unreachable (%s): cooldowns are kept per replica until it answers", failure.toString());
         }

@@ -90,8 +90,6 @@ public class Failover {
             List<Candidate> order = new ArrayList<>(candidates.stream().filter(t -> !cooling.containsKey(t.id())).toList());
             candidates.stream().filter(t -> cooling.containsKey(t.id()))
                     .sorted(Comparator.comparing(t -> cooling.get(t.id()).until())).forEach(order::add);
-            io.quarkus.logging.Log.infof("DEBUG order %s",
-                    order.stream().map(c -> c.id() + ":" + stats.of(c.id()).inFlight()).toList());
             return new Attempts<>(request, header, onAttempt, call, hold, order).from(0, null);
         });
     }

@@ -14,8 +14,8 @@ import dev.tokenledger.wire.StreamRelay;
 
 /**
  * The commit point of a stream: reads an upstream stream until its first event, so that a stream that fails before it
- * (a reset, an empty body, an error event, malformed framing) fails the attempt while nothing has reached the client,
- * and can be retried elsewhere. Once the first event is there, the stream is handed on whole: the chunks read so far
+ * (a reset, an empty body, an error before any generated text, malformed framing) fails the attempt while nothing
+ * has reached the client, and can be retried elsewhere. Once the first event is there, the stream is handed on whole: the chunks read so far
  * are replayed, then the rest flows with the client's back-pressure.
  */
 public final class FirstEvent implements Flow.Subscriber<byte[]>, Flow.Subscription {
@@ -75,7 +75,7 @@ public final class FirstEvent implements Flow.Subscriber<byte[]>, Flow.Subscript
             fail(e);
             return;
         }
-        if (probe.upstreamError() != null) {
+        if (probe.upstreamError() != null && probe.generatedText().isEmpty()) {
             fail(probe.upstreamError());
         } else if (out.length > 0) {
             handOver();
