@@ -11,13 +11,20 @@ public final class GatewayError extends RuntimeException {
     private final String param;
     private final String code;
     private final int upstreamStatus;
+    private final java.time.Duration retryAfter;
 
     public GatewayError(ErrorKind kind, String message, String param, String code, int upstreamStatus, Throwable cause) {
+        this(kind, message, param, code, upstreamStatus, cause, null);
+    }
+
+    private GatewayError(ErrorKind kind, String message, String param, String code, int upstreamStatus, Throwable cause,
+            java.time.Duration retryAfter) {
         super(message, cause, false, false);
         this.kind = kind;
         this.param = param;
         this.code = code;
         this.upstreamStatus = upstreamStatus;
+        this.retryAfter = retryAfter;
     }
 
     public static GatewayError of(ErrorKind kind, String message) {
@@ -49,6 +56,16 @@ public final class GatewayError extends RuntimeException {
     /** The status the upstream answered with, or 0 when the error did not come from an upstream answer. */
     public int upstreamStatus() {
         return upstreamStatus;
+    }
+
+    /** How long the upstream asked us to wait before trying again ({@code Retry-After}), or null. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** This error with the upstream's {@code Retry-After}; this error itself when {@code wait} is null. */
+    public GatewayError withRetryAfter(java.time.Duration wait) {
+        return wait == null ? this : new GatewayError(kind, getMessage(), param, code, upstreamStatus, getCause(), wait);
     }
 
     /** The HTTP status to answer the client with. */

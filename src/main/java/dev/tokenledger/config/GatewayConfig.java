@@ -1,9 +1,12 @@
 package dev.tokenledger.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -53,6 +56,12 @@ public interface GatewayConfig {
 
     /** Upstream stream handling. */
     Streaming streaming();
+
+    /** Retries, circuit breakers and cooldowns of deployments (see {@code dev.tokenledger.routing}). */
+    Routing routing();
+
+    /** The response cache (see {@code dev.tokenledger.cache}). */
+    Cache cache();
 
     /** Client authentication settings. */
     interface Auth {
@@ -106,6 +115,33 @@ public interface GatewayConfig {
     interface ModelConfig {
         /** The deployments that can serve this alias, in order of preference. */
         List<DeploymentConfig> deployments();
+
+        /**
+         * How a deployment is chosen: {@code fill-first} (by priority, then order), {@code round-robin},
+         * {@code weighted}, {@code least-busy}, {@code lowest-latency} or {@code cost}.
+         */
+        @WithDefault("fill-first")
+        String strategy();
+
+        /** A request header whose value pins a client session to one deployment while it is healthy. */
+        Optional<String> sessionAffinityHeader();
+
+        /** Aliases tried in order when every deployment of this alias failed with an error worth retrying. */
+        Optional<List<String>> fallbacks();
+
+        /** Alias with a larger context window, tried when a deployment answers that the context is too long. */
+        Optional<String> contextWindowFallback();
+
+        /** Whether a content-policy refusal falls back to the next deployment (by default it is the answer). */
+        @WithDefault("false")
+        boolean fallbackOnContentPolicy();
+
+        /** How long answers of this alias are cached; absent: not cached. */
+        Optional<Duration> cacheTtl();
+
+        /** Whether cached answers are shared by all teams; by default each team has its own. */
+        @WithDefault("false")
+        boolean cacheShared();
     }
 
     /** One deployment of a model alias. */
@@ -115,6 +151,107 @@ public interface GatewayConfig {
 
         /** Upstream model name; the alias when absent. */
         Optional<String> model();
+
+        /** Relative share of requests under the {@code weighted} strategy. */
+        @WithDefault("1")
+        int weight();
+
+        /** Order under {@code fill-first}: lower values are used first. */
+        @WithDefault("0")
+        int priority();
+
+        /** What the deployment supports: {@code tools}, {@code images}; absent: everything. */
+        Optional<Set<String>> capabilities();
+
+        /** Largest context (input plus output tokens) the deployment accepts; absent: unlimited. */
+        OptionalLong contextWindow();
+
+        /** Price per million input tokens for the {@code cost} strategy, overriding the catalogue. */
+        Optional<BigDecimal> inputPricePerMtok();
+
+        /** Price per million output tokens for the {@code cost} strategy, overriding the catalogue. */
+        Optional<BigDecimal> outputPricePerMtok();
+    }
+
+    /** Per-deployment guards and cooldowns. */
+    interface Routing {
+        /**
+         * Longest wait for one attempt: the whole answer, or a stream's first event (before anything is sent to the
+         * client).
+         */
+        @WithDefault("60s")
+        Duration attemptTimeout();
+
+        /** Retries on the same deployment after a retryable error, before moving on. */
+        @WithDefault("1")
+        int maxRetries();
+
+        /** First retry delay; doubled each retry, with jitter. */
+        @WithDefault("200ms")
+        Duration retryDelay();
+
+        /**
+         * Longest wait before a retry on the same deployment; a {@code Retry-After} above it moves on to the next
+         * deployment at once.
+         */
+        @WithDefault("2s")
+        Duration maxRetryDelay();
+
+        /** Attempts in the breaker's rolling window before it may open. */
+        @WithDefault("20")
+        int breakerRequestVolume();
+
+        /** Share of failed attempts in the window that opens the breaker. */
+        @WithDefault("0.5")
+        double breakerFailureRatio();
+
+        /** How long an open breaker waits before letting a probe through (half-open). */
+        @WithDefault("30s")
+        Duration breakerDelay();
+
+        /** Cooldowns of a deployment after a failure, shared by all replicas through Redis. */
+        Cooldown cooldown();
+
+        /** Longest wait for Redis on the request path before the local view is used. */
+        @WithDefault("250ms")
+        Duration redisTimeout();
+    }
+
+    /** How long a deployment is skipped after each kind of failure. */
+    interface Cooldown {
+        /** After 401 or 403: the credentials are wrong. */
+        @WithDefault("10m")
+        Duration auth();
+
+        /** After 404: the model does not exist there. */
+        @WithDefault("10m")
+        Duration notFound();
+
+        /** After 429 without {@code Retry-After}; doubled on each repeat within the maximum. */
+        @WithDefault("5s")
+        Duration rateLimited();
+
+        /** Longest cooldown after 429s, {@code Retry-After} included. */
+        @WithDefault("5m")
+        Duration rateLimitedMax();
+
+        /** After a 5xx, a timeout, a reset or a malformed answer. */
+        @WithDefault("10s")
+        Duration serverError();
+    }
+
+    /** The response cache. */
+    interface Cache {
+        /**
+         * Cache only requests whose answer is (nearly) deterministic: temperature 0. A request may still opt in with
+         * {@code x-tokenledger-cache: on}.
+         */
+        @WithDefault("true")
+        boolean deterministicOnly();
+
+        /** Largest answer stored. */
+        @WithDefault("1M")
+        MemorySize maxEntrySize();
     }
 
     /** Virtual keys. */

@@ -8,19 +8,27 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.cache.CacheKey;
+import dev.tokenledger.cache.CacheReplay;
+import dev.tokenledger.cache.CachedAnswer;
+import dev.tokenledger.cache.ResponseCache;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
+import dev.tokenledger.routing.Failover;
+import dev.tokenledger.routing.FirstEvent;
 import dev.tokenledger.routing.ModelRouter;
+import dev.tokenledger.routing.Route;
 import dev.tokenledger.routing.Target;
 import dev.tokenledger.usage.TokenEstimator;
 import dev.tokenledger.usage.UsageRecord;
@@ -42,7 +50,13 @@ public class ChatPipeline {
     /** Marks the end of a stream that the relay ended early (an upstream error inside the stream). */
     private static final byte[] END = new byte[0];
 
+    /** What a cache hit costs: nothing. */
+    private static final PricedUsage CACHED = new PricedUsage(
+            new Cost(java.math.BigDecimal.ZERO, 0, java.util.Map.of()), null);
+
     private final ModelRouter router;
+    private final Failover failover;
+    private final ResponseCache cache;
     private final WireCodecs codecs;
     private final UsageRecorder recorder;
     private final TokenEstimator estimator;
@@ -51,9 +65,11 @@ public class ChatPipeline {
 
     @Inject
     public ChatPipeline(ModelRouter router, WireCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
-            GatewayConfig config, Pricer pricer) {
+            GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache) {
         this.pricer = pricer;
         this.router = router;
+        this.failover = failover;
+        this.cache = cache;
         this.codecs = codecs;
         this.recorder = recorder;
         this.estimator = estimator;
@@ -64,48 +80,72 @@ public class ChatPipeline {
     public Uni<ClientResponse> chat(ChatCodec client, ChatRequest request, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
             Access.checkModel(ctx.principal(), request.model());
-            Target target = router.resolve(request.model()).primary();
-            if (target.provider().format() != client.format()) {
-                client.checkTranslatable(request, target.provider().format());
-            }
-            ChatCall call = new ChatCall(request, target.upstreamModel(), ctx.requestId());
-            Attempt attempt = new Attempt(client, request, target, ctx);
-            return request.stream() ? stream(attempt, call) : complete(attempt, call);
+            Route route = router.resolve(request.model());
+            Attempt attempt = new Attempt(client, request, route.primary(), ctx);
+            CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
+            return cache.lookup(key).flatMap(hit -> {
+                CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);
+                if (replay != null) {
+                    return Uni.createFrom().item(cached(attempt, hit, replay));
+                }
+                return request.stream() ? stream(attempt, route) : complete(attempt, route, key);
+            });
         });
     }
 
-    private Uni<ClientResponse> complete(Attempt attempt, ChatCall call) {
-        Provider provider = attempt.target.provider();
+    private Uni<ClientResponse> complete(Attempt attempt, Route route, CacheKey key) {
         attempt.ctx.upstreamSent();
-        return provider.chat(call)
+        return failover.call(route, attempt.request, attempt.ctx::header, attempt::use,
+                target -> target.provider().chat(attempt.call(target)).map(reply -> decode(attempt, target, reply)))
                 .onItemOrFailure().invoke((reply, failure) -> attempt.ctx.upstreamAnswered())
-                .map(reply -> answer(attempt, reply))
+                .map(routed -> answer(attempt, routed.value(), key))
                 .onFailure().invoke(failure -> attempt.failed(failure))
                 .onCancellation().invoke(() -> attempt.record(UsageRecord.Outcome.CLIENT_CANCELLED, null,
                         estimator.estimate(attempt.request, ""), -1));
     }
 
-    private ClientResponse answer(Attempt attempt, UpstreamReply reply) {
-        ChatCodec upstream = codecs.get(attempt.target.provider().format());
-        byte[] body;
-        Usage usage;
+    /** An upstream answer in the client's format with its usage; fails on a malformed answer (the next deployment may do better). */
+    private Decoded decode(Attempt attempt, Target target, UpstreamReply reply) {
+        ChatCodec upstream = codecs.get(target.provider().format());
         if (upstream.format() == attempt.client.format()) {
-            body = reply.body();
+            byte[] body = reply.body();
             Usage reported = upstream.decodeUsage(body);
-            usage = reported != null && reported.source() == Usage.Source.PROVIDER
+            Usage usage = reported != null && reported.source() == Usage.Source.PROVIDER
                     ? reported
                     : usage(attempt.request, reported, text(upstream.decodeResponse(body)));
-        } else {
-            ChatResponse response = upstream.decodeResponse(reply.body());
-            usage = usage(attempt.request, response.usage(), text(response));
-            // the client is told the usage it is billed for, completed by our estimate where the upstream left it out
-            body = attempt.client.encodeResponse(usage.equals(response.usage())
-                    ? response
-                    : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
-                            response.extra()));
+            return new Decoded(body, usage);
         }
-        PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, usage, -1);
-        return ClientResponse.json(200, body, Access.costHeader(priced));
+        ChatResponse response = upstream.decodeResponse(reply.body());
+        Usage usage = usage(attempt.request, response.usage(), text(response));
+        // the client is told the usage it is billed for, completed by our estimate where the upstream left it out
+        return new Decoded(attempt.client.encodeResponse(usage.equals(response.usage())
+                ? response
+                : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
+                        response.extra())),
+                usage);
+    }
+
+    /** A complete answer in the client's format. */
+    private record Decoded(byte[] body, Usage usage) {
+    }
+
+    private ClientResponse answer(Attempt attempt, Decoded decoded, CacheKey key) {
+        PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1);
+        Provider p = attempt.target.provider();
+        cache.store(key, new CachedAnswer(attempt.client.format(), decoded.body(), p.id(), p.type(), p.priceProvider(),
+                attempt.target.upstreamModel()));
+        return ClientResponse.json(200, decoded.body(), Access.costHeader(priced));
+    }
+
+    /** A cache hit: no upstream call, a ledger row marked cached with cost zero and the saving. */
+    private ClientResponse cached(Attempt attempt, CachedAnswer hit, CacheReplay replay) {
+        Usage usage = replay.usage() != null ? replay.usage() : estimator.estimate(attempt.request, "");
+        PricedUsage would = pricer.price(hit.provider(), hit.priceProvider(), hit.upstreamModel(), usage,
+                attempt.ctx.arrivedAt());
+        attempt.recordCached(hit, usage, would.priced() ? would.cost().micros() : null);
+        return attempt.request.stream()
+                ? ClientResponse.eventStream(Multi.createFrom().item(replay.body()))
+                : ClientResponse.json(200, replay.body(), Access.costHeader(CACHED));
     }
 
     private static String text(ChatResponse response) {
@@ -117,16 +157,25 @@ public class ChatPipeline {
         return sb.toString();
     }
 
-    private Uni<ClientResponse> stream(Attempt attempt, ChatCall call) {
-        Provider provider = attempt.target.provider();
-        StreamRelay relay = relayFor(attempt, provider);
+    private Uni<ClientResponse> stream(Attempt attempt, Route route) {
         attempt.ctx.upstreamSent();
-        return provider.chatStream(call)
+        return failover.route(route, attempt.request, attempt.ctx::header, attempt::use,
+                target -> open(attempt, target),
+                (upstream, release) -> new UpstreamStream(upstream.status(), upstream.body().onTermination().invoke(release),
+                        upstream.upstreamRequestId()))
                 .onFailure().invoke(failure -> {
                     attempt.ctx.upstreamAnswered();
                     attempt.failed(failure);
                 })
-                .map(upstream -> ClientResponse.eventStream(relay(attempt, relay, upstream)));
+                .map(routed -> ClientResponse.eventStream(
+                        relay(attempt, relayFor(attempt, attempt.target.provider()), routed.value())));
+    }
+
+    /** Opens a stream on one deployment and waits for its first event: up to there, a failure may go elsewhere. */
+    private Uni<UpstreamStream> open(Attempt attempt, Target target) {
+        Provider provider = target.provider();
+        StreamRelay probe = codecs.get(provider.format()).passthroughRelay(attempt.request, streamLimits);
+        return provider.chatStream(attempt.call(target)).flatMap(upstream -> FirstEvent.await(upstream, probe));
     }
 
     /** Bytes pass through when both ends speak one format; otherwise each chunk is translated in flight. */
@@ -189,12 +238,16 @@ public class ChatPipeline {
                 : GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream stream failed.", "upstream_error");
     }
 
-    /** One try of one request against one deployment, and its single usage record. */
+    /**
+     * One request through its deployments, and its single usage record: failed attempts on other deployments are not
+     * billed and get no row of their own; the row names the deployment that answered (or the last one tried).
+     */
     private final class Attempt {
         final ChatCodec client;
         final ChatRequest request;
-        final Target target;
         final RequestContext ctx;
+        volatile Target target;
+        volatile boolean attempted;
 
         Attempt(ChatCodec client, ChatRequest request, Target target, RequestContext ctx) {
             this.client = client;
@@ -203,8 +256,29 @@ public class ChatPipeline {
             this.ctx = ctx;
         }
 
+        void use(Target next) {
+            target = next;
+            attempted = true;
+        }
+
+        ChatCall call(Target t) {
+            if (t.provider().format() != client.format()) {
+                client.checkTranslatable(request, t.provider().format());
+            }
+            return new ChatCall(request, t.upstreamModel(), ctx.requestId());
+        }
+
         void failed(Throwable failure) {
-            record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1);
+            if (attempted) {
+                record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1);
+            }
+        }
+
+        void recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
+            recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
+                    request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
+                    null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",
+                    CACHED, true, savingMicros));
         }
 
         PricedUsage record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos) {

@@ -19,6 +19,7 @@ public final class RequestContext {
     private volatile long upstreamNanos;
     private volatile long upstreamSentAt;
     private volatile long overheadNanos = -1;
+    private volatile io.vertx.core.MultiMap headers;
 
     public RequestContext(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -27,7 +28,14 @@ public final class RequestContext {
 
     public static RequestContext attach(RoutingContext rc, RequestContext ctx) {
         rc.put(KEY, ctx);
+        ctx.headers = rc.request().headers();
         return ctx;
+    }
+
+    /** A request header (first value), or null. */
+    public String header(String name) {
+        io.vertx.core.MultiMap h = headers;
+        return h == null ? null : h.get(name);
     }
 
     /** The context of a request; one is created if no filter attached it (e.g. in a plain route). */

@@ -25,7 +25,8 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         String endUser, String inboundFormat, String operation, String requestedModel, String provider, String providerType,
         String upstreamModel, String status, String errorClass, long inputTokens, long inputUncached, long cacheReadTokens,
         long cacheWriteTokens, long outputTokens, long reasoningTokens, String usageSource, BigDecimal costExact,
-        Long costMicros, String priceStatus, Long priceVersionId, long latencyMs, Long ttftMs, boolean streamed) {
+        Long costMicros, String priceStatus, Long priceVersionId, long latencyMs, Long ttftMs, boolean streamed,
+        boolean cached, Long savingMicros) {
 
     /**
      * One statement per batch: every column travels as an array and {@code unnest} turns them back into rows, which
@@ -34,12 +35,13 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
     static final String INSERT = "INSERT INTO usage_event (request_id, created_at, org_id, team_id, key_id, subject, end_user, "
             + "inbound_format, operation, requested_model, provider, provider_type, upstream_model, status, error_class, "
             + "input_tokens, input_uncached, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
-            + "usage_source, cost_exact, cost_micros, price_status, price_version_id, latency_ms, ttft_ms, streamed) "
+            + "usage_source, cost_exact, cost_micros, price_status, price_version_id, latency_ms, ttft_ms, streamed, cached, "
+            + "saving_micros) "
             + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], "
             + "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
             + "$15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], "
             + "$22::text[], $23::text[]::numeric[], $24::bigint[], $25::text[], $26::bigint[], $27::bigint[], $28::bigint[], "
-            + "$29::boolean[]) ON CONFLICT (request_id) DO NOTHING";
+            + "$29::boolean[], $30::boolean[], $31::bigint[]) ON CONFLICT (request_id) DO NOTHING";
 
     public static LedgerRow of(UsageRecord r) {
         Usage u = r.usage();
@@ -54,7 +56,8 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
                 r.priced().priced() ? r.priced().cost().exactUsd() : null,
                 r.priced().priced() ? r.priced().cost().micros() : null, r.priced().priced() ? "priced" : "unpriced",
                 r.priced().priceVersionId(), r.durationNanos() / 1_000_000,
-                r.firstTokenNanos() < 0 ? null : r.firstTokenNanos() / 1_000_000, r.streamed());
+                r.firstTokenNanos() < 0 ? null : r.firstTokenNanos() / 1_000_000, r.streamed(), r.cached(),
+                r.savingMicros());
     }
 
     private static String status(UsageRecord.Outcome outcome) {
@@ -105,7 +108,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             ttft[i] = r.ttftMs;
             streamed[i] = r.streamed;
         }
-        List<Object> values = new ArrayList<>(29);
+        List<Object> values = new ArrayList<>(31);
         values.add(requestId);
         values.add(createdAt);
         values.add(org);
@@ -125,6 +128,8 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         values.add(latency);
         values.add(ttft);
         values.add(streamed);
+        values.add(rows.stream().map(LedgerRow::cached).toArray(Boolean[]::new));
+        values.add(rows.stream().map(LedgerRow::savingMicros).toArray(Long[]::new));
         return Tuple.from(values);
     }
 }

@@ -57,7 +57,7 @@ public final class UpstreamHttp {
             if (bar.failed()) {
                 emitter.fail(transportError(bar.cause()));
             } else if (response.statusCode() / 100 != 2) {
-                emitter.fail(statusError(response.statusCode(), bar.result().getBytes(), errorMessage));
+                emitter.fail(statusError(response, bar.result().getBytes(), errorMessage));
             } else {
                 emitter.complete(new UpstreamReply(response.statusCode(), bar.result().getBytes(),
                         response.getHeader("x-request-id")));
@@ -75,7 +75,7 @@ public final class UpstreamHttp {
             if (response.statusCode() / 100 != 2) {
                 response.body().onComplete(bar -> emitter.fail(bar.failed()
                         ? transportError(bar.cause())
-                        : statusError(response.statusCode(), bar.result().getBytes(), errorMessage)));
+                        : statusError(response, bar.result().getBytes(), errorMessage)));
                 return;
             }
             response.pause();
@@ -155,6 +155,12 @@ public final class UpstreamHttp {
             String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             return new Endpoint(uri.getHost(), port, ssl, path);
         }
+    }
+
+    /** A non-2xx answer as an error, with the upstream's {@code Retry-After} when it sent one. */
+    private GatewayError statusError(HttpClientResponse response, byte[] body, Function<byte[], String> errorMessage) {
+        return statusError(response.statusCode(), body, errorMessage).withRetryAfter(RetryAfter.parse(
+                response.getHeader("retry-after-ms"), response.getHeader("Retry-After"), java.time.Instant.now()));
     }
 
     private GatewayError statusError(int status, byte[] body, Function<byte[], String> errorMessage) {

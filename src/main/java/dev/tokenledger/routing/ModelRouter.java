@@ -40,14 +40,20 @@ public class ModelRouter {
                 Provider provider = registry.find(d.provider()).orElseThrow(() -> new IllegalStateException(
                         "tokenledger.models.\"" + alias + "\".deployments[" + index + "].provider: unknown provider '"
                                 + d.provider() + "'; configured providers: " + providerIds()));
-                targets.add(new Target(provider, d.model().orElse(alias)));
+                targets.add(new Target(provider, d.model().orElse(alias), RouteConfigs.traits(alias, index, d)));
             }
             if (targets.isEmpty()) {
                 throw new IllegalStateException(
                         "tokenledger.models.\"" + alias + "\".deployments: at least one deployment is required");
             }
-            aliases.put(alias, new Route(alias, targets));
+            aliases.put(alias, new Route(alias, targets, RouteConfigs.policy(alias, model)));
         });
+        RouteConfigs.checkFallbacks(aliases);
+    }
+
+    /** The configured aliases with their routes. */
+    public Map<String, Route> aliases() {
+        return java.util.Collections.unmodifiableMap(aliases);
     }
 
     private TreeSet<String> providerIds() {

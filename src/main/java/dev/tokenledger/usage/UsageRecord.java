@@ -26,11 +26,22 @@ import dev.tokenledger.pricing.PricedUsage;
  * @param firstTokenNanos time from arrival to the first byte of the answer, or -1
  * @param user the end-user id the client passed, or null
  * @param operation {@code chat} or {@code embeddings}
- * @param priced the cost of the usage, or unpriced
+ * @param priced the cost of the usage, or unpriced (zero for an answer served from the response cache)
+ * @param cached whether the answer came from the response cache (no upstream was called)
+ * @param savingMicros for a cached answer, what the upstream would have charged in micro-USD, or null
  */
 public record UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
         String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
-        boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced) {
+        boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
+        boolean cached, Long savingMicros) {
+
+    /** A record of an answer that came from an upstream. */
+    public UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
+            String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
+            boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced) {
+        this(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType, upstreamModel, outcome,
+                errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced, false, null);
+    }
 
     /** How a request ended. */
     public enum Outcome {

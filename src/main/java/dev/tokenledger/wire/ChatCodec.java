@@ -49,6 +49,18 @@ public interface ChatCodec {
     }
 
     /**
+     * Client side: a complete answer as this format's event stream, as an upstream would have streamed it (a cached
+     * answer replayed to a streaming client). Formats that cannot do this answer unsupported, and the caller then
+     * treats the answer as not replayable.
+     *
+     * @param includeUsage whether the client asked for a usage report in the stream
+     */
+    default byte[] encodeAsStream(ChatResponse response, boolean includeUsage) {
+        throw GatewayError.of(dev.tokenledger.canonical.ErrorKind.UNSUPPORTED,
+                "This API cannot replay a complete answer as a stream.");
+    }
+
+    /**
      * A relay for one stream whose upstream and client both speak this format: bytes pass through, usage is read in
      * flight.
      */

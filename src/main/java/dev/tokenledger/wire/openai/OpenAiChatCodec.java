@@ -58,6 +58,11 @@ public class OpenAiChatCodec implements ChatCodec {
     }
 
     @Override
+    public byte[] encodeAsStream(ChatResponse response, boolean includeUsage) {
+        return OpenAiChatStreams.toEvents(response, includeUsage);
+    }
+
+    @Override
     public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
         return new OpenAiPassthroughRelay(request.includeUsage(), limits);
     }

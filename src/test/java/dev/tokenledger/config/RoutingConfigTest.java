@@ -1,0 +1,84 @@
+package dev.tokenledger.config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.SmallRyeConfig;
+
+import dev.tokenledger.routing.ModelRouter;
+import dev.tokenledger.routing.Route;
+import dev.tokenledger.routing.Strategy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Routing options of a model alias: validated at start-up, naming the property and the valid choices. */
+class RoutingConfigTest {
+
+    @BeforeAll
+    static void startVertx() {
+        ConfigValidationTest.startVertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        ConfigValidationTest.stopVertx();
+    }
+
+    static Map<String, String> alias(String... more) {
+        Map<String, String> p = new HashMap<>();
+        p.put("tokenledger.providers.main.type", "openai");
+        p.put("tokenledger.models.fast.deployments[0].provider", "main");
+        for (int i = 0; i < more.length; i += 2) {
+            p.put(more[i], more[i + 1]);
+        }
+        return p;
+    }
+
+    static ModelRouter router(Map<String, String> properties) {
+        SmallRyeConfig config = ConfigValidationTest.config(properties);
+        return new ModelRouter(config.getConfigMapping(GatewayConfig.class), ConfigValidationTest.registry(config));
+    }
+
+    static String failure(Map<String, String> properties) {
+        return assertThrows(IllegalStateException.class, () -> router(properties)).getMessage();
+    }
+
+    @Test
+    void unknownStrategyNamesTheValidOnes() {
+        assertEquals("tokenledger.models.\"fast\".strategy: unknown strategy 'random'; valid strategies: [fill-first, "
+                + "round-robin, weighted, least-busy, lowest-latency, cost]",
+                failure(alias("tokenledger.models.fast.strategy", "random")));
+    }
+
+    @Test
+    void fallbackToAnUnknownAliasIsRejected() {
+        assertEquals("tokenledger.models.\"fast\".fallbacks: unknown alias 'slow'; configured aliases: [fast]",
+                failure(alias("tokenledger.models.fast.fallbacks[0]", "slow")));
+        assertEquals("tokenledger.models.\"fast\".context-window-fallback: unknown alias 'big'; configured aliases: [fast]",
+                failure(alias("tokenledger.models.fast.context-window-fallback", "big")));
+    }
+
+    @Test
+    void unknownCapabilityAndNegativeWeightAreRejected() {
+        assertEquals("tokenledger.models.\"fast\".deployments[0].capabilities: unknown capability 'telepathy'; "
+                + "valid capabilities: [images, tools]",
+                failure(alias("tokenledger.models.fast.deployments[0].capabilities", "tools,telepathy")));
+        assertEquals("tokenledger.models.\"fast\".deployments[0].weight: must be 0 or more, was -1",
+                failure(alias("tokenledger.models.fast.deployments[0].weight", "-1")));
+    }
+
+    @Test
+    void defaultsAreFillFirstWithoutFallbacksOrCache() {
+        Route route = router(alias()).resolve("fast");
+        assertEquals(Strategy.FILL_FIRST, route.policy().strategy());
+        assertEquals(0, route.policy().fallbacks().size());
+        assertEquals(null, route.policy().cacheTtl());
+        assertEquals(1, route.primary().traits().weight());
+        assertEquals("main/fast", route.primary().id());
+    }
+}
