@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.admission.Admission;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ErrorKind;
@@ -49,6 +50,9 @@ public class ChatPipeline {
     private final Pricer pricer;
 
     @Inject
+    Admission admission;
+
+    @Inject
     public ChatPipeline(ModelRouter router, WireCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
             GatewayConfig config, Pricer pricer) {
         this.pricer = pricer;
@@ -66,7 +70,9 @@ public class ChatPipeline {
             Target target = router.resolve(request.model()).primary();
             ChatCall call = new ChatCall(request, target.upstreamModel(), ctx.requestId());
             Attempt attempt = new Attempt(client, request, target, ctx);
-            return request.stream() ? stream(attempt, call) : complete(attempt, call);
+            return admission.admitChat(ctx, request, target)
+                    .chain(() -> request.stream() ? stream(attempt, call) : complete(attempt, call))
+                    .onFailure().invoke(() -> admission.release(ctx.requestId()));
         });
     }
 
