@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.tokenledger.canonical.GatewayError;
@@ -20,7 +21,8 @@ import dev.tokenledger.canonical.GatewayError;
  * @param hard whether the budget refuses requests (and fails closed while Redis is down); a soft budget only alerts
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BudgetSpec(BigDecimal amountUsd, String window, Integer rollingDays, String timezone,
+public record BudgetSpec(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amountUsd, String window, Integer rollingDays,
+        String timezone,
         BigDecimal softThreshold, Boolean hard) {
 
     static final BigDecimal MICROS = BigDecimal.valueOf(1_000_000);

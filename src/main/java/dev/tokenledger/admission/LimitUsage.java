@@ -103,7 +103,8 @@ public class LimitUsage {
                 .recoverWithNull();
     }
 
-    private static BigDecimal usd(long micros) {
-        return BigDecimal.valueOf(micros, 6);
+    /** Money as a decimal string, like the budget's amount: never a binary floating-point number. */
+    private static String usd(long micros) {
+        return BigDecimal.valueOf(micros, 6).toPlainString();
     }
 }

@@ -50,6 +50,7 @@ class AdmissionConcurrencyTest {
                 .withRequestBody(matchingJsonPath("$.model", equalTo("slow-model")))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withFixedDelay(1200).withBody(COMPLETION.formatted("slow-model"))));
+        Tenant.warmUp(gateway, "mock/rate-model");
     }
 
     @Test

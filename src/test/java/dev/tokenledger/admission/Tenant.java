@@ -61,7 +61,20 @@ record Tenant(String orgId, String teamId, String keyId, String key) {
     static void price(String provider, String model, String inputMtok, String outputMtok) {
         master().body(Map.of("provider", provider, "model", model, "effectiveFrom", "2020-01-01T00:00:00Z", "prices",
                 Map.of("inputMtok", inputMtok, "outputMtok", outputMtok), "reason", "admission test"))
-                .post("/admin/v1/prices").then().statusCode(201);
+                .post("/admin/v1/prices").then().statusCode(org.hamcrest.Matchers.oneOf(201, 409));
+    }
+
+    /**
+     * Sends requests under the master key (no limits) until one is answered, so that a cold, busy JVM does not time
+     * out a test's first measured request.
+     */
+    static void warmUp(URI gateway, String model) {
+        for (int i = 0; i < 10; i++) {
+            if (burst(gateway, dev.tokenledger.testing.OpenAiFixtures.MASTER, body(model, 10, false), 1).get(0)
+                    .statusCode() == 200) {
+                return;
+            }
+        }
     }
 
     static String body(String model, int maxTokens, boolean stream) {
