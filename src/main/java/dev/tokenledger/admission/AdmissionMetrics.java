@@ -54,14 +54,14 @@ public class AdmissionMetrics {
 
     /** Remaining budget of a scope's current window, micro-USD. */
     public void remainingBudget(String scope, long micros) {
-        gaugeValue("tokenledger.budget.remaining.micros", "Budget left in the current window, micro-USD", "scope", scope)
+        gaugeValue("tokenledger.budget.remaining.micros", "Budget left in the current window, micro-USD", "scope", scope, 1)
                 .set(micros);
     }
 
     /** The admission rate learned for an upstream deployment, milli-requests per second (0: not paced). */
     public void learnedRate(String deployment, long milliRps) {
         gaugeValue("tokenledger.adaptive.rate", "Requests per second the gateway admits toward a deployment that "
-                + "answered 429 (0: not paced)", "deployment", deployment).set(milliRps);
+                + "answered 429 (0: not paced)", "deployment", deployment, 1000).set(milliRps);
     }
 
     public void redisLatency(String operation, long nanos, Throwable failure) {
@@ -75,10 +75,10 @@ public class AdmissionMetrics {
                 .register(registry)).record(Duration.ofNanos(nanos));
     }
 
-    private AtomicLong gaugeValue(String name, String description, String tag, String value) {
+    private AtomicLong gaugeValue(String name, String description, String tag, String value, int divisor) {
         return gauges.computeIfAbsent(name + "|" + value, k -> {
             AtomicLong holder = new AtomicLong();
-            Gauge.builder(name, holder, AtomicLong::doubleValue).description(description).tags(tag, value)
+            Gauge.builder(name, holder, h -> h.doubleValue() / divisor).description(description).tags(tag, value)
                     .register(registry);
             return holder;
         });

@@ -61,6 +61,8 @@ public class RedisBehindProxy extends Upstreams {
         config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + proxy.port() + "/" + TestDb.REDIS_DB);
         config.put("tokenledger.admission.redis-timeout", "1s");
         config.put("tokenledger.admission.redis-retry-after", "500ms");
+        config.put("tokenledger.admission.alerts.webhook-url", limitedServer.baseUrl() + "/alerts");
+        config.put("tokenledger.admission.alerts.backoff", "100ms");
         config.put("tokenledger.providers.limited.type", "openai");
         config.put("tokenledger.providers.limited.base-url", limitedServer.baseUrl() + "/v1");
         config.put("tokenledger.providers.limited.api-key", UPSTREAM_KEY);
