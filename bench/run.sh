@@ -301,6 +301,9 @@ if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 ]]; then
   governed_admin PUT "/admin/v1/limits/key/$g_key_id" '{"rpm":100000000,"tpm":1000000000000,
     "budget":{"amountUsd":"1000000","window":"month","hard":true}}' >/dev/null
   [[ -n "$GOVERNED_KEY" ]] || die "governed setup: no virtual key"
+  # the first governed request loads the limits' code paths and seeds the budget counter from the ledger
+  curl -s -o /dev/null --max-time 60 -X POST -H "Authorization: Bearer $GOVERNED_KEY" \
+    -H 'Content-Type: application/json' --data "$BENCH_BODY" "http://127.0.0.1:$GOVERNED_PORT$CHAT_PATH" || true
   log "governed: virtual key ${GOVERNED_KEY:0:12}... with rpm, tpm and a hard budget"
 fi
 
