@@ -95,6 +95,7 @@ class TwoReplicasIT {
         env.put("QUARKUS_REDIS_HOSTS", TestDb.REDIS_URL);
         env.put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
         env.put("TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "300ms");
+        env.put("TOKENLEDGER_LEDGER_PRICE_REFRESH", "1s"); // prices set through the other replica
         env.put("TOKENLEDGER_ADMISSION_HOLD_TTL", "15s");
         env.put("TOKENLEDGER_ADMISSION_REDIS_TIMEOUT", "5s");
         gateways.add(builder.start());
