@@ -21,6 +21,8 @@ public enum ErrorKind {
     UNSUPPORTED(400, false),
     /** Refused by a limit of this gateway. */
     RATE_LIMITED(429, false),
+    /** Refused because a token quota or money budget of this gateway is used up; retrying does not help. */
+    QUOTA_EXCEEDED(429, false),
     /** The upstream answered with a 4xx that is the client's to fix; passed through with the upstream's status. */
     UPSTREAM_CLIENT_ERROR(400, false),
     /** The upstream answered 429. */

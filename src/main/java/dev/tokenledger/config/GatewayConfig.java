@@ -54,6 +54,9 @@ public interface GatewayConfig {
     /** Request limits. */
     Limits limits();
 
+    /** Rate limits, token quotas and budgets per key, team and organization (see README, "Limits and budgets"). */
+    dev.tokenledger.admission.AdmissionConfig admission();
+
     /** Upstream stream handling. */
     Streaming streaming();
 

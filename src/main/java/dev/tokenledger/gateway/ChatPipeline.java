@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.admission.Admission;
 import dev.tokenledger.cache.CacheKey;
 import dev.tokenledger.cache.CacheReplay;
 import dev.tokenledger.cache.CachedAnswer;
@@ -64,6 +65,9 @@ public class ChatPipeline {
     private final Pricer pricer;
 
     @Inject
+    Admission admission;
+
+    @Inject
     public ChatPipeline(ModelRouter router, WireCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
             GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache) {
         this.pricer = pricer;
@@ -81,15 +85,19 @@ public class ChatPipeline {
         return Uni.createFrom().deferred(() -> {
             Access.checkModel(ctx.principal(), request.model());
             Route route = router.resolve(request.model());
-            Attempt attempt = new Attempt(client, request, route.primary(), ctx);
+            Target primary = route.primary();
+            Attempt attempt = new Attempt(client, request, primary, ctx);
             CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
-            return cache.lookup(key).flatMap(hit -> {
-                CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);
-                if (replay != null) {
-                    return Uni.createFrom().item(cached(attempt, hit, replay));
-                }
-                return request.stream() ? stream(attempt, route) : complete(attempt, route, key);
-            });
+            return admission.admitChat(ctx, request, primary)
+                    .chain(() -> cache.lookup(key))
+                    .flatMap(hit -> {
+                        CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);
+                        if (replay != null) {
+                            return Uni.createFrom().item(cached(attempt, hit, replay));
+                        }
+                        return request.stream() ? stream(attempt, route) : complete(attempt, route, key);
+                    })
+                    .onFailure().invoke(() -> admission.release(ctx.requestId()));
         });
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.admission.Admission;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
@@ -37,6 +38,9 @@ public class EmbeddingsPipeline {
     @Inject
     Pricer pricer;
 
+    @Inject
+    Admission admission;
+
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
             ObjectNode request = OpenAiEmbeddings.parse(body);
@@ -49,20 +53,23 @@ public class EmbeddingsPipeline {
                         + "' is served by provider '" + provider.id() + "', which does not offer embeddings."));
             }
             String user = request.path("user").isTextual() ? request.get("user").asText() : null;
-            ctx.upstreamSent();
-            return embedder.embeddings(OpenAiEmbeddings.toWire(request, target.upstreamModel()), ctx.requestId())
-                    .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
-                    .onItem().invoke(reply -> {
-                        Usage usage = OpenAiEmbeddings.usage(reply.body());
-                        if (usage == null) {
-                            usage = new Usage(estimator.count(OpenAiEmbeddings.text(request)), 0, 0, 0, 0,
-                                    Usage.Source.ESTIMATED);
-                        }
-                        record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user);
-                    })
-                    .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
-                            failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE, user))
-                    .map(reply -> reply.body());
+            long inputTokens = estimator.count(OpenAiEmbeddings.text(request));
+            return admission.admitEmbeddings(ctx, model, inputTokens, target).chain(() -> {
+                ctx.upstreamSent();
+                return embedder.embeddings(OpenAiEmbeddings.toWire(request, target.upstreamModel()), ctx.requestId())
+                        .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
+                        .onItem().invoke(reply -> {
+                            Usage usage = OpenAiEmbeddings.usage(reply.body());
+                            if (usage == null) {
+                                usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
+                            }
+                            record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user);
+                        })
+                        .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
+                                failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
+                                user))
+                        .map(reply -> reply.body());
+            });
         });
     }
 

@@ -20,6 +20,7 @@ public final class RequestContext {
     private volatile long upstreamSentAt;
     private volatile long overheadNanos = -1;
     private volatile io.vertx.core.MultiMap headers;
+    private volatile java.util.Map<String, String> responseHeaders = java.util.Map.of();
 
     public RequestContext(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -80,6 +81,17 @@ public final class RequestContext {
             upstreamNanos += System.nanoTime() - sent;
             upstreamSentAt = 0;
         }
+    }
+
+    /** Adds a header to the answer, whatever it turns out to be (success, error or stream), e.g. rate-limit state. */
+    public synchronized void responseHeader(String name, String value) {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders);
+        headers.put(name, value);
+        responseHeaders = java.util.Collections.unmodifiableMap(headers);
+    }
+
+    public java.util.Map<String, String> responseHeaders() {
+        return responseHeaders;
     }
 
     public long upstreamNanos() {

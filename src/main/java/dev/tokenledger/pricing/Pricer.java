@@ -32,10 +32,7 @@ public class Pricer {
     private final Map<String, Counter> unpricedCounters = new ConcurrentHashMap<>();
 
     public PricedUsage price(String providerId, String catalogueProvider, String model, Usage usage, Instant at) {
-        var version = book.find(providerId, model, at);
-        if (version.isEmpty() && !catalogueProvider.equals(providerId)) {
-            version = book.find(catalogueProvider, model, at);
-        }
+        var version = version(providerId, catalogueProvider, model, at);
         if (version.isEmpty()) {
             unpriced(catalogueProvider, model);
             return PricedUsage.UNPRICED;
@@ -50,6 +47,26 @@ public class Pricer {
             return PricedUsage.UNPRICED;
         }
         return new PricedUsage(CostCalculator.cost(version.get().prices(), counts), version.get().id());
+    }
+
+    /**
+     * The cost usage would have at a time, e.g. the worst case of a request for a budget hold; empty when the model has
+     * no price. Unlike {@link #price}, nothing is counted or logged.
+     */
+    public java.util.Optional<Cost> quote(String providerId, String catalogueProvider, String model, Usage usage,
+            Instant at) {
+        return version(providerId, catalogueProvider, model, at).map(v -> CostCalculator.cost(v.prices(),
+                new TokenCounts(usage.promptTokens(), usage.cachedPromptTokens(), usage.cacheWriteTokens(), 0,
+                        usage.completionTokens(), usage.reasoningTokens())));
+    }
+
+    private java.util.Optional<PriceVersion> version(String providerId, String catalogueProvider, String model,
+            Instant at) {
+        var version = book.find(providerId, model, at);
+        if (version.isEmpty() && !catalogueProvider.equals(providerId)) {
+            version = book.find(catalogueProvider, model, at);
+        }
+        return version;
     }
 
     private void unpriced(String provider, String model) {

@@ -56,7 +56,7 @@ public final class AnthropicErrors {
             case PERMISSION -> "permission_error";
             case NOT_FOUND -> "not_found_error";
             case PAYLOAD_TOO_LARGE -> "request_too_large";
-            case RATE_LIMITED, UPSTREAM_RATE_LIMITED -> "rate_limit_error";
+            case RATE_LIMITED, QUOTA_EXCEEDED, UPSTREAM_RATE_LIMITED -> "rate_limit_error";
             case UPSTREAM_TIMEOUT -> "timeout_error";
             case UPSTREAM_ERROR, INTERNAL, UNAVAILABLE -> "api_error";
         };

@@ -59,6 +59,7 @@ public final class OpenAiErrors {
             case AUTHENTICATION -> "authentication_error";
             case PERMISSION -> "permission_error";
             case RATE_LIMITED, UPSTREAM_RATE_LIMITED -> "rate_limit_error";
+            case QUOTA_EXCEEDED -> "insufficient_quota";
             case UNAVAILABLE -> "service_unavailable";
             case UPSTREAM_ERROR, UPSTREAM_TIMEOUT, INTERNAL -> "api_error";
         };
@@ -71,6 +72,7 @@ public final class OpenAiErrors {
             case PAYLOAD_TOO_LARGE -> "request_too_large";
             case UNSUPPORTED -> "unsupported_operation";
             case RATE_LIMITED, UPSTREAM_RATE_LIMITED -> "rate_limit_exceeded";
+            case QUOTA_EXCEEDED -> "quota_exceeded";
             case UPSTREAM_ERROR -> "upstream_error";
             case UPSTREAM_TIMEOUT -> "upstream_timeout";
             default -> null;

@@ -34,6 +34,7 @@ class OpenAiErrorsTest {
                 Arguments.of(ErrorKind.PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large"),
                 Arguments.of(ErrorKind.UNSUPPORTED, "invalid_request_error", "unsupported_operation"),
                 Arguments.of(ErrorKind.RATE_LIMITED, "rate_limit_error", "rate_limit_exceeded"),
+                Arguments.of(ErrorKind.QUOTA_EXCEEDED, "insufficient_quota", "quota_exceeded"),
                 Arguments.of(ErrorKind.UPSTREAM_CLIENT_ERROR, "invalid_request_error", null),
                 Arguments.of(ErrorKind.UPSTREAM_RATE_LIMITED, "rate_limit_error", "rate_limit_exceeded"),
                 Arguments.of(ErrorKind.UPSTREAM_ERROR, "api_error", "upstream_error"),

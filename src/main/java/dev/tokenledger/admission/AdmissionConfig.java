@@ -1,0 +1,96 @@
+package dev.tokenledger.admission;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.WithDefault;
+
+/** Admission: rate limits, token quotas and budget holds, enforced across replicas through Redis. */
+public interface AdmissionConfig {
+
+    /** Turns admission off entirely (no Redis calls, no limits enforced). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Longest time a budget hold, a concurrency slot or a token reservation lives without being settled. It must cover
+     * the longest request (streams included); a crashed replica's holds are released after it.
+     */
+    @WithDefault("10m")
+    Duration holdTtl();
+
+    /** Longest wait for a Redis answer on the request path before Redis counts as down. */
+    @WithDefault("250ms")
+    Duration redisTimeout();
+
+    /** After a Redis failure, how long requests use the local fallback before Redis is tried again. */
+    @WithDefault("1s")
+    Duration redisRetryAfter();
+
+    /** How often the limits are reloaded from PostgreSQL (changes made through another replica). */
+    @WithDefault("5s")
+    Duration limitsRefresh();
+
+    /** Output tokens reserved for a request that sets no max tokens of its own. */
+    @WithDefault("4096")
+    int defaultMaxOutputTokens();
+
+    /**
+     * Replicas assumed when Redis is down and no heartbeat was ever seen: each replica then enforces rate limits at
+     * this share of the global limit. While Redis is up, replicas count each other through heartbeats instead.
+     */
+    @WithDefault("1")
+    int expectedReplicas();
+
+    /** Time zone of calendar budget windows and daily/monthly token quotas, unless a budget names its own. */
+    @WithDefault("UTC")
+    String timezone();
+
+    /** Adaptive pacing toward upstream deployments that answer 429. */
+    Adaptive adaptive();
+
+    /** Soft budget alerts. */
+    Alerts alerts();
+
+    /** Adaptive pacing (additive increase, multiplicative decrease) toward rate-limited deployments. */
+    interface Adaptive {
+        /** Whether upstream 429s lower the gateway's own admission rate toward that deployment. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Factor applied to the learned rate on an upstream 429 (at most once per second). */
+        @WithDefault("0.5")
+        BigDecimal decrease();
+
+        /** Requests per second added to the learned rate for every successful request. */
+        @WithDefault("0.2")
+        BigDecimal increase();
+
+        /** Lowest learned rate, requests per second. */
+        @WithDefault("1")
+        BigDecimal minRate();
+
+        /** Rate assumed at the first 429 when nothing was observed, requests per second. */
+        @WithDefault("10")
+        BigDecimal initialRate();
+
+        /** A deployment that has not answered 429 for this long is no longer paced. */
+        @WithDefault("60s")
+        Duration forgetAfter();
+    }
+
+    /** Soft budget alerts. */
+    interface Alerts {
+        /** Webhook that receives a JSON POST when a scope crosses its budget's soft threshold. */
+        Optional<String> webhookUrl();
+
+        /** Attempts per alert. */
+        @WithDefault("3")
+        int attempts();
+
+        /** Wait before the first retry; doubled for each further one. */
+        @WithDefault("500ms")
+        Duration backoff();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tokenledger.admission;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Admission metrics: decisions by outcome, reason and scope type; remaining budget per scope; holds in flight; learned
+ * upstream rates; soft-budget alerts; Redis latency and state.
+ */
+@ApplicationScoped
+public class AdmissionMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    @Inject
+    public AdmissionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Registers a gauge read from the given source, e.g. the holds in flight. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** An admission decision: {@code admitted} or {@code refused}, with the reason and the scope type that decided. */
+    public void decision(String outcome, String reason, String scopeType) {
+        counters.computeIfAbsent("d:" + outcome + reason + scopeType, k -> Counter.builder("tokenledger.admission.decisions")
+                .description("Admission decisions by outcome, reason (policy_rate_limit, policy_quota, policy_budget, "
+                        + "policy_parallel, adaptive, budget_unavailable, ok, local_fallback) and scope type")
+                .tags("outcome", outcome, "reason", reason, "scope_type", scopeType)
+                .register(registry)).increment();
+    }
+
+    public void alert(String scopeType) {
+        counters.computeIfAbsent("a:" + scopeType, k -> Counter.builder("tokenledger.budget.alerts")
+                .description("Soft budget thresholds crossed")
+                .tags("scope_type", scopeType)
+                .register(registry)).increment();
+    }
+
+    /** Remaining budget of a scope's current window, micro-USD. */
+    public void remainingBudget(String scope, long micros) {
+        gaugeValue("tokenledger.budget.remaining.micros", "Budget left in the current window, micro-USD", "scope", scope, 1)
+                .set(micros);
+    }
+
+    /** The admission rate learned for an upstream deployment, milli-requests per second (0: not paced). */
+    public void learnedRate(String deployment, long milliRps) {
+        gaugeValue("tokenledger.adaptive.rate", "Requests per second the gateway admits toward a deployment that "
+                + "answered 429 (0: not paced)", "deployment", deployment, 1000).set(milliRps);
+    }
+
+    public void redisLatency(String operation, long nanos, Throwable failure) {
+        String outcome = failure == null ? "ok" : "error";
+        timers.computeIfAbsent(operation + outcome, k -> Timer.builder("tokenledger.redis.latency")
+                .description("Redis admission calls")
+                .tags("operation", operation, "outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(20_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry)).record(Duration.ofNanos(nanos));
+    }
+
+    private AtomicLong gaugeValue(String name, String description, String tag, String value, int divisor) {
+        return gauges.computeIfAbsent(name + "|" + value, k -> {
+            AtomicLong holder = new AtomicLong();
+            Gauge.builder(name, holder, h -> h.doubleValue() / divisor).description(description).tags(tag, value)
+                    .register(registry);
+            return holder;
+        });
+    }
+}

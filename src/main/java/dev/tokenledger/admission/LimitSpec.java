@@ -1,0 +1,52 @@
+package dev.tokenledger.admission;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.tokenledger.canonical.GatewayError;
+
+/**
+ * The limits of one scope (a key, a team or an organization); every field is optional and absent means unlimited.
+ *
+ * @param rpm requests per minute
+ * @param tpm tokens (input estimate plus reserved output) per minute
+ * @param maxParallel requests in flight at once
+ * @param dailyTokens tokens per calendar day
+ * @param monthlyTokens tokens per calendar month
+ * @param budget a money budget
+ * @param models stricter limits for single models within this scope, by the model name clients send
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LimitSpec(Long rpm, Long tpm, Integer maxParallel, Long dailyTokens, Long monthlyTokens, BudgetSpec budget,
+        Map<String, LimitSpec> models) {
+
+    public LimitSpec {
+        models = models == null ? Map.of() : Map.copyOf(models);
+    }
+
+    /** Rejects negative or zero limits and invalid budgets, naming the field. */
+    public LimitSpec validated(String prefix) {
+        positive(rpm, prefix + "rpm");
+        positive(tpm, prefix + "tpm");
+        positive(maxParallel == null ? null : maxParallel.longValue(), prefix + "maxParallel");
+        positive(dailyTokens, prefix + "dailyTokens");
+        positive(monthlyTokens, prefix + "monthlyTokens");
+        if (budget != null) {
+            budget.validate(prefix + "budget.");
+        }
+        models.forEach((model, spec) -> {
+            if (!spec.models().isEmpty()) {
+                throw GatewayError.invalid(prefix + "models." + model + ".models", "Model limits cannot nest.");
+            }
+            spec.validated(prefix + "models." + model + ".");
+        });
+        return this;
+    }
+
+    private static void positive(Long value, String param) {
+        if (value != null && value <= 0) {
+            throw GatewayError.invalid(param, "'" + param + "' must be a positive number.");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.tokenledger.admission;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Response;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.usage.UsageRecord;
+
+/**
+ * Settles a request's reservation to what it used, once its usage is recorded: holds are replaced by the actual
+ * tokens and cost, concurrency slots freed, the tokens-per-minute bucket corrected, the deployment's pace adapted.
+ * One Redis call, off the response path; idempotent by request id. Settlements Redis cannot take now (and usage
+ * admitted by the local fallback) are kept and posted when Redis answers again.
+ */
+@ApplicationScoped
+public class Settlement {
+
+    private static final int MAX_PENDING = 100_000;
+    private static final long DONE_TTL_SECONDS = 86_400;
+
+    @Inject
+    Admission admission;
+
+    @Inject
+    RedisScripts scripts;
+
+    @Inject
+    RedisState redis;
+
+    @Inject
+    Pacing pacing;
+
+    @Inject
+    AdmissionMetrics metrics;
+
+    @Inject
+    BudgetAlerts alerts;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private long timer = -1;
+
+    /** One settle call: the ticket and its keys and arguments. */
+    record Call(Ticket ticket, List<Check> ops, List<String> keys, List<String> args) {
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        metrics.gauge("tokenledger.admission.holds", "Requests admitted and not yet settled on this replica",
+                admission::inFlight);
+        metrics.gauge("tokenledger.admission.settlements.pending", "Settlements waiting for Redis to answer again",
+                pendingCount::get);
+        timer = vertx.setPeriodic(1000, 1000, id -> retry());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(timer);
+    }
+
+    public void settle(UsageRecord record) {
+        Ticket ticket = admission.take(record.requestId());
+        boolean throttled = record.errorKind() == ErrorKind.UPSTREAM_RATE_LIMITED;
+        if (ticket == null) {
+            if (!throttled || !config.admission().enabled() || !config.admission().adaptive().enabled()
+                    || record.providerId() == null) {
+                return;
+            }
+            // an unlimited principal's request was throttled upstream: still teach the pace
+            String deployment = record.providerId() + "/" + record.upstreamModel();
+            Demand demand = new Demand(record.requestId(), record.principal(), record.requestedModel(), 0, null,
+                    deployment);
+            ticket = new Ticket(demand, Plans.tag(record.principal().orgId()), List.of(new Check(Limit.PACE, null,
+                    null, Plans.paceKey(deployment), 0, 1, 0, null, 0, true)), false);
+        }
+        Call call = call(ticket, record.usage().totalTokens(),
+                record.priced().priced() ? record.priced().cost().micros() : 0, throttled);
+        if (call.ops().isEmpty()) {
+            return;
+        }
+        if (ticket.local()) {
+            enqueue(call);
+        } else {
+            send(call).subscribe().with(ok -> {
+            }, failure -> {
+            });
+        }
+    }
+
+    /** Releases the reservation of a request that failed before its usage was recorded (nothing was used). */
+    public void release(String requestId) {
+        Ticket ticket = admission.take(requestId);
+        if (ticket != null) {
+            Call call = call(ticket, 0, 0, false);
+            if (ticket.local()) {
+                return;
+            }
+            send(call).subscribe().with(ok -> {
+            }, failure -> {
+            });
+        }
+    }
+
+    private Call call(Ticket ticket, long tokens, long micros, boolean throttled) {
+        List<Check> ops = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        keys.add(ticket.doneKey());
+        var adaptive = config.admission().adaptive();
+        args.add(ticket.demand().requestId());
+        args.add(String.valueOf(DONE_TTL_SECONDS));
+        args.add("0");
+        args.add(milli(adaptive.initialRate()));
+        args.add(String.valueOf(adaptive.forgetAfter().toMillis()));
+        for (Check check : ticket.checks()) {
+            if (ticket.local() && !check.type().counted()) {
+                continue;
+            }
+            long held = ticket.local() ? 0 : check.amount();
+            String[] op = switch (check.type()) {
+                case DAILY_TOKENS, MONTHLY_TOKENS -> new String[]{"q", String.valueOf(held), String.valueOf(tokens), "0",
+                        "0"};
+                case BUDGET -> {
+                    String alertKey = "0";
+                    if (check.softMicros() > 0) {
+                        keys.add(ticket.tag() + "alert:" + check.label() + ":" + check.window().id());
+                        alertKey = String.valueOf(keys.size());
+                    }
+                    yield new String[]{"q", String.valueOf(held), String.valueOf(micros),
+                            String.valueOf(check.softMicros()), alertKey};
+                }
+                case TPM -> new String[]{"g", check.interval(), String.valueOf(held), String.valueOf(tokens), "0"};
+                case PARALLEL -> new String[]{"c", "0", "0", "0", "0"};
+                case PACE -> new String[]{"p", throttled ? "1" : "0", String.valueOf(adaptive.decrease()
+                        .multiply(BigDecimal.valueOf(1000)).longValue()), milli(adaptive.increase()),
+                        milli(adaptive.minRate())};
+                case RPM -> null;
+            };
+            if (op == null) {
+                continue;
+            }
+            keys.add(check.key());
+            args.add(op[0]);
+            args.add(String.valueOf(keys.size()));
+            for (int i = 1; i < op.length; i++) {
+                args.add(op[i]);
+            }
+            ops.add(check);
+        }
+        args.set(2, String.valueOf(ops.size()));
+        return new Call(ticket, ops, keys, args);
+    }
+
+    private static String milli(BigDecimal perSecond) {
+        return String.valueOf(perSecond.multiply(BigDecimal.valueOf(1000)).longValue());
+    }
+
+    private Uni<Void> send(Call call) {
+        return scripts.run(RedisScripts.SETTLE, call.keys(), call.args())
+                .invoke(r -> {
+                    redis.answered();
+                    settled(call, r);
+                })
+                .onFailure().invoke(failure -> {
+                    redis.failed(failure);
+                    enqueue(call);
+                })
+                .replaceWithVoid();
+    }
+
+    private void settled(Call call, Response r) {
+        if (!"OK".equals(r.get(0).toString())) {
+            return; // settled before: nothing changes
+        }
+        int at = 1;
+        for (Check check : call.ops()) {
+            switch (check.type()) {
+                case DAILY_TOKENS, MONTHLY_TOKENS -> at += 2;
+                case BUDGET -> {
+                    long spent = r.get(at).toLong();
+                    boolean fired = "1".equals(r.get(at + 1).toString());
+                    at += 2;
+                    metrics.remainingBudget(check.label(), check.limit() - spent);
+                    if (fired) {
+                        alerts.crossed(check, spent);
+                    }
+                }
+                case PACE -> pacing.learned(call.ticket().demand().deployment(), r.get(at++).toLong());
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void enqueue(Call call) {
+        if (pendingCount.incrementAndGet() > MAX_PENDING) {
+            pendingCount.decrementAndGet();
+            Log.errorf("Settlement of request %s dropped: %d settlements already wait for Redis; its counters are "
+                    + "corrected when they are re-seeded from the ledger", call.ticket().demand().requestId(), MAX_PENDING);
+            return;
+        }
+        pending.add(call);
+    }
+
+    /** Posts the waiting settlements once Redis answers again, oldest first. */
+    private void retry() {
+        if (pending.isEmpty() || !redis.up()) {
+            return;
+        }
+        List<Call> batch = new ArrayList<>();
+        Call call;
+        while (batch.size() < 1000 && (call = pending.poll()) != null) {
+            batch.add(call);
+        }
+        pendingCount.addAndGet(-batch.size());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Call c : batch) {
+            chain = chain.chain(() -> {
+                if (!redis.up()) {
+                    enqueue(c);
+                    return Uni.createFrom().voidItem();
+                }
+                return send(c).onFailure().recoverWithNull();
+            });
+        }
+        chain.subscribe().with(ok -> {
+        }, failure -> Log.debugf("Settlement retry deferred: %s", failure.getMessage()));
+    }
+}

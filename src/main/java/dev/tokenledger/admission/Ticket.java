@@ -1,0 +1,20 @@
+package dev.tokenledger.admission;
+
+import java.util.List;
+
+/**
+ * An admitted request's reservations, kept until it settles.
+ *
+ * @param tag the hash tag of its organization's keys
+ * @param local whether it was admitted by this replica's fallback limiter while Redis was down
+ */
+record Ticket(Demand demand, String tag, List<Check> checks, boolean local) {
+
+    String doneKey() {
+        return tag + "done:" + demand.requestId();
+    }
+
+    Ticket asLocal() {
+        return new Ticket(demand, tag, checks, true);
+    }
+}

@@ -1,0 +1,119 @@
+-- Admission: checks every limit of a request and reserves all-or-nothing, in one atomic call.
+-- ARGV[1] request id, ARGV[2] hold TTL (ms), ARGV[3] number of checks, then 6 values per check:
+--   kind, index into KEYS, a, b, c, scope label
+--   g  GCRA (requests or tokens per minute): a = emission interval T (us), b = burst tolerance tau (us), c = cost
+--   c  concurrency slots (zset of request ids scored by expiry): a = maximum
+--   q  token quota / b budget (hash spent, held; zset <key>:h of "<id>:<amount>" scored by expiry): a = limit, b = amount
+--   p  upstream deployment pace learned from its 429s (hash rate in milli-requests/s, tat, ...): a = burst (us)
+-- Answers {'OK', remaining, reset_us per g check...}, {'DENY', reason, scope, value, check} or {'SEED', check...}
+-- (counters that do not exist yet and must be seeded from the ledger first). Time is Redis's own.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local id = ARGV[1]
+local ttl_us = tonumber(ARGV[2]) * 1000
+local n = tonumber(ARGV[3])
+local function fmt(x) return string.format('%d', x) end
+
+-- releases holds whose request never settled (a crashed replica): they expire with their TTL
+local function sweep(k)
+  local hz = k .. ':h'
+  local expired = redis.call('ZRANGEBYSCORE', hz, '-inf', now, 'LIMIT', 0, 500)
+  if #expired > 0 then
+    local total = 0
+    for _, m in ipairs(expired) do total = total + tonumber(string.match(m, ':(%d+)$')) end
+    redis.call('ZREM', hz, unpack(expired))
+    redis.call('HINCRBY', k, 'held', fmt(-total))
+  end
+end
+
+local missing = {}
+local plan = {}
+local out = {}
+for i = 0, n - 1 do
+  local base = 4 + i * 6
+  local kind = ARGV[base]
+  local key = KEYS[tonumber(ARGV[base + 1])]
+  local a = tonumber(ARGV[base + 2])
+  local b = tonumber(ARGV[base + 3])
+  local c = tonumber(ARGV[base + 4])
+  local scope = ARGV[base + 5]
+  if kind == 'g' then
+    local tat = tonumber(redis.call('GET', key) or '0')
+    if tat < now then tat = now end
+    local new_tat = tat + a * c
+    local allow_at = new_tat - b
+    if now < allow_at then
+      return {'DENY', 'rate', scope, fmt(allow_at - now), fmt(i)}
+    end
+    plan[#plan + 1] = {'g', key, new_tat}
+    out[#out + 1] = fmt(math.floor((b - (new_tat - now)) / a))
+    out[#out + 1] = fmt(new_tat - now)
+  elseif kind == 'c' then
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+    if redis.call('ZCARD', key) >= a then
+      return {'DENY', 'parallel', scope, '1000000', fmt(i)}
+    end
+    plan[#plan + 1] = {'c', key}
+  elseif kind == 'q' or kind == 'b' then
+    if redis.call('EXISTS', key) == 0 then
+      missing[#missing + 1] = fmt(i)
+    else
+      sweep(key)
+      local spent = tonumber(redis.call('HGET', key, 'spent') or '0')
+      local held = tonumber(redis.call('HGET', key, 'held') or '0')
+      if spent + held + b > a then
+        return {'DENY', kind == 'b' and 'budget' or 'quota', scope, fmt(a - spent - held), fmt(i)}
+      end
+      plan[#plan + 1] = {'q', key, b}
+    end
+  elseif kind == 'p' then
+    local rate = tonumber(redis.call('HGET', key, 'rate') or '0')
+    local untl = tonumber(redis.call('HGET', key, 'until') or '0')
+    if rate > 0 and now < untl then
+      local T = 1000000000 / rate
+      local tau = math.max(a, T)
+      local tat = tonumber(redis.call('HGET', key, 'tat') or '0')
+      if tat < now then tat = now end
+      local new_tat = tat + T
+      if now < new_tat - tau then
+        return {'DENY', 'pace', scope, fmt(new_tat - tau - now), fmt(i)}
+      end
+      plan[#plan + 1] = {'p', key, new_tat}
+    else
+      plan[#plan + 1] = {'p', key, 0}
+    end
+  end
+end
+if #missing > 0 then
+  return {'SEED', unpack(missing)}
+end
+
+local expires = now + ttl_us
+local keep_ms = fmt(ttl_us / 1000 + 60000)
+for _, p in ipairs(plan) do
+  if p[1] == 'g' then
+    redis.call('SET', p[2], fmt(p[3]), 'PX', fmt(math.ceil((p[3] - now) / 1000) + 1))
+  elseif p[1] == 'c' then
+    redis.call('ZADD', p[2], fmt(expires), id)
+    redis.call('PEXPIRE', p[2], keep_ms)
+  elseif p[1] == 'q' then
+    redis.call('HINCRBY', p[2], 'held', fmt(p[3]))
+    redis.call('ZADD', p[2] .. ':h', fmt(expires), id .. ':' .. fmt(p[3]))
+    redis.call('PEXPIRE', p[2] .. ':h', keep_ms)
+  elseif p[1] == 'p' then
+    -- requests per second seen by this deployment, so that its first 429 starts pacing from what it took
+    local sec = math.floor(now / 1000000)
+    local cur = tonumber(redis.call('HGET', p[2], 'sec') or '0')
+    if cur ~= sec then
+      local last = '0'
+      if cur == sec - 1 then last = redis.call('HGET', p[2], 'cnt') or '0' end
+      redis.call('HSET', p[2], 'sec', fmt(sec), 'cnt', '1', 'last', last)
+    else
+      redis.call('HINCRBY', p[2], 'cnt', 1)
+    end
+    if p[3] > 0 then redis.call('HSET', p[2], 'tat', fmt(p[3])) end
+    redis.call('PEXPIRE', p[2], 3600000)
+  end
+end
+table.insert(out, 1, 'OK')
+return out

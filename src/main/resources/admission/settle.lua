@@ -1,0 +1,89 @@
+-- Settle: replaces a request's holds by what it actually used, once (a done marker makes a second settle a no-op).
+-- KEYS[1] the done marker; ARGV[1] request id, ARGV[2] done marker TTL (s), ARGV[3] number of ops,
+-- ARGV[4] initial pace (milli-requests/s), ARGV[5] pace forget time (ms), then 6 values per op:
+--   kind, index into KEYS, a, b, c, d
+--   q  quota/budget counter: a = amount held, b = amount used, c = soft threshold (0: none), d = index of alert key
+--      (a hold already released by expiry is a late post: only the use is added)
+--   g  tokens-per-minute GCRA: a = emission interval (us), b = tokens reserved, c = tokens used
+--   c  concurrency slot to free
+--   p  deployment pace: a = 1 when the upstream answered 429, b = decrease (per mille), c = increase and
+--      d = minimum (milli-requests/s)
+-- Answers {'DUP'} or {'OK', per q: spent, alert fired (1/0); per p: learned rate}.
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {'DUP'}
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local id = ARGV[1]
+local n = tonumber(ARGV[3])
+local initial = tonumber(ARGV[4])
+local forget_us = tonumber(ARGV[5]) * 1000
+local function fmt(x) return string.format('%d', x) end
+local out = {'OK'}
+for i = 0, n - 1 do
+  local base = 6 + i * 6
+  local kind = ARGV[base]
+  local key = KEYS[tonumber(ARGV[base + 1])]
+  local a = tonumber(ARGV[base + 2])
+  local b = tonumber(ARGV[base + 3])
+  local c = tonumber(ARGV[base + 4])
+  local d = tonumber(ARGV[base + 5])
+  if kind == 'q' then
+    if redis.call('ZREM', key .. ':h', id .. ':' .. fmt(a)) == 1 then
+      redis.call('HINCRBY', key, 'held', fmt(-a))
+    end
+    local spent = 0
+    -- a counter lost with Redis is re-seeded from the ledger, which has this request's row: never recreate it here
+    if redis.call('EXISTS', key) == 1 then
+      spent = redis.call('HINCRBY', key, 'spent', fmt(b))
+    end
+    local fired = '0'
+    if c > 0 and d > 0 and spent >= c then
+      local pttl = redis.call('PTTL', key)
+      if pttl < 0 then pttl = 2764800000 end
+      if redis.call('SET', KEYS[d], fmt(now), 'NX', 'PX', fmt(pttl)) then fired = '1' end
+    end
+    out[#out + 1] = fmt(spent)
+    out[#out + 1] = fired
+  elseif kind == 'g' then
+    local tat = tonumber(redis.call('GET', key) or '0')
+    if tat > 0 and c ~= b then
+      local base_tat = tat
+      if c > b and base_tat < now then base_tat = now end
+      local new_tat = base_tat + a * (c - b)
+      if new_tat > now then
+        redis.call('SET', key, fmt(new_tat), 'PX', fmt(math.ceil((new_tat - now) / 1000) + 1))
+      else
+        redis.call('DEL', key)
+      end
+    end
+  elseif kind == 'c' then
+    redis.call('ZREM', key, id)
+  elseif kind == 'p' then
+    local rate = tonumber(redis.call('HGET', key, 'rate') or '0')
+    local untl = tonumber(redis.call('HGET', key, 'until') or '0')
+    if rate > 0 and now >= untl then
+      redis.call('HDEL', key, 'rate', 'until', 'cut', 'tat')
+      rate = 0
+    end
+    if a == 1 then
+      local cut = tonumber(redis.call('HGET', key, 'cut') or '0')
+      if now - cut >= 1000000 then
+        if rate == 0 then
+          rate = tonumber(redis.call('HGET', key, 'last') or '0') * 1000
+          if rate <= 0 then rate = initial end
+        end
+        rate = math.max(d, math.floor(rate * b / 1000))
+        redis.call('HSET', key, 'rate', fmt(rate), 'cut', fmt(now))
+      end
+      redis.call('HSET', key, 'until', fmt(now + forget_us))
+    elseif rate > 0 then
+      rate = rate + c
+      redis.call('HSET', key, 'rate', fmt(rate))
+    end
+    redis.call('PEXPIRE', key, 3600000)
+    out[#out + 1] = fmt(rate)
+  end
+end
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
+return out

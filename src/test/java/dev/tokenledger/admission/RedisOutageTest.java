@@ -1,0 +1,111 @@
+package dev.tokenledger.admission;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.tokenledger.testing.RedisBehindProxy;
+import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.testing.Upstreams;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Redis cut off mid-test (through a proxy, the shared server keeps running): hard budgets refuse with 503 in the
+ * client's format, rate limits fall back to this replica's share, nothing crashes; when Redis answers again,
+ * enforcement resumes by itself and counters lost meanwhile are re-seeded from the ledger.
+ */
+@QuarkusTest
+@TestProfile(RedisBehindProxy.Profile.class)
+class RedisOutageTest {
+
+    @TestHTTPResource("/")
+    URI gateway;
+
+    @AfterEach
+    void restore() {
+        RedisBehindProxy.proxy().restore();
+    }
+
+    @Test
+    void hardBudgetsFailClosedRatesFallBackAndCountersAreReseeded() throws Exception {
+        Upstreams.wireMock().resetAll();
+        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("budget-model"))));
+        Tenant.price("mock", "budget-model", "0", "10");
+        Tenant.warmUp(gateway, "mock/budget-model");
+        String body = Tenant.body("mock/budget-model", 100, false);
+        Tenant budgeted = Tenant.create();
+        Tenant.limits("key", budgeted.keyId(), "{\"budget\":{\"amountUsd\":\"0.003\",\"window\":\"month\",\"hard\":true}}");
+        Tenant rated = Tenant.create();
+        Tenant.limits("key", rated.keyId(), "{\"rpm\":30}");
+        assertEquals(2, Tenant.count(sequential(budgeted.key(), body, 2), 200));
+        assertEquals(2, Tenant.ledger("key_id", budgeted.keyId(), 2)[0]);
+
+        RedisBehindProxy.proxy().cut();
+        HttpResponse<String> closed = single(budgeted.key(), body);
+        assertEquals(503, closed.statusCode(), closed.body());
+        assertTrue(closed.body().contains("\"code\":\"budget_unavailable\""), closed.body());
+        assertTrue(closed.headers().firstValue("retry-after").isPresent());
+        List<HttpResponse<String>> local = sequential(rated.key(), body, 40);
+        long admitted = Tenant.count(local, 200);
+        assertTrue(admitted >= 30 && admitted <= 33, "the local fallback admitted " + admitted + " of 40 at 30 rpm");
+        assertEquals(40 - admitted, Tenant.count(local, 429));
+        assertEquals("30", local.get(0).headers().firstValue("x-ratelimit-limit-requests").orElse(null));
+        given().get("/q/health/live").then().statusCode(200);
+        // Redis loses the budget's counters meanwhile (a restart without persistence)
+        deleteKeys(budgeted.orgId());
+
+        RedisBehindProxy.proxy().restore();
+        long start = System.nanoTime();
+        HttpResponse<String> resumed = single(budgeted.key(), body);
+        while (resumed.statusCode() == 503 && System.nanoTime() - start < 10_000_000_000L) {
+            Thread.sleep(200);
+            resumed = single(budgeted.key(), body);
+        }
+        assertEquals(200, resumed.statusCode(), resumed.body());
+        // re-seeded from the ledger's 2,000 micro-USD: the third request fits, a fourth does not
+        HttpResponse<String> fourth = single(budgeted.key(), body);
+        assertEquals(429, fourth.statusCode(), fourth.body());
+        assertTrue(fourth.body().contains("budget_exceeded"), fourth.body());
+    }
+
+    private HttpResponse<String> single(String key, String body) {
+        return Tenant.burst(gateway, key, body, 1).get(0);
+    }
+
+    private List<HttpResponse<String>> sequential(String key, String body, int n) {
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            responses.add(single(key, body));
+        }
+        return responses;
+    }
+
+    /** Deletes an organization's keys straight on the Redis server, past the cut proxy. */
+    private static void deleteKeys(String orgId) throws IOException, InterruptedException {
+        Process scan = new ProcessBuilder("redis-cli", "-n", TestDb.REDIS_DB, "--scan", "--pattern",
+                "tl:{o:" + orgId + "}:*").start();
+        String keys = new String(scan.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, scan.waitFor());
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-n", TestDb.REDIS_DB, "DEL"));
+        command.addAll(keys.lines().filter(l -> !l.isBlank()).toList());
+        assertTrue(command.size() > 4, "no counters found for org " + orgId + ": " + keys);
+        assertEquals(0, new ProcessBuilder(command).start().waitFor());
+    }
+}

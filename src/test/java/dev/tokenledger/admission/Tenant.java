@@ -1,0 +1,124 @@
+package dev.tokenledger.admission;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.TestDb;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * A fresh organization with one team and one virtual key, created through the admin API, and the calls admission
+ * tests make: set limits, send bursts of chat requests, read the ledger.
+ */
+record Tenant(String orgId, String teamId, String keyId, String key) {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static RequestSpecification master() {
+        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
+    }
+
+    static Tenant create() {
+        String org = master().body(Map.of("name", "limits-" + UUID.randomUUID())).post("/admin/v1/orgs").then()
+                .statusCode(201).extract().path("id");
+        String team = master().body(Map.of("name", "team", "orgId", org)).post("/admin/v1/teams").then().statusCode(201)
+                .extract().path("id");
+        JsonPath key = master().body(Map.of("name", "app", "teamId", team)).post("/admin/v1/keys").then()
+                .statusCode(201).extract().jsonPath();
+        return new Tenant(org, team, key.getString("id"), key.getString("key"));
+    }
+
+    /** A second key in the same team. */
+    String anotherKey() {
+        return master().body(Map.of("name", "other", "teamId", teamId)).post("/admin/v1/keys").then().statusCode(201)
+                .extract().path("key");
+    }
+
+    static void limits(String scope, String id, String json) {
+        master().body(json).put("/admin/v1/limits/" + scope + "/" + id).then().statusCode(200);
+    }
+
+    /** Prices a model of a provider (per million tokens), effective since 2020. */
+    static void price(String provider, String model, String inputMtok, String outputMtok) {
+        master().body(Map.of("provider", provider, "model", model, "effectiveFrom", "2020-01-01T00:00:00Z", "prices",
+                Map.of("inputMtok", inputMtok, "outputMtok", outputMtok), "reason", "admission test"))
+                .post("/admin/v1/prices").then().statusCode(org.hamcrest.Matchers.oneOf(201, 409));
+    }
+
+    /**
+     * Sends requests under the master key (no limits) until one is answered, so that a cold, busy JVM does not time
+     * out a test's first measured request.
+     */
+    static void warmUp(URI gateway, String model) {
+        for (int i = 0; i < 10; i++) {
+            if (burst(gateway, dev.tokenledger.testing.OpenAiFixtures.MASTER, body(model, 10, false), 1).get(0)
+                    .statusCode() == 200) {
+                return;
+            }
+        }
+    }
+
+    static String body(String model, int maxTokens, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + ",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    }
+
+    /** Sends {@code n} chat requests at once and answers their responses. */
+    static List<HttpResponse<String>> burst(URI gateway, String key, String body, int n) {
+        List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
+            futures.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    static long count(List<HttpResponse<String>> responses, int status) {
+        return responses.stream().filter(r -> r.statusCode() == status).count();
+    }
+
+    /** Ledger rows and their settled cost for a key, once {@code rows} rows are there. */
+    static long[] ledger(String column, String id, long rows) throws SQLException, InterruptedException {
+        long[] found = {0, 0};
+        for (int i = 0; i < 100; i++) {
+            try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                    PreparedStatement q = db.prepareStatement("SELECT count(*), coalesce(sum(cost_micros), 0) "
+                            + "FROM usage_event WHERE " + column + " = ?::uuid")) {
+                q.setString(1, id);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    found = new long[]{rs.getLong(1), rs.getLong(2)};
+                }
+            }
+            if (found[0] >= rows) {
+                return found;
+            }
+            Thread.sleep(50);
+        }
+        return found;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.tokenledger.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.wire.Json;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two packaged gateway processes on one Redis and one PostgreSQL enforce one request rate and one budget as one
+ * process would; the holds of a replica killed mid-request expire with their TTL instead of blocking the budget.
+ */
+class TwoReplicasIT {
+
+    static final String COMPLETION = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"length\"}],"
+            + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":100,\"total_tokens\":105}}";
+
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final List<Process> gateways = new ArrayList<>();
+    final List<Integer> ports = new ArrayList<>();
+    WireMockServer upstream;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .containerThreads(256));
+        upstream.start();
+        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        upstream.stubFor(post("/v1/chat/completions").withRequestBody(matchingJsonPath("$.model", equalTo("slow-model")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withFixedDelay(30_000).withBody(COMPLETION)));
+        Path spool = Files.createTempDirectory("spool");
+        for (int i = 0; i < 2; i++) {
+            launch(spool.resolve("r" + i));
+        }
+        for (int port : ports) {
+            awaitReady(port);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : gateways) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        upstream.stop();
+    }
+
+    void launch(Path spool) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = Files.createTempFile("gateway", ".log");
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
+        var env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
+        env.put("OPENAI_BASE_URL", upstream.baseUrl() + "/v1");
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", TestDb.REACTIVE_URL);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDb.JDBC_URL);
+        env.put("QUARKUS_REDIS_HOSTS", TestDb.REDIS_URL);
+        env.put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
+        env.put("TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "300ms");
+        env.put("TOKENLEDGER_LEDGER_PRICE_REFRESH", "1s"); // prices set through the other replica
+        env.put("TOKENLEDGER_ADMISSION_HOLD_TTL", "15s");
+        // a JVM starved by a busy machine must not flip to the local fallback (which admits each replica its share)
+        env.put("TOKENLEDGER_ADMISSION_REDIS_TIMEOUT", "30s");
+        gateways.add(builder.start());
+        ports.add(port);
+    }
+
+    void awaitReady(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("gateway on port " + port + " did not become ready");
+    }
+
+    HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(0) + path))
+                .header("Authorization", "Bearer " + OpenAiFixtures.MASTER).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    String created(String path, String json, String field) throws Exception {
+        HttpResponse<String> r = admin("POST", path, json);
+        assertEquals(201, r.statusCode(), r.body());
+        return Json.parseObject(r.body().getBytes()).get(field).asText();
+    }
+
+    /** A key of a fresh organization, with limits. */
+    String[] key(String limits) throws Exception {
+        String org = created("/admin/v1/orgs", "{\"name\":\"replicas-" + System.nanoTime() + "\"}", "id");
+        String team = created("/admin/v1/teams", "{\"name\":\"t\",\"orgId\":\"" + org + "\"}", "id");
+        HttpResponse<String> key = admin("POST", "/admin/v1/keys", "{\"name\":\"k\",\"teamId\":\"" + team + "\"}");
+        var node = Json.parseObject(key.body().getBytes());
+        String keyId = node.get("id").asText();
+        assertEquals(200, admin("PUT", "/admin/v1/limits/key/" + keyId, limits).statusCode());
+        return new String[]{keyId, node.get("key").asText()};
+    }
+
+    /** {@code perReplica} requests to each replica, all at once. */
+    List<HttpResponse<String>> burst(String key, String model, int perReplica) {
+        List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+        for (int i = 0; i < perReplica; i++) {
+            for (int port : ports) {
+                futures.add(client.sendAsync(chat(port, key, model), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    HttpRequest chat(int port, String key, String model) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"max_tokens\":100,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                .build();
+    }
+
+    static long ok(List<HttpResponse<String>> responses) {
+        return responses.stream().filter(r -> r.statusCode() == 200).count();
+    }
+
+    void price(String model) throws Exception {
+        HttpResponse<String> r = admin("POST", "/admin/v1/prices", "{\"provider\":\"openai\",\"model\":\"" + model
+                + "\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"0\",\"outputMtok\":\"10\"},\"reason\":\"test rate\"}");
+        assertTrue(r.statusCode() == 201 || r.statusCode() == 409, r.body());
+    }
+
+    @Test
+    void twoReplicasEnforceOneRateAndOneBudget() throws Exception {
+        price("budget-model");
+        String[] rated = key("{\"rpm\":30}");
+        String[] budgeted = key("{\"budget\":{\"amountUsd\":\"0.020\",\"window\":\"month\"}}");
+        Thread.sleep(3000); // the other replica reloads the limits and its price catalogue is loaded
+
+        burst(OpenAiFixtures.MASTER, "budget-model", 20); // warm both JVMs up (the master key has no limits)
+
+        long start = System.nanoTime();
+        List<HttpResponse<String>> rate = burst(rated[1], "budget-model", 100);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // the full minute's 30 at once, then one more per 2 s while the burst lasts (GCRA): one process admits the
+        // same; two that each counted on their own would admit about 60
+        long bound = 30 + (long) Math.ceil(seconds / 2);
+        assertTrue(ok(rate) >= 30 && ok(rate) <= bound, ok(rate) + " requests admitted by two replicas at 30 rpm in "
+                + seconds + " s (at most " + bound + ")");
+        List<HttpResponse<String>> budget = burst(budgeted[1], "budget-model", 100);
+        assertEquals(20, ok(budget), "requests admitted by two replicas on a budget for 20");
+        assertTrue(spent(budgeted[0], 20) <= 20_000, "settled spend exceeds the budget");
+    }
+
+    @Test
+    void holdsOfAKilledReplicaExpire() throws Exception {
+        price("slow-model");
+        price("budget-model");
+        String[] key = key("{\"budget\":{\"amountUsd\":\"0.003\",\"window\":\"month\"}}");
+        Thread.sleep(3000);
+        int doomed = ports.get(1);
+        List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            slow.add(client.sendAsync(chat(doomed, key[1], "slow-model"), HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitHeld(key[0], "0.003000"); // admitted and waiting on the upstream: the whole budget is held
+        gateways.get(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        HttpResponse<String> held = client.send(chat(ports.get(0), key[1], "budget-model"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, held.statusCode(), held.body());
+
+        Thread.sleep(16_000); // the hold TTL
+        HttpResponse<String> freed = client.send(chat(ports.get(0), key[1], "budget-model"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, freed.statusCode(), "the dead replica's holds still block the budget: " + freed.body());
+    }
+
+    void awaitHeld(String keyId, String usd) throws Exception {
+        String body = "";
+        for (int i = 0; i < 300 && !body.contains("\"held\":\"" + usd + "\""); i++) {
+            Thread.sleep(100);
+            body = admin("GET", "/admin/v1/limits/key/" + keyId, "").body();
+        }
+        assertTrue(body.contains("\"held\":\"" + usd + "\""), "holds not taken: " + body);
+    }
+
+    static long spent(String keyId, long rows) throws Exception {
+        long[] found = {0, 0};
+        for (int i = 0; i < 100 && found[0] < rows; i++) {
+            try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                    PreparedStatement q = db.prepareStatement(
+                            "SELECT count(*), coalesce(sum(cost_micros), 0) FROM usage_event WHERE key_id = ?::uuid")) {
+                q.setString(1, keyId);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    found = new long[]{rs.getLong(1), rs.getLong(2)};
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(rows, found[0], "ledger rows");
+        return found[1];
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tokenledger.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * The gateway with Redis behind an in-process {@link TcpProxy}, so a test can cut Redis off without stopping the
+ * shared server, plus provider {@code limited}: a WireMock upstream that answers 429 above a rate
+ * ({@link RateLimitedUpstream}).
+ */
+public class RedisBehindProxy extends Upstreams {
+
+    private static TcpProxy proxy;
+    private static WireMockServer limitedServer;
+    private static RateLimitedUpstream limited;
+
+    /** Runs the test class on {@link RedisBehindProxy} alone. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(RedisBehindProxy.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    public static TcpProxy proxy() {
+        return proxy;
+    }
+
+    public static WireMockServer limitedServer() {
+        return limitedServer;
+    }
+
+    public static RateLimitedUpstream limited() {
+        return limited;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = super.start();
+        try {
+            proxy = new TcpProxy("127.0.0.1", 6379);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        limited = new RateLimitedUpstream();
+        limitedServer = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .containerThreads(64).extensions(limited));
+        limitedServer.start();
+        config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + proxy.port() + "/" + TestDb.REDIS_DB);
+        config.put("tokenledger.admission.redis-timeout", "1s");
+        config.put("tokenledger.admission.redis-retry-after", "500ms");
+        config.put("tokenledger.admission.alerts.webhook-url", limitedServer.baseUrl() + "/alerts");
+        config.put("tokenledger.admission.alerts.backoff", "100ms");
+        config.put("tokenledger.providers.limited.type", "openai");
+        config.put("tokenledger.providers.limited.base-url", limitedServer.baseUrl() + "/v1");
+        config.put("tokenledger.providers.limited.api-key", UPSTREAM_KEY);
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        super.stop();
+        if (limitedServer != null) {
+            limitedServer.stop();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+}
