@@ -60,6 +60,11 @@ public class RedisBehindProxy extends Upstreams {
         limitedServer.start();
         config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + proxy.port() + "/" + TestDb.REDIS_DB);
         config.put("tokenledger.admission.redis-timeout", "1s");
+        config.put("tokenledger.admission.adaptive.enabled", "true");
+        // the deployment's own guards stay out of the way of the pacing under test: no breaker, brief cooldowns
+        config.put("tokenledger.routing.breaker-request-volume", "1000");
+        config.put("tokenledger.routing.cooldown.rate-limited", "50ms");
+        config.put("tokenledger.routing.cooldown.rate-limited-max", "100ms");
         config.put("tokenledger.admission.redis-retry-after", "500ms");
         config.put("tokenledger.admission.alerts.webhook-url", limitedServer.baseUrl() + "/alerts");
         config.put("tokenledger.admission.alerts.backoff", "100ms");
