@@ -50,7 +50,7 @@ class HostileBodiesTest {
 
     /** How an endpoint's errors look. */
     enum Shape {
-        OPENAI, ANTHROPIC, GEMINI
+        OPENAI, ANTHROPIC, GEMINI, OLLAMA
     }
 
     /** An inbound endpoint and a valid request to it. */
@@ -74,7 +74,24 @@ class HostileBodiesTest {
                     "{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\","
                             + "\"parts\":[{\"text\":\"Hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
                             + "\"parameters\":{\"type\":\"OBJECT\"}}]}],\"generationConfig\":{\"maxOutputTokens\":5,"
-                            + "\"temperature\":0.5}}"));
+                            + "\"temperature\":0.5}}"),
+            new Target("gemini-stream", "/v1beta/models/gpt-test:streamGenerateContent?alt=sse", Shape.GEMINI,
+                    "{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\","
+                            + "\"parts\":[{\"text\":\"Hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
+                            + "\"parameters\":{\"type\":\"OBJECT\"}}]}],\"generationConfig\":{\"maxOutputTokens\":5,"
+                            + "\"temperature\":0.5}}"),
+            new Target("gemini-count-tokens", "/v1beta/models/gemini-test:countTokens", Shape.GEMINI,
+                    "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}]}"),
+            new Target("openai-responses", "/v1/responses", Shape.OPENAI,
+                    "{\"model\":\"gpt-test\",\"instructions\":\"Be brief.\",\"input\":[{\"role\":\"user\","
+                            + "\"content\":[{\"type\":\"input_text\",\"text\":\"Hi\"}]}],\"tools\":[{\"type\":"
+                            + "\"function\",\"name\":\"f\",\"parameters\":{}}],\"max_output_tokens\":5,"
+                            + "\"temperature\":0.5}"),
+            new Target("openai-completions", "/v1/completions", Shape.OPENAI,
+                    "{\"model\":\"gpt-test\",\"prompt\":\"Hi\",\"max_tokens\":5,\"temperature\":0.5}"),
+            new Target("ollama-chat", "/api/chat", Shape.OLLAMA,
+                    "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                            + "\"stream\":false,\"options\":{\"num_predict\":5,\"temperature\":0.5}}"));
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<JsonNode> WRONG = List.of(NODES.nullNode(), NODES.numberNode(42), NODES.textNode("x"),
@@ -183,6 +200,7 @@ class HostileBodiesTest {
                 assertTrue(error.path("error").path("message").isTextual(), context);
                 assertTrue(error.path("error").path("status").isTextual(), context);
             }
+            case OLLAMA -> assertTrue(error.path("error").isTextual(), context);
         }
     }
 
