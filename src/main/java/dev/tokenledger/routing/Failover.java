@@ -81,7 +81,12 @@ public class Failover {
             Consumer<Target> onAttempt, Function<Target, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
         RequestNeeds needs = new RequestNeeds(request, () -> estimator.promptTokens(request));
         // cooldowns first, then order and start at once: in-flight counts must not lag behind the choice
-        return cooldowns.active(reachable(route, new LinkedHashSet<>())).flatMap(cooling -> {
+        java.util.Set<String> reachable = reachable(route, new LinkedHashSet<>());
+        // with a single deployment a cooldown changes nothing (it is tried whatever its state): no Redis read
+        Uni<java.util.Map<String, Cooldowns.Cooldown>> active = reachable.size() < 2
+                ? Uni.createFrom().item(java.util.Map.of())
+                : cooldowns.active(reachable);
+        return active.flatMap(cooling -> {
             List<Candidate> candidates = candidates(route, needs, header, new LinkedHashSet<>());
             if (candidates.isEmpty()) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "No deployment of the model '"
