@@ -7,7 +7,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.provider.ChatCall;
-import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.TokenCountCapable;
 import dev.tokenledger.provider.UpstreamHttp;
@@ -23,22 +23,19 @@ import dev.tokenledger.wire.anthropic.AnthropicTokenCounts;
  * {@code anthropic-version: 2023-06-01}, and the configured extra headers (e.g. {@code anthropic-beta}), which may
  * also replace the defaults.
  */
-public final class AnthropicProvider implements Provider, TokenCountCapable {
+public final class AnthropicProvider extends HttpProvider implements TokenCountCapable {
 
     public static final String VERSION = "2023-06-01";
     private static final String BETA = "anthropic-beta";
 
-    private final ProviderSettings settings;
-    private final UpstreamHttp http;
     private final String messagesUrl;
     private final String countUrl;
     private final Map<String, String> jsonHeaders;
     private final Map<String, String> streamHeaders;
 
     public AnthropicProvider(ProviderSettings settings, String baseUrl, UpstreamHttp http) {
-        this.settings = settings;
-        this.http = http;
-        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        super(settings, http);
+        String base = trimmed(baseUrl);
         this.messagesUrl = base + "/v1/messages";
         this.countUrl = base + "/v1/messages/count_tokens";
         this.jsonHeaders = headers("application/json");
@@ -46,28 +43,10 @@ public final class AnthropicProvider implements Provider, TokenCountCapable {
     }
 
     private Map<String, String> headers(String accept) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", accept);
-        headers.put("anthropic-version", VERSION);
-        settings.apiKey().ifPresent(key -> headers.put("x-api-key", key));
-        headers.putAll(settings.headers());
-        return Map.copyOf(headers);
-    }
-
-    @Override
-    public String id() {
-        return settings.id();
-    }
-
-    @Override
-    public String type() {
-        return settings.type();
-    }
-
-    @Override
-    public String priceProvider() {
-        return settings.priceProvider().orElse("anthropic");
+        Map<String, String> credentials = new LinkedHashMap<>();
+        credentials.put("anthropic-version", VERSION);
+        settings.apiKey().ifPresent(key -> credentials.put("x-api-key", key));
+        return headers(accept, credentials);
     }
 
     @Override

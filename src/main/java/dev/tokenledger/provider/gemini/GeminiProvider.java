@@ -1,13 +1,12 @@
 package dev.tokenledger.provider.gemini;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.provider.ChatCall;
-import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.TokenCountCapable;
 import dev.tokenledger.provider.UpstreamHttp;
@@ -21,50 +20,27 @@ import dev.tokenledger.wire.gemini.GeminiTokenCounts;
  * The Gemini API (Google AI Studio keys): {@code models/{model}:generateContent}, {@code :streamGenerateContent?alt=sse}
  * and {@code :countTokens}, the key in {@code x-goog-api-key}.
  */
-public final class GeminiProvider implements Provider, TokenCountCapable {
+public final class GeminiProvider extends HttpProvider implements TokenCountCapable {
 
-    private final ProviderSettings settings;
-    private final UpstreamHttp http;
     private final String base;
     private final Map<String, String> jsonHeaders;
     private final Map<String, String> streamHeaders;
 
     public GeminiProvider(ProviderSettings settings, String baseUrl, UpstreamHttp http) {
-        this.settings = settings;
-        this.http = http;
-        this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        super(settings, http);
+        this.base = trimmed(baseUrl);
         this.jsonHeaders = headers("application/json");
         this.streamHeaders = headers("text/event-stream");
     }
 
     private Map<String, String> headers(String accept) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", accept);
-        settings.apiKey().ifPresent(key -> headers.put("x-goog-api-key", key));
-        headers.putAll(settings.headers());
-        return Map.copyOf(headers);
+        return headers(accept, settings.apiKey().map(key -> Map.of("x-goog-api-key", key)).orElse(Map.of()));
     }
 
     /** The URL of one method of a model; a {@code models/} prefix in the configured model name is accepted. */
     String url(String model, String method) {
         String name = model.startsWith("models/") ? model.substring(7) : model;
         return base + "/models/" + name + ":" + method;
-    }
-
-    @Override
-    public String id() {
-        return settings.id();
-    }
-
-    @Override
-    public String type() {
-        return settings.type();
-    }
-
-    @Override
-    public String priceProvider() {
-        return settings.priceProvider().orElse("google");
     }
 
     @Override

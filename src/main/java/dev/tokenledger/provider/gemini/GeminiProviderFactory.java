@@ -33,6 +33,7 @@ public class GeminiProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(ProviderSettings settings) {
-        return new GeminiProvider(settings, settings.baseUrl().orElse(defaultBaseUrl()), new UpstreamHttp(vertx, settings));
+        ProviderSettings priced = settings.withDefaultPriceProvider("google");
+        return new GeminiProvider(priced, priced.baseUrl().orElse(defaultBaseUrl()), new UpstreamHttp(vertx, priced));
     }
 }
