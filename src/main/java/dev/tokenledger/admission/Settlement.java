@@ -14,6 +14,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -24,8 +25,9 @@ import dev.tokenledger.usage.UsageRecord;
 /**
  * Settles a request's reservation to what it used, once its usage is recorded: holds are replaced by the actual
  * tokens and cost, concurrency slots freed, the tokens-per-minute bucket corrected, the deployment's pace adapted.
- * One Redis call, off the response path; idempotent by request id. Settlements Redis cannot take now (and usage
- * admitted by the local fallback) are kept and posted when Redis answers again.
+ * Off the response path and idempotent by request id: the settlements of the requests that end in one event-loop
+ * turn go to Redis together, in one write. Settlements Redis cannot
+ * take now (and usage admitted by the local fallback) are kept and posted when Redis answers again.
  */
 @ApplicationScoped
 public class Settlement {
@@ -58,11 +60,13 @@ public class Settlement {
     Vertx vertx;
 
     private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
+    /** Each event loop's settlements of its current turn. */
+    private final ThreadLocal<List<Call>> outbox = ThreadLocal.withInitial(ArrayList::new);
     private final AtomicInteger pendingCount = new AtomicInteger();
     private long timer = -1;
 
     /** One settle call: the ticket and its keys and arguments. */
-    record Call(Ticket ticket, List<Check> ops, List<String> keys, List<String> args) {
+    record Call(Ticket ticket, List<Check> ops, List<String> keys, List<String> args) implements RedisScripts.Invocation {
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -100,9 +104,7 @@ public class Settlement {
         if (ticket.local()) {
             enqueue(call);
         } else {
-            send(call).subscribe().with(ok -> {
-            }, failure -> {
-            });
+            post(call);
         }
     }
 
@@ -114,9 +116,7 @@ public class Settlement {
             if (ticket.local()) {
                 return;
             }
-            send(call).subscribe().with(ok -> {
-            }, failure -> {
-            });
+            post(call);
         }
     }
 
@@ -172,6 +172,50 @@ public class Settlement {
 
     private static String milli(BigDecimal perSecond) {
         return String.valueOf(perSecond.multiply(BigDecimal.valueOf(1000)).longValue());
+    }
+
+    /**
+     * Queues a settlement to leave at the end of this event-loop turn, with the others of the turn, on this loop's
+     * Redis connection: before the client, whose answer was written in this turn, can send its next request on this
+     * connection. Off the event loops it leaves at once.
+     */
+    private void post(Call call) {
+        Context context = Context.isOnEventLoopThread() ? io.vertx.core.Vertx.currentContext() : null;
+        if (context == null) {
+            send(call).subscribe().with(ok -> {
+            }, failure -> {
+            });
+            return;
+        }
+        List<Call> queued = outbox.get();
+        queued.add(call);
+        if (queued.size() == 1) {
+            context.runOnContext(v -> flush(queued));
+        }
+    }
+
+    /** Sends a turn's settlements: one pipelined write; if that fails, each on its own (settling is idempotent). */
+    private void flush(List<Call> queued) {
+        List<Call> batch = List.copyOf(queued);
+        queued.clear();
+        if (batch.size() == 1) {
+            send(batch.get(0)).subscribe().with(ok -> {
+            }, failure -> {
+            });
+            return;
+        }
+        scripts.runAll(RedisScripts.SETTLE, batch).subscribe().with(answers -> {
+            redis.answered();
+            for (int i = 0; i < batch.size(); i++) {
+                settled(batch.get(i), answers.get(i));
+            }
+        }, failure -> {
+            for (Call c : batch) {
+                send(c).subscribe().with(ok -> {
+                }, f -> {
+                });
+            }
+        });
     }
 
     private Uni<Void> send(Call call) {
