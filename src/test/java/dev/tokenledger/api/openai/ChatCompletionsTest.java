@@ -23,6 +23,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,9 @@ class ChatCompletionsTest {
                 .header("Content-Type", containsString("application/json"))
                 .header("x-request-id", notNullValue())
                 .header("x-tokenledger-overhead-ms", matchesPattern("\\d+\\.\\d{3}"))
+                // a complete answer has a known length: sent with it in one write, not as a chunked stream
+                .header("Content-Length", String.valueOf(COMPLETION.getBytes(java.nio.charset.StandardCharsets.UTF_8).length))
+                .header("Transfer-Encoding", nullValue())
                 .extract().asString();
 
         assertEquals(COMPLETION, body, "the upstream's answer passes through byte for byte");
