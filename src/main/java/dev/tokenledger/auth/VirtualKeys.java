@@ -65,15 +65,43 @@ public final class VirtualKeys {
         return new String(out);
     }
 
+    /** Each thread's HMAC under the pepper it was keyed with: looking up and keying a Mac costs more than hashing. */
+    private static final ThreadLocal<KeyedMac> MACS = new ThreadLocal<>();
+
+    /** Not a record: its text form must never carry the pepper. */
+    private static final class KeyedMac {
+        private final String pepper;
+        private final Mac mac;
+
+        KeyedMac(String pepper, Mac mac) {
+            this.pepper = pepper;
+            this.mac = mac;
+        }
+
+        String pepper() {
+            return pepper;
+        }
+
+        Mac mac() {
+            return mac;
+        }
+    }
+
     /** The stored form: lowercase hex HMAC-SHA-256 of the key under the pepper. */
     public static String hash(String pepper, String key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(pepper.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA-256 is not available", e);
+        KeyedMac keyed = MACS.get();
+        if (keyed == null || !keyed.pepper().equals(pepper)) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(pepper.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                keyed = new KeyedMac(pepper, mac);
+                MACS.set(keyed);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA-256 is not available", e);
+            }
         }
+        // doFinal leaves the Mac reset and keyed for the next key
+        return HexFormat.of().formatHex(keyed.mac().doFinal(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** What may be shown of a key after creation: its prefix and first characters. */
