@@ -43,7 +43,10 @@ record Check(Limit type, StoredLimits scope, String model, String key, long limi
         };
     }
 
+    /** The emission interval as the script reads it; the same few limits recur on every request. */
     String interval() {
-        return BigDecimal.valueOf(intervalUs).toPlainString();
+        return INTERVALS.computeIfAbsent(intervalUs, us -> BigDecimal.valueOf(us).toPlainString());
     }
+
+    private static final java.util.Map<Double, String> INTERVALS = new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -9,8 +9,10 @@ import dev.tokenledger.canonical.GatewayError;
 public enum ScopeType {
     KEY, TEAM, ORG;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** The ledger column that identifies this scope's rows. */

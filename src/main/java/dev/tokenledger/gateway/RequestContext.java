@@ -20,7 +20,8 @@ public final class RequestContext {
     private volatile long upstreamSentAt;
     private volatile long overheadNanos = -1;
     private volatile io.vertx.core.MultiMap headers;
-    private volatile java.util.Map<String, String> responseHeaders = java.util.Map.of();
+    /** Headers decided along the way for the answer, in order; guarded by this. */
+    private java.util.Map<String, String> responseHeaders;
 
     public RequestContext(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -85,13 +86,15 @@ public final class RequestContext {
 
     /** Adds a header to the answer, whatever it turns out to be (success, error or stream), e.g. rate-limit state. */
     public synchronized void responseHeader(String name, String value) {
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders);
-        headers.put(name, value);
-        responseHeaders = java.util.Collections.unmodifiableMap(headers);
+        if (responseHeaders == null) {
+            responseHeaders = new java.util.LinkedHashMap<>(8);
+        }
+        responseHeaders.put(name, value);
     }
 
-    public java.util.Map<String, String> responseHeaders() {
-        return responseHeaders;
+    /** A snapshot of the headers decided so far. */
+    public synchronized java.util.Map<String, String> responseHeaders() {
+        return responseHeaders == null ? java.util.Map.of() : new java.util.LinkedHashMap<>(responseHeaders);
     }
 
     public long upstreamNanos() {
