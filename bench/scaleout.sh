@@ -543,9 +543,9 @@ else:
                     for a in range(len(unrecorded) + 1))
     suspects = [r for r in answered if r["id"] in unsettled | unrecorded]
     at_crash = all(r["by"] == "A" and killed[0] - r["t"] <= CRASH_WINDOW_MS / 1000 for r in suspects)
-    out("   interrupted by the crash: %d row(s) never settled (-%d micro-USD), %d settlement(s) without a row; "
-        "difference %+d micro-USD  %s"
-        % (len(unsettled), short, len(unrecorded), diff,
+    out("   interrupted by the crash: rows never settled %d (-%d micro-USD), settled without a row %d; Redis minus "
+        "ledger %+d micro-USD, %s  %s"
+        % (len(unsettled), short, len(unrecorded), diff, "exactly theirs" if explained else "not theirs alone",
            check(explained and at_crash, "settled spend differs from the ledger by %d micro-USD beyond the requests "
                                          "the crash interrupted" % diff)))
 fallback = fallback_decisions(B)
