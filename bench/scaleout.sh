@@ -8,7 +8,9 @@
 #   4. failover: replica A is stopped mid-load (SIGTERM; KILL_SIGNAL=KILL for a crash) while a key with a budget,
 #      a concurrency limit and a rate limit sends traffic: every answered request is in the ledger exactly once with
 #      the token sums the clients saw, the key's holds and concurrency slots return to zero (after the hold TTL for a
-#      crash) and the spend settled in Redis equals the ledger's sum.
+#      crash) and the spend settled in Redis equals the ledger's sum, reconciled by request id. A crash may lose only
+#      what the gateway documents: the rows of its last flush interval, and the settlement or the row of requests it
+#      interrupted (CRASH_WINDOW_MS bounds how long before the kill such an answer may have been given).
 # Both replicas spool to one directory here (one machine): rows a replica could not write before it stopped are
 # replayed by the survivor, as a restarted pod replays its own spool volume in Kubernetes.
 set -euo pipefail
