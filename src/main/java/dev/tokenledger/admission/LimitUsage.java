@@ -65,7 +65,7 @@ public class LimitUsage {
         entry.put("max", check.type() == Limit.BUDGET ? usd(check.limit()) : check.limit());
         if (check.type().counted()) {
             entry.put("window", Map.of("start", check.window().start().toString(), "end", check.window().end().toString()));
-            return seeder.ledgerTotal(check).chain(used -> held(check).map(held -> {
+            return seeder.ledgerTotal(check).chain(used -> held(check, now).map(held -> {
                 boolean money = check.type() == Limit.BUDGET;
                 entry.put("used", money ? usd(used) : used);
                 entry.put("held", held == null ? null : money ? usd(held) : held);
@@ -80,9 +80,22 @@ public class LimitUsage {
         });
     }
 
-    private Uni<Long> held(Check check) {
-        return redis(Request.cmd(Command.HGET).arg(check.key()).arg("held"))
-                .map(r -> r == null ? 0L : Math.max(0, r.toLong()));
+    /**
+     * What the unexpired holds reserve. Not the counter's {@code held} field: the holds of a replica that died stay in
+     * it until the next admission against the scope sweeps them, while they stopped counting when their TTL ended.
+     */
+    private Uni<Long> held(Check check, Instant now) {
+        long nowUs = now.toEpochMilli() * 1000;
+        return redis(Request.cmd(Command.ZRANGEBYSCORE).arg(check.key() + ":h").arg("(" + nowUs).arg("+inf")).map(r -> {
+            long held = 0;
+            if (r != null) {
+                for (Response member : r) {
+                    String hold = member.toString();
+                    held += Long.parseLong(hold.substring(hold.lastIndexOf(':') + 1));
+                }
+            }
+            return held;
+        });
     }
 
     private Uni<Long> rateState(Check check, Instant now) {

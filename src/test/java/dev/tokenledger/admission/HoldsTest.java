@@ -118,6 +118,11 @@ class HoldsTest {
         assertTrue(refused.body().contains("budget_exceeded"), refused.body());
 
         Thread.sleep(1500);
+        // before any request sweeps them, the admin view no longer counts the expired holds
+        JsonPath view = Tenant.master().get("/admin/v1/limits/key/" + tenant.keyId()).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals("0.000000", view.getString("usage.find { it.limit == 'budget' }.held"));
+        assertEquals("0.002000", view.getString("usage.find { it.limit == 'budget' }.remaining"));
         assertEquals(200, Tenant.burst(gateway, tenant.key(), body, 1).get(0).statusCode(),
                 "the expired holds still block the budget");
         awaitField(key, "spent", 2000);
