@@ -1,5 +1,7 @@
 package dev.tokenledger.admission;
 
+import java.util.concurrent.CompletionStage;
+
 import jakarta.annotation.Priority;
 import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
@@ -9,8 +11,10 @@ import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
 
 /**
- * Settles a request's admission right after its usage is handed to the ledger: every request path already records
- * usage exactly once, whatever the outcome (answered, failed, cancelled, cut-off stream with partial usage).
+ * Settles a request's admission once its usage is durable in the ledger (never before: a crash in between is
+ * repaired by re-seeding the counters from the ledger, while a settle without its row would count money the ledger
+ * never saw). Every request path records usage exactly once, whatever the outcome (answered, failed, cancelled,
+ * cut-off stream with partial usage). A row that could be neither written nor spooled still settles what was used.
  */
 @Decorator
 @Priority(10)
@@ -24,8 +28,9 @@ public class SettlingRecorder implements UsageRecorder {
     Settlement settlement;
 
     @Override
-    public void record(UsageRecord record) {
-        delegate.record(record);
-        settlement.settle(record);
+    public CompletionStage<Void> record(UsageRecord record) {
+        CompletionStage<Void> durable = delegate.record(record);
+        durable.whenComplete((v, failure) -> settlement.settle(record));
+        return durable;
     }
 }

@@ -277,8 +277,9 @@ public interface GatewayConfig {
         String spoolDir();
 
         /**
-         * Longest time a ledger row waits to be written in a batch. It bounds what a replica that crashes without a
-         * shutdown (SIGKILL, out of memory) can lose; a graceful stop writes or spools everything.
+         * How often the ledger writer checks for rows left waiting. Rows are written as they come (one insert at a
+         * time, the rows that arrive meanwhile together in the next) and an answer completes only once its row is
+         * durable; this timer is the safety net behind that.
          */
         @WithDefault("10ms")
         Duration flushInterval();

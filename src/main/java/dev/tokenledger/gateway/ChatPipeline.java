@@ -93,7 +93,7 @@ public class ChatPipeline {
                     .flatMap(hit -> {
                         CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);
                         if (replay != null) {
-                            return Uni.createFrom().item(cached(attempt, hit, replay));
+                            return cached(attempt, hit, replay);
                         }
                         return request.stream() ? stream(attempt, route) : complete(attempt, route, key);
                     })
@@ -106,7 +106,7 @@ public class ChatPipeline {
         return failover.call(route, attempt.request, attempt.ctx::header, attempt::use,
                 target -> target.provider().chat(attempt.call(target)).map(reply -> decode(attempt, target, reply)))
                 .onItemOrFailure().invoke((reply, failure) -> attempt.ctx.upstreamAnswered())
-                .map(routed -> answer(attempt, routed.value(), key))
+                .flatMap(routed -> answer(attempt, routed.value(), key))
                 .onFailure().invoke(failure -> attempt.failed(failure))
                 .onCancellation().invoke(() -> attempt.record(UsageRecord.Outcome.CLIENT_CANCELLED, null,
                         estimator.estimate(attempt.request, ""), -1));
@@ -137,23 +137,29 @@ public class ChatPipeline {
     private record Decoded(byte[] body, Usage usage) {
     }
 
-    private ClientResponse answer(Attempt attempt, Decoded decoded, CacheKey key) {
-        PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1);
+    /** The answer, once its usage is durable in the ledger. */
+    private Uni<ClientResponse> answer(Attempt attempt, Decoded decoded, CacheKey key) {
+        Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1);
         Provider p = attempt.target.provider();
         cache.store(key, new CachedAnswer(attempt.client.format(), decoded.body(), p.id(), p.type(), p.priceProvider(),
                 attempt.target.upstreamModel()));
-        return ClientResponse.json(200, decoded.body(), Access.costHeader(priced));
+        return Metered.answer(recorded.durable(), () -> ClientResponse.json(200, decoded.body(), Access.costHeader(recorded
+                .priced())));
+    }
+
+    /** A usage record handed to the ledger: its price, and when it is durable. */
+    private record Recorded(PricedUsage priced, java.util.concurrent.CompletionStage<Void> durable) {
     }
 
     /** A cache hit: no upstream call, a ledger row marked cached with cost zero and the saving. */
-    private ClientResponse cached(Attempt attempt, CachedAnswer hit, CacheReplay replay) {
+    private Uni<ClientResponse> cached(Attempt attempt, CachedAnswer hit, CacheReplay replay) {
         Usage usage = replay.usage() != null ? replay.usage() : estimator.estimate(attempt.request, "");
         PricedUsage would = pricer.price(hit.provider(), hit.priceProvider(), hit.upstreamModel(), usage,
                 attempt.ctx.arrivedAt());
-        attempt.recordCached(hit, usage, would.priced() ? would.cost().micros() : null);
-        return attempt.request.stream()
-                ? ClientResponse.eventStream(Multi.createFrom().item(replay.body()))
-                : ClientResponse.json(200, replay.body(), Access.costHeader(CACHED));
+        return Metered.answer(attempt.recordCached(hit, usage, would.priced() ? would.cost().micros() : null),
+                () -> attempt.request.stream()
+                        ? ClientResponse.eventStream(Multi.createFrom().item(replay.body()))
+                        : ClientResponse.json(200, replay.body(), Access.costHeader(CACHED)));
     }
 
     private static String text(ChatResponse response) {
@@ -210,7 +216,16 @@ public class ChatPipeline {
                     return relay.upstreamError() != null ? List.of(out, END) : List.of(out);
                 })
                 .select().first(bytes -> bytes != END)
-                .onCompletion().switchTo(() -> Multi.createFrom().item(relay.onUpstreamEnd()))
+                .onCompletion().switchTo(() -> {
+                    byte[] tail = relay.onUpstreamEnd();
+                    if (!relay.complete()) {
+                        return Multi.createFrom().item(tail);
+                    }
+                    // a complete answer's last bytes leave once its usage is durable
+                    Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, usage(attempt.request,
+                            relay.reportedUsage(), relay.generatedText()), firstByte[0]);
+                    return Metered.answer(recorded.durable(), () -> tail).toMulti();
+                })
                 .onFailure().recoverWithItem(failure -> relay.onFailure(asGatewayError(failure)))
                 .select().where(bytes -> bytes.length > 0)
                 .onTermination().invoke((failure, cancelled) -> {
@@ -218,8 +233,8 @@ public class ChatPipeline {
                             ? UsageRecord.Outcome.OK
                             : cancelled ? UsageRecord.Outcome.CLIENT_CANCELLED : UsageRecord.Outcome.UPSTREAM_ERROR;
                     GatewayError error = outcome == UsageRecord.Outcome.UPSTREAM_ERROR ? relay.upstreamError() : null;
-                    attempt.record(outcome, error, usage(attempt.request, relay.reportedUsage(), relay.generatedText()),
-                            firstByte[0]);
+                    attempt.record(outcome, error, usage(attempt.request, relay.reportedUsage(),
+                            relay.generatedText()), firstByte[0]);
                 });
     }
 
@@ -256,6 +271,7 @@ public class ChatPipeline {
         final RequestContext ctx;
         volatile Target target;
         volatile boolean attempted;
+        private final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
 
         Attempt(ChatCodec client, ChatRequest request, Target target, RequestContext ctx) {
             this.client = client;
@@ -282,22 +298,30 @@ public class ChatPipeline {
             }
         }
 
-        void recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
-            recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
+        java.util.concurrent.CompletionStage<Void> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
+            return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
                     null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",
                     CACHED, true, savingMicros));
         }
 
-        PricedUsage record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos) {
+        /**
+         * Records the request's usage, once: the first outcome wins (a stream's complete end before its termination, an
+         * answer before a cancellation that arrives while it waits to be durable); later calls return null.
+         */
+        Recorded record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos) {
+            if (!recorded.compareAndSet(false, true)) {
+                return null;
+            }
             Provider provider = target.provider();
             PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), target.upstreamModel(), usage,
                     ctx.arrivedAt());
-            recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
-                    request.model(), provider.id(), provider.type(), target.upstreamModel(), outcome,
-                    error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
-                    firstByteNanos, request.user(), "chat", priced));
-            return priced;
+            var durable = recorder
+                    .record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
+                            request.model(), provider.id(), provider.type(), target.upstreamModel(), outcome,
+                            error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
+                            firstByteNanos, request.user(), "chat", priced));
+            return new Recorded(priced, durable);
         }
     }
 }

@@ -58,26 +58,26 @@ public class EmbeddingsPipeline {
                 ctx.upstreamSent();
                 return embedder.embeddings(OpenAiEmbeddings.toWire(request, target.upstreamModel()), ctx.requestId())
                         .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
-                        .onItem().invoke(reply -> {
+                        .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
+                                failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
+                                user))
+                        .flatMap(reply -> {
                             Usage usage = OpenAiEmbeddings.usage(reply.body());
                             if (usage == null) {
                                 usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
                             }
-                            record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user);
-                        })
-                        .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
-                                failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
-                                user))
-                        .map(reply -> reply.body());
+                            return Metered.answer(record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user),
+                                    reply::body);
+                        });
             });
         });
     }
 
-    private void record(RequestContext ctx, String model, Target target, UsageRecord.Outcome outcome, ErrorKind error,
-            Usage usage, String user) {
+    private java.util.concurrent.CompletionStage<Void> record(RequestContext ctx, String model, Target target,
+            UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());
-        recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
+        return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
                 target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
                 System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced));
     }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,14 +31,18 @@ import dev.tokenledger.usage.UsageRecorder;
 import dev.tokenledger.wire.Json;
 
 /**
- * Writes every usage record to the ledger, exactly once, off the response path: rows are queued, written in batches
- * with an idempotent insert on the request id, and appended to the local spool (fsync'd) when PostgreSQL cannot
- * take them. The spool is replayed whenever the database answers again, and at start-up.
+ * Writes every usage record to the ledger, exactly once: rows are written with an idempotent insert on the request id
+ * by a group commit (one insert at a time; the rows that arrive while it runs leave together in the next), and
+ * appended to the local spool (fsync'd) when PostgreSQL cannot take them. Each record's future completes when its row
+ * is durable, so that an answer is only complete once it is metered: a replica that crashes loses no answered
+ * request. The spool is replayed whenever the database answers again, and at start-up.
  */
 @ApplicationScoped
 public class LedgerWriter implements UsageRecorder {
 
     private static final java.time.Duration INSERT_TIMEOUT = java.time.Duration.ofSeconds(2);
+    /** How long batches go straight to the spool after the database failed to take one. */
+    private static final java.time.Duration SPOOL_DIRECTLY = java.time.Duration.ofSeconds(1);
 
     @Inject
     Pool pool;
@@ -50,9 +56,16 @@ public class LedgerWriter implements UsageRecorder {
     @Inject
     GatewayConfig config;
 
-    private final ConcurrentLinkedQueue<LedgerRow> queue = new ConcurrentLinkedQueue<>();
+    /** A row and the future of its durability. */
+    private record Entry(LedgerRow row, CompletableFuture<Void> durable) {
+    }
+
+    private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean replaying = new AtomicBoolean();
+    /** After a failed insert, batches go straight to the spool until then (nanoTime), instead of each waiting. */
+    private volatile long databaseDownUntil;
     private LedgerSpool spool;
     private long flushTimer = -1;
     private long replayTimer = -1;
@@ -60,8 +73,7 @@ public class LedgerWriter implements UsageRecorder {
     void onStart(@Observes StartupEvent event) throws IOException {
         spool = new LedgerSpool(Path.of(config.ledger().spoolDir()), UUID.randomUUID().toString());
         long every = Math.max(1, config.ledger().flushInterval().toMillis());
-        flushTimer = vertx.setPeriodic(every, every, id -> flush().subscribe().with(v -> {
-        }, e -> Log.errorf(e, "Ledger flush failed")));
+        flushTimer = vertx.setPeriodic(every, every, id -> write());
         replayTimer = vertx.setPeriodic(0, 2000, id -> replay().subscribe().with(v -> {
         }, e -> Log.debugf("Spool replay deferred: %s", e.getMessage())));
     }
@@ -77,10 +89,10 @@ public class LedgerWriter implements UsageRecorder {
             Log.warnf("Ledger rows could not be written at shutdown (%s): spooling them", e.getMessage());
         }
         // whatever is still queued (the database or the reactive machinery already gone) goes to the spool
-        List<LedgerRow> rest = new ArrayList<>();
-        LedgerRow row;
-        while ((row = queue.poll()) != null) {
-            rest.add(row);
+        List<Entry> rest = new ArrayList<>();
+        Entry entry;
+        while ((entry = queue.poll()) != null) {
+            rest.add(entry);
         }
         if (!rest.isEmpty()) {
             spoolNow(rest);
@@ -88,13 +100,12 @@ public class LedgerWriter implements UsageRecorder {
     }
 
     @Override
-    public void record(UsageRecord record) {
+    public CompletionStage<Void> record(UsageRecord record) {
         metrics.usage(record);
-        queue.add(LedgerRow.of(record));
-        if (queued.incrementAndGet() >= config.ledger().batchSize()) {
-            flush().subscribe().with(v -> {
-            }, e -> Log.errorf(e, "Ledger flush failed"));
-        }
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        queue.add(new Entry(LedgerRow.of(record), durable));
+        queued.incrementAndGet();
+        write();
         if (Log.isDebugEnabled()) {
             Log.debugf("usage request=%s subject=%s model=%s provider=%s outcome=%s prompt=%d cached=%d completion=%d "
                     + "reasoning=%d source=%s streamed=%s cost=%s", record.requestId(), record.principal().subject(),
@@ -103,21 +114,47 @@ public class LedgerWriter implements UsageRecorder {
                     record.usage().reasoningTokens(), record.usage().source(), record.streamed(),
                     record.priced().priced() ? record.priced().cost().exactUsd() : "unknown");
         }
+        return durable;
+    }
+
+    /** Starts a write unless one is running; when it ends, the rows that arrived meanwhile leave together. */
+    private void write() {
+        if (queued.get() == 0 || !writing.compareAndSet(false, true)) {
+            return;
+        }
+        flush().subscribe().with(v -> written(), e -> {
+            Log.errorf(e, "Ledger flush failed");
+            written();
+        });
+    }
+
+    private void written() {
+        writing.set(false);
+        if (queued.get() > 0) {
+            write();
+        }
     }
 
     /** Writes what is queued; rows the database refuses or cannot take go to the spool. */
     public Uni<Void> flush() {
-        List<LedgerRow> batch = new ArrayList<>();
-        LedgerRow row;
-        while (batch.size() < config.ledger().batchSize() && (row = queue.poll()) != null) {
-            batch.add(row);
+        List<Entry> batch = new ArrayList<>();
+        Entry entry;
+        while (batch.size() < config.ledger().batchSize() && (entry = queue.poll()) != null) {
+            batch.add(entry);
         }
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         queued.addAndGet(-batch.size());
-        return insert(batch).onFailure().invoke(failure -> {
+        if (System.nanoTime() - databaseDownUntil < 0) {
+            spoolNow(batch);
+            return Uni.createFrom().voidItem();
+        }
+        List<LedgerRow> rows = new ArrayList<>(batch.size());
+        batch.forEach(e -> rows.add(e.row()));
+        return insert(rows).invoke(() -> batch.forEach(e -> e.durable().complete(null))).onFailure().invoke(failure -> {
             Log.warnf("Ledger database unavailable (%s): spooling %d rows", failure.getMessage(), batch.size());
+            databaseDownUntil = System.nanoTime() + SPOOL_DIRECTLY.toNanos();
             spoolNow(batch);
         }).onFailure().recoverWithNull().replaceWithVoid();
     }
@@ -137,19 +174,21 @@ public class LedgerWriter implements UsageRecorder {
      * so it also works while the application shuts down. It blocks for one fsync; it only runs while the database
      * cannot take rows.
      */
-    private void spoolNow(List<LedgerRow> rows) {
-        List<String> lines = new ArrayList<>(rows.size());
-        for (LedgerRow r : rows) {
+    private void spoolNow(List<Entry> entries) {
+        List<String> lines = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
             try {
-                lines.add(Json.MAPPER.writeValueAsString(r));
+                lines.add(Json.MAPPER.writeValueAsString(entry.row()));
             } catch (JsonProcessingException e) {
-                Log.errorf(e, "Ledger row %s cannot be serialised", r.requestId());
+                Log.errorf(e, "Ledger row %s cannot be serialised", entry.row().requestId());
             }
         }
         try {
             spool.append(lines);
+            entries.forEach(e -> e.durable().complete(null));
         } catch (IOException | RuntimeException e) {
             Log.errorf(e, "LEDGER ROWS LOST: %d rows could be neither written nor spooled", lines.size());
+            entries.forEach(entry -> entry.durable().completeExceptionally(e));
         }
     }
 

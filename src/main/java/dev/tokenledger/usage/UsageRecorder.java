@@ -1,10 +1,18 @@
 package dev.tokenledger.usage;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * Receives the usage of every request that reached an upstream, exactly once per request. Implementations must not
  * block the calling (event-loop) thread.
  */
 public interface UsageRecorder {
 
-    void record(UsageRecord record);
+    /**
+     * Records a request's usage.
+     *
+     * @return completes when the record is durable (in the ledger, or forced to the local spool); fails when it could be
+     *         neither: an answer must then not be served as if it had been metered
+     */
+    CompletionStage<Void> record(UsageRecord record);
 }

@@ -1,0 +1,90 @@
+package dev.tokenledger.ledger;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.testing.Upstreams;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static dev.tokenledger.testing.OpenAiFixtures.COMPLETION;
+import static dev.tokenledger.testing.OpenAiFixtures.MASTER;
+import static dev.tokenledger.testing.OpenAiFixtures.STREAM;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * An answer is complete only once its usage is durable: the moment a client has read a whole answer (JSON or stream),
+ * its ledger row is already in PostgreSQL, so a replica that crashes right after answering loses no metered request.
+ * Checked without any waiting, request after request (rows written in the background would be missed).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
+class AnsweredIsDurableTest {
+
+    static final int REQUESTS = 15;
+
+    WireMockServer upstream;
+
+    @BeforeEach
+    void reset() {
+        upstream = Upstreams.wireMock();
+        upstream.resetAll();
+    }
+
+    @Test
+    void aJsonAnswerIsInTheLedgerWhenTheClientHasIt() throws Exception {
+        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "")) {
+            for (int i = 0; i < REQUESTS; i++) {
+                Response answer = chat("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi " + i
+                        + "\"}]}");
+                assertEquals(200, answer.statusCode());
+                assertEquals(1, rows(db, answer.header("x-request-id")), "answer " + i + " is in the ledger");
+            }
+        }
+    }
+
+    @Test
+    void aStreamedAnswerIsInTheLedgerWhenTheClientHasItsLastEvent() throws Exception {
+        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
+        try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "")) {
+            for (int i = 0; i < REQUESTS; i++) {
+                Response answer = chat("{\"model\":\"gpt-test\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"Hi " + i + "\"}]}");
+                assertEquals(200, answer.statusCode());
+                answer.asString(); // the whole stream, through its last event
+                assertEquals(1, rows(db, answer.header("x-request-id")), "stream " + i + " is in the ledger");
+            }
+        }
+    }
+
+    private static Response chat(String body) {
+        return given().header("Authorization", "Bearer " + MASTER).contentType("application/json").body(body)
+                .post("/v1/chat/completions");
+    }
+
+    private static int rows(Connection db, String requestId) throws Exception {
+        try (PreparedStatement q = db.prepareStatement("SELECT count(*) FROM usage_event WHERE request_id = ?")) {
+            q.setString(1, requestId);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
