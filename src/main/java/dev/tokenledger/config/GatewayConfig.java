@@ -284,6 +284,14 @@ public interface GatewayConfig {
         @WithDefault("10ms")
         Duration flushInterval();
 
+        /**
+         * Whether an answer completes only once its ledger row is durable (written, or forced to the spool): a replica
+         * that crashes then loses no answered request, at the cost of one group-committed insert on every answer. Off,
+         * answers leave at once and a crash can lose the rows of the last moments before it.
+         */
+        @WithDefault("true")
+        boolean answerWhenDurable();
+
         /** Largest batch of ledger rows written at once. */
         @WithDefault("500")
         int batchSize();

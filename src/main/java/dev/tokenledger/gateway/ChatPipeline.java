@@ -68,6 +68,9 @@ public class ChatPipeline {
     Admission admission;
 
     @Inject
+    Metered metered;
+
+    @Inject
     public ChatPipeline(ModelRouter router, WireCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
             GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache) {
         this.pricer = pricer;
@@ -143,7 +146,7 @@ public class ChatPipeline {
         Provider p = attempt.target.provider();
         cache.store(key, new CachedAnswer(attempt.client.format(), decoded.body(), p.id(), p.type(), p.priceProvider(),
                 attempt.target.upstreamModel()));
-        return Metered.answer(recorded.durable(), () -> ClientResponse.json(200, decoded.body(), Access.costHeader(recorded
+        return metered.answer(recorded.durable(), () -> ClientResponse.json(200, decoded.body(), Access.costHeader(recorded
                 .priced())));
     }
 
@@ -156,7 +159,7 @@ public class ChatPipeline {
         Usage usage = replay.usage() != null ? replay.usage() : estimator.estimate(attempt.request, "");
         PricedUsage would = pricer.price(hit.provider(), hit.priceProvider(), hit.upstreamModel(), usage,
                 attempt.ctx.arrivedAt());
-        return Metered.answer(attempt.recordCached(hit, usage, would.priced() ? would.cost().micros() : null),
+        return metered.answer(attempt.recordCached(hit, usage, would.priced() ? would.cost().micros() : null),
                 () -> attempt.request.stream()
                         ? ClientResponse.eventStream(Multi.createFrom().item(replay.body()))
                         : ClientResponse.json(200, replay.body(), Access.costHeader(CACHED)));
@@ -224,7 +227,7 @@ public class ChatPipeline {
                     // a complete answer's last bytes leave once its usage is durable
                     Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, usage(attempt.request,
                             relay.reportedUsage(), relay.generatedText()), firstByte[0]);
-                    return Metered.answer(recorded.durable(), () -> tail).toMulti();
+                    return metered.answer(recorded.durable(), () -> tail).toMulti();
                 })
                 .onFailure().recoverWithItem(failure -> relay.onFailure(asGatewayError(failure)))
                 .select().where(bytes -> bytes.length > 0)

@@ -41,6 +41,9 @@ public class EmbeddingsPipeline {
     @Inject
     Admission admission;
 
+    @Inject
+    Metered metered;
+
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
             ObjectNode request = OpenAiEmbeddings.parse(body);
@@ -66,7 +69,7 @@ public class EmbeddingsPipeline {
                             if (usage == null) {
                                 usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
                             }
-                            return Metered.answer(record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user),
+                            return metered.answer(record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user),
                                     reply::body);
                         });
             });
