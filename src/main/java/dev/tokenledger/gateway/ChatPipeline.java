@@ -169,8 +169,7 @@ public class ChatPipeline {
         attempt.ctx.upstreamSent();
         return failover.route(route, attempt.request, attempt.ctx::header, attempt::use,
                 target -> open(attempt, target),
-                (upstream, release) -> new UpstreamStream(upstream.status(), upstream.body().onTermination().invoke(release),
-                        upstream.upstreamRequestId()))
+                (upstream, release) -> upstream.withBody(upstream.body().onTermination().invoke(release)))
                 .onFailure().invoke(failure -> {
                     attempt.ctx.upstreamAnswered();
                     attempt.failed(failure);
