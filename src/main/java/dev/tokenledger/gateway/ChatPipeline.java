@@ -17,6 +17,7 @@ import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.pricing.Cost;
@@ -109,7 +110,7 @@ public class ChatPipeline {
                 .map(routed -> answer(attempt, routed.value(), key))
                 .onFailure().invoke(failure -> attempt.failed(failure))
                 .onCancellation().invoke(() -> attempt.record(UsageRecord.Outcome.CLIENT_CANCELLED, null,
-                        estimator.estimate(attempt.request, ""), -1));
+                        estimator.estimate(attempt.request, ""), -1, null));
     }
 
     /** An upstream answer in the client's format with its usage; fails on a malformed answer (the next deployment may do better). */
@@ -121,7 +122,7 @@ public class ChatPipeline {
             Usage usage = reported != null && reported.source() == Usage.Source.PROVIDER
                     ? reported
                     : usage(attempt.request, reported, text(upstream.decodeResponse(body)));
-            return new Decoded(body, usage);
+            return new Decoded(body, usage, reply.limits());
         }
         ChatResponse response = upstream.decodeResponse(reply.body());
         Usage usage = usage(attempt.request, response.usage(), text(response));
@@ -130,15 +131,15 @@ public class ChatPipeline {
                 ? response
                 : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
                         response.extra())),
-                usage);
+                usage, reply.limits());
     }
 
-    /** A complete answer in the client's format. */
-    private record Decoded(byte[] body, Usage usage) {
+    /** A complete answer in the client's format, with what the upstream said of its rate limits. */
+    private record Decoded(byte[] body, Usage usage, UpstreamLimits limits) {
     }
 
     private ClientResponse answer(Attempt attempt, Decoded decoded, CacheKey key) {
-        PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1);
+        PricedUsage priced = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1, decoded.limits());
         Provider p = attempt.target.provider();
         cache.store(key, new CachedAnswer(attempt.client.format(), decoded.body(), p.id(), p.type(), p.priceProvider(),
                 attempt.target.upstreamModel()));
@@ -218,7 +219,7 @@ public class ChatPipeline {
                             : cancelled ? UsageRecord.Outcome.CLIENT_CANCELLED : UsageRecord.Outcome.UPSTREAM_ERROR;
                     GatewayError error = outcome == UsageRecord.Outcome.UPSTREAM_ERROR ? relay.upstreamError() : null;
                     attempt.record(outcome, error, usage(attempt.request, relay.reportedUsage(), relay.generatedText()),
-                            firstByte[0]);
+                            firstByte[0], upstream.limits());
                 });
     }
 
@@ -277,7 +278,7 @@ public class ChatPipeline {
 
         void failed(Throwable failure) {
             if (attempted) {
-                record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1);
+                record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1, null);
             }
         }
 
@@ -285,17 +286,18 @@ public class ChatPipeline {
             recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
                     null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",
-                    CACHED, true, savingMicros));
+                    CACHED, true, savingMicros, null));
         }
 
-        PricedUsage record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos) {
+        PricedUsage record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos,
+                UpstreamLimits limits) {
             Provider provider = target.provider();
             PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), target.upstreamModel(), usage,
                     ctx.arrivedAt());
             recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), provider.id(), provider.type(), target.upstreamModel(), outcome,
                     error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
-                    firstByteNanos, request.user(), "chat", priced));
+                    firstByteNanos, request.user(), "chat", priced, limits));
             return priced;
         }
     }

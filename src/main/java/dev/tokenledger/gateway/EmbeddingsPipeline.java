@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import dev.tokenledger.admission.Admission;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
@@ -63,22 +64,22 @@ public class EmbeddingsPipeline {
                             if (usage == null) {
                                 usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
                             }
-                            record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user);
+                            record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user, reply.limits());
                         })
                         .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
                                 failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
-                                user))
+                                user, null))
                         .map(reply -> reply.body());
             });
         });
     }
 
     private void record(RequestContext ctx, String model, Target target, UsageRecord.Outcome outcome, ErrorKind error,
-            Usage usage, String user) {
+            Usage usage, String user, UpstreamLimits limits) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());
         recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
                 target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
-                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced));
+                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, limits));
     }
 }
