@@ -4,7 +4,8 @@
 --   g  GCRA (requests or tokens per minute): a = emission interval T (us), b = burst tolerance tau (us), c = cost
 --   c  concurrency slots (zset of request ids scored by expiry): a = maximum
 --   q  token quota / b budget (hash spent, held; zset <key>:h of "<id>:<amount>" scored by expiry): a = limit, b = amount
---   p  upstream deployment pace learned from its 429s (hash rate in milli-requests/s, tat, ...): a = burst (us)
+--   p  upstream deployment pace learned from its 429s and exhaustion signals (hash rate in milli-requests/s, tat,
+--      ...): a = burst (us)
 -- Answers {'OK', remaining, reset_us per g check...}, {'DENY', reason, scope, value, check} or {'SEED', check...}
 -- (counters that do not exist yet and must be seeded from the ledger first). Time is Redis's own.
 local t = redis.call('TIME')

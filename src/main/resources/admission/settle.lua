@@ -6,8 +6,8 @@
 --      (a hold already released by expiry is a late post: only the use is added)
 --   g  tokens-per-minute GCRA: a = emission interval (us), b = tokens reserved, c = tokens used
 --   c  concurrency slot to free
---   p  deployment pace: a = 1 when the upstream answered 429, b = decrease (per mille), c = increase and
---      d = minimum (milli-requests/s)
+--   p  deployment pace: a = 1 when the upstream answered 429 or said it is nearly exhausted (rate-limit headers),
+--      b = decrease (per mille), c = increase and d = minimum (milli-requests/s)
 -- Answers {'DUP'} or {'OK', per q: spent, alert fired (1/0); per p: learned rate}.
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {'DUP'}

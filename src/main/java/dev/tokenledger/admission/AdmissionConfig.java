@@ -47,7 +47,7 @@ public interface AdmissionConfig {
     @WithDefault("UTC")
     String timezone();
 
-    /** Adaptive pacing toward upstream deployments that answer 429. */
+    /** Adaptive pacing toward upstream deployments that answer 429 or say they are nearly exhausted. */
     Adaptive adaptive();
 
     /** Soft budget alerts. */
@@ -55,11 +55,14 @@ public interface AdmissionConfig {
 
     /** Adaptive pacing (additive increase, multiplicative decrease) toward rate-limited deployments. */
     interface Adaptive {
-        /** Whether upstream 429s lower the gateway's own admission rate toward that deployment. */
+        /**
+         * Whether upstream 429s (and rate-limit headers saying the upstream is nearly exhausted) lower the gateway's own
+         * admission rate toward that deployment.
+         */
         @WithDefault("true")
         boolean enabled();
 
-        /** Factor applied to the learned rate on an upstream 429 (at most once per second). */
+        /** Factor applied to the learned rate on an upstream 429 or exhaustion signal (at most once per second). */
         @WithDefault("0.5")
         BigDecimal decrease();
 
@@ -75,9 +78,17 @@ public interface AdmissionConfig {
         @WithDefault("10")
         BigDecimal initialRate();
 
-        /** A deployment that has not answered 429 for this long is no longer paced. */
+        /** A deployment that has not answered 429 (nor said it is nearly exhausted) for this long is no longer paced. */
         @WithDefault("60s")
         Duration forgetAfter();
+
+        /**
+         * Fraction of an upstream's request or token limit (0 to 1) at or below which what remains, as its rate-limit
+         * headers say, counts like a 429: the learned rate is cut. An upstream that says nothing remains is cut
+         * whatever this fraction; one that sends what remains without its limit (Azure OpenAI) only then.
+         */
+        @WithDefault("0.05")
+        BigDecimal headerThreshold();
     }
 
     /** Soft budget alerts. */

@@ -61,7 +61,17 @@ public class AdmissionMetrics {
     /** The admission rate learned for an upstream deployment, milli-requests per second (0: not paced). */
     public void learnedRate(String deployment, long milliRps) {
         gaugeValue("tokenledger.adaptive.rate", "Requests per second the gateway admits toward a deployment that "
-                + "answered 429 (0: not paced)", "deployment", deployment, 1000).set(milliRps);
+                + "answered 429 or said it is nearly exhausted (0: not paced)", "deployment", deployment, 1000)
+                .set(milliRps);
+    }
+
+    /** An upstream deployment's rate-limit headers said it is nearly exhausted. */
+    public void headerSignal(String deployment) {
+        counters.computeIfAbsent("h:" + deployment, k -> Counter.builder("tokenledger.adaptive.header.signals")
+                .description("Answers whose rate-limit headers said the deployment is nearly exhausted (each cuts "
+                        + "its learned rate, at most once per second)")
+                .tags("deployment", deployment)
+                .register(registry)).increment();
     }
 
     public void redisLatency(String operation, long nanos, Throwable failure) {

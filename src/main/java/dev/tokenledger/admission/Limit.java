@@ -14,7 +14,7 @@ public enum Limit {
     MONTHLY_TOKENS('q', "policy_quota"),
     /** Money per budget window, micro-USD. */
     BUDGET('b', "policy_budget"),
-    /** Requests per second toward an upstream deployment that answered 429. */
+    /** Requests per second toward an upstream deployment that answered 429 or said it is nearly exhausted. */
     PACE('p', "adaptive");
 
     private final char kind;

@@ -3,13 +3,21 @@ package dev.tokenledger.admission;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.logging.Log;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.UpstreamLimits;
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.usage.UsageRecord;
+
 /**
- * The deployments this replica knows to be paced (they answered 429 recently), so that requests of principals without
- * limits of their own still pass the shared pace, and the learned rates for the metrics. The rate itself lives in
- * Redis and is shared by every replica.
+ * The deployments this replica knows to be paced (they answered 429, or said through their rate-limit headers that
+ * they are nearly exhausted, recently), so that requests of principals without limits of their own still pass the
+ * shared pace, and the learned rates for the metrics. The rate itself lives in Redis and is shared by every replica.
  */
 @ApplicationScoped
 public class Pacing {
@@ -17,10 +25,43 @@ public class Pacing {
     @Inject
     AdmissionMetrics metrics;
 
+    @Inject
+    GatewayConfig config;
+
     private final Map<String, Long> rates = new ConcurrentHashMap<>();
+    private double headerThreshold;
+
+    @PostConstruct
+    void init() {
+        headerThreshold = config.admission().adaptive().headerThreshold().doubleValue();
+    }
 
     public boolean paced(String deployment) {
         return rates.getOrDefault(deployment, 0L) > 0;
+    }
+
+    /**
+     * The deployment ({@code provider/model}) whose pace a request's outcome must cut: the one that answered, when it
+     * answered 429 or its rate-limit headers say it is nearly exhausted; null otherwise, which costs nothing.
+     */
+    String signalled(UsageRecord record) {
+        boolean throttled = record.errorKind() == ErrorKind.UPSTREAM_RATE_LIMITED;
+        UpstreamLimits limits = record.upstreamLimits();
+        boolean exhausted = !throttled && limits != null && limits.nearlyExhausted(headerThreshold);
+        if (!throttled && !exhausted || record.providerId() == null || !config.admission().enabled()
+                || !config.admission().adaptive().enabled()) {
+            return null;
+        }
+        String deployment = record.providerId() + "/" + record.upstreamModel();
+        if (exhausted) {
+            metrics.headerSignal(deployment);
+            if (Log.isDebugEnabled()) {
+                Log.debugf("Deployment %s is nearly exhausted: %d of %d requests left (reset in %d ms), %d of %d tokens "
+                        + "left (reset in %d ms)", deployment, limits.requestsRemaining(), limits.requestsLimit(),
+                        limits.requestsResetMs(), limits.tokensRemaining(), limits.tokensLimit(), limits.tokensResetMs());
+            }
+        }
+        return deployment;
     }
 
     /** The rate Redis answered for a deployment, milli-requests per second (0: not paced). */

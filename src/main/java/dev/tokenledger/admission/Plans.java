@@ -25,6 +25,11 @@ final class Plans {
         return "tl:pace:" + deployment;
     }
 
+    /** The check of a deployment's adaptive pace. */
+    static Check pace(String deployment) {
+        return new Check(Limit.PACE, null, null, paceKey(deployment), 0, 1, 0, null, 0, true);
+    }
+
     /** The scopes of a principal that have limits, most specific first. */
     static List<StoredLimits> scopes(LimitStore store, Principal principal) {
         List<StoredLimits> scopes = new ArrayList<>(3);
@@ -50,7 +55,7 @@ final class Plans {
             }
         }
         if (paced) {
-            checks.add(new Check(Limit.PACE, null, null, paceKey(demand.deployment()), 0, 1, 0, null, 0, true));
+            checks.add(pace(demand.deployment()));
         }
         return checks;
     }

@@ -18,13 +18,13 @@ import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 
-import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.usage.UsageRecord;
 
 /**
  * Settles a request's reservation to what it used, once its usage is recorded: holds are replaced by the actual
- * tokens and cost, concurrency slots freed, the tokens-per-minute bucket corrected, the deployment's pace adapted.
+ * tokens and cost, concurrency slots freed, the tokens-per-minute bucket corrected, the pace of the deployment adapted
+ * (cut when it answered 429 or its rate-limit headers say it is nearly exhausted).
  * Off the response path and idempotent by request id: the settlements of the requests that end in one event-loop
  * turn go to Redis together, in one write. Settlements Redis cannot
  * take now (and usage admitted by the local fallback) are kept and posted when Redis answers again.
@@ -83,21 +83,17 @@ public class Settlement {
 
     public void settle(UsageRecord record) {
         Ticket ticket = admission.take(record.requestId());
-        boolean throttled = record.errorKind() == ErrorKind.UPSTREAM_RATE_LIMITED;
+        String signalled = pacing.signalled(record);
+        boolean admittedOne = signalled != null && ticket != null && signalled.equals(ticket.demand().deployment());
+        if (signalled != null && !admittedOne) {
+            // an unlimited principal's request, or one a fallback deployment answered: still teach that one's pace
+            post(paceOnly(record, signalled));
+        }
         if (ticket == null) {
-            if (!throttled || !config.admission().enabled() || !config.admission().adaptive().enabled()
-                    || record.providerId() == null) {
-                return;
-            }
-            // an unlimited principal's request was throttled upstream: still teach the pace
-            String deployment = record.providerId() + "/" + record.upstreamModel();
-            Demand demand = new Demand(record.requestId(), record.principal(), record.requestedModel(), 0, null,
-                    deployment);
-            ticket = new Ticket(demand, Plans.tag(record.principal().orgId()), List.of(new Check(Limit.PACE, null,
-                    null, Plans.paceKey(deployment), 0, 1, 0, null, 0, true)), false);
+            return;
         }
         Call call = call(ticket, record.usage().totalTokens(),
-                record.priced().priced() ? record.priced().cost().micros() : 0, throttled);
+                record.priced().priced() ? record.priced().cost().micros() : 0, admittedOne);
         if (call.ops().isEmpty()) {
             return;
         }
@@ -106,6 +102,14 @@ public class Settlement {
         } else {
             post(call);
         }
+    }
+
+    /** A settlement that only cuts a deployment's pace, under a request id of its own (the request may settle too). */
+    private Call paceOnly(UsageRecord record, String deployment) {
+        Demand demand = new Demand(record.requestId() + ":pace", record.principal(), record.requestedModel(), 0, null,
+                deployment);
+        return call(new Ticket(demand, Plans.tag(record.principal().orgId()), List.of(Plans.pace(deployment)), false), 0,
+                0, true);
     }
 
     /** Releases the reservation of a request that failed before its usage was recorded (nothing was used). */

@@ -17,6 +17,7 @@ import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.pricing.Cost;
@@ -112,7 +113,7 @@ public class ChatPipeline {
                 .flatMap(routed -> answer(attempt, routed.value(), key))
                 .onFailure().invoke(failure -> attempt.failed(failure))
                 .onCancellation().invoke(() -> attempt.record(UsageRecord.Outcome.CLIENT_CANCELLED, null,
-                        estimator.estimate(attempt.request, ""), -1));
+                        estimator.estimate(attempt.request, ""), -1, null));
     }
 
     /** An upstream answer in the client's format with its usage; fails on a malformed answer (the next deployment may do better). */
@@ -124,7 +125,7 @@ public class ChatPipeline {
             Usage usage = reported != null && reported.source() == Usage.Source.PROVIDER
                     ? reported
                     : usage(attempt.request, reported, text(upstream.decodeResponse(body)));
-            return new Decoded(body, usage);
+            return new Decoded(body, usage, reply.limits());
         }
         ChatResponse response = upstream.decodeResponse(reply.body());
         Usage usage = usage(attempt.request, response.usage(), text(response));
@@ -133,16 +134,16 @@ public class ChatPipeline {
                 ? response
                 : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
                         response.extra())),
-                usage);
+                usage, reply.limits());
     }
 
-    /** A complete answer in the client's format. */
-    private record Decoded(byte[] body, Usage usage) {
+    /** A complete answer in the client's format, with what the upstream said of its rate limits. */
+    private record Decoded(byte[] body, Usage usage, UpstreamLimits limits) {
     }
 
     /** The answer, once its usage is durable in the ledger. */
     private Uni<ClientResponse> answer(Attempt attempt, Decoded decoded, CacheKey key) {
-        Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1);
+        Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1, decoded.limits());
         Provider p = attempt.target.provider();
         cache.store(key, new CachedAnswer(attempt.client.format(), decoded.body(), p.id(), p.type(), p.priceProvider(),
                 attempt.target.upstreamModel()));
@@ -178,8 +179,7 @@ public class ChatPipeline {
         attempt.ctx.upstreamSent();
         return failover.route(route, attempt.request, attempt.ctx::header, attempt::use,
                 target -> open(attempt, target),
-                (upstream, release) -> new UpstreamStream(upstream.status(), upstream.body().onTermination().invoke(release),
-                        upstream.upstreamRequestId()))
+                (upstream, release) -> upstream.withBody(upstream.body().onTermination().invoke(release)))
                 .onFailure().invoke(failure -> {
                     attempt.ctx.upstreamAnswered();
                     attempt.failed(failure);
@@ -226,7 +226,7 @@ public class ChatPipeline {
                     }
                     // a complete answer's last bytes leave once its usage is durable
                     Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, usage(attempt.request,
-                            relay.reportedUsage(), relay.generatedText()), firstByte[0]);
+                            relay.reportedUsage(), relay.generatedText()), firstByte[0], upstream.limits());
                     return metered.answer(recorded.durable(), () -> tail).toMulti();
                 })
                 .onFailure().recoverWithItem(failure -> relay.onFailure(asGatewayError(failure)))
@@ -237,7 +237,7 @@ public class ChatPipeline {
                             : cancelled ? UsageRecord.Outcome.CLIENT_CANCELLED : UsageRecord.Outcome.UPSTREAM_ERROR;
                     GatewayError error = outcome == UsageRecord.Outcome.UPSTREAM_ERROR ? relay.upstreamError() : null;
                     attempt.record(outcome, error, usage(attempt.request, relay.reportedUsage(),
-                            relay.generatedText()), firstByte[0]);
+                            relay.generatedText()), firstByte[0], upstream.limits());
                 });
     }
 
@@ -297,7 +297,7 @@ public class ChatPipeline {
 
         void failed(Throwable failure) {
             if (attempted) {
-                record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1);
+                record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1, null);
             }
         }
 
@@ -305,14 +305,15 @@ public class ChatPipeline {
             return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
                     null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",
-                    CACHED, true, savingMicros));
+                    CACHED, true, savingMicros, null));
         }
 
         /**
          * Records the request's usage, once: the first outcome wins (a stream's complete end before its termination, an
          * answer before a cancellation that arrives while it waits to be durable); later calls return null.
          */
-        Recorded record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos) {
+        Recorded record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos,
+                UpstreamLimits limits) {
             if (!recorded.compareAndSet(false, true)) {
                 return null;
             }
@@ -323,7 +324,7 @@ public class ChatPipeline {
                     .record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                             request.model(), provider.id(), provider.type(), target.upstreamModel(), outcome,
                             error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
-                            firstByteNanos, request.user(), "chat", priced));
+                            firstByteNanos, request.user(), "chat", priced, limits));
             return new Recorded(priced, durable);
         }
     }

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import dev.tokenledger.admission.Admission;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
@@ -63,25 +64,25 @@ public class EmbeddingsPipeline {
                         .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
                         .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
                                 failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
-                                user))
+                                user, null))
                         .flatMap(reply -> {
                             Usage usage = OpenAiEmbeddings.usage(reply.body());
                             if (usage == null) {
                                 usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
                             }
-                            return metered.answer(record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user),
-                                    reply::body);
+                            return metered.answer(record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user,
+                                    reply.limits()), reply::body);
                         });
             });
         });
     }
 
     private java.util.concurrent.CompletionStage<Void> record(RequestContext ctx, String model, Target target,
-            UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user) {
+            UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());
         return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
                 target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
-                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced));
+                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, limits));
     }
 }

@@ -22,6 +22,7 @@ import io.vertx.core.http.RequestOptions;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.UpstreamLimits;
 
 /**
  * The HTTP client of one provider: a Vert.x client with its own keep-alive connection pool. Maps transport failures
@@ -47,12 +48,23 @@ public final class UpstreamHttp {
     }
 
     /**
-     * Posts a body and reads the complete answer.
+     * Posts a body and reads the complete answer, without looking for rate-limit headers.
      *
      * @param errorMessage reads the human message out of an error body of the upstream's format
      */
     public Uni<UpstreamReply> post(String url, Map<String, String> headers, byte[] body,
             Function<byte[], String> errorMessage) {
+        return post(url, headers, body, errorMessage, null);
+    }
+
+    /**
+     * Posts a body and reads the complete answer.
+     *
+     * @param errorMessage reads the human message out of an error body of the upstream's format
+     * @param limits reads the rate-limit headers of the upstream's format, or null when it sends none
+     */
+    public Uni<UpstreamReply> post(String url, Map<String, String> headers, byte[] body,
+            Function<byte[], String> errorMessage, UpstreamLimits.Reader limits) {
         return exchange(url, headers, body, (request, response, emitter) -> response.body().onComplete(bar -> {
             if (bar.failed()) {
                 emitter.fail(transportError(bar.cause()));
@@ -60,17 +72,25 @@ public final class UpstreamHttp {
                 emitter.fail(statusError(response, bar.result().getBytes(), errorMessage));
             } else {
                 emitter.complete(new UpstreamReply(response.statusCode(), bar.result().getBytes(),
-                        response.getHeader("x-request-id")));
+                        response.getHeader("x-request-id"), limits(limits, response)));
             }
         }));
+    }
+
+    /** Opens a stream, without looking for rate-limit headers. */
+    public Uni<UpstreamStream> postStream(String url, Map<String, String> headers, byte[] body,
+            Function<byte[], String> errorMessage) {
+        return postStream(url, headers, body, errorMessage, null);
     }
 
     /**
      * Posts a body and opens the answer as a stream once the upstream accepted it with a 2xx status. A non-2xx answer
      * is read whole and fails the returned Uni.
+     *
+     * @param limits reads the rate-limit headers of the upstream's format, or null when it sends none
      */
     public Uni<UpstreamStream> postStream(String url, Map<String, String> headers, byte[] body,
-            Function<byte[], String> errorMessage) {
+            Function<byte[], String> errorMessage, UpstreamLimits.Reader limits) {
         return exchange(url, headers, body, (request, response, emitter) -> {
             if (response.statusCode() / 100 != 2) {
                 response.body().onComplete(bar -> emitter.fail(bar.failed()
@@ -88,8 +108,13 @@ public final class UpstreamHttp {
                         });
                         request.reset();
                     });
-            emitter.complete(new UpstreamStream(response.statusCode(), chunks, response.getHeader("x-request-id")));
+            emitter.complete(new UpstreamStream(response.statusCode(), chunks, response.getHeader("x-request-id"),
+                    limits(limits, response)));
         });
+    }
+
+    private static UpstreamLimits limits(UpstreamLimits.Reader reader, HttpClientResponse response) {
+        return reader == null ? null : reader.read(response::getHeader, System.currentTimeMillis());
     }
 
     /** What to do with the upstream's answer once its status and headers arrived. */

@@ -124,7 +124,7 @@ public final class FirstEvent implements Flow.Subscriber<byte[]>, Flow.Subscript
             }
             subscriber.onSubscribe(this);
         });
-        emitter.complete(new UpstreamStream(upstream.status(), body, upstream.upstreamRequestId()));
+        emitter.complete(upstream.withBody(body));
     }
 
     private synchronized void abandonIfUndecided() {

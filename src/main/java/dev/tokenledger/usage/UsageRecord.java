@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.PricedUsage;
 
@@ -29,18 +30,22 @@ import dev.tokenledger.pricing.PricedUsage;
  * @param priced the cost of the usage, or unpriced (zero for an answer served from the response cache)
  * @param cached whether the answer came from the response cache (no upstream was called)
  * @param savingMicros for a cached answer, what the upstream would have charged in micro-USD, or null
+ * @param upstreamLimits what the answering upstream's rate-limit headers said, or null when it sent none (or none was
+ *        reached); admission paces a deployment that says it is nearly exhausted
  */
 public record UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
         String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
         boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
-        boolean cached, Long savingMicros) {
+        boolean cached, Long savingMicros, UpstreamLimits upstreamLimits) {
 
     /** A record of an answer that came from an upstream. */
     public UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
             String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
-            boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced) {
+            boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
+            UpstreamLimits upstreamLimits) {
         this(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType, upstreamModel, outcome,
-                errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced, false, null);
+                errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced, false, null,
+                upstreamLimits);
     }
 
     /** How a request ended. */

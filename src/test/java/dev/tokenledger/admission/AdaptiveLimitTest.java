@@ -68,10 +68,7 @@ class AdaptiveLimitTest {
                     "no learned-rate metric");
 
             RedisBehindProxy.limited().rate(1000); // the upstream recovers
-            Thread.sleep(6000);
-            int before = load.admitted.get();
-            Thread.sleep(3000);
-            double recovered = (load.admitted.get() - before) / 3.0;
+            double recovered = load.admittedRate(6000, 3);
             assertTrue(recovered >= 2.5 * UPSTREAM_RATE, "after recovery only " + recovered + " requests/s (sent "
                     + sent + " before)");
         } finally {
@@ -113,6 +110,14 @@ class AdaptiveLimitTest {
                     }
                 }));
             }
+        }
+
+        /** Requests per second admitted over {@code seconds}, measured after a wait. */
+        double admittedRate(long waitMillis, int seconds) throws InterruptedException {
+            Thread.sleep(waitMillis);
+            int before = admitted.get();
+            Thread.sleep(seconds * 1000L);
+            return (admitted.get() - before) / (double) seconds;
         }
 
         void stop() {

@@ -12,8 +12,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The gateway with Redis behind an in-process {@link TcpProxy}, so a test can cut Redis off without stopping the
- * shared server, plus provider {@code limited}: a WireMock upstream that answers 429 above a rate
- * ({@link RateLimitedUpstream}).
+ * shared server, plus provider {@code limited}: a WireMock upstream that answers 429 above a rate, or reports the rate
+ * left in headers ({@link RateLimitedUpstream}); {@code limited-anthropic} is an Anthropic-type provider on it, and alias
+ * {@code paced-fallback} a failing primary with a fallback there.
  */
 public class RedisBehindProxy extends Upstreams {
 
@@ -71,6 +72,14 @@ public class RedisBehindProxy extends Upstreams {
         config.put("tokenledger.providers.limited.type", "openai");
         config.put("tokenledger.providers.limited.base-url", limitedServer.baseUrl() + "/v1");
         config.put("tokenledger.providers.limited.api-key", UPSTREAM_KEY);
+        config.put("tokenledger.providers.limited-anthropic.type", "anthropic");
+        config.put("tokenledger.providers.limited-anthropic.base-url", limitedServer.baseUrl());
+        config.put("tokenledger.providers.limited-anthropic.api-key", UPSTREAM_KEY);
+        // a primary that fails and a fallback that answers, both on the limited upstream
+        config.put("tokenledger.models.paced-fallback.deployments[0].provider", "limited");
+        config.put("tokenledger.models.paced-fallback.deployments[0].model", "fallback-broken");
+        config.put("tokenledger.models.paced-fallback.deployments[1].provider", "limited");
+        config.put("tokenledger.models.paced-fallback.deployments[1].model", "fallback-spare");
         return config;
     }
 

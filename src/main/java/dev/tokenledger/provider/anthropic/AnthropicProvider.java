@@ -14,6 +14,7 @@ import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
 import dev.tokenledger.wire.anthropic.AnthropicErrors;
+import dev.tokenledger.wire.anthropic.AnthropicRateLimits;
 import dev.tokenledger.wire.anthropic.AnthropicRequests;
 import dev.tokenledger.wire.anthropic.AnthropicTokenCounts;
 
@@ -88,14 +89,14 @@ public final class AnthropicProvider extends HttpProvider implements TokenCountC
     public Uni<UpstreamReply> chat(ChatCall call) {
         return http.post(messagesUrl, withBeta(jsonHeaders, call),
                 AnthropicRequests.toWire(call.request(), call.upstreamModel()),
-                AnthropicErrors::message);
+                AnthropicErrors::message, AnthropicRateLimits.READER);
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
         return http.postStream(messagesUrl, withBeta(streamHeaders, call),
                 AnthropicRequests.toWire(call.request(), call.upstreamModel()),
-                AnthropicErrors::message);
+                AnthropicErrors::message, AnthropicRateLimits.READER);
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.tokenledger.provider.UpstreamStream;
 import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.openai.OpenAiChatRequests;
 import dev.tokenledger.wire.openai.OpenAiErrors;
+import dev.tokenledger.wire.openai.OpenAiRateLimits;
 
 /**
  * Any server that speaks the OpenAI Chat Completions format: OpenAI itself, LM Studio, vLLM, llama.cpp and the like
@@ -87,13 +88,15 @@ public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapa
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.post(endpoints.chatUrl(call.upstreamModel()), jsonHeaders,
-                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message));
+                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
+                OpenAiRateLimits.READER));
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.postStream(endpoints.chatUrl(call.upstreamModel()), streamHeaders,
-                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message));
+                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
+                OpenAiRateLimits.READER));
     }
 
     @Override
@@ -103,6 +106,7 @@ public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapa
             return node == null ? "" : node.asText("");
         };
         return Uni.createFrom().deferred(
-                () -> http.post(endpoints.embeddingsUrl(model), jsonHeaders, body, OpenAiErrors::message));
+                () -> http.post(endpoints.embeddingsUrl(model), jsonHeaders, body, OpenAiErrors::message,
+                        OpenAiRateLimits.READER));
     }
 }
