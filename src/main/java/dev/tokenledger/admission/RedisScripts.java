@@ -92,10 +92,12 @@ public class RedisScripts {
 
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
         long start = System.nanoTime();
-        return dispatch(request(Command.EVALSHA, script.sha(), keys, args))
-                .onFailure(RedisScripts::noScript).recoverWithUni(() -> dispatch(request(Command.EVAL, script.source(),
-                        keys, args)))
+        RedisConnection own = own();
+        return dispatch(own, request(Command.EVALSHA, script.sha(), keys, args))
+                .onFailure(RedisScripts::noScript).recoverWithUni(() -> dispatch(own, request(Command.EVAL,
+                        script.source(), keys, args)))
                 .ifNoItem().after(config.admission().redisTimeout()).fail()
+                .onFailure().invoke(failure -> dropOnFailure(own, failure))
                 .onItemOrFailure().invoke((r, f) -> metrics.redisLatency(script.name(), System.nanoTime() - start, f));
     }
 
@@ -109,8 +111,10 @@ public class RedisScripts {
         for (Invocation call : calls) {
             requests.add(request(Command.EVALSHA, script.sha(), call.keys(), call.args()));
         }
-        return batch(requests)
+        RedisConnection own = own();
+        return (own == null ? redis.batch(requests) : own.batch(requests))
                 .ifNoItem().after(config.admission().redisTimeout()).fail()
+                .onFailure().invoke(failure -> dropOnFailure(own, failure))
                 .onItemOrFailure().invoke((r, f) -> metrics.redisLatency(script.name(), System.nanoTime() - start, f));
     }
 
@@ -121,20 +125,24 @@ public class RedisScripts {
         return request;
     }
 
-    private Uni<Response> dispatch(Request request) {
-        RedisConnection connection = own();
-        if (connection == null) {
-            return redis.send(request);
-        }
-        return connection.send(request);
+    private Uni<Response> dispatch(RedisConnection own, Request request) {
+        return own == null ? redis.send(request) : own.send(request);
     }
 
-    private Uni<List<Response>> batch(List<Request> requests) {
-        RedisConnection connection = own();
-        if (connection == null) {
-            return redis.batch(requests);
+    /**
+     * A loop's connection that failed or stopped answering is dropped (a connection cut off without being closed
+     * gives no other sign); the next call opens a new one. Error replies of Redis itself keep it.
+     */
+    private void dropOnFailure(RedisConnection own, Throwable failure) {
+        if (own != null && !noScript(failure)) {
+            connections.entrySet().removeIf(e -> {
+                if (e.getValue() == own) {
+                    own.closeAndForget();
+                    return true;
+                }
+                return false;
+            });
         }
-        return connection.batch(requests);
     }
 
     /** This event loop's connection, or null (not on an event loop, or not open yet: opening it starts here). */
