@@ -1,13 +1,16 @@
 package dev.tokenledger.usage;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.vertx.http.HttpsServerStart;
 
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ContentPart;
@@ -22,9 +25,9 @@ import dev.tokenledger.wire.Json;
  * OpenAI's published accounting (a few tokens per message and for the reply primer); images count at the cost of
  * one high-detail tile set. Estimates are marked as such wherever they are recorded.
  * <p>
- * The tokenizer's BPE table takes a while to read (seconds on a busy machine), so it is read once per process, on a
- * thread of its own from start-up on: start-up does not wait for it, and an event loop only when a request needs an
- * estimate before the read is done.
+ * The tokenizer's BPE table takes a while to read (a few hundred ms of CPU, seconds on a busy machine), so it is read
+ * once per process, on a thread of its own as soon as the HTTP server listens: start-up neither waits for it nor
+ * shares the CPU with it, and an event loop waits only when a request needs an estimate before the read is done.
  */
 @ApplicationScoped
 public class TokenEstimator {
@@ -38,10 +41,22 @@ public class TokenEstimator {
         static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     }
 
-    void preload(@Observes StartupEvent event) {
-        Thread reader = new Thread(() -> O200k.ENCODING.getName(), "tokenizer-preload");
-        reader.setDaemon(true);
-        reader.start();
+    private final AtomicBoolean preloading = new AtomicBoolean();
+
+    void preload(@ObservesAsync HttpServerStart event) {
+        preload();
+    }
+
+    void preload(@ObservesAsync HttpsServerStart event) {
+        preload();
+    }
+
+    private void preload() {
+        if (preloading.compareAndSet(false, true)) {
+            Thread reader = new Thread(() -> O200k.ENCODING.getName(), "tokenizer-preload");
+            reader.setDaemon(true);
+            reader.start();
+        }
     }
 
     public long count(CharSequence text) {
