@@ -135,13 +135,7 @@ public class RedisScripts {
      */
     private void dropOnFailure(RedisConnection own, Throwable failure) {
         if (own != null && !noScript(failure)) {
-            connections.entrySet().removeIf(e -> {
-                if (e.getValue() == own) {
-                    own.closeAndForget();
-                    return true;
-                }
-                return false;
-            });
+            drop(own);
         }
     }
 
@@ -174,14 +168,14 @@ public class RedisScripts {
             }
             var raw = ar.result();
             RedisConnection connection = RedisConnection.newInstance(raw);
-            raw.exceptionHandler(e -> drop(loop, connection));
-            raw.endHandler(e -> drop(loop, connection));
+            raw.exceptionHandler(e -> drop(connection));
+            raw.endHandler(e -> drop(connection));
             connections.put(loop, connection);
         }));
     }
 
-    private void drop(EventLoop loop, RedisConnection connection) {
-        if (connections.remove(loop, connection)) {
+    private void drop(RedisConnection connection) {
+        if (connections.values().remove(connection)) {
             connection.closeAndForget();
         }
     }

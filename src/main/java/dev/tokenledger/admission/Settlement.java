@@ -24,10 +24,10 @@ import dev.tokenledger.usage.UsageRecord;
 /**
  * Settles a request's reservation to what it used, once its usage is recorded: holds are replaced by the actual
  * tokens and cost, concurrency slots freed, the tokens-per-minute bucket corrected, the pace of the deployment adapted
- * (cut when it answered 429 or its rate-limit headers say it is nearly exhausted).
- * Off the response path and idempotent by request id: the settlements of the requests that end in one event-loop
- * turn go to Redis together, in one write. Settlements Redis cannot
- * take now (and usage admitted by the local fallback) are kept and posted when Redis answers again.
+ * (cut when it answered 429 or its rate-limit headers say it is nearly exhausted). Off the response path and idempotent
+ * by request id: the settlements of one event-loop turn (a ledger batch becoming durable) go to Redis together, in one
+ * write. Settlements Redis cannot take now (and usage admitted by the local fallback) are kept and posted when Redis
+ * answers again.
  */
 @ApplicationScoped
 public class Settlement {
@@ -180,8 +180,7 @@ public class Settlement {
 
     /**
      * Queues a settlement to leave at the end of this event-loop turn, with the others of the turn, on this loop's
-     * Redis connection: before the client, whose answer was written in this turn, can send its next request on this
-     * connection. Off the event loops it leaves at once.
+     * Redis connection. Off the event loops it leaves at once.
      */
     private void post(Call call) {
         Context context = Context.isOnEventLoopThread() ? io.vertx.core.Vertx.currentContext() : null;

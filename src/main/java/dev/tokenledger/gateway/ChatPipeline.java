@@ -1,6 +1,8 @@
 package dev.tokenledger.gateway;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -152,7 +154,7 @@ public class ChatPipeline {
     }
 
     /** A usage record handed to the ledger: its price, and when it is durable. */
-    private record Recorded(PricedUsage priced, java.util.concurrent.CompletionStage<Void> durable) {
+    private record Recorded(PricedUsage priced, CompletionStage<Void> durable) {
     }
 
     /** A cache hit: no upstream call, a ledger row marked cached with cost zero and the saving. */
@@ -227,6 +229,9 @@ public class ChatPipeline {
                     // a complete answer's last bytes leave once its usage is durable
                     Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, usage(attempt.request,
                             relay.reportedUsage(), relay.generatedText()), firstByte[0], upstream.limits());
+                    if (recorded == null) { // recorded with another outcome before (a cancellation)
+                        return Multi.createFrom().item(tail);
+                    }
                     return metered.answer(recorded.durable(), () -> tail).toMulti();
                 })
                 .onFailure().recoverWithItem(failure -> relay.onFailure(asGatewayError(failure)))
@@ -274,7 +279,7 @@ public class ChatPipeline {
         final RequestContext ctx;
         volatile Target target;
         volatile boolean attempted;
-        private final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean recorded = new AtomicBoolean();
 
         Attempt(ChatCodec client, ChatRequest request, Target target, RequestContext ctx) {
             this.client = client;
@@ -301,7 +306,7 @@ public class ChatPipeline {
             }
         }
 
-        java.util.concurrent.CompletionStage<Void> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
+        CompletionStage<Void> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
             return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
                     null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",

@@ -1,5 +1,7 @@
 package dev.tokenledger.gateway;
 
+import java.util.concurrent.CompletionStage;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -77,7 +79,7 @@ public class EmbeddingsPipeline {
         });
     }
 
-    private java.util.concurrent.CompletionStage<Void> record(RequestContext ctx, String model, Target target,
+    private CompletionStage<Void> record(RequestContext ctx, String model, Target target,
             UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());

@@ -65,7 +65,7 @@ public class LedgerWriter implements UsageRecorder {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean replaying = new AtomicBoolean();
     /** After a failed insert, batches go straight to the spool until then (nanoTime), instead of each waiting. */
-    private volatile long databaseDownUntil;
+    private volatile long databaseDownUntil = System.nanoTime();
     private LedgerSpool spool;
     private long flushTimer = -1;
     private long replayTimer = -1;
