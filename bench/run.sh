@@ -21,6 +21,8 @@ READY_TIMEOUT="${READY_TIMEOUT:-60}"     # seconds to wait for /q/health/ready
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results}"
 KEEP_TMP="${KEEP_TMP:-0}"                # 1: keep the temp dir (configs, logs)
 STATUS_DETAIL="${STATUS_DETAIL:-0}"      # 1: wrk counts non-200 statuses (slower; diagnosis)
+HOLD="${HOLD:-0}"                        # 1: set up, write the ports and key to HOLD_FILE, wait (profiling); no measurement
+HOLD_FILE="${HOLD_FILE:-/tmp/tokenledger-bench.env}"
 DEFAULT_BODY='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}'
 BENCH_BODY="${BENCH_BODY:-$DEFAULT_BODY}" # request body (same for curl check and wrk)
 export BENCH_BODY BENCH_STATUS_DETAIL="$STATUS_DETAIL" # read by chat.lua
@@ -305,6 +307,17 @@ if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 ]]; then
   curl -s -o /dev/null --max-time 60 -X POST -H "Authorization: Bearer $GOVERNED_KEY" \
     -H 'Content-Type: application/json' --data "$BENCH_BODY" "http://127.0.0.1:$GOVERNED_PORT$CHAT_PATH" || true
   log "governed: virtual key ${GOVERNED_KEY:0:12}... with rpm, tpm and a hard budget"
+fi
+
+if [[ "$HOLD" == 1 ]]; then
+  {
+    echo "UPSTREAM_PORT=$UPSTREAM_PORT"; echo "PROXY_PORT=$PROXY_PORT"
+    echo "GATEWAY_PORT=${GATEWAY_PORT:-}"; echo "GOVERNED_PORT=${GOVERNED_PORT:-}"
+    echo "GOVERNED_KEY=${GOVERNED_KEY:-}"; echo "MASTER_KEY=$MASTER_KEY"; echo "WORK=$WORK"
+  } >"$HOLD_FILE"
+  log "holding: ports and key in $HOLD_FILE; stop with Ctrl-C or kill $$"
+  wait
+  exit 0
 fi
 
 # ---- measurement -----------------------------------------------------------

@@ -15,13 +15,20 @@ local ttl_us = tonumber(ARGV[2]) * 1000
 local n = tonumber(ARGV[3])
 local function fmt(x) return string.format('%d', x) end
 
--- releases holds whose request never settled (a crashed replica): they expire with their TTL
+-- releases holds whose request never settled (a crashed replica): they expire with their TTL. Their request ids go to
+-- the tenant's orphans (same hash slot), where the reconciliation looks for their ledger rows and posts what they used.
 local function sweep(k)
   local hz = k .. ':h'
   local expired = redis.call('ZRANGEBYSCORE', hz, '-inf', now, 'LIMIT', 0, 500)
   if #expired > 0 then
     local total = 0
-    for _, m in ipairs(expired) do total = total + tonumber(string.match(m, ':(%d+)$')) end
+    local orphans = string.match(k, '^(.-}:)') .. 'orphans'
+    for _, m in ipairs(expired) do
+      local rid, amount = string.match(m, '^(.*):(%d+)$')
+      total = total + tonumber(amount)
+      redis.call('ZADD', orphans, 'NX', fmt(now), rid)
+    end
+    redis.call('PEXPIRE', orphans, 86400000)
     redis.call('ZREM', hz, unpack(expired))
     redis.call('HINCRBY', k, 'held', fmt(-total))
   end

@@ -20,6 +20,13 @@ public interface AdmissionConfig {
     @WithDefault("10m")
     Duration holdTtl();
 
+    /**
+     * How often one replica reconciles orphaned requests (holds that expired unsettled because their replica died)
+     * with the ledger, posting what they used.
+     */
+    @WithDefault("30s")
+    Duration orphansInterval();
+
     /** Longest wait for a Redis answer on the request path before Redis counts as down. */
     @WithDefault("250ms")
     Duration redisTimeout();

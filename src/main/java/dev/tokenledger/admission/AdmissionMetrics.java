@@ -52,6 +52,17 @@ public class AdmissionMetrics {
                 .register(registry)).increment();
     }
 
+    /**
+     * An orphaned request (its holds expired unsettled) reconciled: {@code posted} when its ledger row was found and its
+     * use posted, {@code unanswered} when it has no row (it was never answered, so nothing was used).
+     */
+    public void orphan(String outcome, int count) {
+        counters.computeIfAbsent("o:" + outcome, k -> Counter.builder("tokenledger.admission.orphans")
+                .description("Requests whose holds expired unsettled, reconciled against the ledger")
+                .tags("outcome", outcome)
+                .register(registry)).increment(count);
+    }
+
     /** Remaining budget of a scope's current window, micro-USD. */
     public void remainingBudget(String scope, long micros) {
         gaugeValue("tokenledger.budget.remaining.micros", "Budget left in the current window, micro-USD", "scope", scope, 1)

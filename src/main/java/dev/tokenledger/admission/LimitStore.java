@@ -67,6 +67,13 @@ public class LimitStore {
         return limits.isEmpty();
     }
 
+    /** The organizations that have limits somewhere (null for scopes outside any organization). */
+    public java.util.Set<UUID> orgs() {
+        java.util.Set<UUID> orgs = new java.util.HashSet<>();
+        limits.values().forEach(stored -> orgs.add(stored.orgId()));
+        return orgs;
+    }
+
     public Uni<Void> reload() {
         return pool.query("SELECT scope_type, scope_id, org_id, spec::text AS spec, anchor FROM scope_limit").execute()
                 .map(rows -> {

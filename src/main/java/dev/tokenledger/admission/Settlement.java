@@ -112,6 +112,15 @@ public class Settlement {
                 0, true);
     }
 
+    /**
+     * Posts what a request used after its holds expired unsettled (its replica died after its ledger row was durable):
+     * the use is added, once, whether this or the original settlement comes first.
+     */
+    Uni<Void> late(Ticket ticket, long tokens, long micros) {
+        Call call = call(ticket.asLocal(), tokens, micros, false);
+        return call.ops().isEmpty() ? Uni.createFrom().voidItem() : send(call);
+    }
+
     /** Releases the reservation of a request that failed before its usage was recorded (nothing was used). */
     public void release(String requestId) {
         Ticket ticket = admission.take(requestId);

@@ -106,13 +106,17 @@ class HoldsTest {
         String key = budgetKey(tenant);
         awaitField(key, "spent", 1000);
 
-        // another replica admitted two requests (a 1-second hold TTL) and died before settling them
-        for (String id : List.of("crashed-1", "crashed-2")) {
+        // another replica admitted two requests (a 1-second hold TTL) and died before settling them: it had answered
+        // the first (its ledger row is durable, 700 micro-USD), not the second
+        String answered = "crashed-" + UUID.randomUUID();
+        String unanswered = "crashed-" + UUID.randomUUID();
+        for (String id : List.of(answered, unanswered)) {
             Response r = scripts.run(RedisScripts.ADMIT, List.of(key), List.of(id, "1000", "1", "b", "1", "3000", "1000",
                     "0", "key:crashed")).await().indefinitely();
             assertEquals("OK", r.get(0).toString());
         }
         assertEquals(2000, field(key, "held"));
+        answeredRow(tenant, answered, 700);
         var refused = Tenant.burst(gateway, tenant.key(), body, 1).get(0);
         assertEquals(429, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("budget_exceeded"), refused.body());
@@ -122,11 +126,41 @@ class HoldsTest {
         JsonPath view = Tenant.master().get("/admin/v1/limits/key/" + tenant.keyId()).then().statusCode(200).extract()
                 .jsonPath();
         assertEquals("0.000000", view.getString("usage.find { it.limit == 'budget' }.held"));
-        assertEquals("0.002000", view.getString("usage.find { it.limit == 'budget' }.remaining"));
+        // (what was spent comes from the ledger, the answered orphan's row included)
+        assertEquals("0.001300", view.getString("usage.find { it.limit == 'budget' }.remaining"));
         assertEquals(200, Tenant.burst(gateway, tenant.key(), body, 1).get(0).statusCode(),
                 "the expired holds still block the budget");
-        awaitField(key, "spent", 2000);
         assertEquals(0, field(key, "held"));
+        // the sweep found both orphaned; the reconciliation posts the answered one's use from the ledger, once, and
+        // leaves the other (no row: never answered, nothing used)
+        awaitField(key, "spent", 2700);
+        assertEquals(Tenant.ledger("key_id", tenant.keyId(), 3)[1], field(key, "spent"), "Redis and the ledger differ");
+        Thread.sleep(2500); // two more rounds change nothing
+        assertEquals(2700, field(key, "spent"));
+        String orphans = Plans.tag(UUID.fromString(tenant.orgId())) + "orphans";
+        Response left = redis.send(Request.cmd(Command.ZRANGE).arg(orphans).arg(0).arg(-1)).await().indefinitely();
+        List<String> ids = new java.util.ArrayList<>();
+        left.forEach(id -> ids.add(id.toString()));
+        assertEquals(List.of(unanswered), ids);
+    }
+
+    /** The ledger row a replica made durable (it answered) before it died. */
+    private static void answeredRow(Tenant tenant, String requestId, long micros) throws Exception {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(dev.tokenledger.testing.TestDb.JDBC_URL,
+                "postgres", "");
+                java.sql.PreparedStatement insert = db.prepareStatement("INSERT INTO usage_event (request_id, created_at, "
+                        + "org_id, team_id, key_id, subject, inbound_format, operation, requested_model, status, "
+                        + "input_tokens, input_uncached, cache_read_tokens, cache_write_tokens, output_tokens, "
+                        + "reasoning_tokens, usage_source, cost_micros, price_status, latency_ms, streamed) VALUES (?, now(), "
+                        + "?::uuid, ?::uuid, ?::uuid, 'key', 'openai', 'chat', 'mock/budget-model', 'ok', 10, 10, 0, 0, 70, "
+                        + "0, 'reported', ?, 'priced', 5, false)")) {
+            insert.setString(1, requestId);
+            insert.setString(2, tenant.orgId());
+            insert.setString(3, tenant.teamId());
+            insert.setString(4, tenant.keyId());
+            insert.setLong(5, micros);
+            assertEquals(1, insert.executeUpdate());
+        }
     }
 
     @Test

@@ -1,0 +1,191 @@
+package dev.tokenledger.admission;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import dev.tokenledger.auth.Principal;
+import dev.tokenledger.config.GatewayConfig;
+
+/**
+ * Brings the Redis counters back to the ledger after a replica died between making a request's ledger row durable
+ * and settling it. The admission script's sweep lists each request whose hold it found expired under its tenant's
+ * {@code orphans} key; this job (one replica per round, by a Redis lease) reads those requests' rows from the ledger
+ * and posts what they used to their budgets and token quotas as late settlements: once, whether this or the original
+ * settlement comes first (the settlement's done marker). A request without a row was never answered and used
+ * nothing; it is dropped once it has been an orphan for a hold TTL (a row still on its way, from a spool, has time to
+ * arrive).
+ */
+@ApplicationScoped
+public class Orphans {
+
+    private static final int BATCH = 500;
+    private static final String LEASE = "tl:orphans:lease";
+    private static final String ROWS = "SELECT request_id, created_at, org_id, team_id, key_id, subject, requested_model, "
+            + "input_tokens + output_tokens AS tokens, coalesce(cost_micros, 0) AS micros FROM usage_event "
+            + "WHERE request_id = ANY($1)";
+
+    @Inject
+    LimitStore store;
+
+    @Inject
+    Settlement settlement;
+
+    @Inject
+    RedisState state;
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    AdmissionMetrics metrics;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    private final String instance = UUID.randomUUID().toString();
+    private long timer = -1;
+
+    void onStart(@Observes StartupEvent event) {
+        long every = config.admission().orphansInterval().toMillis();
+        timer = vertx.setPeriodic(every, every, id -> reconcile().subscribe().with(n -> {
+        }, e -> Log.debugf("Orphaned holds not reconciled this round: %s", e.getMessage())));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(timer);
+    }
+
+    /** One round, if this replica holds the lease: answers the number of orphans reconciled. */
+    public Uni<Integer> reconcile() {
+        if (!config.admission().enabled() || state.down() || store.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        long lease = Math.max(1000, config.admission().orphansInterval().toMillis() - 100);
+        return send(Request.cmd(Command.SET).arg(LEASE).arg(instance).arg("NX").arg("PX").arg(lease)).chain(r -> {
+            if (r == null) {
+                return Uni.createFrom().item(0);
+            }
+            List<String> keys = new ArrayList<>();
+            List<Request> reads = new ArrayList<>();
+            for (UUID orgId : store.orgs()) {
+                String key = Plans.tag(orgId) + "orphans";
+                keys.add(key);
+                reads.add(Request.cmd(Command.ZRANGE).arg(key).arg(0).arg(BATCH - 1).arg("WITHSCORES"));
+            }
+            return redis.batch(reads).ifNoItem().after(config.admission().redisTimeout()).fail()
+                    .chain(answers -> {
+                        List<Uni<Integer>> tenants = new ArrayList<>();
+                        for (int i = 0; i < answers.size(); i++) {
+                            Map<String, Long> since = orphans(answers.get(i));
+                            if (!since.isEmpty()) {
+                                String key = keys.get(i);
+                                tenants.add(pool.preparedQuery(ROWS)
+                                        .execute(Tuple.tuple().addArrayOfString(since.keySet().toArray(String[]::new)))
+                                        .chain(rows -> post(key, since, rows)));
+                            }
+                        }
+                        return tenants.isEmpty()
+                                ? Uni.createFrom().item(0)
+                                : Uni.join().all(tenants).andCollectFailures()
+                                        .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+                    });
+        });
+    }
+
+    /** An orphans key's request ids and since when they are orphans (Redis time, microseconds). */
+    private static Map<String, Long> orphans(Response r) {
+        Map<String, Long> since = new HashMap<>();
+        if (r == null || r.size() == 0) {
+            return since;
+        }
+        // RESP2 answers a flat list, RESP3 a list of pairs
+        if (r.get(0).type() == io.vertx.redis.client.ResponseType.MULTI) {
+            r.forEach(pair -> since.put(pair.get(0).toString(), pair.get(1).toLong()));
+        } else {
+            for (int i = 0; i + 1 < r.size(); i += 2) {
+                since.put(r.get(i).toString(), r.get(i + 1).toLong());
+            }
+        }
+        return since;
+    }
+
+    private Uni<Integer> post(String key, Map<String, Long> since, Iterable<Row> rows) {
+        List<Uni<String>> posts = new ArrayList<>();
+        java.util.Set<String> found = new java.util.HashSet<>();
+        ZoneId zone = ZoneId.of(config.admission().timezone());
+        for (Row row : rows) {
+            String requestId = row.getString("request_id");
+            found.add(requestId);
+            Principal principal = new Principal(row.getString("subject"), false, row.getUUID("key_id"),
+                    row.getUUID("team_id"), row.getUUID("org_id"), List.of());
+            Instant at = row.getOffsetDateTime("created_at").toInstant();
+            Demand demand = new Demand(requestId, principal, row.getString("requested_model"), 0, null, null);
+            Ticket ticket = new Ticket(demand, Plans.tag(principal.orgId()),
+                    Plans.checks(Plans.scopes(store, principal), demand, zone, at, false), true);
+            posts.add(settlement.late(ticket, row.getLong("tokens"), row.getLong("micros")).replaceWith(requestId)
+                    .onFailure().recoverWithItem((String) null));
+        }
+        long staleBefore = Instant.now().toEpochMilli() * 1000 - config.admission().holdTtl().toMillis() * 1000;
+        List<String> unanswered = new ArrayList<>();
+        since.forEach((id, at) -> {
+            if (at < staleBefore && !found.contains(id)) {
+                unanswered.add(id);
+            }
+        });
+        Uni<List<String>> posted = posts.isEmpty()
+                ? Uni.createFrom().item(List.of())
+                : Uni.join().all(posts).andCollectFailures()
+                        .map(ids -> ids.stream().filter(java.util.Objects::nonNull).toList());
+        return posted.chain(ids -> {
+            List<String> done = new ArrayList<>(ids);
+            // a row that could not be posted now stays an orphan for the next round
+            done.addAll(unanswered);
+            if (!ids.isEmpty()) {
+                metrics.orphan("posted", ids.size());
+            }
+            if (!unanswered.isEmpty()) {
+                metrics.orphan("unanswered", unanswered.size());
+            }
+            if (done.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            Log.infof("Reconciled %d orphaned requests with the ledger (%d posted, %d never answered)", done.size(),
+                    ids.size(), unanswered.size());
+            Request zrem = Request.cmd(Command.ZREM).arg(key);
+            done.forEach(zrem::arg);
+            return send(zrem).replaceWith(done.size());
+        });
+    }
+
+    private Uni<Response> send(Request request) {
+        return redis.send(request).ifNoItem().after(config.admission().redisTimeout()).fail();
+    }
+}
