@@ -180,18 +180,39 @@ public class Admission {
         }
     }
 
-    /** Redis is down: hard budgets refuse, rates and concurrency use this replica's share. */
+    /**
+     * Redis is down: hard budgets refuse; rates, concurrency and token quotas use this replica's share (quotas of what
+     * the ledger says remains).
+     */
     private Uni<Void> fallback(RequestContext ctx, Ticket ticket) {
+        List<Uni<Void>> reads = null;
+        long nowNanos = System.nanoTime();
         for (Check check : ticket.checks()) {
             if (check.type() == Limit.BUDGET && check.enforced()) {
                 metrics.decision("refused", "budget_unavailable", check.scopeType());
                 return Uni.createFrom().failure(Refusals.unavailable(ctx, check));
             }
+            if ((check.type() == Limit.DAILY_TOKENS || check.type() == Limit.MONTHLY_TOKENS) && check.enforced()
+                    && local.quotaStale(check, nowNanos)) {
+                reads = reads == null ? new ArrayList<>() : reads;
+                reads.add(seeder.ledgerTotal(check).invoke(total -> local.quotaRead(check, total, nowNanos))
+                        .replaceWithVoid().onFailure().recoverWithNull());
+            }
         }
-        Check refused = local.admit(ticket, redis.replicas(), System.currentTimeMillis() * 1000);
+        if (reads == null) {
+            return locally(ctx, ticket);
+        }
+        return Uni.join().all(reads).andCollectFailures().chain(() -> locally(ctx, ticket));
+    }
+
+    private Uni<Void> locally(RequestContext ctx, Ticket ticket) {
+        int replicas = redis.replicas();
+        Check refused = local.admit(ticket, replicas, System.currentTimeMillis() * 1000);
         if (refused != null) {
             metrics.decision("refused", refused.type().reason(), refused.scopeType());
-            return Uni.createFrom().failure(Refusals.refused(ctx, refused, 1_000_000));
+            boolean quota = refused.type() == Limit.DAILY_TOKENS || refused.type() == Limit.MONTHLY_TOKENS;
+            return Uni.createFrom().failure(Refusals.refused(ctx, refused,
+                    quota ? local.quotaLeft(refused, replicas) : 1_000_000));
         }
         RateHeaders.limitsOnly(ctx, ticket.checks());
         inflight.put(ticket.demand().requestId(), ticket.asLocal());

@@ -54,8 +54,11 @@ class RedisOutageTest {
         Tenant.limits("key", budgeted.keyId(), "{\"budget\":{\"amountUsd\":\"0.003\",\"window\":\"month\",\"hard\":true}}");
         Tenant rated = Tenant.create();
         Tenant.limits("key", rated.keyId(), "{\"rpm\":30}");
+        Tenant quota = Tenant.create();
+        Tenant.limits("key", quota.keyId(), "{\"dailyTokens\":1000}");
         assertEquals(2, Tenant.count(sequential(budgeted.key(), body, 2), 200));
         assertEquals(2, Tenant.ledger("key_id", budgeted.keyId(), 2)[0]);
+        assertEquals(2, Tenant.count(sequential(quota.key(), body, 2), 200)); // 2 x 105 tokens
 
         RedisBehindProxy.proxy().cut();
         HttpResponse<String> closed = single(budgeted.key(), body);
@@ -67,6 +70,17 @@ class RedisOutageTest {
         assertTrue(admitted >= 30 && admitted <= 33, "the local fallback admitted " + admitted + " of 40 at 30 rpm");
         assertEquals(40 - admitted, Tenant.count(local, 429));
         assertEquals("30", local.get(0).headers().firstValue("x-ratelimit-limit-requests").orElse(null));
+        // the quota: what the ledger says remains (790 tokens), each request reserving its prompt and 100 output tokens
+        List<HttpResponse<String>> quotaed = sequential(quota.key(), body, 12);
+        long withinQuota = Tenant.count(quotaed, 200);
+        assertTrue(withinQuota >= 6 && withinQuota <= 7, "the local fallback admitted " + withinQuota
+                + " requests of 105 tokens within 790 tokens left");
+        assertEquals(12 - withinQuota, Tenant.count(quotaed, 429));
+        assertTrue(quotaed.get(11).body().contains("\"code\":\"quota_exceeded\""), quotaed.get(11).body());
+        Thread.sleep(LocalLimiter.QUOTA_REFRESH_NANOS / 1_000_000 + 200); // the ledger is read again: still no room
+        assertEquals(429, single(quota.key(), body).statusCode());
+        long tokens = ledgerTokens(quota.keyId(), 2 + withinQuota);
+        assertTrue(tokens <= 1000, "the daily quota of 1000 tokens was overrun during the outage: " + tokens);
         given().get("/q/health/live").then().statusCode(200);
         // Redis loses the budget's counters meanwhile (a restart without persistence)
         deleteKeys(budgeted.orgId());
@@ -83,6 +97,20 @@ class RedisOutageTest {
         HttpResponse<String> fourth = single(budgeted.key(), body);
         assertEquals(429, fourth.statusCode(), fourth.body());
         assertTrue(fourth.body().contains("budget_exceeded"), fourth.body());
+    }
+
+    /** The tokens in and out the ledger charged to a key, once {@code rows} rows are there. */
+    private static long ledgerTokens(String keyId, long rows) throws Exception {
+        Tenant.ledger("key_id", keyId, rows);
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                java.sql.PreparedStatement q = db.prepareStatement("SELECT coalesce(sum(input_tokens + output_tokens), 0) "
+                        + "FROM usage_event WHERE key_id = ?::uuid")) {
+            q.setString(1, keyId);
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private HttpResponse<String> single(String key, String body) {
