@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,8 @@ import dev.tokenledger.gateway.RequestContext;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.Provider;
+import dev.tokenledger.routing.Failover;
+import dev.tokenledger.routing.Route;
 import dev.tokenledger.routing.Target;
 import dev.tokenledger.usage.TokenEstimator;
 
@@ -66,19 +69,26 @@ public class Admission {
     @Inject
     Settlement settlement;
 
+    @Inject
+    Failover failover;
+
     private final Map<String, Ticket> inflight = new ConcurrentHashMap<>();
     private final LocalLimiter local = new LocalLimiter();
     private volatile ZoneId zone;
 
-    /** Admits a chat request: prompt estimate plus its output cap (or the configured default). */
-    public Uni<Void> admitChat(RequestContext ctx, ChatRequest request, Target target) {
+    /**
+     * Admits a chat request: prompt estimate plus its output cap (or the configured default). Its budget hold is the
+     * worst case over every deployment the route may use, fallbacks included.
+     */
+    public Uni<Void> admitChat(RequestContext ctx, ChatRequest request, Route route) {
         if (!config.admission().enabled()) {
             return ADMITTED;
         }
         long maxOut = request.maxTokens() != null && request.maxTokens() > 0
                 ? request.maxTokens()
                 : config.admission().defaultMaxOutputTokens();
-        return admit(ctx, target, request.model(), () -> estimator.promptTokens(request), maxOut);
+        return admit(ctx, route.primary(), () -> failover.reachable(route), request.model(),
+                () -> estimator.promptTokens(request), maxOut);
     }
 
     /** Admits an embeddings request: its input tokens. */
@@ -86,28 +96,39 @@ public class Admission {
         if (!config.admission().enabled()) {
             return ADMITTED;
         }
-        return admit(ctx, target, model, () -> inputTokens, 0);
+        return admit(ctx, target, () -> List.of(target), model, () -> inputTokens, 0);
     }
 
-    private Uni<Void> admit(RequestContext ctx, Target target, String model, java.util.function.LongSupplier prompt,
-            long maxOut) {
+    private Uni<Void> admit(RequestContext ctx, Target primary, Supplier<List<Target>> targets, String model,
+            java.util.function.LongSupplier prompt, long maxOut) {
         List<StoredLimits> scopes = Plans.scopes(store, ctx.principal());
-        Provider provider = target.provider();
-        String deployment = provider.id() + "/" + target.upstreamModel();
+        String deployment = primary.provider().id() + "/" + primary.upstreamModel();
         boolean adaptive = config.admission().adaptive().enabled();
         if (scopes.isEmpty() && !(adaptive && pacing.paced(deployment))) {
             return ADMITTED;
         }
         long promptTokens = prompt.getAsLong();
         Instant now = Instant.now();
-        Long worst = pricer.quote(provider.id(), provider.priceProvider(), target.upstreamModel(),
-                new Usage(promptTokens, 0, 0, maxOut, 0, Usage.Source.ESTIMATED), now).map(Cost::micros).orElse(null);
+        Usage worstUsage = new Usage(promptTokens, 0, 0, maxOut, 0, Usage.Source.ESTIMATED);
+        Long worst = 0L;
+        String unpriced = null;
+        for (Target target : targets.get()) {
+            Provider provider = target.provider();
+            Long quote = pricer.quote(provider.id(), provider.priceProvider(), target.upstreamModel(), worstUsage, now)
+                    .map(Cost::micros).orElse(null);
+            if (quote == null) {
+                worst = null;
+                unpriced = target == primary ? model : target.id();
+                break;
+            }
+            worst = Math.max(worst, quote);
+        }
         Demand demand = new Demand(ctx.requestId(), ctx.principal(), model, promptTokens + maxOut, worst, deployment);
         List<Check> checks = Plans.checks(scopes, demand, zone(), now, adaptive);
         for (Check check : checks) {
             if (check.type() == Limit.BUDGET && check.enforced() && worst == null) {
                 metrics.decision("refused", "unpriced", check.scopeType());
-                return Uni.createFrom().failure(Refusals.unpriced(check, model));
+                return Uni.createFrom().failure(Refusals.unpriced(check, unpriced));
             }
         }
         Ticket ticket = new Ticket(demand, Plans.tag(ctx.principal().orgId()), checks, false);

@@ -56,7 +56,7 @@ final class Refusals {
                 + " cannot be checked right now (budget store unavailable); retry shortly.");
     }
 
-    /** A hard budget cannot hold a request whose model has no price. */
+    /** A hard budget cannot hold a request that may reach a model without a price (itself, or a fallback). */
     static GatewayError unpriced(Check check, String model) {
         return error(ErrorKind.PERMISSION, "unpriced_model", "The model '" + model + "' has no price, so it cannot be "
                 + "used under the hard budget of " + check.label() + ". Add a price for it first.");

@@ -94,7 +94,7 @@ public class ChatPipeline {
             Target primary = route.primary();
             Attempt attempt = new Attempt(client, request, primary, ctx);
             CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
-            return admission.admitChat(ctx, request, primary)
+            return admission.admitChat(ctx, request, route)
                     .chain(() -> cache.lookup(key))
                     .flatMap(hit -> {
                         CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);

@@ -81,7 +81,7 @@ public class Failover {
             Consumer<Target> onAttempt, Function<Target, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
         RequestNeeds needs = new RequestNeeds(request, () -> estimator.promptTokens(request));
         // cooldowns first, then order and start at once: in-flight counts must not lag behind the choice
-        java.util.Set<String> reachable = reachable(route, new LinkedHashSet<>());
+        java.util.Set<String> reachable = reachable(route, new LinkedHashSet<>()).keySet();
         // with a single deployment a cooldown changes nothing (it is tried whatever its state): no Redis read
         Uni<java.util.Map<String, Cooldowns.Cooldown>> active = reachable.size() < 2
                 ? Uni.createFrom().item(java.util.Map.of())
@@ -99,18 +99,25 @@ public class Failover {
         });
     }
 
-    /** Every deployment id an alias can reach through its fallbacks. */
-    private Set<String> reachable(Route route, Set<String> seen) {
-        Set<String> ids = new LinkedHashSet<>();
+    /**
+     * Every deployment a request for an alias may end up on, through its fallbacks and context-window fallback: the
+     * alias's own first (its primary at the head), then theirs.
+     */
+    public List<Target> reachable(Route route) {
+        return List.copyOf(reachable(route, new LinkedHashSet<>()).values());
+    }
+
+    private java.util.Map<String, Target> reachable(Route route, Set<String> seen) {
+        java.util.Map<String, Target> targets = new java.util.LinkedHashMap<>();
         if (seen.add(route.model())) {
-            route.targets().forEach(t -> ids.add(t.id()));
+            route.targets().forEach(t -> targets.putIfAbsent(t.id(), t));
             List<String> next = new ArrayList<>(route.policy().fallbacks());
             if (route.policy().contextWindowFallback() != null) {
                 next.add(route.policy().contextWindowFallback());
             }
-            next.forEach(alias -> router.find(alias).ifPresent(r -> ids.addAll(reachable(r, seen))));
+            next.forEach(alias -> router.find(alias).ifPresent(r -> reachable(r, seen).forEach(targets::putIfAbsent)));
         }
-        return ids;
+        return targets;
     }
 
     /** The deployments of an alias and its fallbacks, each alias in its strategy's order, without repeats. */

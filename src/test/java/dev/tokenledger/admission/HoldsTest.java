@@ -164,6 +164,29 @@ class HoldsTest {
     }
 
     @Test
+    void theHoldCoversTheDearestDeploymentTheRouteMayFallBackTo() {
+        // alias chain: r1/chain-primary, then the fallback alias chain-backup on r2, a hundred times dearer
+        Tenant.price("r1", "chain-primary", "0", "1");
+        Tenant.price("r2", "chain-backup", "0", "100");
+        Tenant tenant = Tenant.create();
+        Tenant.limits("key", tenant.keyId(), "{\"budget\":{\"amountUsd\":\"0.005\",\"window\":\"month\",\"hard\":true}}");
+        // 100 output tokens: 100 micro-USD on the primary, which fits, but 10,000 if the primary fails, which does not
+        var refused = Tenant.burst(gateway, tenant.key(), Tenant.body("chain", 100, false), 1).get(0);
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"code\":\"budget_exceeded\""), refused.body());
+        assertTrue(refused.body().contains("may cost up to 0.01 USD"), refused.body());
+        // a fallback without a price cannot be held at all under a hard budget (alias small: r1/small-context, priced,
+        // then the larger-context alias on r2/large-context, not priced)
+        Tenant.price("r1", "small-context", "0", "1");
+        Tenant unpriced = Tenant.create();
+        Tenant.limits("key", unpriced.keyId(), "{\"budget\":{\"amountUsd\":\"5\",\"window\":\"month\",\"hard\":true}}");
+        var refusedUnpriced = Tenant.burst(gateway, unpriced.key(), Tenant.body("small", 100, false), 1).get(0);
+        assertEquals(403, refusedUnpriced.statusCode(), refusedUnpriced.body());
+        assertTrue(refusedUnpriced.body().contains("unpriced_model"), refusedUnpriced.body());
+        assertTrue(refusedUnpriced.body().contains("large-context"), refusedUnpriced.body());
+    }
+
+    @Test
     void aCancelledStreamSettlesItsPartialCostAndFreesItsSlot() throws Exception {
         Tenant tenant = Tenant.create();
         Tenant.price("dribble", "ticks-200", "1000", "1000");
