@@ -33,7 +33,33 @@ public class Pacing {
 
     @PostConstruct
     void init() {
+        check(config.admission().adaptive());
         headerThreshold = config.admission().adaptive().headerThreshold().doubleValue();
+    }
+
+    /** Refuses adaptive settings that cannot work, naming the property, so that a replica does not start with them. */
+    public static void check(AdmissionConfig.Adaptive adaptive) {
+        String prefix = "tokenledger.admission.adaptive.";
+        within(prefix + "decrease", adaptive.decrease(), false, false, "between 0 and 1, exclusive");
+        within(prefix + "header-threshold", adaptive.headerThreshold(), true, true, "between 0 and 1");
+        if (adaptive.increase().signum() < 0) {
+            throw new IllegalStateException(prefix + "increase must not be negative (got " + adaptive.increase() + ")");
+        }
+        if (adaptive.minRate().signum() <= 0 || adaptive.initialRate().signum() <= 0) {
+            throw new IllegalStateException(prefix + "min-rate and initial-rate must be positive (got "
+                    + adaptive.minRate() + " and " + adaptive.initialRate() + ")");
+        }
+        if (adaptive.forgetAfter().isNegative() || adaptive.forgetAfter().isZero()) {
+            throw new IllegalStateException(prefix + "forget-after must be positive (got " + adaptive.forgetAfter() + ")");
+        }
+    }
+
+    private static void within(String property, java.math.BigDecimal value, boolean zero, boolean one, String range) {
+        int low = value.signum();
+        int high = value.compareTo(java.math.BigDecimal.ONE);
+        if (low < 0 || low == 0 && !zero || high > 0 || high == 0 && !one) {
+            throw new IllegalStateException(property + " must be " + range + " (got " + value + ")");
+        }
     }
 
     public boolean paced(String deployment) {

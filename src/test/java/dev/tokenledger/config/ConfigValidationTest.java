@@ -53,6 +53,38 @@ class ConfigValidationTest {
                 config);
     }
 
+    /** The failure of adaptive pacing settings, or null when they are accepted. */
+    static String adaptive(String property, String value) {
+        var adaptive = config(Map.of("tokenledger.admission.adaptive." + property, value))
+                .getConfigMapping(GatewayConfig.class).admission().adaptive();
+        try {
+            dev.tokenledger.admission.Pacing.check(adaptive);
+            return null;
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void adaptivePacingSettingsOutOfRangeAreRefusedNamingTheProperty() {
+        assertEquals("tokenledger.admission.adaptive.header-threshold must be between 0 and 1 (got 5)",
+                adaptive("header-threshold", "5"));
+        assertEquals("tokenledger.admission.adaptive.header-threshold must be between 0 and 1 (got -0.1)",
+                adaptive("header-threshold", "-0.1"));
+        assertEquals(null, adaptive("header-threshold", "0"));
+        assertEquals(null, adaptive("header-threshold", "1"));
+        assertEquals("tokenledger.admission.adaptive.decrease must be between 0 and 1, exclusive (got 1)",
+                adaptive("decrease", "1"));
+        assertEquals("tokenledger.admission.adaptive.decrease must be between 0 and 1, exclusive (got 0)",
+                adaptive("decrease", "0"));
+        assertEquals(null, adaptive("decrease", "0.7"));
+        assertEquals("tokenledger.admission.adaptive.increase must not be negative (got -1)", adaptive("increase", "-1"));
+        assertEquals("tokenledger.admission.adaptive.min-rate and initial-rate must be positive (got 0 and 10)",
+                adaptive("min-rate", "0"));
+        assertEquals("tokenledger.admission.adaptive.forget-after must be positive (got PT0S)",
+                adaptive("forget-after", "0s"));
+    }
+
     @Test
     void unknownProviderTypeNamesThePropertyAndTheValidTypes() {
         SmallRyeConfig config = config(Map.of("tokenledger.providers.acme.type", "acme-ai"));
