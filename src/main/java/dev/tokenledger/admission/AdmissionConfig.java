@@ -27,6 +27,18 @@ public interface AdmissionConfig {
     @WithDefault("30s")
     Duration orphansInterval();
 
+    /**
+     * How often one replica compares every budget's and token quota's Redis counter with the ledger's total for the
+     * window (metric {@code tokenledger_limit_drift}); a difference beyond the tolerance in two rounds running is
+     * logged as a warning and counted.
+     */
+    @WithDefault("5m")
+    Duration driftInterval();
+
+    /** Difference between Redis and the ledger tolerated by the drift check: micro-USD for budgets, tokens for quotas. */
+    @WithDefault("10000")
+    long driftTolerance();
+
     /** Longest wait for a Redis answer on the request path before Redis counts as down. */
     @WithDefault("250ms")
     Duration redisTimeout();

@@ -63,6 +63,27 @@ public class AdmissionMetrics {
                 .register(registry)).increment(count);
     }
 
+    /** A budget's or token quota's Redis counter minus the ledger's total for its window (micro-USD or tokens). */
+    public void drift(String scope, String limit, long difference) {
+        gauges.computeIfAbsent("tokenledger.limit.drift|" + scope + "|" + limit, k -> {
+            AtomicLong holder = new AtomicLong();
+            Gauge.builder("tokenledger.limit.drift", holder, AtomicLong::doubleValue)
+                    .description("Redis counter minus the ledger's total for the current window (micro-USD for "
+                            + "budgets, tokens for quotas)")
+                    .tags("scope", scope, "limit", limit).register(registry);
+            return holder;
+        }).set(difference);
+    }
+
+    /** A drift beyond the tolerance seen in two rounds running. */
+    public void driftAlert(String scopeType, String limit) {
+        counters.computeIfAbsent("drift:" + scopeType + limit, k -> Counter.builder("tokenledger.limit.drift.alerts")
+                .description("Budgets and quotas whose Redis counter differed from the ledger beyond the tolerance in "
+                        + "two drift checks running")
+                .tags("scope_type", scopeType, "limit", limit)
+                .register(registry)).increment();
+    }
+
     /** Remaining budget of a scope's current window, micro-USD. */
     public void remainingBudget(String scope, long micros) {
         gaugeValue("tokenledger.budget.remaining.micros", "Budget left in the current window, micro-USD", "scope", scope, 1)

@@ -67,6 +67,11 @@ public class LimitStore {
         return limits.isEmpty();
     }
 
+    /** Every scope that has limits. */
+    public java.util.Collection<StoredLimits> all() {
+        return limits.values();
+    }
+
     /** The organizations that have limits somewhere (null for scopes outside any organization). */
     public java.util.Set<UUID> orgs() {
         java.util.Set<UUID> orgs = new java.util.HashSet<>();

@@ -67,6 +67,9 @@ public class RedisBehindProxy extends Upstreams {
         config.put("tokenledger.routing.cooldown.rate-limited", "50ms");
         config.put("tokenledger.routing.cooldown.rate-limited-max", "100ms");
         config.put("tokenledger.admission.redis-retry-after", "500ms");
+        // DriftTest: a check every second, a tolerance of 100 micro-USD
+        config.put("tokenledger.admission.drift-interval", "1s");
+        config.put("tokenledger.admission.drift-tolerance", "100");
         config.put("tokenledger.admission.alerts.webhook-url", limitedServer.baseUrl() + "/alerts");
         config.put("tokenledger.admission.alerts.backoff", "100ms");
         config.put("tokenledger.providers.limited.type", "openai");
