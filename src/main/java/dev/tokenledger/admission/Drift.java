@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,11 +14,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -38,16 +35,11 @@ import dev.tokenledger.config.GatewayConfig;
 @ApplicationScoped
 public class Drift {
 
-    private static final String LEASE = "tl:drift:lease";
-
     @Inject
     LimitStore store;
 
     @Inject
     Seeder seeder;
-
-    @Inject
-    RedisState state;
 
     @Inject
     Redis redis;
@@ -59,32 +51,18 @@ public class Drift {
     GatewayConfig config;
 
     @Inject
-    Vertx vertx;
+    Leases leases;
 
-    private final String instance = UUID.randomUUID().toString();
     /** The counters beyond the tolerance in the last round, and by how much. */
     private final Map<String, Long> beyond = new ConcurrentHashMap<>();
-    private long timer = -1;
 
     void onStart(@Observes StartupEvent event) {
-        long every = config.admission().driftInterval().toMillis();
-        timer = vertx.setPeriodic(every, every, id -> check().subscribe().with(n -> {
-        }, e -> Log.debugf("Drift check skipped this round: %s", e.getMessage())));
+        leases.every(config.admission().driftInterval(), "tl:drift:lease", "Drift check", this::check);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        vertx.cancelTimer(timer);
-    }
-
-    /** One round, if this replica holds the lease: answers how many counters were compared. */
-    public Uni<Integer> check() {
-        if (!config.admission().enabled() || state.down() || store.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        long lease = Math.max(1000, config.admission().driftInterval().toMillis() - 100);
-        return redis.send(Request.cmd(Command.SET).arg(LEASE).arg(instance).arg("NX").arg("PX").arg(lease))
-                .ifNoItem().after(config.admission().redisTimeout()).fail()
-                .chain(r -> r == null ? Uni.createFrom().item(0) : compare(counted()));
+    /** One round (on the replica that holds the lease): answers how many counters were compared. */
+    Uni<Integer> check() {
+        return compare(counted());
     }
 
     /** The budget and quota checks of every scope's current windows, per-model ones included, by Redis key. */

@@ -13,10 +13,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -41,7 +39,6 @@ import dev.tokenledger.config.GatewayConfig;
 public class Orphans {
 
     private static final int BATCH = 500;
-    private static final String LEASE = "tl:orphans:lease";
     private static final String ROWS = "SELECT request_id, created_at, org_id, team_id, key_id, subject, requested_model, "
             + "input_tokens + output_tokens AS tokens, coalesce(cost_micros, 0) AS micros FROM usage_event "
             + "WHERE request_id = ANY($1)";
@@ -51,9 +48,6 @@ public class Orphans {
 
     @Inject
     Settlement settlement;
-
-    @Inject
-    RedisState state;
 
     @Inject
     Redis redis;
@@ -68,55 +62,36 @@ public class Orphans {
     GatewayConfig config;
 
     @Inject
-    Vertx vertx;
-
-    private final String instance = UUID.randomUUID().toString();
-    private long timer = -1;
+    Leases leases;
 
     void onStart(@Observes StartupEvent event) {
-        long every = config.admission().orphansInterval().toMillis();
-        timer = vertx.setPeriodic(every, every, id -> reconcile().subscribe().with(n -> {
-        }, e -> Log.debugf("Orphaned holds not reconciled this round: %s", e.getMessage())));
+        leases.every(config.admission().orphansInterval(), "tl:orphans:lease", "Orphaned holds", this::reconcile);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        vertx.cancelTimer(timer);
-    }
-
-    /** One round, if this replica holds the lease: answers the number of orphans reconciled. */
-    public Uni<Integer> reconcile() {
-        if (!config.admission().enabled() || state.down() || store.isEmpty()) {
-            return Uni.createFrom().item(0);
+    /** One round (on the replica that holds the lease): answers the number of orphans reconciled. */
+    Uni<Integer> reconcile() {
+        List<String> keys = new ArrayList<>();
+        List<Request> reads = new ArrayList<>();
+        for (UUID orgId : store.orgs()) {
+            String key = Plans.tag(orgId) + "orphans";
+            keys.add(key);
+            reads.add(Request.cmd(Command.ZRANGE).arg(key).arg(0).arg(BATCH - 1).arg("WITHSCORES"));
         }
-        long lease = Math.max(1000, config.admission().orphansInterval().toMillis() - 100);
-        return send(Request.cmd(Command.SET).arg(LEASE).arg(instance).arg("NX").arg("PX").arg(lease)).chain(r -> {
-            if (r == null) {
-                return Uni.createFrom().item(0);
+        return redis.batch(reads).ifNoItem().after(config.admission().redisTimeout()).fail().chain(answers -> {
+            List<Uni<Integer>> tenants = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                Map<String, Long> since = orphans(answers.get(i));
+                if (!since.isEmpty()) {
+                    String key = keys.get(i);
+                    tenants.add(pool.preparedQuery(ROWS)
+                            .execute(Tuple.tuple().addArrayOfString(since.keySet().toArray(String[]::new)))
+                            .chain(rows -> post(key, since, rows)));
+                }
             }
-            List<String> keys = new ArrayList<>();
-            List<Request> reads = new ArrayList<>();
-            for (UUID orgId : store.orgs()) {
-                String key = Plans.tag(orgId) + "orphans";
-                keys.add(key);
-                reads.add(Request.cmd(Command.ZRANGE).arg(key).arg(0).arg(BATCH - 1).arg("WITHSCORES"));
-            }
-            return redis.batch(reads).ifNoItem().after(config.admission().redisTimeout()).fail()
-                    .chain(answers -> {
-                        List<Uni<Integer>> tenants = new ArrayList<>();
-                        for (int i = 0; i < answers.size(); i++) {
-                            Map<String, Long> since = orphans(answers.get(i));
-                            if (!since.isEmpty()) {
-                                String key = keys.get(i);
-                                tenants.add(pool.preparedQuery(ROWS)
-                                        .execute(Tuple.tuple().addArrayOfString(since.keySet().toArray(String[]::new)))
-                                        .chain(rows -> post(key, since, rows)));
-                            }
-                        }
-                        return tenants.isEmpty()
-                                ? Uni.createFrom().item(0)
-                                : Uni.join().all(tenants).andCollectFailures()
-                                        .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
-                    });
+            return tenants.isEmpty()
+                    ? Uni.createFrom().item(0)
+                    : Uni.join().all(tenants).andCollectFailures()
+                            .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
         });
     }
 
