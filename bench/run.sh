@@ -10,7 +10,7 @@ REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 # ---- knobs (environment) ---------------------------------------------------
 DURATION="${DURATION:-10}"               # seconds per measured run
 WARMUP="${WARMUP:-3}"                    # warm-up seconds for direct and nginx
-GATEWAY_WARMUP="${GATEWAY_WARMUP:-10}"   # warm-up seconds for the gateway (JIT)
+GATEWAY_WARMUP="${GATEWAY_WARMUP:-30}"   # warm-up seconds for the gateway (JIT: C2 still compiles 30-60 s in)
 WRK_TIMEOUT="${WRK_TIMEOUT:-5}"          # wrk per-request timeout, seconds
 SKIP_GATEWAY="${SKIP_GATEWAY:-0}"        # 1: measure direct and nginx only
 REBUILD="${REBUILD:-0}"                  # 1: rebuild the gateway even if the jar exists
