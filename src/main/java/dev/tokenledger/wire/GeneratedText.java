@@ -8,8 +8,8 @@ import dev.tokenledger.canonical.ChatChunk;
  */
 public final class GeneratedText {
 
-    /** Generated text kept at most. */
-    private static final int MAX_CHARS = 1 << 20;
+    /** Generated text kept at most, here and by the relays that read it from their format's events. */
+    public static final int MAX_CHARS = 1 << 20;
 
     private final StringBuilder text = new StringBuilder();
 

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.util.function.Function;
 
 import dev.tokenledger.canonical.ChatChunk;
-import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 
@@ -13,17 +12,12 @@ import dev.tokenledger.canonical.Usage;
  * chunks, the client's encoder writes them in the client's format, chunk by chunk as they arrive. Usage and generated
  * text are read from the chunks on the way.
  */
-public final class TranslatingRelay implements StreamRelay {
-
-    private static final byte[] NONE = new byte[0];
+public final class TranslatingRelay extends AbstractStreamRelay {
 
     private final ChunkDecoder decoder;
     private final ChunkEncoder encoder;
     private final Function<CharSequence, Usage> estimate;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     private final GeneratedText text = new GeneratedText();
-    private Usage usage;
-    private GatewayError upstreamError;
     private boolean finished;
 
     /**
@@ -36,17 +30,15 @@ public final class TranslatingRelay implements StreamRelay {
     }
 
     @Override
-    public byte[] onUpstreamBytes(byte[] chunk) {
+    protected void feed(byte[] chunk) {
         if (over()) {
-            return NONE;
+            return;
         }
-        out.reset();
         try {
             decoder.decode(chunk, this::onChunk);
         } catch (GatewayError e) {
             fail(e);
         }
-        return out.toByteArray();
     }
 
     private void onChunk(ChatChunk chunk) {
@@ -59,62 +51,30 @@ public final class TranslatingRelay implements StreamRelay {
     }
 
     @Override
-    public byte[] onUpstreamEnd() {
+    protected void end() {
         if (over()) {
-            return NONE;
+            return;
         }
-        out.reset();
         try {
             decoder.end(this::onChunk);
         } catch (GatewayError e) {
             fail(e);
-            return out.toByteArray();
+            return;
         }
         if (decoder.complete()) {
             finished = true;
             encoder.finish(usage != null ? usage : estimate.apply(text.text()), out);
-        } else {
-            fail(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
-                    "The upstream closed the stream before it was complete.", "upstream_stream_truncated"));
         }
-        return out.toByteArray();
     }
 
     @Override
-    public byte[] onFailure(GatewayError error) {
-        if (over()) {
-            return NONE;
-        }
-        out.reset();
-        fail(error);
-        return out.toByteArray();
-    }
-
-    private void fail(GatewayError error) {
-        upstreamError = error;
+    protected void writeError(GatewayError error, ByteArrayOutputStream out) {
         encoder.error(error, out);
     }
 
-    private boolean over() {
-        return finished || upstreamError != null;
-    }
-
     @Override
-    public boolean complete() {
+    protected boolean done() {
         return finished;
-    }
-
-    @Override
-    public GatewayError upstreamError() {
-        return upstreamError;
-    }
-
-    @Override
-    public Usage reportedUsage() {
-        if (usage == null) {
-            return null;
-        }
-        return finished ? usage : usage.withSource(Usage.Source.PROVIDER_PARTIAL);
     }
 
     @Override

@@ -3,16 +3,13 @@ package dev.tokenledger.wire.anthropic;
 import java.io.ByteArrayOutputStream;
 
 import dev.tokenledger.canonical.ChatChunk;
-import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.stream.SseDecoder;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.stream.SseException;
 import dev.tokenledger.wire.GeneratedText;
 import dev.tokenledger.wire.Json;
+import dev.tokenledger.wire.SsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
-import dev.tokenledger.wire.StreamRelay;
 
 /**
  * Anthropic stream to Anthropic client: every complete event is forwarded as the upstream's original bytes (pings
@@ -20,40 +17,30 @@ import dev.tokenledger.wire.StreamRelay;
  * text, the terminal {@code message_stop} and {@code error} events, which are forwarded as they came and end the
  * stream.
  */
-public final class AnthropicPassthroughRelay implements StreamRelay {
+public final class AnthropicPassthroughRelay extends SsePassthroughRelay {
 
-    private final SseDecoder decoder;
     private final AnthropicStreamEvents events = new AnthropicStreamEvents();
     private final GeneratedText text = new GeneratedText();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    private Usage usage;
-    private GatewayError upstreamError;
 
     public AnthropicPassthroughRelay(StreamLimits limits) {
-        this.decoder = new SseDecoder(limits.maxLineBytes(), limits.maxEventBytes());
+        super(limits);
     }
 
     @Override
-    public byte[] onUpstreamBytes(byte[] chunk) {
-        out.reset();
-        try {
-            decoder.feed(chunk, this::onEvent);
-        } catch (SseException e) {
-            fail(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, e.getMessage(), "upstream_protocol_error"));
-        }
-        return out.toByteArray();
+    protected void onBrokenFraming(GatewayError error) {
+        fail(error);
     }
 
-    private void onEvent(SseEvent event) {
-        if (events.done() || upstreamError != null) {
+    @Override
+    protected void onEvent(SseEvent event) {
+        if (over()) {
             return;
         }
         try {
             events.onEvent(event.type(), event.data(), this::onChunk);
         } catch (GatewayError e) {
-            upstreamError = e;
             // the upstream's own error event is already in this format; anything else gets ours
-            out.writeBytes(Json.tryParseObject(event.data()) != null ? event.raw() : errorEvent(e));
+            fail(e, Json.tryParseObject(event.data()) != null ? event.raw() : errorEvent(e));
             return;
         }
         out.writeBytes(event.raw());
@@ -67,33 +54,18 @@ public final class AnthropicPassthroughRelay implements StreamRelay {
         }
     }
 
-    private void fail(GatewayError error) {
-        upstreamError = error;
-        out.writeBytes(errorEvent(error));
-    }
-
     @Override
-    public byte[] onUpstreamEnd() {
+    protected void end() {
         try {
-            events.onPartial(decoder.finish(), this::onChunk);
+            events.onPartial(finishFraming(), this::onChunk);
         } catch (SseException e) {
             // an unterminated event that breaks the limits: only its usage mattered
         }
-        if (events.done() || upstreamError != null) {
-            return new byte[0];
-        }
-        return onFailure(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
-                "The upstream closed the stream before it was complete.", "upstream_stream_truncated"));
     }
 
     @Override
-    public byte[] onFailure(GatewayError error) {
-        if (events.done() || upstreamError != null) {
-            return new byte[0];
-        }
-        out.reset();
-        fail(error);
-        return out.toByteArray();
+    protected void writeError(GatewayError error, ByteArrayOutputStream out) {
+        out.writeBytes(errorEvent(error));
     }
 
     /** Anthropic's error event, which its SDKs raise as an API error: {@code event: error}. */
@@ -104,19 +76,8 @@ public final class AnthropicPassthroughRelay implements StreamRelay {
     }
 
     @Override
-    public boolean complete() {
-        return events.done() && upstreamError == null;
-    }
-
-    @Override
-    public GatewayError upstreamError() {
-        return upstreamError;
-    }
-
-    /** The usage reported so far; partial unless the stream completed. */
-    @Override
-    public Usage reportedUsage() {
-        return usage == null || complete() ? usage : usage.withSource(Usage.Source.PROVIDER_PARTIAL);
+    protected boolean done() {
+        return events.done();
     }
 
     @Override

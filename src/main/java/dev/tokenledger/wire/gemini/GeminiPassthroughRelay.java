@@ -5,52 +5,34 @@ import java.io.ByteArrayOutputStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.stream.SseDecoder;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.stream.SseException;
+import dev.tokenledger.wire.GeneratedText;
 import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.SseChunkDecoder;
+import dev.tokenledger.wire.SsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
-import dev.tokenledger.wire.StreamRelay;
 
 /**
  * Gemini stream to Gemini client: every event is forwarded as the upstream's original bytes; a copy of its data is
  * parsed for usage (the last {@code usageMetadata} wins), the finish reason and errors. An error written outside the
  * SSE framing is answered with the client's bare error object.
  */
-public final class GeminiPassthroughRelay implements StreamRelay {
+public final class GeminiPassthroughRelay extends SsePassthroughRelay {
 
-    /** Generated text kept for estimating usage the upstream does not report. */
-    private static final int MAX_TEXT_CHARS = 1 << 20;
-
-    private final SseDecoder decoder;
     private final GeminiBareJson bare = new GeminiBareJson();
     private final StringBuilder text = new StringBuilder();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     private boolean done;
-    private Usage usage;
-    private GatewayError upstreamError;
 
     public GeminiPassthroughRelay(StreamLimits limits) {
-        this.decoder = new SseDecoder(limits.maxLineBytes(), limits.maxEventBytes()).otherLines(this::onOtherLine);
+        super(limits);
     }
 
     @Override
-    public byte[] onUpstreamBytes(byte[] chunk) {
-        out.reset();
-        try {
-            decoder.feed(chunk, this::onEvent);
-        } catch (SseException e) {
-            throw SseChunkDecoder.protocolError(e.getMessage());
-        }
-        return out.toByteArray();
-    }
-
-    private void onEvent(SseEvent event) {
-        if (upstreamError != null) {
+    protected void onEvent(SseEvent event) {
+        if (upstreamError() != null) {
             return;
         }
         ObjectNode chunk = Json.tryParseObject(event.data());
@@ -78,7 +60,7 @@ public final class GeminiPassthroughRelay implements StreamRelay {
                 done = true;
             }
             for (JsonNode part : candidate.path("content").path("parts")) {
-                if (text.length() < MAX_TEXT_CHARS) {
+                if (text.length() < GeneratedText.MAX_CHARS) {
                     text.append(part.path("text").asText(""));
                     JsonNode call = part.get("functionCall");
                     if (call != null) {
@@ -92,8 +74,9 @@ public final class GeminiPassthroughRelay implements StreamRelay {
         }
     }
 
-    private void onOtherLine(String line) {
-        if (upstreamError != null) {
+    @Override
+    protected void onOtherLine(String line) {
+        if (upstreamError() != null) {
             return;
         }
         ObjectNode object = bare.add(line);
@@ -103,21 +86,15 @@ public final class GeminiPassthroughRelay implements StreamRelay {
         }
     }
 
-    private void fail(GatewayError error) {
-        upstreamError = error;
-        out.writeBytes(GeminiChunkEncoder.errorLine(error));
-    }
-
     @Override
-    public byte[] onUpstreamEnd() {
-        out.reset();
+    protected void end() {
         String partial;
         try {
-            partial = decoder.finish();
+            partial = finishFraming();
         } catch (SseException e) {
             partial = null;
         }
-        if (partial != null && upstreamError == null && !done) {
+        if (partial != null && upstreamError() == null && !done) {
             // an unterminated last event is never forwarded, but it may still carry the usage
             ObjectNode chunk = Json.tryParseObject(partial);
             Usage reported = chunk == null ? null : GeminiUsage.read(chunk.get("usageMetadata"));
@@ -125,41 +102,16 @@ public final class GeminiPassthroughRelay implements StreamRelay {
                 usage = reported;
             }
         }
-        if (upstreamError != null) {
-            return out.toByteArray();
-        }
-        if (done) {
-            return new byte[0];
-        }
-        return onFailure(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
-                "The upstream closed the stream before it was complete.", "upstream_stream_truncated"));
     }
 
     @Override
-    public byte[] onFailure(GatewayError error) {
-        if (done || upstreamError != null) {
-            return new byte[0];
-        }
-        upstreamError = error;
-        return GeminiChunkEncoder.errorLine(error);
+    protected void writeError(GatewayError error, ByteArrayOutputStream out) {
+        out.writeBytes(GeminiChunkEncoder.errorLine(error));
     }
 
     @Override
-    public boolean complete() {
-        return done && upstreamError == null;
-    }
-
-    @Override
-    public GatewayError upstreamError() {
-        return upstreamError;
-    }
-
-    @Override
-    public Usage reportedUsage() {
-        if (usage == null) {
-            return null;
-        }
-        return complete() ? usage : usage.withSource(Usage.Source.PROVIDER_PARTIAL);
+    protected boolean done() {
+        return done;
     }
 
     @Override

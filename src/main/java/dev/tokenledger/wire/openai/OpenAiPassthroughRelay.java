@@ -9,50 +9,34 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.stream.SseDecoder;
 import dev.tokenledger.stream.SseEvent;
-import dev.tokenledger.stream.SseException;
+import dev.tokenledger.wire.GeneratedText;
 import dev.tokenledger.wire.Json;
+import dev.tokenledger.wire.SseChunkDecoder;
+import dev.tokenledger.wire.SsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
-import dev.tokenledger.wire.StreamRelay;
 
 /**
  * OpenAI chat stream to OpenAI chat client: every event is forwarded as the upstream's original bytes. A copy of each
  * event's data is parsed to read usage and detect errors. The usage-only chunk the gateway asked for on the client's
  * behalf is hidden from a client that did not ask for it.
  */
-public final class OpenAiPassthroughRelay implements StreamRelay {
+public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
 
     private static final String DONE = "[DONE]";
-    /** Generated text kept for estimating usage the upstream does not report. */
-    private static final int MAX_TEXT_CHARS = 1 << 20;
 
-    private final SseDecoder decoder;
     private final boolean clientWantsUsage;
     private final StringBuilder text = new StringBuilder();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     private boolean done;
-    private Usage usage;
-    private GatewayError upstreamError;
 
     public OpenAiPassthroughRelay(boolean clientWantsUsage, StreamLimits limits) {
+        super(limits);
         this.clientWantsUsage = clientWantsUsage;
-        this.decoder = new SseDecoder(limits.maxLineBytes(), limits.maxEventBytes());
     }
 
     @Override
-    public byte[] onUpstreamBytes(byte[] chunk) {
-        out.reset();
-        try {
-            decoder.feed(chunk, this::onEvent);
-        } catch (SseException e) {
-            throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, e.getMessage(), "upstream_protocol_error");
-        }
-        return out.toByteArray();
-    }
-
-    private void onEvent(SseEvent event) {
-        if (done || upstreamError != null) {
+    protected void onEvent(SseEvent event) {
+        if (over()) {
             return;
         }
         String data = event.data();
@@ -63,8 +47,7 @@ public final class OpenAiPassthroughRelay implements StreamRelay {
         }
         ObjectNode chunk = Json.tryParseObject(data);
         if (chunk == null) {
-            fail(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream sent a stream event that is not JSON.",
-                    "upstream_protocol_error"));
+            fail(SseChunkDecoder.protocolError("The upstream sent a stream event that is not JSON."));
             return;
         }
         JsonNode error = chunk.get("error");
@@ -86,7 +69,7 @@ public final class OpenAiPassthroughRelay implements StreamRelay {
     }
 
     private void collectText(JsonNode choices) {
-        if (text.length() > MAX_TEXT_CHARS) {
+        if (text.length() > GeneratedText.MAX_CHARS) {
             return;
         }
         for (JsonNode choice : choices) {
@@ -106,14 +89,9 @@ public final class OpenAiPassthroughRelay implements StreamRelay {
         }
     }
 
-    private void fail(GatewayError error) {
-        upstreamError = error;
-        out.writeBytes(errorEvent(error));
-    }
-
     @Override
-    public byte[] onUpstreamEnd() {
-        String partial = decoder.finish();
+    protected void end() {
+        String partial = finishFraming();
         if (partial != null && !done) {
             // an unterminated last event is never forwarded, but it may still carry the usage
             ObjectNode chunk = Json.tryParseObject(partial);
@@ -121,20 +99,11 @@ public final class OpenAiPassthroughRelay implements StreamRelay {
                 usage = OpenAiUsage.read(chunk.get("usage"));
             }
         }
-        if (done || upstreamError != null) {
-            return new byte[0];
-        }
-        return onFailure(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
-                "The upstream closed the stream before it was complete.", "upstream_stream_truncated"));
     }
 
     @Override
-    public byte[] onFailure(GatewayError error) {
-        if (done || upstreamError != null) {
-            return new byte[0];
-        }
-        upstreamError = error;
-        return errorEvent(error);
+    protected void writeError(GatewayError error, ByteArrayOutputStream out) {
+        out.writeBytes(errorEvent(error));
     }
 
     /** The error event OpenAI's SDKs raise on: a data event with an {@code error} object, and no {@code [DONE]}. */
@@ -149,21 +118,8 @@ public final class OpenAiPassthroughRelay implements StreamRelay {
     }
 
     @Override
-    public boolean complete() {
-        return done && upstreamError == null;
-    }
-
-    @Override
-    public GatewayError upstreamError() {
-        return upstreamError;
-    }
-
-    @Override
-    public Usage reportedUsage() {
-        if (usage == null) {
-            return null;
-        }
-        return complete() ? usage : usage.withSource(Usage.Source.PROVIDER_PARTIAL);
+    protected boolean done() {
+        return done;
     }
 
     @Override
