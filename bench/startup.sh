@@ -1,17 +1,39 @@
 #!/usr/bin/env bash
 # TokenLedger start-up and footprint: time from process start to ready, CPU time spent until then, resident memory
-# idle and under load, for the JVM fast-jar (without and with a class-data sharing archive trained on one full start)
-# and, when one was built (./mvnw package -Dnative), the native executable.
+# idle and under load. Rows (each when what it needs is there):
+#   jvm           the fast-jar of the default build (target/quarkus-app) on $JAVA (the default java)
+#   jvm-cds       the same with a class-data sharing archive trained on one full start (CDS=1)
+#   jdk25         the same fast-jar on JDK 25 ($JAVA25), no archive: what the newer JVM alone gives
+#   jdk25-aot     the AOT build (JAVA_HOME=<JDK 25> ./mvnw verify -Paot: target/quarkus-app-aot) on JDK 25 with the
+#                 Leyden AOT cache its integration test trained; with -XX:AOTMode=on, so a cache the JVM cannot use
+#                 fails the run instead of measuring a start without it
+#   jdk25-aotjar  the AOT build on JDK 25 without its cache: a start where the cache cannot be used (only when named
+#                 in ONLY)
+#   native        the native executable, when one was built (./mvnw package -Dnative)
 # Targets: JVM ready in under 1.5 s; native ready in under 50 ms with under 64 MB resident idle.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${RUNS:-5}"
-LOAD_SECONDS="${LOAD_SECONDS:-10}"
+LOAD_SECONDS="${LOAD_SECONDS:-10}" # wrk load before the resident memory under load is read; 0: none
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseParallelGC}"
 CDS="${CDS:-1}"
+ONLY="${ONLY:-}" # space-separated rows to run, e.g. "jdk25 jdk25-aot"; empty: all that can run, but jdk25-aotjar
+APP="${APP:-$ROOT/target/quarkus-app}"
+AOT_APP="${AOT_APP:-$ROOT/target/quarkus-app-aot}"
+JAVA="${JAVA:-java}"
+# JDK 25 for the jdk25 rows: JAVA25 (a java executable), JAVA25_HOME, or the first one under /usr/lib/jvm
+if [[ -z "${JAVA25:-}" && -n "${JAVA25_HOME:-}" ]]; then
+  JAVA25="$JAVA25_HOME/bin/java"
+fi
+for candidate in /usr/lib/jvm/*-25-*/bin/java /usr/lib/jvm/*-25/bin/java; do
+  [[ -z "${JAVA25:-}" && -x "$candidate" ]] && JAVA25="$candidate"
+done
+JAVA25="${JAVA25:-}"
 PG="${BENCH_PG_HOST:-127.0.0.1}:${BENCH_PG_PORT:-5432}"
 DB="${BENCH_DB:-tokenledger_bench}"
-JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/0}"
+JAR="$APP/quarkus-run.jar"
+AOT_JAR="$AOT_APP/quarkus-run.jar"
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -28,6 +50,8 @@ rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 cpu_ms() { awk -v tck="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / tck}' "/proc/$1/stat"; }
 now_ms() { date +%s%3N; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+wanted() { [[ -z "$ONLY" || " $ONLY " == *" $1 "* ]]; }
 
 # launch PORT LOG COMMAND...: starts a gateway in the background on PORT; its pid is in STARTED
 launch() {
@@ -35,7 +59,7 @@ launch() {
   env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_LOG_LEVEL=WARN TOKENLEDGER_MASTER_KEY=startup \
     OPENAI_BASE_URL="http://127.0.0.1:9/v1" TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$PG/$DB" QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PG/$DB" \
-    QUARKUS_DATASOURCE_USERNAME=postgres "$@" >"$log" 2>&1 &
+    QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_REDIS_URL="$REDIS_URL" "$@" >"$log" 2>&1 &
   STARTED=$!
   PIDS+=("$STARTED")
 }
@@ -48,29 +72,32 @@ await_ready() {
   done
 }
 
-# measure NAME COMMAND...: prints "NAME ready_ms_median cpu_ms_median rss_idle_mb rss_load_mb"
-measure() {
-  local name="$1"; shift
-  local times=() cpus=() port pid start ready rss_idle rss_load
-  for run in $(seq "$RUNS"); do
-    port="$(free_port)"
-    start="$(now_ms)"
-    launch "$port" "$WORK/$name-$run.log" "$@"
-    pid=$STARTED
-    await_ready "$port" "$pid" "$WORK/$name-$run.log"
-    ready="$(now_ms)"
-    cpus+=("$(cpu_ms "$pid")")
-    times+=($((ready - start)))
-    if [[ "$run" == "$RUNS" ]]; then
-      sleep 2
-      rss_idle="$(rss_mb "$pid")"
+# start_once NAME RUN: one start of row NAME; records its time and CPU to ready unless RUN is 0 (a start that is not
+# measured: it migrates and seeds a new database and brings the row's files into the page cache); in the last run,
+# reads the resident memory 2 s after ready and, with LOAD_SECONDS, after a wrk load
+start_once() {
+  local name="$1" run="$2" port pid start ready
+  command_of "$name"
+  port="$(free_port)"
+  start="$(now_ms)"
+  launch "$port" "$WORK/$name-$run.log" "${CMD[@]}"
+  pid=$STARTED
+  await_ready "$port" "$pid" "$WORK/$name-$run.log"
+  ready="$(now_ms)"
+  if [[ "$run" != 0 ]]; then
+    CPU[$name]+=" $(cpu_ms "$pid")"
+    TIME[$name]+=" $((ready - start))"
+  fi
+  if [[ "$run" == "$RUNS" ]]; then
+    sleep 2
+    RSS_IDLE[$name]="$(rss_mb "$pid")"
+    RSS_LOAD[$name]=-
+    if [[ "$LOAD_SECONDS" != 0 ]]; then
       wrk -t2 -c32 -d"${LOAD_SECONDS}s" -H "Authorization: Bearer startup" "http://127.0.0.1:$port/v1/models" >/dev/null
-      rss_load="$(rss_mb "$pid")"
+      RSS_LOAD[$name]="$(rss_mb "$pid")"
     fi
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-  done
-  printf '%-8s %10s %8s %12s %12s   (ready ms of %s runs: %s; CPU ms: %s)\n' "$name" "$(median "${times[@]}")" \
-    "$(median "${cpus[@]}")" "$rss_idle" "$rss_load" "$RUNS" "${times[*]}" "${cpus[*]}"
+  fi
+  kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 # train_cds ARCHIVE COMMAND...: one full start that writes a class-data sharing archive of every class loaded
@@ -87,18 +114,78 @@ train_cds() {
   [[ -s "$archive" ]] || { echo "no class-data sharing archive was written:"; cat "$WORK/cds-training.log"; exit 2; }
 }
 
-printf '%-8s %10s %8s %12s %12s\n' target ready_ms cpu_ms rss_idle_mb rss_load_mb
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-measure jvm java $JAVA_OPTS -jar "$JAR"
-if [[ "$CDS" == 1 ]]; then
-  # shellcheck disable=SC2086
-  train_cds "$WORK/app-cds.jsa" java $JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/app-cds.jsa" -jar "$JAR"
-  # shellcheck disable=SC2086
-  measure jvm-cds java $JAVA_OPTS -XX:SharedArchiveFile="$WORK/app-cds.jsa" -jar "$JAR"
+# command_of NAME: the command line of row NAME, in CMD; a row of VARIANTS is its base row with its own JVM flags
+command_of() {
+  if [[ -n "${VARIANT_BASE[$1]:-}" ]]; then
+    local JAVA_OPTS="${VARIANT_OPTS[$1]}"
+    command_of "${VARIANT_BASE[$1]}"
+    return
+  fi
+  # shellcheck disable=SC2206 # JAVA_OPTS is a list of flags
+  case "$1" in
+    jvm) CMD=("$JAVA" $JAVA_OPTS -jar "$JAR") ;;
+    jvm-cds) CMD=("$JAVA" $JAVA_OPTS -XX:SharedArchiveFile="$WORK/app-cds.jsa" -jar "$JAR") ;;
+    jdk25) CMD=("$JAVA25" $JAVA_OPTS -jar "$JAR") ;;
+    jdk25-aot) CMD=("$JAVA25" $JAVA_OPTS -XX:AOTCache="$AOT_APP/app.aot" -XX:AOTMode=on -jar "$AOT_JAR") ;;
+    jdk25-aotjar) CMD=("$JAVA25" $JAVA_OPTS -jar "$AOT_JAR") ;;
+    native) CMD=("$RUNNER") ;;
+  esac
+}
+
+ROWS=()
+NOTES=()
+wanted jvm && ROWS+=(jvm)
+if [[ "$CDS" == 1 ]] && wanted jvm-cds; then
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+  train_cds "$WORK/app-cds.jsa" "$JAVA" $JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/app-cds.jsa" -jar "$JAR"
+  ROWS+=(jvm-cds)
 fi
-runner="$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)"
-if [[ -n "$runner" && -x "$runner" ]]; then
-  measure native "$runner"
+if [[ -z "$JAVA25" || ! -x "$JAVA25" ]]; then
+  NOTES+=("jdk25      (no JDK 25 found: set JAVA25_HOME)")
 else
-  echo "native   (no native executable in target/: build one with ./mvnw package -Dnative, see README)"
+  wanted jdk25 && ROWS+=(jdk25)
+  if [[ ! -f "$AOT_APP/app.aot" ]]; then
+    NOTES+=("jdk25-aot  (no $AOT_APP/app.aot: build it with JAVA_HOME=<JDK 25> ./mvnw verify -Paot, see README)")
+  else
+    wanted jdk25-aot && ROWS+=(jdk25-aot)
+    [[ " $ONLY " == *" jdk25-aotjar "* ]] && ROWS+=(jdk25-aotjar)
+  fi
 fi
+# VARIANTS="NAME=ROW:FLAGS;...": more rows, each the command of ROW with FLAGS instead of JAVA_OPTS, e.g.
+# VARIANTS="aot-serial=jdk25-aot:-XX:+UseSerialGC" to measure a flag against its base row in the same run
+declare -A VARIANT_BASE VARIANT_OPTS
+IFS=';' read -ra variants <<<"${VARIANTS:-}"
+for variant in "${variants[@]}"; do
+  name="$(echo "${variant%%=*}" | xargs)"
+  [[ -n "$name" ]] || continue
+  spec="${variant#*=}"
+  VARIANT_BASE[$name]="${spec%%:*}"
+  VARIANT_OPTS[$name]="${spec#*:}"
+  ROWS+=("$name")
+done
+RUNNER="$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)"
+if [[ -n "$RUNNER" && -x "$RUNNER" ]]; then
+  wanted native && ROWS+=(native)
+else
+  NOTES+=("native     (no native executable in target/: build one with ./mvnw package -Dnative, see README)")
+fi
+
+# The rows take turns, one start each per run, so that load from elsewhere on the machine falls on all of them alike.
+declare -A TIME CPU RSS_IDLE RSS_LOAD
+echo "load average before: $(load) ($(nproc) cores); JAVA_OPTS: $JAVA_OPTS; $APP ($(date -r "$JAR" +%FT%T))"
+[[ ! -f "$AOT_JAR" ]] || echo "AOT build: $AOT_APP ($(date -r "$AOT_JAR" +%FT%T))"
+LOADS=()
+for run in $(seq 0 "$RUNS"); do
+  [[ "$run" == 0 ]] || LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
+  for row in "${ROWS[@]}"; do
+    start_once "$row" "$run"
+  done
+done
+printf '%-13s %9s %8s %12s %12s\n' target ready_ms cpu_ms rss_idle_mb rss_load_mb
+for row in "${ROWS[@]}"; do
+  # shellcheck disable=SC2086 # the lists are space-separated
+  printf '%-13s %9s %8s %12s %12s   (ready ms of %s runs:%s; CPU ms:%s)\n' "$row" "$(median ${TIME[$row]})" \
+    "$(median ${CPU[$row]})" "${RSS_IDLE[$row]}" "${RSS_LOAD[$row]}" "$RUNS" "${TIME[$row]}" "${CPU[$row]}"
+done
+for note in "${NOTES[@]:-}"; do [[ -n "$note" ]] && echo "$note"; done
+echo "load average (1 min) at the start of each run: ${LOADS[*]}; after: $(load)"

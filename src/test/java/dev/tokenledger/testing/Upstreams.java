@@ -45,6 +45,8 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.reactive.url", TestDb.REACTIVE_URL);
         config.put("quarkus.datasource.jdbc.url", TestDb.JDBC_URL);
         config.put("quarkus.datasource.username", "postgres");
+        // and at the test Redis index (only there: the test profile has its own, and RedisBehindProxy replaces it)
+        config.put("%prod.quarkus.redis.hosts", TestDb.REDIS_URL);
         config.put("tokenledger.ledger.spool-dir", "target/spool-" + ProcessHandle.current().pid());
         config.put("tokenledger.providers.mock.type", "openai");
         config.put("tokenledger.providers.mock.base-url", wireMock.baseUrl() + "/v1");
