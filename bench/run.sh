@@ -15,7 +15,7 @@ WRK_TIMEOUT="${WRK_TIMEOUT:-5}"          # wrk per-request timeout, seconds
 SKIP_GATEWAY="${SKIP_GATEWAY:-0}"        # 1: measure direct and nginx only
 REBUILD="${REBUILD:-0}"                  # 1: rebuild the gateway even if the jar exists
 GATEWAY_JAR="${GATEWAY_JAR:-$REPO_ROOT/target/quarkus-app/quarkus-run.jar}"
-# the JVM flags of the production image (Dockerfile.jvm: the ubi9 OpenJDK runtime defaults to the parallel collector)
+# the JVM flags of the production image (Dockerfile.jvm runs with -XX:+UseParallelGC)
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseParallelGC}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"     # seconds to wait for /q/health/ready
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results}"
