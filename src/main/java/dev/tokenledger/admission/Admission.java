@@ -109,19 +109,23 @@ public class Admission {
         }
         long promptTokens = prompt.getAsLong();
         Instant now = Instant.now();
-        Usage worstUsage = new Usage(promptTokens, 0, 0, maxOut, 0, Usage.Source.ESTIMATED);
-        Long worst = 0L;
+        // the worst case is only priced (over every reachable deployment) when some scope has a budget to hold it
+        Long worst = null;
         String unpriced = null;
-        for (Target target : targets.get()) {
-            Provider provider = target.provider();
-            Long quote = pricer.quote(provider.id(), provider.priceProvider(), target.upstreamModel(), worstUsage, now)
-                    .map(Cost::micros).orElse(null);
-            if (quote == null) {
-                worst = null;
-                unpriced = target == primary ? model : target.id();
-                break;
+        if (Plans.budgeted(scopes, model)) {
+            Usage worstUsage = new Usage(promptTokens, 0, 0, maxOut, 0, Usage.Source.ESTIMATED);
+            worst = 0L;
+            for (Target target : targets.get()) {
+                Provider provider = target.provider();
+                Long quote = pricer.quote(provider.id(), provider.priceProvider(), target.upstreamModel(), worstUsage,
+                        now).map(Cost::micros).orElse(null);
+                if (quote == null) {
+                    worst = null;
+                    unpriced = target == primary ? model : target.id();
+                    break;
+                }
+                worst = Math.max(worst, quote);
             }
-            worst = Math.max(worst, quote);
         }
         Demand demand = new Demand(ctx.requestId(), ctx.principal(), model, promptTokens + maxOut, worst, deployment);
         List<Check> checks = Plans.checks(scopes, demand, zone(), now, adaptive);
@@ -213,8 +217,7 @@ public class Admission {
                 metrics.decision("refused", "budget_unavailable", check.scopeType());
                 return Uni.createFrom().failure(Refusals.unavailable(ctx, check));
             }
-            if ((check.type() == Limit.DAILY_TOKENS || check.type() == Limit.MONTHLY_TOKENS) && check.enforced()
-                    && local.quotaStale(check, nowNanos)) {
+            if (check.type().quota() && check.enforced() && local.quotaStale(check, nowNanos)) {
                 reads = reads == null ? new ArrayList<>() : reads;
                 reads.add(seeder.ledgerTotal(check).invoke(total -> local.quotaRead(check, total, nowNanos))
                         .replaceWithVoid().onFailure().recoverWithNull());
@@ -231,9 +234,8 @@ public class Admission {
         Check refused = local.admit(ticket, replicas, System.currentTimeMillis() * 1000);
         if (refused != null) {
             metrics.decision("refused", refused.type().reason(), refused.scopeType());
-            boolean quota = refused.type() == Limit.DAILY_TOKENS || refused.type() == Limit.MONTHLY_TOKENS;
             return Uni.createFrom().failure(Refusals.refused(ctx, refused,
-                    quota ? local.quotaLeft(refused, replicas) : 1_000_000));
+                    refused.type().quota() ? local.quotaLeft(refused, replicas) : 1_000_000));
         }
         RateHeaders.limitsOnly(ctx, ticket.checks());
         inflight.put(ticket.demand().requestId(), ticket.asLocal());

@@ -35,6 +35,11 @@ public enum Limit {
         return reason;
     }
 
+    /** Whether this is a token quota (daily or monthly). */
+    boolean quota() {
+        return kind == 'q';
+    }
+
     /** Whether a Redis counter of this limit is seeded from the ledger. */
     boolean counted() {
         return kind == 'q' || kind == 'b';

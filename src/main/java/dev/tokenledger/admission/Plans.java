@@ -45,6 +45,17 @@ final class Plans {
         }
     }
 
+    /** Whether any of the scopes has a budget that applies to the model (its own, or the scope's). */
+    static boolean budgeted(List<StoredLimits> scopes, String model) {
+        for (StoredLimits scope : scopes) {
+            LimitSpec perModel = model == null ? null : scope.spec().models().get(model);
+            if (scope.spec().budget() != null || perModel != null && perModel.budget() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static List<Check> checks(List<StoredLimits> scopes, Demand demand, ZoneId zone, Instant now, boolean paced) {
         List<Check> checks = new ArrayList<>();
         for (StoredLimits scope : scopes) {
