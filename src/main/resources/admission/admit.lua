@@ -14,14 +14,17 @@ local id = ARGV[1]
 local ttl_us = tonumber(ARGV[2]) * 1000
 local n = tonumber(ARGV[3])
 local function fmt(x) return string.format('%d', x) end
+local keep_ms = fmt(ttl_us / 1000 + 60000)
 
 -- releases holds whose request never settled (a crashed replica): they expire with their TTL. Their request ids go to
 -- the tenant's orphans (same hash slot), where the reconciliation looks for their ledger rows and posts what they used.
+-- Runs at most once a second per counter (field swept), and whenever the expired holds could be what refuses a request;
+-- it also keeps the holds' zset alive. Answers the amount released.
 local function sweep(k)
   local hz = k .. ':h'
   local expired = redis.call('ZRANGEBYSCORE', hz, '-inf', now, 'LIMIT', 0, 500)
+  local total = 0
   if #expired > 0 then
-    local total = 0
     local orphans = string.match(k, '^(.-}:)') .. 'orphans'
     for _, m in ipairs(expired) do
       local rid, amount = string.match(m, '^(.*):(%d+)$')
@@ -32,6 +35,9 @@ local function sweep(k)
     redis.call('ZREM', hz, unpack(expired))
     redis.call('HINCRBY', k, 'held', fmt(-total))
   end
+  redis.call('HSET', k, 'swept', fmt(now))
+  redis.call('PEXPIRE', hz, keep_ms)
+  return total
 end
 
 local missing = {}
@@ -63,33 +69,40 @@ for i = 0, n - 1 do
     end
     plan[#plan + 1] = {'c', key}
   elseif kind == 'q' or kind == 'b' then
-    if redis.call('EXISTS', key) == 0 then
-      missing[#missing + 1] = fmt(i)
+    local f = redis.call('HMGET', key, 'spent', 'held', 'swept')
+    if not f[1] then
+      missing[#missing + 1] = fmt(i) -- seeding always writes spent: no spent, no counter
     else
-      sweep(key)
-      local spent = tonumber(redis.call('HGET', key, 'spent') or '0')
-      local held = tonumber(redis.call('HGET', key, 'held') or '0')
+      local spent = tonumber(f[1])
+      local held = tonumber(f[2] or '0')
+      local swept = now - tonumber(f[3] or '0') < 1000000
+      if not swept then
+        held = held - sweep(key)
+      end
+      if spent + held + b > a and swept then
+        held = held - sweep(key)
+      end
       if spent + held + b > a then
         return {'DENY', kind == 'b' and 'budget' or 'quota', scope, fmt(a - spent - held), fmt(i)}
       end
-      plan[#plan + 1] = {'q', key, b}
+      plan[#plan + 1] = {'q', key, b, held == 0}
     end
   elseif kind == 'p' then
-    local rate = tonumber(redis.call('HGET', key, 'rate') or '0')
-    local untl = tonumber(redis.call('HGET', key, 'until') or '0')
+    local f = redis.call('HMGET', key, 'rate', 'until', 'tat', 'sec', 'cnt')
+    local rate = tonumber(f[1] or '0')
+    local untl = tonumber(f[2] or '0')
+    local new_tat = 0
     if rate > 0 and now < untl then
       local T = 1000000000 / rate
       local tau = math.max(a, T)
-      local tat = tonumber(redis.call('HGET', key, 'tat') or '0')
+      local tat = tonumber(f[3] or '0')
       if tat < now then tat = now end
-      local new_tat = tat + T
+      new_tat = tat + T
       if now < new_tat - tau then
         return {'DENY', 'pace', scope, fmt(new_tat - tau - now), fmt(i)}
       end
-      plan[#plan + 1] = {'p', key, new_tat}
-    else
-      plan[#plan + 1] = {'p', key, 0}
     end
+    plan[#plan + 1] = {'p', key, new_tat, tonumber(f[4] or '0'), f[5] or '0'}
   end
 end
 if #missing > 0 then
@@ -97,7 +110,6 @@ if #missing > 0 then
 end
 
 local expires = now + ttl_us
-local keep_ms = fmt(ttl_us / 1000 + 60000)
 for _, p in ipairs(plan) do
   if p[1] == 'g' then
     redis.call('SET', p[2], fmt(p[3]), 'PX', fmt(math.ceil((p[3] - now) / 1000) + 1))
@@ -107,20 +119,20 @@ for _, p in ipairs(plan) do
   elseif p[1] == 'q' then
     redis.call('HINCRBY', p[2], 'held', fmt(p[3]))
     redis.call('ZADD', p[2] .. ':h', fmt(expires), id .. ':' .. fmt(p[3]))
-    redis.call('PEXPIRE', p[2] .. ':h', keep_ms)
+    -- nothing held: the zset is new (a sweep keeps an existing one alive)
+    if p[4] then redis.call('PEXPIRE', p[2] .. ':h', keep_ms) end
   elseif p[1] == 'p' then
     -- requests per second seen by this deployment, so that its first 429 starts pacing from what it took
     local sec = math.floor(now / 1000000)
-    local cur = tonumber(redis.call('HGET', p[2], 'sec') or '0')
-    if cur ~= sec then
+    if p[4] ~= sec then
       local last = '0'
-      if cur == sec - 1 then last = redis.call('HGET', p[2], 'cnt') or '0' end
+      if p[4] == sec - 1 then last = p[5] end
       redis.call('HSET', p[2], 'sec', fmt(sec), 'cnt', '1', 'last', last)
+      redis.call('PEXPIRE', p[2], 3600000)
     else
       redis.call('HINCRBY', p[2], 'cnt', 1)
     end
     if p[3] > 0 then redis.call('HSET', p[2], 'tat', fmt(p[3])) end
-    redis.call('PEXPIRE', p[2], 3600000)
   end
 end
 table.insert(out, 1, 'OK')

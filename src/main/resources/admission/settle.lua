@@ -1,5 +1,5 @@
 -- Settle: replaces a request's holds by what it actually used, once (a done marker makes a second settle a no-op).
--- KEYS[1] the done marker; ARGV[1] request id, ARGV[2] done marker TTL (s), ARGV[3] number of ops,
+-- KEYS[1] the done marker; ARGV[1] request id, ARGV[2] done marker TTL (ms), ARGV[3] number of ops,
 -- ARGV[4] initial pace (milli-requests/s), ARGV[5] pace forget time (ms), then 6 values per op:
 --   kind, index into KEYS, a, b, c, d
 --   q  quota/budget counter: a = amount held, b = amount used, c = soft threshold (0: none), d = index of alert key
@@ -9,7 +9,8 @@
 --   p  deployment pace: a = 1 when the upstream answered 429 or said it is nearly exhausted (rate-limit headers),
 --      b = decrease (per mille), c = increase and d = minimum (milli-requests/s)
 -- Answers {'DUP'} or {'OK', per q: spent, alert fired (1/0); per p: learned rate}.
-if redis.call('EXISTS', KEYS[1]) == 1 then
+-- the marker is set first: the script is atomic, so nothing else can see it before the counters change
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
   return {'DUP'}
 end
 local t = redis.call('TIME')
@@ -29,12 +30,12 @@ for i = 0, n - 1 do
   local c = tonumber(ARGV[base + 4])
   local d = tonumber(ARGV[base + 5])
   if kind == 'q' then
-    if redis.call('ZREM', key .. ':h', id .. ':' .. fmt(a)) == 1 then
-      redis.call('HINCRBY', key, 'held', fmt(-a))
-    end
+    local removed = redis.call('ZREM', key .. ':h', id .. ':' .. fmt(a))
     local spent = 0
-    -- a counter lost with Redis is re-seeded from the ledger, which has this request's row: never recreate it here
+    -- a counter lost with Redis (or gone with its window) is re-seeded from the ledger, which has this request's row:
+    -- never recreate it here
     if redis.call('EXISTS', key) == 1 then
+      if removed == 1 then redis.call('HINCRBY', key, 'held', fmt(-a)) end
       spent = redis.call('HINCRBY', key, 'spent', fmt(b))
     end
     local fired = '0'
@@ -60,30 +61,36 @@ for i = 0, n - 1 do
   elseif kind == 'c' then
     redis.call('ZREM', key, id)
   elseif kind == 'p' then
-    local rate = tonumber(redis.call('HGET', key, 'rate') or '0')
-    local untl = tonumber(redis.call('HGET', key, 'until') or '0')
+    local f = redis.call('HMGET', key, 'rate', 'until', 'cut', 'last')
+    local rate = tonumber(f[1] or '0')
+    local untl = tonumber(f[2] or '0')
+    local cut = tonumber(f[3] or '0')
+    local changed = false
     if rate > 0 and now >= untl then
       redis.call('HDEL', key, 'rate', 'until', 'cut', 'tat')
       rate = 0
+      cut = 0
+      changed = true
     end
     if a == 1 then
-      local cut = tonumber(redis.call('HGET', key, 'cut') or '0')
       if now - cut >= 1000000 then
         if rate == 0 then
-          rate = tonumber(redis.call('HGET', key, 'last') or '0') * 1000
+          rate = tonumber(f[4] or '0') * 1000
           if rate <= 0 then rate = initial end
         end
         rate = math.max(d, math.floor(rate * b / 1000))
-        redis.call('HSET', key, 'rate', fmt(rate), 'cut', fmt(now))
+        redis.call('HSET', key, 'rate', fmt(rate), 'cut', fmt(now), 'until', fmt(now + forget_us))
+      else
+        redis.call('HSET', key, 'until', fmt(now + forget_us))
       end
-      redis.call('HSET', key, 'until', fmt(now + forget_us))
+      changed = true
     elseif rate > 0 then
       rate = rate + c
       redis.call('HSET', key, 'rate', fmt(rate))
+      changed = true
     end
-    redis.call('PEXPIRE', key, 3600000)
+    if changed then redis.call('PEXPIRE', key, 3600000) end
     out[#out + 1] = fmt(rate)
   end
 end
-redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
 return out

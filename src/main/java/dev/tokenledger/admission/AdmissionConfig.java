@@ -21,6 +21,17 @@ public interface AdmissionConfig {
     Duration holdTtl();
 
     /**
+     * How long Redis remembers that a request was settled, so that a second settlement of it changes nothing (a retry,
+     * or the orphan reconciliation racing the original). Redis keeps one small key per request for this long: about
+     * 150 bytes, so a day at 1,000 requests a second would hold 13 GB. It must cover the hold TTL and two
+     * reconciliation rounds (checked at start). A settlement kept while Redis was unreachable for longer than this may
+     * count twice if its first attempt had reached Redis: the counter runs ahead (refuses early, never overspends) and
+     * the drift check shows it.
+     */
+    @WithDefault("1h")
+    Duration settledTtl();
+
+    /**
      * How often one replica reconciles orphaned requests (holds that expired unsettled because their replica died)
      * with the ledger, posting what they used.
      */

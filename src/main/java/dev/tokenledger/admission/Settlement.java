@@ -1,11 +1,13 @@
 package dev.tokenledger.admission;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -33,7 +35,6 @@ import dev.tokenledger.usage.UsageRecord;
 public class Settlement {
 
     private static final int MAX_PENDING = 100_000;
-    private static final long DONE_TTL_SECONDS = 86_400;
 
     @Inject
     Admission admission;
@@ -67,6 +68,24 @@ public class Settlement {
 
     /** One settle call: the ticket and its keys and arguments. */
     record Call(Ticket ticket, List<Check> ops, List<String> keys, List<String> args) implements RedisScripts.Invocation {
+    }
+
+    @PostConstruct
+    void init() {
+        check(config.admission());
+    }
+
+    /**
+     * Refuses a settled TTL shorter than a hold can live plus two reconciliation rounds: an orphan's late settlement
+     * could then count a request its replica settled already.
+     */
+    public static void check(AdmissionConfig admission) {
+        Duration least = admission.holdTtl().plus(admission.orphansInterval().multipliedBy(2))
+                .plusMinutes(1);
+        if (admission.settledTtl().compareTo(least) < 0) {
+            throw new IllegalStateException("tokenledger.admission.settled-ttl must be at least hold-ttl + 2 x "
+                    + "orphans-interval + 1m (" + least + "; got " + admission.settledTtl() + ")");
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -140,7 +159,7 @@ public class Settlement {
         keys.add(ticket.doneKey());
         var adaptive = config.admission().adaptive();
         args.add(ticket.demand().requestId());
-        args.add(String.valueOf(DONE_TTL_SECONDS));
+        args.add(String.valueOf(config.admission().settledTtl().toMillis()));
         args.add("0");
         args.add(milli(adaptive.initialRate()));
         args.add(String.valueOf(adaptive.forgetAfter().toMillis()));

@@ -90,21 +90,49 @@ class HoldsTest {
 
         // the same settlement again, even with another amount: the done marker makes it a no-op
         String done = Plans.tag(UUID.fromString(tenant.orgId())) + "done:" + requestId;
-        Response again = scripts.run(RedisScripts.SETTLE, List.of(done, key), List.of(requestId, "86400", "1", "10000",
-                "60000", "q", "2", "1000", "5000", "0", "0")).await().indefinitely();
+        Response again = scripts.run(RedisScripts.SETTLE, List.of(done, key), List.of(requestId, "86400000", "1",
+                "10000", "60000", "q", "2", "1000", "5000", "0", "0")).await().indefinitely();
         assertEquals("DUP", again.get(0).toString());
         assertEquals(1000, field(key, "spent"));
+        assertEquals(0, field(key, "held"));
+        // the marker lives the settled TTL (1 h), not a day: Redis memory is that many markers, not a day's
+        long ttl = redis.send(Request.cmd(Command.PTTL).arg(done)).await().indefinitely().toLong();
+        assertTrue(ttl > 3_500_000 && ttl <= 3_600_000, "done marker TTL " + ttl + " ms");
+    }
+
+    /** A monthly budget of 0.003 USD for the key, one request of 0.001 USD spent from it: answers its counter. */
+    String spentOneOfThree(Tenant tenant, String body) throws Exception {
+        monthlyBudget(tenant, "0.003");
+        assertEquals(200, Tenant.burst(gateway, tenant.key(), body, 1).get(0).statusCode());
+        String key = budgetKey(tenant);
+        awaitField(key, "spent", 1000);
+        return key;
+    }
+
+    @Test
+    void anExpiredHoldDoesNotRefuseARequestBeforeTheNextRoundSweep() throws Exception {
+        Tenant tenant = Tenant.create();
+        String body = Tenant.body("mock/budget-model", 100, false);
+        String key = spentOneOfThree(tenant, body);
+
+        // a crashed replica's hold of 2000 that lives 300 ms; it is admitted within the second of the last sweep
+        Response r = scripts.run(RedisScripts.ADMIT, List.of(key), List.of("crashed-" + UUID.randomUUID(), "300", "1",
+                "b", "1", "3000", "2000", "0", "key:crashed")).await().indefinitely();
+        assertEquals("OK", r.get(0).toString());
+        assertEquals(2000, field(key, "held"));
+        Thread.sleep(400);
+        // the expired hold alone would refuse this request (1000 spent + 2000 held + its 1000): it is swept first
+        var answer = Tenant.burst(gateway, tenant.key(), body, 1).get(0);
+        assertEquals(200, answer.statusCode(), answer.body());
+        awaitField(key, "spent", 2000);
         assertEquals(0, field(key, "held"));
     }
 
     @Test
     void holdsOfACrashedReplicaExpireWithTheirTtl() throws Exception {
         Tenant tenant = Tenant.create();
-        monthlyBudget(tenant, "0.003");
         String body = Tenant.body("mock/budget-model", 100, false);
-        assertEquals(200, Tenant.burst(gateway, tenant.key(), body, 1).get(0).statusCode());
-        String key = budgetKey(tenant);
-        awaitField(key, "spent", 1000);
+        String key = spentOneOfThree(tenant, body);
 
         // another replica admitted two requests (a 1-second hold TTL) and died before settling them: it had answered
         // the first (its ledger row is durable, 700 micro-USD), not the second

@@ -86,6 +86,18 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aSettledTtlShorterThanAHoldAndTwoReconciliationsIsRefused() {
+        var admission = config(Map.of("tokenledger.admission.settled-ttl", "10m")).getConfigMapping(GatewayConfig.class)
+                .admission();
+        var refused = assertThrows(IllegalStateException.class, () -> dev.tokenledger.admission.Settlement.check(admission));
+        assertEquals("tokenledger.admission.settled-ttl must be at least hold-ttl + 2 x orphans-interval + 1m "
+                + "(PT12M; got PT10M)", refused.getMessage());
+        dev.tokenledger.admission.Settlement.check(config(Map.of("tokenledger.admission.settled-ttl", "12m"))
+                .getConfigMapping(GatewayConfig.class).admission());
+        dev.tokenledger.admission.Settlement.check(config(Map.of()).getConfigMapping(GatewayConfig.class).admission());
+    }
+
+    @Test
     void unknownProviderTypeNamesThePropertyAndTheValidTypes() {
         SmallRyeConfig config = config(Map.of("tokenledger.providers.acme.type", "acme-ai"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry(config));
