@@ -243,6 +243,7 @@ log "nginx proxy on 127.0.0.1:$PROXY_PORT"
 # ---- gateway ---------------------------------------------------------------
 # start_gateway NAME PORT [ENV=VALUE...]: run a snapshot of the built gateway
 # (copied so a concurrent rebuild cannot disturb the run) with env-only config.
+declare -A GW_PID
 start_gateway() {
   local name="$1" port="$2" dir="$WORK/$1"
   shift 2
@@ -259,6 +260,7 @@ start_gateway() {
     "$@" \
     java $JAVA_OPTS -jar "$WORK/gateway-app/$(basename "$GATEWAY_JAR")" >"$dir/gateway.log" 2>&1) &
   PIDS+=($!)
+  GW_PID[$name]=$!
   wait_http "http://127.0.0.1:$port/q/health/ready" "$!" "$READY_TIMEOUT" "$dir/gateway.log"
   log "$name on 127.0.0.1:$port"
 }
@@ -321,7 +323,7 @@ if [[ "$HOLD" == 1 ]]; then
 fi
 
 # ---- measurement -----------------------------------------------------------
-declare -A RPS P50 P99
+declare -A RPS P50 P99 CPU_GW CPU_REDIS
 TARGETS=()
 ERRORS=()
 RAW="$WORK/wrk-raw.txt"
@@ -371,6 +373,15 @@ preflight() {
   fi
 }
 
+# cpu_us PID: CPU time the process used so far, microseconds (utime + stime from /proc, in clock ticks)
+cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / hz }' "/proc/$1/stat"; }
+# redis_cpu_us: CPU time of the Redis server so far (INFO cpu), microseconds; empty without redis-cli
+redis_cpu_us() {
+  command -v redis-cli >/dev/null || return 0
+  redis-cli -u "$BENCH_REDIS_URL" INFO cpu 2>/dev/null | tr -d '\r' |
+    awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { s += $2 } END { if (NR) printf "%d", s * 1000000 }'
+}
+
 # run_target NAME URL AUTH_HEADER [WARMUP_SECONDS]
 # Warms the target up at the highest concurrency, then measures each level.
 run_target() {
@@ -386,8 +397,20 @@ run_target() {
   for conc in "${CONCS[@]}"; do
     log "$name: c=$conc, ${DURATION}s"
     out="$WORK/wrk-$name-c$conc.txt"
+    local pid="${GW_PID[$name]:-}" gw0="" rd0=""
+    if [[ -n "$pid" ]]; then gw0="$(cpu_us "$pid")"; rd0="$(redis_cpu_us)"; fi
     if ! wrk_run "$out" "$conc" "$DURATION" "$url" "$auth"; then
       ERRORS+=("$name c=$conc: wrk failed: $(tail -n 3 "$out" | paste -sd ' ' -)")
+    fi
+    if [[ -n "$pid" ]]; then
+      # CPU per request during the run: the gateway process, and the Redis server (shared: the other gateway idles)
+      local n rd1
+      n="$(awk '/requests in/ {print $1; exit}' "$out")"
+      if [[ "${n:-0}" -gt 0 ]]; then
+        CPU_GW[$name:$conc]="$(( ($(cpu_us "$pid") - gw0) / n ))"
+        rd1="$(redis_cpu_us)"
+        if [[ -n "$rd0" && -n "$rd1" ]]; then CPU_REDIS[$name:$conc]="$(( (rd1 - rd0) / n ))"; fi
+      fi
     fi
     { echo "=== $name c=$conc ($url)"; cat "$out"; echo; } >>"$RAW"
     problems="$(wrk_problems "$out")"
@@ -460,6 +483,17 @@ REPORT="$WORK/report.txt"
     done
   done
   echo
+  if [[ ${#CPU_GW[@]} -gt 0 ]]; then
+    echo "CPU per request (us): the gateway process / the Redis server"
+    for t in "${TARGETS[@]}"; do
+      for c in "${CONCS[@]}"; do
+        if [[ -n "${CPU_GW[$t:$c]:-}" ]]; then
+          printf '%-8s %5s %8s / %s\n' "$t" "$c" "${CPU_GW[$t:$c]}" "${CPU_REDIS[$t:$c]:--}"
+        fi
+      done
+    done
+    echo
+  fi
   if [[ "$SKIP_GATEWAY" == 1 ]]; then
     echo "gateway skipped (SKIP_GATEWAY=1): no target checks"
   else
