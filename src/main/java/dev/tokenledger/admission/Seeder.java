@@ -29,13 +29,16 @@ public class Seeder {
     RedisScripts scripts;
 
     public Uni<Void> seed(List<Check> checks) {
+        // the ledger is read after this: every row committed before it is in the totals
+        long readFrom = System.currentTimeMillis() * 1000;
         List<Uni<Long>> totals = new ArrayList<>(checks.size());
         for (Check check : checks) {
             totals.add(ledgerTotal(check));
         }
         return Uni.join().all(totals).andFailFast().chain(values -> {
             List<String> keys = new ArrayList<>(checks.size());
-            List<String> args = new ArrayList<>(checks.size() * 2);
+            List<String> args = new ArrayList<>(checks.size() * 2 + 1);
+            args.add(String.valueOf(readFrom));
             for (int i = 0; i < checks.size(); i++) {
                 Check check = checks.get(i);
                 keys.add(check.key());

@@ -35,6 +35,8 @@ import dev.tokenledger.usage.UsageRecord;
 public class Settlement {
 
     private static final int MAX_PENDING = 100_000;
+    /** Largest difference between the replicas' clocks that re-seeded counters allow for. */
+    static final long CLOCK_SKEW_MICROS = 1_000_000;
 
     @Inject
     Admission admission;
@@ -100,7 +102,13 @@ public class Settlement {
         vertx.cancelTimer(timer);
     }
 
-    public void settle(UsageRecord record) {
+    /**
+     * Settles a request whose usage record is durable.
+     *
+     * @param inDatabase whether its row is committed to the ledger database (not only spooled): a counter re-seeded
+     *        from the ledger later already holds it
+     */
+    public void settle(UsageRecord record, boolean inDatabase) {
         Ticket ticket = admission.take(record.requestId());
         String signalled = pacing.signalled(record);
         boolean admittedOne = signalled != null && ticket != null && signalled.equals(ticket.demand().deployment());
@@ -112,7 +120,8 @@ public class Settlement {
             return;
         }
         Call call = call(ticket, record.usage().totalTokens(),
-                record.priced().priced() ? record.priced().cost().micros() : 0, admittedOne);
+                record.priced().priced() ? record.priced().cost().micros() : 0, admittedOne,
+                inDatabase ? seededFrom(System.currentTimeMillis()) : 0);
         if (call.ops().isEmpty()) {
             return;
         }
@@ -128,7 +137,7 @@ public class Settlement {
         Demand demand = new Demand(record.requestId() + ":pace", record.principal(), record.requestedModel(), 0, null,
                 deployment);
         return call(new Ticket(demand, Plans.tag(record.principal().orgId()), List.of(Plans.pace(deployment)), false), 0,
-                0, true);
+                0, true, 0);
     }
 
     /**
@@ -136,7 +145,7 @@ public class Settlement {
      * the use is added, once, whether this or the original settlement comes first.
      */
     Uni<Void> late(Ticket ticket, long tokens, long micros) {
-        Call call = call(ticket.asLocal(), tokens, micros, false);
+        Call call = call(ticket.asLocal(), tokens, micros, false, 0);
         return call.ops().isEmpty() ? Uni.createFrom().voidItem() : send(call);
     }
 
@@ -144,7 +153,7 @@ public class Settlement {
     public void release(String requestId) {
         Ticket ticket = admission.take(requestId);
         if (ticket != null) {
-            Call call = call(ticket, 0, 0, false);
+            Call call = call(ticket, 0, 0, false, 0);
             if (ticket.local()) {
                 return;
             }
@@ -152,7 +161,21 @@ public class Settlement {
         }
     }
 
-    private Call call(Ticket ticket, long tokens, long micros, boolean throttled) {
+    /**
+     * The time (unix micros) from which a counter seeded from the ledger holds a row that was committed at
+     * {@code committedMillis} on this replica's clock: a seed reads the ledger after it starts, and the replicas' clocks
+     * may differ by up to {@link #CLOCK_SKEW_MICROS}. A row committed closer to a seed than that counts twice (the
+     * counter runs ahead: safe); one committed earlier is not posted on top of the seed that holds it.
+     */
+    static long seededFrom(long committedMillis) {
+        return committedMillis * 1000 + CLOCK_SKEW_MICROS;
+    }
+
+    /**
+     * @param seededFrom a counter seeded at or after this time (unix micros) already holds this request's use, which is
+     *        then not added again; 0 when no seed can hold it (its row is not in the ledger database, or nothing is used)
+     */
+    private Call call(Ticket ticket, long tokens, long micros, boolean throttled, long seededFrom) {
         List<Check> ops = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<String> args = new ArrayList<>();
@@ -163,6 +186,7 @@ public class Settlement {
         args.add("0");
         args.add(milli(adaptive.initialRate()));
         args.add(String.valueOf(adaptive.forgetAfter().toMillis()));
+        args.add(String.valueOf(seededFrom));
         for (Check check : ticket.checks()) {
             if (ticket.local() && !check.type().counted()) {
                 continue;

@@ -7,6 +7,7 @@ import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
 import jakarta.inject.Inject;
 
+import dev.tokenledger.usage.Durability;
 import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
 
@@ -28,9 +29,9 @@ public class SettlingRecorder implements UsageRecorder {
     Settlement settlement;
 
     @Override
-    public CompletionStage<Void> record(UsageRecord record) {
-        CompletionStage<Void> durable = delegate.record(record);
-        durable.whenComplete((v, failure) -> settlement.settle(record));
+    public CompletionStage<Durability> record(UsageRecord record) {
+        CompletionStage<Durability> durable = delegate.record(record);
+        durable.whenComplete((where, failure) -> settlement.settle(record, where == Durability.DATABASE));
         return durable;
     }
 }

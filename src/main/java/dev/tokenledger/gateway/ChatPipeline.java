@@ -34,6 +34,7 @@ import dev.tokenledger.routing.FirstEvent;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
 import dev.tokenledger.routing.Target;
+import dev.tokenledger.usage.Durability;
 import dev.tokenledger.usage.TokenEstimator;
 import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
@@ -154,7 +155,7 @@ public class ChatPipeline {
     }
 
     /** A usage record handed to the ledger: its price, and when it is durable. */
-    private record Recorded(PricedUsage priced, CompletionStage<Void> durable) {
+    private record Recorded(PricedUsage priced, CompletionStage<Durability> durable) {
     }
 
     /** A cache hit: no upstream call, a ledger row marked cached with cost zero and the saving. */
@@ -306,7 +307,7 @@ public class ChatPipeline {
             }
         }
 
-        CompletionStage<Void> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
+        CompletionStage<Durability> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
             return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
                     null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",

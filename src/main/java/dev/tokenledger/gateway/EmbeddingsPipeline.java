@@ -20,6 +20,7 @@ import dev.tokenledger.provider.EmbeddingsCapable;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Target;
+import dev.tokenledger.usage.Durability;
 import dev.tokenledger.usage.TokenEstimator;
 import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
@@ -79,7 +80,7 @@ public class EmbeddingsPipeline {
         });
     }
 
-    private CompletionStage<Void> record(RequestContext ctx, String model, Target target,
+    private CompletionStage<Durability> record(RequestContext ctx, String model, Target target,
             UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());

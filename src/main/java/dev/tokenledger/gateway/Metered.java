@@ -31,7 +31,7 @@ public class Metered {
      * The answer, once {@code durable} completes; if the usage could be neither written nor spooled, nothing is served
      * unmetered: the client gets a 503.
      */
-    public <T> Uni<T> answer(CompletionStage<Void> durable, Supplier<T> answer) {
+    public <T> Uni<T> answer(CompletionStage<?> durable, Supplier<T> answer) {
         if (!wait) {
             return Uni.createFrom().item(answer);
         }

@@ -26,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.observability.GatewayMetrics;
+import dev.tokenledger.usage.Durability;
 import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
 import dev.tokenledger.wire.Json;
@@ -57,7 +58,7 @@ public class LedgerWriter implements UsageRecorder {
     GatewayConfig config;
 
     /** A row and the future of its durability. */
-    private record Entry(LedgerRow row, CompletableFuture<Void> durable) {
+    private record Entry(LedgerRow row, CompletableFuture<Durability> durable) {
     }
 
     private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
@@ -100,9 +101,9 @@ public class LedgerWriter implements UsageRecorder {
     }
 
     @Override
-    public CompletionStage<Void> record(UsageRecord record) {
+    public CompletionStage<Durability> record(UsageRecord record) {
         metrics.usage(record);
-        CompletableFuture<Void> durable = new CompletableFuture<>();
+        CompletableFuture<Durability> durable = new CompletableFuture<>();
         queue.add(new Entry(LedgerRow.of(record), durable));
         queued.incrementAndGet();
         write();
@@ -152,11 +153,12 @@ public class LedgerWriter implements UsageRecorder {
         }
         List<LedgerRow> rows = new ArrayList<>(batch.size());
         batch.forEach(e -> rows.add(e.row()));
-        return insert(rows).invoke(() -> batch.forEach(e -> e.durable().complete(null))).onFailure().invoke(failure -> {
-            Log.warnf("Ledger database unavailable (%s): spooling %d rows", failure.getMessage(), batch.size());
-            databaseDownUntil = System.nanoTime() + SPOOL_DIRECTLY.toNanos();
-            spoolNow(batch);
-        }).onFailure().recoverWithNull().replaceWithVoid();
+        return insert(rows).invoke(() -> batch.forEach(e -> e.durable().complete(Durability.DATABASE))).onFailure()
+                .invoke(failure -> {
+                    Log.warnf("Ledger database unavailable (%s): spooling %d rows", failure.getMessage(), batch.size());
+                    databaseDownUntil = System.nanoTime() + SPOOL_DIRECTLY.toNanos();
+                    spoolNow(batch);
+                }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Void> insert(List<LedgerRow> rows) {
@@ -185,7 +187,7 @@ public class LedgerWriter implements UsageRecorder {
         }
         try {
             spool.append(lines);
-            entries.forEach(e -> e.durable().complete(null));
+            entries.forEach(e -> e.durable().complete(Durability.SPOOL));
         } catch (IOException | RuntimeException e) {
             Log.errorf(e, "LEDGER ROWS LOST: %d rows could be neither written nor spooled", lines.size());
             entries.forEach(entry -> entry.durable().completeExceptionally(e));

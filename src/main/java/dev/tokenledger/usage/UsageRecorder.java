@@ -11,8 +11,8 @@ public interface UsageRecorder {
     /**
      * Records a request's usage.
      *
-     * @return completes when the record is durable (in the ledger, or forced to the local spool); fails when it could be
-     *         neither: an answer must then not be served as if it had been metered
+     * @return completes when the record is durable, saying where (in the ledger, or forced to the local spool); fails
+     *         when it could be neither: an answer must then not be served as if it had been metered
      */
-    CompletionStage<Void> record(UsageRecord record);
+    CompletionStage<Durability> record(UsageRecord record);
 }

@@ -91,7 +91,7 @@ class HoldsTest {
         // the same settlement again, even with another amount: the done marker makes it a no-op
         String done = Plans.tag(UUID.fromString(tenant.orgId())) + "done:" + requestId;
         Response again = scripts.run(RedisScripts.SETTLE, List.of(done, key), List.of(requestId, "86400000", "1",
-                "10000", "60000", "q", "2", "1000", "5000", "0", "0")).await().indefinitely();
+                "10000", "60000", "0", "q", "2", "1000", "5000", "0", "0")).await().indefinitely();
         assertEquals("DUP", again.get(0).toString());
         assertEquals(1000, field(key, "spent"));
         assertEquals(0, field(key, "held"));

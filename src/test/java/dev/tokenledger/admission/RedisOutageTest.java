@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,13 @@ class RedisOutageTest {
         given().get("/q/health/live").then().statusCode(200);
         // Redis loses the budget's counters meanwhile (a restart without persistence)
         deleteKeys(budgeted.orgId());
+        // and the quota's: another replica re-seeds it from the ledger, which holds the requests this one admitted
+        // during the outage, before this one can post the settlements it kept for them
+        String quotaCounter = Plans.tag(UUID.fromString(quota.orgId())) + "qd:key:" + quota.keyId() + ":"
+                + Window.of("day", ZoneId.of("UTC"), Instant.now(), Instant.now(), 1).id();
+        deleteKeys(quota.orgId());
+        redisCli("EVAL", RedisScripts.SEED.source(), "1", quotaCounter, String.valueOf(System.currentTimeMillis() * 1000),
+                String.valueOf(tokens), String.valueOf(System.currentTimeMillis() + 86_400_000));
 
         RedisBehindProxy.proxy().restore();
         long start = System.nanoTime();
@@ -97,6 +107,15 @@ class RedisOutageTest {
         HttpResponse<String> fourth = single(budgeted.key(), body);
         assertEquals(429, fourth.statusCode(), fourth.body());
         assertTrue(fourth.body().contains("budget_exceeded"), fourth.body());
+
+        // the kept settlements are posted now; the re-seeded quota counter already holds their rows: not counted twice
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!given().get("/q/metrics").asString().contains("tokenledger_admission_settlements_pending 0.0")) {
+            assertTrue(System.nanoTime() < deadline, "the kept settlements were not posted");
+            Thread.sleep(200);
+        }
+        assertEquals(String.valueOf(tokens), redisCli("HGET", quotaCounter, "spent").trim(),
+                "the re-seeded quota counter differs from the ledger");
     }
 
     /** The tokens in and out the ledger charged to a key, once {@code rows} rows are there. */
@@ -127,13 +146,20 @@ class RedisOutageTest {
 
     /** Deletes an organization's keys straight on the Redis server, past the cut proxy. */
     private static void deleteKeys(String orgId) throws IOException, InterruptedException {
-        Process scan = new ProcessBuilder("redis-cli", "-n", TestDb.REDIS_DB, "--scan", "--pattern",
-                "tl:{o:" + orgId + "}:*").start();
-        String keys = new String(scan.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, scan.waitFor());
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-n", TestDb.REDIS_DB, "DEL"));
-        command.addAll(keys.lines().filter(l -> !l.isBlank()).toList());
-        assertTrue(command.size() > 4, "no counters found for org " + orgId + ": " + keys);
-        assertEquals(0, new ProcessBuilder(command).start().waitFor());
+        String keys = redisCli("--scan", "--pattern", "tl:{o:" + orgId + "}:*");
+        List<String> del = new ArrayList<>(List.of("DEL"));
+        del.addAll(keys.lines().filter(l -> !l.isBlank()).toList());
+        assertTrue(del.size() > 1, "no counters found for org " + orgId + ": " + keys);
+        redisCli(del.toArray(String[]::new));
+    }
+
+    /** Runs a command straight on the Redis server, past the proxy; answers its output. */
+    private static String redisCli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-n", TestDb.REDIS_DB));
+        command.addAll(List.of(args));
+        Process cli = new ProcessBuilder(command).start();
+        String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, cli.waitFor());
+        return out;
     }
 }
