@@ -276,6 +276,10 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
     psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
   psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" -qc \
     "DO \$\$ BEGIN IF to_regclass('usage_event') IS NOT NULL THEN TRUNCATE usage_event; END IF; END \$\$" >/dev/null
+  # and its Redis database: earlier runs' counters and done markers would weigh on Redis (expiry, memory)
+  if [[ "$GOVERNED" == 1 ]] && command -v redis-cli >/dev/null; then
+    redis-cli -u "$BENCH_REDIS_URL" FLUSHDB >/dev/null || die "cannot empty the Redis database $BENCH_REDIS_URL"
+  fi
 fi
 GATEWAY_DB_ENV=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/$BENCH_DB"
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/$BENCH_DB"
