@@ -1,9 +1,6 @@
 package dev.tokenledger.admission;
 
 import java.net.URI;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,10 +46,7 @@ class DriftTest {
         assertEquals("0.0", awaitMetric(gauge, "0.0"), "Redis and the ledger agree after a settled request");
 
         // the counter gains 5,000 micro-USD the ledger never saw
-        Window month = Window.of("month", ZoneId.of("UTC"), Instant.now(), Instant.now(), 30);
-        String key = Plans.tag(UUID.fromString(tenant.orgId())) + "bud:key:" + tenant.keyId() + ":" + month.id();
-        assertEquals(0, new ProcessBuilder("redis-cli", "-n", TestDb.REDIS_DB, "HINCRBY", key, "spent", "5000").start()
-                .waitFor());
+        TestDb.redisCli("HINCRBY", HoldsTest.budgetKey(tenant), "spent", "5000");
         assertEquals("5000.0", awaitMetric(gauge, "5000.0"));
         String alerts = "tokenledger_limit_drift_alerts_total{limit=\"budget\",scope_type=\"key\"}";
         String fired = awaitMetric(alerts, null);

@@ -3,7 +3,6 @@ package dev.tokenledger.admission;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -92,7 +91,8 @@ class RedisOutageTest {
         String quotaCounter = Plans.tag(UUID.fromString(quota.orgId())) + "qd:key:" + quota.keyId() + ":"
                 + Window.of("day", ZoneId.of("UTC"), Instant.now(), Instant.now(), 1).id();
         deleteKeys(quota.orgId());
-        redisCli("EVAL", RedisScripts.SEED.source(), "1", quotaCounter, String.valueOf(System.currentTimeMillis() * 1000),
+        TestDb.redisCli("EVAL", RedisScripts.SEED.source(), "1", quotaCounter,
+                String.valueOf(System.currentTimeMillis() * 1000),
                 String.valueOf(tokens), String.valueOf(System.currentTimeMillis() + 86_400_000));
 
         RedisBehindProxy.proxy().restore();
@@ -114,7 +114,7 @@ class RedisOutageTest {
             assertTrue(System.nanoTime() < deadline, "the kept settlements were not posted");
             Thread.sleep(200);
         }
-        assertEquals(String.valueOf(tokens), redisCli("HGET", quotaCounter, "spent").trim(),
+        assertEquals(String.valueOf(tokens), TestDb.redisCli("HGET", quotaCounter, "spent").trim(),
                 "the re-seeded quota counter differs from the ledger");
     }
 
@@ -146,20 +146,10 @@ class RedisOutageTest {
 
     /** Deletes an organization's keys straight on the Redis server, past the cut proxy. */
     private static void deleteKeys(String orgId) throws IOException, InterruptedException {
-        String keys = redisCli("--scan", "--pattern", "tl:{o:" + orgId + "}:*");
+        String keys = TestDb.redisCli("--scan", "--pattern", "tl:{o:" + orgId + "}:*");
         List<String> del = new ArrayList<>(List.of("DEL"));
         del.addAll(keys.lines().filter(l -> !l.isBlank()).toList());
         assertTrue(del.size() > 1, "no counters found for org " + orgId + ": " + keys);
-        redisCli(del.toArray(String[]::new));
-    }
-
-    /** Runs a command straight on the Redis server, past the proxy; answers its output. */
-    private static String redisCli(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-n", TestDb.REDIS_DB));
-        command.addAll(List.of(args));
-        Process cli = new ProcessBuilder(command).start();
-        String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, cli.waitFor());
-        return out;
+        TestDb.redisCli(del.toArray(String[]::new));
     }
 }
