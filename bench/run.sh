@@ -210,6 +210,7 @@ mkdir -p "$WORK/upstream"
 EOF
 } >"$WORK/upstream/nginx.conf"
 start_nginx upstream
+UPSTREAM_PID=$LAST_PID
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/health" "$LAST_PID" 10 "$WORK/upstream/error.log"
 log "fake upstream on 127.0.0.1:$UPSTREAM_PORT"
 
@@ -237,6 +238,7 @@ mkdir -p "$WORK/proxy"
 EOF
 } >"$WORK/proxy/nginx.conf"
 start_nginx proxy
+PROXY_PID=$LAST_PID
 wait_http "http://127.0.0.1:$PROXY_PORT/health" "$LAST_PID" 10 "$WORK/proxy/error.log"
 log "nginx proxy on 127.0.0.1:$PROXY_PORT"
 
@@ -327,7 +329,7 @@ if [[ "$HOLD" == 1 ]]; then
 fi
 
 # ---- measurement -----------------------------------------------------------
-declare -A RPS P50 P99 CPU_GW CPU_REDIS
+declare -A RPS P50 P99 CPU
 TARGETS=()
 ERRORS=()
 RAW="$WORK/wrk-raw.txt"
@@ -377,13 +379,51 @@ preflight() {
   fi
 }
 
-# cpu_us PID: CPU time the process used so far, microseconds (utime + stime from /proc, in clock ticks)
-cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / hz }' "/proc/$1/stat"; }
+# CPU accounting. Every process of the measured path shares this machine's cores, so each run also records the CPU
+# time each one used (utime + stime from /proc, Redis from INFO cpu) and how long the cores sat idle.
+CLK_TCK="$(getconf CLK_TCK)"
+# procs_cpu_us PID...: CPU time the processes used so far, microseconds (missing ones count 0)
+procs_cpu_us() {
+  local p t=0 f
+  for p in "$@"; do
+    f="$(cat "/proc/$p/stat" 2>/dev/null)" || continue
+    f="${f##*) }" # fields after the command name (which may contain spaces); utime and stime are fields 14 and 15
+    read -r -a f <<<"$f"
+    t=$((t + f[11] + f[12]))
+  done
+  echo $((t * 1000000 / CLK_TCK))
+}
+# nginx_cpu_us MASTER: the nginx master and its workers
+nginx_cpu_us() { procs_cpu_us "$1" $(pgrep -P "$1" 2>/dev/null); }
 # redis_cpu_us: CPU time of the Redis server so far (INFO cpu), microseconds; empty without redis-cli
 redis_cpu_us() {
   command -v redis-cli >/dev/null || return 0
   redis-cli -u "$BENCH_REDIS_URL" INFO cpu 2>/dev/null | tr -d '\r' |
     awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { s += $2 } END { if (NR) printf "%d", s * 1000000 }'
+}
+# cpu_snapshot [GATEWAY_PID]: "gateway redis postgres upstream proxy busy idle", microseconds so far (- unknown).
+# PostgreSQL is every local process named postgres (the ledger's backends, the WAL writer, ...); the machine's busy
+# and idle time are summed over all cores from /proc/stat.
+cpu_snapshot() {
+  local gw=- rd pg=-
+  [[ -n "${1:-}" ]] && gw="$(procs_cpu_us "$1")"
+  rd="$(redis_cpu_us)"
+  [[ "$BENCH_PG_HOST" == 127.0.0.1 || "$BENCH_PG_HOST" == localhost ]] && pg="$(procs_cpu_us $(pgrep -x postgres))"
+  echo "$gw ${rd:--} $pg $(nginx_cpu_us "$UPSTREAM_PID") $(nginx_cpu_us "$PROXY_PID") $(awk -v hz="$CLK_TCK" \
+    '$1 == "cpu" { i = $5 + $6; printf "%d %d", ($2 + $3 + $4 + $7 + $8) * 1000000 / hz, i * 1000000 / hz }' /proc/stat)"
+}
+# cpu_record KEY REQUESTS BEFORE AFTER: per-request CPU of each part, "rest" (wrk, the kernel, anything else) and the
+# idle share of the cores, into CPU[KEY] as "gateway redis postgres upstream proxy rest busy idle%"
+cpu_record() {
+  CPU[$1]="$(awk -v n="$2" -v a="$3" -v b="$4" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); known = 0
+    for (i = 1; i <= 5; i++) {
+      if (x[i] == "-" || y[i] == "-") { d[i] = "-"; continue }
+      d[i] = sprintf("%d", (y[i] - x[i]) / n); known += (y[i] - x[i]) / n
+    }
+    busy = (y[6] - x[6]) / n; idle = y[7] - x[7]; all = (y[6] - x[6]) + idle
+    printf "%s %s %s %s %s %d %d %.0f", d[1], d[2], d[3], d[4], d[5], busy - known, busy, (all > 0 ? idle * 100 / all : 0)
+  }')"
 }
 
 # run_target NAME URL AUTH_HEADER [WARMUP_SECONDS]
@@ -401,21 +441,14 @@ run_target() {
   for conc in "${CONCS[@]}"; do
     log "$name: c=$conc, ${DURATION}s"
     out="$WORK/wrk-$name-c$conc.txt"
-    local pid="${GW_PID[$name]:-}" gw0="" rd0=""
-    if [[ -n "$pid" ]]; then gw0="$(cpu_us "$pid")"; rd0="$(redis_cpu_us)"; fi
+    local pid="${GW_PID[$name]:-}" cpu0 cpu1 n
+    cpu0="$(cpu_snapshot "$pid")"
     if ! wrk_run "$out" "$conc" "$DURATION" "$url" "$auth"; then
       ERRORS+=("$name c=$conc: wrk failed: $(tail -n 3 "$out" | paste -sd ' ' -)")
     fi
-    if [[ -n "$pid" ]]; then
-      # CPU per request during the run: the gateway process, and the Redis server (shared: the other gateway idles)
-      local n rd1
-      n="$(awk '/requests in/ {print $1; exit}' "$out")"
-      if [[ "${n:-0}" -gt 0 ]]; then
-        CPU_GW[$name:$conc]="$(( ($(cpu_us "$pid") - gw0) / n ))"
-        rd1="$(redis_cpu_us)"
-        if [[ -n "$rd0" && -n "$rd1" ]]; then CPU_REDIS[$name:$conc]="$(( (rd1 - rd0) / n ))"; fi
-      fi
-    fi
+    cpu1="$(cpu_snapshot "$pid")"
+    n="$(awk '/requests in/ {print $1; exit}' "$out")"
+    [[ "${n:-0}" -gt 0 ]] && cpu_record "$name:$conc" "$n" "$cpu0" "$cpu1"
     { echo "=== $name c=$conc ($url)"; cat "$out"; echo; } >>"$RAW"
     problems="$(wrk_problems "$out")"
     [[ -z "$problems" ]] || ERRORS+=("$name c=$conc: $problems")
@@ -487,17 +520,24 @@ REPORT="$WORK/report.txt"
     done
   done
   echo
-  if [[ ${#CPU_GW[@]} -gt 0 ]]; then
-    echo "CPU per request (us): the gateway process / the Redis server"
-    for t in "${TARGETS[@]}"; do
-      for c in "${CONCS[@]}"; do
-        if [[ -n "${CPU_GW[$t:$c]:-}" ]]; then
-          printf '%-8s %5s %8s / %s\n' "$t" "$c" "${CPU_GW[$t:$c]}" "${CPU_REDIS[$t:$c]:--}"
-        fi
-      done
+  echo "CPU per request (us) of each process on the path, the rest (wrk, the kernel, other processes) and the cores' idle share"
+  printf '%-8s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' target conc gateway redis postgres upstream proxy rest busy idle%
+  for t in "${TARGETS[@]}"; do
+    for c in "${CONCS[@]}"; do
+      [[ -n "${CPU[$t:$c]:-}" ]] || continue
+      read -r -a v <<<"${CPU[$t:$c]}"
+      printf '%-8s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' "$t" "$c" "${v[@]}"
     done
-    echo
-  fi
+  done
+  # what the throughput targets leave per request: all cores busy at the target rate
+  for spec in "gateway:$TARGET_RPS_RATIO" "governed:$TARGET_GOV_RPS_RATIO"; do
+    t="${spec%%:*}"
+    [[ -n "${CPU[$t:32]:-}" && "${RPS[nginx:32]}" != NaN ]] || continue
+    read -r -a v <<<"${CPU[$t:32]}"
+    awk -v t="$t" -v r="${spec#*:}" -v n="${RPS[nginx:32]}" -v cpus="$(nproc)" -v busy="${v[6]}" -v gw="${v[0]}" \
+      'BEGIN { rate = r * n; printf "%s at %s of nginx (%d req/s) has %d us of CPU per request on %d cores; at c=32 it used %d (the gateway %s)\n", t, r, rate, cpus * 1000000 / rate, cpus, busy, gw }'
+  done
+  echo
   if [[ "$SKIP_GATEWAY" == 1 ]]; then
     echo "gateway skipped (SKIP_GATEWAY=1): no target checks"
   else
