@@ -1,7 +1,7 @@
 -- Settle: replaces a request's holds by what it actually used, once (a done marker makes a second settle a no-op).
 -- KEYS[1] the done marker; ARGV[1] request id, ARGV[2] done marker TTL (ms), ARGV[3] number of ops,
--- ARGV[4] initial pace (milli-requests/s), ARGV[5] pace forget time (ms), ARGV[6] the time (unix us) from which a
--- counter seeded from the ledger already holds this request's use (0: none can), then 6 values per op:
+-- ARGV[4] initial pace (milli-requests/s), ARGV[5] pace forget time (ms), ARGV[6] the PostgreSQL transaction that
+-- committed this request's ledger row (0: not known; then no seed is taken to hold it), then 6 values per op:
 --   kind, index into KEYS, a, b, c, d
 --   q  quota/budget counter: a = amount held, b = amount used, c = soft threshold (0: none), d = index of alert key
 --      (a hold already released by expiry is a late post: only the use is added)
@@ -20,8 +20,20 @@ local id = ARGV[1]
 local n = tonumber(ARGV[3])
 local initial = tonumber(ARGV[4])
 local forget_us = tonumber(ARGV[5]) * 1000
-local seeded_from = tonumber(ARGV[6])
+local transaction = tonumber(ARGV[6])
 local function fmt(x) return string.format('%d', x) end
+-- whether a ledger read under snapshot snap (PostgreSQL's pg_snapshot text, "xmin:xmax:xip,...") saw the transaction:
+-- committed before it began, i.e. below xmin, or below xmax and not among those still in progress
+local function saw(snap)
+  local xmin, xmax, xip = string.match(snap, '^(%d+):(%d+):(.*)$')
+  if not xmin then return false end
+  if transaction < tonumber(xmin) then return true end
+  if transaction >= tonumber(xmax) then return false end
+  for x in string.gmatch(xip, '%d+') do
+    if tonumber(x) == transaction then return false end
+  end
+  return true
+end
 local out = {'OK'}
 for i = 0, n - 1 do
   local base = 7 + i * 6
@@ -33,13 +45,13 @@ for i = 0, n - 1 do
   local d = tonumber(ARGV[base + 5])
   if kind == 'q' then
     local removed = redis.call('ZREM', key .. ':h', id .. ':' .. fmt(a))
-    local f = redis.call('HMGET', key, 'spent', 'seeded')
+    local f = redis.call('HMGET', key, 'spent', 'snap')
     local spent = 0
     -- a counter lost with Redis (or gone with its window) is re-seeded from the ledger, which has this request's row:
-    -- never recreate it here (seeding always writes spent); and one seeded after the row was committed holds it already
+    -- never recreate it here (seeding always writes spent); and one seeded from a read that saw the row holds it already
     if f[1] then
       if removed == 1 then redis.call('HINCRBY', key, 'held', fmt(-a)) end
-      if seeded_from > 0 and f[2] and tonumber(f[2]) >= seeded_from then
+      if transaction > 0 and f[2] and saw(f[2]) then
         spent = tonumber(f[1])
       else
         spent = redis.call('HINCRBY', key, 'spent', fmt(b))

@@ -1,5 +1,6 @@
 package dev.tokenledger.admission;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,6 +12,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 
 import dev.tokenledger.config.GatewayConfig;
 
@@ -24,9 +28,13 @@ public class RedisState {
 
     private static final String REPLICAS = "tl:replicas";
     private static final long ALIVE_MS = 5000;
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(1);
 
     @Inject
     RedisScripts scripts;
+
+    @Inject
+    Redis redis;
 
     @Inject
     GatewayConfig config;
@@ -56,6 +64,15 @@ public class RedisState {
 
     void onStop(@Observes ShutdownEvent event) {
         vertx.cancelTimer(timer);
+        if (timer >= 0 && !down) {
+            // the others' local fallback share grows at once, not only when this replica's heartbeat is forgotten
+            try {
+                redis.send(Request.cmd(Command.ZREM).arg(REPLICAS).arg(replicaId)).await().atMost(LEAVE_TIMEOUT);
+            } catch (RuntimeException e) {
+                Log.debugf("Replica %s could not leave the replica set (%s); it is forgotten after %d ms", replicaId,
+                        e.getMessage(), ALIVE_MS);
+            }
+        }
     }
 
     /** Whether to call Redis now. */

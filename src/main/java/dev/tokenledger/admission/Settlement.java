@@ -35,8 +35,6 @@ import dev.tokenledger.usage.UsageRecord;
 public class Settlement {
 
     private static final int MAX_PENDING = 100_000;
-    /** Largest difference between the replicas' clocks that re-seeded counters allow for. */
-    static final long CLOCK_SKEW_MICROS = 1_000_000;
 
     @Inject
     Admission admission;
@@ -105,10 +103,11 @@ public class Settlement {
     /**
      * Settles a request whose usage record is durable.
      *
-     * @param inDatabase whether its row is committed to the ledger database (not only spooled): a counter re-seeded
-     *        from the ledger later already holds it
+     * @param transaction the PostgreSQL transaction that committed its row to the ledger, 0 when that is not known (the
+     *        row was spooled, or the database already had it): a counter re-seeded from a read of the ledger that saw
+     *        that transaction already holds the row
      */
-    public void settle(UsageRecord record, boolean inDatabase) {
+    public void settle(UsageRecord record, long transaction) {
         Ticket ticket = admission.take(record.requestId());
         String signalled = pacing.signalled(record);
         boolean admittedOne = signalled != null && ticket != null && signalled.equals(ticket.demand().deployment());
@@ -120,8 +119,7 @@ public class Settlement {
             return;
         }
         Call call = call(ticket, record.usage().totalTokens(),
-                record.priced().priced() ? record.priced().cost().micros() : 0, admittedOne,
-                inDatabase ? seededFrom(System.currentTimeMillis()) : 0);
+                record.priced().priced() ? record.priced().cost().micros() : 0, admittedOne, transaction);
         if (call.ops().isEmpty()) {
             return;
         }
@@ -162,20 +160,11 @@ public class Settlement {
     }
 
     /**
-     * The time (unix micros) from which a counter seeded from the ledger holds a row that was committed at
-     * {@code committedMillis} on this replica's clock: a seed reads the ledger after it starts, and the replicas' clocks
-     * may differ by up to {@link #CLOCK_SKEW_MICROS}. A row committed closer to a seed than that counts twice (the
-     * counter runs ahead: safe); one committed earlier is not posted on top of the seed that holds it.
+     * @param transaction the PostgreSQL transaction that committed this request's ledger row (0: not known, or nothing
+     *        is used): a counter seeded from a read of the ledger that saw it already holds the use, which is then not
+     *        added again
      */
-    static long seededFrom(long committedMillis) {
-        return committedMillis * 1000 + CLOCK_SKEW_MICROS;
-    }
-
-    /**
-     * @param seededFrom a counter seeded at or after this time (unix micros) already holds this request's use, which is
-     *        then not added again; 0 when no seed can hold it (its row is not in the ledger database, or nothing is used)
-     */
-    private Call call(Ticket ticket, long tokens, long micros, boolean throttled, long seededFrom) {
+    private Call call(Ticket ticket, long tokens, long micros, boolean throttled, long transaction) {
         List<Check> ops = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<String> args = new ArrayList<>();
@@ -186,7 +175,7 @@ public class Settlement {
         args.add("0");
         args.add(milli(adaptive.initialRate()));
         args.add(String.valueOf(adaptive.forgetAfter().toMillis()));
-        args.add(String.valueOf(seededFrom));
+        args.add(String.valueOf(transaction));
         for (Check check : ticket.checks()) {
             if (ticket.local() && !check.type().counted()) {
                 continue;

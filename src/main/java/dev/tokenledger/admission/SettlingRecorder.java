@@ -31,7 +31,7 @@ public class SettlingRecorder implements UsageRecorder {
     @Override
     public CompletionStage<Durability> record(UsageRecord record) {
         CompletionStage<Durability> durable = delegate.record(record);
-        durable.whenComplete((where, failure) -> settlement.settle(record, where == Durability.DATABASE));
+        durable.whenComplete((where, failure) -> settlement.settle(record, where == null ? 0 : where.transaction()));
         return durable;
     }
 }

@@ -30,9 +30,10 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
 
     /**
      * One statement per batch: every column travels as an array and {@code unnest} turns them back into rows, which
-     * costs the database far less than a statement per row.
+     * costs the database far less than a statement per row. It answers, in one row, how many rows it wrote and the id
+     * of the transaction that wrote them (null when it wrote none).
      */
-    static final String INSERT = "INSERT INTO usage_event (request_id, created_at, org_id, team_id, key_id, subject, end_user, "
+    static final String INSERT = "WITH written AS (INSERT INTO usage_event (request_id, created_at, org_id, team_id, key_id, subject, end_user, "
             + "inbound_format, operation, requested_model, provider, provider_type, upstream_model, status, error_class, "
             + "input_tokens, input_uncached, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
             + "usage_source, cost_exact, cost_micros, price_status, price_version_id, latency_ms, ttft_ms, streamed, cached, "
@@ -41,7 +42,8 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             + "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
             + "$15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], "
             + "$22::text[], $23::text[]::numeric[], $24::bigint[], $25::text[], $26::bigint[], $27::bigint[], $28::bigint[], "
-            + "$29::boolean[], $30::boolean[], $31::bigint[]) ON CONFLICT (request_id) DO NOTHING";
+            + "$29::boolean[], $30::boolean[], $31::bigint[]) ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
+            + "SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written";
 
     public static LedgerRow of(UsageRecord r) {
         Usage u = r.usage();

@@ -23,6 +23,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.observability.GatewayMetrics;
@@ -153,7 +154,10 @@ public class LedgerWriter implements UsageRecorder {
         }
         List<LedgerRow> rows = new ArrayList<>(batch.size());
         batch.forEach(e -> rows.add(e.row()));
-        return insert(rows).invoke(() -> batch.forEach(e -> e.durable().complete(Durability.DATABASE))).onFailure()
+        return insert(rows).invoke(transaction -> {
+            Durability durability = Durability.database(transaction);
+            batch.forEach(e -> e.durable().complete(durability));
+        }).onFailure()
                 .invoke(failure -> {
                     Log.warnf("Ledger database unavailable (%s): spooling %d rows", failure.getMessage(), batch.size());
                     databaseDownUntil = System.nanoTime() + SPOOL_DIRECTLY.toNanos();
@@ -161,14 +165,21 @@ public class LedgerWriter implements UsageRecorder {
                 }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    private Uni<Void> insert(List<LedgerRow> rows) {
+    /**
+     * Inserts rows, skipping request ids already written. Answers the id of the transaction that wrote them all, or 0
+     * when some were there already (then which transaction wrote each is not known).
+     */
+    private Uni<Long> insert(List<LedgerRow> rows) {
         if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0L);
         }
         // a database that stops answering must not hold rows hostage: after the timeout they go to the spool, and a
         // late commit of the same rows is harmless because the replay's insert ignores request ids already written
-        return pool.preparedQuery(LedgerRow.INSERT).execute(LedgerRow.columns(rows)).replaceWithVoid()
-                .ifNoItem().after(INSERT_TIMEOUT).failWith(() -> new IllegalStateException("ledger insert timed out"));
+        return pool.preparedQuery(LedgerRow.INSERT).execute(LedgerRow.columns(rows)).map(result -> {
+            Row row = result.iterator().next();
+            String transaction = row.getString("transaction");
+            return transaction != null && row.getLong("written") == rows.size() ? Long.parseLong(transaction) : 0L;
+        }).ifNoItem().after(INSERT_TIMEOUT).failWith(() -> new IllegalStateException("ledger insert timed out"));
     }
 
     /**
@@ -225,7 +236,7 @@ public class LedgerWriter implements UsageRecorder {
                         commit(batch);
                         Log.infof("Replayed %d spooled ledger rows", rows.size());
                     })
-                    .onFailure().invoke(e -> spool.abort(batch));
+                    .onFailure().invoke(e -> spool.abort(batch)).replaceWithVoid();
         }).eventually(() -> replaying.set(false));
     }
 

@@ -91,9 +91,8 @@ class RedisOutageTest {
         String quotaCounter = Plans.tag(UUID.fromString(quota.orgId())) + "qd:key:" + quota.keyId() + ":"
                 + Window.of("day", ZoneId.of("UTC"), Instant.now(), Instant.now(), 1).id();
         deleteKeys(quota.orgId());
-        TestDb.redisCli("EVAL", RedisScripts.SEED.source(), "1", quotaCounter,
-                String.valueOf(System.currentTimeMillis() * 1000),
-                String.valueOf(tokens), String.valueOf(System.currentTimeMillis() + 86_400_000));
+        TestDb.redisCli("EVAL", RedisScripts.SEED.source(), "1", quotaCounter, String.valueOf(tokens),
+                String.valueOf(System.currentTimeMillis() + 86_400_000), ledgerSnapshot());
 
         RedisBehindProxy.proxy().restore();
         long start = System.nanoTime();
@@ -116,6 +115,15 @@ class RedisOutageTest {
         }
         assertEquals(String.valueOf(tokens), TestDb.redisCli("HGET", quotaCounter, "spent").trim(),
                 "the re-seeded quota counter differs from the ledger");
+    }
+
+    /** The snapshot a read of the ledger runs under now (which transactions' rows it sees). */
+    private static String ledgerSnapshot() throws Exception {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                java.sql.ResultSet r = db.createStatement().executeQuery("SELECT pg_current_snapshot()::text")) {
+            r.next();
+            return r.getString(1);
+        }
     }
 
     /** The tokens in and out the ledger charged to a key, once {@code rows} rows are there. */
