@@ -39,9 +39,21 @@ import dev.tokenledger.config.GatewayConfig;
 public class Orphans {
 
     private static final int BATCH = 500;
-    private static final String ROWS = "SELECT request_id, created_at, org_id, team_id, key_id, subject, requested_model, "
-            + "input_tokens + output_tokens AS tokens, coalesce(cost_micros, 0) AS micros FROM usage_event "
+    /**
+     * The rows of orphaned requests, with the transaction that wrote each ({@code transaction}, in the 64-bit form
+     * snapshots use): a row's {@code xmin} is the low 32 bits of it, and it began before the current snapshot's xmax
+     * and less than 2^32 transactions earlier.
+     */
+    static final String ROWS = "SELECT request_id, created_at, org_id, team_id, key_id, subject, requested_model, "
+            + "input_tokens + output_tokens AS tokens, coalesce(cost_micros, 0) AS micros, "
+            + widened("x.top", "xmin::text::numeric") + "::text AS transaction "
+            + "FROM usage_event, (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::numeric AS top) x "
             + "WHERE request_id = ANY($1)";
+
+    /** SQL: the 64-bit transaction id whose low 32 bits are {@code xid}, the latest not after {@code top}. */
+    static String widened(String top, String xid) {
+        return "(" + top + " - ((" + top + " - " + xid + ") % 4294967296 + 4294967296) % 4294967296)";
+    }
 
     @Inject
     LimitStore store;
@@ -125,7 +137,8 @@ public class Orphans {
             Demand demand = new Demand(requestId, principal, row.getString("requested_model"), 0, null, null);
             Ticket ticket = new Ticket(demand, Plans.tag(principal.orgId()),
                     Plans.checks(Plans.scopes(store, principal), demand, zone, at, false), true);
-            posts.add(settlement.late(ticket, row.getLong("tokens"), row.getLong("micros")).replaceWith(requestId)
+            posts.add(settlement.late(ticket, row.getLong("tokens"), row.getLong("micros"),
+                    Long.parseLong(row.getString("transaction"))).replaceWith(requestId)
                     .onFailure().recoverWithItem((String) null));
         }
         long staleBefore = Instant.now().toEpochMilli() * 1000 - config.admission().holdTtl().toMillis() * 1000;

@@ -140,10 +140,11 @@ public class Settlement {
 
     /**
      * Posts what a request used after its holds expired unsettled (its replica died after its ledger row was durable):
-     * the use is added, once, whether this or the original settlement comes first.
+     * the use is added, once, whether this or the original settlement comes first, unless a counter was re-seeded from
+     * a ledger read that saw {@code transaction}, the one that wrote the row.
      */
-    Uni<Void> late(Ticket ticket, long tokens, long micros) {
-        Call call = call(ticket.asLocal(), tokens, micros, false, 0);
+    Uni<Void> late(Ticket ticket, long tokens, long micros, long transaction) {
+        Call call = call(ticket.asLocal(), tokens, micros, false, transaction);
         return call.ops().isEmpty() ? Uni.createFrom().voidItem() : send(call);
     }
 

@@ -14,6 +14,8 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.Usage;
@@ -86,6 +88,20 @@ class SeedSnapshotTest {
     }
 
     @Test
+    void aRowsThirtyTwoBitTransactionIdWidensIntoItsEpoch() {
+        // past the first 2^32 transactions: one of the previous epoch, one of the current, the newest
+        assertEquals("4294967200", widened(4294967396L, 4294967200L));
+        assertEquals("4294967346", widened(4294967396L, 50));
+        assertEquals("4294967395", widened(4294967396L, 99));
+        assertEquals("741", widened(745, 741));
+    }
+
+    private String widened(long top, long xid) {
+        return pool.query("SELECT " + Orphans.widened(top + "::numeric", xid + "::numeric") + "::text AS x").execute()
+                .await().indefinitely().iterator().next().getString("x");
+    }
+
+    @Test
     void aLedgerRowsTransactionIsSeenByReadsAfterItsCommitAndNotBefore() throws Exception {
         String before = snapshot();
         UsageRecord record = new UsageRecord(UUID.randomUUID().toString(), Instant.now(), Principal.MASTER, "openai",
@@ -101,5 +117,9 @@ class SeedSnapshotTest {
                 "a counter seeded before the row was committed must add its use");
         assertEquals(SEEDED, settle(after, durable.transaction()),
                 "a counter seeded after the row was committed holds it already");
+        // the reconciliation of orphaned holds finds the same transaction from the row itself (its xmin)
+        Row orphan = pool.preparedQuery(Orphans.ROWS).execute(Tuple.of(new String[]{record.requestId()})).await()
+                .indefinitely().iterator().next();
+        assertEquals(durable.transaction(), Long.parseLong(orphan.getString("transaction")));
     }
 }
