@@ -155,7 +155,7 @@ public class LedgerWriter implements UsageRecorder {
         List<LedgerRow> rows = new ArrayList<>(batch.size());
         batch.forEach(e -> rows.add(e.row()));
         return insert(rows).invoke(transaction -> {
-            Durability durability = Durability.database(transaction);
+            Durability durability = new Durability(transaction);
             batch.forEach(e -> e.durable().complete(durability));
         }).onFailure()
                 .invoke(failure -> {
@@ -198,7 +198,7 @@ public class LedgerWriter implements UsageRecorder {
         }
         try {
             spool.append(lines);
-            entries.forEach(e -> e.durable().complete(Durability.SPOOL));
+            entries.forEach(e -> e.durable().complete(Durability.SPOOLED));
         } catch (IOException | RuntimeException e) {
             Log.errorf(e, "LEDGER ROWS LOST: %d rows could be neither written nor spooled", lines.size());
             entries.forEach(entry -> entry.durable().completeExceptionally(e));

@@ -111,8 +111,7 @@ class SeedSnapshotTest {
         Durability durable = recorder.record(record).toCompletableFuture().get(10, SECONDS);
         String after = snapshot();
 
-        assertTrue(durable.inDatabase(), "the row was spooled, not written: " + durable);
-        assertTrue(durable.transaction() > 0, "the writing transaction is not known: " + durable);
+        assertTrue(durable.transaction() > 0, "the row was spooled, or its writing transaction is not known: " + durable);
         assertEquals(SEEDED + USED, settle(before, durable.transaction()),
                 "a counter seeded before the row was committed must add its use");
         assertEquals(SEEDED, settle(after, durable.transaction()),
