@@ -31,12 +31,12 @@ import dev.tokenledger.wire.Json;
  * The gateway with its reactive datasource behind an in-process {@link TcpProxy} to PostgreSQL, so a test can cut the
  * database off mid-load without stopping it, and a fresh spool directory that already holds a row left by a previous
  * process when Quarkus starts. Flyway migrates over JDBC on the real port. The tables live in a database of their
- * own ({@value #DATABASE}), created on first use: other Quarkus test runs on this machine clean and migrate
- * database {@code test} at their start, which would drop the ledger under this test.
+ * own (the test database's name with {@code _durable} appended), created on first use: other Quarkus test runs on this
+ * machine clean and migrate the test database at their start, which would drop the ledger under this test.
  */
 public class DurableLedger extends Upstreams {
 
-    public static final String DATABASE = "tokenledger_durable";
+    public static final String DATABASE = TestDb.NAME + "_durable";
     public static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/" + DATABASE;
     /**
      * The spool file found at start, as left by a process that stopped while PostgreSQL was down: the active file of a
