@@ -23,7 +23,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.observability.GatewayMetrics;
@@ -37,12 +36,12 @@ import dev.tokenledger.wire.Json;
  * by a group commit (one insert at a time; the rows that arrive while it runs leave together in the next), and
  * appended to the local spool (fsync'd) when PostgreSQL cannot take them. Each record's future completes when its row
  * is durable, so that an answer is only complete once it is metered: a replica that crashes loses no answered
- * request. The spool is replayed whenever the database answers again, and at start-up.
+ * request. The spool is replayed whenever the database answers again, and at start-up. A row PostgreSQL refuses
+ * (written or replayed) is quarantined alone ({@link LedgerInserts}); it never holds its batch or the spool.
  */
 @ApplicationScoped
 public class LedgerWriter implements UsageRecorder {
 
-    private static final java.time.Duration INSERT_TIMEOUT = java.time.Duration.ofSeconds(2);
     /** How long batches go straight to the spool after the database failed to take one. */
     private static final java.time.Duration SPOOL_DIRECTLY = java.time.Duration.ofSeconds(1);
 
@@ -57,6 +56,9 @@ public class LedgerWriter implements UsageRecorder {
 
     @Inject
     GatewayConfig config;
+
+    @Inject
+    LedgerInserts inserts;
 
     /** A row and the future of its durability. */
     private record Entry(LedgerRow row, CompletableFuture<Durability> durable) {
@@ -85,7 +87,7 @@ public class LedgerWriter implements UsageRecorder {
         vertx.cancelTimer(replayTimer);
         try {
             while (queued.get() > 0) {
-                flush().await().atMost(INSERT_TIMEOUT.plusSeconds(1));
+                flush().await().atMost(LedgerInserts.INSERT_TIMEOUT.plusSeconds(1));
             }
         } catch (RuntimeException e) {
             Log.warnf("Ledger rows could not be written at shutdown (%s): spooling them", e.getMessage());
@@ -154,32 +156,16 @@ public class LedgerWriter implements UsageRecorder {
         }
         List<LedgerRow> rows = new ArrayList<>(batch.size());
         batch.forEach(e -> rows.add(e.row()));
-        return insert(rows).invoke(transaction -> {
-            Durability durability = new Durability(transaction);
-            batch.forEach(e -> e.durable().complete(durability));
+        return inserts.insert(rows).invoke(transactions -> {
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).durable().complete(new Durability(transactions[i]));
+            }
         }).onFailure()
                 .invoke(failure -> {
                     Log.warnf("Ledger database unavailable (%s): spooling %d rows", failure.getMessage(), batch.size());
                     databaseDownUntil = System.nanoTime() + SPOOL_DIRECTLY.toNanos();
                     spoolNow(batch);
                 }).onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    /**
-     * Inserts rows, skipping request ids already written. Answers the id of the transaction that wrote them all, or 0
-     * when some were there already (then which transaction wrote each is not known).
-     */
-    private Uni<Long> insert(List<LedgerRow> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().item(0L);
-        }
-        // a database that stops answering must not hold rows hostage: after the timeout they go to the spool, and a
-        // late commit of the same rows is harmless because the replay's insert ignores request ids already written
-        return pool.preparedQuery(LedgerRow.INSERT).execute(LedgerRow.columns(rows)).map(result -> {
-            Row row = result.iterator().next();
-            String transaction = row.getString("transaction");
-            return transaction != null && row.getLong("written") == rows.size() ? Long.parseLong(transaction) : 0L;
-        }).ifNoItem().after(INSERT_TIMEOUT).failWith(() -> new IllegalStateException("ledger insert timed out"));
     }
 
     /**
@@ -231,7 +217,7 @@ public class LedgerWriter implements UsageRecorder {
                     Log.errorf("Unreadable spooled ledger row skipped: %s", e.getMessage());
                 }
             }
-            return insert(rows)
+            return inserts.insert(rows)
                     .invoke(() -> {
                         commit(batch);
                         Log.infof("Replayed %d spooled ledger rows", rows.size());
