@@ -1,5 +1,6 @@
 package dev.tokenledger.admin;
 
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 
@@ -17,10 +18,31 @@ final class AdminErrors {
         return GatewayError.invalid(param, message);
     }
 
+    /** Longest name, reason or other text field the admin API stores. */
+    static final int MAX_TEXT = 1000;
+
     static String required(String value, String param) {
         if (value == null || value.isBlank()) {
             throw invalid(param, "Missing required field: '" + param + "'.");
         }
-        return value.trim();
+        return ClientText.attribute(param, value.trim(), MAX_TEXT);
+    }
+
+    /**
+     * Checks every text in a JSON-like value (strings, list items, map keys and values, nested): no control or
+     * text-direction characters, each bounded, so that what is stored cannot be refused by the database or forge a
+     * line where it is shown.
+     */
+    static void texts(String param, Object value) {
+        if (value instanceof String text) {
+            ClientText.attribute(param, text, MAX_TEXT);
+        } else if (value instanceof java.util.Collection<?> items) {
+            items.forEach(item -> texts(param, item));
+        } else if (value instanceof java.util.Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                texts(param, k);
+                texts(param, v);
+            });
+        }
     }
 }

@@ -78,6 +78,8 @@ public class KeysResource {
     @Operation(summary = "Create a virtual key; the answer is the only time the key is shown")
     public Uni<RestResponse<CreatedKey>> create(CreateKey body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
+        AdminErrors.texts("models", body.models());
+        AdminErrors.texts("metadata", body.metadata());
         if (body.teamId() == null) {
             throw AdminErrors.invalid("teamId", "Missing required field: 'teamId'.");
         }

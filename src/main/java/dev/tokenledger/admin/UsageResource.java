@@ -248,9 +248,21 @@ public class UsageResource {
         return sb.toString();
     }
 
-    private static String csvCell(String value) {
-        return value.contains(",") || value.contains("\"") || value.contains("\n")
-                ? '"' + value.replace("\"", "\"\"") + '"'
-                : value;
+    /** Plain numbers, which a spreadsheet cannot take for a formula. */
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?");
+
+    /**
+     * One CSV cell (RFC 4180), safe to open in a spreadsheet: a text starting with {@code =}, {@code +}, {@code -},
+     * {@code @}, a tab or a carriage return is prefixed with {@code '} so that it is never run as a formula (OWASP CSV
+     * injection); plain numbers stay numbers.
+     */
+    static String csvCell(String value) {
+        if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 && !NUMBER.matcher(value).matches()) {
+            value = "'" + value;
+        }
+        return value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")
+                || value.startsWith("'")
+                        ? '"' + value.replace("\"", "\"\"") + '"'
+                        : value;
     }
 }

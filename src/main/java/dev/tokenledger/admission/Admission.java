@@ -72,6 +72,9 @@ public class Admission {
     @Inject
     Failover failover;
 
+    @Inject
+    dev.tokenledger.config.ConfiguredModels configured;
+
     private final Map<String, Ticket> inflight = new ConcurrentHashMap<>();
     private final LocalLimiter local = new LocalLimiter();
     private volatile ZoneId zone;
@@ -91,6 +94,17 @@ public class Admission {
                 () -> estimator.promptTokens(request), maxOut);
     }
 
+    /**
+     * Admits a token-counting request as one request of the principal's rates and concurrency (nothing is held of its
+     * token quotas or budgets); the caller releases it when the count is done.
+     */
+    public Uni<Void> admitCount(RequestContext ctx, String model, Target target) {
+        if (!config.admission().enabled()) {
+            return ADMITTED;
+        }
+        return admit(ctx, target, () -> List.of(target), model, () -> 0, 0);
+    }
+
     /** Admits an embeddings request: its input tokens. */
     public Uni<Void> admitEmbeddings(RequestContext ctx, String model, long inputTokens, Target target) {
         if (!config.admission().enabled()) {
@@ -102,7 +116,7 @@ public class Admission {
     private Uni<Void> admit(RequestContext ctx, Target primary, Supplier<List<Target>> targets, String model,
             java.util.function.LongSupplier prompt, long maxOut) {
         List<StoredLimits> scopes = Plans.scopes(store, ctx.principal());
-        String deployment = primary.provider().id() + "/" + primary.upstreamModel();
+        String deployment = configured.stateKey(primary.provider().id(), primary.upstreamModel());
         boolean adaptive = config.admission().adaptive().enabled();
         if (scopes.isEmpty() && !(adaptive && pacing.paced(deployment))) {
             return ADMITTED;

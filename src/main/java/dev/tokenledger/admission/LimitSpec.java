@@ -36,6 +36,8 @@ public record LimitSpec(Long rpm, Long tpm, Integer maxParallel, Long dailyToken
             budget.validate(prefix + "budget.");
         }
         models.forEach((model, spec) -> {
+            // the name becomes part of Redis keys and metric labels: a model name, nothing else
+            dev.tokenledger.canonical.ClientText.model(prefix + "models", model);
             if (!spec.models().isEmpty()) {
                 throw GatewayError.invalid(prefix + "models." + model + ".models", "Model limits cannot nest.");
             }

@@ -28,6 +28,9 @@ public class Pacing {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    dev.tokenledger.config.ConfiguredModels configured;
+
     private final Map<String, Long> rates = new ConcurrentHashMap<>();
     private double headerThreshold;
 
@@ -78,7 +81,7 @@ public class Pacing {
                 || !config.admission().adaptive().enabled()) {
             return null;
         }
-        String deployment = record.providerId() + "/" + record.upstreamModel();
+        String deployment = configured.stateKey(record.providerId(), record.upstreamModel());
         if (exhausted) {
             metrics.headerSignal(deployment);
             if (Log.isDebugEnabled()) {

@@ -12,6 +12,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.quarkus.logging.Log;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 
@@ -54,10 +55,24 @@ public class GatewayExceptionMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, RoutingContext rc) {
+        if (tooLarge(e)) {
+            // a body of unknown length cut at the endpoint's limit while it streamed in (BodyLimits)
+            return render(rc, GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is too large."));
+        }
         String requestId = rc.response().headers().get("x-request-id");
-        Log.errorf(e, "Unexpected failure on %s (request %s)", rc.normalizedPath(), requestId);
+        Log.errorf(e, "Unexpected failure on %s (request %s)", ClientText.forLog(rc.normalizedPath()),
+                ClientText.forLog(requestId));
         return render(rc, GatewayError.of(ErrorKind.INTERNAL, "The gateway failed to process the request (request id "
                 + requestId + ")."));
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException && "Request too large".equals(c.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Response render(RoutingContext rc, GatewayError error) {

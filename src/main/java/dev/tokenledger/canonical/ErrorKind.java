@@ -17,6 +17,8 @@ public enum ErrorKind {
     CONFLICT(409, false),
     /** Request body over the configured limit. */
     PAYLOAD_TOO_LARGE(413, false),
+    /** The client did not send its request body within the read timeout. */
+    REQUEST_TIMEOUT(408, false),
     /** The route exists but its provider cannot do this operation. */
     UNSUPPORTED(400, false),
     /** Refused by a limit of this gateway. */

@@ -17,6 +17,7 @@ import dev.tokenledger.cache.CachedAnswer;
 import dev.tokenledger.cache.ResponseCache;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
@@ -90,6 +91,7 @@ public class ChatPipeline {
 
     public Uni<ClientResponse> chat(ChatCodec client, ChatRequest request, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
+            ClientText.check(request);
             Access.checkModel(ctx.principal(), request.model());
             Route route = router.resolve(request.model());
             Target primary = route.primary();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.admission.Admission;
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
@@ -51,7 +52,10 @@ public class EmbeddingsPipeline {
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
             ObjectNode request = OpenAiEmbeddings.parse(body);
-            String model = request.get("model").asText();
+            String model = ClientText.model("model", request.get("model").asText());
+            String user = ClientText.attribute("user", request.path("user").isTextual()
+                    ? request.get("user").asText()
+                    : null, ClientText.MAX_ATTRIBUTE);
             Access.checkModel(ctx.principal(), model);
             Target target = router.resolve(model).primary();
             Provider provider = target.provider();
@@ -59,7 +63,6 @@ public class EmbeddingsPipeline {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "The model '" + model
                         + "' is served by provider '" + provider.id() + "', which does not offer embeddings."));
             }
-            String user = request.path("user").isTextual() ? request.get("user").asText() : null;
             long inputTokens = estimator.count(OpenAiEmbeddings.text(request));
             return admission.admitEmbeddings(ctx, model, inputTokens, target).chain(() -> {
                 ctx.upstreamSent();

@@ -24,6 +24,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.observability.GatewayMetrics;
 import dev.tokenledger.usage.Durability;
@@ -112,8 +113,9 @@ public class LedgerWriter implements UsageRecorder {
         write();
         if (Log.isDebugEnabled()) {
             Log.debugf("usage request=%s subject=%s model=%s provider=%s outcome=%s prompt=%d cached=%d completion=%d "
-                    + "reasoning=%d source=%s streamed=%s cost=%s", record.requestId(), record.principal().subject(),
-                    record.requestedModel(), record.providerId(), record.outcome(), record.usage().promptTokens(),
+                    + "reasoning=%d source=%s streamed=%s cost=%s", record.requestId(),
+                    ClientText.forLog(record.principal().subject()), ClientText.forLog(record.requestedModel()),
+                    record.providerId(), record.outcome(), record.usage().promptTokens(),
                     record.usage().cachedPromptTokens(), record.usage().completionTokens(),
                     record.usage().reasoningTokens(), record.usage().source(), record.streamed(),
                     record.priced().priced() ? record.priced().cost().exactUsd() : "unknown");

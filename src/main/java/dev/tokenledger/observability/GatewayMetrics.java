@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.config.ConfiguredModels;
 import dev.tokenledger.usage.UsageRecord;
 
 /**
@@ -25,13 +26,16 @@ import dev.tokenledger.usage.UsageRecord;
 public class GatewayMetrics {
 
     private final MeterRegistry registry;
+    /** Bounds the model label: a model the configuration does not name is {@code other}. */
+    private final ConfiguredModels configured;
     private final Timer overhead;
     private final Map<String, Counter> responses = new ConcurrentHashMap<>();
     private final Map<UsageKey, UsageMeters> usageMeters = new ConcurrentHashMap<>();
 
     @Inject
-    public GatewayMetrics(MeterRegistry registry) {
+    public GatewayMetrics(MeterRegistry registry, ConfiguredModels configured) {
         this.registry = registry;
+        this.configured = configured;
         this.overhead = Timer.builder("tokenledger.gateway.overhead")
                 .description("Time spent in the gateway itself, not waiting on an upstream, until the response headers")
                 .publishPercentileHistogram()
@@ -55,7 +59,7 @@ public class GatewayMetrics {
 
     public void usage(UsageRecord record) {
         UsageMeters meters = usageMeters.computeIfAbsent(new UsageKey(record.operation(),
-                record.providerType() == null ? "none" : record.providerType(), record.requestedModel(),
+                record.providerType() == null ? "none" : record.providerType(), configured.label(record.requestedModel()),
                 record.errorKind() == null ? "none" : record.errorKind().name().toLowerCase(),
                 record.usage().source().name().toLowerCase()), this::usageMeters);
         Usage usage = record.usage();

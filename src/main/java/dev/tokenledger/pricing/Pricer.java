@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.config.ConfiguredModels;
 
 /**
  * Prices usage from the catalogue. A deployment's own provider id is looked up first (a negotiated or internal rate
@@ -28,13 +30,16 @@ public class Pricer {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    ConfiguredModels configured;
+
     private final Set<String> reportedUnpriced = ConcurrentHashMap.newKeySet();
     private final Map<String, Counter> unpricedCounters = new ConcurrentHashMap<>();
 
     public PricedUsage price(String providerId, String catalogueProvider, String model, Usage usage, Instant at) {
         var version = version(providerId, catalogueProvider, model, at);
         if (version.isEmpty()) {
-            unpriced(catalogueProvider, model);
+            unpriced(providerId, catalogueProvider, model);
             return PricedUsage.UNPRICED;
         }
         TokenCounts counts;
@@ -42,8 +47,9 @@ public class Pricer {
             counts = new TokenCounts(usage.promptTokens(), usage.cachedPromptTokens(), usage.cacheWriteTokens(), 0,
                     usage.completionTokens(), usage.reasoningTokens());
         } catch (IllegalArgumentException e) {
-            Log.warnf("Usage for %s/%s is inconsistent and left unpriced: %s", catalogueProvider, model, e.getMessage());
-            unpriced(catalogueProvider, model);
+            Log.warnf("Usage for %s/%s is inconsistent and left unpriced: %s", catalogueProvider, ClientText.forLog(model),
+                    e.getMessage());
+            unpriced(providerId, catalogueProvider, model);
             return PricedUsage.UNPRICED;
         }
         return new PricedUsage(CostCalculator.cost(version.get().prices(), counts), version.get().id());
@@ -69,14 +75,23 @@ public class Pricer {
         return version;
     }
 
-    private void unpriced(String provider, String model) {
-        String key = provider + "/" + model;
+    /**
+     * Counts and reports an unpriced request. The model label is the model of a configured deployment, or
+     * {@code other} for every model a client named beyond the configuration: labels and log lines stay bounded.
+     */
+    private void unpriced(String providerId, String provider, String model) {
+        String label = configured.deployment(providerId, model) ? model : ConfiguredModels.OTHER;
+        String key = provider + "/" + label;
         unpricedCounters.computeIfAbsent(key, k -> Counter.builder("tokenledger.unpriced.requests")
                 .description("Requests recorded with an unknown cost because their model has no price")
-                .tags("provider", String.valueOf(provider), "model", String.valueOf(model))
+                .tags("provider", String.valueOf(provider), "model", String.valueOf(label))
                 .register(registry)).increment();
         if (reportedUnpriced.add(key)) {
-            Log.warnf("No price for model %s of provider %s: its requests are recorded with cost unknown", model, provider);
+            Log.warnf("No price for model %s of provider %s: its requests are recorded with cost unknown%s",
+                    ClientText.forLog(model), provider, label.equals(model)
+                            ? ""
+                            : " (reported once for every "
+                                    + "model outside the configuration)");
         }
     }
 }

@@ -33,6 +33,9 @@ public final class UpstreamHttp {
     private final HttpClient client;
     private final long idleTimeoutMs;
     private final Redactor redactor;
+    /** Parsed URLs kept at most. */
+    private static final int MAX_ENDPOINTS = 256;
+
     private final Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UpstreamHttp(Vertx vertx, ProviderSettings settings) {
@@ -44,7 +47,7 @@ public final class UpstreamHttp {
                 .setName("upstream-" + settings.id());
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
         this.idleTimeoutMs = settings.timeout().toMillis();
-        this.redactor = new Redactor(settings.apiKey().orElse(null));
+        this.redactor = new Redactor(settings.apiKey().orElse(null), settings.baseUrl().orElse(null));
     }
 
     /**
@@ -160,7 +163,15 @@ public final class UpstreamHttp {
     private RequestOptions options(String url, Map<String, String> headers) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         headers.forEach(h::set);
-        Endpoint endpoint = endpoints.computeIfAbsent(url, Endpoint::parse);
+        // parsed URLs are kept for the configured endpoints; a URL that holds a client-named model (Gemini's) may be one
+        // of countless others, and is parsed per request past the bound
+        Endpoint endpoint = endpoints.get(url);
+        if (endpoint == null) {
+            endpoint = Endpoint.parse(url);
+            if (endpoints.size() < MAX_ENDPOINTS) {
+                endpoints.put(url, endpoint);
+            }
+        }
         return new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(endpoint.host)

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.config.ConfiguredModels;
 import dev.tokenledger.usage.TokenEstimator;
 
 /**
@@ -59,6 +60,14 @@ public class Failover {
     @Inject
     TokenEstimator estimator;
 
+    @Inject
+    ConfiguredModels configured;
+
+    /** Where a deployment's guard, statistics and cooldown are kept (shared per provider beyond the configuration). */
+    String state(Target target) {
+        return configured.stateKey(target.provider().id(), target.upstreamModel());
+    }
+
     /**
      * Routes a request whose answer is complete when {@code call}'s Uni resolves.
      *
@@ -81,7 +90,8 @@ public class Failover {
             Consumer<Target> onAttempt, Function<Target, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
         RequestNeeds needs = new RequestNeeds(request, () -> estimator.promptTokens(request));
         // cooldowns first, then order and start at once: in-flight counts must not lag behind the choice
-        java.util.Set<String> reachable = reachable(route, new LinkedHashSet<>()).keySet();
+        java.util.Set<String> reachable = new LinkedHashSet<>();
+        reachable(route, new LinkedHashSet<>()).values().forEach(t -> reachable.add(state(t)));
         // with a single deployment a cooldown changes nothing (it is tried whatever its state): no Redis read
         Uni<java.util.Map<String, Cooldowns.Cooldown>> active = reachable.size() < 2
                 ? Uni.createFrom().item(java.util.Map.of())
@@ -92,9 +102,10 @@ public class Failover {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "No deployment of the model '"
                         + route.model() + "' supports this request" + needs.describe() + "."));
             }
-            List<Candidate> order = new ArrayList<>(candidates.stream().filter(t -> !cooling.containsKey(t.id())).toList());
-            candidates.stream().filter(t -> cooling.containsKey(t.id()))
-                    .sorted(Comparator.comparing(t -> cooling.get(t.id()).until())).forEach(order::add);
+            List<Candidate> order = new ArrayList<>(candidates.stream()
+                    .filter(t -> !cooling.containsKey(state(t.target()))).toList());
+            candidates.stream().filter(t -> cooling.containsKey(state(t.target())))
+                    .sorted(Comparator.comparing(t -> cooling.get(state(t.target())).until())).forEach(order::add);
             return new Attempts<>(request, header, onAttempt, call, hold, order).from(0, null);
         });
     }
@@ -168,7 +179,7 @@ public class Failover {
             }
             Candidate candidate = order.get(index);
             Target target = candidate.target();
-            DeploymentStats.Stats s = stats.of(target.id());
+            DeploymentStats.Stats s = stats.of(state(target));
             long start = System.nanoTime();
             return Uni.createFrom().deferred(() -> {
                 onAttempt.accept(target);
@@ -180,7 +191,7 @@ public class Failover {
                         s.finished();
                     }
                 };
-                return guards.call(target.id(), () -> call.apply(target))
+                return guards.call(state(target), () -> call.apply(target))
                         .onFailure().invoke(release)
                         .onCancellation().invoke(release)
                         .map(value -> {
@@ -194,9 +205,9 @@ public class Failover {
             Target target = candidate.target();
             FailureClass kind = FailureClass.of(failure);
             if (kind.movesOn() && kind != FailureClass.BREAKER_OPEN) {
-                stats.of(target.id()).outcome(true, -1);
+                stats.of(state(target)).outcome(true, -1);
             }
-            Uni<?> rest = cooldowns.coolDown(target.id(), kind,
+            Uni<?> rest = cooldowns.coolDown(state(target), kind,
                     failure instanceof GatewayError g ? g.retryAfter() : null);
             return rest.onFailure().recoverWithNull().flatMap(ignored -> {
                 if (kind == FailureClass.CONTEXT_LENGTH) {

@@ -26,6 +26,9 @@ public class Strategies {
     DeploymentStats stats;
 
     @Inject
+    dev.tokenledger.config.ConfiguredModels configured;
+
+    @Inject
     DeploymentPrices prices;
 
     List<Target> order(Route route, List<Target> targets, RequestNeeds needs, String affinityKey) {
@@ -34,9 +37,11 @@ public class Strategies {
             case ROUND_ROBIN -> rotated(route.model(), targets);
             case WEIGHTED -> weighted(targets);
             case LEAST_BUSY ->
-                sorted(rotated(route.model(), targets), Comparator.comparingInt(t -> stats.of(t.id()).inFlight()));
+                sorted(rotated(route.model(), targets), Comparator
+                        .comparingInt(t -> stats.of(configured.stateKey(t.provider().id(), t.upstreamModel())).inFlight()));
             case LOWEST_LATENCY ->
-                sorted(targets, Comparator.comparingDouble(t -> Math.max(0, stats.of(t.id()).latencyMillis())));
+                sorted(targets, Comparator.comparingDouble(
+                        t -> Math.max(0, stats.of(configured.stateKey(t.provider().id(), t.upstreamModel())).latencyMillis())));
             case COST -> cheapestFirst(targets, needs);
         };
         return affinityKey == null ? ordered : pinned(ordered, affinityKey);

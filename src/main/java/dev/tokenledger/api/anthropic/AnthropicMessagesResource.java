@@ -57,8 +57,8 @@ public class AnthropicMessagesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> countTokens(byte[] body, RoutingContext rc) {
         RequestContext ctx = RequestContext.of(rc);
-        return Uni.createFrom().deferred(() -> counting.count(AnthropicTokenCounts.toCanonical(body,
-                rc.request().getHeader(BETA)), ctx))
+        String beta = rc.request().getHeader(BETA);
+        return counting.count(() -> AnthropicTokenCounts.toCanonical(body, beta), ctx)
                 .map(count -> Response.ok(AnthropicTokenCounts.responseToWire(count.inputTokens()))
                         .type(MediaType.APPLICATION_JSON)
                         .header(TokenCounting.SOURCE_HEADER, count.source())

@@ -76,7 +76,7 @@ public class GeminiResource {
                 Uni<ClientResponse> sse = pipeline.chat(codec, codec.decodeRequest(body, model, true), ctx);
                 yield "sse".equals(alt) ? sse : sse.map(GeminiResource::asJsonArray);
             }
-            case "countTokens" -> tokenCounts.count(GeminiTokenCounts.toCanonical(body, model), ctx)
+            case "countTokens" -> tokenCounts.count(() -> GeminiTokenCounts.toCanonical(body, model), ctx)
                     .map(count -> ClientResponse.json(200, GeminiTokenCounts.answer(count.inputTokens()),
                             Map.of(TokenCounting.SOURCE_HEADER, count.source())));
             default -> throw GatewayError.of(ErrorKind.NOT_FOUND, "Unknown method '" + target + "'; this gateway serves "

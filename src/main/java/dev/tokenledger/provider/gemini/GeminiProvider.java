@@ -37,10 +37,30 @@ public final class GeminiProvider extends HttpProvider implements TokenCountCapa
         return headers(accept, settings.apiKey().map(key -> Map.of("x-goog-api-key", key)).orElse(Map.of()));
     }
 
-    /** The URL of one method of a model; a {@code models/} prefix in the configured model name is accepted. */
+    /**
+     * The URL of one method of a model; a {@code models/} prefix in the configured model name is accepted. The model
+     * is one path segment, percent-encoded: whatever a client names ({@code ../}, {@code ?}, {@code #}, {@code :})
+     * stays inside it and cannot reach another path or query of the provider's host with the configured key.
+     */
     String url(String model, String method) {
         String name = model.startsWith("models/") ? model.substring(7) : model;
-        return base + "/models/" + name + ":" + method;
+        return base + "/models/" + segment(name) + ":" + method;
+    }
+
+    /** Percent-encodes all but RFC 3986's unreserved characters (UTF-8). */
+    static String segment(String name) {
+        StringBuilder sb = new StringBuilder(name.length() + 8);
+        for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+                    || c == '~') {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return sb.toString();
     }
 
     @Override

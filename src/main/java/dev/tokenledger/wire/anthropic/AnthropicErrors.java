@@ -51,7 +51,8 @@ public final class AnthropicErrors {
             return OVERLOADED;
         }
         return switch (error.kind()) {
-            case INVALID_REQUEST, UNSUPPORTED, UPSTREAM_CLIENT_ERROR, CONFLICT -> clientType(error.httpStatus());
+            case INVALID_REQUEST, UNSUPPORTED, UPSTREAM_CLIENT_ERROR, CONFLICT, REQUEST_TIMEOUT ->
+                clientType(error.httpStatus());
             case AUTHENTICATION -> "authentication_error";
             case PERMISSION -> "permission_error";
             case NOT_FOUND -> "not_found_error";

@@ -52,7 +52,7 @@ public final class GeminiErrors {
             case 429 -> "RESOURCE_EXHAUSTED";
             case 499 -> "CANCELLED";
             case 502, 503 -> "UNAVAILABLE";
-            case 504 -> "DEADLINE_EXCEEDED";
+            case 408, 504 -> "DEADLINE_EXCEEDED";
             default -> httpStatus >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
         };
     }

@@ -54,7 +54,8 @@ public final class OpenAiErrors {
 
     static String type(ErrorKind kind) {
         return switch (kind) {
-            case INVALID_REQUEST, NOT_FOUND, UNSUPPORTED, PAYLOAD_TOO_LARGE, UPSTREAM_CLIENT_ERROR, CONFLICT ->
+            case INVALID_REQUEST, NOT_FOUND, UNSUPPORTED, PAYLOAD_TOO_LARGE, UPSTREAM_CLIENT_ERROR, CONFLICT,
+                    REQUEST_TIMEOUT ->
                 "invalid_request_error";
             case AUTHENTICATION -> "authentication_error";
             case PERMISSION -> "permission_error";
@@ -70,6 +71,7 @@ public final class OpenAiErrors {
             case AUTHENTICATION -> "invalid_api_key";
             case NOT_FOUND -> "model_not_found";
             case PAYLOAD_TOO_LARGE -> "request_too_large";
+            case REQUEST_TIMEOUT -> "request_timeout";
             case UNSUPPORTED -> "unsupported_operation";
             case RATE_LIMITED, UPSTREAM_RATE_LIMITED -> "rate_limit_exceeded";
             case QUOTA_EXCEEDED -> "quota_exceeded";
