@@ -19,7 +19,7 @@ import dev.tokenledger.config.GatewayConfig;
 
 /**
  * Bounds every request body before it is read: a body declared larger than its endpoint's limit is answered 413 at
- * once; a body without a declared length is cut at that limit while it streams in; and a body that is not complete
+ * once; a body without a declared length is counted while it streams in and answered 413 past that limit; and a body that is not complete
  * within {@code tokenledger.limits.body-read-timeout} of its headers (a trickle) is answered 408. Both answers come in
  * the endpoint's error shape and close the connection, so the unread rest of the body is never buffered. Limits:
  * {@code tokenledger.limits.max-body-size} on the inference endpoints (token counting included),
@@ -27,6 +27,9 @@ import dev.tokenledger.config.GatewayConfig;
  */
 @ApplicationScoped
 public class BodyLimits {
+
+    /** How often the length of a body of unknown length is checked while it streams in. */
+    private static final long LENGTH_POLL_MS = 10;
 
     private final GatewayConfig.Limits limits;
     private final ApiFormats formats;
@@ -58,8 +61,9 @@ public class BodyLimits {
                     "The request body exceeds the limit of " + limit + " bytes."));
             return;
         }
-        // a body of unknown length is counted as it streams in and cut at the endpoint's limit (413)
-        rc.put(VertxHttpRecorder.MAX_REQUEST_SIZE_KEY, limit);
+        if (length == null) {
+            watchLength(rc, path, limit);
+        }
         long timeout = Math.max(1, limits.bodyReadTimeout().toMillis());
         long timer = vertx.setTimer(timeout, id -> {
             if (!rc.request().isEnded() && !rc.response().ended() && !rc.response().closed()
@@ -70,6 +74,25 @@ public class BodyLimits {
         });
         rc.addEndHandler(v -> vertx.cancelTimer(timer));
         rc.next();
+    }
+
+    /**
+     * A body of unknown length (chunked) is counted as it streams in and answered 413 in shape once past the limit.
+     * The reader's own cut (an empty 413) stays as the hard bound, a little further (twice the limit, at least 1 MiB
+     * more), for a client that gets past the limit between two counts.
+     */
+    private void watchLength(RoutingContext rc, String path, long limit) {
+        rc.put(VertxHttpRecorder.MAX_REQUEST_SIZE_KEY, limit + Math.max(limit, 1 << 20));
+        long poll = vertx.setPeriodic(LENGTH_POLL_MS, id -> {
+            if (rc.request().isEnded() || rc.response().ended() || rc.response().closed()) {
+                vertx.cancelTimer(id);
+            } else if (rc.request().bytesRead() > limit) {
+                vertx.cancelTimer(id);
+                refuse(rc, path, GatewayError.of(ErrorKind.PAYLOAD_TOO_LARGE,
+                        "The request body exceeds the limit of " + limit + " bytes."));
+            }
+        });
+        rc.addEndHandler(v -> vertx.cancelTimer(poll));
     }
 
     /** The limit of an endpoint: the admin API's, or the inference endpoints' (also the bound of everything else). */
@@ -90,6 +113,10 @@ public class BodyLimits {
 
     /** Answers in the endpoint's error shape, then closes the connection: the rest of the body is not read. */
     private void refuse(RoutingContext rc, String path, GatewayError error) {
+        if (rc.response().headWritten()) {
+            rc.request().connection().close();
+            return;
+        }
         rc.response().setStatusCode(error.httpStatus())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
