@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +44,7 @@ class AdaptiveLimitTest {
                 .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("adaptive"))));
         Tenant tenant = Tenant.create();
         Tenant.limits("key", tenant.keyId(), "{\"rpm\":1000000}");
-        String model = "limited/adaptive-" + UUID.randomUUID();
+        String model = "limited/" + RedisBehindProxy.deployment("adaptive");
         RedisBehindProxy.limited().rate(UPSTREAM_RATE);
 
         Load load = new Load(gateway, tenant.key(), model);

@@ -1,7 +1,6 @@
 package dev.tokenledger.admission;
 
 import java.net.URI;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -60,7 +59,7 @@ class HeaderPacingTest {
         RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("headers"))));
-        pacedByHeadersThenRecovers("limited/headers-" + UUID.randomUUID());
+        pacedByHeadersThenRecovers("limited/" + RedisBehindProxy.deployment("headers"));
     }
 
     @Test
@@ -68,7 +67,7 @@ class HeaderPacingTest {
         RedisBehindProxy.limitedServer().stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody(MESSAGE.formatted("claude-headers"))));
-        pacedByHeadersThenRecovers("limited-anthropic/claude-headers-" + UUID.randomUUID());
+        pacedByHeadersThenRecovers("limited-anthropic/" + RedisBehindProxy.deployment("claude-headers"));
     }
 
     private void pacedByHeadersThenRecovers(String model) throws Exception {
@@ -113,7 +112,7 @@ class HeaderPacingTest {
 
     @Test
     void roomCostsNoRedisCallAndAnExhaustedStreamTeachesThePaceOfAnUnlimitedPrincipal() throws Exception {
-        String upstreamModel = "room-" + UUID.randomUUID();
+        String upstreamModel = RedisBehindProxy.deployment("room");
         String model = "limited/" + upstreamModel;
         RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions")
                 .withRequestBody(matchingJsonPath("$.model", equalTo(upstreamModel)))

@@ -39,6 +39,13 @@ public class RedisBehindProxy extends Upstreams {
         return proxy;
     }
 
+    private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 8);
+
+    /** The upstream model of a configured deployment on the limited upstreams, unique to this run. */
+    public static String deployment(String name) {
+        return name + "-" + RUN;
+    }
+
     public static WireMockServer limitedServer() {
         return limitedServer;
     }
@@ -78,6 +85,14 @@ public class RedisBehindProxy extends Upstreams {
         config.put("tokenledger.providers.limited-anthropic.type", "anthropic");
         config.put("tokenledger.providers.limited-anthropic.base-url", limitedServer.baseUrl());
         config.put("tokenledger.providers.limited-anthropic.api-key", UPSTREAM_KEY);
+        // the deployments whose paces tests learn: configured (a name outside the configuration shares its provider's
+        // pace), unique to this run so that a pace left in Redis by an earlier run does not carry over
+        for (String name : List.of("adaptive", "headers", "room")) {
+            config.put("tokenledger.models.paced-" + name + ".deployments[0].provider", "limited");
+            config.put("tokenledger.models.paced-" + name + ".deployments[0].model", deployment(name));
+        }
+        config.put("tokenledger.models.paced-claude-headers.deployments[0].provider", "limited-anthropic");
+        config.put("tokenledger.models.paced-claude-headers.deployments[0].model", deployment("claude-headers"));
         // a primary that fails and a fallback that answers, both on the limited upstream
         config.put("tokenledger.models.paced-fallback.deployments[0].provider", "limited");
         config.put("tokenledger.models.paced-fallback.deployments[0].model", "fallback-broken");

@@ -1,6 +1,7 @@
 package dev.tokenledger.testing;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -92,6 +93,10 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.custom-mock.headers.x-tenant", "acme");
         config.put("tokenledger.providers.custom-mock.headers.HTTP-Referer", "https://tokenledger.dev");
         config.put("tokenledger.providers.custom-mock.timeout", "10s");
+        // models whose own metric series tests read: configured (a model outside the configuration is labelled other)
+        for (String model : List.of("metrics-reported", "metrics-estimated", "model-without-a-price")) {
+            config.put("tokenledger.models." + model + ".deployments[0].provider", "mock");
+        }
         config.put("tokenledger.models.slow-stream.deployments[0].provider", "dribble");
         config.put("tokenledger.models.slow-stream.deployments[0].model", "dribble-model");
         for (UpstreamSide upstream : ScenarioFormats.UPSTREAMS) {
