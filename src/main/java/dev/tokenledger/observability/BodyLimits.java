@@ -113,14 +113,18 @@ public class BodyLimits {
 
     /** Answers in the endpoint's error shape, then closes the connection: the rest of the body is not read. */
     private void refuse(RoutingContext rc, String path, GatewayError error) {
-        if (rc.response().headWritten()) {
-            rc.request().connection().close();
-            return;
+        try {
+            if (!rc.response().headWritten()) {
+                rc.response().setStatusCode(error.httpStatus())
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .putHeader(HttpHeaders.CONNECTION, "close")
+                        .end(Buffer.buffer(formats.renderError(path, error)))
+                        .onComplete(done -> rc.request().connection().close());
+                return;
+            }
+        } catch (IllegalStateException e) {
+            // the body's reader answered at the same moment (its own cut) on a worker thread
         }
-        rc.response().setStatusCode(error.httpStatus())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(Buffer.buffer(formats.renderError(path, error)))
-                .onComplete(done -> rc.request().connection().close());
+        rc.request().connection().close();
     }
 }

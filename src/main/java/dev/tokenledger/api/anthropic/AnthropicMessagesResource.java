@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.gateway.ChatPipeline;
 import dev.tokenledger.gateway.ClientResponse;
 import dev.tokenledger.gateway.RequestContext;
@@ -46,7 +47,7 @@ public class AnthropicMessagesResource {
     public RestMulti<byte[]> messages(byte[] body, RoutingContext rc) {
         RequestContext ctx = RequestContext.of(rc);
         Uni<ClientResponse> response = Uni.createFrom().deferred(() -> pipeline.chat(codec,
-                codec.decodeRequest(body, rc.request().getHeader(BETA)), ctx));
+                codec.decodeRequest(body, beta(rc)), ctx));
         return RestMulti.fromUniResponse(response, ClientResponse::body, ClientResponse::headers, ClientResponse::status);
     }
 
@@ -57,11 +58,15 @@ public class AnthropicMessagesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> countTokens(byte[] body, RoutingContext rc) {
         RequestContext ctx = RequestContext.of(rc);
-        String beta = rc.request().getHeader(BETA);
-        return counting.count(() -> AnthropicTokenCounts.toCanonical(body, beta), ctx)
+        return counting.count(() -> AnthropicTokenCounts.toCanonical(body, beta(rc)), ctx)
                 .map(count -> Response.ok(AnthropicTokenCounts.responseToWire(count.inputTokens()))
                         .type(MediaType.APPLICATION_JSON)
                         .header(TokenCounting.SOURCE_HEADER, count.source())
                         .build());
+    }
+
+    /** The beta header, passed on upstream: printable and bounded like every client text that leaves the gateway. */
+    private static String beta(RoutingContext rc) {
+        return ClientText.attribute(BETA, rc.request().getHeader(BETA), 1000);
     }
 }
