@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -65,6 +66,7 @@ public class RedisScripts {
     public static final Script SETTLE = Script.load("settle");
     public static final Script SEED = Script.load("seed");
     public static final Script HEARTBEAT = Script.load("heartbeat");
+    public static final Script RENEW = Script.load("renew");
 
     @Inject
     Redis redis;
@@ -74,6 +76,12 @@ public class RedisScripts {
 
     @Inject
     AdmissionMetrics metrics;
+
+    @Inject
+    Vertx vertx;
+
+    /** When Redis last answered any call (nanoTime). */
+    private volatile long lastAnswer = System.nanoTime();
 
     /** The open connection of each event loop; a loop whose connection is being opened maps to {@link #OPENING}. */
     private final Map<EventLoop, Object> connections = new ConcurrentHashMap<>();
@@ -93,10 +101,9 @@ public class RedisScripts {
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
         long start = System.nanoTime();
         RedisConnection own = own();
-        return dispatch(own, request(Command.EVALSHA, script.sha(), keys, args))
+        return deadline(dispatch(own, request(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisScripts::noScript).recoverWithUni(() -> dispatch(own, request(Command.EVAL,
-                        script.source(), keys, args)))
-                .ifNoItem().after(config.admission().redisTimeout()).fail()
+                        script.source(), keys, args))))
                 .onFailure().invoke(failure -> dropOnFailure(own, failure))
                 .onItemOrFailure().invoke((r, f) -> metrics.redisLatency(script.name(), System.nanoTime() - start, f));
     }
@@ -112,10 +119,89 @@ public class RedisScripts {
             requests.add(request(Command.EVALSHA, script.sha(), call.keys(), call.args()));
         }
         RedisConnection own = own();
-        return (own == null ? redis.batch(requests) : own.batch(requests))
-                .ifNoItem().after(config.admission().redisTimeout()).fail()
+        return deadline(own == null ? redis.batch(requests) : own.batch(requests))
+                // a Redis that has not seen the script yet (a fresh or restarted server): load it, then the calls again
+                .onFailure(RedisScripts::noScript).recoverWithUni(() -> deadline(dispatch(own, Request.cmd(Command.SCRIPT)
+                        .arg("LOAD").arg(script.source())))
+                        .chain(() -> deadline(own == null ? redis.batch(requests) : own.batch(requests))))
                 .onFailure().invoke(failure -> dropOnFailure(own, failure))
                 .onItemOrFailure().invoke((r, f) -> metrics.redisLatency(script.name(), System.nanoTime() - start, f));
+    }
+
+    /**
+     * A call that fails with {@link RedisSilent} once Redis has said nothing, to this or any other call, for the Redis
+     * timeout while it waited. Time this replica's event loop was late to look is not Redis's silence, nor is a wait
+     * behind other commands while Redis keeps answering: a burst queued on our own connections is not an outage. The
+     * call still fails after 20 timeouts (at least 5 s) without its own answer. A late answer is dropped: an admission
+     * given up this way is released by its caller.
+     */
+    <T> Uni<T> deadline(Uni<T> call) {
+        return Uni.createFrom().emitter(emitter -> {
+            long start = System.nanoTime();
+            AtomicBoolean over = new AtomicBoolean();
+            call.subscribe().with(item -> {
+                lastAnswer = System.nanoTime();
+                if (over.compareAndSet(false, true)) {
+                    emitter.complete(item);
+                }
+            }, failure -> {
+                if (!connectionLost(failure)) {
+                    lastAnswer = System.nanoTime(); // an error reply is an answer
+                }
+                if (over.compareAndSet(false, true)) {
+                    emitter.fail(failure);
+                }
+            });
+            if (!over.get()) {
+                watch(start, 0, timeoutNanos(), over, emitter);
+            }
+        });
+    }
+
+    private long timeoutNanos() {
+        return config.admission().redisTimeout().toNanos();
+    }
+
+    /** Looks again after {@code delay}: fails the call if Redis was silent long enough, or waits on. */
+    private void watch(long start, long lagged, long delay, AtomicBoolean over,
+            io.smallrye.mutiny.subscription.UniEmitter<?> emitter) {
+        long due = System.nanoTime() + delay;
+        vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
+            if (over.get()) {
+                return;
+            }
+            long now = System.nanoTime();
+            long lateNow = Math.max(0, now - due - 1_000_000);
+            long late = lagged + lateNow;
+            if (lateNow > 1_000_000) {
+                // this loop was busy: let it read what arrived meanwhile before judging Redis
+                watch(start, late, 1_000_000, over, emitter);
+                return;
+            }
+            long timeout = timeoutNanos();
+            long silent = now - Math.max(start, lastAnswer) - late;
+            boolean exhausted = now - start >= Math.max(timeout * 20, 5_000_000_000L);
+            if ((silent >= timeout || exhausted) && over.compareAndSet(false, true)) {
+                emitter.fail(new RedisSilent(exhausted
+                        ? "no answer from Redis in " + (now - start) / 1_000_000 + " ms"
+                        : "Redis silent for " + silent / 1_000_000 + " ms"));
+            } else if (!over.get()) {
+                watch(start, late, Math.max(1_000_000, timeout - Math.max(0, silent)), over, emitter);
+            }
+        });
+    }
+
+    /** Redis gave no answer in time. */
+    public static final class RedisSilent extends RuntimeException {
+        RedisSilent(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A failure of the connection (not an error reply of Redis, which is an answer). */
+    private static boolean connectionLost(Throwable failure) {
+        return failure instanceof java.io.IOException || failure instanceof io.vertx.core.VertxException
+                || failure instanceof RedisSilent || failure.getCause() instanceof java.io.IOException;
     }
 
     private static Request request(Command command, String script, List<String> keys, List<String> args) {

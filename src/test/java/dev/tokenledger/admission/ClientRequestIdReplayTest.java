@@ -24,10 +24,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,14 +48,8 @@ class ClientRequestIdReplayTest {
     @BeforeEach
     void upstream() {
         Upstreams.wireMock().resetAll();
-        Upstreams.wireMock().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo("replay-model")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("replay-model"))));
-        Upstreams.wireMock().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo("replay-slow")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withFixedDelay(1200).withBody(AdmissionConcurrencyTest.COMPLETION.formatted("replay-slow"))));
+        Tenant.answers("replay-model", 0);
+        Tenant.answers("replay-slow", 1200);
         Tenant.price("mock", "replay-model", "0", "10");
         Tenant.price("mock", "replay-slow", "0", "10");
         Tenant.warmUp(gateway, "mock/replay-model");
