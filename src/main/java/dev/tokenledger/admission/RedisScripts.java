@@ -137,58 +137,87 @@ public class RedisScripts {
      */
     <T> Uni<T> deadline(Uni<T> call) {
         return Uni.createFrom().emitter(emitter -> {
-            long start = System.nanoTime();
-            AtomicBoolean over = new AtomicBoolean();
+            Wait wait = new Wait(System.nanoTime(), emitter);
             call.subscribe().with(item -> {
                 lastAnswer = System.nanoTime();
-                if (over.compareAndSet(false, true)) {
+                if (wait.end()) {
                     emitter.complete(item);
                 }
             }, failure -> {
                 if (!connectionLost(failure)) {
                     lastAnswer = System.nanoTime(); // an error reply is an answer
                 }
-                if (over.compareAndSet(false, true)) {
+                if (wait.end()) {
                     emitter.fail(failure);
                 }
             });
-            if (!over.get()) {
-                watch(start, 0, timeoutNanos(), over, emitter);
+            if (!wait.over.get()) {
+                watch(wait, timeoutNanos(), false);
             }
         });
+    }
+
+    /** One call's wait: when it began, whether it is over, how late this replica looked, and its pending timer. */
+    private final class Wait {
+        final long start;
+        final io.smallrye.mutiny.subscription.UniEmitter<?> emitter;
+        final AtomicBoolean over = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicLong timer = new java.util.concurrent.atomic.AtomicLong(-1);
+        long late;
+
+        Wait(long start, io.smallrye.mutiny.subscription.UniEmitter<?> emitter) {
+            this.start = start;
+            this.emitter = emitter;
+        }
+
+        /** Ends the wait (true for the first caller only) and cancels its timer. */
+        boolean end() {
+            if (!over.compareAndSet(false, true)) {
+                return false;
+            }
+            long id = timer.get();
+            if (id >= 0) {
+                vertx.cancelTimer(id);
+            }
+            return true;
+        }
     }
 
     private long timeoutNanos() {
         return config.admission().redisTimeout().toNanos();
     }
 
-    /** Looks again after {@code delay}: fails the call if Redis was silent long enough, or waits on. */
-    private void watch(long start, long lagged, long delay, AtomicBoolean over,
-            io.smallrye.mutiny.subscription.UniEmitter<?> emitter) {
+    /**
+     * Looks again after {@code delay}: fails the call if Redis was silent long enough, or waits on. A look that comes
+     * late (this replica's event loop was busy) first lets the loop read what arrived meanwhile, and judges a
+     * millisecond later.
+     */
+    private void watch(Wait wait, long delay, boolean deferred) {
         long due = System.nanoTime() + delay;
-        vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
-            if (over.get()) {
+        wait.timer.set(vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
+            if (wait.over.get()) {
                 return;
             }
             long now = System.nanoTime();
             long lateNow = Math.max(0, now - due - 1_000_000);
-            long late = lagged + lateNow;
-            if (lateNow > 1_000_000) {
-                // this loop was busy: let it read what arrived meanwhile before judging Redis
-                watch(start, late, 1_000_000, over, emitter);
+            wait.late += lateNow;
+            if (lateNow > 1_000_000 && !deferred) {
+                watch(wait, 1_000_000, true);
                 return;
             }
             long timeout = timeoutNanos();
-            long silent = now - Math.max(start, lastAnswer) - late;
-            boolean exhausted = now - start >= Math.max(timeout * 20, 5_000_000_000L);
-            if ((silent >= timeout || exhausted) && over.compareAndSet(false, true)) {
-                emitter.fail(new RedisSilent(exhausted
-                        ? "no answer from Redis in " + (now - start) / 1_000_000 + " ms"
-                        : "Redis silent for " + silent / 1_000_000 + " ms"));
-            } else if (!over.get()) {
-                watch(start, late, Math.max(1_000_000, timeout - Math.max(0, silent)), over, emitter);
+            long silent = now - Math.max(wait.start, lastAnswer) - wait.late;
+            boolean exhausted = now - wait.start >= Math.max(timeout * 20, 5_000_000_000L);
+            if (silent >= timeout || exhausted) {
+                if (wait.end()) {
+                    wait.emitter.fail(new RedisSilent(exhausted
+                            ? "no answer from Redis in " + (now - wait.start) / 1_000_000 + " ms"
+                            : "Redis silent for " + silent / 1_000_000 + " ms"));
+                }
+            } else {
+                watch(wait, Math.max(1_000_000, timeout - Math.max(0, silent)), false);
             }
-        });
+        }));
     }
 
     /** Redis gave no answer in time. */
@@ -267,6 +296,6 @@ public class RedisScripts {
     }
 
     private static boolean noScript(Throwable failure) {
-        return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
+        return failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT");
     }
 }
