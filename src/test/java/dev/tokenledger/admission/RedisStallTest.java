@@ -45,7 +45,6 @@ class RedisStallTest {
     void upstream() {
         Upstreams.wireMock().resetAll();
         Tenant.answers("stall-model", 0);
-        Tenant.answers("stall-slow", 4500);
         Tenant.price("mock", "stall-model", "0", "10");
         Tenant.warmUp(gateway, "mock/stall-model");
     }
@@ -121,9 +120,9 @@ class RedisStallTest {
         Tenant.limits("key", tenant.keyId(), "{\"maxParallel\":1}");
         String slots = Plans.tag(UUID.fromString(tenant.orgId())) + "par:key:" + tenant.keyId();
 
-        // a request running longer than the slot TTL (3 s) keeps its slot: it is renewed
+        // a request running longer than the slot TTL (3 s) keeps its slot: it is renewed (a stream of 5 s)
         CompletableFuture<List<HttpResponse<String>>> slow = CompletableFuture.supplyAsync(
-                () -> Tenant.burst(gateway, tenant.key(), Tenant.body("mock/stall-slow", 100, false), 1));
+                () -> Tenant.burst(gateway, tenant.key(), Tenant.body("dribble/ticks-100", 1000, true), 1));
         Thread.sleep(3800);
         assertEquals(429, Tenant.burst(gateway, tenant.key(), Tenant.body("mock/stall-model", 100, false), 1).get(0)
                 .statusCode(), "the running request's slot expired");

@@ -102,7 +102,11 @@ class TwoReplicasIT {
         }
         Path log = Files.createTempFile("gateway", ".log");
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                // an Anthropic-type provider on the same upstream, for the prompt-factor case
+                // an Anthropic-type provider on the same upstream, for the prompt-factor case (with one configured,
+                // the OpenAI provider of the environment variables must be configured too, as the default)
+                "-Dtokenledger.providers.openai.type=openai",
+                "-Dtokenledger.providers.openai.base-url=" + upstream.baseUrl() + "/v1",
+                "-Dtokenledger.providers.openai.api-key=sk-upstream-test", "-Dtokenledger.default-provider=openai",
                 "-Dtokenledger.providers.claude-up.type=anthropic",
                 "-Dtokenledger.providers.claude-up.base-url=" + upstream.baseUrl(),
                 "-Dtokenledger.providers.claude-up.api-key=sk-upstream-test", "-jar",
