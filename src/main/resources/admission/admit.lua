@@ -2,12 +2,15 @@
 -- ARGV[1] request id, ARGV[2] hold TTL (ms), ARGV[3] number of checks, then 6 values per check:
 --   kind, index into KEYS, a, b, c, scope label
 --   g  GCRA (requests or tokens per minute): a = emission interval T (us), b = burst tolerance tau (us), c = cost
---   c  concurrency slots (zset of request ids scored by expiry): a = maximum
+--   c  concurrency slots (zset of request ids scored by expiry): a = maximum, b = slot TTL (ms; 0: the hold TTL),
+--      renewed by the running request's replica (renew.lua)
 --   q  token quota / b budget (hash spent, held; zset <key>:h of "<id>:<amount>" scored by expiry): a = limit, b = amount
 --   p  upstream deployment pace learned from its 429s and exhaustion signals (hash rate in milli-requests/s, tat,
 --      ...): a = burst (us)
--- Answers {'OK', remaining, reset_us per g check...}, {'DENY', reason, scope, value, check} or {'SEED', check...}
--- (counters that do not exist yet and must be seeded from the ledger first). Time is Redis's own.
+-- After the checks, optionally: the index into KEYS of the request's void marker, set when its replica gave the
+-- admission up (no answer in time) and released whatever it might have reserved: such a request reserves nothing.
+-- Answers {'OK', remaining, reset_us per g check...}, {'DENY', reason, scope, value, check}, {'SEED', check...}
+-- (counters that do not exist yet and must be seeded from the ledger first) or {'VOID'}. Time is Redis's own.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local id = ARGV[1]
@@ -15,6 +18,10 @@ local ttl_us = tonumber(ARGV[2]) * 1000
 local n = tonumber(ARGV[3])
 local function fmt(x) return string.format('%d', x) end
 local keep_ms = fmt(ttl_us / 1000 + 60000)
+local void = ARGV[4 + n * 6]
+if void and redis.call('EXISTS', KEYS[tonumber(void)]) == 1 then
+  return {'VOID'}
+end
 
 -- releases holds whose request never settled (a crashed replica): they expire with their TTL. Their request ids go to
 -- the tenant's orphans (same hash slot), where the reconciliation looks for their ledger rows and posts what they used.
@@ -67,7 +74,7 @@ for i = 0, n - 1 do
     if redis.call('ZCARD', key) >= a then
       return {'DENY', 'parallel', scope, '1000000', fmt(i)}
     end
-    plan[#plan + 1] = {'c', key}
+    plan[#plan + 1] = {'c', key, b}
   elseif kind == 'q' or kind == 'b' then
     local f = redis.call('HMGET', key, 'spent', 'held', 'swept')
     if not f[1] then
@@ -114,7 +121,9 @@ for _, p in ipairs(plan) do
   if p[1] == 'g' then
     redis.call('SET', p[2], fmt(p[3]), 'PX', fmt(math.ceil((p[3] - now) / 1000) + 1))
   elseif p[1] == 'c' then
-    redis.call('ZADD', p[2], fmt(expires), id)
+    local slot_expires = expires
+    if p[3] > 0 then slot_expires = now + p[3] * 1000 end
+    redis.call('ZADD', p[2], fmt(slot_expires), id)
     redis.call('PEXPIRE', p[2], keep_ms)
   elseif p[1] == 'q' then
     redis.call('HINCRBY', p[2], 'held', fmt(p[3]))

@@ -9,8 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -75,23 +79,26 @@ public class Admission {
     @Inject
     dev.tokenledger.config.ConfiguredModels configured;
 
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
     private final Map<String, Ticket> inflight = new ConcurrentHashMap<>();
+    private long renewTimer = -1;
     private final LocalLimiter local = new LocalLimiter();
     private volatile ZoneId zone;
 
     /**
-     * Admits a chat request: prompt estimate plus its output cap (or the configured default). Its budget hold is the
-     * worst case over every deployment the route may use, fallbacks included.
+     * Admits a chat request: prompt estimate (times the safety factor of each deployment's tokenizer family) plus the
+     * output cap (or the configured default) of every answer it asks for. Its budget hold is the worst case over every
+     * deployment the route may use, fallbacks included.
      */
     public Uni<Void> admitChat(RequestContext ctx, ChatRequest request, Route route) {
         if (!config.admission().enabled()) {
             return ADMITTED;
         }
-        long maxOut = request.maxTokens() != null && request.maxTokens() > 0
-                ? request.maxTokens()
-                : config.admission().defaultMaxOutputTokens();
         return admit(ctx, route.primary(), () -> failover.reachable(route), request.model(),
-                () -> estimator.promptTokens(request), maxOut);
+                () -> estimator.promptTokens(request),
+                WorstCase.output(request, config.admission().defaultMaxOutputTokens()));
     }
 
     /**
@@ -121,18 +128,20 @@ public class Admission {
         if (scopes.isEmpty() && !(adaptive && pacing.paced(deployment))) {
             return ADMITTED;
         }
-        long promptTokens = prompt.getAsLong();
+        long estimate = prompt.getAsLong();
+        List<Target> reachable = targets.get();
+        long promptTokens = estimate;
+        for (Target target : reachable) {
+            promptTokens = Math.max(promptTokens, promptTokens(estimate, target));
+        }
         Instant now = Instant.now();
         // the worst case is only priced (over every reachable deployment) when some scope has a budget to hold it
         Long worst = null;
         String unpriced = null;
         if (Plans.budgeted(scopes, model)) {
-            Usage worstUsage = new Usage(promptTokens, 0, 0, maxOut, 0, Usage.Source.ESTIMATED);
             worst = 0L;
-            for (Target target : targets.get()) {
-                Provider provider = target.provider();
-                Long quote = pricer.quote(provider.id(), provider.priceProvider(), target.upstreamModel(), worstUsage,
-                        now).map(Cost::micros).orElse(null);
+            for (Target target : reachable) {
+                Long quote = quote(target, WorstCase.usages(promptTokens(estimate, target), maxOut), now);
                 if (quote == null) {
                     worst = null;
                     unpriced = target == primary ? model : target.id();
@@ -156,6 +165,26 @@ public class Admission {
         return viaRedis(ctx, ticket, true);
     }
 
+    /** The prompt estimate for a deployment: times the safety factor of its provider's tokenizer family. */
+    private long promptTokens(long estimate, Target target) {
+        return WorstCase.prompt(estimate, WorstCase.factor(config.admission().promptFactors(), target.provider().type()));
+    }
+
+    /** The dearest of the usages on a deployment in micro-USD, or null when it has no price. */
+    private Long quote(Target target, Usage[] usages, Instant now) {
+        Provider provider = target.provider();
+        long dearest = 0;
+        for (Usage usage : usages) {
+            Long micros = pricer.quote(provider.id(), provider.priceProvider(), target.upstreamModel(), usage, now)
+                    .map(Cost::micros).orElse(null);
+            if (micros == null) {
+                return null;
+            }
+            dearest = Math.max(dearest, micros);
+        }
+        return dearest;
+    }
+
     private Uni<Void> viaRedis(RequestContext ctx, Ticket ticket, boolean maySeed) {
         List<Check> checks = ticket.checks();
         List<String> keys = new ArrayList<>(checks.size());
@@ -167,14 +196,22 @@ public class Admission {
             keys.add(check.key());
             args.add(check.type().kind());
             args.add(String.valueOf(keys.size()));
-            for (String v : check.admitArgs()) {
+            String[] values = check.admitArgs();
+            if (check.type() == Limit.PARALLEL) {
+                values[1] = String.valueOf(config.admission().slotTtl().toMillis());
+            }
+            for (String v : values) {
                 args.add(v);
             }
             args.add(check.label());
         }
+        keys.add(ticket.voidKey());
+        args.add(String.valueOf(keys.size()));
         return scripts.run(RedisScripts.ADMIT, keys, args)
                 .onFailure().call(failure -> {
                     redis.failed(failure);
+                    // the script may have run (or run later): release what it may have reserved, never leak it
+                    settlement.abandon(ticket);
                     return Uni.createFrom().voidItem();
                 })
                 .onItem().transformToUni(r -> {
@@ -258,6 +295,53 @@ public class Admission {
                 : ticket.checks().get(0)
                         .scopeType());
         return ADMITTED;
+    }
+
+    /**
+     * Renews the concurrency slots of the requests running on this replica (every third of the slot TTL), so that a
+     * slot only outlives its request by the slot TTL when this replica dies.
+     */
+    void renewSlots() {
+        String ttl = String.valueOf(config.admission().slotTtl().toMillis());
+        List<RedisScripts.Invocation> renewals = new ArrayList<>();
+        for (Map.Entry<String, Ticket> entry : inflight.entrySet()) {
+            Ticket ticket = entry.getValue();
+            if (ticket.local()) {
+                continue;
+            }
+            List<String> keys = new ArrayList<>(1);
+            List<String> args = new ArrayList<>(2);
+            args.add(ttl);
+            for (Check check : ticket.checks()) {
+                if (check.type() == Limit.PARALLEL) {
+                    keys.add(check.key());
+                    args.add(entry.getKey());
+                }
+            }
+            if (!keys.isEmpty()) {
+                renewals.add(new Renewal(keys, args));
+            }
+        }
+        if (renewals.isEmpty() || !redis.up()) {
+            return;
+        }
+        scripts.runAll(RedisScripts.RENEW, renewals).subscribe().with(ok -> {
+        }, failure -> Log.debugf("Concurrency slots not renewed this round: %s", failure.getMessage()));
+    }
+
+    /** One renewal call: an organization's slot keys and the request ids. */
+    private record Renewal(List<String> keys, List<String> args) implements RedisScripts.Invocation {
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.admission().enabled()) {
+            long every = Math.max(1000, config.admission().slotTtl().toMillis() / 3);
+            renewTimer = vertx.setPeriodic(every, every, id -> renewSlots());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(renewTimer);
     }
 
     /** Releases what a request reserved when it fails before its usage is recorded; a no-op after that. */

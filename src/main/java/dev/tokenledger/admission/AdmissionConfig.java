@@ -50,9 +50,21 @@ public interface AdmissionConfig {
     @WithDefault("10000")
     long driftTolerance();
 
-    /** Longest wait for a Redis answer on the request path before Redis counts as down. */
+    /**
+     * How long Redis may stay silent while a request waits for it before Redis counts as down: time our own event loop
+     * was busy does not count, nor time a command waits behind others while Redis keeps answering (a burst is not an
+     * outage). A request waits at most 20 times this (at least 5 s) for its own answer. An admission given up this way
+     * is released in Redis (its hold voided, its concurrency slot freed) whenever Redis ran it.
+     */
     @WithDefault("250ms")
     Duration redisTimeout();
+
+    /**
+     * How long a concurrency slot lives unless renewed. The replica running the request renews it every third of this;
+     * the slots of a replica that crashed, or of an admission whose answer never came, are free after at most this.
+     */
+    @WithDefault("15s")
+    Duration slotTtl();
 
     /** After a Redis failure, how long requests use the local fallback before Redis is tried again. */
     @WithDefault("1s")
@@ -77,8 +89,37 @@ public interface AdmissionConfig {
     @WithDefault("UTC")
     String timezone();
 
+    /**
+     * Safety factors on the prompt estimate in budget holds and token reservations, by the tokenizer family of the
+     * deployment's provider type. The gateway counts prompts with {@code o200k_base}; other tokenizers count more
+     * tokens for the same text, and a hold must stay above what the provider will bill.
+     */
+    PromptFactors promptFactors();
+
     /** Adaptive pacing toward upstream deployments that answer 429 or say they are nearly exhausted. */
     Adaptive adaptive();
+
+    /**
+     * Prompt-estimate safety factors per tokenizer family (a value below 1 counts as 1). The defaults are measured on a
+     * mixed-language sample (docs/request-ids-and-holds.md).
+     */
+    interface PromptFactors {
+        /** OpenAI and Azure OpenAI deployments: the estimate uses their own tokenizer. */
+        @WithDefault("1.0")
+        BigDecimal openai();
+
+        /** Anthropic deployments: Claude's tokenizer counted 1.62 times o200k on the sample. */
+        @WithDefault("1.65")
+        BigDecimal anthropic();
+
+        /** Gemini deployments: Gemini's tokenizer counted 1.06 times o200k on the sample, up to 1.39 on a line. */
+        @WithDefault("1.4")
+        BigDecimal gemini();
+
+        /** Every other provider type (Ollama, LM Studio, ...): tokenizers of their own, not measured. */
+        @WithDefault("1.65")
+        BigDecimal other();
+    }
 
     /** Soft budget alerts. */
     Alerts alerts();

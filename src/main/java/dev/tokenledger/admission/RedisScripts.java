@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -65,6 +66,7 @@ public class RedisScripts {
     public static final Script SETTLE = Script.load("settle");
     public static final Script SEED = Script.load("seed");
     public static final Script HEARTBEAT = Script.load("heartbeat");
+    public static final Script RENEW = Script.load("renew");
 
     @Inject
     Redis redis;
@@ -74,6 +76,12 @@ public class RedisScripts {
 
     @Inject
     AdmissionMetrics metrics;
+
+    @Inject
+    Vertx vertx;
+
+    /** When Redis last answered any call (nanoTime). */
+    private volatile long lastAnswer = System.nanoTime();
 
     /** The open connection of each event loop; a loop whose connection is being opened maps to {@link #OPENING}. */
     private final Map<EventLoop, Object> connections = new ConcurrentHashMap<>();
@@ -93,10 +101,9 @@ public class RedisScripts {
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
         long start = System.nanoTime();
         RedisConnection own = own();
-        return dispatch(own, request(Command.EVALSHA, script.sha(), keys, args))
+        return deadline(dispatch(own, request(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisScripts::noScript).recoverWithUni(() -> dispatch(own, request(Command.EVAL,
-                        script.source(), keys, args)))
-                .ifNoItem().after(config.admission().redisTimeout()).fail()
+                        script.source(), keys, args))))
                 .onFailure().invoke(failure -> dropOnFailure(own, failure))
                 .onItemOrFailure().invoke((r, f) -> metrics.redisLatency(script.name(), System.nanoTime() - start, f));
     }
@@ -112,10 +119,118 @@ public class RedisScripts {
             requests.add(request(Command.EVALSHA, script.sha(), call.keys(), call.args()));
         }
         RedisConnection own = own();
-        return (own == null ? redis.batch(requests) : own.batch(requests))
-                .ifNoItem().after(config.admission().redisTimeout()).fail()
+        return deadline(own == null ? redis.batch(requests) : own.batch(requests))
+                // a Redis that has not seen the script yet (a fresh or restarted server): load it, then the calls again
+                .onFailure(RedisScripts::noScript).recoverWithUni(() -> deadline(dispatch(own, Request.cmd(Command.SCRIPT)
+                        .arg("LOAD").arg(script.source())))
+                        .chain(() -> deadline(own == null ? redis.batch(requests) : own.batch(requests))))
                 .onFailure().invoke(failure -> dropOnFailure(own, failure))
                 .onItemOrFailure().invoke((r, f) -> metrics.redisLatency(script.name(), System.nanoTime() - start, f));
+    }
+
+    /**
+     * A call that fails with {@link RedisSilent} once Redis has said nothing, to this or any other call, for the Redis
+     * timeout while it waited. Time this replica's event loop was late to look is not Redis's silence, nor is a wait
+     * behind other commands while Redis keeps answering: a burst queued on our own connections is not an outage. The
+     * call still fails after 20 timeouts (at least 5 s) without its own answer. A late answer is dropped: an admission
+     * given up this way is released by its caller.
+     */
+    <T> Uni<T> deadline(Uni<T> call) {
+        return Uni.createFrom().emitter(emitter -> {
+            Wait wait = new Wait(System.nanoTime(), emitter);
+            call.subscribe().with(item -> {
+                lastAnswer = System.nanoTime();
+                if (wait.end()) {
+                    emitter.complete(item);
+                }
+            }, failure -> {
+                if (!connectionLost(failure)) {
+                    lastAnswer = System.nanoTime(); // an error reply is an answer
+                }
+                if (wait.end()) {
+                    emitter.fail(failure);
+                }
+            });
+            if (!wait.over.get()) {
+                watch(wait, timeoutNanos(), false);
+            }
+        });
+    }
+
+    /** One call's wait: when it began, whether it is over, how late this replica looked, and its pending timer. */
+    private final class Wait {
+        final long start;
+        final io.smallrye.mutiny.subscription.UniEmitter<?> emitter;
+        final AtomicBoolean over = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicLong timer = new java.util.concurrent.atomic.AtomicLong(-1);
+        long late;
+
+        Wait(long start, io.smallrye.mutiny.subscription.UniEmitter<?> emitter) {
+            this.start = start;
+            this.emitter = emitter;
+        }
+
+        /** Ends the wait (true for the first caller only) and cancels its timer. */
+        boolean end() {
+            if (!over.compareAndSet(false, true)) {
+                return false;
+            }
+            long id = timer.get();
+            if (id >= 0) {
+                vertx.cancelTimer(id);
+            }
+            return true;
+        }
+    }
+
+    private long timeoutNanos() {
+        return config.admission().redisTimeout().toNanos();
+    }
+
+    /**
+     * Looks again after {@code delay}: fails the call if Redis was silent long enough, or waits on. A look that comes
+     * late (this replica's event loop was busy) first lets the loop read what arrived meanwhile, and judges a
+     * millisecond later.
+     */
+    private void watch(Wait wait, long delay, boolean deferred) {
+        long due = System.nanoTime() + delay;
+        wait.timer.set(vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
+            if (wait.over.get()) {
+                return;
+            }
+            long now = System.nanoTime();
+            long lateNow = Math.max(0, now - due - 1_000_000);
+            wait.late += lateNow;
+            if (lateNow > 1_000_000 && !deferred) {
+                watch(wait, 1_000_000, true);
+                return;
+            }
+            long timeout = timeoutNanos();
+            long silent = now - Math.max(wait.start, lastAnswer) - wait.late;
+            boolean exhausted = now - wait.start >= Math.max(timeout * 20, 5_000_000_000L);
+            if (silent >= timeout || exhausted) {
+                if (wait.end()) {
+                    wait.emitter.fail(new RedisSilent(exhausted
+                            ? "no answer from Redis in " + (now - wait.start) / 1_000_000 + " ms"
+                            : "Redis silent for " + silent / 1_000_000 + " ms"));
+                }
+            } else {
+                watch(wait, Math.max(1_000_000, timeout - Math.max(0, silent)), false);
+            }
+        }));
+    }
+
+    /** Redis gave no answer in time. */
+    public static final class RedisSilent extends RuntimeException {
+        RedisSilent(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A failure of the connection (not an error reply of Redis, which is an answer). */
+    private static boolean connectionLost(Throwable failure) {
+        return failure instanceof java.io.IOException || failure instanceof io.vertx.core.VertxException
+                || failure instanceof RedisSilent || failure.getCause() instanceof java.io.IOException;
     }
 
     private static Request request(Command command, String script, List<String> keys, List<String> args) {
@@ -181,6 +296,6 @@ public class RedisScripts {
     }
 
     private static boolean noScript(Throwable failure) {
-        return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
+        return failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT");
     }
 }

@@ -82,6 +82,11 @@ public class Settlement {
     public static void check(AdmissionConfig admission) {
         Duration least = admission.holdTtl().plus(admission.orphansInterval().multipliedBy(2))
                 .plusMinutes(1);
+        if (admission.slotTtl().compareTo(Duration.ofSeconds(3)) < 0
+                || admission.slotTtl().compareTo(admission.holdTtl()) > 0) {
+            throw new IllegalStateException("tokenledger.admission.slot-ttl must be at least 3s and at most hold-ttl "
+                    + "(got " + admission.slotTtl() + ")");
+        }
         if (admission.settledTtl().compareTo(least) < 0) {
             throw new IllegalStateException("tokenledger.admission.settled-ttl must be at least hold-ttl + 2 x "
                     + "orphans-interval + 1m (" + least + "; got " + admission.settledTtl() + ")");
@@ -158,6 +163,24 @@ public class Settlement {
             }
             post(call);
         }
+    }
+
+    /**
+     * Releases what an admission may have reserved when its answer never came (Redis silent or the connection lost):
+     * its holds and concurrency slots, whether the script ran before, runs later, or never. It is kept until Redis
+     * takes it, under the admission's void marker (not its settlement's: a request then served by the local fallback
+     * still settles what it used), which also makes the admission script refuse the request should it run after this.
+     * Rates and token reservations stay taken: a request that was not served counts against them, never for them.
+     */
+    void abandon(Ticket ticket) {
+        List<Check> held = ticket.checks().stream().filter(c -> c.type() == Limit.PARALLEL || c.type().counted())
+                .toList();
+        if (held.isEmpty()) {
+            return;
+        }
+        Call call = call(new Ticket(ticket.demand(), ticket.tag(), held, false), 0, 0, false, 0);
+        call.keys().set(0, ticket.voidKey());
+        enqueue(call);
     }
 
     /**

@@ -14,6 +14,14 @@ record Ticket(Demand demand, String tag, List<Check> checks, boolean local) {
         return tag + "done:" + demand.requestId();
     }
 
+    /**
+     * The marker of an admission its replica gave up (Redis did not answer in time): set by the release of what it
+     * might have reserved, it makes the admission script refuse the request should it run after that release.
+     */
+    String voidKey() {
+        return tag + "done:" + demand.requestId() + ":void";
+    }
+
     Ticket asLocal() {
         return new Ticket(demand, tag, checks, true);
     }

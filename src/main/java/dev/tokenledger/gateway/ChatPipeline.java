@@ -93,7 +93,8 @@ public class ChatPipeline {
         return Uni.createFrom().deferred(() -> {
             ClientText.check(request);
             Access.checkModel(ctx.principal(), request.model());
-            Route route = router.resolve(request.model());
+            // a fallback model the key may not use is never reached, nor priced into its hold
+            Route route = router.resolve(request.model()).within(ctx.principal()::mayUse);
             Target primary = route.primary();
             Attempt attempt = new Attempt(client, request, primary, ctx);
             CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
@@ -313,7 +314,7 @@ public class ChatPipeline {
             return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                     request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
                     null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",
-                    CACHED, true, savingMicros, null));
+                    CACHED, true, savingMicros, null).correlated(ctx.clientRequestId()));
         }
 
         /**
@@ -332,7 +333,7 @@ public class ChatPipeline {
                     .record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
                             request.model(), provider.id(), provider.type(), target.upstreamModel(), outcome,
                             error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
-                            firstByteNanos, request.user(), "chat", priced, limits));
+                            firstByteNanos, request.user(), "chat", priced, limits).correlated(ctx.clientRequestId()));
             return new Recorded(priced, durable);
         }
     }

@@ -89,6 +89,7 @@ public class EmbeddingsPipeline {
                 usage, ctx.arrivedAt());
         return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
                 target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
-                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, limits));
+                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, limits)
+                .correlated(ctx.clientRequestId()));
     }
 }

@@ -13,6 +13,7 @@ public final class RequestContext {
     private static final String KEY = "tokenledger.request";
 
     private final String requestId;
+    private final String clientRequestId;
     private final long startNanos;
     private final java.time.Instant arrivedAt = java.time.Instant.now();
     private volatile Principal principal = Principal.ANONYMOUS;
@@ -24,8 +25,18 @@ public final class RequestContext {
     private java.util.Map<String, String> responseHeaders;
 
     public RequestContext(String requestId, long startNanos) {
+        this(requestId, startNanos, null);
+    }
+
+    /**
+     * @param requestId the id the gateway minted: the key of the request's ledger row, hold, slot and settlement
+     * @param clientRequestId the client's own {@code x-request-id} (already checked by {@link RequestIds#acceptable}),
+     *        kept for correlation only, or null
+     */
+    public RequestContext(String requestId, long startNanos, String clientRequestId) {
         this.requestId = requestId;
         this.startNanos = startNanos;
+        this.clientRequestId = clientRequestId;
     }
 
     public static RequestContext attach(RoutingContext rc, RequestContext ctx) {
@@ -51,6 +62,11 @@ public final class RequestContext {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The client's own request id, a correlation attribute only (never a key), or null. */
+    public String clientRequestId() {
+        return clientRequestId;
     }
 
     /** Wall-clock arrival time: the time prices and the ledger refer to. */

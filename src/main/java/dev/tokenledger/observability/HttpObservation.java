@@ -17,13 +17,15 @@ import dev.tokenledger.gateway.RequestContext;
 import dev.tokenledger.gateway.RequestIds;
 
 /**
- * First and last touch of every HTTP request: assigns the request id (echoing a client's), refuses oversized bodies
+ * First and last touch of every HTTP request: mints the request id (a client's own {@code x-request-id}, when it is
+ * acceptable, is kept as a correlation attribute and echoed as {@code x-client-request-id}), refuses oversized bodies
  * before they are read, adds {@code x-tokenledger-overhead-ms} when the headers go out, and counts the answer.
  */
 @ApplicationScoped
 public class HttpObservation {
 
     public static final String REQUEST_ID = "x-request-id";
+    public static final String CLIENT_REQUEST_ID = "x-client-request-id";
     public static final String OVERHEAD = "x-tokenledger-overhead-ms";
 
     @Inject
@@ -49,10 +51,14 @@ public class HttpObservation {
             rc.next();
             return;
         }
+        // money and identity are keyed by an id the gateway mints: never by one a client chose (and may reuse)
         String clientId = rc.request().getHeader(REQUEST_ID);
         RequestContext ctx = RequestContext.attach(rc,
-                new RequestContext(RequestIds.acceptable(clientId) ? clientId : RequestIds.next(), start));
+                new RequestContext(RequestIds.next(), start, RequestIds.acceptable(clientId) ? clientId : null));
         rc.response().putHeader(REQUEST_ID, ctx.requestId());
+        if (ctx.clientRequestId() != null) {
+            rc.response().putHeader(CLIENT_REQUEST_ID, ctx.clientRequestId());
+        }
         boolean inference = ApiFormats.isInferencePath(path);
         rc.addHeadersEndHandler(v -> {
             long overhead = ctx.freezeOverhead();

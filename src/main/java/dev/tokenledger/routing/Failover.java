@@ -126,9 +126,19 @@ public class Failover {
             if (route.policy().contextWindowFallback() != null) {
                 next.add(route.policy().contextWindowFallback());
             }
-            next.forEach(alias -> router.find(alias).ifPresent(r -> reachable(r, seen).forEach(targets::putIfAbsent)));
+            next.forEach(alias -> fallback(route, alias).ifPresent(r -> reachable(r, seen).forEach(targets::putIfAbsent)));
         }
         return targets;
+    }
+
+    /**
+     * A fallback of a route, restricted like it; none when the caller may not use the fallback's model (a key's
+     * allow-list): a fallback is then left out with everything reached only through it.
+     */
+    private java.util.Optional<Route> fallback(Route route, String alias) {
+        return route.allows().test(alias)
+                ? router.find(alias).map(r -> r.within(route.allows()))
+                : java.util.Optional.empty();
     }
 
     /** The deployments of an alias and its fallbacks, each alias in its strategy's order, without repeats. */
@@ -144,11 +154,11 @@ public class Failover {
             strategies.order(route, fitting, needs, affinity).forEach(t -> out.add(new Candidate(route, t)));
         }
         if (fitting.size() < capable.size() && route.policy().contextWindowFallback() != null) {
-            router.find(route.policy().contextWindowFallback())
+            fallback(route, route.policy().contextWindowFallback())
                     .ifPresent(r -> out.addAll(candidates(r, needs, header, seen)));
         }
         for (String fallback : route.policy().fallbacks()) {
-            router.find(fallback).ifPresent(r -> out.addAll(candidates(r, needs, header, seen)));
+            fallback(route, fallback).ifPresent(r -> out.addAll(candidates(r, needs, header, seen)));
         }
         Set<String> ids = new java.util.HashSet<>();
         return out.stream().filter(c -> ids.add(c.id())).toList();

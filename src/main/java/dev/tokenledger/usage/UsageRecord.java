@@ -32,11 +32,22 @@ import dev.tokenledger.pricing.PricedUsage;
  * @param savingMicros for a cached answer, what the upstream would have charged in micro-USD, or null
  * @param upstreamLimits what the answering upstream's rate-limit headers said, or null when it sent none (or none was
  *        reached); admission paces a deployment that says it is nearly exhausted
+ * @param clientRequestId the client's own {@code x-request-id}, kept for correlation only (never a key), or null
  */
 public record UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
         String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
         boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
-        boolean cached, Long savingMicros, UpstreamLimits upstreamLimits) {
+        boolean cached, Long savingMicros, UpstreamLimits upstreamLimits, String clientRequestId) {
+
+    /** A record without a client request id. */
+    public UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
+            String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
+            boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
+            boolean cached, Long savingMicros, UpstreamLimits upstreamLimits) {
+        this(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType, upstreamModel, outcome,
+                errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced, cached, savingMicros,
+                upstreamLimits, null);
+    }
 
     /** A record of an answer that came from an upstream. */
     public UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
@@ -46,6 +57,13 @@ public record UsageRecord(String requestId, Instant at, Principal principal, Str
         this(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType, upstreamModel, outcome,
                 errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced, false, null,
                 upstreamLimits);
+    }
+
+    /** This record with the client's own request id as its correlation attribute. */
+    public UsageRecord correlated(String clientRequestId) {
+        return new UsageRecord(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType,
+                upstreamModel, outcome, errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced,
+                cached, savingMicros, upstreamLimits, clientRequestId);
     }
 
     /** How a request ended. */

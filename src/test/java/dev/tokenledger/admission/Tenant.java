@@ -77,6 +77,20 @@ record Tenant(String orgId, String teamId, String keyId, String key) {
         }
     }
 
+    /**
+     * Makes the shared mock upstream answer a model with a completion of 5 prompt and 100 output tokens, after
+     * {@code delayMs}.
+     */
+    static void answers(String model, int delayMs) {
+        dev.tokenledger.testing.Upstreams.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                .post("/v1/chat/completions")
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.model",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withFixedDelay(delayMs)
+                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted(model))));
+    }
+
     static String body(String model, int maxTokens, boolean stream) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + ",\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";

@@ -46,6 +46,21 @@ class TwoReplicasIT {
             + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"length\"}],"
             + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":100,\"total_tokens\":105}}";
 
+    /** A prompt whose gateway estimate is {@link #ESTIMATE} tokens (o200k: framing, role and text). */
+    static final String PROMPT = "Please summarise the attached quarterly report and list the three largest cost "
+            + "drivers, with a short explanation for each one.";
+    static final long ESTIMATE = 3 + 3 + o200k("user") + o200k(PROMPT);
+    /** What the Anthropic upstream reports: 30 % more prompt tokens than the estimate. */
+    static final long REPORTED = (long) Math.ceil(ESTIMATE * 1.3);
+    static final String ANTHROPIC = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+            + "\"model\":\"claude-factor\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],"
+            + "\"stop_reason\":\"max_tokens\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":%d,\"output_tokens\":10}}";
+
+    static long o200k(String text) {
+        return com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE).countTokensOrdinary(text);
+    }
+
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final List<Process> gateways = new ArrayList<>();
     final List<Integer> ports = new ArrayList<>();
@@ -61,6 +76,8 @@ class TwoReplicasIT {
         upstream.stubFor(post("/v1/chat/completions").withRequestBody(matchingJsonPath("$.model", equalTo("slow-model")))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withFixedDelay(30_000).withBody(COMPLETION)));
+        upstream.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(ANTHROPIC.formatted(REPORTED))));
         Path spool = Files.createTempDirectory("spool");
         for (int i = 0; i < 2; i++) {
             launch(spool.resolve("r" + i));
@@ -84,7 +101,15 @@ class TwoReplicasIT {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("gateway", ".log");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                // an Anthropic-type provider on the same upstream, for the prompt-factor case (with one configured,
+                // the OpenAI provider of the environment variables must be configured too, as the default)
+                "-Dtokenledger.providers.openai.type=openai",
+                "-Dtokenledger.providers.openai.base-url=" + upstream.baseUrl() + "/v1",
+                "-Dtokenledger.providers.openai.api-key=sk-upstream-test", "-Dtokenledger.default-provider=openai",
+                "-Dtokenledger.providers.claude-up.type=anthropic",
+                "-Dtokenledger.providers.claude-up.base-url=" + upstream.baseUrl(),
+                "-Dtokenledger.providers.claude-up.api-key=sk-upstream-test", "-jar",
                 "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
         var env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
@@ -193,6 +218,39 @@ class TwoReplicasIT {
         List<HttpResponse<String>> budget = burst(budgeted[1], "budget-model", 100);
         assertEquals(20, ok(budget), "requests admitted by two replicas on a budget for 20");
         assertTrue(spent(budgeted[0], 20) <= 20_000, "settled spend exceeds the budget");
+    }
+
+    @Test
+    void twoReplicasHoldAProviderThatCountsMorePromptTokens() throws Exception {
+        HttpResponse<String> priced = admin("POST", "/admin/v1/prices", "{\"provider\":\"claude-up\",\"model\":"
+                + "\"claude-factor\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"10\","
+                + "\"outputMtok\":\"10\"},\"reason\":\"test rate\"}");
+        assertTrue(priced.statusCode() == 201 || priced.statusCode() == 409, priced.body());
+        // a small budget: 20 requests as the plain estimate sees them (10 micro-USD a token)
+        long budget = 20 * (ESTIMATE + 10) * 10;
+        String[] key = key("{\"budget\":{\"amountUsd\":\"" + java.math.BigDecimal.valueOf(budget, 6).toPlainString()
+                + "\",\"window\":\"month\",\"hard\":true}}");
+        Thread.sleep(3000); // the other replica reloads the limits and prices
+        burst(OpenAiFixtures.MASTER, "budget-model", 20); // warm both JVMs up
+
+        List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            for (int port : ports) {
+                futures.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/v1/chat/completions")).timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + key[1]).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-up/claude-factor\","
+                                + "\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT
+                                + "\"}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        List<HttpResponse<String>> responses = futures.stream().map(CompletableFuture::join).toList();
+        long admitted = ok(responses);
+        assertTrue(admitted > 0, "nothing admitted: " + responses.get(0).body());
+        long spent = spent(key[0], admitted);
+        assertEquals(admitted * (REPORTED + 10) * 10, spent, "the upstream's count is billed");
+        assertTrue(spent <= budget, "settled spend " + spent + " exceeds the budget of " + budget);
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean cut;
+    private volatile boolean stalled;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.target = new InetSocketAddress(targetHost, targetPort);
@@ -44,6 +45,19 @@ public final class TcpProxy implements AutoCloseable {
             reset(socket);
         }
         open.clear();
+    }
+
+    /**
+     * Stops forwarding bytes in both directions, connections kept open, until {@link #resume()}: to either side the
+     * other looks frozen (as a server paused by a long command or a stop-the-world pause).
+     */
+    public void stall() {
+        stalled = true;
+    }
+
+    /** Forwards what was held back by {@link #stall()}, and everything after it. */
+    public void resume() {
+        stalled = false;
     }
 
     /** Forwards new connections again. */
@@ -118,11 +132,16 @@ public final class TcpProxy implements AutoCloseable {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0;) {
+                    while (stalled && !cut) {
+                        Thread.sleep(2);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // reset, cut or closed by the other direction
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 forget(from, to);
             }

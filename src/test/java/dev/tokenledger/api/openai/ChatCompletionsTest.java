@@ -153,12 +153,14 @@ class ChatCompletionsTest {
     }
 
     @Test
-    void clientRequestIdIsEchoed() {
+    void clientRequestIdIsEchoedBesideTheGatewaysOwn() {
         upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200).withBody(COMPLETION)));
         given().header("Authorization", "Bearer " + MASTER).header("x-request-id", "client-trace-42")
                 .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions")
-                .then().statusCode(200).header("x-request-id", "client-trace-42");
+                .then().statusCode(200).header("x-client-request-id", "client-trace-42")
+                .header("x-request-id", org.hamcrest.Matchers.matchesPattern(
+                        "[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
     }
 
     @Test
