@@ -46,8 +46,24 @@ public class PriceBook {
     /** Wildcard model: every model of a provider (e.g. a local server whose models are all free). */
     public static final String ANY_MODEL = "*";
     private static final Pattern DATE_SUFFIX = Pattern.compile("(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|@\\d{8})$");
-    static final String COLUMNS = "id, provider, model, effective_from, input_mtok, cache_read_mtok, cache_write_mtok, "
-            + "cache_write_1h_mtok, output_mtok, reasoning_mtok, tiers, source, reason, created_by, created_at";
+    /** The columns written on insert, in order: provider, model, effective time, each unit's base price, the rest. */
+    private static final List<String> INSERTED = inserted();
+    static final String COLUMNS = "id, " + String.join(", ", INSERTED) + ", created_at";
+
+    /** The column of a unit's base price. */
+    static String column(Unit unit) {
+        return unit == Unit.REASONING ? "reasoning_mtok" : unit.priceKey;
+    }
+
+    private static List<String> inserted() {
+        List<String> columns = new ArrayList<>(List.of("provider", "model", "effective_from"));
+        for (Unit unit : Unit.values()) {
+            columns.add(column(unit));
+        }
+        columns.addAll(List.of("tiers", "source", "reason", "created_by", "service_tier", "time_of_day_start",
+                "time_of_day_end", "match_rule"));
+        return List.copyOf(columns);
+    }
 
     @Inject
     Pool pool;
@@ -75,14 +91,23 @@ public class PriceBook {
         if (provider == null || model == null) {
             return Optional.empty();
         }
-        Optional<PriceVersion> found = at(index.get(key(provider, model)), at);
+        return find(provider, model, ServiceTier.STANDARD, at);
+    }
+
+    /** As {@link #find(String, String, Instant)}, for the prices of a service tier. */
+    public Optional<PriceVersion> find(String provider, String model, String serviceTier, Instant at) {
+        if (provider == null || model == null) {
+            return Optional.empty();
+        }
+        String tier = serviceTier == null ? ServiceTier.STANDARD : serviceTier;
+        Optional<PriceVersion> found = at(index.get(key(provider, model)), tier, at);
         if (found.isEmpty()) {
             String undated = DATE_SUFFIX.matcher(model).replaceFirst("");
             if (!undated.equals(model)) {
-                found = at(index.get(key(provider, undated)), at);
+                found = at(index.get(key(provider, undated)), tier, at);
             }
         }
-        return found.isPresent() ? found : at(index.get(key(provider, ANY_MODEL)), at);
+        return found.isPresent() ? found : at(index.get(key(provider, ANY_MODEL)), tier, at);
     }
 
     /** Every version of one model, newest first. */
@@ -100,21 +125,42 @@ public class PriceBook {
     /** The version of every (provider, model) that applies now. */
     public List<PriceVersion> current(Instant at) {
         List<PriceVersion> result = new ArrayList<>();
-        index.values().forEach(list -> at(list, at).ifPresent(result::add));
+        index.values().forEach(list -> list.stream().map(PriceVersion::serviceTier).distinct()
+                .forEach(tier -> at(list, tier, at).ifPresent(result::add)));
         result.sort(Comparator.comparing(PriceVersion::provider).thenComparing(PriceVersion::model));
         return result;
     }
 
-    private static Optional<PriceVersion> at(List<PriceVersion> versions, Instant at) {
+    /**
+     * The version of a tier in effect at a time: the latest effective time not after {@code at}; among the versions of
+     * that time, one whose daily window holds at {@code at}, else the one without a window. A time whose versions all
+     * have windows that do not hold falls back to the previous effective time. {@code versions} is newest first.
+     */
+    static Optional<PriceVersion> at(List<PriceVersion> versions, String tier, Instant at) {
         if (versions == null) {
             return Optional.empty();
         }
+        PriceVersion plain = null;
+        Instant group = null;
         for (PriceVersion v : versions) {
-            if (!v.effectiveFrom().isAfter(at)) {
+            if (v.effectiveFrom().isAfter(at) || !v.serviceTier().equals(tier)) {
+                continue;
+            }
+            if (group != null && !v.effectiveFrom().equals(group)) {
+                if (plain != null) {
+                    return Optional.of(plain);
+                }
+            }
+            group = v.effectiveFrom();
+            if (v.timeOfDay() == null) {
+                if (plain == null) {
+                    plain = v;
+                }
+            } else if (v.timeOfDay().contains(at)) {
                 return Optional.of(v);
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(plain);
     }
 
     private static String key(String provider, String model) {
@@ -146,14 +192,24 @@ public class PriceBook {
     Uni<Optional<PriceVersion>> insert(CatalogueEntry entry, String createdBy, String reason) {
         PriceSheet p = entry.prices();
         Tuple values = Tuple.tuple(List.of(entry.provider(), entry.model(),
-                OffsetDateTime.ofInstant(entry.effectiveFrom(), ZoneOffset.UTC), p.input().base()))
-                .addValue(base(p.cacheRead())).addValue(base(p.cacheWrite())).addValue(base(p.cacheWrite1h()))
-                .addValue(p.output().base()).addValue(base(p.reasoning())).addValue(tiers(p))
-                .addValue(entry.source()).addValue(reason).addValue(createdBy);
-        return pool.preparedQuery("INSERT INTO price_version (provider, model, effective_from, input_mtok, cache_read_mtok, "
-                + "cache_write_mtok, cache_write_1h_mtok, output_mtok, reasoning_mtok, tiers, source, reason, created_by) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                + "ON CONFLICT (provider, model, effective_from) DO NOTHING RETURNING " + COLUMNS)
+                OffsetDateTime.ofInstant(entry.effectiveFrom(), ZoneOffset.UTC)));
+        for (Unit unit : Unit.values()) {
+            values.addValue(base(p.price(unit)));
+        }
+        values.addValue(tiers(p)).addValue(entry.source()).addValue(reason).addValue(createdBy)
+                .addValue(entry.serviceTier())
+                .addValue(entry.timeOfDay() == null ? null : entry.timeOfDay().start())
+                .addValue(entry.timeOfDay() == null ? null : entry.timeOfDay().end())
+                .addValue(entry.match() == null
+                        ? null
+                        : new JsonObject(Json.MAPPER.convertValue(entry.match().toJson(),
+                                Map.class)));
+        StringBuilder params = new StringBuilder();
+        for (int i = 1; i <= INSERTED.size(); i++) {
+            params.append(i == 1 ? "$" : ", $").append(i);
+        }
+        return pool.preparedQuery("INSERT INTO price_version (" + String.join(", ", INSERTED) + ") VALUES (" + params
+                + ") ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
                 .execute(values)
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(fromRow(rows.iterator().next())) : Optional.empty());
     }
@@ -190,12 +246,9 @@ public class PriceBook {
     /** Tier steps of every tiered unit as {@code {"input":[{"start":200000,"price":"6"}], ...}}, or null. */
     static JsonObject tiers(PriceSheet p) {
         ObjectNode tiers = Json.NODES.objectNode();
-        addTiers(tiers, "input", p.input());
-        addTiers(tiers, "cacheRead", p.cacheRead());
-        addTiers(tiers, "cacheWrite", p.cacheWrite());
-        addTiers(tiers, "cacheWrite1h", p.cacheWrite1h());
-        addTiers(tiers, "output", p.output());
-        addTiers(tiers, "reasoning", p.reasoning());
+        for (Unit unit : Unit.values()) {
+            addTiers(tiers, unit.catalogueKey, p.price(unit));
+        }
         return tiers.isEmpty() ? null : new JsonObject(Json.MAPPER.convertValue(tiers, Map.class));
     }
 
@@ -209,15 +262,18 @@ public class PriceBook {
     static PriceVersion fromRow(Row row) {
         JsonObject tiers = row.getJsonObject("tiers");
         JsonNode t = tiers == null ? Json.NODES.objectNode() : Json.toNode(tiers.getMap());
-        PriceSheet sheet = new PriceSheet(unit(row.getBigDecimal("input_mtok"), t.get("input")),
-                unit(row.getBigDecimal("cache_read_mtok"), t.get("cacheRead")),
-                unit(row.getBigDecimal("cache_write_mtok"), t.get("cacheWrite")),
-                unit(row.getBigDecimal("cache_write_1h_mtok"), t.get("cacheWrite1h")),
-                unit(row.getBigDecimal("output_mtok"), t.get("output")),
-                unit(row.getBigDecimal("reasoning_mtok"), t.get("reasoning")));
+        Map<Unit, UnitPrice> units = new java.util.EnumMap<>(Unit.class);
+        for (Unit unit : Unit.values()) {
+            units.put(unit, unit(row.getBigDecimal(column(unit)), t.get(unit.catalogueKey)));
+        }
+        java.time.LocalTime start = row.getLocalTime("time_of_day_start");
+        java.time.LocalTime end = row.getLocalTime("time_of_day_end");
+        JsonObject match = row.getJsonObject("match_rule");
         return new PriceVersion(row.getLong("id"), row.getString("provider"), row.getString("model"),
-                row.getOffsetDateTime("effective_from").toInstant(), sheet, row.getString("source"), row.getString("reason"),
-                row.getString("created_by"), row.getOffsetDateTime("created_at").toInstant());
+                row.getOffsetDateTime("effective_from").toInstant(), new PriceSheet(units), row.getString("source"),
+                row.getString("reason"), row.getString("created_by"), row.getOffsetDateTime("created_at").toInstant(),
+                row.getString("service_tier"), start == null || end == null ? null : new TimeOfDay(start, end),
+                match == null ? null : MatchRule.parse(Json.toNode(match.getMap())));
     }
 
     private static UnitPrice unit(BigDecimal base, JsonNode steps) {
