@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -45,7 +44,6 @@ public class PriceBook {
 
     /** Wildcard model: every model of a provider (e.g. a local server whose models are all free). */
     public static final String ANY_MODEL = "*";
-    private static final Pattern DATE_SUFFIX = Pattern.compile("(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|@\\d{8})$");
     /** The columns written on insert, in order: provider, model, effective time, each unit's base price, the rest. */
     private static final List<String> INSERTED = inserted();
     static final String COLUMNS = "id, " + String.join(", ", INSERTED) + ", created_at";
@@ -75,6 +73,8 @@ public class PriceBook {
     GatewayConfig config;
 
     private volatile Map<String, List<PriceVersion>> index = Map.of();
+    /** Per provider, the version lists of models with match clauses (the newest version's clauses), oldest id first. */
+    private volatile Map<String, List<List<PriceVersion>>> rules = Map.of();
 
     void onStart(@Observes StartupEvent event) {
         seedIfEmpty().chain(this::reload).await().indefinitely();
@@ -83,9 +83,27 @@ public class PriceBook {
         }, e -> Log.warnf("Price catalogue reload failed: %s", e.getMessage())));
     }
 
+    /** How a model name found its catalogue entry. */
+    public enum Match {
+        /** The entry's model id is the name. */
+        EXACT,
+        /** The entry's match clauses accept the name. */
+        RULE,
+        /** The provider's wildcard entry ({@link #ANY_MODEL}). */
+        WILDCARD;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A catalogue version found for a model name, and how the name was matched. */
+    public record Resolved(PriceVersion version, Match match) {
+    }
+
     /**
-     * The version that applies to a model at a time: exact model name, else the name without a date suffix (a dated
-     * snapshot of a priced model), else the provider's wildcard entry. Empty means unknown, never free.
+     * The version that applies to a model at a time, for the standard tier: see {@link #resolve}. Empty means unknown,
+     * never free.
      */
     public Optional<PriceVersion> find(String provider, String model, Instant at) {
         if (provider == null || model == null) {
@@ -99,15 +117,34 @@ public class PriceBook {
         if (provider == null || model == null) {
             return Optional.empty();
         }
+        return resolve(provider, model, serviceTier, at).map(Resolved::version);
+    }
+
+    /**
+     * The version that applies to a model name of a provider at a time and tier, audibly: the entry whose model id is
+     * the name; else the first entry (oldest first) whose match clauses accept the name; else the provider's wildcard
+     * entry. A name is never cut to a shorter one: a dated snapshot ({@code gpt-4o-2024-05-13}) is priced by its own
+     * entry or a match clause that names it, never by its undated cousin. Empty means unknown, never free.
+     */
+    public Optional<Resolved> resolve(String provider, String model, String serviceTier, Instant at) {
+        if (provider == null || model == null) {
+            return Optional.empty();
+        }
         String tier = serviceTier == null ? ServiceTier.STANDARD : serviceTier;
-        Optional<PriceVersion> found = at(index.get(key(provider, model)), tier, at);
-        if (found.isEmpty()) {
-            String undated = DATE_SUFFIX.matcher(model).replaceFirst("");
-            if (!undated.equals(model)) {
-                found = at(index.get(key(provider, undated)), tier, at);
+        Optional<PriceVersion> exact = at(index.get(key(provider, model)), tier, at);
+        if (exact.isPresent()) {
+            return Optional.of(new Resolved(exact.get(), Match.EXACT));
+        }
+        String lower = model.toLowerCase(java.util.Locale.ROOT);
+        for (List<PriceVersion> versions : rules.getOrDefault(provider, List.of())) {
+            if (versions.get(0).match().test(lower)) {
+                Optional<PriceVersion> ruled = at(versions, tier, at);
+                if (ruled.isPresent()) {
+                    return Optional.of(new Resolved(ruled.get(), Match.RULE));
+                }
             }
         }
-        return found.isPresent() ? found : at(index.get(key(provider, ANY_MODEL)), tier, at);
+        return at(index.get(key(provider, ANY_MODEL)), tier, at).map(v -> new Resolved(v, Match.WILDCARD));
     }
 
     /** Every version of one model, newest first. */
@@ -174,8 +211,14 @@ public class PriceBook {
                 PriceVersion v = fromRow(row);
                 next.computeIfAbsent(key(v.provider(), v.model()), k -> new ArrayList<>()).add(v);
             }
-            next.values().forEach(list -> list.sort(Comparator.comparing(PriceVersion::effectiveFrom).reversed()));
+            next.values().forEach(list -> list.sort(Comparator.comparing(PriceVersion::effectiveFrom).reversed()
+                    .thenComparing(PriceVersion::id)));
+            Map<String, List<List<PriceVersion>>> nextRules = new HashMap<>();
+            next.values().stream().filter(list -> list.get(0).match() != null)
+                    .sorted(Comparator.comparingLong(list -> list.stream().mapToLong(PriceVersion::id).min().orElse(0)))
+                    .forEach(list -> nextRules.computeIfAbsent(list.get(0).provider(), k -> new ArrayList<>()).add(list));
             index = next;
+            rules = nextRules;
             return null;
         });
     }
