@@ -29,18 +29,21 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.CatalogueEntry;
 import dev.tokenledger.pricing.Cost;
-import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.GenaiPricesImporter;
 import dev.tokenledger.pricing.ImportResult;
 import dev.tokenledger.pricing.LiteLlmImporter;
 import dev.tokenledger.pricing.PriceBook;
 import dev.tokenledger.pricing.PriceSheet;
 import dev.tokenledger.pricing.PriceVersion;
+import dev.tokenledger.pricing.PricedUsage;
+import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.pricing.TierStep;
-import dev.tokenledger.pricing.TokenCounts;
 import dev.tokenledger.pricing.UnitPrice;
+import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.ProviderRegistry;
 
 /**
  * The price catalogue: current prices, version history, new versions (append-only, with author and reason), imports
@@ -57,6 +60,12 @@ public class PricesResource {
 
     @Inject
     AdminScope scope;
+
+    @Inject
+    Pricer pricer;
+
+    @Inject
+    ProviderRegistry providers;
 
     /** Prices per million tokens as decimal strings; a null unit is not priced separately. */
     public record Prices(BigDecimal inputMtok, BigDecimal cacheReadMtok, BigDecimal cacheWriteMtok,
@@ -75,17 +84,46 @@ public class PricesResource {
             List<Tier> tiers, String source, String reason, String createdBy, Instant createdAt) {
     }
 
+    /**
+     * A usage to quote, counted as the ledger counts it: {@code input_tokens} is all input (cache reads and writes,
+     * audio, images, video and tool-use prompt included), {@code output_tokens} all output (reasoning, audio and
+     * images included); every other count is a part of one of them. {@code service_tier} is the tier reported by the
+     * provider (standard when absent).
+     */
     public record QuoteUsage(@JsonProperty("input_tokens") long inputTokens,
             @JsonProperty("cached_input_tokens") long cachedInputTokens,
             @JsonProperty("cache_write_tokens") long cacheWriteTokens,
             @JsonProperty("cache_write_1h_tokens") long cacheWrite1hTokens,
-            @JsonProperty("output_tokens") long outputTokens, @JsonProperty("reasoning_tokens") long reasoningTokens) {
+            @JsonProperty("output_tokens") long outputTokens, @JsonProperty("reasoning_tokens") long reasoningTokens,
+            @JsonProperty("input_audio_tokens") long inputAudioTokens,
+            @JsonProperty("cached_audio_tokens") long cachedAudioTokens,
+            @JsonProperty("input_image_tokens") long inputImageTokens,
+            @JsonProperty("cached_image_tokens") long cachedImageTokens,
+            @JsonProperty("input_video_tokens") long inputVideoTokens,
+            @JsonProperty("tool_prompt_tokens") long toolPromptTokens,
+            @JsonProperty("output_audio_tokens") long outputAudioTokens,
+            @JsonProperty("output_image_tokens") long outputImageTokens,
+            @JsonProperty("web_searches") long webSearches, @JsonProperty("service_tier") String serviceTier) {
+
+        /** The canonical usage the gateway would have recorded. */
+        public Usage toUsage() {
+            return new Usage(inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens,
+                    Usage.Source.PROVIDER, new Usage.Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens,
+                            inputImageTokens, cachedImageTokens, inputVideoTokens, toolPromptTokens, outputAudioTokens,
+                            outputImageTokens, webSearches, serviceTier));
+        }
     }
 
+    /**
+     * {@code provider} is a configured provider id (priced as its deployments are billed: its own id, then its
+     * configured price provider) or a catalogue provider.
+     */
     public record QuoteRequest(String provider, String model, QuoteUsage usage, Instant at) {
     }
 
-    public record Quote(String costUsd, long costMicros, long priceVersionId, Map<String, String> breakdown) {
+    /** A quote, and the catalogue entry that priced it ({@code priceMatch}: exact, rule or wildcard). */
+    public record Quote(String costUsd, long costMicros, long priceVersionId, Map<String, String> breakdown,
+            String priceProvider, String priceModel, String priceMatch) {
     }
 
     public record ImportSummary(String format, int added, int changed, int unchanged, List<String> skipped) {
@@ -194,20 +232,28 @@ public class PricesResource {
         String provider = AdminErrors.required(body.provider(), "provider");
         String model = AdminErrors.required(body.model(), "model");
         Instant at = body.at() == null ? Instant.now() : body.at();
-        PriceVersion version = book.find(provider, model, at).orElseThrow(() -> AdminErrors.notFound(
-                "A price for " + provider + "/" + model + " at " + at));
-        QuoteUsage u = body.usage();
-        TokenCounts counts;
+        Usage usage = body.usage().toUsage();
         try {
-            counts = new TokenCounts(u.inputTokens(), u.cachedInputTokens(), u.cacheWriteTokens(), u.cacheWrite1hTokens(),
-                    u.outputTokens(), u.reasoningTokens());
+            Pricer.counts(usage);
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid("usage", e.getMessage());
         }
-        Cost cost = CostCalculator.cost(version.prices(), counts);
+        Optional<Provider> configured = providers.find(provider);
+        PricedUsage priced = configured.isPresent()
+                ? pricer.evaluate(provider, configured.get().priceProvider(), model, usage, at)
+                : pricer.evaluate(provider, provider, model, usage, at);
+        if (!priced.priced()) {
+            if (priced.priceModel() != null) {
+                throw AdminErrors.invalid("usage", "The usage counts a unit that the price of " + priced.priceProvider()
+                        + "/" + priced.priceModel() + " does not price (or its parts do not add up).");
+            }
+            throw AdminErrors.notFound("A price for " + provider + "/" + model + " at " + at);
+        }
+        Cost cost = priced.cost();
         Map<String, String> breakdown = new LinkedHashMap<>();
         cost.breakdown().forEach((k, v) -> breakdown.put(k, v.stripTrailingZeros().toPlainString()));
-        return new Quote(cost.exactUsd().stripTrailingZeros().toPlainString(), cost.micros(), version.id(), breakdown);
+        return new Quote(cost.exactUsd().stripTrailingZeros().toPlainString(), cost.micros(), priced.priceVersionId(),
+                breakdown, priced.priceProvider(), priced.priceModel(), priced.priceMatch());
     }
 
     static VersionView view(PriceVersion v) {
