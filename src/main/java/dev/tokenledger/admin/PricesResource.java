@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -40,7 +41,9 @@ import dev.tokenledger.pricing.PriceSheet;
 import dev.tokenledger.pricing.PriceVersion;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
+import dev.tokenledger.pricing.ServiceTier;
 import dev.tokenledger.pricing.TierStep;
+import dev.tokenledger.pricing.Unit;
 import dev.tokenledger.pricing.UnitPrice;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderRegistry;
@@ -67,21 +70,27 @@ public class PricesResource {
     @Inject
     ProviderRegistry providers;
 
-    /** Prices per million tokens as decimal strings; a null unit is not priced separately. */
+    /**
+     * Prices per million tokens as decimal strings; a null unit is not priced separately. {@code units} prices the
+     * other units by their catalogue names ({@code cacheWrite5m, inputAudio, cacheAudioRead, inputImage,
+     * cacheImageRead, inputVideo, inputTool, outputAudio, outputImage, outputVideo, outputCitation}; {@code requests}
+     * and {@code webSearches} per thousand).
+     */
     public record Prices(BigDecimal inputMtok, BigDecimal cacheReadMtok, BigDecimal cacheWriteMtok,
-            BigDecimal cacheWrite1hMtok, BigDecimal outputMtok, BigDecimal reasoningMtok) {
+            BigDecimal cacheWrite1hMtok, BigDecimal outputMtok, BigDecimal reasoningMtok, Map<String, BigDecimal> units) {
     }
 
     /** Above {@code start} input tokens (exclusive), these prices apply to every token of the request. */
     public record Tier(long start, Prices prices) {
     }
 
+    /** A new version; {@code serviceTier} (default standard) for priority, flex or batch prices. */
     public record NewVersion(String provider, String model, Instant effectiveFrom, Prices prices, List<Tier> tiers,
-            String reason) {
+            String reason, String serviceTier) {
     }
 
     public record VersionView(long id, String provider, String model, Instant effectiveFrom, Prices prices,
-            List<Tier> tiers, String source, String reason, String createdBy, Instant createdAt) {
+            List<Tier> tiers, String source, String reason, String createdBy, Instant createdAt, String serviceTier) {
     }
 
     /**
@@ -157,9 +166,15 @@ public class PricesResource {
         String provider = AdminErrors.required(body.provider(), "provider");
         String model = AdminErrors.required(body.model(), "model");
         String reason = AdminErrors.required(body.reason(), "reason");
+        String tier;
+        try {
+            tier = ServiceTier.require(body.serviceTier());
+        } catch (IllegalArgumentException e) {
+            throw AdminErrors.invalid("serviceTier", e.getMessage());
+        }
         CatalogueEntry entry = new CatalogueEntry(provider, model,
                 body.effectiveFrom() == null ? Instant.now() : body.effectiveFrom(), sheet(body.prices(), body.tiers()),
-                "admin:" + scope.actor(), null);
+                "admin:" + scope.actor(), null, tier, null, null);
         return book.append(entry, scope.actor(), reason).map(stored -> stored
                 .map(v -> RestResponse.status(RestResponse.Status.CREATED, view(v)))
                 .orElseThrow(() -> new dev.tokenledger.canonical.GatewayError(dev.tokenledger.canonical.ErrorKind.CONFLICT,
@@ -259,7 +274,7 @@ public class PricesResource {
     static VersionView view(PriceVersion v) {
         PriceSheet p = v.prices();
         Prices base = new Prices(base(p.input()), base(p.cacheRead()), base(p.cacheWrite()), base(p.cacheWrite1h()),
-                base(p.output()), base(p.reasoning()));
+                base(p.output()), base(p.reasoning()), others(p));
         List<Long> starts = new ArrayList<>();
         for (UnitPrice unit : new UnitPrice[]{p.input(), p.cacheRead(), p.cacheWrite(), p.cacheWrite1h(), p.output(),
                 p.reasoning()}) {
@@ -274,9 +289,21 @@ public class PricesResource {
         starts.sort(Long::compare);
         List<Tier> tiers = starts.stream().map(start -> new Tier(start, new Prices(at(p.input(), start),
                 at(p.cacheRead(), start), at(p.cacheWrite(), start), at(p.cacheWrite1h(), start), at(p.output(), start),
-                at(p.reasoning(), start)))).toList();
+                at(p.reasoning(), start), null))).toList();
         return new VersionView(v.id(), v.provider(), v.model(), v.effectiveFrom(), base, tiers, v.source(), v.reason(),
-                v.createdBy(), v.createdAt());
+                v.createdBy(), v.createdAt(), v.serviceTier());
+    }
+
+    /** The base prices of the units beyond the six named fields, by catalogue name; null when there are none. */
+    private static Map<String, BigDecimal> others(PriceSheet p) {
+        Map<String, BigDecimal> others = new LinkedHashMap<>();
+        p.units().forEach((unit, price) -> {
+            if (!Set.of(Unit.INPUT, Unit.CACHE_READ, Unit.CACHE_WRITE, Unit.CACHE_WRITE_1H, Unit.OUTPUT, Unit.REASONING)
+                    .contains(unit)) {
+                others.put(unit.catalogueKey, price.base());
+            }
+        });
+        return others.isEmpty() ? null : others;
     }
 
     private static BigDecimal base(UnitPrice unit) {
@@ -300,12 +327,24 @@ public class PricesResource {
                 throw AdminErrors.invalid("tiers", "Every tier needs 'prices'.");
             }
         }
-        return new PriceSheet(unit(prices.inputMtok(), steps, Prices::inputMtok),
+        PriceSheet sheet = new PriceSheet(unit(prices.inputMtok(), steps, Prices::inputMtok),
                 unit(prices.cacheReadMtok(), steps, Prices::cacheReadMtok),
                 unit(prices.cacheWriteMtok(), steps, Prices::cacheWriteMtok),
                 unit(prices.cacheWrite1hMtok(), steps, Prices::cacheWrite1hMtok),
                 unit(prices.outputMtok(), steps, Prices::outputMtok),
                 unit(prices.reasoningMtok(), steps, Prices::reasoningMtok));
+        if (prices.units() != null) {
+            for (Map.Entry<String, BigDecimal> other : prices.units().entrySet()) {
+                Unit unit = Unit.byCatalogueKey(other.getKey());
+                if (unit == null || sheet.price(unit) != null) {
+                    throw AdminErrors.invalid("prices.units", "Unknown or repeated unit '" + other.getKey() + "'.");
+                }
+                if (other.getValue() != null) {
+                    sheet = sheet.with(unit, unit(other.getValue(), List.of(), t -> null));
+                }
+            }
+        }
+        return sheet;
     }
 
     private static UnitPrice unit(BigDecimal base, List<Tier> tiers, java.util.function.Function<Prices, BigDecimal> get) {

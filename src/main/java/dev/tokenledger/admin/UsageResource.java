@@ -157,7 +157,11 @@ public class UsageResource {
                 Object v = r.getValue(i);
                 row.put(camel(r.getColumnName(i)), v instanceof BigDecimal b
                         ? b.toPlainString()
-                        : v instanceof OffsetDateTime t ? t.toInstant().toString() : v instanceof UUID u ? u.toString() : v);
+                        : v instanceof io.vertx.core.json.JsonObject j
+                                ? j.getMap()
+                                : v instanceof OffsetDateTime t
+                                        ? t.toInstant().toString()
+                                        : v instanceof UUID u ? u.toString() : v);
             }
             return RestResponse.ok(row);
         });

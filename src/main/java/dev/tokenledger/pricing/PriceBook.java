@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,9 +70,7 @@ public class PriceBook {
     @Inject
     GatewayConfig config;
 
-    private volatile Map<String, List<PriceVersion>> index = Map.of();
-    /** Per provider, the version lists of models with match clauses (the newest version's clauses), oldest id first. */
-    private volatile Map<String, List<List<PriceVersion>>> rules = Map.of();
+    private volatile PriceIndex index = new PriceIndex(List.of());
 
     void onStart(@Observes StartupEvent event) {
         seedIfEmpty().chain(this::reload).await().indefinitely();
@@ -121,104 +117,42 @@ public class PriceBook {
     }
 
     /**
-     * The version that applies to a model name of a provider at a time and tier, audibly: the entry whose model id is
-     * the name; else the first entry (oldest first) whose match clauses accept the name; else the provider's wildcard
-     * entry. A name is never cut to a shorter one: a dated snapshot ({@code gpt-4o-2024-05-13}) is priced by its own
-     * entry or a match clause that names it, never by its undated cousin. Empty means unknown, never free.
+     * The version that applies to a model name of a provider at a time and tier, and how the name found it: see
+     * {@link PriceIndex#resolve}. Empty means unknown, never free.
      */
     public Optional<Resolved> resolve(String provider, String model, String serviceTier, Instant at) {
-        if (provider == null || model == null) {
-            return Optional.empty();
-        }
-        String tier = serviceTier == null ? ServiceTier.STANDARD : serviceTier;
-        Optional<PriceVersion> exact = at(index.get(key(provider, model)), tier, at);
-        if (exact.isPresent()) {
-            return Optional.of(new Resolved(exact.get(), Match.EXACT));
-        }
-        String lower = model.toLowerCase(java.util.Locale.ROOT);
-        for (List<PriceVersion> versions : rules.getOrDefault(provider, List.of())) {
-            if (versions.get(0).match().test(lower)) {
-                Optional<PriceVersion> ruled = at(versions, tier, at);
-                if (ruled.isPresent()) {
-                    return Optional.of(new Resolved(ruled.get(), Match.RULE));
-                }
-            }
-        }
-        return at(index.get(key(provider, ANY_MODEL)), tier, at).map(v -> new Resolved(v, Match.WILDCARD));
+        return index.resolve(provider, model, serviceTier, at);
+    }
+
+    /** A book over fixed versions, without a database or reloads (for tools and tests). */
+    public static PriceBook of(java.util.Collection<PriceVersion> versions) {
+        PriceBook book = new PriceBook();
+        book.index = new PriceIndex(versions);
+        return book;
     }
 
     /** Every version of one model, newest first. */
     public List<PriceVersion> versions(String provider, String model) {
-        return index.getOrDefault(key(provider, model), List.of());
+        return index.versions(provider, model);
     }
 
     /** Every stored version. */
     public List<PriceVersion> all() {
-        List<PriceVersion> result = new ArrayList<>();
-        index.values().forEach(result::addAll);
-        return result;
+        return index.all();
     }
 
-    /** The version of every (provider, model) that applies now. */
+    /** The version of every (provider, model, service tier) that applies at a time. */
     public List<PriceVersion> current(Instant at) {
-        List<PriceVersion> result = new ArrayList<>();
-        index.values().forEach(list -> list.stream().map(PriceVersion::serviceTier).distinct()
-                .forEach(tier -> at(list, tier, at).ifPresent(result::add)));
-        result.sort(Comparator.comparing(PriceVersion::provider).thenComparing(PriceVersion::model));
-        return result;
-    }
-
-    /**
-     * The version of a tier in effect at a time: the latest effective time not after {@code at}; among the versions of
-     * that time, one whose daily window holds at {@code at}, else the one without a window. A time whose versions all
-     * have windows that do not hold falls back to the previous effective time. {@code versions} is newest first.
-     */
-    static Optional<PriceVersion> at(List<PriceVersion> versions, String tier, Instant at) {
-        if (versions == null) {
-            return Optional.empty();
-        }
-        PriceVersion plain = null;
-        Instant group = null;
-        for (PriceVersion v : versions) {
-            if (v.effectiveFrom().isAfter(at) || !v.serviceTier().equals(tier)) {
-                continue;
-            }
-            if (group != null && !v.effectiveFrom().equals(group)) {
-                if (plain != null) {
-                    return Optional.of(plain);
-                }
-            }
-            group = v.effectiveFrom();
-            if (v.timeOfDay() == null) {
-                if (plain == null) {
-                    plain = v;
-                }
-            } else if (v.timeOfDay().contains(at)) {
-                return Optional.of(v);
-            }
-        }
-        return Optional.ofNullable(plain);
-    }
-
-    private static String key(String provider, String model) {
-        return provider + '\u0000' + model;
+        return index.current(at);
     }
 
     public Uni<Void> reload() {
         return pool.query("SELECT " + COLUMNS + " FROM price_version").execute().map(rows -> {
-            Map<String, List<PriceVersion>> next = new HashMap<>();
+            List<PriceVersion> versions = new ArrayList<>();
             for (Row row : rows) {
-                PriceVersion v = fromRow(row);
-                next.computeIfAbsent(key(v.provider(), v.model()), k -> new ArrayList<>()).add(v);
+                versions.add(fromRow(row));
             }
-            next.values().forEach(list -> list.sort(Comparator.comparing(PriceVersion::effectiveFrom).reversed()
-                    .thenComparing(PriceVersion::id)));
-            Map<String, List<List<PriceVersion>>> nextRules = new HashMap<>();
-            next.values().stream().filter(list -> list.get(0).match() != null)
-                    .sorted(Comparator.comparingLong(list -> list.stream().mapToLong(PriceVersion::id).min().orElse(0)))
-                    .forEach(list -> nextRules.computeIfAbsent(list.get(0).provider(), k -> new ArrayList<>()).add(list));
-            index = next;
-            rules = nextRules;
+            index = new PriceIndex(versions);
             return null;
         });
     }

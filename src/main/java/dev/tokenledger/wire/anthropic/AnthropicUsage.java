@@ -60,7 +60,7 @@ public final class AnthropicUsage {
      * The usage of one stream: {@code message_start} gives input and cache counts and a provisional output count;
      * every {@code message_delta} usage is cumulative, so each field it carries replaces the earlier value.
      */
-    static final class Running {
+    public static final class Running {
         private long input;
         private long cacheRead;
         private long cacheWrite;
@@ -72,7 +72,7 @@ public final class AnthropicUsage {
         private boolean seen;
 
         /** Applies one usage object; returns the running total. */
-        Usage apply(JsonNode usage) {
+        public Usage apply(JsonNode usage) {
             if (usage == null || !usage.isObject()) {
                 return seen ? current() : null;
             }
