@@ -19,6 +19,7 @@ public class UnpricedCharges {
     private final BigDecimal input;
     private final BigDecimal output;
 
+    @jakarta.inject.Inject
     public UnpricedCharges(dev.tokenledger.config.GatewayConfig gateway) {
         this(gateway.admission().unpriced());
     }
