@@ -22,13 +22,24 @@ public record Usage(long promptTokens, long cachedPromptTokens, long cacheWriteT
      * {@code inputVideoTokens} and {@code toolPromptTokens} of the prompt; {@code cachedAudioTokens} and
      * {@code cachedImageTokens} of the cached prompt (and of the prompt's audio or images); {@code outputAudioTokens}
      * and {@code outputImageTokens} of the completion. {@code webSearches} counts server-side web searches;
-     * {@code serviceTier} is the tier the provider says served the request, or null when it did not say.
+     * {@code serviceTier} is the tier the provider says served the request, or null when it did not say or named its
+     * default tier ({@code default}, {@code standard}, {@code auto}, ...).
      */
     public record Detail(long cacheWrite1hTokens, long inputAudioTokens, long cachedAudioTokens, long inputImageTokens,
             long cachedImageTokens, long inputVideoTokens, long toolPromptTokens, long outputAudioTokens,
             long outputImageTokens, long webSearches, String serviceTier) {
 
         public static final Detail NONE = new Detail(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+
+        /** What providers call their default tier; kept as null (not reported, or the default). */
+        private static final java.util.Set<String> DEFAULT_TIERS = java.util.Set.of("", "default", "standard", "auto",
+                "on_demand", "standard_only");
+
+        public Detail {
+            if (serviceTier != null && DEFAULT_TIERS.contains(serviceTier.trim().toLowerCase(java.util.Locale.ROOT))) {
+                serviceTier = null;
+            }
+        }
 
         public Detail withServiceTier(String tier) {
             return new Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens, inputImageTokens, cachedImageTokens,
@@ -38,6 +49,12 @@ public record Usage(long promptTokens, long cachedPromptTokens, long cacheWriteT
         public Detail withCacheWrite1h(long tokens) {
             return new Detail(tokens, inputAudioTokens, cachedAudioTokens, inputImageTokens, cachedImageTokens,
                     inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, webSearches, serviceTier);
+        }
+
+        public Detail withToolPromptTokens(long tokens) {
+            return new Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens, inputImageTokens,
+                    cachedImageTokens, inputVideoTokens, tokens, outputAudioTokens, outputImageTokens, webSearches,
+                    serviceTier);
         }
 
         public Detail withWebSearches(long searches) {
