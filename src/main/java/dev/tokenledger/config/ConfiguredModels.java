@@ -29,6 +29,14 @@ public class ConfiguredModels {
         });
     }
 
+    private ConfiguredModels() {
+    }
+
+    /** Nothing configured: every model is {@value #OTHER} (for code that runs outside the application, e.g. tools). */
+    public static ConfiguredModels none() {
+        return new ConfiguredModels();
+    }
+
     /** Whether a name a client may send is configured: an alias, or a configured deployment's {@code provider/model}. */
     public boolean known(String model) {
         return model != null && (aliases.contains(model) || deployments.contains(model));

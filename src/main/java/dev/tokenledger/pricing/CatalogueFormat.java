@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -37,9 +38,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *                         "output": [{"start": 200000, "price": "22.50"}]}}}]}
  * </pre>
  *
- * Prices are USD per million tokens written as decimal strings ({@code 0.125}, never {@code 1.25E-1}), so that no value
- * is ever rounded through a binary number. A null (or absent) unit is not priced separately; {@code input} and
- * {@code output} are required. {@code tiers} is optional and may only name priced units; a tier applies when the
+ * Prices are USD per million tokens ({@code requests} and {@code webSearches}: per thousand) written as decimal strings
+ * ({@code 0.125}, never {@code 1.25E-1}), so that no value is ever rounded through a binary number. The unit keys are
+ * the {@link Unit#catalogueKey}s: {@code input, cacheRead, cacheWrite, cacheWrite5m, cacheWrite1h, inputAudio,
+ * cacheAudioRead, inputImage, cacheImageRead, inputVideo, inputTool, output, reasoning, outputAudio, outputImage,
+ * outputVideo, outputCitation, requests, webSearches}. A null (or absent) unit is not priced separately; {@code input}
+ * and {@code output} are required. The writer writes the first six token units always (null when not priced) and the
+ * others only when priced.
+ * <p>
+ * Optional entry fields: {@code serviceTier} (default {@code standard}; e.g. {@code priority}, {@code flex},
+ * {@code batch}), {@code timeOfDay} ({@code {"start":"00:30:00Z","end":"16:30:00Z"}}, a daily UTC window) and
+ * {@code match} (genai-prices' match clause tree, see {@link MatchRule}). {@code tiers} is optional and may only name priced units; a tier applies when the
  * request's total input tokens are strictly greater than {@code start}. Reading is strict: an unknown field, a price
  * that is not a plain decimal string, or two entries for the same provider, model and {@code effectiveFrom} are
  * rejected with {@link IllegalArgumentException}, because a silently ignored field could misprice requests.
@@ -50,7 +59,7 @@ public final class CatalogueFormat {
 
     private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
     private static final Set<String> ENTRY_FIELDS = Set.of("provider", "model", "effectiveFrom", "source", "note",
-            "prices");
+            "serviceTier", "timeOfDay", "match", "prices");
 
     private CatalogueFormat() {
     }
@@ -81,7 +90,8 @@ public final class CatalogueFormat {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("catalogue entry #" + index + ": " + e.getMessage(), e);
             }
-            if (!seen.add(List.of(entry.provider(), entry.model(), entry.effectiveFrom()))) {
+            if (!seen.add(Arrays.asList(entry.provider(), entry.model(), entry.effectiveFrom(), entry.serviceTier(),
+                    entry.timeOfDay()))) {
                 throw new IllegalArgumentException("catalogue entry #" + index + ": a second entry for "
                         + entry.provider() + "/" + entry.model() + " from " + entry.effectiveFrom());
             }
@@ -104,12 +114,24 @@ public final class CatalogueFormat {
             node.put("effectiveFrom", entry.effectiveFrom().toString());
             node.put("source", entry.source());
             node.put("note", entry.note());
+            if (!entry.serviceTier().equals(ServiceTier.STANDARD)) {
+                node.put("serviceTier", entry.serviceTier());
+            }
+            if (entry.timeOfDay() != null) {
+                node.putObject("timeOfDay").put("start", TimeOfDay.format(entry.timeOfDay().start())).put("end",
+                        TimeOfDay.format(entry.timeOfDay().end()));
+            }
+            if (entry.match() != null) {
+                node.set("match", entry.match().toJson());
+            }
             ObjectNode prices = node.putObject("prices");
             ObjectNode tiers = PricingJson.MAPPER.createObjectNode();
             for (Unit unit : Unit.values()) {
                 UnitPrice price = unit.of(entry.prices());
                 if (price == null) {
-                    prices.putNull(unit.catalogueKey);
+                    if (Unit.CORE.contains(unit)) {
+                        prices.putNull(unit.catalogueKey);
+                    }
                     continue;
                 }
                 prices.put(unit.catalogueKey, price.base().toPlainString());
@@ -157,7 +179,24 @@ public final class CatalogueFormat {
             throw new IllegalArgumentException("no prices object");
         }
         return new CatalogueEntry(provider, model, effectiveFrom, sheet(prices), PricingJson.text(node, "source"),
-                PricingJson.text(node, "note"));
+                PricingJson.text(node, "note"), PricingJson.text(node, "serviceTier"), timeOfDay(node.get("timeOfDay")),
+                node.hasNonNull("match") ? MatchRule.parse(node.get("match")) : null);
+    }
+
+    private static TimeOfDay timeOfDay(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("timeOfDay is not an object");
+        }
+        requireOnly(node, Set.of("start", "end"), "timeOfDay");
+        String start = PricingJson.text(node, "start");
+        String end = PricingJson.text(node, "end");
+        if (start == null || end == null) {
+            throw new IllegalArgumentException("timeOfDay needs start and end");
+        }
+        return new TimeOfDay(TimeOfDay.parseTime(start), TimeOfDay.parseTime(end));
     }
 
     private static PriceSheet sheet(JsonNode prices) {

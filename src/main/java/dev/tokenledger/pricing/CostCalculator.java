@@ -2,32 +2,39 @@ package dev.tokenledger.pricing;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Computes the exact cost of one request from its price sheet and normalised token counts.
+ * Computes the exact cost of one request from its price sheet and counts.
  * <p>
- * Each token is billed once, in the most specific unit the sheet prices:
- * <ul>
- * <li>input leaf = inputTotal - cacheRead (when cache reads are priced) - cacheWrite (when cache writes are priced; when
- * only one-hour writes are priced, - cacheWrite1h);</li>
- * <li>cache-write leaf = cacheWrite - cacheWrite1h when one-hour writes are priced;</li>
- * <li>output leaf = output - reasoning only when reasoning is priced.</li>
- * </ul>
- * An unpriced part stays in its parent and is billed at the parent's rate. The tier is chosen once from inputTotal and
- * applies to every unit (cliff pricing). Each part is {@code leaf x price / 1,000,000}, exact; the total is rounded
- * once, half-up, to micro-USD.
+ * Each token (or counted unit) is billed once, in the most specific unit the sheet prices: a priced unit's leaf is its
+ * count minus the leaves of its priced descendants ({@link Unit#isPartOf}), most specific first. For example the input
+ * leaf is inputTotal - cacheRead (when cache reads are priced) - cacheWrite (when cache writes are priced); the
+ * cache-write leaf is cacheWrite - cacheWrite1h when one-hour writes are priced; the output leaf is output - reasoning
+ * only when reasoning is priced. An unpriced part stays in its nearest priced ancestor and is billed at that rate. A
+ * counted unit the sheet does not price and that has no priced ancestor (web searches) cannot be billed: the usage is
+ * rejected ({@link IllegalArgumentException}), as is usage that makes a leaf negative.
+ * <p>
+ * The tier is chosen once from inputTotal and applies to every unit (cliff pricing). Each part is
+ * {@code leaf x price / per} (per = 1,000,000 for tokens, 1,000 for counted units), exact; the total is rounded once,
+ * half-up, to micro-USD.
  */
 public final class CostCalculator {
 
-    static final String INPUT = "input";
-    static final String CACHE_READ = "cache_read";
-    static final String CACHE_WRITE = "cache_write";
-    static final String CACHE_WRITE_1H = "cache_write_1h";
-    static final String OUTPUT = "output";
-    static final String REASONING = "reasoning";
+    static final String INPUT = Unit.INPUT.breakdownKey;
+    static final String CACHE_READ = Unit.CACHE_READ.breakdownKey;
+    static final String CACHE_WRITE = Unit.CACHE_WRITE.breakdownKey;
+    static final String CACHE_WRITE_1H = Unit.CACHE_WRITE_1H.breakdownKey;
+    static final String OUTPUT = Unit.OUTPUT.breakdownKey;
+    static final String REASONING = Unit.REASONING.breakdownKey;
+
+    /** Priced units, most specific first, so that a unit's descendants have their leaves before it. */
+    private static final List<Unit> BY_DEPTH = java.util.Arrays.stream(Unit.values())
+            .sorted((a, b) -> Integer.compare(b.depth(), a.depth())).toList();
 
     private CostCalculator() {
     }
@@ -36,54 +43,56 @@ public final class CostCalculator {
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(tokens, "tokens");
 
-        boolean readPriced = prices.cacheRead() != null;
-        boolean writePriced = prices.cacheWrite() != null;
-        boolean write1hPriced = prices.cacheWrite1h() != null;
-        boolean reasoningPriced = prices.reasoning() != null;
-
-        long inputLeaf = tokens.inputTotal();
-        if (readPriced) {
-            inputLeaf -= tokens.cacheRead();
-        }
-        if (writePriced) {
-            inputLeaf -= tokens.cacheWrite();
-        } else if (write1hPriced) {
-            inputLeaf -= tokens.cacheWrite1h();
-        }
-        long cacheWriteLeaf = tokens.cacheWrite() - (write1hPriced ? tokens.cacheWrite1h() : 0);
-        long outputLeaf = tokens.output() - (reasoningPriced ? tokens.reasoning() : 0);
-
+        Map<Unit, Long> leaves = leaves(prices, tokens);
         long tierBasis = tokens.inputTotal();
         Map<String, BigDecimal> parts = new LinkedHashMap<>();
-        parts.put(INPUT, part(inputLeaf, prices.input(), tierBasis));
-        if (readPriced) {
-            parts.put(CACHE_READ, part(tokens.cacheRead(), prices.cacheRead(), tierBasis));
-        }
-        if (writePriced) {
-            parts.put(CACHE_WRITE, part(cacheWriteLeaf, prices.cacheWrite(), tierBasis));
-        }
-        if (write1hPriced) {
-            parts.put(CACHE_WRITE_1H, part(tokens.cacheWrite1h(), prices.cacheWrite1h(), tierBasis));
-        }
-        parts.put(OUTPUT, part(outputLeaf, prices.output(), tierBasis));
-        if (reasoningPriced) {
-            parts.put(REASONING, part(tokens.reasoning(), prices.reasoning(), tierBasis));
-        }
-
         BigDecimal exact = BigDecimal.ZERO;
-        for (BigDecimal value : parts.values()) {
-            exact = exact.add(value);
+        for (Map.Entry<Unit, Long> leaf : leaves.entrySet()) {
+            Unit unit = leaf.getKey();
+            BigDecimal part = BigDecimal.valueOf(leaf.getValue()).multiply(prices.price(unit).at(tierBasis))
+                    .movePointLeft(unit.family.perExponent);
+            parts.put(unit.breakdownKey, part);
+            exact = exact.add(part);
         }
         long micros = exact.setScale(6, RoundingMode.HALF_UP).unscaledValue().longValueExact();
         return new Cost(exact, micros, parts);
     }
 
-    /** leaf x price-per-million / 1,000,000, exact. */
-    private static BigDecimal part(long leaf, UnitPrice price, long tierBasis) {
-        if (leaf < 0) {
-            // unreachable for validated TokenCounts; kept so a future change cannot price a negative leaf silently
-            throw new IllegalArgumentException("negative token leaf " + leaf);
+    /** The leaf of every priced unit, in {@link Unit} order. */
+    static Map<Unit, Long> leaves(PriceSheet prices, TokenCounts tokens) {
+        Map<Unit, Long> leaves = new EnumMap<>(Unit.class);
+        for (Unit unit : BY_DEPTH) {
+            if (prices.price(unit) == null) {
+                continue;
+            }
+            long leaf = tokens.count(unit);
+            for (Map.Entry<Unit, Long> below : leaves.entrySet()) {
+                if (below.getKey().isPartOf(unit)) {
+                    leaf -= below.getValue();
+                }
+            }
+            if (leaf < 0) {
+                throw new IllegalArgumentException("usage is inconsistent: the " + unit.breakdownKey
+                        + " leaf would be " + leaf);
+            }
+            leaves.put(unit, leaf);
         }
-        return BigDecimal.valueOf(leaf).multiply(price.at(tierBasis)).movePointLeft(6);
+        for (Unit unit : Unit.values()) {
+            if (tokens.count(unit) > 0 && prices.price(unit) == null && !unit.freeWhenUnpriced()
+                    && !hasPricedAncestor(prices, unit)) {
+                throw new IllegalArgumentException(
+                        "the price sheet has no price for " + unit.breakdownKey + ", which the usage counts");
+            }
+        }
+        return leaves;
+    }
+
+    private static boolean hasPricedAncestor(PriceSheet prices, Unit unit) {
+        for (Unit other : prices.units().keySet()) {
+            if (unit.isPartOf(other)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

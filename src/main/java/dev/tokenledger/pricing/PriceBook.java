@@ -7,12 +7,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -45,9 +42,24 @@ public class PriceBook {
 
     /** Wildcard model: every model of a provider (e.g. a local server whose models are all free). */
     public static final String ANY_MODEL = "*";
-    private static final Pattern DATE_SUFFIX = Pattern.compile("(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|@\\d{8})$");
-    static final String COLUMNS = "id, provider, model, effective_from, input_mtok, cache_read_mtok, cache_write_mtok, "
-            + "cache_write_1h_mtok, output_mtok, reasoning_mtok, tiers, source, reason, created_by, created_at";
+    /** The columns written on insert, in order: provider, model, effective time, each unit's base price, the rest. */
+    private static final List<String> INSERTED = inserted();
+    static final String COLUMNS = "id, " + String.join(", ", INSERTED) + ", created_at";
+
+    /** The column of a unit's base price. */
+    static String column(Unit unit) {
+        return unit == Unit.REASONING ? "reasoning_mtok" : unit.priceKey;
+    }
+
+    private static List<String> inserted() {
+        List<String> columns = new ArrayList<>(List.of("provider", "model", "effective_from"));
+        for (Unit unit : Unit.values()) {
+            columns.add(column(unit));
+        }
+        columns.addAll(List.of("tiers", "source", "reason", "created_by", "service_tier", "time_of_day_start",
+                "time_of_day_end", "match_rule"));
+        return List.copyOf(columns);
+    }
 
     @Inject
     Pool pool;
@@ -58,7 +70,7 @@ public class PriceBook {
     @Inject
     GatewayConfig config;
 
-    private volatile Map<String, List<PriceVersion>> index = Map.of();
+    private volatile PriceIndex index = new PriceIndex(List.of());
 
     void onStart(@Observes StartupEvent event) {
         seedIfEmpty().chain(this::reload).await().indefinitely();
@@ -67,69 +79,80 @@ public class PriceBook {
         }, e -> Log.warnf("Price catalogue reload failed: %s", e.getMessage())));
     }
 
+    /** How a model name found its catalogue entry. */
+    public enum Match {
+        /** The entry's model id is the name. */
+        EXACT,
+        /** The entry's match clauses accept the name. */
+        RULE,
+        /** The provider's wildcard entry ({@link #ANY_MODEL}). */
+        WILDCARD;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A catalogue version found for a model name, and how the name was matched. */
+    public record Resolved(PriceVersion version, Match match) {
+    }
+
     /**
-     * The version that applies to a model at a time: exact model name, else the name without a date suffix (a dated
-     * snapshot of a priced model), else the provider's wildcard entry. Empty means unknown, never free.
+     * The version that applies to a model at a time, for the standard tier: see {@link #resolve}. Empty means unknown,
+     * never free.
      */
     public Optional<PriceVersion> find(String provider, String model, Instant at) {
         if (provider == null || model == null) {
             return Optional.empty();
         }
-        Optional<PriceVersion> found = at(index.get(key(provider, model)), at);
-        if (found.isEmpty()) {
-            String undated = DATE_SUFFIX.matcher(model).replaceFirst("");
-            if (!undated.equals(model)) {
-                found = at(index.get(key(provider, undated)), at);
-            }
+        return find(provider, model, ServiceTier.STANDARD, at);
+    }
+
+    /** As {@link #find(String, String, Instant)}, for the prices of a service tier. */
+    public Optional<PriceVersion> find(String provider, String model, String serviceTier, Instant at) {
+        if (provider == null || model == null) {
+            return Optional.empty();
         }
-        return found.isPresent() ? found : at(index.get(key(provider, ANY_MODEL)), at);
+        return resolve(provider, model, serviceTier, at).map(Resolved::version);
+    }
+
+    /**
+     * The version that applies to a model name of a provider at a time and tier, and how the name found it: see
+     * {@link PriceIndex#resolve}. Empty means unknown, never free.
+     */
+    public Optional<Resolved> resolve(String provider, String model, String serviceTier, Instant at) {
+        return index.resolve(provider, model, serviceTier, at);
+    }
+
+    /** A book over fixed versions, without a database or reloads (for tools and tests). */
+    public static PriceBook of(java.util.Collection<PriceVersion> versions) {
+        PriceBook book = new PriceBook();
+        book.index = new PriceIndex(versions);
+        return book;
     }
 
     /** Every version of one model, newest first. */
     public List<PriceVersion> versions(String provider, String model) {
-        return index.getOrDefault(key(provider, model), List.of());
+        return index.versions(provider, model);
     }
 
     /** Every stored version. */
     public List<PriceVersion> all() {
-        List<PriceVersion> result = new ArrayList<>();
-        index.values().forEach(result::addAll);
-        return result;
+        return index.all();
     }
 
-    /** The version of every (provider, model) that applies now. */
+    /** The version of every (provider, model, service tier) that applies at a time. */
     public List<PriceVersion> current(Instant at) {
-        List<PriceVersion> result = new ArrayList<>();
-        index.values().forEach(list -> at(list, at).ifPresent(result::add));
-        result.sort(Comparator.comparing(PriceVersion::provider).thenComparing(PriceVersion::model));
-        return result;
-    }
-
-    private static Optional<PriceVersion> at(List<PriceVersion> versions, Instant at) {
-        if (versions == null) {
-            return Optional.empty();
-        }
-        for (PriceVersion v : versions) {
-            if (!v.effectiveFrom().isAfter(at)) {
-                return Optional.of(v);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String key(String provider, String model) {
-        return provider + '\u0000' + model;
+        return index.current(at);
     }
 
     public Uni<Void> reload() {
         return pool.query("SELECT " + COLUMNS + " FROM price_version").execute().map(rows -> {
-            Map<String, List<PriceVersion>> next = new HashMap<>();
+            List<PriceVersion> versions = new ArrayList<>();
             for (Row row : rows) {
-                PriceVersion v = fromRow(row);
-                next.computeIfAbsent(key(v.provider(), v.model()), k -> new ArrayList<>()).add(v);
+                versions.add(fromRow(row));
             }
-            next.values().forEach(list -> list.sort(Comparator.comparing(PriceVersion::effectiveFrom).reversed()));
-            index = next;
+            index = new PriceIndex(versions);
             return null;
         });
     }
@@ -146,14 +169,24 @@ public class PriceBook {
     Uni<Optional<PriceVersion>> insert(CatalogueEntry entry, String createdBy, String reason) {
         PriceSheet p = entry.prices();
         Tuple values = Tuple.tuple(List.of(entry.provider(), entry.model(),
-                OffsetDateTime.ofInstant(entry.effectiveFrom(), ZoneOffset.UTC), p.input().base()))
-                .addValue(base(p.cacheRead())).addValue(base(p.cacheWrite())).addValue(base(p.cacheWrite1h()))
-                .addValue(p.output().base()).addValue(base(p.reasoning())).addValue(tiers(p))
-                .addValue(entry.source()).addValue(reason).addValue(createdBy);
-        return pool.preparedQuery("INSERT INTO price_version (provider, model, effective_from, input_mtok, cache_read_mtok, "
-                + "cache_write_mtok, cache_write_1h_mtok, output_mtok, reasoning_mtok, tiers, source, reason, created_by) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                + "ON CONFLICT (provider, model, effective_from) DO NOTHING RETURNING " + COLUMNS)
+                OffsetDateTime.ofInstant(entry.effectiveFrom(), ZoneOffset.UTC)));
+        for (Unit unit : Unit.values()) {
+            values.addValue(base(p.price(unit)));
+        }
+        values.addValue(tiers(p)).addValue(entry.source()).addValue(reason).addValue(createdBy)
+                .addValue(entry.serviceTier())
+                .addValue(entry.timeOfDay() == null ? null : entry.timeOfDay().start())
+                .addValue(entry.timeOfDay() == null ? null : entry.timeOfDay().end())
+                .addValue(entry.match() == null
+                        ? null
+                        : new JsonObject(Json.MAPPER.convertValue(entry.match().toJson(),
+                                Map.class)));
+        StringBuilder params = new StringBuilder();
+        for (int i = 1; i <= INSERTED.size(); i++) {
+            params.append(i == 1 ? "$" : ", $").append(i);
+        }
+        return pool.preparedQuery("INSERT INTO price_version (" + String.join(", ", INSERTED) + ") VALUES (" + params
+                + ") ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
                 .execute(values)
                 .map(rows -> rows.iterator().hasNext() ? Optional.of(fromRow(rows.iterator().next())) : Optional.empty());
     }
@@ -190,12 +223,9 @@ public class PriceBook {
     /** Tier steps of every tiered unit as {@code {"input":[{"start":200000,"price":"6"}], ...}}, or null. */
     static JsonObject tiers(PriceSheet p) {
         ObjectNode tiers = Json.NODES.objectNode();
-        addTiers(tiers, "input", p.input());
-        addTiers(tiers, "cacheRead", p.cacheRead());
-        addTiers(tiers, "cacheWrite", p.cacheWrite());
-        addTiers(tiers, "cacheWrite1h", p.cacheWrite1h());
-        addTiers(tiers, "output", p.output());
-        addTiers(tiers, "reasoning", p.reasoning());
+        for (Unit unit : Unit.values()) {
+            addTiers(tiers, unit.catalogueKey, p.price(unit));
+        }
         return tiers.isEmpty() ? null : new JsonObject(Json.MAPPER.convertValue(tiers, Map.class));
     }
 
@@ -209,15 +239,18 @@ public class PriceBook {
     static PriceVersion fromRow(Row row) {
         JsonObject tiers = row.getJsonObject("tiers");
         JsonNode t = tiers == null ? Json.NODES.objectNode() : Json.toNode(tiers.getMap());
-        PriceSheet sheet = new PriceSheet(unit(row.getBigDecimal("input_mtok"), t.get("input")),
-                unit(row.getBigDecimal("cache_read_mtok"), t.get("cacheRead")),
-                unit(row.getBigDecimal("cache_write_mtok"), t.get("cacheWrite")),
-                unit(row.getBigDecimal("cache_write_1h_mtok"), t.get("cacheWrite1h")),
-                unit(row.getBigDecimal("output_mtok"), t.get("output")),
-                unit(row.getBigDecimal("reasoning_mtok"), t.get("reasoning")));
+        Map<Unit, UnitPrice> units = new java.util.EnumMap<>(Unit.class);
+        for (Unit unit : Unit.values()) {
+            units.put(unit, unit(row.getBigDecimal(column(unit)), t.get(unit.catalogueKey)));
+        }
+        java.time.LocalTime start = row.getLocalTime("time_of_day_start");
+        java.time.LocalTime end = row.getLocalTime("time_of_day_end");
+        JsonObject match = row.getJsonObject("match_rule");
         return new PriceVersion(row.getLong("id"), row.getString("provider"), row.getString("model"),
-                row.getOffsetDateTime("effective_from").toInstant(), sheet, row.getString("source"), row.getString("reason"),
-                row.getString("created_by"), row.getOffsetDateTime("created_at").toInstant());
+                row.getOffsetDateTime("effective_from").toInstant(), new PriceSheet(units), row.getString("source"),
+                row.getString("reason"), row.getString("created_by"), row.getOffsetDateTime("created_at").toInstant(),
+                row.getString("service_tier"), start == null || end == null ? null : new TimeOfDay(start, end),
+                match == null ? null : MatchRule.parse(Json.toNode(match.getMap())));
     }
 
     private static UnitPrice unit(BigDecimal base, JsonNode steps) {

@@ -38,12 +38,8 @@ final class SheetBuilder {
         if (!bases.containsKey(Unit.OUTPUT)) {
             throw new IllegalArgumentException("no output price");
         }
-        return new PriceSheet(price(Unit.INPUT), price(Unit.CACHE_READ), price(Unit.CACHE_WRITE),
-                price(Unit.CACHE_WRITE_1H), price(Unit.OUTPUT), price(Unit.REASONING));
-    }
-
-    private UnitPrice price(Unit unit) {
-        BigDecimal base = bases.get(unit);
-        return base == null ? null : new UnitPrice(base, tiers.getOrDefault(unit, List.of()));
+        Map<Unit, UnitPrice> units = new EnumMap<>(Unit.class);
+        bases.forEach((unit, base) -> units.put(unit, new UnitPrice(base, tiers.getOrDefault(unit, List.of()))));
+        return new PriceSheet(units);
     }
 }

@@ -1,37 +1,151 @@
 package dev.tokenledger.pricing;
 
-/** The priced units of a {@link PriceSheet}, with their names in the catalogue file and in a cost breakdown. */
-enum Unit {
+import java.util.Set;
 
-    INPUT("input", CostCalculator.INPUT), CACHE_READ("cacheRead", CostCalculator.CACHE_READ), CACHE_WRITE("cacheWrite",
-            CostCalculator.CACHE_WRITE), CACHE_WRITE_1H("cacheWrite1h", CostCalculator.CACHE_WRITE_1H), OUTPUT("output",
-                    CostCalculator.OUTPUT), REASONING("reasoning", CostCalculator.REASONING);
+/**
+ * The priced units of a {@link PriceSheet}: genai-prices' price keys, with their names in our catalogue file and in a
+ * cost breakdown.
+ * <p>
+ * Units nest. Each unit has a family (tokens per million, or a count per thousand) and a set of dimensions; a unit is a
+ * <em>descendant</em> of another of its family when its dimensions strictly include the other's: {@code cache_read}
+ * ({@code input, cache=read}) is part of {@code input}, {@code cache_audio_read} ({@code input, audio, cache=read}) is
+ * part of both {@code cache_read} and {@code input_audio}, {@code cache_write_1h} is part of {@code cache_write},
+ * {@code reasoning} is part of {@code output}. A request's count of a unit includes the counts of all its descendants
+ * ({@link TokenCounts}); the cost takes each priced unit's <em>leaf</em>: its count minus the leaves of its priced
+ * descendants, so that every token is billed once, at the most specific rate the sheet has ({@link CostCalculator}).
+ * <p>
+ * {@code cache_write} is the price of cache writes of unspecified or five-minute lifetime; {@code cache_write_5m} and
+ * {@code cache_write_1h} price writes by lifetime. {@code requests} is a fee per request: when a sheet does not price it
+ * there is no such fee. Every other counted unit ({@code web_searches}) that a request uses but its sheet does not price
+ * leaves the request unpriced: a cost without it would be too low.
+ */
+public enum Unit {
 
-    /** Name in the catalogue file. */
-    final String catalogueKey;
+    INPUT("input_mtok", "input", "input", Family.TOKENS, "in"), CACHE_READ("cache_read_mtok", "cacheRead", "cache_read",
+            Family.TOKENS, "in", "cache=read"), CACHE_WRITE("cache_write_mtok", "cacheWrite", "cache_write", Family.TOKENS,
+                    "in", "cache=write"), CACHE_WRITE_5M("cache_write_5m_mtok", "cacheWrite5m", "cache_write_5m", Family.TOKENS,
+                            "in", "cache=write",
+                            "ttl=5m"), CACHE_WRITE_1H("cache_write_1h_mtok", "cacheWrite1h", "cache_write_1h", Family.TOKENS,
+                                    "in", "cache=write",
+                                    "ttl=1h"), INPUT_AUDIO("input_audio_mtok", "inputAudio", "input_audio", Family.TOKENS, "in",
+                                            "modality=audio"), CACHE_AUDIO_READ("cache_audio_read_mtok", "cacheAudioRead",
+                                                    "cache_audio_read", Family.TOKENS, "in",
+                                                    "modality=audio", "cache=read"), INPUT_IMAGE("input_image_mtok",
+                                                            "inputImage", "input_image", Family.TOKENS, "in",
+                                                            "modality=image"), CACHE_IMAGE_READ("cache_image_read_mtok",
+                                                                    "cacheImageRead", "cache_image_read", Family.TOKENS, "in",
+                                                                    "modality=image",
+                                                                    "cache=read"), INPUT_VIDEO("input_video_mtok", "inputVideo",
+                                                                            "input_video", Family.TOKENS, "in",
+                                                                            "modality=video"), INPUT_TOOL("input_tool_mtok",
+                                                                                    "inputTool", "input_tool", Family.TOKENS,
+                                                                                    "in", "kind=tool"), OUTPUT("output_mtok",
+                                                                                            "output", "output", Family.TOKENS,
+                                                                                            "out"), REASONING(
+                                                                                                    "output_reasoning_mtok",
+                                                                                                    "reasoning", "reasoning",
+                                                                                                    Family.TOKENS, "out",
+                                                                                                    "kind=reasoning"), OUTPUT_AUDIO(
+                                                                                                            "output_audio_mtok",
+                                                                                                            "outputAudio",
+                                                                                                            "output_audio",
+                                                                                                            Family.TOKENS,
+                                                                                                            "out",
+                                                                                                            "modality=audio"), OUTPUT_IMAGE(
+                                                                                                                    "output_image_mtok",
+                                                                                                                    "outputImage",
+                                                                                                                    "output_image",
+                                                                                                                    Family.TOKENS,
+                                                                                                                    "out",
+                                                                                                                    "modality=image"), OUTPUT_VIDEO(
+                                                                                                                            "output_video_mtok",
+                                                                                                                            "outputVideo",
+                                                                                                                            "output_video",
+                                                                                                                            Family.TOKENS,
+                                                                                                                            "out",
+                                                                                                                            "modality=video"), OUTPUT_CITATION(
+                                                                                                                                    "output_citation_mtok",
+                                                                                                                                    "outputCitation",
+                                                                                                                                    "output_citation",
+                                                                                                                                    Family.TOKENS,
+                                                                                                                                    "out",
+                                                                                                                                    "kind=citation"), REQUESTS(
+                                                                                                                                            "requests_kcount",
+                                                                                                                                            "requests",
+                                                                                                                                            "requests",
+                                                                                                                                            Family.REQUESTS), WEB_SEARCHES(
+                                                                                                                                                    "web_searches_kcount",
+                                                                                                                                                    "webSearches",
+                                                                                                                                                    "web_searches",
+                                                                                                                                                    Family.WEB_SEARCHES);
+
+    /** Units that share a normalisation: tokens are priced per million, counted units per thousand. */
+    public enum Family {
+        TOKENS(6), REQUESTS(3), WEB_SEARCHES(3);
+
+        /** The price is per 10^perExponent units. */
+        final int perExponent;
+
+        Family(int perExponent) {
+            this.perExponent = perExponent;
+        }
+    }
+
+    /** Name of the price in genai-prices' data ({@code input_mtok}, {@code web_searches_kcount}, ...). */
+    public final String priceKey;
+    /** Name in our catalogue file. */
+    public final String catalogueKey;
     /** Name in {@link Cost#breakdown()}. */
-    final String breakdownKey;
+    public final String breakdownKey;
+    final Family family;
+    private final Set<String> dimensions;
 
-    Unit(String catalogueKey, String breakdownKey) {
+    Unit(String priceKey, String catalogueKey, String breakdownKey, Family family, String... dimensions) {
+        this.priceKey = priceKey;
         this.catalogueKey = catalogueKey;
         this.breakdownKey = breakdownKey;
+        this.family = family;
+        this.dimensions = Set.of(dimensions);
+    }
+
+    /** The units priced by the six fields every catalogue entry has always had (written even when null). */
+    static final Set<Unit> CORE = Set.of(INPUT, CACHE_READ, CACHE_WRITE, CACHE_WRITE_1H, OUTPUT, REASONING);
+
+    /** True when this unit is a strict part of {@code other}: same family, strictly more dimensions. */
+    public boolean isPartOf(Unit other) {
+        return this != other && family == other.family && dimensions.size() > other.dimensions.size()
+                && dimensions.containsAll(other.dimensions);
+    }
+
+    /** How specific the unit is: the number of its dimensions. */
+    int depth() {
+        return dimensions.size();
+    }
+
+    /** A used but unpriced unit without a priced ancestor leaves the request unpriced, except a request fee. */
+    boolean freeWhenUnpriced() {
+        return this == REQUESTS;
     }
 
     /** This unit's price in a sheet, or null when the sheet does not price it separately. */
     UnitPrice of(PriceSheet sheet) {
-        return switch (this) {
-            case INPUT -> sheet.input();
-            case CACHE_READ -> sheet.cacheRead();
-            case CACHE_WRITE -> sheet.cacheWrite();
-            case CACHE_WRITE_1H -> sheet.cacheWrite1h();
-            case OUTPUT -> sheet.output();
-            case REASONING -> sheet.reasoning();
-        };
+        return sheet.price(this);
     }
 
-    static Unit byCatalogueKey(String key) {
+    /** The unit of a catalogue-file key, or null. */
+    public static Unit byCatalogueKey(String key) {
         for (Unit unit : values()) {
             if (unit.catalogueKey.equals(key)) {
+                return unit;
+            }
+        }
+        return null;
+    }
+
+    /** The unit of a genai-prices price key ({@code cache_write_1h_mtok}), or null. */
+    public static Unit byPriceKey(String key) {
+        for (Unit unit : values()) {
+            if (unit.priceKey.equals(key)) {
                 return unit;
             }
         }
