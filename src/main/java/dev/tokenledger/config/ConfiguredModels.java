@@ -29,7 +29,7 @@ public class ConfiguredModels {
         });
     }
 
-    private ConfiguredModels() {
+    ConfiguredModels() {
     }
 
     /** Nothing configured: every model is {@value #OTHER} (for code that runs outside the application, e.g. tools). */
