@@ -26,7 +26,20 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         String upstreamModel, String status, String errorClass, long inputTokens, long inputUncached, long cacheReadTokens,
         long cacheWriteTokens, long outputTokens, long reasoningTokens, String usageSource, BigDecimal costExact,
         Long costMicros, String priceStatus, Long priceVersionId, long latencyMs, Long ttftMs, boolean streamed,
-        boolean cached, Long savingMicros) {
+        boolean cached, Long savingMicros, String credentialId) {
+
+    /** A row without the serving credential. */
+    public LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID teamId, UUID keyId, String subject,
+            String endUser, String inboundFormat, String operation, String requestedModel, String provider,
+            String providerType, String upstreamModel, String status, String errorClass, long inputTokens,
+            long inputUncached, long cacheReadTokens, long cacheWriteTokens, long outputTokens, long reasoningTokens,
+            String usageSource, BigDecimal costExact, Long costMicros, String priceStatus, Long priceVersionId,
+            long latencyMs, Long ttftMs, boolean streamed, boolean cached, Long savingMicros) {
+        this(requestId, createdAt, orgId, teamId, keyId, subject, endUser, inboundFormat, operation, requestedModel,
+                provider, providerType, upstreamModel, status, errorClass, inputTokens, inputUncached, cacheReadTokens,
+                cacheWriteTokens, outputTokens, reasoningTokens, usageSource, costExact, costMicros, priceStatus,
+                priceVersionId, latencyMs, ttftMs, streamed, cached, savingMicros, null);
+    }
 
     /**
      * One statement per batch: every column travels as an array and {@code unnest} turns them back into rows, which
@@ -37,12 +50,12 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             + "inbound_format, operation, requested_model, provider, provider_type, upstream_model, status, error_class, "
             + "input_tokens, input_uncached, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
             + "usage_source, cost_exact, cost_micros, price_status, price_version_id, latency_ms, ttft_ms, streamed, cached, "
-            + "saving_micros) "
+            + "saving_micros, credential_id) "
             + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], "
             + "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
             + "$15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], "
             + "$22::text[], $23::text[]::numeric[], $24::bigint[], $25::text[], $26::bigint[], $27::bigint[], $28::bigint[], "
-            + "$29::boolean[], $30::boolean[], $31::bigint[]) ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
+            + "$29::boolean[], $30::boolean[], $31::bigint[], $32::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
             + "SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written";
 
     public static LedgerRow of(UsageRecord r) {
@@ -59,7 +72,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
                 r.priced().priced() ? r.priced().cost().micros() : null, r.priced().priced() ? "priced" : "unpriced",
                 r.priced().priceVersionId(), r.durationNanos() / 1_000_000,
                 r.firstTokenNanos() < 0 ? null : r.firstTokenNanos() / 1_000_000, r.streamed(), r.cached(),
-                r.savingMicros());
+                r.savingMicros(), r.credentialId());
     }
 
     private static String status(UsageRecord.Outcome outcome) {
@@ -110,7 +123,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             ttft[i] = r.ttftMs;
             streamed[i] = r.streamed;
         }
-        List<Object> values = new ArrayList<>(31);
+        List<Object> values = new ArrayList<>(32);
         values.add(requestId);
         values.add(createdAt);
         values.add(org);
@@ -132,6 +145,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         values.add(streamed);
         values.add(rows.stream().map(LedgerRow::cached).toArray(Boolean[]::new));
         values.add(rows.stream().map(LedgerRow::savingMicros).toArray(Long[]::new));
+        values.add(rows.stream().map(LedgerRow::credentialId).toArray(String[]::new));
         return Tuple.from(values);
     }
 }

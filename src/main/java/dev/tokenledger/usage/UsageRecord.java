@@ -32,11 +32,23 @@ import dev.tokenledger.pricing.PricedUsage;
  * @param savingMicros for a cached answer, what the upstream would have charged in micro-USD, or null
  * @param upstreamLimits what the answering upstream's rate-limit headers said, or null when it sent none (or none was
  *        reached); admission paces a deployment that says it is nearly exhausted
+ * @param credentialId the pool member of the provider that served the request (a stored credential's id or
+ *        {@code config:<provider>}), or null
  */
 public record UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
         String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
         boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
-        boolean cached, Long savingMicros, UpstreamLimits upstreamLimits) {
+        boolean cached, Long savingMicros, UpstreamLimits upstreamLimits, String credentialId) {
+
+    /** A record without the serving credential (a cached answer, or none known). */
+    public UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
+            String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
+            boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
+            boolean cached, Long savingMicros, UpstreamLimits upstreamLimits) {
+        this(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType, upstreamModel, outcome,
+                errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced, cached, savingMicros,
+                upstreamLimits, null);
+    }
 
     /** A record of an answer that came from an upstream. */
     public UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
