@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,7 +90,8 @@ public class CredentialPools {
     private volatile Map<String, List<Member>> pools = Map.of();
     private final Map<String, AtomicLong> cursors = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> used = new ConcurrentHashMap<>();
-    private final AtomicBoolean reloading = new AtomicBoolean();
+    private final AtomicLong generations = new AtomicLong();
+    private long applied;
     private volatile long timer = -1;
 
     @Inject
@@ -121,7 +121,9 @@ public class CredentialPools {
         if (settings.rewrapAtStart() && keys.configured()) {
             rewrap().await().indefinitely();
         }
-        timer = vertx.setPeriodic(settings.reloadInterval().toMillis(), id -> credentialsChanged());
+        timer = vertx.setPeriodic(settings.reloadInterval().toMillis(),
+                id -> credentialsChanged().subscribe().with(ignored -> {
+                }));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -140,45 +142,53 @@ public class CredentialPools {
      * admin API, or by a change notice from another replica). A row that cannot be decrypted is left out and logged.
      */
     public Uni<Void> credentialsChanged() {
-        if (!reloading.compareAndSet(false, true)) {
-            return Uni.createFrom().voidItem();
-        }
         return load(false).onFailure().invoke(failure -> Log.warnf("Stored credentials could not be re-read: %s",
-                failure.toString())).onFailure().recoverWithNull().eventually(() -> reloading.set(false))
-                .replaceWithVoid();
+                failure.toString())).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Void> load(boolean strict) {
+        long generation = generations.incrementAndGet();
         return store.all().map(rows -> {
-            Map<String, List<Member>> next = new LinkedHashMap<>();
-            Set<UUID> seen = new java.util.HashSet<>();
-            for (StoredCredential row : rows) {
-                seen.add(row.id());
-                Loaded current = loaded.get(row.id());
-                if (current == null || !current.row().updatedAt().equals(row.updatedAt())
-                        || !current.row().status().equals(row.status())) {
-                    current = open(row, strict);
-                    if (current == null) {
-                        continue;
-                    }
-                    Loaded old = loaded.put(row.id(), current);
-                    close(old);
-                }
-                if (row.status() == CredentialStatus.ENABLED && current.member() != null) {
-                    next.computeIfAbsent(row.provider(), p -> new ArrayList<>()).add(current.member());
+            synchronized (this) {
+                // a later read that was applied first wins: its rows are newer
+                if (generation > applied) {
+                    applied = generation;
+                    apply(rows, strict);
                 }
             }
-            loaded.keySet().removeIf(id -> {
-                if (!seen.contains(id)) {
-                    close(loaded.get(id));
-                    return true;
-                }
-                return false;
-            });
-            next.replaceAll((p, members) -> List.copyOf(members));
-            pools = Map.copyOf(next);
             return null;
         });
+    }
+
+    private void apply(List<StoredCredential> rows, boolean strict) {
+        Map<String, List<Member>> next = new LinkedHashMap<>();
+        Set<UUID> seen = new java.util.HashSet<>();
+        for (StoredCredential row : rows) {
+            seen.add(row.id());
+            Loaded current = loaded.get(row.id());
+            if (current == null || !current.row().updatedAt().equals(row.updatedAt())
+                    || !current.row().status().equals(row.status())) {
+                current = open(row, strict);
+                if (current == null) {
+                    continue;
+                }
+                close(loaded.put(row.id(), current));
+            }
+            if (row.status() == CredentialStatus.ENABLED && current.member() != null) {
+                next.computeIfAbsent(row.provider(), p -> new ArrayList<>()).add(current.member());
+            }
+        }
+        loaded.keySet().removeIf(id -> {
+            if (!seen.contains(id)) {
+                close(loaded.get(id));
+                return true;
+            }
+            return false;
+        });
+        next.replaceAll((p, members) -> List.copyOf(members));
+        pools = Map.copyOf(next);
+        Log.debugf("Credential pools: %s", next.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().size()).toList());
     }
 
     private Loaded open(StoredCredential row, boolean strict) {

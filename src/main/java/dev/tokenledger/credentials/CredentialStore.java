@@ -32,8 +32,8 @@ public class CredentialStore {
         return pool.preparedQuery("INSERT INTO upstream_credential (id, provider, label, kind, status, kek_id, "
                 + "wrapped_key, sealed_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " + COLUMNS)
                 .execute(Tuple.from(List.of(id, provider, label, kind.id(), CredentialStatus.ENABLED.id(),
-                        sealed.kekId(), io.vertx.mutiny.core.buffer.Buffer.buffer(sealed.wrappedKey()),
-                        io.vertx.mutiny.core.buffer.Buffer.buffer(sealed.sealedSecret()))))
+                        sealed.kekId(), io.vertx.core.buffer.Buffer.buffer(sealed.wrappedKey()),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.sealedSecret()))))
                 .map(rows -> first(rows));
     }
 
@@ -73,7 +73,7 @@ public class CredentialStore {
         return pool.preparedQuery("UPDATE upstream_credential SET kek_id = $3, wrapped_key = $4, updated_at = now() "
                 + "WHERE id = $1 AND kek_id = $2")
                 .execute(Tuple.of(id, fromKekId, rewrapped.kekId(),
-                        io.vertx.mutiny.core.buffer.Buffer.buffer(rewrapped.wrappedKey())))
+                        io.vertx.core.buffer.Buffer.buffer(rewrapped.wrappedKey())))
                 .map(rows -> rows.rowCount() > 0);
     }
 
