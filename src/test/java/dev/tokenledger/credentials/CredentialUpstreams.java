@@ -57,7 +57,6 @@ public class CredentialUpstreams implements QuarkusTestResourceLifecycleManager 
         c.put("tokenledger.credentials.active-kek", "new");
         c.put("tokenledger.credentials.reload-interval", "1s");
         c.put("tokenledger.routing.max-retries", "0");
-        c.put("tokenledger.routing.cooldown.rate-limited-max", "30s");
         return c;
     }
 
