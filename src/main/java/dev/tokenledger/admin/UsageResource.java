@@ -47,7 +47,7 @@ import dev.tokenledger.provider.ProviderRegistry;
 public class UsageResource {
 
     private static final Map<String, String> GROUPS = Map.of("key", "key_id::text", "team", "team_id::text", "org",
-            "org_id::text", "model", "requested_model", "provider", "provider", "day",
+            "org_id::text", "model", "requested_model", "provider", "provider", "credential", "credential_id", "day",
             "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
 
     @Inject
@@ -84,7 +84,7 @@ public class UsageResource {
     @GET
     @Path("/usage")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "Usage aggregates by key, team, org, model, provider or day")
+    @Operation(summary = "Usage aggregates by key, team, org, model, provider, credential or day")
     public Uni<List<UsageGroup>> usage(@QueryParam("groupBy") String groupBy, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         String group = GROUPS.get(groupBy == null ? "model" : groupBy);

@@ -66,6 +66,9 @@ public interface GatewayConfig {
     /** The response cache (see {@code dev.tokenledger.cache}). */
     Cache cache();
 
+    /** Upstream credentials stored encrypted in the database, and account pools (see docs/credentials.md). */
+    Credentials credentials();
+
     /** Client authentication settings. */
     interface Auth {
         /**
@@ -112,6 +115,14 @@ public interface GatewayConfig {
          * docs/providers.md lists them per type. A type refuses an option it does not declare at start-up.
          */
         Map<String, String> options();
+
+        /**
+         * How requests are spread over the provider's pool of credentials (its configured key and its stored
+         * credentials): {@code round-robin}, {@code fill-first} (the first usable one until it cools down) or
+         * {@code least-used}.
+         */
+        @WithDefault("round-robin")
+        String poolStrategy();
     }
 
     /** One model alias. */
@@ -339,5 +350,31 @@ public interface GatewayConfig {
         /** Largest single event accepted in an upstream stream. */
         @WithDefault("16M")
         MemorySize maxEventSize();
+    }
+
+    /** Upstream credentials stored encrypted in the database. */
+    interface Credentials {
+        /**
+         * Key-encryption key (base64 of 32 random bytes) with the id {@code default}, for a single key. Keep it in a
+         * secret store (environment variable or Kubernetes Secret); it wraps every stored credential's data key.
+         */
+        Optional<String> kek();
+
+        /** Key-encryption keys by id (base64 of 32 random bytes each): the active one and those being rotated out. */
+        Map<String, String> keks();
+
+        /**
+         * Id of the key-encryption key that wraps new credentials and to which older rows are re-wrapped; by default
+         * {@code default} when {@code kek} is set, else the only key of {@code keks}.
+         */
+        Optional<String> activeKek();
+
+        /** Re-wrap, at start-up, every row whose data key is wrapped by another key than the active one. */
+        @WithDefault("true")
+        boolean rewrapAtStart();
+
+        /** How often every replica re-reads the stored credentials, so that changes reach the pools without restart. */
+        @WithDefault("30s")
+        Duration reloadInterval();
     }
 }

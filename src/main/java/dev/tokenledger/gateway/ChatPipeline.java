@@ -326,14 +326,16 @@ public class ChatPipeline {
             if (!recorded.compareAndSet(false, true)) {
                 return null;
             }
-            Provider provider = target.provider();
-            PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), target.upstreamModel(), usage,
+            Target served = target;
+            Provider provider = served.provider();
+            PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), served.upstreamModel(), usage,
                     ctx.arrivedAt());
             var durable = recorder
                     .record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
-                            request.model(), provider.id(), provider.type(), target.upstreamModel(), outcome,
+                            request.model(), provider.id(), provider.type(), served.upstreamModel(), outcome,
                             error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
-                            firstByteNanos, request.user(), "chat", priced, limits).correlated(ctx.clientRequestId()));
+                            firstByteNanos, request.user(), "chat", priced, false, null, limits, null,
+                            served.credentialId()).correlated(ctx.clientRequestId()));
             return new Recorded(priced, durable);
         }
     }

@@ -42,6 +42,11 @@ public abstract class HttpProvider implements Provider {
         return Map.copyOf(headers);
     }
 
+    /** Releases this provider's connection pool (a provider built for a credential that was removed). */
+    public void close() {
+        http.close();
+    }
+
     /** The bearer header of a configured key, or none. */
     protected static Map<String, String> bearer(ProviderSettings settings) {
         return settings.apiKey().map(key -> Map.of("Authorization", "Bearer " + key)).orElse(Map.of());

@@ -35,6 +35,8 @@ public class ProviderRegistry {
     private static final String FROM_ENVIRONMENT = "openai";
 
     private final Map<String, Provider> providers = new LinkedHashMap<>();
+    private final Map<String, ProviderSettings> settings = new LinkedHashMap<>();
+    private final ProviderTypes types;
     private final Optional<String> defaultProvider;
 
     @Inject
@@ -48,11 +50,14 @@ public class ProviderRegistry {
      */
     public ProviderRegistry(GatewayConfig config, Iterable<ProviderFactory> factoryBeans, Config rawConfig) {
         ProviderTypes types = new ProviderTypes(factoryBeans);
+        this.types = types;
         for (Map.Entry<String, GatewayConfig.ProviderConfig> entry : new TreeMap<>(config.providers()).entrySet()) {
             String id = entry.getKey();
             GatewayConfig.ProviderConfig p = entry.getValue();
-            providers.put(id, types.create(new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
-                    p.timeout(), p.connectTimeout(), p.maxConnections(), p.priceProvider(), p.options())));
+            ProviderSettings s = new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(), p.timeout(),
+                    p.connectTimeout(), p.maxConnections(), p.priceProvider(), p.options());
+            settings.put(id, s);
+            providers.put(id, types.create(s));
         }
         Optional<String> fromEnvironment = providers.isEmpty()
                 ? createFromEnvironment(types, rawConfig)
@@ -77,6 +82,7 @@ public class ProviderRegistry {
         }
         ProviderSettings settings = new ProviderSettings(FROM_ENVIRONMENT, FROM_ENVIRONMENT, baseUrl, key, Map.of(),
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 256, Optional.empty());
+        this.settings.put(FROM_ENVIRONMENT, settings);
         providers.put(FROM_ENVIRONMENT, types.create(settings));
         Log.infof("Provider '%s' created from environment variables (base URL %s)", FROM_ENVIRONMENT,
                 baseUrl.or(() -> types.find(FROM_ENVIRONMENT).flatMap(f -> f.type().defaultBaseUrl())).orElse("?"));
@@ -89,6 +95,28 @@ public class ProviderRegistry {
 
     public Collection<Provider> all() {
         return providers.values();
+    }
+
+    /** Whether a provider has an API key of its own in the configuration. */
+    public boolean hasConfiguredKey(String id) {
+        ProviderSettings s = settings.get(id);
+        return s != null && s.apiKey().isPresent();
+    }
+
+    /**
+     * Another instance of a configured provider that authenticates with other credentials: the same type, base URL and
+     * options, the given API key in place of the configured one, and extra headers over the configured ones. It has its
+     * own connection pool ({@link HttpProvider#close()} releases it).
+     */
+    public Optional<Provider> withCredentials(String id, String apiKey, Map<String, String> extraHeaders) {
+        ProviderSettings s = settings.get(id);
+        if (s == null) {
+            return Optional.empty();
+        }
+        Map<String, String> headers = new LinkedHashMap<>(s.headers());
+        headers.putAll(extraHeaders);
+        return Optional.of(types.create(new ProviderSettings(s.id(), s.type(), s.baseUrl(), Optional.ofNullable(apiKey),
+                headers, s.timeout(), s.connectTimeout(), s.maxConnections(), s.priceProvider(), s.options())));
     }
 
     /** The provider that serves plain model names that are not aliases, if any. */

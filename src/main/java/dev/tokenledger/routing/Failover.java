@@ -68,6 +68,9 @@ public class Failover {
         return configured.stateKey(target.provider().id(), target.upstreamModel());
     }
 
+    @Inject
+    CredentialRotation credentials;
+
     /**
      * Routes a request whose answer is complete when {@code call}'s Uni resolves.
      *
@@ -201,12 +204,17 @@ public class Failover {
                         s.finished();
                     }
                 };
-                return guards.call(state(target), () -> call.apply(target))
+                Target[] served = {target};
+                return guards.call(state(target), () -> credentials.call(target, withCredential -> {
+                    served[0] = withCredential;
+                    onAttempt.accept(withCredential);
+                    return call.apply(withCredential);
+                }))
                         .onFailure().invoke(release)
                         .onCancellation().invoke(release)
                         .map(value -> {
                             s.outcome(false, System.nanoTime() - start);
-                            return new Routed<>(target, hold.apply(value, release));
+                            return new Routed<>(served[0], hold.apply(value, release));
                         });
             }).onFailure().recoverWithUni(failure -> next(index, candidate, failure));
         }

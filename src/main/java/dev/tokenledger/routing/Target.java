@@ -7,8 +7,14 @@ import dev.tokenledger.provider.Provider;
  *
  * @param upstreamModel the model name the provider knows
  * @param traits what the configuration says about the deployment (weight, priority, capabilities, prices)
+ * @param credentialId the pool member that sends the request: a stored credential's id, {@code config:<provider>}
+ *        for the configured key, or null before a member is chosen (or for a provider without credentials)
  */
-public record Target(Provider provider, String upstreamModel, DeploymentTraits traits) {
+public record Target(Provider provider, String upstreamModel, DeploymentTraits traits, String credentialId) {
+
+    public Target(Provider provider, String upstreamModel, DeploymentTraits traits) {
+        this(provider, upstreamModel, traits, null);
+    }
 
     public Target(Provider provider, String upstreamModel) {
         this(provider, upstreamModel, DeploymentTraits.DEFAULT);
@@ -20,5 +26,10 @@ public record Target(Provider provider, String upstreamModel, DeploymentTraits t
      */
     public String id() {
         return provider.id() + "/" + upstreamModel;
+    }
+
+    /** The same deployment sent with one credential of its provider's pool (a provider instance of the same id). */
+    public Target servedBy(Provider credentialProvider, String credential) {
+        return new Target(credentialProvider, upstreamModel, traits, credential);
     }
 }

@@ -33,20 +33,23 @@ import dev.tokenledger.pricing.PricedUsage;
  * @param upstreamLimits what the answering upstream's rate-limit headers said, or null when it sent none (or none was
  *        reached); admission paces a deployment that says it is nearly exhausted
  * @param clientRequestId the client's own {@code x-request-id}, kept for correlation only (never a key), or null
+ * @param credentialId the pool member of the provider that served the request (a stored credential's id or
+ *        {@code config:<provider>}), or null
  */
 public record UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
         String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
         boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
-        boolean cached, Long savingMicros, UpstreamLimits upstreamLimits, String clientRequestId) {
+        boolean cached, Long savingMicros, UpstreamLimits upstreamLimits, String clientRequestId,
+        String credentialId) {
 
-    /** A record without a client request id. */
+    /** A record without a client request id or serving credential (a cached answer, or none known). */
     public UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
             String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
             boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
             boolean cached, Long savingMicros, UpstreamLimits upstreamLimits) {
         this(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType, upstreamModel, outcome,
                 errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced, cached, savingMicros,
-                upstreamLimits, null);
+                upstreamLimits, null, null);
     }
 
     /** A record of an answer that came from an upstream. */
@@ -63,7 +66,7 @@ public record UsageRecord(String requestId, Instant at, Principal principal, Str
     public UsageRecord correlated(String clientRequestId) {
         return new UsageRecord(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType,
                 upstreamModel, outcome, errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced,
-                cached, savingMicros, upstreamLimits, clientRequestId);
+                cached, savingMicros, upstreamLimits, clientRequestId, credentialId);
     }
 
     /** How a request ended. */

@@ -1,0 +1,297 @@
+package dev.tokenledger.credentials;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.provider.ProviderRegistry;
+
+/**
+ * Upstream credentials: created with their secret, which is sealed at once and never shown again; listed and read as
+ * metadata only; relabelled, disabled, enabled and deleted. A provider's configured key is listed as a read-only
+ * member {@code config:<provider>}. Changes reach this replica's pools at once and the others' at their next reload.
+ */
+@Path("/admin/v1/credentials")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Credentials")
+public class CredentialsResource {
+
+    static final int MAX_LABEL = 200;
+    static final int MAX_SECRET = 16 * 1024;
+    static final int MAX_HEADERS = 32;
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
+
+    private final CredentialStore store;
+    private final CredentialPools pools;
+    private final ProviderRegistry registry;
+
+    @Inject
+    public CredentialsResource(CredentialStore store, CredentialPools pools, ProviderRegistry registry) {
+        this.store = store;
+        this.pools = pools;
+        this.registry = registry;
+    }
+
+    /** A new credential: the provider it belongs to, a label, and its secret. */
+    public record CreateCredential(String provider, String label, String apiKey, Map<String, String> headers) {
+        @Override
+        public String toString() {
+            return "CreateCredential[provider=" + provider + ", label=" + label + "]";
+        }
+    }
+
+    /** A change of label and/or status ({@code enabled} or {@code disabled}); absent fields stay as they are. */
+    public record UpdateCredential(String label, String status) {
+    }
+
+    /**
+     * A credential as the admin API shows it: metadata only, never its secret.
+     *
+     * @param readOnly whether it comes from the configuration (a provider's {@code api-key})
+     * @param kekId the id of the key-encryption key that wraps its data key (null for a configured key)
+     * @param requests requests this replica sent with it since it started
+     */
+    public record CredentialView(String id, String provider, String label, String kind, String status,
+            OffsetDateTime expiresAt, String lastError, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+            boolean readOnly, String kekId, long requests) {
+    }
+
+    /** The answer of a re-wrap: how many rows moved to the active key. */
+    public record Rewrapped(int rewrapped, String kekId) {
+    }
+
+    @POST
+    @RolesAllowed("admin")
+    @Operation(summary = "Store a credential for a configured provider; its secret is encrypted and never shown again")
+    public Uni<RestResponse<CredentialView>> create(CreateCredential body) {
+        if (body == null) {
+            throw GatewayError.invalid("provider", "Missing request body.");
+        }
+        String provider = required(body.provider(), "provider", 100);
+        if (registry.find(provider).isEmpty()) {
+            throw GatewayError.invalid("provider", "Unknown provider '" + provider + "'; configured providers: "
+                    + providerIds() + ".");
+        }
+        String label = required(body.label(), "label", MAX_LABEL);
+        if (body.apiKey() == null || body.apiKey().isBlank()) {
+            throw GatewayError.invalid("apiKey", "Missing required field: 'apiKey'.");
+        }
+        if (body.apiKey().length() > MAX_SECRET || body.apiKey().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw GatewayError.invalid("apiKey", "An API key is at most " + MAX_SECRET
+                    + " characters without control characters.");
+        }
+        Map<String, String> headers = headers(body.headers());
+        if (!pools.keys().configured()) {
+            throw GatewayError.of(ErrorKind.CONFLICT, "Credentials cannot be stored: no key-encryption key is "
+                    + "configured (tokenledger.credentials.kek or tokenledger.credentials.keks with active-kek).");
+        }
+        UUID id = UUID.randomUUID();
+        KeyEncryption.Sealed sealed = pools.keys().seal(id, provider,
+                CredentialPools.encode(new Secret(body.apiKey(), headers)));
+        return store.insert(id, provider, label, CredentialKind.API_KEY, sealed)
+                .call(row -> pools.credentialsChanged())
+                .map(row -> {
+                    Log.infof("Credential %s stored for provider '%s'", row.id(), provider);
+                    return RestResponse.status(RestResponse.Status.CREATED, view(row));
+                });
+    }
+
+    @GET
+    @RolesAllowed("admin")
+    @Operation(summary = "Credentials (metadata only), the configured keys included as read-only members")
+    public Uni<List<CredentialView>> list(@QueryParam("provider") String provider) {
+        return store.all().map(rows -> {
+            List<CredentialView> out = new ArrayList<>(configured(provider));
+            rows.stream().filter(r -> provider == null || provider.equals(r.provider())).forEach(r -> out.add(view(r)));
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed("admin")
+    @Operation(summary = "One credential (metadata only)")
+    public Uni<CredentialView> get(@PathParam("id") String id) {
+        if (id.startsWith("config:")) {
+            return Uni.createFrom().item(configured(id.substring("config:".length())).stream()
+                    .filter(v -> v.id().equals(id)).findFirst().orElseThrow(() -> notFound(id)));
+        }
+        return store.find(uuid(id)).map(row -> {
+            if (row == null) {
+                throw notFound(id);
+            }
+            return view(row);
+        });
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @RolesAllowed("admin")
+    @Operation(summary = "Change a credential's label or status (enabled, disabled)")
+    public Uni<CredentialView> update(@PathParam("id") String id, UpdateCredential body) {
+        UUID key = stored(id);
+        if (body == null || body.label() == null && body.status() == null) {
+            throw GatewayError.invalid("label", "Nothing to change: give 'label' and/or 'status'.");
+        }
+        String label = body.label() == null ? null : required(body.label(), "label", MAX_LABEL);
+        CredentialStatus status = null;
+        if (body.status() != null) {
+            status = CredentialStatus.of(body.status());
+            if (status != CredentialStatus.ENABLED && status != CredentialStatus.DISABLED) {
+                throw GatewayError.invalid("status", "Unknown status '" + bounded(body.status())
+                        + "'; use enabled or disabled.");
+            }
+        }
+        return changed(store.update(key, label, status), id);
+    }
+
+    @POST
+    @Path("/{id}/disable")
+    @RolesAllowed("admin")
+    @Operation(summary = "Take a credential out of its pool (it stays stored)")
+    public Uni<CredentialView> disable(@PathParam("id") String id) {
+        return changed(store.update(stored(id), null, CredentialStatus.DISABLED), id);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed("admin")
+    @Operation(summary = "Delete a credential and its sealed secret")
+    public Uni<RestResponse<Void>> delete(@PathParam("id") String id) {
+        return store.delete(stored(id)).call(deleted -> pools.credentialsChanged()).map(deleted -> {
+            if (!deleted) {
+                throw notFound(id);
+            }
+            return RestResponse.noContent();
+        });
+    }
+
+    @POST
+    @Path("/rewrap")
+    @RolesAllowed("admin")
+    @Operation(summary = "Re-wrap every credential's data key under the active key-encryption key (KEK rotation)")
+    public Uni<Rewrapped> rewrap() {
+        if (!pools.keys().configured()) {
+            throw GatewayError.of(ErrorKind.CONFLICT, "No key-encryption key is configured.");
+        }
+        return pools.rewrap().call(n -> pools.credentialsChanged())
+                .map(n -> new Rewrapped(n, pools.keys().activeId().orElseThrow()));
+    }
+
+    private Uni<CredentialView> changed(Uni<StoredCredential> update, String id) {
+        return update.call(row -> pools.credentialsChanged()).map(row -> {
+            if (row == null) {
+                throw notFound(id);
+            }
+            return view(row);
+        });
+    }
+
+    private CredentialView view(StoredCredential r) {
+        return new CredentialView(r.id().toString(), r.provider(), r.label(), r.kind().id(), r.status().id(),
+                r.expiresAt(), r.lastError(), r.createdAt(), r.updatedAt(), false, r.sealed().kekId(),
+                pools.usesOf(r.id().toString()));
+    }
+
+    private List<CredentialView> configured(String provider) {
+        List<CredentialView> out = new ArrayList<>();
+        registry.all().forEach(p -> {
+            if ((provider == null || provider.equals(p.id())) && registry.hasConfiguredKey(p.id())) {
+                String id = CredentialPools.configMemberId(p.id());
+                out.add(new CredentialView(id, p.id(), "configuration", CredentialKind.API_KEY.id(),
+                        CredentialStatus.ENABLED.id(), null, null, null, null, true, null, pools.usesOf(id)));
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, String> headers(Map<String, String> headers) {
+        if (headers == null) {
+            return Map.of();
+        }
+        if (headers.size() > MAX_HEADERS) {
+            throw GatewayError.invalid("headers", "At most " + MAX_HEADERS + " extra headers.");
+        }
+        Map<String, String> out = new TreeMap<>();
+        headers.forEach((name, value) -> {
+            if (name == null || !HEADER_NAME.matcher(name).matches()) {
+                throw GatewayError.invalid("headers", "Invalid header name '" + bounded(name) + "'.");
+            }
+            if (value == null || value.length() > MAX_SECRET || value.chars().anyMatch(c -> c < 0x20 && c != '\t'
+                    || c == 0x7f)) {
+                throw GatewayError.invalid("headers", "The value of header '" + name
+                        + "' is missing, too long or holds control characters.");
+            }
+            out.put(name, value);
+        });
+        return out;
+    }
+
+    /** The id of a stored credential; a configured key cannot be changed here. */
+    private static UUID stored(String id) {
+        if (id.startsWith("config:")) {
+            throw GatewayError.of(ErrorKind.CONFLICT, "Credential " + bounded(id) + " is the provider's configured "
+                    + "api-key and is read-only; change it in the configuration.");
+        }
+        return uuid(id);
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    private static GatewayError notFound(String id) {
+        return GatewayError.of(ErrorKind.NOT_FOUND, "Credential " + bounded(id) + " not found.");
+    }
+
+    private static String required(String value, String param, int max) {
+        if (value == null || value.isBlank()) {
+            throw GatewayError.invalid(param, "Missing required field: '" + param + "'.");
+        }
+        if (value.length() > max) {
+            throw GatewayError.invalid(param, "'" + param + "' is at most " + max + " characters.");
+        }
+        return value.trim();
+    }
+
+    private static String bounded(String s) {
+        return s == null ? "null" : s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+
+    private List<String> providerIds() {
+        List<String> ids = new ArrayList<>();
+        registry.all().forEach(p -> ids.add(p.id()));
+        return ids.stream().sorted().toList();
+    }
+}

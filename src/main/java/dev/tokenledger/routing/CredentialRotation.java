@@ -1,0 +1,89 @@
+package dev.tokenledger.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.credentials.CredentialPools;
+import dev.tokenledger.provider.Redactor;
+
+/**
+ * Sends one attempt on a deployment with the credentials of its provider's pool: usable members in the pool's order,
+ * members that are cooling down last. A 401, 403 or 429 cools the credential down (a 429 until the reset the upstream
+ * named, within {@code rate-limited-max}), shared by every replica through Redis like deployment cooldowns, and the
+ * attempt moves to the next credential; only when the pool has none left does the failure reach the deployment's
+ * failover.
+ */
+@ApplicationScoped
+public class CredentialRotation {
+
+    /** Cooldown ids of credentials, apart from deployment ids ({@code <provider>/<model>}). */
+    static final String COOLDOWN_PREFIX = "credential:";
+
+    private final CredentialPools pools;
+    private final Cooldowns cooldowns;
+
+    @Inject
+    public CredentialRotation(CredentialPools pools, Cooldowns cooldowns) {
+        this.pools = pools;
+        this.cooldowns = cooldowns;
+    }
+
+    /** The cooldown id of a pool member. */
+    public static String cooldownId(String credentialId) {
+        return COOLDOWN_PREFIX + credentialId;
+    }
+
+    /** Calls {@code attempt} with the deployment served by one credential after another until one answers. */
+    public <T> Uni<T> call(Target target, Function<Target, Uni<T>> attempt) {
+        List<CredentialPools.Member> members = pools.members(target.provider());
+        if (members.size() == 1) {
+            CredentialPools.Member only = members.get(0);
+            pools.used(only);
+            return attempt.apply(target.servedBy(only.provider(), only.credentialId()));
+        }
+        List<String> ids = members.stream().map(m -> cooldownId(m.credentialId())).toList();
+        return cooldowns.active(ids).flatMap(cooling -> {
+            List<CredentialPools.Member> order = new ArrayList<>(pools.order(target.provider().id(),
+                    members.stream().filter(m -> !cooling.containsKey(cooldownId(m.credentialId()))).toList()));
+            members.stream().filter(m -> cooling.containsKey(cooldownId(m.credentialId())))
+                    .sorted(Comparator.comparing(m -> cooling.get(cooldownId(m.credentialId())).until()))
+                    .forEach(order::add);
+            return from(order, 0, target, attempt);
+        });
+    }
+
+    private <T> Uni<T> from(List<CredentialPools.Member> order, int index, Target target,
+            Function<Target, Uni<T>> attempt) {
+        CredentialPools.Member member = order.get(index);
+        return Uni.createFrom().deferred(() -> {
+            pools.used(member);
+            return attempt.apply(target.servedBy(member.provider(), member.credentialId()));
+        }).onFailure().recoverWithUni(failure -> {
+            FailureClass kind = FailureClass.of(failure);
+            if (kind != FailureClass.AUTH && kind != FailureClass.RATE_LIMITED) {
+                return Uni.createFrom().failure(failure);
+            }
+            GatewayError error = (GatewayError) failure;
+            Uni<?> rested = cooldowns.coolDown(cooldownId(member.credentialId()), kind, error.retryAfter())
+                    .onFailure().recoverWithNull()
+                    .call(() -> pools.failed(member, new Redactor(null).redact(error.getMessage())));
+            return rested.flatMap(ignored -> index + 1 < order.size()
+                    ? from(order, index + 1, target, attempt)
+                    : Uni.createFrom().failure(failure));
+        });
+    }
+
+    /** Whether a credential is cooling down right now (admin views). */
+    public Uni<Map<String, Cooldowns.Cooldown>> cooling(List<String> credentialIds) {
+        return cooldowns.active(credentialIds.stream().map(CredentialRotation::cooldownId).toList());
+    }
+}
