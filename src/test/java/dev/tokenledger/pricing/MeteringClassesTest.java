@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.tokenledger.config.ConfiguredModels;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.config.ConfiguredModels;
 import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.anthropic.AnthropicUsage;
 import dev.tokenledger.wire.gemini.GeminiUsage;
