@@ -26,6 +26,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.PackagedGateway;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.wire.Json;
 
@@ -84,8 +85,8 @@ class TwoReplicasIT {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("gateway", ".log");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(PackagedGateway.command()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         var env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
