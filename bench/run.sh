@@ -15,6 +15,11 @@ WRK_TIMEOUT="${WRK_TIMEOUT:-5}"          # wrk per-request timeout, seconds
 SKIP_GATEWAY="${SKIP_GATEWAY:-0}"        # 1: measure direct and nginx only
 REBUILD="${REBUILD:-0}"                  # 1: rebuild the gateway even if the jar exists
 GATEWAY_JAR="${GATEWAY_JAR:-$REPO_ROOT/target/quarkus-app/quarkus-run.jar}"
+# NATIVE=1: also measure the native executable (gateway-native, governed-native) in the same run; default: when one
+# was built (./mvnw package -Dnative)
+NATIVE_RUNNER="${NATIVE_RUNNER:-$(ls "$REPO_ROOT"/target/*-runner 2>/dev/null | head -1 || true)}"
+NATIVE="${NATIVE:-$([[ -n "$NATIVE_RUNNER" && -x "$NATIVE_RUNNER" ]] && echo 1 || echo 0)}"
+NATIVE_OPTS="${NATIVE_OPTS:-}"           # run-time flags of the native executable, e.g. -Xmn64m
 # the JVM flags of the production image (Dockerfile.jvm runs with -XX:+UseParallelGC)
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseParallelGC}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"     # seconds to wait for /q/health/ready
@@ -81,6 +86,9 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
     (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || die "gateway build failed"
   fi
   [[ -f "$GATEWAY_JAR" ]] || die "gateway jar not found: $GATEWAY_JAR"
+  if [[ "$NATIVE" == 1 ]]; then
+    [[ -x "$NATIVE_RUNNER" ]] || die "native executable not found: '$NATIVE_RUNNER' (./mvnw package -Dnative)"
+  fi
 fi
 
 # ---- temp dir, process tracking, cleanup -----------------------------------
@@ -244,14 +252,23 @@ log "nginx proxy on 127.0.0.1:$PROXY_PORT"
 
 # ---- gateway ---------------------------------------------------------------
 # start_gateway NAME PORT [ENV=VALUE...]: run a snapshot of the built gateway
-# (copied so a concurrent rebuild cannot disturb the run) with env-only config.
+# (copied so a concurrent rebuild cannot disturb the run) with env-only config;
+# a NAME ending in -native runs the native executable instead of the jar.
 declare -A GW_PID
 start_gateway() {
   local name="$1" port="$2" dir="$WORK/$1"
   shift 2
   mkdir -p "$dir"
-  [[ -d "$WORK/gateway-app" ]] || cp -r "$(dirname "$GATEWAY_JAR")" "$WORK/gateway-app"
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM flags
+  local -a command
+  if [[ "$name" == *-native ]]; then
+    [[ -x "$WORK/gateway-native" ]] || cp "$NATIVE_RUNNER" "$WORK/gateway-native"
+    # shellcheck disable=SC2206 # NATIVE_OPTS is a list of flags
+    command=("$WORK/gateway-native" $NATIVE_OPTS)
+  else
+    [[ -d "$WORK/gateway-app" ]] || cp -r "$(dirname "$GATEWAY_JAR")" "$WORK/gateway-app"
+    # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM flags
+    command=(java $JAVA_OPTS -jar "$WORK/gateway-app/$(basename "$GATEWAY_JAR")")
+  fi
   (cd "$dir" && exec env \
     QUARKUS_HTTP_HOST=127.0.0.1 \
     QUARKUS_HTTP_PORT="$port" \
@@ -260,7 +277,7 @@ start_gateway() {
     OPENAI_API_KEY="$UPSTREAM_KEY" \
     OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" \
     "$@" \
-    java $JAVA_OPTS -jar "$WORK/gateway-app/$(basename "$GATEWAY_JAR")" >"$dir/gateway.log" 2>&1) &
+    "${command[@]}" >"$dir/gateway.log" 2>&1) &
   PIDS+=($!)
   GW_PID[$name]=$!
   wait_http "http://127.0.0.1:$port/q/health/ready" "$!" "$READY_TIMEOUT" "$dir/gateway.log"
@@ -290,37 +307,57 @@ GATEWAY_DB_ENV=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$BENCH_PG_HOST:$BE
 if [[ "$SKIP_GATEWAY" != 1 ]]; then
   free_port GATEWAY_PORT
   start_gateway gateway "$GATEWAY_PORT" "${GATEWAY_DB_ENV[@]}"
+  if [[ "$NATIVE" == 1 ]]; then
+    free_port GATEWAY_NATIVE_PORT
+    start_gateway gateway-native "$GATEWAY_NATIVE_PORT" "${GATEWAY_DB_ENV[@]}" \
+      TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-native"
+  fi
 fi
 
 # ---- governed gateway: a virtual key with RPM, TPM and a hard budget --------
 # Every request then costs one admission call to Redis (rate, tokens, budget hold), one settle call and a ledger
 # row. The limits are far above what the run can reach: nothing is refused, everything is enforced.
-governed_admin() { # METHOD PATH JSON -> response body
-  curl -sf --max-time 10 -X "$1" -H "Authorization: Bearer $MASTER_KEY" -H 'Content-Type: application/json' \
-    --data "$3" "http://127.0.0.1:$GOVERNED_PORT$2" || die "governed setup: $1 $2 failed"
+governed_admin() { # PORT METHOD PATH JSON -> response body
+  curl -sf --max-time 10 -X "$2" -H "Authorization: Bearer $MASTER_KEY" -H 'Content-Type: application/json' \
+    --data "$4" "http://127.0.0.1:$1$3" || die "governed setup: $2 $3 failed"
 }
 json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+# governed_key PORT: a new virtual key with limits through that gateway's admin API, in KEY_OUT
+governed_key() {
+  local port="$1" g_org g_team g_created g_key_id
+  g_org="$(governed_admin "$port" POST /admin/v1/orgs "{\"name\":\"bench-$$-$RANDOM\"}" | json_field id)"
+  g_team="$(governed_admin "$port" POST /admin/v1/teams "{\"name\":\"bench\",\"orgId\":\"$g_org\"}" | json_field id)"
+  g_created="$(governed_admin "$port" POST /admin/v1/keys "{\"name\":\"bench\",\"teamId\":\"$g_team\"}")"
+  KEY_OUT="$(json_field key <<<"$g_created")"
+  g_key_id="$(json_field id <<<"$g_created")"
+  governed_admin "$port" PUT "/admin/v1/limits/key/$g_key_id" '{"rpm":100000000,"tpm":1000000000000,
+    "budget":{"amountUsd":"1000000","window":"month","hard":true}}' >/dev/null
+  [[ -n "$KEY_OUT" ]] || die "governed setup: no virtual key"
+  # the first governed request loads the limits' code paths and seeds the budget counter from the ledger
+  curl -s -o /dev/null --max-time 60 -X POST -H "Authorization: Bearer $KEY_OUT" \
+    -H 'Content-Type: application/json' --data "$BENCH_BODY" "http://127.0.0.1:$port$CHAT_PATH" || true
+}
 if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 ]]; then
   free_port GOVERNED_PORT
   start_gateway governed "$GOVERNED_PORT" "${GATEWAY_DB_ENV[@]}" TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed"
-  g_org="$(governed_admin POST /admin/v1/orgs "{\"name\":\"bench-$$-$RANDOM\"}" | json_field id)"
-  g_team="$(governed_admin POST /admin/v1/teams "{\"name\":\"bench\",\"orgId\":\"$g_org\"}" | json_field id)"
-  g_created="$(governed_admin POST /admin/v1/keys "{\"name\":\"bench\",\"teamId\":\"$g_team\"}")"
-  GOVERNED_KEY="$(json_field key <<<"$g_created")"
-  g_key_id="$(json_field id <<<"$g_created")"
-  governed_admin PUT "/admin/v1/limits/key/$g_key_id" '{"rpm":100000000,"tpm":1000000000000,
-    "budget":{"amountUsd":"1000000","window":"month","hard":true}}' >/dev/null
-  [[ -n "$GOVERNED_KEY" ]] || die "governed setup: no virtual key"
-  # the first governed request loads the limits' code paths and seeds the budget counter from the ledger
-  curl -s -o /dev/null --max-time 60 -X POST -H "Authorization: Bearer $GOVERNED_KEY" \
-    -H 'Content-Type: application/json' --data "$BENCH_BODY" "http://127.0.0.1:$GOVERNED_PORT$CHAT_PATH" || true
+  governed_key "$GOVERNED_PORT"
+  GOVERNED_KEY="$KEY_OUT"
   log "governed: virtual key ${GOVERNED_KEY:0:12}... with rpm, tpm and a hard budget"
+  if [[ "$NATIVE" == 1 ]]; then
+    free_port GOVERNED_NATIVE_PORT
+    start_gateway governed-native "$GOVERNED_NATIVE_PORT" "${GATEWAY_DB_ENV[@]}" \
+      TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-native"
+    governed_key "$GOVERNED_NATIVE_PORT"
+    GOVERNED_NATIVE_KEY="$KEY_OUT"
+  fi
 fi
 
 if [[ "$HOLD" == 1 ]]; then
   {
     echo "UPSTREAM_PORT=$UPSTREAM_PORT"; echo "PROXY_PORT=$PROXY_PORT"
     echo "GATEWAY_PORT=${GATEWAY_PORT:-}"; echo "GOVERNED_PORT=${GOVERNED_PORT:-}"
+    echo "GATEWAY_NATIVE_PORT=${GATEWAY_NATIVE_PORT:-}"; echo "GOVERNED_NATIVE_PORT=${GOVERNED_NATIVE_PORT:-}"
+    echo "GOVERNED_NATIVE_KEY=${GOVERNED_NATIVE_KEY:-}"
     echo "GOVERNED_KEY=${GOVERNED_KEY:-}"; echo "MASTER_KEY=$MASTER_KEY"; echo "WORK=$WORK"
   } >"$HOLD_FILE"
   log "holding: ports and key in $HOLD_FILE; stop with Ctrl-C or kill $$"
@@ -473,6 +510,14 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
   if [[ "$GOVERNED" == 1 ]]; then
     add_target governed "http://127.0.0.1:$GOVERNED_PORT$CHAT_PATH" "Bearer $GOVERNED_KEY" "$GATEWAY_WARMUP"
   fi
+  if [[ "$NATIVE" == 1 ]]; then
+    # the same warm-up: the native executable has no JIT to warm, but its connection pools and caches fill alike
+    add_target gateway-native "http://127.0.0.1:$GATEWAY_NATIVE_PORT$CHAT_PATH" "Bearer $MASTER_KEY" "$GATEWAY_WARMUP"
+    if [[ "$GOVERNED" == 1 ]]; then
+      add_target governed-native "http://127.0.0.1:$GOVERNED_NATIVE_PORT$CHAT_PATH" "Bearer $GOVERNED_NATIVE_KEY" \
+        "$GATEWAY_WARMUP"
+    fi
+  fi
 fi
 
 # Check every target answers correctly before spending time on measurements.
@@ -510,27 +555,29 @@ REPORT="$WORK/report.txt"
   env_line+=", $(nproc) cpus, $({ "$NGINX" -v 2>&1 || true; } | sed 's/^nginx version: //')"
   env_line+=", $({ wrk -v 2>&1 || true; } | awk 'NR == 1 {print "wrk " $2}')"
   [[ "$SKIP_GATEWAY" == 1 ]] || env_line+=", $({ java -version 2>&1 || true; } | awk 'NR == 1 {gsub(/"/, ""); print}')"
+  [[ "$NATIVE" != 1 ]] || env_line+=", native $(basename "$NATIVE_RUNNER") ($(date -r "$NATIVE_RUNNER" +%FT%T))"
   echo "$env_line"
   echo "duration ${DURATION}s per run, warm-up ${WARMUP}s (gateway ${GATEWAY_WARMUP}s), wrk threads: c=1 -> 1, c=32 -> 2"
   echo
-  printf '%-8s %5s %10s %8s %8s\n' target conc req/s p50_ms p99_ms
+  printf '%-15s %5s %10s %8s %8s\n' target conc req/s p50_ms p99_ms
   for t in "${TARGETS[@]}"; do
     for c in "${CONCS[@]}"; do
-      printf '%-8s %5s %10s %8s %8s\n' "$t" "$c" "${RPS[$t:$c]}" "${P50[$t:$c]}" "${P99[$t:$c]}"
+      printf '%-15s %5s %10s %8s %8s\n' "$t" "$c" "${RPS[$t:$c]}" "${P50[$t:$c]}" "${P99[$t:$c]}"
     done
   done
   echo
   echo "CPU per request (us) of each process on the path, the rest (wrk, the kernel, other processes) and the cores' idle share"
-  printf '%-8s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' target conc gateway redis postgres upstream proxy rest busy idle%
+  printf '%-15s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' target conc gateway redis postgres upstream proxy rest busy idle%
   for t in "${TARGETS[@]}"; do
     for c in "${CONCS[@]}"; do
       [[ -n "${CPU[$t:$c]:-}" ]] || continue
       read -r -a v <<<"${CPU[$t:$c]}"
-      printf '%-8s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' "$t" "$c" "${v[@]}"
+      printf '%-15s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' "$t" "$c" "${v[@]}"
     done
   done
   # what the throughput targets leave per request: all cores busy at the target rate
-  for spec in "gateway:$TARGET_RPS_RATIO" "governed:$TARGET_GOV_RPS_RATIO"; do
+  for spec in "gateway:$TARGET_RPS_RATIO" "governed:$TARGET_GOV_RPS_RATIO" "gateway-native:$TARGET_RPS_RATIO" \
+    "governed-native:$TARGET_GOV_RPS_RATIO"; do
     t="${spec%%:*}"
     [[ -n "${CPU[$t:32]:-}" && "${RPS[nginx:32]}" != NaN ]] || continue
     read -r -a v <<<"${CPU[$t:32]}"
@@ -547,6 +594,20 @@ REPORT="$WORK/report.txt"
     if [[ "$GOVERNED" == 1 ]]; then
       check_ratio governed "$TARGET_GOV_RPS_RATIO"
       check_added governed p99 "$TARGET_GOV_ADDED_P99_MS" "<="
+    fi
+    if [[ "$NATIVE" == 1 ]]; then
+      check_ratio gateway-native "$TARGET_RPS_RATIO"
+      check_added gateway-native p50 "$TARGET_ADDED_P50_MS" "<"
+      if [[ "$GOVERNED" == 1 ]]; then
+        check_ratio governed-native "$TARGET_GOV_RPS_RATIO"
+        check_added governed-native p99 "$TARGET_GOV_ADDED_P99_MS" "<="
+      fi
+      # native against the JVM, same run: req/s at c=32
+      for t in gateway governed; do
+        [[ -n "${RPS[$t-native:32]:-}" && -n "${RPS[$t:32]:-}" ]] || continue
+        awk -v n="${RPS[$t-native:32]}" -v j="${RPS[$t:32]}" -v t="$t" \
+          'BEGIN { if (j > 0) printf "%s-native/%s req/s at c=32 = %.2f\n", t, t, n / j }'
+      done
     fi
   fi
   if ((${#ERRORS[@]} > 0)); then

@@ -24,7 +24,18 @@ public final class VirtualKeys {
     public static final String PATTERN = "\\btl-[0-9A-Za-z]{46}\\b";
 
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * The generator, created on first use. A native image initialises classes at build time by default, and a seeded
+     * generator there would be frozen into the executable and shared by every run: this holder is initialised at run
+     * time (quarkus.native.additional-build-args in application.yaml).
+     */
+    static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
+
+        private Random() {
+        }
+    }
 
     private VirtualKeys() {
     }
@@ -33,7 +44,7 @@ public final class VirtualKeys {
     public static String generate() {
         StringBuilder key = new StringBuilder(LENGTH).append(PREFIX);
         for (int i = 0; i < BODY_LENGTH; i++) {
-            key.append(BASE62[RANDOM.nextInt(BASE62.length)]);
+            key.append(BASE62[Random.INSTANCE.nextInt(BASE62.length)]);
         }
         return key.append(checksum(key)).toString();
     }

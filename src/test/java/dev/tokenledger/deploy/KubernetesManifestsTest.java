@@ -335,7 +335,15 @@ class KubernetesManifestsTest {
                 {"- ALL", "- NET_RAW", "drop ALL"},
                 {"path: /q/health/ready", "path: /q/health", "readinessProbe"},
                 {"terminationGracePeriodSeconds: 60", "terminationGracePeriodSeconds: 30", "terminationGracePeriod"},
-                {"runAsNonRoot: true", "runAsNonRoot: false", "runAsNonRoot"}}) {
+                {"runAsNonRoot: true", "runAsNonRoot: false", "runAsNonRoot"},
+                {"name: QUARKUS_INIT_AND_EXIT\n              value: \"true\"",
+                        "name: QUARKUS_INIT_AND_EXIT\n              value: \"false\"", "QUARKUS_INIT_AND_EXIT=true"},
+                {"name: QUARKUS_FLYWAY_MIGRATE_AT_START\n              value: \"true\"",
+                        "name: QUARKUS_FLYWAY_MIGRATE_AT_START\n              value: \"false\"",
+                        "must migrate the schema"},
+                {"      initContainers:\n        - name: migrate\n          image: tokenledger:native",
+                        "      initContainers:\n        - name: migrate\n          image: tokenledger:jvm",
+                        "gateway's image"}}) {
             String weakened = deployment.replace(weakening[0], weakening[1]);
             assertNotEquals(deployment, weakened);
             List<Manifest> manifests = new ArrayList<>(others);
@@ -411,55 +419,17 @@ class KubernetesManifestsTest {
                 id + ": set automountServiceAccountToken: false (the gateway does not use the Kubernetes API)");
         check(problems, Boolean.FALSE.equals(pod.getEnableServiceLinks()),
                 id + ": set enableServiceLinks: false (Service variables would land in the tokenledger config)");
-        check(problems, pod.getInitContainers() == null || pod.getInitContainers().isEmpty(),
-                id + ": init containers are not covered by these checks");
         check(problems, pod.getContainers().size() == 1, id + ": expected one container");
         Container container = pod.getContainers().get(0);
         String cid = id + " container " + container.getName();
-        PodSecurityContext podSecurity = Objects.requireNonNullElseGet(pod.getSecurityContext(), PodSecurityContext::new);
-        SecurityContext security = Objects.requireNonNullElseGet(container.getSecurityContext(), SecurityContext::new);
-
-        // Security
-        Boolean runAsNonRoot = security.getRunAsNonRoot() != null
-                ? security.getRunAsNonRoot()
-                : podSecurity.getRunAsNonRoot();
-        check(problems, Boolean.TRUE.equals(runAsNonRoot), cid + ": runAsNonRoot must be true");
-        Long runAsUser = security.getRunAsUser() != null ? security.getRunAsUser() : podSecurity.getRunAsUser();
-        check(problems, runAsUser == null || runAsUser != 0, cid + ": runAsUser must not be 0");
-        SeccompProfile seccomp = security.getSeccompProfile() != null
-                ? security.getSeccompProfile()
-                : podSecurity.getSeccompProfile();
-        check(problems, seccomp != null && "RuntimeDefault".equals(seccomp.getType()),
-                cid + ": seccompProfile must be RuntimeDefault");
-        check(problems, Boolean.FALSE.equals(security.getAllowPrivilegeEscalation()),
-                cid + ": allowPrivilegeEscalation must be false");
-        check(problems, Boolean.TRUE.equals(security.getReadOnlyRootFilesystem()),
-                cid + ": readOnlyRootFilesystem must be true");
-        check(problems, !Boolean.TRUE.equals(security.getPrivileged()), cid + ": must not be privileged");
-        boolean dropsAll = security.getCapabilities() != null && security.getCapabilities().getDrop() != null
-                && security.getCapabilities().getDrop().contains("ALL");
-        check(problems, dropsAll, cid + ": capabilities must drop ALL");
-        check(problems, security.getCapabilities() == null || security.getCapabilities().getAdd() == null
-                || security.getCapabilities().getAdd().isEmpty(), cid + ": must add no capabilities");
+        checkSecurity(problems, cid, pod, container);
+        checkInitContainers(problems, id, pod, container);
 
         // Image and resources
         String image = container.getImage();
         check(problems, image != null && image.lastIndexOf(':') > image.lastIndexOf('/') && !image.endsWith(":latest"),
                 cid + ": image " + image + " needs an explicit tag other than latest");
-        for (String resource : List.of("cpu", "memory")) {
-            Quantity request = container.getResources().getRequests() == null
-                    ? null
-                    : container.getResources().getRequests().get(resource);
-            Quantity limit = container.getResources().getLimits() == null
-                    ? null
-                    : container.getResources().getLimits().get(resource);
-            check(problems, request != null && limit != null, cid + ": needs a " + resource + " request and limit");
-            if (request != null && limit != null) {
-                BigDecimal requested = Quantity.getAmountInBytes(request);
-                check(problems, requested.signum() > 0 && requested.compareTo(Quantity.getAmountInBytes(limit)) <= 0,
-                        cid + ": " + resource + " request must be positive and at most the limit");
-            }
-        }
+        checkResources(problems, cid, container);
 
         // Probes
         List<ContainerPort> ports = Objects.requireNonNullElse(container.getPorts(), List.of());
@@ -520,11 +490,91 @@ class KubernetesManifestsTest {
                 checkConfigLocation(problems, cid, location.trim(), mounts, volumes, manifests, env, secretTemplate);
             }
         }
-        List<String> secretRefs = Objects.requireNonNullElse(container.getEnvFrom(), List.<EnvFromSource>of())
-                .stream().filter(e -> e.getSecretRef() != null).map(e -> e.getSecretRef().getName()).toList();
-        check(problems, secretRefs.contains(secretTemplate.getMetadata().getName()),
+        check(problems, secretRefs(container).contains(secretTemplate.getMetadata().getName()),
                 cid + ": envFrom must reference Secret/" + secretTemplate.getMetadata().getName());
         return minReplicas;
+    }
+
+    private static void checkSecurity(List<String> problems, String cid, PodSpec pod, Container container) {
+        PodSecurityContext podSecurity = Objects.requireNonNullElseGet(pod.getSecurityContext(), PodSecurityContext::new);
+        SecurityContext security = Objects.requireNonNullElseGet(container.getSecurityContext(), SecurityContext::new);
+        Boolean runAsNonRoot = security.getRunAsNonRoot() != null
+                ? security.getRunAsNonRoot()
+                : podSecurity.getRunAsNonRoot();
+        check(problems, Boolean.TRUE.equals(runAsNonRoot), cid + ": runAsNonRoot must be true");
+        Long runAsUser = security.getRunAsUser() != null ? security.getRunAsUser() : podSecurity.getRunAsUser();
+        check(problems, runAsUser == null || runAsUser != 0, cid + ": runAsUser must not be 0");
+        SeccompProfile seccomp = security.getSeccompProfile() != null
+                ? security.getSeccompProfile()
+                : podSecurity.getSeccompProfile();
+        check(problems, seccomp != null && "RuntimeDefault".equals(seccomp.getType()),
+                cid + ": seccompProfile must be RuntimeDefault");
+        check(problems, Boolean.FALSE.equals(security.getAllowPrivilegeEscalation()),
+                cid + ": allowPrivilegeEscalation must be false");
+        check(problems, Boolean.TRUE.equals(security.getReadOnlyRootFilesystem()),
+                cid + ": readOnlyRootFilesystem must be true");
+        check(problems, !Boolean.TRUE.equals(security.getPrivileged()), cid + ": must not be privileged");
+        boolean dropsAll = security.getCapabilities() != null && security.getCapabilities().getDrop() != null
+                && security.getCapabilities().getDrop().contains("ALL");
+        check(problems, dropsAll, cid + ": capabilities must drop ALL");
+        check(problems, security.getCapabilities() == null || security.getCapabilities().getAdd() == null
+                || security.getCapabilities().getAdd().isEmpty(), cid + ": must add no capabilities");
+    }
+
+    private static void checkResources(List<String> problems, String cid, Container container) {
+        for (String resource : List.of("cpu", "memory")) {
+            Quantity request = container.getResources().getRequests() == null
+                    ? null
+                    : container.getResources().getRequests().get(resource);
+            Quantity limit = container.getResources().getLimits() == null
+                    ? null
+                    : container.getResources().getLimits().get(resource);
+            check(problems, request != null && limit != null, cid + ": needs a " + resource + " request and limit");
+            if (request != null && limit != null) {
+                BigDecimal requested = Quantity.getAmountInBytes(request);
+                check(problems, requested.signum() > 0 && requested.compareTo(Quantity.getAmountInBytes(limit)) <= 0,
+                        cid + ": " + resource + " request must be positive and at most the limit");
+            }
+        }
+    }
+
+    /**
+     * Init containers run the gateway's own image to migrate the schema ({@code QUARKUS_INIT_AND_EXIT=true}): as
+     * hardened as the gateway, with its configuration and Secret. A gateway started without Flyway
+     * ({@code QUARKUS_FLYWAY_MIGRATE_AT_START=false}) needs such a container before it.
+     */
+    private static void checkInitContainers(List<String> problems, String id, PodSpec pod, Container gateway) {
+        Map<String, String> gatewayEnv = env(gateway);
+        Set<String> gatewayMounts = Objects.requireNonNullElse(gateway.getVolumeMounts(), List.<VolumeMount>of())
+                .stream().map(VolumeMount::getMountPath).collect(Collectors.toSet());
+        boolean migrates = false;
+        for (Container init : Objects.requireNonNullElse(pod.getInitContainers(), List.<Container>of())) {
+            String cid = id + " init container " + init.getName();
+            checkSecurity(problems, cid, pod, init);
+            checkResources(problems, cid, init);
+            Map<String, String> env = env(init);
+            check(problems, "true".equals(env.get("QUARKUS_INIT_AND_EXIT")), cid + ": only the schema migration runs "
+                    + "before the gateway: set QUARKUS_INIT_AND_EXIT=true");
+            check(problems, Objects.equals(init.getImage(), gateway.getImage()), cid + ": must run the gateway's image "
+                    + gateway.getImage() + " (whose migrations the gateway expects), not " + init.getImage());
+            check(problems, Objects.equals(env.get("QUARKUS_CONFIG_LOCATIONS"), gatewayEnv.get("QUARKUS_CONFIG_LOCATIONS"))
+                    && secretRefs(init).containsAll(secretRefs(gateway)),
+                    cid + ": needs the gateway's configuration location and Secret (the datasource)");
+            for (VolumeMount mount : Objects.requireNonNullElse(init.getVolumeMounts(), List.<VolumeMount>of())) {
+                check(problems, gatewayMounts.contains(mount.getMountPath()), cid + ": mounts " + mount.getMountPath()
+                        + ", which the gateway does not");
+            }
+            migrates |= !"false".equals(env.get("QUARKUS_FLYWAY_MIGRATE_AT_START"));
+        }
+        if ("false".equals(gatewayEnv.get("QUARKUS_FLYWAY_MIGRATE_AT_START"))) {
+            check(problems, migrates, id + ": the gateway starts without Flyway (QUARKUS_FLYWAY_MIGRATE_AT_START=false)"
+                    + ": an init container must migrate the schema before it");
+        }
+    }
+
+    private static List<String> secretRefs(Container container) {
+        return Objects.requireNonNullElse(container.getEnvFrom(), List.<EnvFromSource>of()).stream()
+                .filter(e -> e.getSecretRef() != null).map(e -> e.getSecretRef().getName()).toList();
     }
 
     private static void checkConfigLocation(List<String> problems, String cid, String location,

@@ -1,6 +1,5 @@
 package dev.tokenledger.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -12,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tokenledger.testing.DribbleUpstream;
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.PackagedGateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,15 +49,8 @@ class GracefulShutdownIT {
     Process launch() throws Exception {
         port = freePort();
         log = Files.createTempFile("gateway", ".log");
-        List<String> command = new ArrayList<>();
-        String nativePath = System.getProperty("native.image.path");
-        if (nativePath != null && new File(nativePath).canExecute()) {
-            command.add(nativePath);
-        } else {
-            command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                    "target/quarkus-app/quarkus-run.jar"));
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(PackagedGateway.command()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
         builder.environment().put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.port() + "/v1");

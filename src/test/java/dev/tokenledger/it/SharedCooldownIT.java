@@ -22,6 +22,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.PackagedGateway;
 import dev.tokenledger.testing.TestDb;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -108,10 +109,7 @@ class SharedCooldownIT {
         props.put("tokenledger.models.shared.deployments[1].provider", "up");
         props.put("tokenledger.models.shared.deployments[1].model", BACKUP);
         props.put("tokenledger.models.shared.deployments[1].priority", "1");
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        props.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        List<String> command = PackagedGateway.command(props);
         Path log = Files.createTempFile("replica-" + port, ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         replicas.add(process);

@@ -14,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +28,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.PackagedGateway;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.wire.Json;
 
@@ -101,16 +104,18 @@ class TwoReplicasIT {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("gateway", ".log");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                // an Anthropic-type provider on the same upstream, for the prompt-factor case (with one configured,
-                // the OpenAI provider of the environment variables must be configured too, as the default)
-                "-Dtokenledger.providers.openai.type=openai",
-                "-Dtokenledger.providers.openai.base-url=" + upstream.baseUrl() + "/v1",
-                "-Dtokenledger.providers.openai.api-key=sk-upstream-test", "-Dtokenledger.default-provider=openai",
-                "-Dtokenledger.providers.claude-up.type=anthropic",
-                "-Dtokenledger.providers.claude-up.base-url=" + upstream.baseUrl(),
-                "-Dtokenledger.providers.claude-up.api-key=sk-upstream-test", "-jar",
-                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
+        // an Anthropic-type provider on the same upstream, for the prompt-factor case (with one configured, the OpenAI
+        // provider of the environment variables must be configured too, as the default)
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tokenledger.providers.openai.type", "openai");
+        properties.put("tokenledger.providers.openai.base-url", upstream.baseUrl() + "/v1");
+        properties.put("tokenledger.providers.openai.api-key", "sk-upstream-test");
+        properties.put("tokenledger.default-provider", "openai");
+        properties.put("tokenledger.providers.claude-up.type", "anthropic");
+        properties.put("tokenledger.providers.claude-up.base-url", upstream.baseUrl());
+        properties.put("tokenledger.providers.claude-up.api-key", "sk-upstream-test");
+        ProcessBuilder builder = new ProcessBuilder(PackagedGateway.command(properties)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         var env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
