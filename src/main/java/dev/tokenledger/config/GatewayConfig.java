@@ -66,6 +66,9 @@ public interface GatewayConfig {
     /** The response cache (see {@code dev.tokenledger.cache}). */
     Cache cache();
 
+    /** How admin changes reach every replica (see {@code dev.tokenledger.coherence}). */
+    Coherence coherence();
+
     /** Client authentication settings. */
     interface Auth {
         /**
@@ -260,12 +263,17 @@ public interface GatewayConfig {
     /** Virtual keys. */
     interface Keys {
         /**
-         * Server-side secret mixed into the stored hash of every virtual key (keep it in a secret store; changing it
-         * invalidates every key). When absent, the master key serves as the pepper.
+         * Server-side secret mixed into the stored hash of every virtual key (keep it in a secret store, apart from the
+         * master key; changing it invalidates every key issued under it). Required to issue keys. Keys issued before it
+         * was set were hashed with the master key (pepper version 1): they keep verifying with the master key until
+         * they are rotated, and start-up warns while any is left.
          */
         Optional<String> pepper();
 
-        /** How long a key lookup is cached on the request path (revocations elsewhere take effect after this). */
+        /**
+         * How long a key lookup is cached on the request path. Changes through the admin API reach every replica at
+         * once over the change channel; this bounds staleness only when an announcement was lost.
+         */
         @WithDefault("30s")
         Duration cacheTtl();
     }
@@ -324,5 +332,26 @@ public interface GatewayConfig {
         /** Largest single event accepted in an upstream stream. */
         @WithDefault("16M")
         MemorySize maxEventSize();
+    }
+
+    /** How admin changes reach every replica. */
+    interface Coherence {
+        /**
+         * Redis pub/sub channel of admin changes. Pub/sub ignores the Redis database index: installations that share a
+         * Redis server need channels of their own.
+         */
+        @WithDefault("tokenledger:changes")
+        String channel();
+
+        /**
+         * How often each replica checks that its subscription still delivers (it publishes a heartbeat it must receive
+         * back); a silent subscription is replaced and everything reloaded.
+         */
+        @WithDefault("5s")
+        Duration heartbeat();
+
+        /** Longest wait for Redis when announcing a change or subscribing. */
+        @WithDefault("2s")
+        Duration timeout();
     }
 }
