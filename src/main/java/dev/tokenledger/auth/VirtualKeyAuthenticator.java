@@ -29,11 +29,14 @@ import dev.tokenledger.tenancy.ApiKey;
 @ApplicationScoped
 public class VirtualKeyAuthenticator implements ClientAuthenticator {
 
-    private static final String LOOKUP = "SELECT k.id, k.team_id, t.org_id, k.name, k.models, k.status, k.expires_at "
-            + "FROM api_key k JOIN team t ON t.id = k.team_id WHERE k.key_hash = $1";
+    /** By the hash under the pepper, or (version-1 keys only) under the master key. */
+    private static final String LOOKUP = "SELECT k.id, k.team_id, t.org_id, k.name, k.models, k.status, k.expires_at, "
+            + "k.key_hash FROM api_key k JOIN team t ON t.id = k.team_id "
+            + "WHERE k.key_hash = $1 OR (k.key_hash = $2 AND k.pepper_version = " + Pepper.LEGACY_VERSION + ")";
 
     private final Pool pool;
     private final String pepper;
+    private final String legacyPepper;
     private final long ttlNanos;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -41,6 +44,7 @@ public class VirtualKeyAuthenticator implements ClientAuthenticator {
     public VirtualKeyAuthenticator(Pool pool, GatewayConfig config) {
         this.pool = pool;
         this.pepper = Pepper.of(config);
+        this.legacyPepper = Pepper.legacy(config);
         this.ttlNanos = config.keys().cacheTtl().toNanos();
     }
 
@@ -51,17 +55,27 @@ public class VirtualKeyAuthenticator implements ClientAuthenticator {
 
     @Override
     public Uni<Principal> authenticate(String credential) {
-        if (pepper == null || !VirtualKeys.wellFormed(credential)) {
+        if (pepper == null && legacyPepper == null || !VirtualKeys.wellFormed(credential)) {
             return Uni.createFrom().nullItem();
         }
-        String hash = VirtualKeys.hash(pepper, credential);
-        Cached cached = cache.get(hash);
-        if (cached != null && cached.fresh()) {
-            return cached.verdict();
+        // entries are cached under the stored hash, so that a change announced by that hash finds them
+        String hash = pepper == null ? null : VirtualKeys.hash(pepper, credential);
+        String legacy = legacyPepper == null ? null : VirtualKeys.hash(legacyPepper, credential);
+        for (String stored : new String[]{hash, legacy}) {
+            Cached cached = stored == null ? null : cache.get(stored);
+            if (cached != null && cached.fresh()) {
+                return cached.verdict();
+            }
         }
-        return pool.preparedQuery(LOOKUP).execute(Tuple.of(hash)).map(rows -> {
-            Cached entry = rows.iterator().hasNext() ? fromRow(rows.iterator().next()) : Cached.unknown(ttlNanos);
-            cache.put(hash, entry);
+        return pool.preparedQuery(LOOKUP).execute(Tuple.of(hash, legacy)).map(rows -> {
+            if (!rows.iterator().hasNext()) {
+                Cached unknown = Cached.unknown(ttlNanos);
+                cache.put(hash != null ? hash : legacy, unknown);
+                return unknown;
+            }
+            Row row = rows.iterator().next();
+            Cached entry = fromRow(row);
+            cache.put(row.getString("key_hash"), entry);
             return entry;
         }).chain(Cached::verdict);
     }
@@ -79,9 +93,14 @@ public class VirtualKeyAuthenticator implements ClientAuthenticator {
                 System.nanoTime() + ttlNanos);
     }
 
-    /** Drops a key from this replica's cache, e.g. right after it was revoked or rotated here. */
+    /** Drops a key from this replica's cache, by its stored hash. */
     public void invalidate(String keyHash) {
         cache.remove(keyHash);
+    }
+
+    /** Drops every cached lookup (announcements may have been missed). */
+    public void invalidateAll() {
+        cache.clear();
     }
 
     /** A cached lookup: a principal and its state, or an unknown key. */
