@@ -17,9 +17,8 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 
 /**
- * Renders every failure on an inference path in that API's error shape and status, and on the admin API in its
- * own ({@link AdminErrors}). Unexpected failures are logged
- * with the request id and answered without internals.
+ * Renders every failure on an inference path in that API's error shape and status, and on the admin API in its own
+ * ({@link AdminErrors}). Unexpected failures are logged with the request id and answered without internals.
  */
 public class GatewayExceptionMappers {
 

@@ -20,8 +20,9 @@ import dev.tokenledger.config.GatewayConfig;
 
 /**
  * Authenticates inference clients. The credential is taken from whichever header the client's SDK sends:
- * {@code Authorization: Bearer}, {@code x-api-key}, {@code x-goog-api-key} or, on the Gemini API only, the {@code key} query parameter. With
- * no authenticator able to accept anything and authentication not disabled on purpose, every request is refused.
+ * {@code Authorization: Bearer}, {@code x-api-key}, {@code x-goog-api-key} or, on the Gemini API only, the {@code key}
+ * query parameter. With no authenticator able to accept anything and authentication not disabled on purpose, every
+ * request is refused.
  */
 @Startup
 @ApplicationScoped
