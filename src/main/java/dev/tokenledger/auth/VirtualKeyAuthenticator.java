@@ -23,6 +23,8 @@ public class VirtualKeyAuthenticator implements ClientAuthenticator {
     private final KeyCache keys;
     private final String pepper;
     private final String legacyPepper;
+    /** Whether keys of pepper version 1 may exist; until counted, assumed so. */
+    private volatile boolean legacyKeys = true;
 
     @Inject
     public VirtualKeyAuthenticator(KeyCache keys, GatewayConfig config) {
@@ -45,7 +47,7 @@ public class VirtualKeyAuthenticator implements ClientAuthenticator {
             return legacy(credential);
         }
         Uni<KeyCache.KeyState> current = keys.lookup(VirtualKeys.hash(pepper, credential));
-        if (legacyPepper == null) {
+        if (legacyPepper == null || !legacyKeys) {
             return current.chain(VirtualKeyAuthenticator::verdict);
         }
         return current.chain(state -> state != null ? verdict(state) : legacy(credential));
@@ -56,6 +58,14 @@ public class VirtualKeyAuthenticator implements ClientAuthenticator {
         return keys.lookup(VirtualKeys.hash(legacyPepper, credential))
                 .map(state -> state != null && state.pepperVersion() == Pepper.LEGACY_VERSION ? state : null)
                 .chain(VirtualKeyAuthenticator::verdict);
+    }
+
+    /**
+     * Whether any key of pepper version 1 is left: without one, an unknown key costs no second lookup under the
+     * master key.
+     */
+    void legacyKeys(boolean exist) {
+        legacyKeys = exist;
     }
 
     /** Drops a key from this replica's cache, by its stored hash. */
