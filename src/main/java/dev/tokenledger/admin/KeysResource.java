@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -21,12 +22,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.auth.KeyChanges;
 import dev.tokenledger.auth.Pepper;
-import dev.tokenledger.auth.VirtualKeyAuthenticator;
 import dev.tokenledger.auth.VirtualKeys;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
@@ -43,14 +45,16 @@ import dev.tokenledger.tenancy.Team;
 @Tag(name = "Keys")
 public class KeysResource {
 
-    @Inject
-    AdminScope scope;
+    private final AdminScope scope;
+    private final GatewayConfig config;
+    private final KeyChanges keyChanges;
 
     @Inject
-    GatewayConfig config;
-
-    @Inject
-    VirtualKeyAuthenticator authenticator;
+    public KeysResource(AdminScope scope, GatewayConfig config, KeyChanges keyChanges) {
+        this.scope = scope;
+        this.config = config;
+        this.keyChanges = keyChanges;
+    }
 
     public record CreateKey(String name, UUID teamId, List<String> models, OffsetDateTime expiresAt,
             Map<String, Object> metadata) {
@@ -128,23 +132,20 @@ public class KeysResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(AdminScope.ADMIN)
-    @WithTransaction
     @Operation(summary = "Revoke a key, for good")
     public Uni<KeyView> revoke(@PathParam("id") UUID id) {
-        return visible(id).map(key -> {
+        return committed(id, key -> {
             if (!ApiKey.REVOKED.equals(key.status)) {
                 key.status = ApiKey.REVOKED;
                 key.revokedAt = OffsetDateTime.now();
             }
-            authenticator.invalidate(key.keyHash);
-            return KeyView.of(key);
+            return Uni.createFrom().item(KeyView.of(key));
         });
     }
 
     @POST
     @Path("/{id}/disable")
     @RolesAllowed(AdminScope.ADMIN)
-    @WithTransaction
     @Operation(summary = "Disable a key (it can be enabled again)")
     public Uni<KeyView> disable(@PathParam("id") UUID id) {
         return setStatus(id, ApiKey.DISABLED);
@@ -153,7 +154,6 @@ public class KeysResource {
     @POST
     @Path("/{id}/enable")
     @RolesAllowed(AdminScope.ADMIN)
-    @WithTransaction
     @Operation(summary = "Enable a disabled key")
     public Uni<KeyView> enable(@PathParam("id") UUID id) {
         return setStatus(id, ApiKey.ACTIVE);
@@ -162,30 +162,39 @@ public class KeysResource {
     @POST
     @Path("/{id}/rotate")
     @RolesAllowed(AdminScope.ADMIN)
-    @WithTransaction
     @Operation(summary = "Replace a key by a new one with the same settings; the old key is revoked")
     public Uni<RestResponse<CreatedKey>> rotate(@PathParam("id") UUID id) {
-        return visible(id).chain(old -> {
+        return committed(id, old -> {
             if (ApiKey.REVOKED.equals(old.status)) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot be rotated."));
             }
             old.status = ApiKey.REVOKED;
             old.revokedAt = OffsetDateTime.now();
-            authenticator.invalidate(old.keyHash);
             return issue(old.name, old.teamId, old.models, old.expiresAt, old.metadata, old.id)
                     .map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
         });
     }
 
     private Uni<KeyView> setStatus(UUID id, String status) {
-        return visible(id).map(key -> {
+        return committed(id, key -> {
             if (ApiKey.REVOKED.equals(key.status)) {
                 throw GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot change state.");
             }
             key.status = status;
-            authenticator.invalidate(key.keyHash);
-            return KeyView.of(key);
+            return Uni.createFrom().item(KeyView.of(key));
         });
+    }
+
+    /**
+     * Changes a key in a transaction of its own; once that is committed (not before, or a replica could cache the old
+     * state again), every replica looks the key up afresh.
+     */
+    private <T> Uni<T> committed(UUID id, Function<ApiKey, Uni<T>> change) {
+        String[] keyHash = new String[1];
+        return Panache.withTransaction(() -> visible(id).chain(key -> {
+            keyHash[0] = key.keyHash;
+            return change.apply(key);
+        })).call(() -> keyChanges.changed(keyHash[0]));
     }
 
     /** A key the caller may see; 404 (not 403) otherwise, so ids of other teams leak nothing. */
@@ -203,7 +212,7 @@ public class KeysResource {
         String pepper = Pepper.of(config);
         if (pepper == null) {
             return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNAVAILABLE,
-                    "Virtual keys need tokenledger.keys.pepper (or a master key) to be configured."));
+                    "Virtual keys need tokenledger.keys.pepper to be configured."));
         }
         String secret = VirtualKeys.generate();
         ApiKey key = new ApiKey();
@@ -211,7 +220,7 @@ public class KeysResource {
         key.teamId = teamId;
         key.name = name;
         key.keyHash = VirtualKeys.hash(pepper, secret);
-        key.pepperVersion = 1;
+        key.pepperVersion = Pepper.CURRENT_VERSION;
         key.keyPrefix = VirtualKeys.displayPrefix(secret);
         key.keyLast4 = VirtualKeys.last4(secret);
         key.models = models == null ? List.of() : List.copyOf(models);

@@ -8,7 +8,9 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,6 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
@@ -25,6 +32,7 @@ import dev.tokenledger.admission.LimitStore;
 import dev.tokenledger.admission.LimitUsage;
 import dev.tokenledger.admission.ScopeType;
 import dev.tokenledger.admission.StoredLimits;
+import dev.tokenledger.wire.Json;
 
 /** Limits of a key, a team or an organization: rates, concurrency, token quotas and a money budget. */
 @Path("/admin/v1/limits")
@@ -33,23 +41,69 @@ import dev.tokenledger.admission.StoredLimits;
 @Tag(name = "Limits")
 public class LimitsResource {
 
-    @Inject
-    LimitStore store;
+    /** The media type of JSON merge patches (RFC 7396). */
+    public static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private final LimitStore store;
+    private final LimitUsage usage;
+    private final AdminScope scope;
+    private final ObjectMapper mapper;
 
     @Inject
-    LimitUsage usage;
-
-    @Inject
-    AdminScope scope;
+    public LimitsResource(LimitStore store, LimitUsage usage, AdminScope scope, ObjectMapper mapper) {
+        this.store = store;
+        this.usage = usage;
+        this.scope = scope;
+        this.mapper = mapper;
+    }
 
     @PUT
     @Path("/{scope}/{id}")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Set the limits of a key, team or organization (replaces them; absent fields are unlimited)")
+    @Operation(summary = "Set the limits of a key, team or organization (replaces them all; absent fields are "
+            + "unlimited; unknown fields are refused; PATCH changes some, DELETE removes all)")
     public Uni<Map<String, Object>> put(@PathParam("scope") String type, @PathParam("id") UUID id, LimitSpec body) {
         ScopeType scopeType = ScopeType.parse(type);
-        LimitSpec spec = (body == null ? new LimitSpec(null, null, null, null, null, null, null) : body).validated("");
-        return store.put(scopeType, id, spec, scope.actor()).chain(this::view);
+        if (body == null) {
+            throw AdminErrors.invalid(null, "A JSON body with the limits is required.");
+        }
+        if (body.setsNothing()) {
+            throw AdminErrors.invalid(null, "The body sets no limit. PUT replaces every limit of the scope: send the "
+                    + "limits to keep, PATCH to change some, or DELETE to remove them all.");
+        }
+        return store.put(scopeType, id, body.validated(""), scope.actor()).chain(this::view);
+    }
+
+    @PATCH
+    @Path("/{scope}/{id}")
+    @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
+    @RolesAllowed(AdminScope.ADMIN)
+    @Operation(summary = "Change some limits of a key, team or organization (JSON merge patch: fields present are set, "
+            + "null removes one, absent fields are kept)")
+    public Uni<Map<String, Object>> patch(@PathParam("scope") String type, @PathParam("id") UUID id, JsonNode body) {
+        ScopeType scopeType = ScopeType.parse(type);
+        if (body == null || !body.isObject()) {
+            throw AdminErrors.invalid(null, "A JSON object (a merge patch of the limits) is required.");
+        }
+        return store.update(scopeType, id, current -> merged(current, body), scope.actor()).chain(this::view);
+    }
+
+    @DELETE
+    @Path("/{scope}/{id}")
+    @RolesAllowed(AdminScope.ADMIN)
+    @Operation(summary = "Remove every limit of a key, team or organization")
+    public Uni<RestResponse<Void>> delete(@PathParam("scope") String type, @PathParam("id") UUID id) {
+        return store.remove(ScopeType.parse(type), id).map(removed -> RestResponse.noContent());
+    }
+
+    /** The stored limits with a merge patch applied, read as strictly as a PUT body and validated as a whole. */
+    private Uni<LimitSpec> merged(LimitSpec current, JsonNode patch) {
+        JsonNode base = current == null ? Json.NODES.objectNode() : Json.toNode(current);
+        try {
+            return Uni.createFrom().item(mapper.treeToValue(MergePatch.apply(base, patch), LimitSpec.class).validated(""));
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
     }
 
     @GET

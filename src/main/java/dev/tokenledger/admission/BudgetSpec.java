@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.tokenledger.canonical.GatewayError;
@@ -21,6 +22,7 @@ import dev.tokenledger.canonical.GatewayError;
  * @param hard whether the budget refuses requests (and fails closed while Redis is down); a soft budget only alerts
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
 public record BudgetSpec(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amountUsd, String window, Integer rollingDays,
         String timezone,
         BigDecimal softThreshold, Boolean hard) {

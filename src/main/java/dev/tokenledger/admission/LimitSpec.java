@@ -2,12 +2,14 @@ package dev.tokenledger.admission;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.tokenledger.canonical.GatewayError;
 
 /**
  * The limits of one scope (a key, a team or an organization); every field is optional and absent means unlimited.
+ * Unknown fields are refused on the admin API, so a misspelt limit is never read as "unlimited".
  *
  * @param rpm requests per minute
  * @param tpm tokens (input estimate plus reserved output) per minute
@@ -18,11 +20,18 @@ import dev.tokenledger.canonical.GatewayError;
  * @param models stricter limits for single models within this scope, by the model name clients send
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
 public record LimitSpec(Long rpm, Long tpm, Integer maxParallel, Long dailyTokens, Long monthlyTokens, BudgetSpec budget,
         Map<String, LimitSpec> models) {
 
     public LimitSpec {
         models = models == null ? Map.of() : Map.copyOf(models);
+    }
+
+    /** Whether no limit at all is set. */
+    public boolean setsNothing() {
+        return rpm == null && tpm == null && maxParallel == null && dailyTokens == null && monthlyTokens == null
+                && budget == null && models.isEmpty();
     }
 
     /** Rejects negative or zero limits and invalid budgets, naming the field. */

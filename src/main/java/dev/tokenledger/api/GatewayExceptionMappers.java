@@ -13,12 +13,13 @@ import io.quarkus.logging.Log;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tokenledger.canonical.ClientText;
+import dev.tokenledger.admin.AdminErrors;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 
 /**
- * Renders every failure on an inference path in that API's error shape and status. Unexpected failures are logged
- * with the request id and answered without internals.
+ * Renders every failure on an inference path in that API's error shape and status, and on the admin API in its own
+ * ({@link AdminErrors}). Unexpected failures are logged with the request id and answered without internals.
  */
 public class GatewayExceptionMappers {
 
@@ -32,6 +33,9 @@ public class GatewayExceptionMappers {
 
     @ServerExceptionMapper
     public Response webError(WebApplicationException e, RoutingContext rc) {
+        if (AdminErrors.isAdminPath(rc.normalizedPath())) {
+            return AdminErrors.web(e, rc.request().method().name(), rc.normalizedPath());
+        }
         if (!ApiFormats.isInferencePath(rc.normalizedPath())) {
             return e.getResponse();
         }
@@ -76,6 +80,9 @@ public class GatewayExceptionMappers {
     }
 
     private Response render(RoutingContext rc, GatewayError error) {
+        if (AdminErrors.isAdminPath(rc.normalizedPath())) {
+            return AdminErrors.of(error);
+        }
         return Response.status(formats.errorStatus(rc.normalizedPath(), error))
                 .type("application/json")
                 .entity(formats.renderError(rc.normalizedPath(), error))

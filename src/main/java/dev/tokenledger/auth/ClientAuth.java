@@ -20,12 +20,16 @@ import dev.tokenledger.config.GatewayConfig;
 
 /**
  * Authenticates inference clients. The credential is taken from whichever header the client's SDK sends:
- * {@code Authorization: Bearer}, {@code x-api-key}, {@code x-goog-api-key} or the {@code key} query parameter. With
- * no authenticator able to accept anything and authentication not disabled on purpose, every request is refused.
+ * {@code Authorization: Bearer}, {@code x-api-key}, {@code x-goog-api-key} or, on the Gemini API only, the {@code key}
+ * query parameter. With no authenticator able to accept anything and authentication not disabled on purpose, every
+ * request is refused.
  */
 @Startup
 @ApplicationScoped
 public class ClientAuth {
+
+    /** The paths of the Gemini API, the only one whose clients send the key as {@code ?key=}. */
+    static final String GEMINI_PATHS = "/v1beta/";
 
     private final List<ClientAuthenticator> authenticators = new ArrayList<>();
     private final boolean disabled;
@@ -37,8 +41,8 @@ public class ClientAuth {
         this.disabled = config.auth().disabled();
         if (disabled) {
             Log.warn("Client authentication is DISABLED (tokenledger.auth.disabled=true): anyone can call /v1/*");
-        } else if (Pepper.of(config) == null) {
-            // without a master key there is no key pepper either: neither the master key nor a virtual key can match
+        } else if (Pepper.of(config) == null && config.masterKey().filter(k -> !k.isBlank()).isEmpty()) {
+            // neither the master key nor a virtual key can match
             Log.warn("Neither TOKENLEDGER_MASTER_KEY nor TOKENLEDGER_KEYS_PEPPER is configured: every /v1/* request "
                     + "will be refused");
         }
@@ -75,6 +79,10 @@ public class ClientAuth {
             if (value != null && !value.isBlank()) {
                 return value.trim();
             }
+        }
+        // only Gemini clients send the key in the URL (where access logs and proxies see it); nowhere else
+        if (!request.path().startsWith(GEMINI_PATHS)) {
+            return null;
         }
         String key = request.getParam("key");
         return key == null || key.isBlank() ? null : key;

@@ -1,20 +1,11 @@
 package dev.tokenledger.auth;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
@@ -22,26 +13,24 @@ import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.tenancy.ApiKey;
 
 /**
- * Recognises virtual keys. The checksum is verified before anything else; lookups go to PostgreSQL by the key's hash
- * and are cached for {@code tokenledger.keys.cache-ttl}, so the database is not asked per request. Disabled, revoked
- * and expired keys are refused with 401.
+ * Recognises virtual keys. The checksum is verified before anything else; the key's state comes from the bounded
+ * {@link KeyCache} (PostgreSQL by the key's hash, cached for {@code tokenledger.keys.cache-ttl}). Disabled, revoked
+ * and expired keys are refused with 401; while PostgreSQL cannot be asked, keys it never confirmed get 503.
  */
 @ApplicationScoped
 public class VirtualKeyAuthenticator implements ClientAuthenticator {
 
-    private static final String LOOKUP = "SELECT k.id, k.team_id, t.org_id, k.name, k.models, k.status, k.expires_at "
-            + "FROM api_key k JOIN team t ON t.id = k.team_id WHERE k.key_hash = $1";
-
-    private final Pool pool;
+    private final KeyCache keys;
     private final String pepper;
-    private final long ttlNanos;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final String legacyPepper;
+    /** Whether keys of pepper version 1 may exist; until counted, assumed so. */
+    private volatile boolean legacyKeys = true;
 
     @Inject
-    public VirtualKeyAuthenticator(Pool pool, GatewayConfig config) {
-        this.pool = pool;
+    public VirtualKeyAuthenticator(KeyCache keys, GatewayConfig config) {
+        this.keys = keys;
         this.pepper = Pepper.of(config);
-        this.ttlNanos = config.keys().cacheTtl().toNanos();
+        this.legacyPepper = Pepper.legacy(config);
     }
 
     @Override
@@ -51,61 +40,56 @@ public class VirtualKeyAuthenticator implements ClientAuthenticator {
 
     @Override
     public Uni<Principal> authenticate(String credential) {
-        if (pepper == null || !VirtualKeys.wellFormed(credential)) {
+        if (pepper == null && legacyPepper == null || !VirtualKeys.wellFormed(credential)) {
             return Uni.createFrom().nullItem();
         }
-        String hash = VirtualKeys.hash(pepper, credential);
-        Cached cached = cache.get(hash);
-        if (cached != null && cached.fresh()) {
-            return cached.verdict();
+        if (pepper == null) {
+            return legacy(credential);
         }
-        return pool.preparedQuery(LOOKUP).execute(Tuple.of(hash)).map(rows -> {
-            Cached entry = rows.iterator().hasNext() ? fromRow(rows.iterator().next()) : Cached.unknown(ttlNanos);
-            cache.put(hash, entry);
-            return entry;
-        }).chain(Cached::verdict);
+        Uni<KeyCache.KeyState> current = keys.lookup(VirtualKeys.hash(pepper, credential));
+        if (legacyPepper == null || !legacyKeys) {
+            return current.chain(VirtualKeyAuthenticator::verdict);
+        }
+        return current.chain(state -> state != null ? verdict(state) : legacy(credential));
     }
 
-    private Cached fromRow(Row row) {
-        JsonArray models = new JsonArray(row.getString("models"));
-        List<String> allowed = new ArrayList<>();
-        if (models != null) {
-            models.forEach(m -> allowed.add(String.valueOf(m)));
-        }
-        UUID keyId = row.getUUID("id");
-        Principal principal = new Principal("key:" + keyId, false, keyId, row.getUUID("team_id"), row.getUUID("org_id"),
-                allowed);
-        return new Cached(principal, row.getString("status"), row.getOffsetDateTime("expires_at"),
-                System.nanoTime() + ttlNanos);
+    /** A key of pepper version 1 hashed with the master key: still valid until it is rotated. */
+    private Uni<Principal> legacy(String credential) {
+        return keys.lookup(VirtualKeys.hash(legacyPepper, credential))
+                .map(state -> state != null && state.pepperVersion() == Pepper.LEGACY_VERSION ? state : null)
+                .chain(VirtualKeyAuthenticator::verdict);
     }
 
-    /** Drops a key from this replica's cache, e.g. right after it was revoked or rotated here. */
+    /**
+     * Whether any key of pepper version 1 is left: without one, an unknown key costs no second lookup under the
+     * master key.
+     */
+    void legacyKeys(boolean exist) {
+        legacyKeys = exist;
+    }
+
+    /** Drops a key from this replica's cache, by its stored hash. */
     public void invalidate(String keyHash) {
-        cache.remove(keyHash);
+        keys.invalidate(keyHash);
     }
 
-    /** A cached lookup: a principal and its state, or an unknown key. */
-    private record Cached(Principal principal, String status, OffsetDateTime expiresAt, long until) {
+    /** Drops every cached lookup (announcements may have been missed). */
+    public void invalidateAll() {
+        keys.invalidateAll();
+    }
 
-        static Cached unknown(long ttlNanos) {
-            return new Cached(null, null, null, System.nanoTime() + Math.min(ttlNanos, 5_000_000_000L));
+    private static Uni<Principal> verdict(KeyCache.KeyState state) {
+        if (state == null) {
+            return Uni.createFrom().failure(GatewayError.of(ErrorKind.AUTHENTICATION, "Incorrect API key provided."));
         }
-
-        boolean fresh() {
-            return System.nanoTime() < until;
+        if (!ApiKey.ACTIVE.equals(state.status())) {
+            return Uni.createFrom()
+                    .failure(GatewayError.of(ErrorKind.AUTHENTICATION, "This API key is " + state.status() + "."));
         }
-
-        Uni<Principal> verdict() {
-            if (principal == null) {
-                return Uni.createFrom().failure(GatewayError.of(ErrorKind.AUTHENTICATION, "Incorrect API key provided."));
-            }
-            if (!ApiKey.ACTIVE.equals(status)) {
-                return Uni.createFrom().failure(GatewayError.of(ErrorKind.AUTHENTICATION, "This API key is " + status + "."));
-            }
-            if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
-                return Uni.createFrom().failure(GatewayError.of(ErrorKind.AUTHENTICATION, "This API key has expired."));
-            }
-            return Uni.createFrom().item(principal);
+        OffsetDateTime expiresAt = state.expiresAt();
+        if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
+            return Uni.createFrom().failure(GatewayError.of(ErrorKind.AUTHENTICATION, "This API key has expired."));
         }
+        return Uni.createFrom().item(state.principal());
     }
 }

@@ -29,6 +29,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.tokenledger.coherence.Change;
+import dev.tokenledger.coherence.Changes;
+import dev.tokenledger.coherence.Coalesced;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.wire.Json;
 
@@ -61,16 +64,29 @@ public class PriceBook {
         return List.copyOf(columns);
     }
 
-    @Inject
-    Pool pool;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    GatewayConfig config;
+    private final Pool pool;
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final Changes changes;
+    private final Coalesced announcedReload;
 
     private volatile PriceIndex index = new PriceIndex(List.of());
+
+    @Inject
+    public PriceBook(Pool pool, Vertx vertx, GatewayConfig config, Changes changes) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config;
+        this.changes = changes;
+        this.announcedReload = new Coalesced("Price catalogue", this::reload);
+    }
+
+    /** Prices changed through another replica (or announcements may have been missed). */
+    void onChange(@Observes Change change) {
+        if (change.kind() == Change.Kind.PRICES || change.kind() == Change.Kind.ALL) {
+            announcedReload.request();
+        }
+    }
 
     void onStart(@Observes StartupEvent event) {
         seedIfEmpty().chain(this::reload).await().indefinitely();
@@ -163,7 +179,8 @@ public class PriceBook {
      * @return the stored version, or empty when the same (provider, model, effective time) already exists
      */
     public Uni<Optional<PriceVersion>> append(CatalogueEntry entry, String createdBy, String reason) {
-        return insert(entry, createdBy, reason).call(this::reload);
+        return insert(entry, createdBy, reason).call(this::reload)
+                .call(() -> changes.announce(Change.of(Change.Kind.PRICES)));
     }
 
     Uni<Optional<PriceVersion>> insert(CatalogueEntry entry, String createdBy, String reason) {

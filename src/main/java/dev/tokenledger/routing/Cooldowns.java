@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.quarkus.logging.Log;
@@ -16,6 +17,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.coherence.Change;
+import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.config.GatewayConfig;
 
 /**
@@ -46,8 +49,11 @@ public class Cooldowns {
     private final AtomicBoolean degraded = new AtomicBoolean();
     private volatile long retryRedisAt;
 
+    private final Changes changes;
+
     @Inject
-    public Cooldowns(ReactiveRedisDataSource redis, GatewayConfig config) {
+    public Cooldowns(ReactiveRedisDataSource redis, GatewayConfig config, Changes changes) {
+        this.changes = changes;
         this.redis = redis;
         this.values = redis.value(String.class);
         this.settings = config.routing().cooldown();
@@ -131,11 +137,22 @@ public class Cooldowns {
                 .map(strikes -> min(settings.rateLimited().multipliedBy(1L << Math.min(20, strikes - 1)), max));
     }
 
-    /** Ends a deployment's cooldown (admin action) and forgets its 429 streak. */
+    /**
+     * Ends a deployment's cooldown (admin action) and forgets its 429 streak, on every replica: in Redis, and in what
+     * each replica keeps for when Redis is unreachable.
+     */
     public Uni<Boolean> clear(String deploymentId) {
         boolean wasLocal = local.remove(deploymentId) != null;
         return bounded(redis.key().del(PREFIX + deploymentId, STRIKES + deploymentId))
+                .call(() -> changes.announce(Change.deployment(deploymentId)))
                 .map(n -> n > 0 || wasLocal);
+    }
+
+    /** A deployment's cooldown was ended through another replica. */
+    void onChange(@Observes Change change) {
+        if (change.kind() == Change.Kind.DEPLOYMENT) {
+            local.remove(change.subject());
+        }
     }
 
     /** Whether the last Redis call failed: cooldowns are then this replica's own. */

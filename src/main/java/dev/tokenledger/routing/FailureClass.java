@@ -21,7 +21,7 @@ public enum FailureClass {
     CONTEXT_LENGTH,
     /** 401 or 403 from the upstream: our credentials are wrong there. */
     AUTH,
-    /** 404 from the upstream: the model does not exist there. */
+    /** 404 from the upstream saying the model does not exist there (other 404s are the client's). */
     NOT_FOUND,
     /** 429 from the upstream. */
     RATE_LIMITED,
@@ -53,6 +53,10 @@ public enum FailureClass {
         if (error.kind() == ErrorKind.UPSTREAM_RATE_LIMITED) {
             return RATE_LIMITED;
         }
+        if (error.kind() == ErrorKind.UPSTREAM_ERROR && clientCaused(error)) {
+            // an error event inside a stream that says the request is at fault (the HTTP status was 200)
+            return fromMessage(error);
+        }
         if (error.kind() == ErrorKind.UPSTREAM_ERROR || error.kind() == ErrorKind.UPSTREAM_TIMEOUT) {
             return SERVER;
         }
@@ -61,9 +65,33 @@ public enum FailureClass {
         }
         return switch (error.upstreamStatus()) {
             case 401, 403 -> AUTH;
-            case 404 -> NOT_FOUND;
+            case 404 -> aboutTheModel(error) ? NOT_FOUND : CLIENT;
             default -> fromMessage(error);
         };
+    }
+
+    /**
+     * Error types and statuses that upstreams put in an error event inside a stream when the request is at fault
+     * (OpenAI's and Anthropic's error types, Google's statuses and codes).
+     */
+    private static final java.util.Set<String> CLIENT_TYPES = java.util.Set.of("invalid_request_error",
+            "not_found_error", "request_too_large", "invalid_argument", "context_length_exceeded", "content_filter");
+
+    private static boolean clientCaused(GatewayError error) {
+        int status = error.upstreamStatus();
+        if (status == 400 || status == 404 || status == 413 || status == 422) {
+            return true;
+        }
+        return error.code() != null && CLIENT_TYPES.contains(error.code().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether a 404 says the deployment's model does not exist there (the deployment's fault, which rests it) rather
+     * than that something the request names does not (a file, a stored response: the client's, which must not).
+     */
+    private static boolean aboutTheModel(GatewayError error) {
+        String text = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+        return text.contains("model") || text.contains("deployment") || text.startsWith("the upstream provider rejected");
     }
 
     private static FailureClass fromMessage(GatewayError error) {

@@ -274,6 +274,9 @@ class AdminRoleMatrixTest {
             }
         } else {
             assertFalse(body.contains(teamId) || body.contains(orgId), "a refusal shows data: " + body);
+            // in the admin error shape, like every admin error
+            assertEquals(expected == 401 ? "authentication_error" : "permission_error",
+                    AdminApiHygieneTest.shaped(response, expected).getString("error.type"), body);
             if (expected == 401) {
                 assertTrue(response.header("WWW-Authenticate").startsWith("Bearer"), response.headers().toString());
             }
@@ -300,7 +303,7 @@ class AdminRoleMatrixTest {
         String foreignKey = Jwt.preferredUserName("alice").issuer(OidcTokens.ISSUER).audience(OidcTokens.AUDIENCE)
                 .groups(Set.of(AdminScope.ADMIN)).signWithSecret("a-shared-secret-that-nobody-configured-0123456789");
         for (String token : List.of(otherIssuer, otherAudience, expired, tampered, foreignKey, "not-a-jwt")) {
-            AdminFixtures.bearer(token).get("/admin/v1/orgs").then().statusCode(401);
+            AdminApiHygieneTest.shaped(AdminFixtures.bearer(token).get("/admin/v1/orgs"), 401);
             AdminFixtures.bearer(token).contentType(ContentType.JSON).body(Map.of("name", "never-" + System.nanoTime()))
                     .post("/admin/v1/orgs").then().statusCode(401);
         }

@@ -94,6 +94,9 @@ class KubernetesManifestsTest {
     private static final String NAME_LABEL = "app.kubernetes.io/name";
     private static final String APP = "tokenledger";
     private static final int MIN_REPLICAS = 2;
+    /** The named port of the Quarkus management interface, where the metrics are (quarkus.management.port). */
+    private static final String MANAGEMENT_PORT = "management";
+    private static final int MANAGEMENT_CONTAINER_PORT = 9000;
     /** Quarkus default for quarkus.shutdown.timeout in TokenLedger, used when the Deployment does not set it. */
     private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
     /** Streams may run this long; the ingress must not cut them earlier. */
@@ -323,6 +326,24 @@ class KubernetesManifestsTest {
             InvalidManifestException e = assertThrows(InvalidManifestException.class,
                     () -> StrictManifests.readKustomization(file), typo[1]);
             assertTrue(e.getMessage().contains(typo[2]), e.getMessage());
+        }
+    }
+
+    @Test
+    void metricsStayOffThePublicPort() throws IOException {
+        for (String[] weakening : new String[][]{
+                {"servicemonitor.yaml", "- port: management", "- port: http", "endpoint port must be management"},
+                {"service.yaml", "targetPort: management", "targetPort: http", "management interface"},
+                {"ingress.yaml", "name: http", "name: management", "must not expose the management port"}}) {
+            String original = Files.readString(BASE.resolve(weakening[0]));
+            String weakened = original.replace(weakening[1], weakening[2]);
+            assertNotEquals(original, weakened, weakening[0] + " must contain '" + weakening[1] + "'");
+            List<Manifest> manifests = new ArrayList<>(resources(BASE).stream()
+                    .filter(m -> !m.source().startsWith(BASE.resolve(weakening[0]).toString())).toList());
+            manifests.addAll(StrictManifests.read(weakened, weakening[0]));
+            List<String> problems = productionProblems(manifests);
+            assertTrue(problems.stream().anyMatch(p -> p.contains(weakening[3])),
+                    "expected a problem about " + weakening[3] + ", got " + problems);
         }
     }
 
@@ -625,6 +646,15 @@ class KubernetesManifestsTest {
                 .findFirst();
         check(problems, http.isPresent() && http.get().getPort() == 80 && refersTo(http.get().getTargetPort(),
                 containerPorts), id + ": needs port 80 named http targeting the container's http port");
+        Optional<ServicePort> management = service.getSpec().getPorts().stream()
+                .filter(p -> MANAGEMENT_PORT.equals(p.getName())).findFirst();
+        List<ContainerPort> managementInterface = containerPorts.stream()
+                .filter(p -> MANAGEMENT_PORT.equals(p.getName()) && p.getContainerPort() == MANAGEMENT_CONTAINER_PORT)
+                .toList();
+        check(problems, management.isPresent() && !managementInterface.isEmpty()
+                && refersTo(management.get().getTargetPort(), managementInterface),
+                id + ": needs a port named " + MANAGEMENT_PORT + " targeting the container's management interface ("
+                        + MANAGEMENT_CONTAINER_PORT + "), where the metrics are");
     }
 
     private static void checkIngress(List<String> problems, Ingress ingress, Service service) {
@@ -651,6 +681,8 @@ class KubernetesManifestsTest {
                         && servicePorts.contains(backend.getPort().getName()),
                         id + ": path " + path.getPath() + " must route to a named port of Service/"
                                 + service.getMetadata().getName());
+                check(problems, backend == null || !MANAGEMENT_PORT.equals(backend.getPort().getName()),
+                        id + ": path " + path.getPath() + " must not expose the management port (metrics)");
             }
         }
     }
@@ -693,6 +725,8 @@ class KubernetesManifestsTest {
                 .collect(Collectors.toSet());
         for (ServiceMonitorEndpoint endpoint : monitor.spec().endpoints()) {
             check(problems, "/q/metrics".equals(endpoint.path()), id + ": endpoint path must be /q/metrics");
+            check(problems, MANAGEMENT_PORT.equals(endpoint.port()), id + ": endpoint port must be "
+                    + MANAGEMENT_PORT + " (metrics are served on the management interface only)");
             check(problems, servicePorts.contains(endpoint.port()), id + ": endpoint port " + endpoint.port()
                     + " is not a named port of the Service");
             for (String duration : new String[]{endpoint.interval(), endpoint.scrapeTimeout()}) {

@@ -52,6 +52,7 @@ class GracefulShutdownIT {
         ProcessBuilder builder = new ProcessBuilder(PackagedGateway.command()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
         builder.environment().put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
         builder.environment().put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.port() + "/v1");
         builder.environment().put("QUARKUS_SHUTDOWN_TIMEOUT", "20s");

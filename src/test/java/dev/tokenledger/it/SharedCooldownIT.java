@@ -97,6 +97,7 @@ class SharedCooldownIT {
     private Process launch(int port) throws IOException {
         Map<String, String> props = new TreeMap<>();
         props.put("quarkus.http.port", String.valueOf(port));
+        props.put("quarkus.management.port", String.valueOf(freePort()));
         props.put("tokenledger.master-key", OpenAiFixtures.MASTER);
         props.put("quarkus.datasource.reactive.url", TestDb.REACTIVE_URL);
         props.put("quarkus.datasource.jdbc.url", TestDb.JDBC_URL);

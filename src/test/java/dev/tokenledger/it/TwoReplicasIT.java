@@ -119,6 +119,10 @@ class TwoReplicasIT {
         var env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
+        env.put("TOKENLEDGER_KEYS_PEPPER", "tl-test-key-pepper");
+        try (ServerSocket socket = new ServerSocket(0)) {
+            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(socket.getLocalPort()));
+        }
         env.put("OPENAI_BASE_URL", upstream.baseUrl() + "/v1");
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", TestDb.REACTIVE_URL);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDb.JDBC_URL);

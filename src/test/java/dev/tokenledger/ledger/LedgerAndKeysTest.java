@@ -107,7 +107,9 @@ class LedgerAndKeysTest {
                 assertFalse(value != null && value.contains(key.substring(3, 20)),
                         "column " + rs.getMetaData().getColumnName(c) + " holds the key");
             }
-            assertEquals(VirtualKeys.hash(MASTER, key), rs.getString("key_hash"));
+            // under the key pepper of the test profile, never the master key
+            assertEquals(VirtualKeys.hash("tl-test-key-pepper", key), rs.getString("key_hash"));
+            assertNotEquals(VirtualKeys.hash(MASTER, key), rs.getString("key_hash"));
             assertNotEquals(key, rs.getString("key_hash"));
         }
     }

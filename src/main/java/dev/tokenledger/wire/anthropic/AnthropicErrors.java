@@ -87,6 +87,16 @@ public final class AnthropicErrors {
         JsonNode error = event.path("error");
         String type = error.path("type").asText("api_error");
         String message = error.path("message").asText("The upstream reported an error in the stream.");
+        int clientStatus = switch (type) {
+            case "invalid_request_error" -> 400;
+            case "not_found_error" -> 404;
+            case "request_too_large" -> 413;
+            default -> 0;
+        };
+        if (clientStatus > 0) {
+            // the upstream blames the request: the client's error, not the upstream's failure
+            return GatewayError.upstream(ErrorKind.UPSTREAM_CLIENT_ERROR, clientStatus, message, type);
+        }
         ErrorKind kind = "rate_limit_error".equals(type) ? ErrorKind.UPSTREAM_RATE_LIMITED : ErrorKind.UPSTREAM_ERROR;
         return GatewayError.upstream(kind, 0, message, TYPES.contains(type) ? type : "upstream_error");
     }

@@ -90,7 +90,11 @@ public final class GeminiErrors {
         String message = error.path("message").asText("The upstream reported an error in the stream.");
         ErrorKind kind = code == 429
                 ? ErrorKind.UPSTREAM_RATE_LIMITED
-                : code == 504 ? ErrorKind.UPSTREAM_TIMEOUT : ErrorKind.UPSTREAM_ERROR;
+                : code == 504
+                        ? ErrorKind.UPSTREAM_TIMEOUT
+                        : code == 400 || code == 404 || code == 413 || code == 422
+                                ? ErrorKind.UPSTREAM_CLIENT_ERROR // the upstream blames the request
+                                : ErrorKind.UPSTREAM_ERROR;
         return GatewayError.upstream(kind, code, message, "upstream_error");
     }
 }

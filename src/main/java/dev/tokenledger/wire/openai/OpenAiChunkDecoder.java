@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatChunk;
-import dev.tokenledger.canonical.ErrorKind;
-import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.wire.Json;
@@ -47,8 +45,7 @@ public final class OpenAiChunkDecoder extends SseChunkDecoder {
         }
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
-            throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
-                    error.path("message").asText("The upstream reported an error in the stream."), "upstream_error");
+            throw OpenAiErrors.inStream(error);
         }
         if (!started) {
             started = true;

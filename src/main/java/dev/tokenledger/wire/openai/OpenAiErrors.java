@@ -52,6 +52,20 @@ public final class OpenAiErrors {
         return root.path("message").isTextual() ? root.get("message").asText() : null;
     }
 
+    /**
+     * The error an {@code error} object inside an upstream stream stands for: the client's error (400) when the
+     * upstream blames the request ({@code invalid_request_error}), else an upstream failure. The upstream's error code
+     * is kept.
+     */
+    static GatewayError inStream(JsonNode error) {
+        String message = error.path("message").asText("The upstream reported an error in the stream.");
+        if ("invalid_request_error".equals(error.path("type").asText())) {
+            String code = error.path("code").isTextual() ? error.get("code").asText() : null;
+            return GatewayError.upstream(ErrorKind.UPSTREAM_CLIENT_ERROR, 400, message, code);
+        }
+        return GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, message, "upstream_error");
+    }
+
     static String type(ErrorKind kind) {
         return switch (kind) {
             case INVALID_REQUEST, NOT_FOUND, UNSUPPORTED, PAYLOAD_TOO_LARGE, UPSTREAM_CLIENT_ERROR, CONFLICT,

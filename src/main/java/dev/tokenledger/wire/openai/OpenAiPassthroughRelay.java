@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.stream.SseEvent;
@@ -52,8 +51,7 @@ public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
         }
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
-            String message = error.path("message").asText("The upstream reported an error in the stream.");
-            fail(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, message, "upstream_error"));
+            fail(OpenAiErrors.inStream(error));
             return;
         }
         Usage reported = OpenAiUsage.read(chunk.get("usage"), chunk.get("service_tier"));

@@ -1,0 +1,284 @@
+package dev.tokenledger.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.wire.Json;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two packaged replicas on one Redis and one PostgreSQL, with every periodic reload an hour apart: an admin change
+ * made through one replica is applied by the other within a second, through the change channel alone; a replica
+ * whose subscription was cut reloads what it missed.
+ */
+class AdminCoherenceIT {
+
+    static final long WITHIN_MILLIS = 1000;
+    static final String COMPLETION = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":5,\"total_tokens\":10}}";
+
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final List<Process> gateways = new ArrayList<>();
+    final List<Integer> ports = new ArrayList<>();
+    final List<Integer> managementPorts = new ArrayList<>();
+    final String channel = "tokenledger:changes:it-" + UUID.randomUUID();
+    WireMockServer upstream;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        upstream.start();
+        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        Path spool = Files.createTempDirectory("spool");
+        for (int i = 0; i < 2; i++) {
+            launch(spool.resolve("r" + i));
+        }
+        for (int port : ports) {
+            awaitReady(port);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : gateways) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        upstream.stop();
+    }
+
+    void launch(Path spool) throws IOException {
+        int port = freePort();
+        int management = freePort();
+        Path log = Files.createTempFile("coherence", ".log");
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
+        var env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
+        env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
+        env.put("TOKENLEDGER_KEYS_PEPPER", "tl-test-key-pepper");
+        env.put("OPENAI_BASE_URL", upstream.baseUrl() + "/v1");
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", TestDb.REACTIVE_URL);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDb.JDBC_URL);
+        env.put("QUARKUS_REDIS_HOSTS", TestDb.REDIS_URL);
+        env.put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
+        env.put("TOKENLEDGER_COHERENCE_CHANNEL", channel);
+        // the backstops an hour apart: whatever arrives within a second came over the change channel
+        env.put("TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "1h");
+        env.put("TOKENLEDGER_KEYS_CACHE_TTL", "1h");
+        env.put("TOKENLEDGER_LEDGER_PRICE_REFRESH", "1h");
+        // a JVM starved by a busy machine must not flip to the local fallback (which admits each replica its share)
+        env.put("TOKENLEDGER_ADMISSION_REDIS_TIMEOUT", "30s");
+        gateways.add(builder.start());
+        ports.add(port);
+        managementPorts.add(management);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    void awaitReady(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get(port, "/q/health/ready", null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("gateway on port " + port + " did not become ready");
+    }
+
+    HttpResponse<String> get(int port, String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An admin call through replica {@code replica}. */
+    HttpResponse<String> admin(int replica, String method, String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(replica) + path))
+                .header("Authorization", "Bearer " + OpenAiFixtures.MASTER).header("Content-Type", "application/json")
+                .method(method, json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    String created(String path, String json, String field) throws Exception {
+        HttpResponse<String> r = admin(0, "POST", path, json);
+        assertEquals(201, r.statusCode(), r.body());
+        return Json.parseObject(r.body().getBytes()).get(field).asText();
+    }
+
+    /** A key of a fresh organization: its id and the key. */
+    String[] key() throws Exception {
+        String org = created("/admin/v1/orgs", "{\"name\":\"coherence-" + System.nanoTime() + "\"}", "id");
+        String team = created("/admin/v1/teams", "{\"name\":\"t\",\"orgId\":\"" + org + "\"}", "id");
+        HttpResponse<String> key = admin(0, "POST", "/admin/v1/keys", "{\"name\":\"k\",\"teamId\":\"" + team + "\"}");
+        assertEquals(201, key.statusCode(), key.body());
+        var node = Json.parseObject(key.body().getBytes());
+        return new String[]{node.get("id").asText(), node.get("key").asText()};
+    }
+
+    int models(int replica, String key) throws Exception {
+        return get(ports.get(replica), "/v1/models", key).statusCode();
+    }
+
+    int chat(int replica, String key) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(replica)
+                + "/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"coherence-model\",\"max_tokens\":10,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** How long until {@code probe} answers a status {@code until} accepts, checked every 20 ms for 5 s. */
+    static long millisUntil(IntPredicate until, Probe probe) throws Exception {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5)) {
+            if (until.test(probe.status())) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            Thread.sleep(20);
+        }
+        return Long.MAX_VALUE;
+    }
+
+    interface Probe {
+        int status() throws Exception;
+    }
+
+    @Test
+    void aKeyRevokedThroughOneReplicaIsRefusedByTheOtherWithinASecond() throws Exception {
+        String[] key = key();
+        assertEquals(200, models(1, key[1]), "the other replica knows the key (and caches it)");
+
+        assertEquals(200, admin(0, "POST", "/admin/v1/keys/" + key[0] + "/disable", null).statusCode());
+        long disabled = millisUntil(s -> s == 401, () -> models(1, key[1]));
+        assertTrue(disabled <= WITHIN_MILLIS, "disabled key served by the other replica for " + disabled + " ms");
+
+        assertEquals(200, admin(0, "POST", "/admin/v1/keys/" + key[0] + "/enable", null).statusCode());
+        long enabled = millisUntil(s -> s == 200, () -> models(1, key[1]));
+        assertTrue(enabled <= WITHIN_MILLIS, "enabled key refused by the other replica for " + enabled + " ms");
+
+        assertEquals(200, admin(0, "DELETE", "/admin/v1/keys/" + key[0], null).statusCode());
+        long revoked = millisUntil(s -> s == 401, () -> models(1, key[1]));
+        assertTrue(revoked <= WITHIN_MILLIS, "revoked key served by the other replica for " + revoked + " ms");
+        assertEquals(401, models(0, key[1]));
+    }
+
+    @Test
+    void aLimitSetThroughOneReplicaIsEnforcedByBothWithinASecond() throws Exception {
+        HttpResponse<String> price = admin(0, "POST", "/admin/v1/prices", "{\"provider\":\"openai\",\"model\":"
+                + "\"coherence-model\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"1\","
+                + "\"outputMtok\":\"1\"},\"reason\":\"test rate\"}");
+        assertTrue(price.statusCode() == 201 || price.statusCode() == 409, price.body());
+        String[] key = key();
+        assertEquals(200, chat(0, key[1]));
+        assertEquals(200, chat(1, key[1]), "before any limit, both replicas serve the key");
+
+        HttpResponse<String> put = admin(0, "PUT", "/admin/v1/limits/key/" + key[0], "{\"rpm\":2}");
+        assertEquals(200, put.statusCode(), put.body());
+        Thread.sleep(WITHIN_MILLIS);
+        int admitted = 0;
+        for (int i = 0; i < 3; i++) {
+            for (int replica : new int[]{1, 0}) {
+                admitted += chat(replica, key[1]) == 200 ? 1 : 0;
+            }
+        }
+        assertTrue(admitted <= 2, admitted + " of 6 requests admitted by two replicas a second after rpm 2 was set");
+
+        // a patch through the other replica reaches the first just as well
+        HttpResponse<String> patch = admin(1, "PATCH", "/admin/v1/limits/key/" + key[0], "{\"rpm\":null,"
+                + "\"maxParallel\":50}");
+        assertEquals(200, patch.statusCode(), patch.body());
+        long lifted = millisUntil(s -> s == 200, () -> chat(0, key[1]));
+        assertTrue(lifted <= WITHIN_MILLIS, "the lifted rate limit was still enforced for " + lifted + " ms");
+    }
+
+    @Test
+    void aReplicaThatLostItsSubscriptionReloadsWhatItMissed() throws Exception {
+        String[] key = key();
+        assertEquals(200, admin(0, "PUT", "/admin/v1/limits/key/" + key[0], "{\"rpm\":1000}").statusCode());
+        assertEquals(200, models(1, key[1]));
+        // changes that no replica announced, as if the announcements had been sent while the subscriptions were down
+        try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                PreparedStatement limits = db.prepareStatement(
+                        "UPDATE scope_limit SET spec = '{\"rpm\":7}' WHERE scope_id = ?::uuid");
+                PreparedStatement revoke = db.prepareStatement(
+                        "UPDATE api_key SET status = 'revoked' WHERE id = ?::uuid")) {
+            limits.setString(1, key[0]);
+            assertEquals(1, limits.executeUpdate());
+            revoke.setString(1, key[0]);
+            assertEquals(1, revoke.executeUpdate());
+        }
+        Thread.sleep(500);
+        assertEquals(200, models(1, key[1]), "nothing told the replica yet");
+
+        int killed = 0;
+        for (String line : TestDb.redisCli("CLIENT", "LIST", "TYPE", "pubsub").split("\n")) {
+            if (line.contains(" db=" + TestDb.REDIS_DB + " ")) {
+                TestDb.redisCli("CLIENT", "KILL", "ID", line.substring(3, line.indexOf(' ')));
+                killed++;
+            }
+        }
+        assertTrue(killed >= 2, "subscriptions found: " + killed);
+        long reloaded = millisUntil(s -> s == 401, () -> models(1, key[1]));
+        assertTrue(reloaded <= 3000, "the revoked key was still served " + reloaded + " ms after the subscription was cut");
+        long limits = millisUntil(s -> s == 7, () -> admin(1, "GET", "/admin/v1/limits/key/" + key[0], null).body()
+                .contains("\"rpm\":7") ? 7 : 0);
+        assertTrue(limits <= 3000, "the limits were not reloaded after the subscription was cut");
+    }
+
+    @Test
+    void metricsAreOnTheManagementInterfaceOnly() throws Exception {
+        assertEquals(404, get(ports.get(0), "/q/metrics", null).statusCode());
+        HttpResponse<String> metrics = get(managementPorts.get(0), "/q/metrics", null);
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("tokenledger_"), metrics.body().substring(0, 200));
+        assertEquals(200, get(ports.get(0), "/q/health/ready", null).statusCode(), "health stays on the API port");
+    }
+}
