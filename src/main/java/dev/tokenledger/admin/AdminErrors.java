@@ -1,6 +1,5 @@
 package dev.tokenledger.admin;
 
-import dev.tokenledger.canonical.ClientText;
 import java.util.List;
 
 import jakarta.ws.rs.NotAcceptableException;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.wire.Json;

@@ -12,8 +12,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.quarkus.logging.Log;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.admin.AdminErrors;
+import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 

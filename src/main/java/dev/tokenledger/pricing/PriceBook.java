@@ -142,7 +142,7 @@ public class PriceBook {
 
     /** A book over fixed versions, without a database or reloads (for tools and tests). */
     public static PriceBook of(java.util.Collection<PriceVersion> versions) {
-        PriceBook book = new PriceBook();
+        PriceBook book = new PriceBook(null, null, null, null);
         book.index = new PriceIndex(versions);
         return book;
     }
