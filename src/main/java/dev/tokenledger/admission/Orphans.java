@@ -33,7 +33,8 @@ import dev.tokenledger.config.GatewayConfig;
  * and posts what they used to their budgets and token quotas as late settlements: once, whether this or the original
  * settlement comes first (the settlement's done marker). A request without a row was never answered and used
  * nothing; it is dropped once it has been an orphan for a hold TTL (a row still on its way, from a spool, has time to
- * arrive).
+ * arrive), unless it is a stream with a provisional row, which becomes its ledger row at its estimate
+ * ({@code ProvisionalRows}) and is then posted like any other.
  */
 @ApplicationScoped
 public class Orphans {
@@ -49,6 +50,12 @@ public class Orphans {
             + widened("x.top", "xmin::text::numeric") + "::text AS transaction "
             + "FROM usage_event, (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::numeric AS top) x "
             + "WHERE request_id = ANY($1)";
+
+    /**
+     * Orphaned streams that began answering and have no ledger row yet: their provisional row becomes one (at its
+     * estimate) once it is stale, so they are not dropped as never answered meanwhile.
+     */
+    static final String PROVISIONAL = "SELECT request_id FROM usage_provisional WHERE request_id = ANY($1)";
 
     /** SQL: the 64-bit transaction id whose low 32 bits are {@code xid}, the latest not after {@code top}. */
     static String widened(String top, String xid) {
@@ -95,9 +102,9 @@ public class Orphans {
                 Map<String, Long> since = orphans(answers.get(i));
                 if (!since.isEmpty()) {
                     String key = keys.get(i);
-                    tenants.add(pool.preparedQuery(ROWS)
-                            .execute(Tuple.tuple().addArrayOfString(since.keySet().toArray(String[]::new)))
-                            .chain(rows -> post(key, since, rows)));
+                    Tuple ids = Tuple.tuple().addArrayOfString(since.keySet().toArray(String[]::new));
+                    tenants.add(pool.preparedQuery(ROWS).execute(ids).chain(rows -> pool.preparedQuery(PROVISIONAL)
+                            .execute(ids).chain(provisional -> post(key, since, rows, provisional))));
                 }
             }
             return tenants.isEmpty()
@@ -124,9 +131,10 @@ public class Orphans {
         return since;
     }
 
-    private Uni<Integer> post(String key, Map<String, Long> since, Iterable<Row> rows) {
+    private Uni<Integer> post(String key, Map<String, Long> since, Iterable<Row> rows, Iterable<Row> provisional) {
         List<Uni<String>> posts = new ArrayList<>();
         java.util.Set<String> found = new java.util.HashSet<>();
+        provisional.forEach(row -> found.add(row.getString("request_id")));
         ZoneId zone = ZoneId.of(config.admission().timezone());
         for (Row row : rows) {
             String requestId = row.getString("request_id");

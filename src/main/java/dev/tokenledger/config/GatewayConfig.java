@@ -342,6 +342,13 @@ public interface GatewayConfig {
         @WithDefault("500")
         int batchSize();
 
+        /**
+         * How long a stream's provisional ledger record may go without being touched by its replica (which touches it
+         * every quarter of this while the stream runs) before it is taken as interrupted and billed at its estimate.
+         */
+        @WithDefault("2m")
+        Duration provisionalStaleAfter();
+
         /** How often the price catalogue is reloaded from the database (other replicas' changes). */
         @WithDefault("30s")
         Duration priceRefresh();

@@ -36,6 +36,7 @@ import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
 import dev.tokenledger.routing.Target;
 import dev.tokenledger.usage.Durability;
+import dev.tokenledger.usage.ProvisionalUsage;
 import dev.tokenledger.usage.TokenEstimator;
 import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
@@ -68,6 +69,8 @@ public class ChatPipeline {
     private final TokenEstimator estimator;
     private final StreamLimits streamLimits;
     private final Pricer pricer;
+    private final ProvisionalUsage provisional;
+    private final int defaultMaxOutputTokens;
 
     @Inject
     Admission admission;
@@ -77,8 +80,10 @@ public class ChatPipeline {
 
     @Inject
     public ChatPipeline(ModelRouter router, WireCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
-            GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache) {
+            GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache, ProvisionalUsage provisional) {
         this.pricer = pricer;
+        this.provisional = provisional;
+        this.defaultMaxOutputTokens = config.admission().defaultMaxOutputTokens();
         this.router = router;
         this.failover = failover;
         this.cache = cache;
@@ -218,6 +223,7 @@ public class ChatPipeline {
                     if (firstByte[0] < 0) {
                         firstByte[0] = System.nanoTime() - attempt.ctx.startNanos();
                         attempt.ctx.upstreamAnswered();
+                        attempt.provisional(firstByte[0]);
                     }
                 })
                 .onItem().transformToIterable(chunk -> {
@@ -304,6 +310,29 @@ public class ChatPipeline {
             return new ChatCall(request, t.upstreamModel(), ctx.requestId());
         }
 
+        /**
+         * Leaves a provisional ledger row as the stream's content starts to leave: if this replica dies before the
+         * stream ends, the stream is billed at the worst case its hold reserved (the prompt estimate plus the output
+         * cap at this deployment's price). The tokens counted so far die with the replica, and the upstream may go on
+         * generating after we are gone, so the reserved worst case is the one figure that is known and never too low.
+         */
+        void provisional(long firstByteNanos) {
+            if (recorded.get()) {
+                return;
+            }
+            long maxOut = request.maxTokens() != null && request.maxTokens() > 0
+                    ? request.maxTokens()
+                    : defaultMaxOutputTokens;
+            Usage worst = new Usage(estimator.promptTokens(request), 0, 0, maxOut, 0, Usage.Source.ESTIMATED);
+            Provider provider = target.provider();
+            PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), target.upstreamModel(), worst,
+                    ctx.arrivedAt());
+            provisional.open(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
+                    request.model(), provider.id(), provider.type(), target.upstreamModel(),
+                    UsageRecord.Outcome.UPSTREAM_ERROR, null, worst, true, firstByteNanos, firstByteNanos, request.user(),
+                    "chat", priced, null));
+        }
+
         void failed(Throwable failure) {
             if (attempted) {
                 record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1, null);
@@ -336,6 +365,9 @@ public class ChatPipeline {
                             error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
                             firstByteNanos, request.user(), "chat", priced, false, null, limits, null,
                             served.credentialId()).correlated(ctx.clientRequestId()));
+            if (request.stream()) {
+                provisional.close(ctx.requestId());
+            }
             return new Recorded(priced, durable);
         }
     }
