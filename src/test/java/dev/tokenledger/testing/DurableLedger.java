@@ -136,7 +136,7 @@ public class DurableLedger extends Upstreams {
                 return;
             }
             try (var create = admin.createStatement()) {
-                create.execute("CREATE DATABASE " + DATABASE);
+                create.execute("CREATE DATABASE \"" + DATABASE + "\"");
             } catch (SQLException e) {
                 if (!"42P04".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
                     throw e; // unless created concurrently by another run
