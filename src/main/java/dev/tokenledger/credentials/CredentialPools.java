@@ -22,6 +22,8 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.coherence.Change;
 import io.vertx.mutiny.core.Vertx;
 
 import dev.tokenledger.config.GatewayConfig;
@@ -124,6 +126,14 @@ public class CredentialPools {
         timer = vertx.setPeriodic(settings.reloadInterval().toMillis(),
                 id -> credentialsChanged().subscribe().with(ignored -> {
                 }));
+    }
+
+    /** Credentials changed through another replica (or its announcements may have been missed). */
+    void onChange(@Observes Change change) {
+        if (change.kind() == Change.Kind.CREDENTIALS || change.kind() == Change.Kind.ALL) {
+            credentialsChanged().subscribe().with(ignored -> {
+            });
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -25,10 +25,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.coherence.Change;
+import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.provider.ProviderRegistry;
 
@@ -51,15 +55,24 @@ public class CredentialsResource {
     private final CredentialStore store;
     private final CredentialPools pools;
     private final ProviderRegistry registry;
+    private final Changes changes;
 
     @Inject
-    public CredentialsResource(CredentialStore store, CredentialPools pools, ProviderRegistry registry) {
+    public CredentialsResource(CredentialStore store, CredentialPools pools, ProviderRegistry registry,
+            Changes changes) {
         this.store = store;
         this.pools = pools;
         this.registry = registry;
+        this.changes = changes;
+    }
+
+    /** Applies a stored change here at once and announces it to the other replicas. */
+    private Uni<Void> changed() {
+        return pools.credentialsChanged().call(() -> changes.announce(Change.of(Change.Kind.CREDENTIALS)));
     }
 
     /** A new credential: the provider it belongs to, a label, and its secret. */
+    @JsonIgnoreProperties(ignoreUnknown = false)
     public record CreateCredential(String provider, String label, String apiKey, Map<String, String> headers) {
         @Override
         public String toString() {
@@ -68,6 +81,7 @@ public class CredentialsResource {
     }
 
     /** A change of label and/or status ({@code enabled} or {@code disabled}); absent fields stay as they are. */
+    @JsonIgnoreProperties(ignoreUnknown = false)
     public record UpdateCredential(String label, String status) {
     }
 
@@ -116,7 +130,7 @@ public class CredentialsResource {
         KeyEncryption.Sealed sealed = pools.keys().seal(id, provider,
                 CredentialPools.encode(new Secret(body.apiKey(), headers)));
         return store.insert(id, provider, label, CredentialKind.API_KEY, sealed)
-                .call(row -> pools.credentialsChanged())
+                .call(row -> changed())
                 .map(row -> {
                     Log.infof("Credential %s stored for provider '%s'", row.id(), provider);
                     return RestResponse.status(RestResponse.Status.CREATED, view(row));
@@ -185,7 +199,7 @@ public class CredentialsResource {
     @RolesAllowed("admin")
     @Operation(summary = "Delete a credential and its sealed secret")
     public Uni<RestResponse<Void>> delete(@PathParam("id") String id) {
-        return store.delete(stored(id)).call(deleted -> pools.credentialsChanged()).map(deleted -> {
+        return store.delete(stored(id)).call(deleted -> changed()).map(deleted -> {
             if (!deleted) {
                 throw notFound(id);
             }
@@ -201,12 +215,12 @@ public class CredentialsResource {
         if (!pools.keys().configured()) {
             throw GatewayError.of(ErrorKind.CONFLICT, "No key-encryption key is configured.");
         }
-        return pools.rewrap().call(n -> pools.credentialsChanged())
+        return pools.rewrap().call(n -> changed())
                 .map(n -> new Rewrapped(n, pools.keys().activeId().orElseThrow()));
     }
 
     private Uni<CredentialView> changed(Uni<StoredCredential> update, String id) {
-        return update.call(row -> pools.credentialsChanged()).map(row -> {
+        return update.call(row -> changed()).map(row -> {
             if (row == null) {
                 throw notFound(id);
             }
