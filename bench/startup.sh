@@ -145,7 +145,7 @@ if [[ -z "$JAVA25" || ! -x "$JAVA25" ]]; then
 else
   wanted jdk25 && ROWS+=(jdk25)
   if [[ ! -f "$AOT_APP/app.aot" ]]; then
-    NOTES+=("jdk25-aot  (no $AOT_APP/app.aot: build it with JAVA_HOME=<JDK 25> ./mvnw verify -Paot, see README)")
+    NOTES+=("jdk25-aot  (no $AOT_APP/app.aot: build it with JAVA_HOME=<JDK 25> ./mvnw verify -Paot, see docs/operations.md)")
   else
     wanted jdk25-aot && ROWS+=(jdk25-aot)
     [[ " $ONLY " == *" jdk25-aotjar "* ]] && ROWS+=(jdk25-aotjar)
@@ -167,7 +167,7 @@ RUNNER="$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)"
 if [[ -n "$RUNNER" && -x "$RUNNER" ]]; then
   wanted native && ROWS+=(native)
 else
-  NOTES+=("native     (no native executable in target/: build one with ./mvnw package -Dnative, see README)")
+  NOTES+=("native     (no native executable in target/: build one with ./mvnw package -Dnative, see docs/operations.md)")
 fi
 
 # The rows take turns, one start each per run, so that load from elsewhere on the machine falls on all of them alike.

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -27,20 +29,25 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.CatalogueDiff;
 import dev.tokenledger.pricing.CatalogueEntry;
 import dev.tokenledger.pricing.Cost;
-import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.GenaiPricesImporter;
 import dev.tokenledger.pricing.ImportResult;
 import dev.tokenledger.pricing.LiteLlmImporter;
 import dev.tokenledger.pricing.PriceBook;
 import dev.tokenledger.pricing.PriceSheet;
 import dev.tokenledger.pricing.PriceVersion;
+import dev.tokenledger.pricing.PricedUsage;
+import dev.tokenledger.pricing.Pricer;
+import dev.tokenledger.pricing.ServiceTier;
 import dev.tokenledger.pricing.TierStep;
 import dev.tokenledger.pricing.TimeOfDay;
-import dev.tokenledger.pricing.TokenCounts;
+import dev.tokenledger.pricing.Unit;
 import dev.tokenledger.pricing.UnitPrice;
+import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.ProviderRegistry;
 
 /**
  * The price catalogue: current prices, version history, new versions (append-only, with author and reason), imports
@@ -58,34 +65,75 @@ public class PricesResource {
     @Inject
     AdminScope scope;
 
-    /** Prices per million tokens as decimal strings; a null unit is not priced separately. */
+    @Inject
+    Pricer pricer;
+
+    @Inject
+    ProviderRegistry providers;
+
+    /**
+     * Prices per million tokens as decimal strings; a null unit is not priced separately. {@code units} prices the
+     * other units by their catalogue names ({@code cacheWrite5m, inputAudio, cacheAudioRead, inputImage,
+     * cacheImageRead, inputVideo, inputTool, outputAudio, outputImage, outputVideo, outputCitation}; {@code requests}
+     * and {@code webSearches} per thousand).
+     */
     public record Prices(BigDecimal inputMtok, BigDecimal cacheReadMtok, BigDecimal cacheWriteMtok,
-            BigDecimal cacheWrite1hMtok, BigDecimal outputMtok, BigDecimal reasoningMtok) {
+            BigDecimal cacheWrite1hMtok, BigDecimal outputMtok, BigDecimal reasoningMtok, Map<String, BigDecimal> units) {
     }
 
     /** Above {@code start} input tokens (exclusive), these prices apply to every token of the request. */
     public record Tier(long start, Prices prices) {
     }
 
+    /** A new version; {@code serviceTier} (default standard) for priority, flex or batch prices. */
     public record NewVersion(String provider, String model, Instant effectiveFrom, Prices prices, List<Tier> tiers,
-            String reason) {
+            String reason, String serviceTier) {
     }
 
     public record VersionView(long id, String provider, String model, Instant effectiveFrom, Prices prices,
-            List<Tier> tiers, String source, String reason, String createdBy, Instant createdAt) {
+            List<Tier> tiers, String source, String reason, String createdBy, Instant createdAt, String serviceTier) {
     }
 
+    /**
+     * A usage to quote, counted as the ledger counts it: {@code input_tokens} is all input (cache reads and writes,
+     * audio, images, video and tool-use prompt included), {@code output_tokens} all output (reasoning, audio and
+     * images included); every other count is a part of one of them. {@code service_tier} is the tier reported by the
+     * provider (standard when absent).
+     */
     public record QuoteUsage(@JsonProperty("input_tokens") long inputTokens,
             @JsonProperty("cached_input_tokens") long cachedInputTokens,
             @JsonProperty("cache_write_tokens") long cacheWriteTokens,
             @JsonProperty("cache_write_1h_tokens") long cacheWrite1hTokens,
-            @JsonProperty("output_tokens") long outputTokens, @JsonProperty("reasoning_tokens") long reasoningTokens) {
+            @JsonProperty("output_tokens") long outputTokens, @JsonProperty("reasoning_tokens") long reasoningTokens,
+            @JsonProperty("input_audio_tokens") long inputAudioTokens,
+            @JsonProperty("cached_audio_tokens") long cachedAudioTokens,
+            @JsonProperty("input_image_tokens") long inputImageTokens,
+            @JsonProperty("cached_image_tokens") long cachedImageTokens,
+            @JsonProperty("input_video_tokens") long inputVideoTokens,
+            @JsonProperty("tool_prompt_tokens") long toolPromptTokens,
+            @JsonProperty("output_audio_tokens") long outputAudioTokens,
+            @JsonProperty("output_image_tokens") long outputImageTokens,
+            @JsonProperty("web_searches") long webSearches, @JsonProperty("service_tier") String serviceTier) {
+
+        /** The canonical usage the gateway would have recorded. */
+        public Usage toUsage() {
+            return new Usage(inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens,
+                    Usage.Source.PROVIDER, new Usage.Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens,
+                            inputImageTokens, cachedImageTokens, inputVideoTokens, toolPromptTokens, outputAudioTokens,
+                            outputImageTokens, webSearches, serviceTier));
+        }
     }
 
+    /**
+     * {@code provider} is a configured provider id (priced as its deployments are billed: its own id, then its
+     * configured price provider) or a catalogue provider.
+     */
     public record QuoteRequest(String provider, String model, QuoteUsage usage, Instant at) {
     }
 
-    public record Quote(String costUsd, long costMicros, long priceVersionId, Map<String, String> breakdown) {
+    /** A quote, and the catalogue entry that priced it ({@code priceMatch}: exact, rule or wildcard). */
+    public record Quote(String costUsd, long costMicros, long priceVersionId, Map<String, String> breakdown,
+            String priceProvider, String priceModel, String priceMatch) {
     }
 
     /**
@@ -130,9 +178,15 @@ public class PricesResource {
         String provider = AdminErrors.required(body.provider(), "provider");
         String model = AdminErrors.required(body.model(), "model");
         String reason = AdminErrors.required(body.reason(), "reason");
+        String tier;
+        try {
+            tier = ServiceTier.require(body.serviceTier());
+        } catch (IllegalArgumentException e) {
+            throw AdminErrors.invalid("serviceTier", e.getMessage());
+        }
         CatalogueEntry entry = new CatalogueEntry(provider, model,
                 body.effectiveFrom() == null ? Instant.now() : body.effectiveFrom(), sheet(body.prices(), body.tiers()),
-                "admin:" + scope.actor(), null);
+                "admin:" + scope.actor(), null, tier, null, null);
         return book.append(entry, scope.actor(), reason).map(stored -> stored
                 .map(v -> RestResponse.status(RestResponse.Status.CREATED, view(v)))
                 .orElseThrow(() -> new dev.tokenledger.canonical.GatewayError(dev.tokenledger.canonical.ErrorKind.CONFLICT,
@@ -202,26 +256,34 @@ public class PricesResource {
         String provider = AdminErrors.required(body.provider(), "provider");
         String model = AdminErrors.required(body.model(), "model");
         Instant at = body.at() == null ? Instant.now() : body.at();
-        PriceVersion version = book.find(provider, model, at).orElseThrow(() -> AdminErrors.notFound(
-                "A price for " + provider + "/" + model + " at " + at));
-        QuoteUsage u = body.usage();
-        TokenCounts counts;
+        Usage usage = body.usage().toUsage();
         try {
-            counts = new TokenCounts(u.inputTokens(), u.cachedInputTokens(), u.cacheWriteTokens(), u.cacheWrite1hTokens(),
-                    u.outputTokens(), u.reasoningTokens());
+            Pricer.counts(usage);
         } catch (IllegalArgumentException e) {
             throw AdminErrors.invalid("usage", e.getMessage());
         }
-        Cost cost = CostCalculator.cost(version.prices(), counts);
+        Optional<Provider> configured = providers.find(provider);
+        PricedUsage priced = configured.isPresent()
+                ? pricer.evaluate(provider, configured.get().priceProvider(), model, usage, at)
+                : pricer.evaluate(provider, provider, model, usage, at);
+        if (!priced.priced()) {
+            if (priced.priceModel() != null) {
+                throw AdminErrors.invalid("usage", "The usage counts a unit that the price of " + priced.priceProvider()
+                        + "/" + priced.priceModel() + " does not price (or its parts do not add up).");
+            }
+            throw AdminErrors.notFound("A price for " + provider + "/" + model + " at " + at);
+        }
+        Cost cost = priced.cost();
         Map<String, String> breakdown = new LinkedHashMap<>();
         cost.breakdown().forEach((k, v) -> breakdown.put(k, v.stripTrailingZeros().toPlainString()));
-        return new Quote(cost.exactUsd().stripTrailingZeros().toPlainString(), cost.micros(), version.id(), breakdown);
+        return new Quote(cost.exactUsd().stripTrailingZeros().toPlainString(), cost.micros(), priced.priceVersionId(),
+                breakdown, priced.priceProvider(), priced.priceModel(), priced.priceMatch());
     }
 
     static VersionView view(PriceVersion v) {
         PriceSheet p = v.prices();
         Prices base = new Prices(base(p.input()), base(p.cacheRead()), base(p.cacheWrite()), base(p.cacheWrite1h()),
-                base(p.output()), base(p.reasoning()));
+                base(p.output()), base(p.reasoning()), others(p));
         List<Long> starts = new ArrayList<>();
         for (UnitPrice unit : new UnitPrice[]{p.input(), p.cacheRead(), p.cacheWrite(), p.cacheWrite1h(), p.output(),
                 p.reasoning()}) {
@@ -236,9 +298,21 @@ public class PricesResource {
         starts.sort(Long::compare);
         List<Tier> tiers = starts.stream().map(start -> new Tier(start, new Prices(at(p.input(), start),
                 at(p.cacheRead(), start), at(p.cacheWrite(), start), at(p.cacheWrite1h(), start), at(p.output(), start),
-                at(p.reasoning(), start)))).toList();
+                at(p.reasoning(), start), null))).toList();
         return new VersionView(v.id(), v.provider(), v.model(), v.effectiveFrom(), base, tiers, v.source(), v.reason(),
-                v.createdBy(), v.createdAt());
+                v.createdBy(), v.createdAt(), v.serviceTier());
+    }
+
+    /** The base prices of the units beyond the six named fields, by catalogue name; null when there are none. */
+    private static Map<String, BigDecimal> others(PriceSheet p) {
+        Map<String, BigDecimal> others = new LinkedHashMap<>();
+        p.units().forEach((unit, price) -> {
+            if (!Set.of(Unit.INPUT, Unit.CACHE_READ, Unit.CACHE_WRITE, Unit.CACHE_WRITE_1H, Unit.OUTPUT, Unit.REASONING)
+                    .contains(unit)) {
+                others.put(unit.catalogueKey, price.base());
+            }
+        });
+        return others.isEmpty() ? null : others;
     }
 
     private static BigDecimal base(UnitPrice unit) {
@@ -262,12 +336,24 @@ public class PricesResource {
                 throw AdminErrors.invalid("tiers", "Every tier needs 'prices'.");
             }
         }
-        return new PriceSheet(unit(prices.inputMtok(), steps, Prices::inputMtok),
+        PriceSheet sheet = new PriceSheet(unit(prices.inputMtok(), steps, Prices::inputMtok),
                 unit(prices.cacheReadMtok(), steps, Prices::cacheReadMtok),
                 unit(prices.cacheWriteMtok(), steps, Prices::cacheWriteMtok),
                 unit(prices.cacheWrite1hMtok(), steps, Prices::cacheWrite1hMtok),
                 unit(prices.outputMtok(), steps, Prices::outputMtok),
                 unit(prices.reasoningMtok(), steps, Prices::reasoningMtok));
+        if (prices.units() != null) {
+            for (Map.Entry<String, BigDecimal> other : prices.units().entrySet()) {
+                Unit unit = Unit.byCatalogueKey(other.getKey());
+                if (unit == null || sheet.price(unit) != null) {
+                    throw AdminErrors.invalid("prices.units", "Unknown or repeated unit '" + other.getKey() + "'.");
+                }
+                if (other.getValue() != null) {
+                    sheet = sheet.with(unit, unit(other.getValue(), List.of(), t -> null));
+                }
+            }
+        }
+        return sheet;
     }
 
     private static UnitPrice unit(BigDecimal base, List<Tier> tiers, java.util.function.Function<Prices, BigDecimal> get) {

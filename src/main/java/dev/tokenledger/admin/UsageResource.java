@@ -31,10 +31,14 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.ledger.UsageUnits;
 import dev.tokenledger.pricing.CostCalculator;
 import dev.tokenledger.pricing.PriceBook;
 import dev.tokenledger.pricing.PriceVersion;
-import dev.tokenledger.pricing.TokenCounts;
+import dev.tokenledger.pricing.Pricer;
+import dev.tokenledger.provider.Provider;
+import dev.tokenledger.provider.ProviderRegistry;
 
 /** Usage aggregates, CSV export, single ledger rows, and what-if repricing. A viewer sees only its teams. */
 @Path("/admin/v1")
@@ -55,8 +59,19 @@ public class UsageResource {
     @Inject
     PriceBook book;
 
+    @Inject
+    Pricer pricer;
+
+    @Inject
+    ProviderRegistry providers;
+
+    /**
+     * One group's totals. {@code costUsd} is the sum over its priced rows, or null when every row is unpriced (an
+     * unknown cost is never shown as 0); {@code costComplete} is false when some rows are unpriced, so that the sum is
+     * a lower bound.
+     */
     public record UsageGroup(String group, long requests, long inputTokens, long cacheReadTokens, long cacheWriteTokens,
-            long outputTokens, long reasoningTokens, String costUsd, long unpricedRequests) {
+            long outputTokens, long reasoningTokens, String costUsd, long unpricedRequests, boolean costComplete) {
     }
 
     public record RepriceRequest(Instant from, Instant to, List<Long> priceVersionIds, Instant at) {
@@ -85,9 +100,12 @@ public class UsageResource {
             List<UsageGroup> result = new ArrayList<>();
             for (Row r : rows) {
                 BigDecimal cost = r.getBigDecimal("cost");
-                result.add(new UsageGroup(r.getString("g"), r.getLong("requests"), r.getLong("input"),
-                        r.getLong("cache_read"), r.getLong("cache_write"), r.getLong("output"), r.getLong("reasoning"),
-                        cost == null ? "0" : cost.stripTrailingZeros().toPlainString(), r.getLong("unpriced")));
+                long requests = r.getLong("requests");
+                long unpriced = r.getLong("unpriced");
+                result.add(new UsageGroup(r.getString("g"), requests, r.getLong("input"), r.getLong("cache_read"),
+                        r.getLong("cache_write"), r.getLong("output"), r.getLong("reasoning"),
+                        unpriced == requests || cost == null ? null : cost.stripTrailingZeros().toPlainString(), unpriced,
+                        unpriced == 0));
             }
             return result;
         });
@@ -139,7 +157,11 @@ public class UsageResource {
                 Object v = r.getValue(i);
                 row.put(camel(r.getColumnName(i)), v instanceof BigDecimal b
                         ? b.toPlainString()
-                        : v instanceof OffsetDateTime t ? t.toInstant().toString() : v instanceof UUID u ? u.toString() : v);
+                        : v instanceof io.vertx.core.json.JsonObject j
+                                ? j.getMap()
+                                : v instanceof OffsetDateTime t
+                                        ? t.toInstant().toString()
+                                        : v instanceof UUID u ? u.toString() : v);
             }
             return RestResponse.ok(row);
         });
@@ -167,8 +189,9 @@ public class UsageResource {
         }
         Instant at = body.at() == null ? Instant.now() : body.at();
         return pool.preparedQuery("SELECT provider, provider_type, upstream_model, input_tokens, cache_read_tokens, "
-                + "cache_write_tokens, output_tokens, reasoning_tokens, cost_exact FROM usage_event WHERE created_at >= $1 "
-                + "AND created_at < $2").execute(Tuple.of(utc(body.from()), utc(body.to()))).map(rows -> {
+                + "cache_write_tokens, output_tokens, reasoning_tokens, cost_exact, usage_units::text AS units, "
+                + "service_tier, price_provider FROM usage_event WHERE created_at >= $1 AND created_at < $2")
+                .execute(Tuple.of(utc(body.from()), utc(body.to()))).map(rows -> {
                     BigDecimal recorded = BigDecimal.ZERO;
                     BigDecimal repriced = BigDecimal.ZERO;
                     long count = 0;
@@ -179,25 +202,49 @@ public class UsageResource {
                             recorded = recorded.add(r.getBigDecimal("cost_exact"));
                         }
                         String model = r.getString("upstream_model");
-                        PriceVersion v = chosen.get(r.getString("provider") + "/" + model);
-                        if (v == null) {
-                            v = chosen.get(r.getString("provider_type") + "/" + model);
+                        String provider = r.getString("provider");
+                        String priceProvider = priceProvider(r);
+                        Usage usage = UsageUnits.read(r.getLong("input_tokens"), r.getLong("cache_read_tokens"),
+                                r.getLong("cache_write_tokens"), r.getLong("output_tokens"), r.getLong("reasoning_tokens"),
+                                r.getString("units"), r.getString("service_tier"));
+                        PriceVersion v = chosen.get(provider + "/" + model);
+                        if (v == null && priceProvider != null) {
+                            v = chosen.get(priceProvider + "/" + model);
                         }
-                        if (v == null) {
-                            v = book.find(r.getString("provider"), model, at)
-                                    .or(() -> book.find(r.getString("provider_type"), model, at)).orElse(null);
+                        BigDecimal cost;
+                        try {
+                            cost = v != null
+                                    ? CostCalculator.cost(v.prices(), Pricer.counts(usage)).exactUsd()
+                                    : java.util.Optional.ofNullable(
+                                            pricer.evaluate(provider, priceProvider, model, usage, at).cost())
+                                            .map(dev.tokenledger.pricing.Cost::exactUsd).orElse(null);
+                        } catch (IllegalArgumentException e) {
+                            cost = null;
                         }
-                        if (v == null) {
+                        if (cost == null) {
                             unpriced++;
                             continue;
                         }
-                        repriced = repriced.add(CostCalculator.cost(v.prices(), new TokenCounts(r.getLong("input_tokens"),
-                                r.getLong("cache_read_tokens"), r.getLong("cache_write_tokens"), 0, r.getLong("output_tokens"),
-                                r.getLong("reasoning_tokens"))).exactUsd());
+                        repriced = repriced.add(cost);
                     }
                     return new Reprice(count, recorded.stripTrailingZeros().toPlainString(),
                             repriced.stripTrailingZeros().toPlainString(), unpriced, ids);
                 });
+    }
+
+    /**
+     * The catalogue provider a row is billed from: the one recorded on the row, else (rows written before it was
+     * recorded) the configured price provider of its provider, else its provider type.
+     */
+    private String priceProvider(Row r) {
+        String recorded = r.getString("price_provider");
+        if (recorded != null) {
+            return recorded;
+        }
+        String provider = r.getString("provider");
+        return provider == null
+                ? null
+                : providers.find(provider).map(Provider::priceProvider).orElse(r.getString("provider_type"));
     }
 
     /** A WHERE clause for a period and the caller's visible teams. */

@@ -61,6 +61,9 @@ public class Admission {
     Pricer pricer;
 
     @Inject
+    UnpricedCharges unpricedCharges;
+
+    @Inject
     AdmissionMetrics metrics;
 
     @Inject
@@ -127,12 +130,19 @@ public class Admission {
                 worst = Math.max(worst, quote);
             }
         }
+        if (worst == null && unpriced != null && unpricedCharges.fallback()) {
+            // held at the fallback prices, as it will be charged
+            worst = unpricedCharges.micros(new Usage(promptTokens, 0, 0, maxOut, 0, Usage.Source.ESTIMATED));
+        }
         Demand demand = new Demand(ctx.requestId(), ctx.principal(), model, promptTokens + maxOut, worst, deployment);
         List<Check> checks = Plans.checks(scopes, demand, zone(), now, adaptive);
-        for (Check check : checks) {
-            if (check.type() == Limit.BUDGET && check.enforced() && worst == null) {
-                metrics.decision("refused", "unpriced", check.scopeType());
-                return Uni.createFrom().failure(Refusals.unpriced(check, unpriced));
+        if (unpriced != null) {
+            for (Check check : checks) {
+                if (check.type() == Limit.BUDGET
+                        && unpricedCharges.policy(check.enforced()) == AdmissionConfig.UnpricedPolicy.REFUSE) {
+                    metrics.decision("refused", "unpriced", check.scopeType());
+                    return Uni.createFrom().failure(Refusals.unpriced(check, unpriced));
+                }
             }
         }
         Ticket ticket = new Ticket(demand, Plans.tag(ctx.principal().orgId()), checks, false);

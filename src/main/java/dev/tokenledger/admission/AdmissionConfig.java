@@ -83,6 +83,39 @@ public interface AdmissionConfig {
     /** Soft budget alerts. */
     Alerts alerts();
 
+    /** What budgets do with requests whose price is unknown (a model without a catalogue price). */
+    Unpriced unpriced();
+
+    /** What a budget does with a request whose price is unknown. */
+    enum UnpricedPolicy {
+        /** Refuse the request (a budget cannot hold what it cannot price). */
+        REFUSE,
+        /** Hold and charge it at the fallback prices (input and output per million tokens). */
+        FALLBACK,
+        /** Admit it and charge nothing, counting it in {@code tokenledger_budget_unpriced_total} and the log. */
+        ZERO
+    }
+
+    /**
+     * Unpriced requests under budgets. Whenever either policy is {@code fallback}, unpriced usage is charged to budgets
+     * at the fallback prices (also when counters are re-seeded from the ledger, whose rows stay unpriced).
+     */
+    interface Unpriced {
+        /** Policy under hard budgets. */
+        @WithDefault("refuse")
+        UnpricedPolicy hard();
+
+        /** Policy under soft budgets. */
+        @WithDefault("zero")
+        UnpricedPolicy soft();
+
+        /** Fallback price of input tokens, USD per million; required when a policy is {@code fallback}. */
+        Optional<BigDecimal> fallbackInputPerMtok();
+
+        /** Fallback price of output tokens, USD per million; required when a policy is {@code fallback}. */
+        Optional<BigDecimal> fallbackOutputPerMtok();
+    }
+
     /** Adaptive pacing (additive increase, multiplicative decrease) toward rate-limited deployments. */
     interface Adaptive {
         /**

@@ -45,6 +45,21 @@ public class AdmissionMetrics {
                 .register(registry)).increment();
     }
 
+    /**
+     * A request under a budget settled without a price: {@code fallback} when charged at the fallback prices,
+     * {@code zero} when charged nothing. An alert on {@code zero} says budgets are counting less than was spent.
+     */
+    public void unpricedCharged(String policy) {
+        Counter counter = counters.computeIfAbsent("u:" + policy, k -> Counter.builder("tokenledger.budget.unpriced")
+                .description("Unpriced requests settled against budgets, by how they were charged (fallback, zero)")
+                .tags("charged", policy).register(registry));
+        counter.increment();
+        if (counter.count() == 1) {
+            io.quarkus.logging.Log.warnf("A request without a price was settled against a budget, charged %s "
+                    + "(tokenledger.admission.unpriced); tokenledger_budget_unpriced_total counts them", policy);
+        }
+    }
+
     public void alert(String scopeType) {
         counters.computeIfAbsent("a:" + scopeType, k -> Counter.builder("tokenledger.budget.alerts")
                 .description("Soft budget thresholds crossed")

@@ -29,6 +29,9 @@ public class Seeder {
     @Inject
     RedisScripts scripts;
 
+    @Inject
+    UnpricedCharges unpriced;
+
     public Uni<Void> seed(List<Check> checks) {
         List<Uni<Row>> reads = new ArrayList<>(checks.size());
         for (Check check : checks) {
@@ -57,7 +60,7 @@ public class Seeder {
     /** The ledger total of a check ({@code total}) and the snapshot it was read under ({@code snapshot}). */
     private Uni<Row> read(Check check) {
         String sum = check.type() == Limit.BUDGET
-                ? "coalesce(sum(cost_micros), 0)"
+                ? unpriced.ledgerSum()
                 : "coalesce(sum(input_tokens + output_tokens), 0)";
         String sql = "SELECT " + sum + " AS total, pg_current_snapshot()::text AS snapshot FROM usage_event WHERE "
                 + check.scope().type().ledgerColumn() + " = $1 AND created_at >= $2 AND created_at < $3"

@@ -60,6 +60,9 @@ public class Settlement {
     @Inject
     Vertx vertx;
 
+    @Inject
+    UnpricedCharges unpriced;
+
     private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
     /** Each event loop's settlements of its current turn. */
     private final ThreadLocal<List<Call>> outbox = ThreadLocal.withInitial(ArrayList::new);
@@ -118,8 +121,16 @@ public class Settlement {
         if (ticket == null) {
             return;
         }
-        Call call = call(ticket, record.usage().totalTokens(),
-                record.priced().priced() ? record.priced().cost().micros() : 0, admittedOne, transaction);
+        long micros;
+        if (record.priced().priced()) {
+            micros = record.priced().cost().micros();
+        } else {
+            micros = unpriced.micros(record.usage());
+            if (hasBudget(ticket)) {
+                metrics.unpricedCharged(unpriced.fallback() ? "fallback" : "zero");
+            }
+        }
+        Call call = call(ticket, record.usage().totalTokens(), micros, admittedOne, transaction);
         if (call.ops().isEmpty()) {
             return;
         }
@@ -128,6 +139,10 @@ public class Settlement {
         } else {
             post(call);
         }
+    }
+
+    private static boolean hasBudget(Ticket ticket) {
+        return ticket.checks().stream().anyMatch(c -> c.type() == Limit.BUDGET);
     }
 
     /** A settlement that only cuts a deployment's pace, under a request id of its own (the request may settle too). */

@@ -54,7 +54,7 @@ public interface GatewayConfig {
     /** Request limits. */
     Limits limits();
 
-    /** Rate limits, token quotas and budgets per key, team and organization (see README, "Limits and budgets"). */
+    /** Rate limits, token quotas and budgets per key, team and organization (see docs/limits-and-budgets.md). */
     dev.tokenledger.admission.AdmissionConfig admission();
 
     /** Upstream stream handling. */
@@ -77,7 +77,7 @@ public interface GatewayConfig {
 
     /** One upstream provider. */
     interface ProviderConfig {
-        /** Provider type; see the README for the list. */
+        /** Provider type; docs/providers.md lists them. */
         String type();
 
         /** Base URL of the provider's API; the type's default when absent. */
@@ -109,7 +109,7 @@ public interface GatewayConfig {
 
         /**
          * Settings of the provider type that no other type has (e.g. {@code api-version} for {@code azure-openai});
-         * the README lists them per type. A type rejects an option it does not know at start-up.
+         * docs/providers.md lists them per type. A type refuses an option it does not declare at start-up.
          */
         Map<String, String> options();
     }

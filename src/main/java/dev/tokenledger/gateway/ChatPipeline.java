@@ -261,7 +261,7 @@ public class ChatPipeline {
         }
         return new Usage(Math.max(reported.promptTokens(), estimated.promptTokens()), reported.cachedPromptTokens(),
                 reported.cacheWriteTokens(), Math.max(reported.completionTokens(), estimated.completionTokens()),
-                reported.reasoningTokens(), Usage.Source.PROVIDER_PARTIAL);
+                reported.reasoningTokens(), Usage.Source.PROVIDER_PARTIAL, reported.detail());
     }
 
     private static GatewayError asGatewayError(Throwable failure) {

@@ -18,7 +18,9 @@ import dev.tokenledger.usage.UsageRecord;
  * One row of the usage ledger, as written to PostgreSQL and, while it is unreachable, to the spool (as JSON).
  * Token columns are the normalised categories: {@code inputTokens} is all input, of which {@code cacheReadTokens}
  * and {@code cacheWriteTokens} were cache reads and writes and {@code inputUncached} the rest; {@code outputTokens}
- * includes {@code reasoningTokens}.
+ * includes {@code reasoningTokens}. {@code usageUnits} holds the finer counts by unit (JSON, see
+ * {@link UsageUnits}), {@code serviceTier} the tier the provider reported; {@code priceProvider}, {@code priceModel} and
+ * {@code priceMatch} say which catalogue entry priced the row and how its model name found it.
  */
 @RegisterForReflection // written to and read from the spool as JSON, also in the native executable
 public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID teamId, UUID keyId, String subject,
@@ -26,7 +28,8 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         String upstreamModel, String status, String errorClass, long inputTokens, long inputUncached, long cacheReadTokens,
         long cacheWriteTokens, long outputTokens, long reasoningTokens, String usageSource, BigDecimal costExact,
         Long costMicros, String priceStatus, Long priceVersionId, long latencyMs, Long ttftMs, boolean streamed,
-        boolean cached, Long savingMicros) {
+        boolean cached, Long savingMicros, String usageUnits, String serviceTier, String priceProvider,
+        String priceModel, String priceMatch) {
 
     /**
      * One statement per batch: every column travels as an array and {@code unnest} turns them back into rows, which
@@ -37,12 +40,13 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             + "inbound_format, operation, requested_model, provider, provider_type, upstream_model, status, error_class, "
             + "input_tokens, input_uncached, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
             + "usage_source, cost_exact, cost_micros, price_status, price_version_id, latency_ms, ttft_ms, streamed, cached, "
-            + "saving_micros) "
+            + "saving_micros, usage_units, service_tier, price_provider, price_model, price_match) "
             + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], "
             + "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
             + "$15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], "
             + "$22::text[], $23::text[]::numeric[], $24::bigint[], $25::text[], $26::bigint[], $27::bigint[], $28::bigint[], "
-            + "$29::boolean[], $30::boolean[], $31::bigint[]) ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
+            + "$29::boolean[], $30::boolean[], $31::bigint[], $32::text[]::jsonb[], $33::text[], $34::text[], "
+            + "$35::text[], $36::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
             + "SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written";
 
     public static LedgerRow of(UsageRecord r) {
@@ -59,7 +63,10 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
                 r.priced().priced() ? r.priced().cost().micros() : null, r.priced().priced() ? "priced" : "unpriced",
                 r.priced().priceVersionId(), r.durationNanos() / 1_000_000,
                 r.firstTokenNanos() < 0 ? null : r.firstTokenNanos() / 1_000_000, r.streamed(), r.cached(),
-                r.savingMicros());
+                r.savingMicros(), UsageUnits.write(u), u.detail().serviceTier() == null
+                        ? null
+                        : dev.tokenledger.pricing.ServiceTier.normalize(u.detail().serviceTier()),
+                r.priced().priceProvider(), r.priced().priceModel(), r.priced().priceMatch());
     }
 
     private static String status(UsageRecord.Outcome outcome) {
@@ -110,7 +117,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             ttft[i] = r.ttftMs;
             streamed[i] = r.streamed;
         }
-        List<Object> values = new ArrayList<>(31);
+        List<Object> values = new ArrayList<>(36);
         values.add(requestId);
         values.add(createdAt);
         values.add(org);
@@ -132,6 +139,11 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         values.add(streamed);
         values.add(rows.stream().map(LedgerRow::cached).toArray(Boolean[]::new));
         values.add(rows.stream().map(LedgerRow::savingMicros).toArray(Long[]::new));
+        values.add(rows.stream().map(LedgerRow::usageUnits).toArray(String[]::new));
+        values.add(rows.stream().map(LedgerRow::serviceTier).toArray(String[]::new));
+        values.add(rows.stream().map(LedgerRow::priceProvider).toArray(String[]::new));
+        values.add(rows.stream().map(LedgerRow::priceModel).toArray(String[]::new));
+        values.add(rows.stream().map(LedgerRow::priceMatch).toArray(String[]::new));
         return Tuple.from(values);
     }
 }

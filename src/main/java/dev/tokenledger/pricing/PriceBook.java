@@ -8,13 +8,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,7 +44,6 @@ public class PriceBook {
 
     /** Wildcard model: every model of a provider (e.g. a local server whose models are all free). */
     public static final String ANY_MODEL = "*";
-    private static final Pattern DATE_SUFFIX = Pattern.compile("(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|@\\d{8})$");
     /** The columns written on insert, in order: provider, model, effective time, each unit's base price, the rest. */
     private static final List<String> INSERTED = inserted();
     static final String COLUMNS = "id, " + String.join(", ", INSERTED) + ", created_at";
@@ -76,7 +72,7 @@ public class PriceBook {
     @Inject
     GatewayConfig config;
 
-    private volatile Map<String, List<PriceVersion>> index = Map.of();
+    private volatile PriceIndex index = new PriceIndex(List.of());
 
     void onStart(@Observes StartupEvent event) {
         seedIfEmpty().chain(this::reload).await().indefinitely();
@@ -85,9 +81,27 @@ public class PriceBook {
         }, e -> Log.warnf("Price catalogue reload failed: %s", e.getMessage())));
     }
 
+    /** How a model name found its catalogue entry. */
+    public enum Match {
+        /** The entry's model id is the name. */
+        EXACT,
+        /** The entry's match clauses accept the name. */
+        RULE,
+        /** The provider's wildcard entry ({@link #ANY_MODEL}). */
+        WILDCARD;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A catalogue version found for a model name, and how the name was matched. */
+    public record Resolved(PriceVersion version, Match match) {
+    }
+
     /**
-     * The version that applies to a model at a time: exact model name, else the name without a date suffix (a dated
-     * snapshot of a priced model), else the provider's wildcard entry. Empty means unknown, never free.
+     * The version that applies to a model at a time, for the standard tier: see {@link #resolve}. Empty means unknown,
+     * never free.
      */
     public Optional<PriceVersion> find(String provider, String model, Instant at) {
         if (provider == null || model == null) {
@@ -101,72 +115,37 @@ public class PriceBook {
         if (provider == null || model == null) {
             return Optional.empty();
         }
-        String tier = serviceTier == null ? ServiceTier.STANDARD : serviceTier;
-        Optional<PriceVersion> found = at(index.get(key(provider, model)), tier, at);
-        if (found.isEmpty()) {
-            String undated = DATE_SUFFIX.matcher(model).replaceFirst("");
-            if (!undated.equals(model)) {
-                found = at(index.get(key(provider, undated)), tier, at);
-            }
-        }
-        return found.isPresent() ? found : at(index.get(key(provider, ANY_MODEL)), tier, at);
+        return resolve(provider, model, serviceTier, at).map(Resolved::version);
+    }
+
+    /**
+     * The version that applies to a model name of a provider at a time and tier, and how the name found it: see
+     * {@link PriceIndex#resolve}. Empty means unknown, never free.
+     */
+    public Optional<Resolved> resolve(String provider, String model, String serviceTier, Instant at) {
+        return index.resolve(provider, model, serviceTier, at);
+    }
+
+    /** A book over fixed versions, without a database or reloads (for tools and tests). */
+    public static PriceBook of(java.util.Collection<PriceVersion> versions) {
+        PriceBook book = new PriceBook();
+        book.index = new PriceIndex(versions);
+        return book;
     }
 
     /** Every version of one model, newest first. */
     public List<PriceVersion> versions(String provider, String model) {
-        return index.getOrDefault(key(provider, model), List.of());
+        return index.versions(provider, model);
     }
 
     /** Every stored version. */
     public List<PriceVersion> all() {
-        List<PriceVersion> result = new ArrayList<>();
-        index.values().forEach(result::addAll);
-        return result;
+        return index.all();
     }
 
-    /** The version of every (provider, model) that applies now. */
+    /** The version of every (provider, model, service tier) that applies at a time. */
     public List<PriceVersion> current(Instant at) {
-        List<PriceVersion> result = new ArrayList<>();
-        index.values().forEach(list -> list.stream().map(PriceVersion::serviceTier).distinct()
-                .forEach(tier -> at(list, tier, at).ifPresent(result::add)));
-        result.sort(Comparator.comparing(PriceVersion::provider).thenComparing(PriceVersion::model));
-        return result;
-    }
-
-    /**
-     * The version of a tier in effect at a time: the latest effective time not after {@code at}; among the versions of
-     * that time, one whose daily window holds at {@code at}, else the one without a window. A time whose versions all
-     * have windows that do not hold falls back to the previous effective time. {@code versions} is newest first.
-     */
-    static Optional<PriceVersion> at(List<PriceVersion> versions, String tier, Instant at) {
-        if (versions == null) {
-            return Optional.empty();
-        }
-        PriceVersion plain = null;
-        Instant group = null;
-        for (PriceVersion v : versions) {
-            if (v.effectiveFrom().isAfter(at) || !v.serviceTier().equals(tier)) {
-                continue;
-            }
-            if (group != null && !v.effectiveFrom().equals(group)) {
-                if (plain != null) {
-                    return Optional.of(plain);
-                }
-            }
-            group = v.effectiveFrom();
-            if (v.timeOfDay() == null) {
-                if (plain == null) {
-                    plain = v;
-                }
-            } else if (v.timeOfDay().contains(at)) {
-                return Optional.of(v);
-            }
-        }
-        return Optional.ofNullable(plain);
-    }
-
-    private static String key(String provider, String model) {
-        return provider + '\u0000' + model;
+        return index.current(at);
     }
 
     public Uni<Void> reload() {
@@ -182,12 +161,7 @@ public class PriceBook {
 
     /** Replaces the catalogue in memory with these versions (what {@link #reload} does with the stored ones). */
     void load(List<PriceVersion> versions) {
-        Map<String, List<PriceVersion>> next = new HashMap<>();
-        for (PriceVersion v : versions) {
-            next.computeIfAbsent(key(v.provider(), v.model()), k -> new ArrayList<>()).add(v);
-        }
-        next.values().forEach(list -> list.sort(Comparator.comparing(PriceVersion::effectiveFrom).reversed()));
-        index = next;
+        index = new PriceIndex(versions);
     }
 
     /**

@@ -1,12 +1,13 @@
 package dev.tokenledger.pricing;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,68 +16,122 @@ import io.quarkus.logging.Log;
 import dev.tokenledger.canonical.Usage;
 
 /**
- * Prices usage from the catalogue. A deployment's own provider id is looked up first (a negotiated or internal rate
- * entered for that provider), then the catalogue provider of its type. A model with no price is reported unpriced,
- * counted in a metric and logged once per model: never priced at zero.
+ * Prices usage from the catalogue: the one pricing path of the live bill, the admin quote and the reprice. A
+ * deployment's own provider id is looked up first (a negotiated or internal rate entered for that provider), then its
+ * configured price provider (the catalogue provider of its type unless configured otherwise), each by exact model id,
+ * match clauses, then wildcard ({@link PriceBook#resolve}), for the service tier the provider reported. A model with
+ * no price, or usage the sheet cannot price, is reported unpriced, counted in a metric and logged once per model:
+ * never priced at zero.
  */
 @ApplicationScoped
 public class Pricer {
 
-    @Inject
-    PriceBook book;
+    private static final int MAX_LOGGED = 1000;
 
-    @Inject
-    MeterRegistry registry;
-
+    private final PriceBook book;
+    private final MeterRegistry registry;
     private final Set<String> reportedUnpriced = ConcurrentHashMap.newKeySet();
     private final Map<String, Counter> unpricedCounters = new ConcurrentHashMap<>();
 
+    public Pricer(PriceBook book, MeterRegistry registry) {
+        this.book = book;
+        this.registry = registry;
+    }
+
+    /** Prices a served request's usage; an unknown price is counted and logged. */
     public PricedUsage price(String providerId, String catalogueProvider, String model, Usage usage, Instant at) {
-        var version = version(providerId, catalogueProvider, model, at);
-        if (version.isEmpty()) {
+        PricedUsage priced = evaluate(providerId, catalogueProvider, model, usage, at);
+        if (!priced.priced()) {
             unpriced(catalogueProvider, model);
-            return PricedUsage.UNPRICED;
         }
-        TokenCounts counts;
-        try {
-            counts = new TokenCounts(usage.promptTokens(), usage.cachedPromptTokens(), usage.cacheWriteTokens(), 0,
-                    usage.completionTokens(), usage.reasoningTokens());
-        } catch (IllegalArgumentException e) {
-            Log.warnf("Usage for %s/%s is inconsistent and left unpriced: %s", catalogueProvider, model, e.getMessage());
-            unpriced(catalogueProvider, model);
-            return PricedUsage.UNPRICED;
-        }
-        return new PricedUsage(CostCalculator.cost(version.get().prices(), counts), version.get().id());
+        return priced;
     }
 
     /**
      * The cost usage would have at a time, e.g. the worst case of a request for a budget hold; empty when the model has
      * no price. Unlike {@link #price}, nothing is counted or logged.
      */
-    public java.util.Optional<Cost> quote(String providerId, String catalogueProvider, String model, Usage usage,
-            Instant at) {
-        return version(providerId, catalogueProvider, model, at).map(v -> CostCalculator.cost(v.prices(),
-                new TokenCounts(usage.promptTokens(), usage.cachedPromptTokens(), usage.cacheWriteTokens(), 0,
-                        usage.completionTokens(), usage.reasoningTokens())));
+    public Optional<Cost> quote(String providerId, String catalogueProvider, String model, Usage usage, Instant at) {
+        return Optional.ofNullable(evaluate(providerId, catalogueProvider, model, usage, at).cost());
     }
 
-    private java.util.Optional<PriceVersion> version(String providerId, String catalogueProvider, String model,
-            Instant at) {
-        var version = book.find(providerId, model, at);
-        if (version.isEmpty() && !catalogueProvider.equals(providerId)) {
-            version = book.find(catalogueProvider, model, at);
+    /**
+     * What {@link #price} computes, without counting or logging: the same lookup and arithmetic for the bill, the
+     * quote and the reprice.
+     */
+    public PricedUsage evaluate(String providerId, String catalogueProvider, String model, Usage usage, Instant at) {
+        String tier = ServiceTier.normalize(usage.detail().serviceTier());
+        Optional<PriceBook.Resolved> found = resolve(providerId, catalogueProvider, model, tier, at);
+        if (found.isEmpty()) {
+            return new PricedUsage(null, null, catalogueProvider, null, null);
         }
-        return version;
+        PriceVersion version = found.get().version();
+        Cost cost;
+        try {
+            cost = CostCalculator.cost(version.prices(), counts(usage));
+        } catch (IllegalArgumentException e) {
+            if (reportedUnpriced.size() < MAX_LOGGED && reportedUnpriced.add("usage/" + catalogueProvider + "/" + model)) {
+                Log.warnf("Usage for %s/%s cannot be priced and is left unpriced: %s", catalogueProvider, model,
+                        e.getMessage());
+            }
+            return new PricedUsage(null, null, catalogueProvider, version.model(), found.get().match().id());
+        }
+        return new PricedUsage(cost, version.id(), catalogueProvider, version.model(), found.get().match().id());
+    }
+
+    private Optional<PriceBook.Resolved> resolve(String providerId, String catalogueProvider, String model, String tier,
+            Instant at) {
+        Optional<PriceBook.Resolved> found = providerId == null
+                ? Optional.empty()
+                : book.resolve(providerId, model, tier, at);
+        if (found.isEmpty() && catalogueProvider != null && !catalogueProvider.equals(providerId)) {
+            found = book.resolve(catalogueProvider, model, tier, at);
+        }
+        return found;
+    }
+
+    /**
+     * A usage's counts by unit: all input, its cache reads and writes (by lifetime), audio, image, video and tool
+     * parts, all output with its reasoning, audio and image parts, web searches, and one request.
+     * {@link IllegalArgumentException} when the counts contradict each other.
+     */
+    public static TokenCounts counts(Usage usage) {
+        Usage.Detail d = usage.detail();
+        Map<Unit, Long> counts = new EnumMap<>(Unit.class);
+        counts.put(Unit.INPUT, usage.promptTokens());
+        counts.put(Unit.CACHE_READ, usage.cachedPromptTokens());
+        counts.put(Unit.CACHE_WRITE, usage.cacheWriteTokens());
+        counts.put(Unit.CACHE_WRITE_1H, d.cacheWrite1hTokens());
+        counts.put(Unit.CACHE_WRITE_5M, usage.cacheWriteTokens() - d.cacheWrite1hTokens());
+        counts.put(Unit.INPUT_AUDIO, d.inputAudioTokens());
+        counts.put(Unit.CACHE_AUDIO_READ, d.cachedAudioTokens());
+        counts.put(Unit.INPUT_IMAGE, d.inputImageTokens());
+        counts.put(Unit.CACHE_IMAGE_READ, d.cachedImageTokens());
+        counts.put(Unit.INPUT_VIDEO, d.inputVideoTokens());
+        counts.put(Unit.INPUT_TOOL, d.toolPromptTokens());
+        counts.put(Unit.OUTPUT, usage.completionTokens());
+        counts.put(Unit.REASONING, usage.reasoningTokens());
+        counts.put(Unit.OUTPUT_AUDIO, d.outputAudioTokens());
+        counts.put(Unit.OUTPUT_IMAGE, d.outputImageTokens());
+        counts.put(Unit.WEB_SEARCHES, d.webSearches());
+        counts.put(Unit.REQUESTS, 1L);
+        return new TokenCounts(counts);
     }
 
     private void unpriced(String provider, String model) {
         String key = provider + "/" + model;
+        Counter counter = unpricedCounters.get(key);
+        if (counter == null && unpricedCounters.size() >= MAX_LOGGED) {
+            key = "other";
+            model = "other";
+        }
+        String p = String.valueOf(provider);
+        String m = String.valueOf(model);
         unpricedCounters.computeIfAbsent(key, k -> Counter.builder("tokenledger.unpriced.requests")
                 .description("Requests recorded with an unknown cost because their model has no price")
-                .tags("provider", String.valueOf(provider), "model", String.valueOf(model))
-                .register(registry)).increment();
-        if (reportedUnpriced.add(key)) {
-            Log.warnf("No price for model %s of provider %s: its requests are recorded with cost unknown", model, provider);
+                .tags("provider", p, "model", m).register(registry)).increment();
+        if (reportedUnpriced.size() < MAX_LOGGED && reportedUnpriced.add(key)) {
+            Log.warnf("No price for model %s of provider %s: its requests are recorded with cost unknown", m, p);
         }
     }
 }

@@ -2,33 +2,28 @@ package dev.tokenledger.provider;
 
 import io.vertx.core.Vertx;
 
-/** Base of the factories of {@link HttpProvider}s: the type's name and default base URL, and a pooled HTTP client. */
-public abstract class HttpProviderFactory implements ProviderFactory {
+/**
+ * The one base of provider factories: the type's declaration and a pooled HTTP client per provider. A subclass is a
+ * {@code @Singleton} bean that passes its {@link ProviderType} to this constructor and implements {@link #create}.
+ */
+public abstract non-sealed class HttpProviderFactory implements ProviderFactory {
 
     private final Vertx vertx;
-    private final String type;
-    private final String defaultBaseUrl;
+    private final ProviderType type;
 
-    /** @param defaultBaseUrl the base URL when the configuration names none, or null when the type requires one */
-    protected HttpProviderFactory(Vertx vertx, String type, String defaultBaseUrl) {
+    protected HttpProviderFactory(Vertx vertx, ProviderType type) {
         this.vertx = vertx;
         this.type = type;
-        this.defaultBaseUrl = defaultBaseUrl;
     }
 
     @Override
-    public String type() {
+    public final ProviderType type() {
         return type;
     }
 
-    @Override
-    public String defaultBaseUrl() {
-        return defaultBaseUrl;
-    }
-
-    /** The configured base URL, else the type's default. */
+    /** The base URL of one provider: configured, else the type's default (the registry checks one exists). */
     protected String baseUrl(ProviderSettings settings) {
-        return settings.baseUrl().orElse(defaultBaseUrl);
+        return settings.baseUrl().or(type::defaultBaseUrl).orElseThrow();
     }
 
     /** A new HTTP client with its own connection pool for one provider. */

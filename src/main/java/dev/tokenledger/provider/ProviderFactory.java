@@ -1,16 +1,20 @@
 package dev.tokenledger.provider;
 
 /**
- * Creates providers of one type. Factories are CDI beans; the registry finds them by {@link #type()}, so adding a
- * provider type is one package with a factory, and nothing else changes.
+ * Creates providers of one type. Factories are CDI beans extending {@link HttpProviderFactory}; the registry finds
+ * them by the type name they declare and validates each provider's configuration against the declaration (base URL,
+ * options, price provider) before calling {@link #create}. Adding a provider type is one package with a factory, and
+ * nothing else changes.
  */
-public interface ProviderFactory {
+public sealed interface ProviderFactory permits HttpProviderFactory {
 
-    /** The type name used in configuration. */
-    String type();
+    /** The type this factory creates: its name, defaults and options. */
+    ProviderType type();
 
-    /** The base URL used when the configuration names none, or null when the type requires one. */
-    String defaultBaseUrl();
-
+    /**
+     * Creates one provider.
+     *
+     * @param settings validated settings: the base URL, price provider and declared option defaults already resolved
+     */
     Provider create(ProviderSettings settings);
 }

@@ -1,5 +1,6 @@
 package dev.tokenledger.provider;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,11 +23,16 @@ import dev.tokenledger.config.GatewayConfig;
 /**
  * The providers of this gateway, built once at start-up from configuration. With no provider configured, one is
  * created from the usual environment variables of each provider type that has them ({@code OPENAI_API_KEY},
- * {@code OPENAI_BASE_URL}). Invalid configuration fails start-up with the property at fault and the valid choices.
+ * {@code OPENAI_BASE_URL}). The factories are the CDI beans of {@link ProviderFactory}, found by the type they
+ * declare; each provider's configuration is checked against that declaration ({@link ProviderTypes}), so invalid
+ * configuration fails start-up with the property at fault and the valid choices.
  */
 @Startup
 @ApplicationScoped
 public class ProviderRegistry {
+
+    /** The provider id and type created from {@code OPENAI_API_KEY} / {@code OPENAI_BASE_URL}. */
+    private static final String FROM_ENVIRONMENT = "openai";
 
     private final Map<String, Provider> providers = new LinkedHashMap<>();
     private final Optional<String> defaultProvider;
@@ -41,27 +47,15 @@ public class ProviderRegistry {
      * @param rawConfig the configuration, for provider-specific environment variables
      */
     public ProviderRegistry(GatewayConfig config, Iterable<ProviderFactory> factoryBeans, Config rawConfig) {
-        Map<String, ProviderFactory> factories = new TreeMap<>();
-        for (ProviderFactory factory : factoryBeans) {
-            factories.put(factory.type(), factory);
-        }
+        ProviderTypes types = new ProviderTypes(factoryBeans);
         for (Map.Entry<String, GatewayConfig.ProviderConfig> entry : new TreeMap<>(config.providers()).entrySet()) {
             String id = entry.getKey();
             GatewayConfig.ProviderConfig p = entry.getValue();
-            ProviderFactory factory = factories.get(p.type());
-            if (factory == null) {
-                throw new IllegalStateException("tokenledger.providers." + id + ".type: unknown provider type '" + p.type()
-                        + "'; valid types: " + factories.keySet());
-            }
-            if (p.baseUrl().isEmpty() && factory.defaultBaseUrl() == null) {
-                throw new IllegalStateException("tokenledger.providers." + id + ".base-url: required for type '"
-                        + p.type() + "'");
-            }
-            providers.put(id, factory.create(new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
+            providers.put(id, types.create(new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(),
                     p.timeout(), p.connectTimeout(), p.maxConnections(), p.priceProvider(), p.options())));
         }
         Optional<String> fromEnvironment = providers.isEmpty()
-                ? createFromEnvironment(factories, rawConfig)
+                ? createFromEnvironment(types, rawConfig)
                 : Optional.empty();
         this.defaultProvider = config.defaultProvider().or(() -> fromEnvironment);
         defaultProvider.ifPresent(id -> {
@@ -75,18 +69,18 @@ public class ProviderRegistry {
         }
     }
 
-    private Optional<String> createFromEnvironment(Map<String, ProviderFactory> factories, Config rawConfig) {
+    private Optional<String> createFromEnvironment(ProviderTypes types, Config rawConfig) {
         Optional<String> key = rawConfig.getOptionalValue("OPENAI_API_KEY", String.class);
         Optional<String> baseUrl = rawConfig.getOptionalValue("OPENAI_BASE_URL", String.class);
         if (key.isEmpty() && baseUrl.isEmpty()) {
             return Optional.empty();
         }
-        ProviderSettings settings = new ProviderSettings("openai", "openai", baseUrl, key, Map.of(),
-                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(10), 256, Optional.empty());
-        providers.put("openai", factories.get("openai").create(settings));
-        Log.infof("Provider 'openai' created from environment variables (base URL %s)",
-                baseUrl.orElse(factories.get("openai").defaultBaseUrl()));
-        return Optional.of("openai");
+        ProviderSettings settings = new ProviderSettings(FROM_ENVIRONMENT, FROM_ENVIRONMENT, baseUrl, key, Map.of(),
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 256, Optional.empty());
+        providers.put(FROM_ENVIRONMENT, types.create(settings));
+        Log.infof("Provider '%s' created from environment variables (base URL %s)", FROM_ENVIRONMENT,
+                baseUrl.or(() -> types.find(FROM_ENVIRONMENT).flatMap(f -> f.type().defaultBaseUrl())).orElse("?"));
+        return Optional.of(FROM_ENVIRONMENT);
     }
 
     public Optional<Provider> find(String id) {

@@ -204,14 +204,14 @@ class PriceUnitsTest {
                 version(2, "2026-01-01T00:00:00Z", "standard", null, "2"),
                 version(1, "2025-01-01T00:00:00Z", "standard", offPeak, "9"));
 
-        assertEquals(4, PriceBook.at(versions, "standard", Instant.parse("2026-03-02T12:00:00Z")).orElseThrow().id());
-        assertEquals(5, PriceBook.at(versions, "standard", Instant.parse("2026-03-02T17:00:00Z")).orElseThrow().id());
-        assertEquals(2, PriceBook.at(versions, "standard", Instant.parse("2026-02-28T23:59:59Z")).orElseThrow().id());
-        assertEquals(3, PriceBook.at(versions, "priority", Instant.parse("2026-03-02T17:00:00Z")).orElseThrow().id());
-        assertTrue(PriceBook.at(versions, "flex", Instant.parse("2026-03-02T17:00:00Z")).isEmpty());
+        assertEquals(4, PriceIndex.at(versions, "standard", Instant.parse("2026-03-02T12:00:00Z")).orElseThrow().id());
+        assertEquals(5, PriceIndex.at(versions, "standard", Instant.parse("2026-03-02T17:00:00Z")).orElseThrow().id());
+        assertEquals(2, PriceIndex.at(versions, "standard", Instant.parse("2026-02-28T23:59:59Z")).orElseThrow().id());
+        assertEquals(3, PriceIndex.at(versions, "priority", Instant.parse("2026-03-02T17:00:00Z")).orElseThrow().id());
+        assertTrue(PriceIndex.at(versions, "flex", Instant.parse("2026-03-02T17:00:00Z")).isEmpty());
         // only a window that does not hold in its group: nothing before it either
-        assertTrue(PriceBook.at(versions, "standard", Instant.parse("2025-06-01T12:00:00Z")).isEmpty());
-        assertEquals(1, PriceBook.at(versions, "standard", Instant.parse("2025-06-01T20:00:00Z")).orElseThrow().id());
+        assertTrue(PriceIndex.at(versions, "standard", Instant.parse("2025-06-01T12:00:00Z")).isEmpty());
+        assertEquals(1, PriceIndex.at(versions, "standard", Instant.parse("2025-06-01T20:00:00Z")).orElseThrow().id());
     }
 
     @Test

@@ -76,7 +76,8 @@ public class DurableLedger extends Upstreams {
         LedgerRow row = new LedgerRow(requestId, Instant.parse("2026-01-02T03:04:05.123456Z"), UUID.randomUUID(),
                 UUID.randomUUID(), UUID.randomUUID(), "key:left-behind", null, "openai", "chat", "gpt-test", "mock",
                 "openai", "gpt-4o-mini-2024-07-18", "ok", null, inputTokens, inputTokens, 0, 0, outputTokens, 0,
-                "provider", new BigDecimal("0.000123"), 123L, "priced", null, 42, 7L, true, false, null);
+                "provider", new BigDecimal("0.000123"), 123L, "priced", null, 42, 7L, true, false, null, null, null, null,
+                null, null);
         try {
             return Json.MAPPER.writeValueAsString(row);
         } catch (JsonProcessingException e) {

@@ -1,39 +1,26 @@
 package dev.tokenledger.provider.anthropic;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.vertx.core.Vertx;
 
+import dev.tokenledger.provider.HttpProviderFactory;
 import dev.tokenledger.provider.Provider;
-import dev.tokenledger.provider.ProviderFactory;
 import dev.tokenledger.provider.ProviderSettings;
-import dev.tokenledger.provider.UpstreamHttp;
+import dev.tokenledger.provider.ProviderType;
 
 /** Type {@code anthropic}: Anthropic's Messages API or any Anthropic-compatible server. */
-@ApplicationScoped
-public class AnthropicProviderFactory implements ProviderFactory {
-
-    private final Vertx vertx;
+@Singleton // not proxied: the base class has no no-args constructor
+public class AnthropicProviderFactory extends HttpProviderFactory {
 
     @Inject
     public AnthropicProviderFactory(Vertx vertx) {
-        this.vertx = vertx;
-    }
-
-    @Override
-    public String type() {
-        return "anthropic";
-    }
-
-    @Override
-    public String defaultBaseUrl() {
-        return "https://api.anthropic.com";
+        super(vertx, ProviderType.of("anthropic", "https://api.anthropic.com", "anthropic"));
     }
 
     @Override
     public Provider create(ProviderSettings settings) {
-        return new AnthropicProvider(settings, settings.baseUrl().orElse(defaultBaseUrl()),
-                new UpstreamHttp(vertx, settings));
+        return new AnthropicProvider(settings, baseUrl(settings), http(settings));
     }
 }

@@ -21,6 +21,8 @@ final class AzureEndpoints implements OpenAiProvider.Endpoints {
     /** The newest GA version of the classic data-plane API known to this gateway. */
     static final String DEFAULT_API_VERSION = "2024-10-21";
     static final String V1 = "v1";
+    static final String API_KEY = "api-key";
+    static final String BEARER = "bearer";
 
     /** Azure deployment names: letters, digits, '-', '_' and '.'; anything else could escape the URL path. */
     private static final Pattern DEPLOYMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
@@ -43,12 +45,13 @@ final class AzureEndpoints implements OpenAiProvider.Endpoints {
             throw new IllegalStateException(prefix + API_VERSION + ": '" + version
                     + "' is not an Azure OpenAI API version (YYYY-MM-DD, YYYY-MM-DD-preview or v1)");
         }
-        String auth = settings.option(AUTH).orElse("api-key");
-        if (!auth.equals("api-key") && !auth.equals("bearer")) {
-            throw new IllegalStateException(prefix + AUTH + ": '" + auth + "'; valid values: [api-key, bearer]");
+        String auth = settings.option(AUTH).orElse(API_KEY);
+        if (!auth.equals(API_KEY) && !auth.equals(BEARER)) {
+            throw new IllegalStateException(prefix + AUTH + ": '" + auth + "'; valid values: [" + API_KEY + ", " + BEARER
+                    + "]");
         }
         Map<String, String> credentials = settings.apiKey()
-                .map(key -> auth.equals("bearer") ? Map.of("Authorization", "Bearer " + key) : Map.of("api-key", key))
+                .map(key -> auth.equals(BEARER) ? Map.of("Authorization", "Bearer " + key) : Map.of("api-key", key))
                 .orElse(Map.of());
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         return new AzureEndpoints(base, version, credentials);

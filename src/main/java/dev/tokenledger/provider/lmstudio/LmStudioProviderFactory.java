@@ -1,7 +1,5 @@
 package dev.tokenledger.provider.lmstudio;
 
-import java.util.Set;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -10,6 +8,7 @@ import io.vertx.core.Vertx;
 import dev.tokenledger.provider.HttpProviderFactory;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.ProviderType;
 import dev.tokenledger.provider.openai.OpenAiProvider;
 
 /**
@@ -21,12 +20,11 @@ public class LmStudioProviderFactory extends HttpProviderFactory {
 
     @Inject
     public LmStudioProviderFactory(Vertx vertx) {
-        super(vertx, "lmstudio", "http://localhost:1234/v1");
+        super(vertx, ProviderType.of("lmstudio", "http://localhost:1234/v1", "lmstudio"));
     }
 
     @Override
     public Provider create(ProviderSettings settings) {
-        settings.requireKnownOptions(Set.of());
         return new OpenAiProvider(settings, baseUrl(settings), http(settings));
     }
 }

@@ -1,7 +1,5 @@
 package dev.tokenledger.provider.ollama;
 
-import java.util.Set;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -10,6 +8,7 @@ import io.vertx.core.Vertx;
 import dev.tokenledger.provider.HttpProviderFactory;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.ProviderType;
 
 /**
  * Type {@code ollama}: a local (or remote) Ollama through its native chat API. With the default base URL a local
@@ -21,12 +20,11 @@ public class OllamaProviderFactory extends HttpProviderFactory {
 
     @Inject
     public OllamaProviderFactory(Vertx vertx) {
-        super(vertx, "ollama", "http://localhost:11434");
+        super(vertx, ProviderType.of("ollama", "http://localhost:11434", "ollama"));
     }
 
     @Override
     public Provider create(ProviderSettings settings) {
-        settings.requireKnownOptions(Set.of());
         return new OllamaProvider(settings, baseUrl(settings), http(settings));
     }
 }

@@ -1,7 +1,5 @@
 package dev.tokenledger.provider.openai;
 
-import java.util.Set;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -10,6 +8,7 @@ import io.vertx.core.Vertx;
 import dev.tokenledger.provider.HttpProviderFactory;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.ProviderType;
 
 /**
  * Type {@code openai}: any OpenAI-compatible server. A custom server is this type with its base URL, and a key and
@@ -20,12 +19,11 @@ public class OpenAiProviderFactory extends HttpProviderFactory {
 
     @Inject
     public OpenAiProviderFactory(Vertx vertx) {
-        super(vertx, "openai", "https://api.openai.com/v1");
+        super(vertx, ProviderType.of("openai", "https://api.openai.com/v1", "openai"));
     }
 
     @Override
     public Provider create(ProviderSettings settings) {
-        settings.requireKnownOptions(Set.of());
         return new OpenAiProvider(settings, baseUrl(settings), http(settings));
     }
 }

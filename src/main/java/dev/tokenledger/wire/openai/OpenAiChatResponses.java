@@ -61,7 +61,7 @@ public final class OpenAiChatResponses {
         }
         return new ChatResponse(dev.tokenledger.wire.JsonFields.text(root, "id"),
                 dev.tokenledger.wire.JsonFields.text(root, "model"),
-                root.path("created").asLong(0), choices, OpenAiUsage.read(root.get("usage")), extra);
+                root.path("created").asLong(0), choices, OpenAiUsage.read(root.get("usage"), root.get("service_tier")), extra);
     }
 
     public static byte[] toWire(ChatResponse response) {
@@ -101,6 +101,7 @@ public final class OpenAiChatResponses {
      * when absent or the body is not a JSON object.
      */
     public static Usage usage(byte[] body) {
-        return OpenAiUsage.read(Json.topLevelField(body, "usage"));
+        Usage usage = OpenAiUsage.read(Json.topLevelField(body, "usage"));
+        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(Json.topLevelField(body, "service_tier")));
     }
 }

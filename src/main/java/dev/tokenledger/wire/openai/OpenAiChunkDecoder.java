@@ -58,7 +58,7 @@ public final class OpenAiChunkDecoder extends SseChunkDecoder {
         for (JsonNode choice : chunk.path("choices")) {
             choice(choice, sink);
         }
-        Usage usage = OpenAiUsage.read(chunk.get("usage"));
+        Usage usage = OpenAiUsage.read(chunk.get("usage"), chunk.get("service_tier"));
         if (usage != null) {
             sink.accept(new ChatChunk.UsageReport(usage));
         }
@@ -99,7 +99,7 @@ public final class OpenAiChunkDecoder extends SseChunkDecoder {
     protected void onEnd(String partialData, Consumer<ChatChunk> sink) {
         if (partialData != null && !done) {
             ObjectNode chunk = Json.tryParseObject(partialData);
-            Usage usage = chunk == null ? null : OpenAiUsage.read(chunk.get("usage"));
+            Usage usage = chunk == null ? null : OpenAiUsage.read(chunk.get("usage"), chunk.get("service_tier"));
             if (usage != null) {
                 sink.accept(new ChatChunk.UsageReport(usage));
             }

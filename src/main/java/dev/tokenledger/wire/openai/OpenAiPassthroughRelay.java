@@ -56,7 +56,7 @@ public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
             fail(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, message, "upstream_error"));
             return;
         }
-        Usage reported = OpenAiUsage.read(chunk.get("usage"));
+        Usage reported = OpenAiUsage.read(chunk.get("usage"), chunk.get("service_tier"));
         JsonNode choices = chunk.path("choices");
         collectText(choices);
         if (reported != null) {
@@ -96,7 +96,7 @@ public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
             // an unterminated last event is never forwarded, but it may still carry the usage
             ObjectNode chunk = Json.tryParseObject(partial);
             if (chunk != null && OpenAiUsage.read(chunk.get("usage")) != null) {
-                usage = OpenAiUsage.read(chunk.get("usage"));
+                usage = OpenAiUsage.read(chunk.get("usage"), chunk.get("service_tier"));
             }
         }
     }

@@ -112,7 +112,7 @@ public final class OpenAiResponsesChunkDecoder extends SseChunkDecoder {
         done = true;
         sink.accept(new ChatChunk.Finish(0, OpenAiResponsesResponses.finishReason(JsonFields.text(response, "status"),
                 JsonFields.text(response.path("incomplete_details"), "reason"), !calls.isEmpty()), null));
-        Usage usage = OpenAiResponsesResponses.usage(response.get("usage"));
+        Usage usage = OpenAiResponsesResponses.usageOf(response);
         if (usage != null) {
             sink.accept(new ChatChunk.UsageReport(usage));
         }
@@ -121,7 +121,7 @@ public final class OpenAiResponsesChunkDecoder extends SseChunkDecoder {
     @Override
     protected void onEnd(String partialData, Consumer<ChatChunk> sink) {
         ObjectNode data = partialData == null || done ? null : Json.tryParseObject(partialData);
-        Usage usage = data == null ? null : OpenAiResponsesResponses.usage(data.path("response").get("usage"));
+        Usage usage = data == null ? null : OpenAiResponsesResponses.usageOf(data.get("response"));
         if (usage != null) {
             sink.accept(new ChatChunk.UsageReport(usage));
         }

@@ -49,7 +49,7 @@ public final class OpenAiResponsesResponses {
         Message message = new Message("assistant", content, calls, null, null);
         return new ChatResponse(JsonFields.text(root, "id"), JsonFields.text(root, "model"),
                 root.path("created_at").asLong(0), List.of(new ChatResponse.Choice(0, message, reason)),
-                usage(root.get("usage")), null);
+                usageOf(root), null);
     }
 
     private static void outputItem(JsonNode item, List<ContentPart> content, List<ToolCall> calls) {
@@ -92,14 +92,24 @@ public final class OpenAiResponsesResponses {
             return null;
         }
         JsonNode in = usage.path("input_tokens_details");
+        JsonNode out = usage.path("output_tokens_details");
+        Usage.Detail detail = new Usage.Detail(0, in.path("audio_tokens").asLong(0), 0, in.path("image_tokens").asLong(0),
+                0, 0, 0, out.path("audio_tokens").asLong(0), out.path("image_tokens").asLong(0), 0, null);
         return new Usage(usage.path("input_tokens").asLong(0), in.path("cached_tokens").asLong(0),
                 in.path("cache_write_tokens").asLong(0), usage.path("output_tokens").asLong(0),
-                usage.path("output_tokens_details").path("reasoning_tokens").asLong(0), Usage.Source.PROVIDER);
+                out.path("reasoning_tokens").asLong(0), Usage.Source.PROVIDER, detail);
+    }
+
+    /** The usage of a response object with its {@code service_tier}; null when absent. */
+    public static Usage usageOf(JsonNode response) {
+        Usage usage = response == null ? null : usage(response.get("usage"));
+        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(response.get("service_tier")));
     }
 
     /** The usage of an answer body, read without building its tree; null when absent. */
     public static Usage usage(byte[] body) {
-        return usage(Json.topLevelField(body, "usage"));
+        Usage usage = usage(Json.topLevelField(body, "usage"));
+        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(Json.topLevelField(body, "service_tier")));
     }
 
     // ---- canonical to wire (the client's answer) ----

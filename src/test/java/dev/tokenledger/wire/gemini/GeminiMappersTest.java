@@ -336,7 +336,19 @@ class GeminiMappersTest {
     void toolUsePromptTokensArePromptTokens() {
         Usage u = GeminiUsage.read(tree(json("{'promptTokenCount':100,'toolUsePromptTokenCount':20,"
                 + "'candidatesTokenCount':5,'totalTokenCount':125}")));
-        assertEquals(new Usage(120, 0, 0, 5, 0, Usage.Source.PROVIDER), u);
+        assertEquals(new Usage(120, 0, 0, 5, 0, Usage.Source.PROVIDER,
+                Usage.Detail.NONE.withToolPromptTokens(20)), u);
+    }
+
+    @Test
+    void modalityCountsAreTheirPartsOfPromptCacheAndOutput() {
+        Usage u = GeminiUsage.read(tree(json("{'promptTokenCount':1500,'cachedContentTokenCount':400,"
+                + "'candidatesTokenCount':60,'thoughtsTokenCount':40,'promptTokensDetails':[{'modality':'TEXT',"
+                + "'tokenCount':500},{'modality':'AUDIO','tokenCount':700},{'modality':'IMAGE','tokenCount':200},"
+                + "{'modality':'VIDEO','tokenCount':100}],'cacheTokensDetails':[{'modality':'AUDIO','tokenCount':300}],"
+                + "'candidatesTokensDetails':[{'modality':'IMAGE','tokenCount':50}]}")));
+        assertEquals(new Usage(1500, 400, 0, 100, 40, Usage.Source.PROVIDER,
+                new Usage.Detail(0, 700, 300, 200, 0, 100, 0, 0, 50, 0, null)), u);
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.tokenledger.ledger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.wire.Json;
+
+/**
+ * The finer counts of a usage as the ledger keeps them ({@code usage_units}): a JSON object of the non-zero parts by
+ * unit, {@code cache_write_1h, input_audio, cache_audio_read, input_image, cache_image_read, input_video, input_tool,
+ * output_audio, output_image, web_searches}. With the token columns and the service tier they give back the exact
+ * usage, so that a reprice prices what the bill priced.
+ */
+public final class UsageUnits {
+
+    private UsageUnits() {
+    }
+
+    /** The parts of a usage by key, in a fixed order (zeros included). */
+    static Map<String, Long> parts(Usage.Detail d) {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        parts.put("cache_write_1h", d.cacheWrite1hTokens());
+        parts.put("input_audio", d.inputAudioTokens());
+        parts.put("cache_audio_read", d.cachedAudioTokens());
+        parts.put("input_image", d.inputImageTokens());
+        parts.put("cache_image_read", d.cachedImageTokens());
+        parts.put("input_video", d.inputVideoTokens());
+        parts.put("input_tool", d.toolPromptTokens());
+        parts.put("output_audio", d.outputAudioTokens());
+        parts.put("output_image", d.outputImageTokens());
+        parts.put("web_searches", d.webSearches());
+        return parts;
+    }
+
+    /** The JSON text of a usage's non-zero parts, or null when it has none. */
+    public static String write(Usage usage) {
+        ObjectNode node = Json.NODES.objectNode();
+        parts(usage.detail()).forEach((key, value) -> {
+            if (value != 0) {
+                node.put(key, value);
+            }
+        });
+        return node.isEmpty() ? null : node.toString();
+    }
+
+    /**
+     * A ledger row's usage: the token columns, the parts ({@code usage_units}, as JSON text or null) and the service
+     * tier.
+     */
+    public static Usage read(long input, long cacheRead, long cacheWrite, long output, long reasoning, String units,
+            String serviceTier) {
+        JsonNode parts = units == null
+                ? Json.NODES.objectNode()
+                : Json.toNode(new io.vertx.core.json.JsonObject(units)
+                        .getMap());
+        Usage.Detail detail = new Usage.Detail(parts.path("cache_write_1h").asLong(0), parts.path("input_audio").asLong(0),
+                parts.path("cache_audio_read").asLong(0), parts.path("input_image").asLong(0),
+                parts.path("cache_image_read").asLong(0), parts.path("input_video").asLong(0),
+                parts.path("input_tool").asLong(0), parts.path("output_audio").asLong(0),
+                parts.path("output_image").asLong(0), parts.path("web_searches").asLong(0), serviceTier);
+        return new Usage(input, cacheRead, cacheWrite, output, reasoning, Usage.Source.PROVIDER, detail);
+    }
+}

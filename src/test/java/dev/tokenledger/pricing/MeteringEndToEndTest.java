@@ -1,0 +1,306 @@
+package dev.tokenledger.pricing;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.Upstreams;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Metering end to end: a programmable upstream answers with usage in every unit (1-hour cache writes, web searches,
+ * audio, images, reasoning, service tiers) in each provider's own shape, streamed and not, through passthrough and
+ * translation. For every request the ledger row's cost equals the quote of the same usage, the reprice of the row
+ * equals it too (to 1e-6 USD), and the quote equals the hand-computed value of
+ * {@code src/test/resources/pricing/expected-costs.json}.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
+class MeteringEndToEndTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final BigDecimal EPSILON = new BigDecimal("0.000001");
+    private static final Map<String, String> UNIT_FIELDS = Map.of("cache_write_1h", "cache_write_1h_tokens",
+            "input_audio", "input_audio_tokens", "cache_audio_read", "cached_audio_tokens", "input_image",
+            "input_image_tokens", "cache_image_read", "cached_image_tokens", "input_video", "input_video_tokens",
+            "input_tool", "tool_prompt_tokens", "output_audio", "output_audio_tokens", "output_image",
+            "output_image_tokens", "web_searches", "web_searches");
+
+    private static JsonNode fixture;
+
+    private static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
+    }
+
+    private static synchronized JsonNode fixture() throws IOException {
+        if (fixture == null) {
+            fixture = MAPPER.readTree(Fixtures.open("expected-costs.json"));
+            for (JsonNode entry : fixture.get("catalogue")) {
+                Map<String, Object> body = new HashMap<>(MAPPER.convertValue(entry, Map.class));
+                body.put("effectiveFrom", "2020-01-01T00:00:00Z");
+                body.put("reason", "metering end-to-end test catalogue");
+                int status = admin().body(body).post("/admin/v1/prices").statusCode();
+                assertTrue(status == 201 || status == 409, "catalogue entry " + entry + ": " + status);
+            }
+        }
+        return fixture;
+    }
+
+    private static void upstream(String path, String contentType, String body) {
+        Upstreams.wireMock().resetAll();
+        Upstreams.wireMock().stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", contentType).withBody(body)));
+    }
+
+    private static Response openAi(String model, boolean stream) {
+        return admin().body("{\"model\":\"" + model + "\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").post("/v1/chat/completions");
+    }
+
+    private static Response anthropic(String model, boolean stream) {
+        return given().header("x-api-key", OpenAiFixtures.MASTER).header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON).body("{\"model\":\"" + model + "\",\"max_tokens\":1024,\"stream\":" + stream
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+    }
+
+    private static JsonPath ledgerRow(String requestId) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            Response r = admin().get("/admin/v1/ledger/" + requestId);
+            if (r.statusCode() == 200) {
+                return r.jsonPath();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no ledger row for " + requestId);
+    }
+
+    /** The quote usage of a ledger row: its token columns, its finer counts and its tier. */
+    private static Map<String, Object> usageOf(JsonPath row) {
+        Map<String, Object> usage = new HashMap<>();
+        usage.put("input_tokens", row.getLong("inputTokens"));
+        usage.put("cached_input_tokens", row.getLong("cacheReadTokens"));
+        usage.put("cache_write_tokens", row.getLong("cacheWriteTokens"));
+        usage.put("output_tokens", row.getLong("outputTokens"));
+        usage.put("reasoning_tokens", row.getLong("reasoningTokens"));
+        Map<String, Object> units = row.getMap("usageUnits");
+        if (units != null) {
+            units.forEach((key, value) -> usage.put(UNIT_FIELDS.get(key), value));
+        }
+        usage.put("service_tier", row.getString("serviceTier"));
+        return usage;
+    }
+
+    /** Sends one request, then checks bill == quote == reprice == expected; returns the ledger row. */
+    private JsonPath check(String name, Response response) throws Exception {
+        response.then().statusCode(200);
+        response.asString();
+        JsonPath row = ledgerRow(response.header("x-request-id"));
+        String expected = fixture().get("cases").get(name).get("costUsd").textValue();
+        assertEquals("priced", row.getString("priceStatus"), name + ": " + row.prettify());
+        BigDecimal billed = new BigDecimal(row.getString("costExact"));
+
+        Map<String, Object> quoteBody = new HashMap<>();
+        quoteBody.put("provider", row.getString("provider"));
+        quoteBody.put("model", row.getString("upstreamModel"));
+        quoteBody.put("at", row.getString("createdAt"));
+        quoteBody.put("usage", usageOf(row));
+        JsonPath quote = admin().body(quoteBody).post("/admin/v1/prices/quote").then().statusCode(200).extract()
+                .jsonPath();
+        BigDecimal quoted = new BigDecimal(quote.getString("costUsd"));
+
+        Instant at = Instant.parse(row.getString("createdAt"));
+        JsonPath reprice = admin().body(Map.of("from", at.toString(), "to", at.plusMillis(1).toString(), "at",
+                at.toString())).post("/admin/v1/usage/reprice").then().statusCode(200).extract().jsonPath();
+        BigDecimal repriced = new BigDecimal(reprice.getString("repricedCostUsd"));
+
+        assertTrue(billed.subtract(quoted).abs().compareTo(EPSILON) < 0, name + ": bill " + billed + " quote " + quoted);
+        assertTrue(repriced.subtract(billed).abs().compareTo(EPSILON) < 0, name + ": reprice " + repriced + " bill "
+                + billed + " (" + reprice.prettify() + ")");
+        assertEquals(0, new BigDecimal(expected).compareTo(quoted), name + ": quote " + quoted + " expected " + expected);
+        assertEquals(0, new BigDecimal(expected).compareTo(billed), name + ": bill " + billed + " expected " + expected);
+        assertEquals(quote.getLong("costMicros"), row.getLong("costMicros"), name);
+        assertEquals(quote.getLong("priceVersionId"), row.getLong("priceVersionId"), name);
+        assertEquals(quote.getString("priceModel"), row.getString("priceModel"), name);
+        return row;
+    }
+
+    @Test
+    void anthropicPassthroughAndTranslated() throws Exception {
+        fixture();
+        upstream("/v1/messages", "application/json", """
+                {"id":"msg_1","type":"message","role":"assistant","model":"e2e-sonnet",
+                 "content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","stop_sequence":null,
+                 "usage":{"input_tokens":1000,"cache_read_input_tokens":20000,"cache_creation_input_tokens":3000,
+                  "cache_creation":{"ephemeral_5m_input_tokens":2000,"ephemeral_1h_input_tokens":1000},
+                  "output_tokens":500,"service_tier":"standard"}}""");
+        JsonPath a = check("anthropic-worked-example-A", anthropic("anthropic-mock/e2e-sonnet", false));
+        assertEquals(1000, ((Number) a.getMap("usageUnits").get("cache_write_1h")).longValue());
+        assertNull(a.getString("serviceTier"), "the default tier is recorded as none");
+        assertEquals("exact", a.getString("priceMatch"));
+
+        upstream("/v1/messages", "text/event-stream", anthropicStream(250_000, 1000, 0));
+        check("anthropic-worked-example-B-stream", anthropic("anthropic-mock/e2e-sonnet", true));
+
+        upstream("/v1/messages", "text/event-stream", anthropicStream(200_000, 1000, 0));
+        check("anthropic-worked-example-C-stream", openAi("anthropic-mock/e2e-sonnet", true));
+
+        upstream("/v1/messages", "text/event-stream", anthropicStream(1000, 500, 3));
+        JsonPath searches = check("anthropic-web-search-translated-stream", openAi("anthropic-mock/e2e-sonnet", true));
+        assertEquals(3, ((Number) searches.getMap("usageUnits").get("web_searches")).longValue());
+    }
+
+    private static String anthropicStream(long input, long output, long searches) {
+        return "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"e2e-sonnet\",\"content\":[],\"stop_reason\":null,"
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + input + ",\"cache_read_input_tokens\":0,"
+                + "\"cache_creation_input_tokens\":0,\"output_tokens\":1}}}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n"
+                + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + output
+                + ",\"server_tool_use\":{\"web_search_requests\":" + searches + "}}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    }
+
+    private static String openAiAnswer(String model, String usage, String tier) {
+        return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + model + "\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},"
+                + "\"finish_reason\":\"stop\"}],\"service_tier\":\"" + tier + "\",\"usage\":" + usage + "}";
+    }
+
+    @Test
+    void openAiChatTiersAudioAzureAndOverrides() throws Exception {
+        fixture();
+        upstream("/v1/chat/completions", "application/json", openAiAnswer("e2e-gpt-4o", "{\"prompt_tokens\":10000,"
+                + "\"completion_tokens\":2000,\"total_tokens\":12000,\"prompt_tokens_details\":{\"cached_tokens\":8000},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":1500}}", "default"));
+        check("openai-worked-example-D", openAi("mock/e2e-gpt-4o", false));
+
+        String chunk = "data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"e2e-gpt-4o\","
+                + "\"service_tier\":\"priority\",";
+        upstream("/v1/chat/completions", "text/event-stream", chunk
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":null}],"
+                + "\"usage\":null}\n\n" + chunk
+                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n" + chunk
+                + "\"choices\":[],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":100,\"total_tokens\":1100}}\n\n"
+                + "data: [DONE]\n\n");
+        JsonPath priority = check("openai-priority-stream", openAi("mock/e2e-gpt-4o", true));
+        assertEquals("priority", priority.getString("serviceTier"));
+
+        upstream("/v1/chat/completions", "application/json", openAiAnswer("e2e-gpt-4o", "{\"prompt_tokens\":1600,"
+                + "\"completion_tokens\":230,\"total_tokens\":1830,\"prompt_tokens_details\":{\"audio_tokens\":1000},"
+                + "\"completion_tokens_details\":{\"audio_tokens\":180}}", "default"));
+        check("openai-audio", openAi("mock/e2e-gpt-4o", false));
+
+        upstream("/azure/openai/deployments/e2e-gpt-4o-deployment/chat/completions", "application/json",
+                openAiAnswer("gpt-4o-2024-11-20", "{\"prompt_tokens\":1000,\"completion_tokens\":100,"
+                        + "\"total_tokens\":1100}", "default"));
+        JsonPath azure = check("azure", openAi("azure-mock/e2e-gpt-4o-deployment", false));
+        assertEquals("azure", azure.getString("priceProvider"));
+
+        upstream("/v1/chat/completions", "application/json", openAiAnswer("e2e-negotiated", "{\"prompt_tokens\":1000,"
+                + "\"completion_tokens\":1000,\"total_tokens\":2000}", "default"));
+        check("negotiated-rate", openAi("mock/e2e-negotiated", false));
+    }
+
+    @Test
+    void geminiTypeProviderNotNamedGoogleAndOllama() throws Exception {
+        fixture();
+        upstream("/v1beta/models/e2e-flash:generateContent", "application/json", """
+                {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"finishReason":"STOP","index":0}],
+                 "usageMetadata":{"promptTokenCount":100000,"candidatesTokenCount":200,"totalTokenCount":100200,
+                  "promptTokensDetails":[{"modality":"TEXT","tokenCount":10000},{"modality":"AUDIO","tokenCount":90000}]},
+                 "modelVersion":"e2e-flash"}""");
+        JsonPath audio = check("gemini-audio", openAi("gmock/e2e-flash", false));
+        assertEquals("google", audio.getString("priceProvider"));
+
+        upstream("/v1beta/models/e2e-flash:streamGenerateContent", "text/event-stream",
+                """
+                        data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"index":0}],"modelVersion":"e2e-flash"}
+
+                        data: {"candidates":[{"content":{"role":"model","parts":[{"text":"!"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":2000,"candidatesTokenCount":300,"thoughtsTokenCount":200,"totalTokenCount":2500,"promptTokensDetails":[{"modality":"TEXT","tokenCount":1000},{"modality":"IMAGE","tokenCount":1000}]},"modelVersion":"e2e-flash"}
+
+                        """);
+        JsonPath images = check("gemini-stream-thoughts-images", openAi("gmock/e2e-flash", true));
+        assertEquals(200, images.getLong("reasoningTokens"));
+
+        upstream("/ollama/api/chat", "application/json", """
+                {"model":"llama3.2","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"Hi"},
+                 "done":true,"done_reason":"stop","prompt_eval_count":10,"eval_count":5}""");
+        JsonPath free = check("ollama-free", openAi("ollama-mock/llama3.2", false));
+        assertEquals("wildcard", free.getString("priceMatch"));
+    }
+
+    @Test
+    void unknownCostStaysUnknownInAggregates() throws Exception {
+        fixture();
+        String from = Instant.now().minusSeconds(1).toString();
+        upstream("/v1/chat/completions", "application/json", openAiAnswer("e2e-nowhere", "{\"prompt_tokens\":10,"
+                + "\"completion_tokens\":10,\"total_tokens\":20}", "default"));
+        openAi("mock/e2e-nowhere", false).then().statusCode(200);
+        upstream("/v1/chat/completions", "application/json", openAiAnswer("e2e-negotiated", "{\"prompt_tokens\":1000,"
+                + "\"completion_tokens\":1000,\"total_tokens\":2000}", "default"));
+        openAi("mock/e2e-negotiated", false).then().statusCode(200);
+        // usage whose parts exceed their whole cannot be priced: unknown, not free
+        upstream("/v1/chat/completions", "application/json", openAiAnswer("e2e-negotiated", "{\"prompt_tokens\":10,"
+                + "\"completion_tokens\":1,\"total_tokens\":11,\"prompt_tokens_details\":{\"cached_tokens\":50}}",
+                "default"));
+        Response corrupt = openAi("mock/e2e-negotiated", false);
+        corrupt.then().statusCode(200);
+        assertEquals("unpriced", ledgerRow(corrupt.header("x-request-id")).getString("priceStatus"));
+
+        List<Map<String, Object>> groups = null;
+        for (int i = 0; i < 100; i++) {
+            groups = admin().queryParam("groupBy", "model").queryParam("from", from).get("/admin/v1/usage").then()
+                    .statusCode(200).extract().jsonPath().getList("$");
+            Map<String, Object> mixed = group(groups, "mock/e2e-negotiated");
+            if (mixed != null && ((Number) mixed.get("requests")).intValue() >= 2
+                    && group(groups, "mock/e2e-nowhere") != null) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        Map<String, Object> unknown = group(groups, "mock/e2e-nowhere");
+        assertTrue(unknown.containsKey("costUsd"));
+        assertNull(unknown.get("costUsd"), unknown.toString());
+        assertEquals(1, ((Number) unknown.get("unpricedRequests")).intValue());
+        assertEquals(false, unknown.get("costComplete"));
+
+        Map<String, Object> mixed = group(groups, "mock/e2e-negotiated");
+        assertEquals("0.003", mixed.get("costUsd"), mixed.toString());
+        assertEquals(1, ((Number) mixed.get("unpricedRequests")).intValue());
+        assertFalse((Boolean) mixed.get("costComplete"));
+    }
+
+    private static Map<String, Object> group(List<Map<String, Object>> groups, String name) {
+        return groups.stream().filter(g -> name.equals(g.get("group"))).findFirst().orElse(null);
+    }
+}
