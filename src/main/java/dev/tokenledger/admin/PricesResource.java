@@ -27,10 +27,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.pricing.CatalogueDiff;
 import dev.tokenledger.pricing.CatalogueEntry;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.GenaiPricesImporter;
@@ -43,6 +43,7 @@ import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.pricing.ServiceTier;
 import dev.tokenledger.pricing.TierStep;
+import dev.tokenledger.pricing.TimeOfDay;
 import dev.tokenledger.pricing.Unit;
 import dev.tokenledger.pricing.UnitPrice;
 import dev.tokenledger.provider.Provider;
@@ -135,7 +136,18 @@ public class PricesResource {
             String priceProvider, String priceModel, String priceMatch) {
     }
 
-    public record ImportSummary(String format, int added, int changed, int unchanged, List<String> skipped) {
+    /**
+     * What an import changed (or, in a dry run, would change): counts of versions added for new models, changed
+     * (a new version of a known model), unchanged and skipped; {@code skipped} gives each skip with its reason and
+     * {@code changes} every version written or that would be written.
+     */
+    public record ImportSummary(String format, boolean dryRun, int added, int changed, int unchanged, List<String> skipped,
+            List<ImportChange> changes) {
+    }
+
+    /** One version an import writes: where it starts, its daily window if any, and why. */
+    public record ImportChange(String kind, String provider, String model, Instant effectiveFrom, String timeOfDay,
+            String reason) {
     }
 
     @GET
@@ -187,9 +199,10 @@ public class PricesResource {
     @Path("/import")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
-    @Operation(summary = "Import the public genai-prices (v2 data.json) or LiteLLM price file given as the body")
+    @Operation(summary = "Import the public genai-prices (v2 data.json or the npm package's data) or LiteLLM price file "
+            + "given as the body; dryRun=true reports the changes without writing them")
     public Uni<ImportSummary> importFile(@QueryParam("format") String format, @QueryParam("sourceRef") String sourceRef,
-            byte[] body) {
+            @QueryParam("dryRun") boolean dryRun, byte[] body) {
         Instant now = Instant.now();
         ImportResult result;
         try {
@@ -207,33 +220,29 @@ public class PricesResource {
             }
             throw AdminErrors.invalid(null, "The price file could not be read: " + e.getMessage());
         }
-        int[] counts = new int[3];
-        List<Uni<Void>> writes = new ArrayList<>();
-        for (CatalogueEntry entry : result.entries()) {
-            List<PriceVersion> existing = book.versions(entry.provider(), entry.model());
-            Optional<PriceVersion> latest = existing.stream().findFirst();
-            if (latest.isPresent() && latest.get().prices().equals(entry.prices())) {
-                counts[2]++;
-                continue;
+        CatalogueDiff diff = CatalogueDiff.of(result.entries(), book::versions, now);
+        List<String> skipped = new ArrayList<>(result.skipped());
+        List<ImportChange> changes = new ArrayList<>();
+        for (CatalogueDiff.Change c : diff.changes()) {
+            if (c.kind() == CatalogueDiff.Kind.SKIPPED) {
+                skipped.add(c.entry() == null
+                        ? c.reason()
+                        : c.entry().provider() + "/" + c.entry().model() + ": " + c.reason());
+            } else if (c.write() != null) {
+                CatalogueEntry w = c.write();
+                changes.add(new ImportChange(c.kind().name().toLowerCase(java.util.Locale.ROOT), w.provider(), w.model(),
+                        w.effectiveFrom(), w.timeOfDay() == null
+                                ? null
+                                : TimeOfDay.format(w.timeOfDay().start()) + "-" + TimeOfDay.format(w.timeOfDay().end()),
+                        c.reason()));
             }
-            if (existing.stream().anyMatch(v -> v.effectiveFrom().equals(entry.effectiveFrom()))) {
-                counts[2]++;
-                continue;
-            }
-            counts[latest.isEmpty() ? 0 : 1]++;
-            // an undated or back-dated entry that differs from what we have becomes a version from now on
-            Instant from = latest.isPresent() && !entry.effectiveFrom().isAfter(latest.get().effectiveFrom())
-                    ? now
-                    : entry.effectiveFrom();
-            CatalogueEntry dated = new CatalogueEntry(entry.provider(), entry.model(), from, entry.prices(), entry.source(),
-                    entry.note());
-            writes.add(book.append(dated, scope.actor(), "import " + format).replaceWithVoid());
         }
-        Uni<Void> all = writes.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : Multi.createFrom().iterable(writes).onItem().transformToUniAndConcatenate(u -> u).collect().last()
-                        .replaceWithVoid();
-        return all.map(v -> new ImportSummary(format, counts[0], counts[1], counts[2], result.skipped()));
+        ImportSummary summary = new ImportSummary(format, dryRun, diff.count(CatalogueDiff.Kind.ADDED),
+                diff.count(CatalogueDiff.Kind.CHANGED), diff.count(CatalogueDiff.Kind.UNCHANGED), skipped, changes);
+        if (dryRun) {
+            return Uni.createFrom().item(summary);
+        }
+        return book.appendAll(diff.writes(), scope.actor(), "import " + format).replaceWith(summary);
     }
 
     @POST

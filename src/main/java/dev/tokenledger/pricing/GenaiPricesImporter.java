@@ -7,10 +7,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -18,27 +20,25 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Imports a genai-prices v2 {@code data.json}: a JSON array of providers, each with {@code id} and {@code models}; each
  * model has {@code id} and {@code prices}.
  * <p>
- * {@code prices} is one price object or a list of conditional prices {@code [{constraint?, prices}]}. Each list item
- * becomes one version: an item without a constraint takes effect at {@link Instant#EPOCH}, an item with
- * {@code {"start_date":"YYYY-MM-DD"}} at 00:00 UTC of that date. The list must therefore be at most one undated item
- * first, then dated items in increasing date order; any other order, and time-of-day constraints
- * ({@code start_time}/{@code end_time}), cannot be expressed as versions and skip the model.
+ * {@code prices} is one price object or a list of conditional prices {@code [{constraint?, prices}]}, which genai-prices
+ * reads last to first, taking the first whose constraint holds. Each list item becomes one version: an item without a
+ * constraint takes effect at {@link Instant#EPOCH}, an item with {@code {"start_date":"YYYY-MM-DD"}} at 00:00 UTC of that
+ * date, an item with {@code {"start_time":"HH:MM:SSZ","end_time":"HH:MM:SSZ"}} becomes a {@link TimeOfDay} version from
+ * the latest start date before it (so a peak window added with a new price does not reprice older requests). Both
+ * shapes are read: the published {@code data.json} and the npm package's, whose constraints also carry
+ * {@code "type":"start_date"} or {@code "type":"time_of_date"}. The list must therefore be at most one unconstrained item
+ * first, then dated items in increasing date order, then windows; any other order cannot be expressed as versions and
+ * skips the model.
  * <p>
- * Price keys {@code input_mtok}, {@code cache_read_mtok}, {@code cache_write_mtok}, {@code cache_write_1h_mtok},
- * {@code output_mtok} and {@code output_reasoning_mtok} map to the units of a {@link PriceSheet}; a value is a number or
- * {@code {"base": n, "tiers": [{"start": n, "price": n}]}}. Any other price key with a non-zero price (audio, image,
- * requests, web searches, ...) skips the model: dropping a priced unit would under-price it. A model without an input or
- * output price is skipped too. Provider and model ids are kept exactly as the file names them.
+ * Every price key of {@link Unit} ({@code input_mtok}, {@code cache_write_1h_mtok}, {@code input_audio_mtok},
+ * {@code web_searches_kcount}, ...) maps to its unit; a value is a number or
+ * {@code {"base": n, "tiers": [{"start": n, "price": n}]}}. A price key we do not know with a non-zero price skips the
+ * model: dropping a priced unit would under-price it. A model that genai-prices prices without an input or output price
+ * (embeddings, image or per-request models) gets 0 for the missing one, as genai-prices itself bills it, and a note
+ * saying so. A model's {@code match} clauses are kept ({@link MatchRule}), so that the names genai-prices resolves to
+ * the model resolve to it here too. Provider and model ids are kept exactly as the file names them.
  */
 public final class GenaiPricesImporter {
-
-    private static final Map<String, Unit> KEYS = Map.of(
-            "input_mtok", Unit.INPUT,
-            "cache_read_mtok", Unit.CACHE_READ,
-            "cache_write_mtok", Unit.CACHE_WRITE,
-            "cache_write_1h_mtok", Unit.CACHE_WRITE_1H,
-            "output_mtok", Unit.OUTPUT,
-            "output_reasoning_mtok", Unit.REASONING);
 
     private GenaiPricesImporter() {
     }
@@ -86,11 +86,24 @@ public final class GenaiPricesImporter {
         String modelId = idNode.textValue();
         String where = providerId + "/" + modelId;
         try {
-            String note = model.path("price_comments").isTextual() ? model.get("price_comments").textValue() : null;
+            String comment = model.path("price_comments").isTextual() ? model.get("price_comments").textValue() : null;
+            MatchRule match = null;
+            if (model.hasNonNull("match")) {
+                try {
+                    match = MatchRule.parse(lowercaseStrings(model.get("match")));
+                } catch (IllegalArgumentException e) {
+                    // the prices stay: the model id itself still matches; only the other names are not resolved
+                    collector.note(where, "match clauses not kept, only the model id matches: " + e.getMessage());
+                }
+            }
             List<CatalogueEntry> versions = new ArrayList<>();
             for (Version version : versions(model.get("prices"))) {
+                String note = version.zeroFilled().isEmpty()
+                        ? comment
+                        : (comment == null ? "" : comment + " ") + "genai-prices gives no " + version.zeroFilled()
+                                + " price; billed at 0, as genai-prices bills it.";
                 versions.add(new CatalogueEntry(providerId, modelId, version.from(), version.prices(), sourceRef,
-                        note));
+                        note, ServiceTier.STANDARD, version.window(), match));
             }
             collector.add(providerId, modelId, where, versions);
         } catch (IllegalArgumentException e) {
@@ -98,7 +111,45 @@ public final class GenaiPricesImporter {
         }
     }
 
-    private record Version(Instant from, PriceSheet prices) {
+    /**
+     * A match clause with its string operands lowercased: genai-prices compares {@code equals}, {@code starts_with},
+     * {@code ends_with} and {@code contains} case-insensitively (both sides lowercased), so {@code "GLM-5"} matches
+     * {@code glm-5}. Regex patterns are kept as written (genai-prices tests them against the lowercased name).
+     */
+    static JsonNode lowercaseStrings(JsonNode clause) {
+        if (clause.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode copy = PricingJson.MAPPER.createArrayNode();
+            clause.forEach(item -> copy.add(lowercaseStrings(item)));
+            return copy;
+        }
+        if (!clause.isObject()) {
+            return clause;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = PricingJson.MAPPER.createObjectNode();
+        clause.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            boolean text = Set.of("equals", "starts_with", "ends_with", "contains").contains(field.getKey())
+                    && value.isTextual();
+            copy.set(field.getKey(), text
+                    ? copy.textNode(value.textValue().toLowerCase(java.util.Locale.ROOT))
+                    : lowercaseStrings(value));
+        });
+        return copy;
+    }
+
+    private record Version(Instant from, TimeOfDay window, PriceSheet prices, String zeroFilled) {
+
+        Version(Instant from, TimeOfDay window, Sheet sheet) {
+            this(from, window, sheet.prices(), sheet.zeroFilled());
+        }
+    }
+
+    /** A sheet and which of input and output were missing and set to 0 ("" when none). */
+    private record Sheet(PriceSheet prices, String zeroFilled) {
+    }
+
+    /** A parsed constraint: a start date, a daily window, or neither. */
+    private record Constraint(Instant startDate, TimeOfDay window) {
     }
 
     private static List<Version> versions(JsonNode prices) {
@@ -106,54 +157,100 @@ public final class GenaiPricesImporter {
             throw new IllegalArgumentException("no prices");
         }
         if (prices.isObject()) {
-            return List.of(new Version(Instant.EPOCH, sheet(prices)));
+            return List.of(new Version(Instant.EPOCH, null, sheet(prices)));
         }
         if (!prices.isArray() || prices.isEmpty()) {
             throw new IllegalArgumentException("prices is neither a price object nor a list of conditional prices");
         }
         List<Version> versions = new ArrayList<>();
+        Instant lastStart = null;
+        boolean windowSeen = false;
+        boolean allDaySeen = false;
         for (JsonNode item : prices) {
             if (!item.isObject() || !item.path("prices").isObject()) {
                 throw new IllegalArgumentException("conditional price without a prices object");
             }
-            Instant from = effectiveFrom(item.get("constraint"));
-            if (!versions.isEmpty() && !from.isAfter(versions.get(versions.size() - 1).from())) {
+            Constraint constraint = constraint(item.get("constraint"));
+            Sheet sheet = sheet(item.get("prices"));
+            if (constraint.window() != null) {
+                // a window applies from the latest start date before it: the list is read last to first
+                Instant from = lastStart == null ? Instant.EPOCH : lastStart;
+                for (Version v : versions) {
+                    if (constraint.window().equals(v.window())) {
+                        throw new IllegalArgumentException("two prices for the time-of-day window "
+                                + TimeOfDay.format(constraint.window().start()) + "-"
+                                + TimeOfDay.format(constraint.window().end()));
+                    }
+                }
+                versions.add(new Version(from, constraint.window(), sheet));
+                windowSeen = true;
+                continue;
+            }
+            if (windowSeen) {
+                throw new IllegalArgumentException(
+                        "an all-day price follows a time-of-day price; the list cannot be expressed as versions");
+            }
+            Instant from = constraint.startDate() == null ? Instant.EPOCH : constraint.startDate();
+            if (lastStart != null && !from.isAfter(lastStart)) {
                 throw new IllegalArgumentException(from.equals(Instant.EPOCH)
                         ? "a price without a start_date follows another price; the list cannot be expressed as versions"
                         : "dated prices are not in increasing start_date order; the list cannot be expressed as versions");
             }
-            versions.add(new Version(from, sheet(item.get("prices"))));
+            versions.add(new Version(from, null, sheet));
+            lastStart = from;
+            allDaySeen = true;
+        }
+        if (!allDaySeen) {
+            throw new IllegalArgumentException("time-of-day prices without an all-day price for the rest of the day");
         }
         return versions;
     }
 
-    private static Instant effectiveFrom(JsonNode constraint) {
+    /**
+     * A constraint as the published data writes it ({@code {"start_date": ...}}, {@code {"start_time", "end_time"}})
+     * or as the npm package ships it, with {@code "type": "start_date"} or {@code "type": "time_of_date"}.
+     */
+    private static Constraint constraint(JsonNode constraint) {
         if (constraint == null || constraint.isNull()) {
-            return Instant.EPOCH;
+            return new Constraint(null, null);
         }
         if (!constraint.isObject()) {
             throw new IllegalArgumentException("constraint is not an object");
         }
-        if (constraint.has("start_time") || constraint.has("end_time")) {
-            throw new IllegalArgumentException(
-                    "time-of-day prices (start_time/end_time) cannot be expressed as catalogue versions");
-        }
-        List<String> fields = new ArrayList<>();
+        Set<String> fields = new HashSet<>();
         constraint.fieldNames().forEachRemaining(fields::add);
-        if (!fields.equals(List.of("start_date")) || !constraint.get("start_date").isTextual()) {
-            throw new IllegalArgumentException("unsupported price constraint " + constraint);
+        String type = PricingJson.text(constraint, "type");
+        fields.remove("type");
+        if (fields.equals(Set.of("start_date")) && (type == null || type.equals("start_date"))) {
+            return new Constraint(startDate(PricingJson.text(constraint, "start_date")), null);
         }
-        String date = constraint.get("start_date").textValue();
+        if (fields.equals(Set.of("start_time", "end_time")) && (type == null || type.equals("time_of_date"))) {
+            return new Constraint(null, new TimeOfDay(time(constraint, "start_time"), time(constraint, "end_time")));
+        }
+        throw new IllegalArgumentException("unsupported price constraint " + constraint);
+    }
+
+    private static java.time.LocalTime time(JsonNode constraint, String field) {
+        String text = PricingJson.text(constraint, field);
+        if (text == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+        return TimeOfDay.parseTime(text);
+    }
+
+    private static Instant startDate(String date) {
         try {
             return LocalDate.parse(date).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | NullPointerException e) {
             throw new IllegalArgumentException("start_date is not a YYYY-MM-DD date: " + date);
         }
     }
 
-    private static PriceSheet sheet(JsonNode prices) {
+    private static Sheet sheet(JsonNode prices) {
         SheetBuilder builder = new SheetBuilder();
         Iterator<Map.Entry<String, JsonNode>> fields = prices.fields();
+        boolean input = false;
+        boolean output = false;
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = field.getKey();
@@ -161,7 +258,7 @@ public final class GenaiPricesImporter {
             if (value.isNull()) {
                 continue;
             }
-            Unit unit = KEYS.get(key);
+            Unit unit = Unit.byPriceKey(key);
             if (unit == null) {
                 if (isZeroPrice(value)) {
                     continue;
@@ -176,8 +273,17 @@ public final class GenaiPricesImporter {
             } else {
                 throw new IllegalArgumentException("price " + key + " is neither a number nor a tiered price");
             }
+            input |= unit == Unit.INPUT;
+            output |= unit == Unit.OUTPUT;
         }
-        return builder.build();
+        if (!input) {
+            builder.base(Unit.INPUT, BigDecimal.ZERO);
+        }
+        if (!output) {
+            builder.base(Unit.OUTPUT, BigDecimal.ZERO);
+        }
+        String zeroFilled = !input && !output ? "input or output" : !input ? "input" : !output ? "output" : "";
+        return new Sheet(builder.build(), zeroFilled);
     }
 
     private static void tiered(SheetBuilder builder, Unit unit, String key, JsonNode value) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Gathers the versions imported for each (provider, model). When a source defines the same model twice, identical
@@ -16,6 +17,7 @@ final class ImportCollector {
     private final Map<List<String>, String> origin = new HashMap<>();
     private final Map<List<String>, Boolean> conflicting = new HashMap<>();
     private final List<String> skipped = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     /** Adds the versions of one model, read from {@code where} (a model id or key, for messages). */
     void add(String provider, String model, String where, List<CatalogueEntry> versions) {
@@ -43,10 +45,15 @@ final class ImportCollector {
         skipped.add(where + ": " + reason);
     }
 
+    /** Something imported with a caveat (the model is not skipped). */
+    void note(String where, String text) {
+        notes.add(where + ": " + text);
+    }
+
     ImportResult result() {
         List<CatalogueEntry> entries = new ArrayList<>();
         byModel.values().forEach(entries::addAll);
-        return new ImportResult(entries, skipped);
+        return new ImportResult(entries, skipped, notes);
     }
 
     private static boolean samePrices(List<CatalogueEntry> a, List<CatalogueEntry> b) {
@@ -55,34 +62,8 @@ final class ImportCollector {
         }
         for (int i = 0; i < a.size(); i++) {
             if (!a.get(i).effectiveFrom().equals(b.get(i).effectiveFrom())
-                    || !sameSheet(a.get(i).prices(), b.get(i).prices())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Equal prices by value ({@code 2.5} and {@code 2.50} are the same price). */
-    private static boolean sameSheet(PriceSheet a, PriceSheet b) {
-        for (Unit unit : Unit.values()) {
-            if (!samePrice(unit.of(a), unit.of(b))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean samePrice(UnitPrice a, UnitPrice b) {
-        if (a == null || b == null) {
-            return a == b;
-        }
-        if (a.base().compareTo(b.base()) != 0 || a.tiers().size() != b.tiers().size()) {
-            return false;
-        }
-        for (int i = 0; i < a.tiers().size(); i++) {
-            TierStep x = a.tiers().get(i);
-            TierStep y = b.tiers().get(i);
-            if (x.start() != y.start() || x.price().compareTo(y.price()) != 0) {
+                    || !Objects.equals(a.get(i).timeOfDay(), b.get(i).timeOfDay())
+                    || !CatalogueDiff.samePrices(a.get(i).prices(), b.get(i).prices())) {
                 return false;
             }
         }

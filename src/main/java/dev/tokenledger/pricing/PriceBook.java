@@ -2,6 +2,7 @@ package dev.tokenledger.pricing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -168,9 +170,14 @@ public class PriceBook {
             for (Row row : rows) {
                 versions.add(fromRow(row));
             }
-            index = new PriceIndex(versions);
+            load(versions);
             return null;
         });
+    }
+
+    /** Replaces the catalogue in memory with these versions (what {@link #reload} does with the stored ones). */
+    void load(List<PriceVersion> versions) {
+        index = new PriceIndex(versions);
     }
 
     /**
@@ -183,14 +190,38 @@ public class PriceBook {
                 .call(() -> changes.announce(Change.of(Change.Kind.PRICES)));
     }
 
+    /**
+     * Appends many versions in one transaction, then reloads once.
+     *
+     * @return how many were stored (a version whose key exists already is not)
+     */
+    public Uni<Integer> appendAll(List<CatalogueEntry> entries, String createdBy, String reason) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Tuple> batch = entries.stream().map(e -> values(e, createdBy, reason)).toList();
+        return pool.withTransaction(conn -> conn.preparedQuery(insertSql()).executeBatch(batch)).map(rows -> {
+            int stored = 0;
+            for (RowSet<Row> set = rows; set != null; set = set.next()) {
+                stored += set.rowCount();
+            }
+            return stored;
+        }).call(this::reload);
+    }
+
     Uni<Optional<PriceVersion>> insert(CatalogueEntry entry, String createdBy, String reason) {
+        return pool.preparedQuery(insertSql()).execute(values(entry, createdBy, reason))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(fromRow(rows.iterator().next())) : Optional.empty());
+    }
+
+    private static Tuple values(CatalogueEntry entry, String createdBy, String reason) {
         PriceSheet p = entry.prices();
         Tuple values = Tuple.tuple(List.of(entry.provider(), entry.model(),
                 OffsetDateTime.ofInstant(entry.effectiveFrom(), ZoneOffset.UTC)));
         for (Unit unit : Unit.values()) {
             values.addValue(base(p.price(unit)));
         }
-        values.addValue(tiers(p)).addValue(entry.source()).addValue(reason).addValue(createdBy)
+        return values.addValue(tiers(p)).addValue(entry.source()).addValue(reason).addValue(createdBy)
                 .addValue(entry.serviceTier())
                 .addValue(entry.timeOfDay() == null ? null : entry.timeOfDay().start())
                 .addValue(entry.timeOfDay() == null ? null : entry.timeOfDay().end())
@@ -198,14 +229,15 @@ public class PriceBook {
                         ? null
                         : new JsonObject(Json.MAPPER.convertValue(entry.match().toJson(),
                                 Map.class)));
+    }
+
+    private static String insertSql() {
         StringBuilder params = new StringBuilder();
         for (int i = 1; i <= INSERTED.size(); i++) {
             params.append(i == 1 ? "$" : ", $").append(i);
         }
-        return pool.preparedQuery("INSERT INTO price_version (" + String.join(", ", INSERTED) + ") VALUES (" + params
-                + ") ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
-                .execute(values)
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(fromRow(rows.iterator().next())) : Optional.empty());
+        return "INSERT INTO price_version (" + String.join(", ", INSERTED) + ") VALUES (" + params
+                + ") ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
     }
 
     private Uni<Void> seedIfEmpty() {
@@ -213,24 +245,52 @@ public class PriceBook {
             if (rows.iterator().next().getLong(0) > 0) {
                 return Uni.createFrom().voidItem();
             }
-            List<CatalogueEntry> entries;
-            try (InputStream in = PriceBook.class.getResourceAsStream("/prices/default-catalogue.json")) {
-                if (in == null) {
-                    Log.warn("No default price catalogue is packaged: every model is unpriced until prices are added");
-                    return Uni.createFrom().voidItem();
-                }
-                entries = CatalogueFormat.read(in);
-            } catch (IOException e) {
-                return Uni.createFrom().failure(e);
+            Seed seed = defaultCatalogue();
+            if (seed.entries().isEmpty()) {
+                Log.warn("No default price catalogue is packaged: every model is unpriced until prices are added");
+                return Uni.createFrom().voidItem();
             }
-            Log.infof("Seeding the price catalogue with %d default entries", entries.size());
-            Uni<RowSet<Row>> chain = Uni.createFrom().nullItem();
-            for (CatalogueEntry entry : entries) {
-                chain = chain.chain(
-                        ignored -> insert(entry, "default-catalogue", "initial catalogue").replaceWith((RowSet<Row>) null));
-            }
-            return chain.replaceWithVoid();
+            Log.infof("Seeding the price catalogue with %d versions from %s and the gateway's own entries "
+                    + "(%d models of the snapshot skipped)", seed.entries().size(), seed.source(), seed.skipped().size());
+            seed.skipped().forEach(s -> Log.infof("Default catalogue: skipped %s", s));
+            return appendAll(seed.entries(), "default-catalogue", "initial catalogue").replaceWithVoid();
         });
+    }
+
+    /** The packaged default catalogue: its entries, the snapshot's source and what the snapshot import skipped. */
+    public record Seed(List<CatalogueEntry> entries, String source, List<String> skipped) {
+    }
+
+    /**
+     * The packaged default catalogue: the bundled genai-prices snapshot ({@code prices/genai-prices.json}, its source
+     * and date in {@code prices/genai-prices.properties}), then the gateway's own entries
+     * ({@code prices/default-catalogue.json}: the free local servers).
+     */
+    public static Seed defaultCatalogue() {
+        List<CatalogueEntry> entries = new ArrayList<>();
+        List<String> skipped = List.of();
+        String source = null;
+        try (InputStream props = PriceBook.class.getResourceAsStream("/prices/genai-prices.properties");
+                InputStream snapshot = PriceBook.class.getResourceAsStream("/prices/genai-prices.json")) {
+            if (props != null && snapshot != null) {
+                Properties p = new Properties();
+                p.load(props);
+                source = p.getProperty("source") + " (published " + p.getProperty("published") + ")";
+                ImportResult imported = GenaiPricesImporter.parse(snapshot, source);
+                entries.addAll(imported.entries());
+                skipped = imported.skipped();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (InputStream own = PriceBook.class.getResourceAsStream("/prices/default-catalogue.json")) {
+            if (own != null) {
+                entries.addAll(CatalogueFormat.read(own));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Seed(entries, source, skipped);
     }
 
     private static BigDecimal base(UnitPrice price) {

@@ -77,11 +77,32 @@ public enum Unit {
                                                                                                                                                     "web_searches_kcount",
                                                                                                                                                     "webSearches",
                                                                                                                                                     "web_searches",
-                                                                                                                                                    Family.WEB_SEARCHES);
+                                                                                                                                                    Family.WEB_SEARCHES), STORAGE_SEARCHES(
+                                                                                                                                                            "storage_searches_kcount",
+                                                                                                                                                            "storageSearches",
+                                                                                                                                                            "storage_searches",
+                                                                                                                                                            Family.STORAGE_SEARCHES), INPUT_DOCUMENT_PAGES(
+                                                                                                                                                                    "input_document_kpages",
+                                                                                                                                                                    "inputDocumentPages",
+                                                                                                                                                                    "input_document_pages",
+                                                                                                                                                                    Family.DOCUMENT_PAGES,
+                                                                                                                                                                    "in"), INPUT_ANNOTATED_DOCUMENT_PAGES(
+                                                                                                                                                                            "input_annotated_document_kpages",
+                                                                                                                                                                            "inputAnnotatedDocumentPages",
+                                                                                                                                                                            "input_annotated_document_pages",
+                                                                                                                                                                            Family.DOCUMENT_PAGES,
+                                                                                                                                                                            "in",
+                                                                                                                                                                            "kind=annotated"), INPUT_TEXT_MESSAGES(
+                                                                                                                                                                                    "input_text_messages_kcount",
+                                                                                                                                                                                    "inputTextMessages",
+                                                                                                                                                                                    "input_text_messages",
+                                                                                                                                                                                    Family.MESSAGES,
+                                                                                                                                                                                    "in",
+                                                                                                                                                                                    "modality=text");
 
     /** Units that share a normalisation: tokens are priced per million, counted units per thousand. */
     public enum Family {
-        TOKENS(6), REQUESTS(3), WEB_SEARCHES(3);
+        TOKENS(6), REQUESTS(3), WEB_SEARCHES(3), STORAGE_SEARCHES(3), DOCUMENT_PAGES(3), MESSAGES(3);
 
         /** The price is per 10^perExponent units. */
         final int perExponent;

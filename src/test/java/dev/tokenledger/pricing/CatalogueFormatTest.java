@@ -134,50 +134,21 @@ class CatalogueFormatTest {
     }
 
     @Test
-    void theDefaultCatalogueParsesAndEveryEntryIsSourcedAndPriced() throws IOException {
+    void theGatewaysOwnEntriesParseInTheWritersLayout() throws IOException {
         byte[] file = defaultCatalogue();
         List<CatalogueEntry> entries = CatalogueFormat.read(new ByteArrayInputStream(file));
 
-        assertEquals(22, entries.size());
         Set<String> models = new HashSet<>();
         for (CatalogueEntry entry : entries) {
             assertNotNull(entry.source(), entry::toString);
             assertFalse(entry.source().isBlank(), entry::toString);
-            assertNotNull(entry.prices().input(), entry::toString);
-            assertNotNull(entry.prices().output(), entry::toString);
             assertTrue(models.add(entry.provider() + "/" + entry.model()), "listed twice: " + entry);
         }
-        assertEquals(Set.of(
-                "openai/gpt-4o", "openai/gpt-4o-mini", "openai/gpt-4.1", "openai/gpt-4.1-mini", "openai/gpt-4.1-nano",
-                "openai/o3", "openai/o4-mini", "openai/gpt-5", "openai/gpt-5-mini", "openai/gpt-5-nano",
-                "openai/text-embedding-3-small", "openai/text-embedding-3-large",
-                "anthropic/claude-sonnet-4-5", "anthropic/claude-opus-4-1", "anthropic/claude-3-5-haiku",
-                "anthropic/claude-haiku-4-5",
-                "google/gemini-2.5-pro", "google/gemini-2.5-flash", "google/gemini-2.5-flash-lite",
-                "google/gemini-2.0-flash",
-                "ollama/*", "lmstudio/*"), models);
+        // the public models come from the bundled genai-prices snapshot (DefaultCatalogueTest)
+        assertEquals(Set.of("ollama/*", "lmstudio/*"), models);
         // the file is in the writer's canonical layout, so rewriting it changes nothing
         assertEquals(new String(file, StandardCharsets.UTF_8),
                 new String(CatalogueFormat.write(entries), StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void theDefaultCatalogueQuotesTheWorkedExamples() throws IOException {
-        List<CatalogueEntry> entries = CatalogueFormat.read(new ByteArrayInputStream(defaultCatalogue()));
-
-        PriceSheet sonnet = Fixtures.only(entries, "anthropic", "claude-sonnet-4-5").prices();
-        assertEquals(CostCalculatorTest.SONNET_45, sonnet);
-        assertEquals(30_000, CostCalculator.cost(sonnet, new TokenCounts(24_000, 20_000, 3_000, 1_000, 500, 0))
-                .micros());
-        assertEquals(1_522_500, CostCalculator.cost(sonnet, TokenCounts.of(250_000, 1_000)).micros());
-        assertEquals(615_000, CostCalculator.cost(sonnet, TokenCounts.of(200_000, 1_000)).micros());
-
-        PriceSheet gpt4o = Fixtures.only(entries, "openai", "gpt-4o").prices();
-        assertEquals(35_000, CostCalculator.cost(gpt4o, new TokenCounts(10_000, 8_000, 0, 0, 2_000, 1_500)).micros());
-
-        PriceSheet gemini = Fixtures.only(entries, "google", "gemini-2.5-pro").prices();
-        assertEquals(542_500,
-                CostCalculator.cost(gemini, new TokenCounts(250_000, 50_000, 0, 0, 2_000, 0)).micros());
     }
 
     @Test

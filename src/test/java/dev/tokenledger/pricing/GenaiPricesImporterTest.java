@@ -2,13 +2,15 @@ package dev.tokenledger.pricing;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static dev.tokenledger.pricing.CostCalculatorTest.assertDecimal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +19,11 @@ class GenaiPricesImporterTest {
 
     static final String SOURCE = "genai-prices@0123456789abcdef0123456789abcdef01234567";
 
-    static ImportResult result;
+    /** Imported afresh for every test: a result shared by the class would let one test's mutation hide in another's. */
+    ImportResult result;
 
-    @BeforeAll
-    static void importFixture() {
+    @BeforeEach
+    void importFixture() {
         result = GenaiPricesImporter.parse(Fixtures.open("genai-prices-v2.json"), SOURCE);
     }
 
@@ -28,6 +31,7 @@ class GenaiPricesImporterTest {
     void importsEveryExpressibleModelAndSkipsTheRest() {
         assertEquals(List.of(
                 "anthropic/claude-sonnet-4-5",
+                "anthropic/claude-haiku-4-5",
                 "anthropic/claude-opus-4-6",
                 "anthropic/claude-opus-4-6",
                 "anthropic/claude-free-search",
@@ -35,9 +39,16 @@ class GenaiPricesImporterTest {
                 "openai/o3",
                 "openai/o3",
                 "openai/reasoner-mini",
-                "google/gemini-2.5-pro"),
+                "openai/gpt-4o-realtime-preview",
+                "openai/text-embedding-3-small",
+                "deepseek/deepseek-chat",
+                "deepseek/deepseek-chat",
+                "google/gemini-2.5-pro",
+                "google/gemini-2.5-flash",
+                "groq/per-request-fee"),
                 result.entries().stream().map(e -> e.provider() + "/" + e.model()).toList());
-        assertEquals(7, result.skipped().size(), result.skipped()::toString);
+        assertEquals(List.of("google/gemini-dates-out-of-order: dated prices are not in increasing start_date order; "
+                + "the list cannot be expressed as versions"), result.skipped());
         result.entries().forEach(e -> assertEquals(SOURCE, e.source()));
     }
 
@@ -93,19 +104,29 @@ class GenaiPricesImporterTest {
     }
 
     @Test
-    void timeOfDayPricesSkipTheModel() {
-        String reason = Fixtures.skipped(result, "deepseek/deepseek-chat");
+    void timeOfDayPricesBecomeAWindowedVersion() {
+        List<CatalogueEntry> chat = Fixtures.all(result.entries(), "deepseek", "deepseek-chat");
 
-        assertTrue(reason.contains("time-of-day"), reason);
-        assertTrue(Fixtures.all(result.entries(), "deepseek", "deepseek-chat").isEmpty());
+        assertEquals(2, chat.size());
+        assertNull(chat.get(0).timeOfDay());
+        assertEquals(new TimeOfDay(LocalTime.of(16, 30), LocalTime.of(0, 30)), chat.get(1).timeOfDay());
+        assertEquals(Instant.EPOCH, chat.get(1).effectiveFrom());
+        assertDecimal("0.135", chat.get(1).prices().input().base());
+        assertDecimal("0.27", chat.get(0).prices().input().base());
     }
 
     @Test
-    void unsupportedNonZeroUnitsSkipTheModel() {
-        assertTrue(Fixtures.skipped(result, "openai/gpt-4o-realtime-preview").contains("input_audio_mtok"));
-        assertTrue(Fixtures.skipped(result, "google/gemini-2.5-flash").contains("input_audio_mtok"));
-        assertTrue(Fixtures.skipped(result, "anthropic/claude-haiku-4-5").contains("web_searches_kcount"));
-        assertTrue(Fixtures.skipped(result, "groq/per-request-fee").contains("requests_kcount"));
+    void everyPricedUnitIsImported() {
+        PriceSheet realtime = Fixtures.only(result.entries(), "openai", "gpt-4o-realtime-preview").prices();
+        assertDecimal("40", realtime.price(Unit.INPUT_AUDIO).base());
+        assertDecimal("2.5", realtime.price(Unit.CACHE_AUDIO_READ).base());
+        assertDecimal("80", realtime.price(Unit.OUTPUT_AUDIO).base());
+        assertDecimal("1", Fixtures.only(result.entries(), "google", "gemini-2.5-flash").prices()
+                .price(Unit.INPUT_AUDIO).base());
+        assertDecimal("10", Fixtures.only(result.entries(), "anthropic", "claude-haiku-4-5").prices()
+                .price(Unit.WEB_SEARCHES).base());
+        assertDecimal("1", Fixtures.only(result.entries(), "groq", "per-request-fee").prices()
+                .price(Unit.REQUESTS).base());
     }
 
     @Test
@@ -117,8 +138,188 @@ class GenaiPricesImporterTest {
     }
 
     @Test
-    void aModelWithoutAnOutputPriceIsSkipped() {
-        assertTrue(Fixtures.skipped(result, "openai/text-embedding-3-small").contains("no output price"));
+    void anUnknownUnitWithAPriceSkipsTheModelAndAZeroOneDoesNot() {
+        ImportResult mixed = GenaiPricesImporter.parse(Fixtures.json("""
+                [{"id": "p", "models": [
+                  {"id": "priced", "prices": {"input_mtok": 1, "output_mtok": 2, "teleport_kcount": 0.5}},
+                  {"id": "tiered", "prices": {"input_mtok": 1, "output_mtok": 2,
+                     "teleport_kcount": {"base": 0, "tiers": [{"start": 10, "price": 1}]}}},
+                  {"id": "based", "prices": {"input_mtok": 1, "output_mtok": 2,
+                     "teleport_kcount": {"base": 1, "tiers": []}}},
+                  {"id": "free", "prices": {"input_mtok": 1, "output_mtok": 2, "teleport_kcount": 0,
+                     "hover_kcount": {"base": 0, "tiers": [{"start": 10, "price": 0}]}, "glide_kcount": null}}]}]
+                """), SOURCE);
+
+        assertTrue(Fixtures.skipped(mixed, "p/priced").contains("teleport_kcount"));
+        assertTrue(Fixtures.skipped(mixed, "p/tiered").contains("teleport_kcount"));
+        assertTrue(Fixtures.skipped(mixed, "p/based").contains("teleport_kcount"));
+        assertEquals(List.of("p/free"), mixed.entries().stream().map(e -> e.provider() + "/" + e.model()).toList());
+    }
+
+    @Test
+    void aModelWithoutAnOutputPriceIsBilledZeroOutputAsGenaiPricesDoes() {
+        CatalogueEntry embedding = Fixtures.only(result.entries(), "openai", "text-embedding-3-small");
+
+        assertDecimal("0.02", embedding.prices().input().base());
+        assertDecimal("0", embedding.prices().output().base());
+        assertEquals("genai-prices gives no output price; billed at 0, as genai-prices bills it.", embedding.note());
+        ImportResult searchOnly = GenaiPricesImporter.parse(Fixtures.json("""
+                [{"id": "p", "models": [{"id": "s", "price_comments": "per search", "prices": {"web_searches_kcount": 5}},
+                  {"id": "o", "prices": {"output_mtok": 5}}]}]
+                """), SOURCE);
+        CatalogueEntry s = searchOnly.entries().get(0);
+        assertDecimal("0", s.prices().input().base());
+        assertDecimal("0", s.prices().output().base());
+        assertEquals("per search genai-prices gives no input or output price; billed at 0, as genai-prices bills it.",
+                s.note());
+        CatalogueEntry o = searchOnly.entries().get(1);
+        assertDecimal("0", o.prices().input().base());
+        assertDecimal("5", o.prices().output().base());
+        assertEquals("genai-prices gives no input price; billed at 0, as genai-prices bills it.", o.note());
+    }
+
+    @Test
+    void theNpmPackageShapeKeepsDatedAndTimeOfDayPrices() {
+        // the npm package ships constraints with a "type"; they used to be refused and the model lost
+        ImportResult npm = GenaiPricesImporter.parse(Fixtures.json("""
+                [{"id": "p", "models": [
+                  {"id": "dated", "prices": [
+                    {"prices": {"input_mtok": 5, "output_mtok": 25}},
+                    {"constraint": {"start_date": "2026-03-13", "type": "start_date"},
+                     "prices": {"input_mtok": 4, "output_mtok": 20}}]},
+                  {"id": "peak", "prices": [
+                    {"prices": {"input_mtok": 0.14, "output_mtok": 0.28}},
+                    {"constraint": {"start_date": "2026-08-17", "type": "start_date"},
+                     "prices": {"input_mtok": 0.22, "output_mtok": 0.66}},
+                    {"constraint": {"start_time": "01:00:00Z", "end_time": "04:00:00Z", "type": "time_of_date"},
+                     "prices": {"input_mtok": 0.44, "output_mtok": 1.32}},
+                    {"constraint": {"start_time": "06:00:00Z", "end_time": "10:00:00Z", "type": "time_of_date"},
+                     "prices": {"input_mtok": 0.44, "output_mtok": 1.32}}]}]}]
+                """), SOURCE);
+
+        assertEquals(List.of(), npm.skipped());
+        List<CatalogueEntry> dated = Fixtures.all(npm.entries(), "p", "dated");
+        assertEquals(List.of(Instant.EPOCH, Instant.parse("2026-03-13T00:00:00Z")),
+                dated.stream().map(CatalogueEntry::effectiveFrom).toList());
+        assertDecimal("4", dated.get(1).prices().input().base());
+        List<CatalogueEntry> peak = Fixtures.all(npm.entries(), "p", "peak");
+        Instant cut = Instant.parse("2026-08-17T00:00:00Z");
+        // the windows start with the generation they follow, so the old flat rate keeps pricing older requests
+        assertEquals(List.of(Instant.EPOCH, cut, cut, cut), peak.stream().map(CatalogueEntry::effectiveFrom).toList());
+        assertEquals(List.of(new TimeOfDay(LocalTime.of(1, 0), LocalTime.of(4, 0)),
+                new TimeOfDay(LocalTime.of(6, 0), LocalTime.of(10, 0))),
+                peak.subList(2, 4).stream().map(CatalogueEntry::timeOfDay).toList());
+        assertNull(peak.get(1).timeOfDay());
+    }
+
+    @Test
+    void constraintsOfTheWrongTypeOrShapeSkipTheModel() {
+        for (String constraint : List.of(
+                "{\"start_date\": \"2026-03-13\", \"type\": \"time_of_date\"}",
+                "{\"start_time\": \"01:00:00Z\", \"end_time\": \"04:00:00Z\", \"type\": \"start_date\"}",
+                "{\"start_date\": \"2026-03-13\", \"end_time\": \"04:00:00Z\"}",
+                "{\"start_time\": \"01:00:00Z\"}",
+                "{\"start_date\": \"13/03/2026\"}",
+                "{\"start_date\": 20260313}",
+                "{\"start_time\": \"1am\", \"end_time\": \"04:00:00Z\"}",
+                "{\"start_time\": \"04:00:00Z\", \"end_time\": \"04:00:00Z\"}",
+                "{\"weekday\": \"saturday\"}",
+                "[]")) {
+            ImportResult r = GenaiPricesImporter.parse(Fixtures.json("""
+                    [{"id": "p", "models": [{"id": "m", "prices": [
+                      {"prices": {"input_mtok": 1, "output_mtok": 2}},
+                      {"constraint": %s, "prices": {"input_mtok": 3, "output_mtok": 4}}]}]}]
+                    """.formatted(constraint)), SOURCE);
+            assertEquals(List.of(), r.entries(), constraint);
+            assertEquals(1, r.skipped().size(), constraint);
+        }
+    }
+
+    @Test
+    void listsThatCannotBeVersionsAreSkipped() {
+        String allDay = "{\"prices\": {\"input_mtok\": 1, \"output_mtok\": 2}}";
+        String window = "{\"constraint\": {\"start_time\": \"01:00:00Z\", \"end_time\": \"04:00:00Z\"}, "
+                + "\"prices\": {\"input_mtok\": 3, \"output_mtok\": 4}}";
+        String dated = "{\"constraint\": {\"start_date\": \"2026-01-01\"}, "
+                + "\"prices\": {\"input_mtok\": 5, \"output_mtok\": 6}}";
+        for (String list : List.of(window, window + "," + allDay, allDay + "," + window + "," + dated,
+                allDay + "," + window + "," + window, allDay + "," + allDay, "")) {
+            ImportResult r = GenaiPricesImporter.parse(Fixtures.json(
+                    "[{\"id\": \"p\", \"models\": [{\"id\": \"m\", \"prices\": [" + list + "]}]}]"), SOURCE);
+            assertEquals(List.of(), r.entries(), list);
+            assertEquals(1, r.skipped().size(), list);
+        }
+        ImportResult ok = GenaiPricesImporter.parse(Fixtures.json(
+                "[{\"id\": \"p\", \"models\": [{\"id\": \"m\", \"prices\": [" + allDay + "," + dated + ","
+                        + window + "]}]}]"),
+                SOURCE);
+        assertEquals(3, ok.entries().size(), ok.skipped()::toString);
+        assertEquals(Instant.parse("2026-01-01T00:00:00Z"), ok.entries().get(2).effectiveFrom());
+    }
+
+    @Test
+    void matchClausesAreKeptWithStringsLowercased() {
+        ImportResult r = GenaiPricesImporter.parse(Fixtures.json("""
+                [{"id": "p", "models": [
+                  {"id": "GLM-5", "match": {"or": [{"equals": "GLM-5"}, {"starts_with": "GLM-5-"},
+                     {"ends_with": "-GLM5"}, {"contains": "GLM5X"}, {"regex": "^glm-5@[0-9]+$"}]},
+                   "prices": {"input_mtok": 1, "output_mtok": 2}},
+                  {"id": "odd", "match": {"regex": "^(?!.*-[tT][tT][sS])"}, "prices": {"input_mtok": 1, "output_mtok": 2}}]}]
+                """), SOURCE);
+
+        MatchRule glm = Fixtures.only(r.entries(), "p", "GLM-5").match();
+        assertTrue(glm.matches("glm-5"));
+        assertTrue(glm.matches("GLM-5-0414"));
+        assertTrue(glm.matches("my-glm5"));
+        assertTrue(glm.matches("a-glm5x-b"));
+        assertTrue(glm.matches("glm-5@123"));
+        assertFalse(glm.matches("glm-4"));
+        // a clause the catalogue cannot hold is dropped with a note; the model keeps its prices
+        assertNull(Fixtures.only(r.entries(), "p", "odd").match());
+        assertEquals(1, r.notes().size(), r.notes()::toString);
+        assertTrue(r.notes().get(0).startsWith("p/odd: match clauses not kept"), r.notes()::toString);
+        assertEquals(List.of(), r.skipped());
+    }
+
+    @Test
+    void tieredPricesAreReadInEveryForm() {
+        ImportResult r = GenaiPricesImporter.parse(Fixtures.json("""
+                [{"id": "p", "models": [
+                  {"id": "object", "prices": {"input_mtok": {"base": 1, "tiers": [{"start": 128000, "price": 2},
+                     {"start": 64000, "price": 1.5}]}, "output_mtok": {"base": 4}}},
+                  {"id": "list", "prices": [{"prices": {"input_mtok": {"base": 1, "tiers": [{"start": 1000, "price": 3}]},
+                     "output_mtok": 2}}]},
+                  {"id": "nulltiers", "prices": {"input_mtok": {"base": 1, "tiers": null}, "output_mtok": 2}},
+                  {"id": "bad-field", "prices": {"input_mtok": {"base": 1, "tier": []}, "output_mtok": 2}},
+                  {"id": "no-base", "prices": {"input_mtok": {"tiers": []}, "output_mtok": 2}},
+                  {"id": "tiers-not-list", "prices": {"input_mtok": {"base": 1, "tiers": {}}, "output_mtok": 2}},
+                  {"id": "bad-tier", "prices": {"input_mtok": {"base": 1, "tiers": [{"start": 5}]}, "output_mtok": 2}},
+                  {"id": "extra-tier-field", "prices": {"input_mtok": {"base": 1,
+                     "tiers": [{"start": 5, "price": 1, "x": 1}]}, "output_mtok": 2}},
+                  {"id": "negative-start", "prices": {"input_mtok": {"base": 1, "tiers": [{"start": -5, "price": 1}]},
+                     "output_mtok": 2}},
+                  {"id": "fraction-start", "prices": {"input_mtok": {"base": 1, "tiers": [{"start": 5.5, "price": 1}]},
+                     "output_mtok": 2}},
+                  {"id": "text-price", "prices": {"input_mtok": "1", "output_mtok": 2}},
+                  {"id": "negative", "prices": {"input_mtok": -1, "output_mtok": 2}},
+                  {"id": "negative-tier", "prices": {"input_mtok": {"base": 1, "tiers": [{"start": 5, "price": -1}]},
+                     "output_mtok": 2}},
+                  {"id": "same-start", "prices": {"input_mtok": {"base": 1, "tiers": [{"start": 5, "price": 1},
+                     {"start": 5, "price": 2}]}, "output_mtok": 2}}]}]
+                """), SOURCE);
+
+        UnitPrice object = Fixtures.only(r.entries(), "p", "object").prices().input();
+        assertEquals(List.of(new TierStep(64_000, new BigDecimal("1.5")), new TierStep(128_000, new BigDecimal("2"))),
+                object.tiers());
+        assertEquals(List.of(), Fixtures.only(r.entries(), "p", "object").prices().output().tiers());
+        assertEquals(List.of(new TierStep(1000, new BigDecimal("3"))),
+                Fixtures.only(r.entries(), "p", "list").prices().input().tiers());
+        assertEquals(List.of(), Fixtures.only(r.entries(), "p", "nulltiers").prices().input().tiers());
+        for (String bad : List.of("bad-field", "no-base", "tiers-not-list", "bad-tier", "extra-tier-field",
+                "negative-start", "fraction-start", "text-price", "negative", "negative-tier", "same-start")) {
+            Fixtures.skipped(r, "p/" + bad);
+        }
+        assertEquals(3, r.entries().size());
     }
 
     @Test

@@ -85,7 +85,7 @@ class PricesApiTest {
     void genaiPricesImportKeepsDatedVersionsThenQuotes() throws IOException {
         given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType("application/json")
                 .body(fixture("genai-prices-v2.json")).post("/admin/v1/prices/import?format=genai-prices")
-                .then().statusCode(200).body("added", greaterThanOrEqualTo(2));
+                .then().statusCode(200).body("unchanged", greaterThanOrEqualTo(0));
         // before 2026-03-13 the tier above 200k applies to all tokens: 250,000 x 10 + 1,000 x 37.50 = 2,537,500 micro-USD
         admin().body(quote("anthropic", "claude-opus-4-6", "2026-01-01T00:00:00Z", 250_000, 1000, 0))
                 .post("/admin/v1/prices/quote").then().statusCode(200).body("costMicros", is(2_537_500));
@@ -106,6 +106,33 @@ class PricesApiTest {
         given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType("application/json").body(file)
                 .post("/admin/v1/prices/import?format=litellm").then().statusCode(200)
                 .body("added", is(0)).body("changed", is(0));
+    }
+
+    @Test
+    void aDryRunReportsTheDiffAndWritesNothing() {
+        String model = "dry-run-" + System.nanoTime();
+        String file = """
+                [{"id": "acme-dry", "models": [{"id": "%s", "prices": [
+                  {"prices": {"input_mtok": 2.50, "output_mtok": 10, "web_searches_kcount": 10}},
+                  {"constraint": {"start_time": "01:00:00Z", "end_time": "04:00:00Z", "type": "time_of_date"},
+                   "prices": {"input_mtok": 5, "output_mtok": 20, "web_searches_kcount": 10}}]}]}]
+                """.formatted(model);
+        admin().body(file).post("/admin/v1/prices/import?format=genai-prices&dryRun=true").then().statusCode(200)
+                .body("dryRun", is(true)).body("added", is(2)).body("changes.size()", is(2))
+                .body("changes[1].timeOfDay", is("01:00:00Z-04:00:00Z")).body("changes[0].kind", is("added"));
+        admin().get("/admin/v1/prices/acme-dry/" + model + "/versions").then().statusCode(200).body("size()", is(0));
+
+        admin().body(file).post("/admin/v1/prices/import?format=genai-prices").then().statusCode(200)
+                .body("dryRun", is(false)).body("added", is(2));
+        admin().get("/admin/v1/prices/acme-dry/" + model + "/versions").then().statusCode(200).body("size()", is(2));
+        // the same prices written with other scales: nothing to add
+        admin().body(file.replace("2.50", "2.5").replace(": 10,", ": 10.0,"))
+                .post("/admin/v1/prices/import?format=genai-prices").then().statusCode(200)
+                .body("added", is(0)).body("changed", is(0)).body("unchanged", is(2));
+        // a new price is a change from now, and the dry run says so first
+        admin().body(file.replace("2.50", "2.75")).post("/admin/v1/prices/import?format=genai-prices&dryRun=true")
+                .then().statusCode(200).body("changed", is(2)).body("changes[0].kind", is("changed"));
+        admin().get("/admin/v1/prices/acme-dry/" + model + "/versions").then().statusCode(200).body("size()", is(2));
     }
 
     @Test
