@@ -22,10 +22,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-
-import dev.tokenledger.coherence.Change;
 import io.vertx.mutiny.core.Vertx;
 
+import dev.tokenledger.coherence.Change;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.Provider;
@@ -116,12 +115,17 @@ public class CredentialPools {
     void start(@Observes StartupEvent event) {
         try {
             load(true).await().indefinitely();
+            if (settings.rewrapAtStart() && keys.configured()) {
+                rewrap().await().indefinitely();
+            }
         } catch (KeyEncryption.UnwrapException e) {
             throw new IllegalStateException("Stored upstream credentials cannot be decrypted: " + e.getMessage()
                     + ". Configure the key-encryption key the rows were stored with (tokenledger.credentials.keks.<id>).");
-        }
-        if (settings.rewrapAtStart() && keys.configured()) {
-            rewrap().await().indefinitely();
+        } catch (RuntimeException e) {
+            // PostgreSQL away or the schema not migrated yet (readiness says so): serve with the configured keys and
+            // read the stored ones at the next reload
+            Log.warnf("Stored upstream credentials could not be read at start (%s); retrying every %s", e.toString(),
+                    settings.reloadInterval());
         }
         timer = vertx.setPeriodic(settings.reloadInterval().toMillis(),
                 id -> credentialsChanged().subscribe().with(ignored -> {

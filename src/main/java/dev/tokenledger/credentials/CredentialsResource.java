@@ -31,9 +31,9 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
-import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.provider.ProviderRegistry;
 
 /**

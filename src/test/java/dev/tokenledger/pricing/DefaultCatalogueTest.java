@@ -101,8 +101,6 @@ class DefaultCatalogueTest {
     }
 
     static PriceBook index(List<PriceVersion> versions) {
-        PriceBook book = new PriceBook();
-        book.load(versions);
-        return book;
+        return PriceBook.of(versions);
     }
 }

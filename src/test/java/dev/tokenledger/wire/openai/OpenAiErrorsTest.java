@@ -32,6 +32,7 @@ class OpenAiErrorsTest {
                 Arguments.of(ErrorKind.NOT_FOUND, "invalid_request_error", "model_not_found"),
                 Arguments.of(ErrorKind.CONFLICT, "invalid_request_error", null),
                 Arguments.of(ErrorKind.PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large"),
+                Arguments.of(ErrorKind.REQUEST_TIMEOUT, "invalid_request_error", "request_timeout"),
                 Arguments.of(ErrorKind.UNSUPPORTED, "invalid_request_error", "unsupported_operation"),
                 Arguments.of(ErrorKind.RATE_LIMITED, "rate_limit_error", "rate_limit_exceeded"),
                 Arguments.of(ErrorKind.QUOTA_EXCEEDED, "insufficient_quota", "quota_exceeded"),
