@@ -269,9 +269,15 @@ start_gateway() {
     # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM flags
     command=(java $JAVA_OPTS -jar "$WORK/gateway-app/$(basename "$GATEWAY_JAR")")
   fi
+  # metrics live on the management interface (default port 9000): each gateway gets a free one of its own
+  local mgmt_port
+  free_port mgmt_port
   (cd "$dir" && exec env \
     QUARKUS_HTTP_HOST=127.0.0.1 \
     QUARKUS_HTTP_PORT="$port" \
+    QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
+    QUARKUS_MANAGEMENT_PORT="$mgmt_port" \
+    TOKENLEDGER_KEYS_PEPPER=bench-key-pepper \
     QUARKUS_LOG_LEVEL=WARN \
     TOKENLEDGER_MASTER_KEY="$MASTER_KEY" \
     OPENAI_API_KEY="$UPSTREAM_KEY" \

@@ -51,6 +51,8 @@ redis-cli -h "$REDIS_HOST_" -p "$REDIS_PORT_" -n "$REDIS_DB" FLUSHDB >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 UPSTREAM_PORT="$(free_port)"; INGRESS_PORT="$(free_port)"; A_PORT="$(free_port)"; B_PORT="$(free_port)"
+# metrics live on each replica's management interface
+A_MGMT_PORT="$(free_port)"; B_MGMT_PORT="$(free_port)"
 
 # The fake OpenAI upstream, one location per deployment:
 #   /v1 (usage 9 in / 9 out) and /sse/v1 (a stream, usage 7 / 5): the load, priced from the catalogue (gpt-4o-mini)
@@ -150,13 +152,14 @@ mkdir -p "$WORK"/{body,proxy,fcgi,uwsgi,scgi}
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK"
 
 start_gateway() {
-  local name="$1" port="$2"
+  local name="$1" port="$2" mgmt_var="${1}_MGMT_PORT"
   # Limits and prices set through one replica reach the other within a second; holds live HOLD_TTL_S seconds, so a
   # crashed replica's holds are released within the run. Redis answers are awaited up to 5 s instead of 250 ms: a
   # JVM starved by this 2-core machine must not count Redis as down, which switches a replica to its own local
   # limiter and its own cooldowns (that degraded mode is covered by the test suite, not by this proof).
   # shellcheck disable=SC2086
   env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_LOG_LEVEL=WARN TOKENLEDGER_MASTER_KEY="$MASTER" \
+    QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="${!mgmt_var}" TOKENLEDGER_KEYS_PEPPER=scaleout-pepper \
     QUARKUS_CONFIG_LOCATIONS="$WORK/gateway.yaml" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$PGHOST_:$PGPORT_/$DB" \
     QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST_:$PGPORT_/$DB" QUARKUS_DATASOURCE_USERNAME=postgres \
@@ -182,6 +185,7 @@ from decimal import Decimal
 
 E = os.environ
 ING, A, B = int(E["INGRESS_PORT"]), int(E["A_PORT"]), int(E["B_PORT"])
+MGMT = {A: int(E["A_MGMT_PORT"]), B: int(E["B_MGMT_PORT"])}
 NAMES = {"127.0.0.1:%d" % A: "A", "127.0.0.1:%d" % B: "B"}
 MASTER, WORK = E["MASTER"], E["WORK"]
 KILL_SIGNAL, HOLD_TTL = E["KILL_SIGNAL"], float(E["HOLD_TTL_S"])
@@ -340,7 +344,7 @@ def fallback_decisions(*ports):
     """Admissions a replica decided alone, Redis not answering in time: then the replicas do not act as one."""
     total = 0
     for port in ports:
-        status, _, text = call(port, "GET", "/q/metrics")
+        status, _, text = call(MGMT[port], "GET", "/q/metrics")
         for line in text.splitlines():
             if line.startswith("tokenledger_admission_decisions_total") and 'reason="local_fallback"' in line:
                 total += int(float(line.rsplit(" ", 1)[1]))
@@ -560,6 +564,6 @@ out("requests through the gateway: %d, answered %d (%s), refused by a limit %d, 
 out("RESULT %s" % ("PASS: the two replicas behave as one gateway" if not failures else "FAIL: " + "; ".join(failures)))
 sys.exit(1 if failures else 0)
 PY
-export INGRESS_PORT A_PORT B_PORT A_PID MASTER WORK KILL_SIGNAL HOLD_TTL_S CRASH_WINDOW_MS REQUESTS CONCURRENCY PGHOST_ PGPORT_ DB \
+export INGRESS_PORT A_PORT B_PORT A_MGMT_PORT B_MGMT_PORT A_PID MASTER WORK KILL_SIGNAL HOLD_TTL_S CRASH_WINDOW_MS REQUESTS CONCURRENCY PGHOST_ PGPORT_ DB \
   REDIS_HOST_ REDIS_PORT_ REDIS_DB
 python3 "$WORK/proof.py"
