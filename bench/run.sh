@@ -20,6 +20,9 @@ GATEWAY_JAR="${GATEWAY_JAR:-$REPO_ROOT/target/quarkus-app/quarkus-run.jar}"
 NATIVE_RUNNER="${NATIVE_RUNNER:-$(ls "$REPO_ROOT"/target/*-runner 2>/dev/null | head -1 || true)}"
 NATIVE="${NATIVE:-$([[ -n "$NATIVE_RUNNER" && -x "$NATIVE_RUNNER" ]] && echo 1 || echo 0)}"
 NATIVE_OPTS="${NATIVE_OPTS:-}"           # run-time flags of the native executable, e.g. -Xmn64m
+# BASELINE_APP: the target/quarkus-app directory of another build (e.g. main before a change), measured in the same
+# run as gateway-baseline and governed-baseline on a database of its own; empty: no baseline
+BASELINE_APP="${BASELINE_APP:-}"
 # the JVM flags of the production image (Dockerfile.jvm runs with -XX:+UseParallelGC)
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseParallelGC}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"     # seconds to wait for /q/health/ready
@@ -88,6 +91,9 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
   [[ -f "$GATEWAY_JAR" ]] || die "gateway jar not found: $GATEWAY_JAR"
   if [[ "$NATIVE" == 1 ]]; then
     [[ -x "$NATIVE_RUNNER" ]] || die "native executable not found: '$NATIVE_RUNNER' (./mvnw package -Dnative)"
+  fi
+  if [[ -n "$BASELINE_APP" ]]; then
+    [[ -f "$BASELINE_APP/quarkus-run.jar" ]] || die "baseline build not found: '$BASELINE_APP/quarkus-run.jar'"
   fi
 fi
 
@@ -260,7 +266,11 @@ start_gateway() {
   shift 2
   mkdir -p "$dir"
   local -a command
-  if [[ "$name" == *-native ]]; then
+  if [[ "$name" == *-baseline ]]; then
+    [[ -d "$WORK/baseline-app" ]] || cp -r "$BASELINE_APP" "$WORK/baseline-app"
+    # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM flags
+    command=(java $JAVA_OPTS -jar "$WORK/baseline-app/quarkus-run.jar")
+  elif [[ "$name" == *-native ]]; then
     [[ -x "$WORK/gateway-native" ]] || cp "$NATIVE_RUNNER" "$WORK/gateway-native"
     # shellcheck disable=SC2206 # NATIVE_OPTS is a list of flags
     command=("$WORK/gateway-native" $NATIVE_OPTS)
@@ -301,6 +311,11 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
     psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
   psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" -qc \
     "DO \$\$ BEGIN IF to_regclass('usage_event') IS NOT NULL THEN TRUNCATE usage_event; END IF; END \$\$" >/dev/null
+  if [[ -n "$BASELINE_APP" ]]; then
+    # the baseline's schema may be older than this build's: a database of its own, recreated each run
+    psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS ${BENCH_DB}_baseline" >/dev/null
+    psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE ${BENCH_DB}_baseline" >/dev/null
+  fi
   # and its Redis database: earlier runs' counters and done markers would weigh on Redis (expiry, memory)
   if [[ "$GOVERNED" == 1 ]] && command -v redis-cli >/dev/null; then
     redis-cli -u "$BENCH_REDIS_URL" FLUSHDB >/dev/null || die "cannot empty the Redis database $BENCH_REDIS_URL"
@@ -310,9 +325,18 @@ GATEWAY_DB_ENV=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$BENCH_PG_HOST:$BE
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/$BENCH_DB"
   QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool" QUARKUS_REDIS_HOSTS="$BENCH_REDIS_URL")
 
+BASELINE_DB_ENV=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/${BENCH_DB}_baseline"
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/${BENCH_DB}_baseline"
+  QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_REDIS_HOSTS="$BENCH_REDIS_URL")
+
 if [[ "$SKIP_GATEWAY" != 1 ]]; then
   free_port GATEWAY_PORT
   start_gateway gateway "$GATEWAY_PORT" "${GATEWAY_DB_ENV[@]}"
+  if [[ -n "$BASELINE_APP" ]]; then
+    free_port GATEWAY_BASELINE_PORT
+    start_gateway gateway-baseline "$GATEWAY_BASELINE_PORT" "${BASELINE_DB_ENV[@]}" \
+      TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-baseline"
+  fi
   if [[ "$NATIVE" == 1 ]]; then
     free_port GATEWAY_NATIVE_PORT
     start_gateway gateway-native "$GATEWAY_NATIVE_PORT" "${GATEWAY_DB_ENV[@]}" \
@@ -349,6 +373,13 @@ if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 ]]; then
   governed_key "$GOVERNED_PORT"
   GOVERNED_KEY="$KEY_OUT"
   log "governed: virtual key ${GOVERNED_KEY:0:12}... with rpm, tpm and a hard budget"
+  if [[ -n "$BASELINE_APP" ]]; then
+    free_port GOVERNED_BASELINE_PORT
+    start_gateway governed-baseline "$GOVERNED_BASELINE_PORT" "${BASELINE_DB_ENV[@]}" \
+      TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-baseline"
+    governed_key "$GOVERNED_BASELINE_PORT"
+    GOVERNED_BASELINE_KEY="$KEY_OUT"
+  fi
   if [[ "$NATIVE" == 1 ]]; then
     free_port GOVERNED_NATIVE_PORT
     start_gateway governed-native "$GOVERNED_NATIVE_PORT" "${GATEWAY_DB_ENV[@]}" \
@@ -516,6 +547,14 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
   if [[ "$GOVERNED" == 1 ]]; then
     add_target governed "http://127.0.0.1:$GOVERNED_PORT$CHAT_PATH" "Bearer $GOVERNED_KEY" "$GATEWAY_WARMUP"
   fi
+  if [[ -n "$BASELINE_APP" ]]; then
+    add_target gateway-baseline "http://127.0.0.1:$GATEWAY_BASELINE_PORT$CHAT_PATH" "Bearer $MASTER_KEY" \
+      "$GATEWAY_WARMUP"
+    if [[ "$GOVERNED" == 1 ]]; then
+      add_target governed-baseline "http://127.0.0.1:$GOVERNED_BASELINE_PORT$CHAT_PATH" \
+        "Bearer $GOVERNED_BASELINE_KEY" "$GATEWAY_WARMUP"
+    fi
+  fi
   if [[ "$NATIVE" == 1 ]]; then
     # the same warm-up: the native executable has no JIT to warm, but its connection pools and caches fill alike
     add_target gateway-native "http://127.0.0.1:$GATEWAY_NATIVE_PORT$CHAT_PATH" "Bearer $MASTER_KEY" "$GATEWAY_WARMUP"
@@ -561,6 +600,7 @@ REPORT="$WORK/report.txt"
   env_line+=", $(nproc) cpus, $({ "$NGINX" -v 2>&1 || true; } | sed 's/^nginx version: //')"
   env_line+=", $({ wrk -v 2>&1 || true; } | awk 'NR == 1 {print "wrk " $2}')"
   [[ "$SKIP_GATEWAY" == 1 ]] || env_line+=", $({ java -version 2>&1 || true; } | awk 'NR == 1 {gsub(/"/, ""); print}')"
+  [[ -z "$BASELINE_APP" ]] || env_line+=", baseline $BASELINE_APP ($(date -r "$BASELINE_APP/quarkus-run.jar" +%FT%T))"
   [[ "$NATIVE" != 1 ]] || env_line+=", native $(basename "$NATIVE_RUNNER") ($(date -r "$NATIVE_RUNNER" +%FT%T))"
   echo "$env_line"
   echo "duration ${DURATION}s per run, warm-up ${WARMUP}s (gateway ${GATEWAY_WARMUP}s), wrk threads: c=1 -> 1, c=32 -> 2"
@@ -615,6 +655,14 @@ REPORT="$WORK/report.txt"
           'BEGIN { if (j > 0) printf "%s-native/%s req/s at c=32 = %.2f\n", t, t, n / j }'
       done
     fi
+  fi
+  if [[ -n "$BASELINE_APP" && "$SKIP_GATEWAY" != 1 ]]; then
+    # this build against the baseline build, same run: req/s at c=32, p99 at c=1
+    for t in gateway governed; do
+      [[ -n "${RPS[$t-baseline:32]:-}" && -n "${RPS[$t:32]:-}" ]] || continue
+      awk -v n="${RPS[$t:32]}" -v b="${RPS[$t-baseline:32]}" -v p="${P99[$t:1]}" -v q="${P99[$t-baseline:1]}" -v t="$t" \
+        'BEGIN { if (b > 0) printf "%s/%s-baseline req/s at c=32 = %.2f; p99 at c=1 %s ms vs %s ms\n", t, t, n / b, p, q }'
+    done
   fi
   if ((${#ERRORS[@]} > 0)); then
     echo
