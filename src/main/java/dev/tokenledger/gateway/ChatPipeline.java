@@ -23,6 +23,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
@@ -103,7 +104,7 @@ public class ChatPipeline {
             Target primary = route.primary();
             Attempt attempt = new Attempt(client, request, primary, ctx);
             CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
-            return admission.admitChat(ctx, request, route)
+            return admission.admitChat(ctx, request, primary, () -> failover.reachable(route))
                     .chain(() -> cache.lookup(key))
                     .flatMap(hit -> {
                         CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);

@@ -17,6 +17,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.tokenledger.admission.redis.RedisScripts;
+import dev.tokenledger.admission.settlement.Orphans;
 import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.PricedUsage;
