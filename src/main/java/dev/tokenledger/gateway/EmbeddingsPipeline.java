@@ -88,9 +88,10 @@ public class EmbeddingsPipeline {
             UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());
-        return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
-                target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
-                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, limits)
-                .correlated(ctx.clientRequestId()));
+        return recorder.record(UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
+                .request("openai", model, "embeddings", user)
+                .upstream(target.provider().id(), target.provider().type(), target.upstreamModel())
+                .outcome(outcome, error).usage(usage, priced).timing(false, System.nanoTime() - ctx.startNanos(), -1)
+                .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build());
     }
 }

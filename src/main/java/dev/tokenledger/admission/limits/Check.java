@@ -20,6 +20,37 @@ public record Check(Limit type, StoredLimits scope, String model, String key, lo
 
     public static final long MINUTE_US = 60_000_000L;
 
+    /** A request or token rate per minute (GCRA: one emission interval per unit). */
+    static Check rate(Limit type, StoredLimits scope, String model, String key, long perMinute, long cost) {
+        return new Check(type, scope, model, key, perMinute, cost, (double) MINUTE_US / perMinute, null, 0, true);
+    }
+
+    /** A concurrency limit: one slot per request. */
+    static Check parallel(StoredLimits scope, String model, String key, long maxParallel) {
+        return new Check(Limit.PARALLEL, scope, model, key, maxParallel, 1, 0, null, 0, true);
+    }
+
+    /** A token quota over a calendar window, reserving the request's tokens. */
+    static Check quota(Limit type, StoredLimits scope, String model, String key, long limit, long tokens, Window window) {
+        return new Check(type, scope, model, key, limit, tokens, 0, window, 0, true);
+    }
+
+    /**
+     * A budget over a window, holding the request's worst-case cost.
+     *
+     * @param softMicros the soft-alert threshold in micro-USD, or 0
+     * @param hard whether it refuses (a soft budget is only tracked)
+     */
+    static Check budget(StoredLimits scope, String model, String key, long limitMicros, long holdMicros, Window window,
+            long softMicros, boolean hard) {
+        return new Check(Limit.BUDGET, scope, model, key, limitMicros, holdMicros, 0, window, softMicros, hard);
+    }
+
+    /** A deployment's adaptive pace. */
+    static Check pace(String key) {
+        return new Check(Limit.PACE, null, null, key, 0, 1, 0, null, 0, true);
+    }
+
     /** A label for logs, errors and metrics: {@code key:<id>} or {@code key:<id>:model:<model>}. */
     public String label() {
         if (scope == null) {

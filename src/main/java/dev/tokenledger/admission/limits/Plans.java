@@ -27,7 +27,7 @@ public final class Plans {
 
     /** The check of a deployment's adaptive pace. */
     public static Check pace(String deployment) {
-        return new Check(Limit.PACE, null, null, paceKey(deployment), 0, 1, 0, null, 0, true);
+        return Check.pace(paceKey(deployment));
     }
 
     /** The scopes of a principal that have limits, most specific first. */
@@ -76,25 +76,24 @@ public final class Plans {
         String base = tag(scope.orgId());
         String label = scope.type().id() + ":" + scope.scopeId() + (model == null ? "" : ":model:" + model);
         if (spec.rpm() != null) {
-            checks.add(rate(Limit.RPM, scope, model, base + "rpm:" + label, spec.rpm(), 1));
+            checks.add(Check.rate(Limit.RPM, scope, model, base + "rpm:" + label, spec.rpm(), 1));
         }
         if (spec.tpm() != null) {
-            checks.add(rate(Limit.TPM, scope, model, base + "tpm:" + label, spec.tpm(), Math.min(demand.tokens(),
+            checks.add(Check.rate(Limit.TPM, scope, model, base + "tpm:" + label, spec.tpm(), Math.min(demand.tokens(),
                     spec.tpm())));
         }
         if (spec.maxParallel() != null) {
-            checks.add(new Check(Limit.PARALLEL, scope, model, base + "par:" + label, spec.maxParallel(), 1, 0, null, 0,
-                    true));
+            checks.add(Check.parallel(scope, model, base + "par:" + label, spec.maxParallel()));
         }
         if (spec.dailyTokens() != null) {
             Window day = Window.of("day", zone, now, scope.anchor(), 1);
-            checks.add(new Check(Limit.DAILY_TOKENS, scope, model, base + "qd:" + label + ":" + day.id(),
-                    spec.dailyTokens(), demand.tokens(), 0, day, 0, true));
+            checks.add(Check.quota(Limit.DAILY_TOKENS, scope, model, base + "qd:" + label + ":" + day.id(),
+                    spec.dailyTokens(), demand.tokens(), day));
         }
         if (spec.monthlyTokens() != null) {
             Window month = Window.of("month", zone, now, scope.anchor(), 1);
-            checks.add(new Check(Limit.MONTHLY_TOKENS, scope, model, base + "qm:" + label + ":" + month.id(),
-                    spec.monthlyTokens(), demand.tokens(), 0, month, 0, true));
+            checks.add(Check.quota(Limit.MONTHLY_TOKENS, scope, model, base + "qm:" + label + ":" + month.id(),
+                    spec.monthlyTokens(), demand.tokens(), month));
         }
         BudgetSpec budget = spec.budget();
         if (budget != null) {
@@ -107,12 +106,8 @@ public final class Plans {
                     : Math.max(1, BigDecimal.valueOf(amount)
                             .multiply(budget.softThreshold()).setScale(0, RoundingMode.CEILING).longValue());
             long hold = demand.worstCaseMicros() == null ? 0 : demand.worstCaseMicros();
-            checks.add(new Check(Limit.BUDGET, scope, model, base + "bud:" + label + ":" + window.id(), amount, hold, 0,
-                    window, soft, budget.isHard()));
+            checks.add(Check.budget(scope, model, base + "bud:" + label + ":" + window.id(), amount, hold, window, soft,
+                    budget.isHard()));
         }
-    }
-
-    private static Check rate(Limit type, StoredLimits scope, String model, String key, long perMinute, long cost) {
-        return new Check(type, scope, model, key, perMinute, cost, (double) Check.MINUTE_US / perMinute, null, 0, true);
     }
 }
