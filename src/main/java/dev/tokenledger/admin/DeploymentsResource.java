@@ -50,17 +50,18 @@ public class DeploymentsResource {
             Instant cooldownUntil, String cooldownReason, Double latencyMs, int inFlight, double errorRate) {
     }
 
-    @Inject
-    ModelRouter router;
+    private final ModelRouter router;
+    private final Cooldowns cooldowns;
+    private final DeploymentGuards guards;
+    private final DeploymentStats stats;
 
     @Inject
-    Cooldowns cooldowns;
-
-    @Inject
-    DeploymentGuards guards;
-
-    @Inject
-    DeploymentStats stats;
+    public DeploymentsResource(ModelRouter router, Cooldowns cooldowns, DeploymentGuards guards, DeploymentStats stats) {
+        this.router = router;
+        this.cooldowns = cooldowns;
+        this.guards = guards;
+        this.stats = stats;
+    }
 
     @GET
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})

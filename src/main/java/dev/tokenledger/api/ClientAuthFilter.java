@@ -13,8 +13,12 @@ import dev.tokenledger.http.RequestContext;
 /** Authenticates every matched inference request before its resource runs. */
 public class ClientAuthFilter {
 
+    private final ClientAuth auth;
+
     @Inject
-    ClientAuth auth;
+    public ClientAuthFilter(ClientAuth auth) {
+        this.auth = auth;
+    }
 
     @ServerRequestFilter
     public Uni<Void> authenticate(RoutingContext rc) {

@@ -29,17 +29,18 @@ public class HttpObservation {
     public static final String CLIENT_REQUEST_ID = "x-client-request-id";
     public static final String OVERHEAD = "x-tokenledger-overhead-ms";
 
-    @Inject
-    GatewayMetrics metrics;
+    private final GatewayMetrics metrics;
+    private final ApiFormats formats;
+    private final GatewayConfig config;
+    private final Drain drain;
 
     @Inject
-    ApiFormats formats;
-
-    @Inject
-    GatewayConfig config;
-
-    @Inject
-    Drain drain;
+    public HttpObservation(GatewayMetrics metrics, ApiFormats formats, GatewayConfig config, Drain drain) {
+        this.metrics = metrics;
+        this.formats = formats;
+        this.config = config;
+        this.drain = drain;
+    }
 
     void register(@Observes Filters filters) {
         filters.register(this::handle, 1000);

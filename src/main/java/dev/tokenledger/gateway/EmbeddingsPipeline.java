@@ -32,23 +32,23 @@ import dev.tokenledger.wire.openai.OpenAiEmbeddings;
 @ApplicationScoped
 public class EmbeddingsPipeline {
 
-    @Inject
-    ModelRouter router;
+    private final ModelRouter router;
+    private final UsageRecorder recorder;
+    private final TokenEstimator estimator;
+    private final Pricer pricer;
+    private final Admission admission;
+    private final Metered metered;
 
     @Inject
-    UsageRecorder recorder;
-
-    @Inject
-    TokenEstimator estimator;
-
-    @Inject
-    Pricer pricer;
-
-    @Inject
-    Admission admission;
-
-    @Inject
-    Metered metered;
+    public EmbeddingsPipeline(ModelRouter router, UsageRecorder recorder, TokenEstimator estimator, Pricer pricer,
+            Admission admission, Metered metered) {
+        this.router = router;
+        this.recorder = recorder;
+        this.estimator = estimator;
+        this.pricer = pricer;
+        this.admission = admission;
+        this.metered = metered;
+    }
 
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {

@@ -42,23 +42,22 @@ import dev.tokenledger.config.GatewayConfig;
 @ApplicationScoped
 public class Drift {
 
-    @Inject
-    LimitStore store;
+    private final LimitStore store;
+    private final Seeder seeder;
+    private final Redis redis;
+    private final AdmissionMetrics metrics;
+    private final GatewayConfig config;
+    private final Leases leases;
 
     @Inject
-    Seeder seeder;
-
-    @Inject
-    Redis redis;
-
-    @Inject
-    AdmissionMetrics metrics;
-
-    @Inject
-    GatewayConfig config;
-
-    @Inject
-    Leases leases;
+    public Drift(LimitStore store, Seeder seeder, Redis redis, AdmissionMetrics metrics, GatewayConfig config, Leases leases) {
+        this.store = store;
+        this.seeder = seeder;
+        this.redis = redis;
+        this.metrics = metrics;
+        this.config = config;
+        this.leases = leases;
+    }
 
     /** The counters beyond the tolerance in the last round, and by how much. */
     private final Map<String, Long> beyond = new ConcurrentHashMap<>();

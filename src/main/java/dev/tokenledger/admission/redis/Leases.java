@@ -28,20 +28,20 @@ import dev.tokenledger.config.GatewayConfig;
 @ApplicationScoped
 public class Leases {
 
-    @Inject
-    Redis redis;
+    private final Redis redis;
+    private final RedisState state;
+    private final LimitStore store;
+    private final Vertx vertx;
+    private final GatewayConfig config;
 
     @Inject
-    RedisState state;
-
-    @Inject
-    LimitStore store;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    GatewayConfig config;
+    public Leases(Redis redis, RedisState state, LimitStore store, Vertx vertx, GatewayConfig config) {
+        this.redis = redis;
+        this.state = state;
+        this.store = store;
+        this.vertx = vertx;
+        this.config = config;
+    }
 
     private final String instance = UUID.randomUUID().toString();
     private final List<Long> timers = new CopyOnWriteArrayList<>();

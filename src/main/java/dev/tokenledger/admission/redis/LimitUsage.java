@@ -32,14 +32,16 @@ import dev.tokenledger.config.GatewayConfig;
 @ApplicationScoped
 public class LimitUsage {
 
-    @Inject
-    Seeder seeder;
+    private final Seeder seeder;
+    private final Redis redis;
+    private final GatewayConfig config;
 
     @Inject
-    Redis redis;
-
-    @Inject
-    GatewayConfig config;
+    public LimitUsage(Seeder seeder, Redis redis, GatewayConfig config) {
+        this.seeder = seeder;
+        this.redis = redis;
+        this.config = config;
+    }
 
     /** One entry per limit (and per model limit), in the order of the limits. */
     public Uni<List<Map<String, Object>>> of(StoredLimits scope) {

@@ -69,17 +69,18 @@ public class RedisScripts {
     public static final Script HEARTBEAT = Script.load("heartbeat");
     public static final Script RENEW = Script.load("renew");
 
-    @Inject
-    Redis redis;
+    private final Redis redis;
+    private final GatewayConfig config;
+    private final AdmissionMetrics metrics;
+    private final Vertx vertx;
 
     @Inject
-    GatewayConfig config;
-
-    @Inject
-    AdmissionMetrics metrics;
-
-    @Inject
-    Vertx vertx;
+    public RedisScripts(Redis redis, GatewayConfig config, AdmissionMetrics metrics, Vertx vertx) {
+        this.redis = redis;
+        this.config = config;
+        this.metrics = metrics;
+        this.vertx = vertx;
+    }
 
     /** When Redis last answered any call (nanoTime). */
     private volatile long lastAnswer = System.nanoTime();

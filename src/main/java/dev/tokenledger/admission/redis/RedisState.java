@@ -31,20 +31,20 @@ public class RedisState {
     private static final long ALIVE_MS = 5000;
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(1);
 
-    @Inject
-    RedisScripts scripts;
+    private final RedisScripts scripts;
+    private final Redis redis;
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private final AdmissionMetrics metrics;
 
     @Inject
-    Redis redis;
-
-    @Inject
-    GatewayConfig config;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AdmissionMetrics metrics;
+    public RedisState(RedisScripts scripts, Redis redis, GatewayConfig config, Vertx vertx, AdmissionMetrics metrics) {
+        this.scripts = scripts;
+        this.redis = redis;
+        this.config = config;
+        this.vertx = vertx;
+        this.metrics = metrics;
+    }
 
     private final String replicaId = UUID.randomUUID().toString();
     private volatile long downUntil;

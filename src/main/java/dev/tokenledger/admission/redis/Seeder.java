@@ -27,14 +27,16 @@ public class Seeder {
 
     private static final Duration KEEP_AFTER_WINDOW = Duration.ofDays(1);
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
+    private final RedisScripts scripts;
+    private final UnpricedCharges unpriced;
 
     @Inject
-    RedisScripts scripts;
-
-    @Inject
-    UnpricedCharges unpriced;
+    public Seeder(Pool pool, RedisScripts scripts, UnpricedCharges unpriced) {
+        this.pool = pool;
+        this.scripts = scripts;
+        this.unpriced = unpriced;
+    }
 
     public Uni<Void> seed(List<Check> checks) {
         List<Uni<Row>> reads = new ArrayList<>(checks.size());

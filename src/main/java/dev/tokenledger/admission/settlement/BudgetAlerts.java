@@ -29,14 +29,16 @@ import dev.tokenledger.json.Json;
 @ApplicationScoped
 public class BudgetAlerts {
 
-    @Inject
-    GatewayConfig config;
+    private final GatewayConfig config;
+    private final AdmissionMetrics metrics;
+    private final Vertx vertx;
 
     @Inject
-    AdmissionMetrics metrics;
-
-    @Inject
-    Vertx vertx;
+    public BudgetAlerts(GatewayConfig config, AdmissionMetrics metrics, Vertx vertx) {
+        this.config = config;
+        this.metrics = metrics;
+        this.vertx = vertx;
+    }
 
     private volatile HttpClient client;
 

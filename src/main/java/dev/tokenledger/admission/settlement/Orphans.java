@@ -68,26 +68,25 @@ public class Orphans {
         return "(" + top + " - ((" + top + " - " + xid + ") % 4294967296 + 4294967296) % 4294967296)";
     }
 
-    @Inject
-    LimitStore store;
+    private final LimitStore store;
+    private final Settlement settlement;
+    private final Redis redis;
+    private final Pool pool;
+    private final AdmissionMetrics metrics;
+    private final GatewayConfig config;
+    private final Leases leases;
 
     @Inject
-    Settlement settlement;
-
-    @Inject
-    Redis redis;
-
-    @Inject
-    Pool pool;
-
-    @Inject
-    AdmissionMetrics metrics;
-
-    @Inject
-    GatewayConfig config;
-
-    @Inject
-    Leases leases;
+    public Orphans(LimitStore store, Settlement settlement, Redis redis, Pool pool, AdmissionMetrics metrics,
+            GatewayConfig config, Leases leases) {
+        this.store = store;
+        this.settlement = settlement;
+        this.redis = redis;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.config = config;
+        this.leases = leases;
+    }
 
     void onStart(@Observes StartupEvent event) {
         leases.every(config.admission().orphansInterval(), "tl:orphans:lease", "Orphaned holds", this::reconcile);

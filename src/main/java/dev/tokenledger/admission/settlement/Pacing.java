@@ -24,14 +24,16 @@ import dev.tokenledger.usage.UsageRecord;
 @ApplicationScoped
 public class Pacing {
 
-    @Inject
-    AdmissionMetrics metrics;
+    private final AdmissionMetrics metrics;
+    private final GatewayConfig config;
+    private final dev.tokenledger.config.ConfiguredModels configured;
 
     @Inject
-    GatewayConfig config;
-
-    @Inject
-    dev.tokenledger.config.ConfiguredModels configured;
+    public Pacing(AdmissionMetrics metrics, GatewayConfig config, dev.tokenledger.config.ConfiguredModels configured) {
+        this.metrics = metrics;
+        this.config = config;
+        this.configured = configured;
+    }
 
     private final Map<String, Long> rates = new ConcurrentHashMap<>();
     private double headerThreshold;
