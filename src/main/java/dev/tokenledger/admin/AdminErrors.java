@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * Errors of the admin API, every one in one JSON shape (whether raised by an admin resource or by the HTTP layer:

@@ -27,12 +27,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.tokenledger.admission.LimitSpec;
-import dev.tokenledger.admission.LimitStore;
-import dev.tokenledger.admission.LimitUsage;
-import dev.tokenledger.admission.ScopeType;
-import dev.tokenledger.admission.StoredLimits;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.admission.limits.LimitSpec;
+import dev.tokenledger.admission.limits.LimitStore;
+import dev.tokenledger.admission.limits.ScopeType;
+import dev.tokenledger.admission.limits.StoredLimits;
+import dev.tokenledger.admission.redis.LimitUsage;
+import dev.tokenledger.json.Json;
 
 /** Limits of a key, a team or an organization: rates, concurrency, token quotas and a money budget. */
 @Path("/admin/v1/limits")

@@ -3,7 +3,7 @@ package dev.tokenledger.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /** JSON merge patch (RFC 7396): objects merge field by field, {@code null} removes a field, anything else replaces. */
 final class MergePatch {

@@ -32,7 +32,7 @@ public class StrictAdminJson implements ObjectMapperCustomizer {
 
     /** Unknown names reported at most, and their longest length, so an answer stays small whatever was sent. */
     static final int MAX_REPORTED = 20;
-    static final int MAX_NAME = 100;
+    public static final int MAX_NAME = 100;
     private static final String ADMIN_PACKAGE = StrictAdminJson.class.getPackageName() + ".";
 
     @Override

@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,18 +14,34 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 
+import dev.tokenledger.admission.limits.AdmissionMetrics;
+import dev.tokenledger.admission.limits.Check;
+import dev.tokenledger.admission.limits.Demand;
+import dev.tokenledger.admission.limits.Limit;
+import dev.tokenledger.admission.limits.LimitStore;
+import dev.tokenledger.admission.limits.Plans;
+import dev.tokenledger.admission.limits.StoredLimits;
+import dev.tokenledger.admission.limits.Ticket;
+import dev.tokenledger.admission.limits.UnpricedCharges;
+import dev.tokenledger.admission.redis.RedisScripts;
+import dev.tokenledger.admission.redis.RedisState;
+import dev.tokenledger.admission.redis.Seeder;
+import dev.tokenledger.admission.settlement.InFlight;
+import dev.tokenledger.admission.settlement.Pacing;
+import dev.tokenledger.admission.settlement.Settlement;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.config.AdmissionConfig;
+import dev.tokenledger.config.ConfiguredModels;
 import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.Provider;
-import dev.tokenledger.routing.Failover;
-import dev.tokenledger.routing.Route;
 import dev.tokenledger.routing.Target;
 import dev.tokenledger.usage.TokenEstimator;
 
@@ -43,63 +57,58 @@ public class Admission {
 
     private static final Uni<Void> ADMITTED = Uni.createFrom().voidItem();
 
-    @Inject
-    LimitStore store;
+    private final LimitStore store;
+    private final RedisScripts scripts;
+    private final RedisState redis;
+    private final Seeder seeder;
+    private final Pacing pacing;
+    private final TokenEstimator estimator;
+    private final Pricer pricer;
+    private final UnpricedCharges unpricedCharges;
+    private final AdmissionMetrics metrics;
+    private final GatewayConfig config;
+    private final Settlement settlement;
+    private final InFlight inFlight;
+    private final ConfiguredModels configured;
+    private final Vertx vertx;
 
     @Inject
-    RedisScripts scripts;
+    public Admission(LimitStore store, RedisScripts scripts, RedisState redis, Seeder seeder, Pacing pacing,
+            TokenEstimator estimator, Pricer pricer, UnpricedCharges unpricedCharges, AdmissionMetrics metrics,
+            GatewayConfig config, Settlement settlement, InFlight inFlight, ConfiguredModels configured, Vertx vertx) {
+        this.store = store;
+        this.scripts = scripts;
+        this.redis = redis;
+        this.seeder = seeder;
+        this.pacing = pacing;
+        this.estimator = estimator;
+        this.pricer = pricer;
+        this.unpricedCharges = unpricedCharges;
+        this.metrics = metrics;
+        this.config = config;
+        this.settlement = settlement;
+        this.inFlight = inFlight;
+        this.configured = configured;
+        this.vertx = vertx;
+    }
 
-    @Inject
-    RedisState redis;
-
-    @Inject
-    Seeder seeder;
-
-    @Inject
-    Pacing pacing;
-
-    @Inject
-    TokenEstimator estimator;
-
-    @Inject
-    Pricer pricer;
-
-    @Inject
-    UnpricedCharges unpricedCharges;
-
-    @Inject
-    AdmissionMetrics metrics;
-
-    @Inject
-    GatewayConfig config;
-
-    @Inject
-    Settlement settlement;
-
-    @Inject
-    Failover failover;
-
-    @Inject
-    dev.tokenledger.config.ConfiguredModels configured;
-
-    @Inject
-    io.vertx.mutiny.core.Vertx vertx;
-
-    private final Map<String, Ticket> inflight = new ConcurrentHashMap<>();
     private long renewTimer = -1;
-    private final LocalLimiter local = new LocalLimiter();
     private volatile ZoneId zone;
 
     /**
      * Admits a chat request: prompt estimate (times the safety factor of each deployment's tokenizer family) plus the
      * output cap (or the configured default) of every answer it asks for. Its budget hold is the worst case over every
      * deployment the route may use, fallbacks included.
+     *
+     * @param primary the deployment the request goes to first
+     * @param reachable every deployment it may end up on, fallbacks included (asked only when a budget is held)
      */
-    public Uni<Void> admitChat(RequestContext ctx, ChatRequest request, Route route) {
+    public Uni<Void> admitChat(RequestContext ctx, ChatRequest request, Target primary,
+            Supplier<List<Target>> reachable) {
         if (!config.admission().enabled()) {
             return ADMITTED;
         }
-        return admit(ctx, route.primary(), () -> failover.reachable(route), request.model(),
+        return admit(ctx, primary, reachable, request.model(),
                 () -> estimator.promptTokens(request),
                 WorstCase.output(request, config.admission().defaultMaxOutputTokens()));
     }
@@ -241,7 +250,7 @@ public class Admission {
                     values.add(r.get(i).toLong());
                 }
                 RateHeaders.admitted(ctx, checks, values);
-                inflight.put(ticket.demand().requestId(), ticket);
+                inFlight.put(ticket);
                 metrics.decision("admitted", "ok", checks.isEmpty() ? "none" : checks.get(0).scopeType());
                 return ADMITTED;
             }
@@ -278,9 +287,9 @@ public class Admission {
                 metrics.decision("refused", "budget_unavailable", check.scopeType());
                 return Uni.createFrom().failure(Refusals.unavailable(ctx, check));
             }
-            if (check.type().quota() && check.enforced() && local.quotaStale(check, nowNanos)) {
+            if (check.type().quota() && check.enforced() && inFlight.local().quotaStale(check, nowNanos)) {
                 reads = reads == null ? new ArrayList<>() : reads;
-                reads.add(seeder.ledgerTotal(check).invoke(total -> local.quotaRead(check, total, nowNanos))
+                reads.add(seeder.ledgerTotal(check).invoke(total -> inFlight.local().quotaRead(check, total, nowNanos))
                         .replaceWithVoid().onFailure().recoverWithNull());
             }
         }
@@ -292,14 +301,14 @@ public class Admission {
 
     private Uni<Void> locally(RequestContext ctx, Ticket ticket) {
         int replicas = redis.replicas();
-        Check refused = local.admit(ticket, replicas, System.currentTimeMillis() * 1000);
+        Check refused = inFlight.local().admit(ticket, replicas, System.currentTimeMillis() * 1000);
         if (refused != null) {
             metrics.decision("refused", refused.type().reason(), refused.scopeType());
             return Uni.createFrom().failure(Refusals.refused(ctx, refused,
-                    refused.type().quota() ? local.quotaLeft(refused, replicas) : 1_000_000));
+                    refused.type().quota() ? inFlight.local().quotaLeft(refused, replicas) : 1_000_000));
         }
         RateHeaders.limitsOnly(ctx, ticket.checks());
-        inflight.put(ticket.demand().requestId(), ticket.asLocal());
+        inFlight.put(ticket.asLocal());
         metrics.decision("admitted", "local_fallback", ticket.checks().isEmpty()
                 ? "none"
                 : ticket.checks().get(0)
@@ -314,10 +323,9 @@ public class Admission {
     void renewSlots() {
         String ttl = String.valueOf(config.admission().slotTtl().toMillis());
         List<RedisScripts.Invocation> renewals = new ArrayList<>();
-        for (Map.Entry<String, Ticket> entry : inflight.entrySet()) {
-            Ticket ticket = entry.getValue();
+        inFlight.forEach((requestId, ticket) -> {
             if (ticket.local()) {
-                continue;
+                return;
             }
             List<String> keys = new ArrayList<>(1);
             List<String> args = new ArrayList<>(2);
@@ -325,13 +333,13 @@ public class Admission {
             for (Check check : ticket.checks()) {
                 if (check.type() == Limit.PARALLEL) {
                     keys.add(check.key());
-                    args.add(entry.getKey());
+                    args.add(requestId);
                 }
             }
             if (!keys.isEmpty()) {
                 renewals.add(new Renewal(keys, args));
             }
-        }
+        });
         if (renewals.isEmpty() || !redis.up()) {
             return;
         }
@@ -357,20 +365,6 @@ public class Admission {
     /** Releases what a request reserved when it fails before its usage is recorded; a no-op after that. */
     public void release(String requestId) {
         settlement.release(requestId);
-    }
-
-    /** The reservation of a request, removed: its settlement is the caller's. */
-    Ticket take(String requestId) {
-        Ticket ticket = inflight.remove(requestId);
-        if (ticket != null && ticket.local()) {
-            local.release(ticket);
-        }
-        return ticket;
-    }
-
-    /** Requests admitted and not settled yet on this replica. */
-    int inFlight() {
-        return inflight.size();
     }
 
     private ZoneId zone() {

@@ -2,14 +2,16 @@ package dev.tokenledger.admission;
 
 import java.util.List;
 
-import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.admission.limits.Check;
+import dev.tokenledger.admission.limits.Limit;
+import dev.tokenledger.http.RequestContext;
 
 /**
  * OpenAI's rate-limit headers: {@code x-ratelimit-limit-requests}, {@code -remaining-requests}, {@code -reset-requests}
  * and the same for tokens, from the tightest limit of each kind; and {@code retry-after} / {@code retry-after-ms} on
  * a refusal.
  */
-final class RateHeaders {
+public final class RateHeaders {
 
     private RateHeaders() {
     }
@@ -19,7 +21,7 @@ final class RateHeaders {
      *
      * @param values remaining and reset (microseconds) per rate check, in check order
      */
-    static void admitted(RequestContext ctx, List<Check> checks, List<Long> values) {
+    public static void admitted(RequestContext ctx, List<Check> checks, List<Long> values) {
         int g = 0;
         long[] best = {Long.MAX_VALUE, 0, 0, Long.MAX_VALUE, 0, 0};
         for (Check check : checks) {
@@ -41,7 +43,7 @@ final class RateHeaders {
     }
 
     /** Without Redis, only the limits are known. */
-    static void limitsOnly(RequestContext ctx, List<Check> checks) {
+    public static void limitsOnly(RequestContext ctx, List<Check> checks) {
         for (Check check : checks) {
             if (check.type() == Limit.RPM || check.type() == Limit.TPM) {
                 ctx.responseHeader("x-ratelimit-limit-" + (check.type() == Limit.RPM ? "requests" : "tokens"),
@@ -51,14 +53,14 @@ final class RateHeaders {
     }
 
     /** A refusal of a rate: nothing remains until the retry time. */
-    static void refused(RequestContext ctx, Check check, long retryUs) {
+    public static void refused(RequestContext ctx, Check check, long retryUs) {
         if (check.type() == Limit.RPM || check.type() == Limit.TPM) {
             put(ctx, check.type() == Limit.RPM ? "requests" : "tokens", check.limit(), 0, retryUs);
         }
         retryAfter(ctx, retryUs);
     }
 
-    static void retryAfter(RequestContext ctx, long retryUs) {
+    public static void retryAfter(RequestContext ctx, long retryUs) {
         long ms = Math.max(1, (retryUs + 999) / 1000);
         ctx.responseHeader("retry-after", String.valueOf((ms + 999) / 1000));
         ctx.responseHeader("retry-after-ms", String.valueOf(ms));
@@ -74,7 +76,7 @@ final class RateHeaders {
     }
 
     /** A Go-style duration as OpenAI sends it: {@code 250ms}, {@code 1s}, {@code 1.5s}, {@code 6m0s}. */
-    static String duration(long micros) {
+    public static String duration(long micros) {
         long ms = Math.max(0, (micros + 999) / 1000);
         if (ms < 1000) {
             return ms + "ms";

@@ -3,18 +3,20 @@ package dev.tokenledger.admission;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.tokenledger.admission.limits.Check;
+import dev.tokenledger.admission.limits.Limit;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.http.RequestContext;
 
 /** The errors admission answers with, and their headers; each API renders them in its own error format. */
-final class Refusals {
+public final class Refusals {
 
     private Refusals() {
     }
 
     /** A check refused the request; {@code value} is the script's: retry time (us) for rates, what remains otherwise. */
-    static GatewayError refused(RequestContext ctx, Check check, long value) {
+    public static GatewayError refused(RequestContext ctx, Check check, long value) {
         String scope = check.label();
         return switch (check.type()) {
             case RPM, TPM -> {
@@ -50,14 +52,14 @@ final class Refusals {
     }
 
     /** A hard budget cannot be checked: Redis is down. */
-    static GatewayError unavailable(RequestContext ctx, Check check) {
+    public static GatewayError unavailable(RequestContext ctx, Check check) {
         RateHeaders.retryAfter(ctx, 5_000_000);
         return error(ErrorKind.UNAVAILABLE, "budget_unavailable", "The budget of " + check.label()
                 + " cannot be checked right now (budget store unavailable); retry shortly.");
     }
 
     /** A hard budget cannot hold a request that may reach a model without a price (itself, or a fallback). */
-    static GatewayError unpriced(Check check, String model) {
+    public static GatewayError unpriced(Check check, String model) {
         return error(ErrorKind.PERMISSION, "unpriced_model", "The model '" + model + "' has no price, so it cannot be "
                 + "used under the hard budget of " + check.label() + ". Add a price for it first.");
     }

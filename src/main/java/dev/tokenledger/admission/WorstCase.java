@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.config.AdmissionConfig;
 
 /**
  * The most a request may use, so that its budget hold and token reservation are upper bounds: every answer it asks
@@ -13,18 +14,18 @@ import dev.tokenledger.canonical.Usage;
  * provider adds on top of the default cap, output priced at the dearer of the output and reasoning prices, and the
  * prompt estimate (counted with {@code o200k_base}) multiplied by the safety factor of the target's tokenizer family.
  */
-final class WorstCase {
+public final class WorstCase {
 
     /** The most answers one request may ask for (OpenAI's own bound of {@code n}). */
-    static final int MAX_CHOICES = 128;
+    public static final int MAX_CHOICES = 128;
     /** Thinking budget assumed for a dynamic one (a negative budget: the provider decides). */
-    static final int DYNAMIC_THINKING = 32_768;
+    public static final int DYNAMIC_THINKING = 32_768;
 
     private WorstCase() {
     }
 
     /** Answers the request asks for: the largest of {@code n}, {@code best_of} and {@code candidateCount}; at least 1. */
-    static int choices(ChatRequest request) {
+    public static int choices(ChatRequest request) {
         Map<String, Object> extra = request.extra();
         long n = Math.max(number(extra.get("n")), number(extra.get("best_of")));
         if (extra.get("generationConfig") instanceof Map<?, ?> config) {
@@ -37,7 +38,7 @@ final class WorstCase {
      * Output tokens of all answers: per answer the client's cap, or the default cap plus the thinking budget a provider
      * adds on top of it when the client set none.
      */
-    static long output(ChatRequest request, int defaultMax) {
+    public static long output(ChatRequest request, int defaultMax) {
         long perChoice = request.maxTokens() != null && request.maxTokens() > 0
                 ? request.maxTokens()
                 : defaultMax + thinking(request.reasoning());
@@ -45,7 +46,7 @@ final class WorstCase {
     }
 
     /** The thinking budget a request asks for, in tokens (0: none or not known). */
-    static long thinking(ChatRequest.Reasoning reasoning) {
+    public static long thinking(ChatRequest.Reasoning reasoning) {
         if (reasoning == null) {
             return 0;
         }
@@ -65,7 +66,7 @@ final class WorstCase {
     }
 
     /** The prompt estimate scaled by a tokenizer family's safety factor, rounded up. */
-    static long prompt(long estimate, BigDecimal factor) {
+    public static long prompt(long estimate, BigDecimal factor) {
         if (factor == null || factor.compareTo(BigDecimal.ONE) <= 0) {
             return estimate;
         }
@@ -73,7 +74,7 @@ final class WorstCase {
     }
 
     /** The safety factor of a provider type's tokenizer family. */
-    static BigDecimal factor(AdmissionConfig.PromptFactors factors, String providerType) {
+    public static BigDecimal factor(AdmissionConfig.PromptFactors factors, String providerType) {
         return switch (providerType == null ? "" : providerType) {
             case "openai", "azure-openai" -> factors.openai();
             case "anthropic" -> factors.anthropic();
@@ -86,7 +87,7 @@ final class WorstCase {
      * The worst usages to quote: all output as plain output, and all output as reasoning (priced at the reasoning
      * price where a model has one); the hold is the dearer.
      */
-    static Usage[] usages(long prompt, long output) {
+    public static Usage[] usages(long prompt, long output) {
         return new Usage[]{new Usage(prompt, 0, 0, output, 0, Usage.Source.ESTIMATED),
                 new Usage(prompt, 0, 0, output, output, Usage.Source.ESTIMATED)};
     }

@@ -5,7 +5,7 @@ import java.util.Base64;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * A complete answer as it was sent to the client that caused it, and who produced it (for the cache hit's ledger row).

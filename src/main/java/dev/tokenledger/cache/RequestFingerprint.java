@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.tokenledger.canonical.ChatRequest;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * The normalised form of a request for exact-match caching: the model, messages, tools and every sampling parameter,

@@ -55,7 +55,7 @@ public interface GatewayConfig {
     Limits limits();
 
     /** Rate limits, token quotas and budgets per key, team and organization (see docs/limits-and-budgets.md). */
-    dev.tokenledger.admission.AdmissionConfig admission();
+    dev.tokenledger.config.AdmissionConfig admission();
 
     /** Upstream stream handling. */
     Streaming streaming();

@@ -23,6 +23,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
@@ -103,7 +104,7 @@ public class ChatPipeline {
             Target primary = route.primary();
             Attempt attempt = new Attempt(client, request, primary, ctx);
             CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
-            return admission.admitChat(ctx, request, route)
+            return admission.admitChat(ctx, request, primary, () -> failover.reachable(route))
                     .chain(() -> cache.lookup(key))
                     .flatMap(hit -> {
                         CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);
@@ -327,10 +328,9 @@ public class ChatPipeline {
             Provider provider = target.provider();
             PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), target.upstreamModel(), worst,
                     ctx.arrivedAt());
-            provisional.open(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
-                    request.model(), provider.id(), provider.type(), target.upstreamModel(),
-                    UsageRecord.Outcome.UPSTREAM_ERROR, null, worst, true, firstByteNanos, firstByteNanos, request.user(),
-                    "chat", priced, null));
+            provisional.open(usageRecord().upstream(provider.id(), provider.type(), target.upstreamModel())
+                    .outcome(UsageRecord.Outcome.UPSTREAM_ERROR, null).usage(worst, priced)
+                    .timing(true, firstByteNanos, firstByteNanos).build());
         }
 
         void failed(Throwable failure) {
@@ -340,10 +340,15 @@ public class ChatPipeline {
         }
 
         CompletionStage<Durability> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
-            return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
-                    request.model(), hit.provider(), hit.providerType(), hit.upstreamModel(), UsageRecord.Outcome.OK,
-                    null, usage, request.stream(), System.nanoTime() - ctx.startNanos(), -1, request.user(), "chat",
-                    CACHED, true, savingMicros, null).correlated(ctx.clientRequestId()));
+            return recorder.record(usageRecord().upstream(hit.provider(), hit.providerType(), hit.upstreamModel())
+                    .usage(usage, CACHED).timing(request.stream(), System.nanoTime() - ctx.startNanos(), -1)
+                    .cached(savingMicros).clientRequestId(ctx.clientRequestId()).build());
+        }
+
+        /** The usage record of this request, its client side filled in. */
+        private UsageRecord.Builder usageRecord() {
+            return UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
+                    .request(client.format().id(), request.model(), "chat", request.user());
         }
 
         /**
@@ -360,11 +365,10 @@ public class ChatPipeline {
             PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), served.upstreamModel(), usage,
                     ctx.arrivedAt());
             var durable = recorder
-                    .record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), client.format().id(),
-                            request.model(), provider.id(), provider.type(), served.upstreamModel(), outcome,
-                            error == null ? null : error.kind(), usage, request.stream(), System.nanoTime() - ctx.startNanos(),
-                            firstByteNanos, request.user(), "chat", priced, false, null, limits, null,
-                            served.credentialId()).correlated(ctx.clientRequestId()));
+                    .record(usageRecord().upstream(provider.id(), provider.type(), served.upstreamModel())
+                            .credential(served.credentialId()).outcome(outcome, error == null ? null : error.kind())
+                            .usage(usage, priced).timing(request.stream(), System.nanoTime() - ctx.startNanos(), firstByteNanos)
+                            .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build());
             if (request.stream()) {
                 provisional.close(ctx.requestId());
             }

@@ -15,6 +15,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.EmbeddingsCapable;
@@ -31,23 +32,23 @@ import dev.tokenledger.wire.openai.OpenAiEmbeddings;
 @ApplicationScoped
 public class EmbeddingsPipeline {
 
-    @Inject
-    ModelRouter router;
+    private final ModelRouter router;
+    private final UsageRecorder recorder;
+    private final TokenEstimator estimator;
+    private final Pricer pricer;
+    private final Admission admission;
+    private final Metered metered;
 
     @Inject
-    UsageRecorder recorder;
-
-    @Inject
-    TokenEstimator estimator;
-
-    @Inject
-    Pricer pricer;
-
-    @Inject
-    Admission admission;
-
-    @Inject
-    Metered metered;
+    public EmbeddingsPipeline(ModelRouter router, UsageRecorder recorder, TokenEstimator estimator, Pricer pricer,
+            Admission admission, Metered metered) {
+        this.router = router;
+        this.recorder = recorder;
+        this.estimator = estimator;
+        this.pricer = pricer;
+        this.admission = admission;
+        this.metered = metered;
+    }
 
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
@@ -87,9 +88,10 @@ public class EmbeddingsPipeline {
             UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());
-        return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
-                target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
-                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, limits)
-                .correlated(ctx.clientRequestId()));
+        return recorder.record(UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
+                .request("openai", model, "embeddings", user)
+                .upstream(target.provider().id(), target.provider().type(), target.upstreamModel())
+                .outcome(outcome, error).usage(usage, priced).timing(false, System.nanoTime() - ctx.startNanos(), -1)
+                .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build());
     }
 }

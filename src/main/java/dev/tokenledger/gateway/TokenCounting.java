@@ -11,6 +11,7 @@ import io.vertx.mutiny.core.Vertx;
 import dev.tokenledger.admission.Admission;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ClientText;
+import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.TokenCountCapable;
 import dev.tokenledger.routing.ModelRouter;

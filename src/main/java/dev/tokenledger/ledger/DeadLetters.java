@@ -19,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 import dev.tokenledger.canonical.ClientText;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * The quarantine of ledger rows PostgreSQL refuses: each goes to {@code ledger_dead_letter} whole (as JSON text, with

@@ -26,11 +26,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.observability.GatewayMetrics;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.usage.Durability;
 import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
-import dev.tokenledger.wire.Json;
 
 /**
  * Writes every usage record to the ledger, exactly once: rows are written with an idempotent insert on the request id
@@ -46,20 +45,18 @@ public class LedgerWriter implements UsageRecorder {
     /** How long batches go straight to the spool after the database failed to take one. */
     private static final java.time.Duration SPOOL_DIRECTLY = java.time.Duration.ofSeconds(1);
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final LedgerInserts inserts;
 
     @Inject
-    Vertx vertx;
-
-    @Inject
-    GatewayMetrics metrics;
-
-    @Inject
-    GatewayConfig config;
-
-    @Inject
-    LedgerInserts inserts;
+    public LedgerWriter(Pool pool, Vertx vertx, GatewayConfig config, LedgerInserts inserts) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config;
+        this.inserts = inserts;
+    }
 
     /** A row and the future of its durability. */
     private record Entry(LedgerRow row, CompletableFuture<Durability> durable) {
@@ -106,7 +103,6 @@ public class LedgerWriter implements UsageRecorder {
 
     @Override
     public CompletionStage<Durability> record(UsageRecord record) {
-        metrics.usage(record);
         CompletableFuture<Durability> durable = new CompletableFuture<>();
         queue.add(new Entry(LedgerRow.of(record), durable));
         queued.incrementAndGet();

@@ -23,9 +23,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.usage.ProvisionalUsage;
 import dev.tokenledger.usage.UsageRecord;
-import dev.tokenledger.wire.Json;
 
 /**
  * Provisional ledger rows of streams in flight ({@code usage_provisional}). A stream's row is written when its first

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * The finer counts of a usage as the ledger keeps them ({@code usage_units}): a JSON object of the non-zero parts by

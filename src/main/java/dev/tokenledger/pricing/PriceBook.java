@@ -35,7 +35,7 @@ import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.coherence.Coalesced;
 import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * The price catalogue in memory: every version of every (provider, model), loaded from PostgreSQL at start and

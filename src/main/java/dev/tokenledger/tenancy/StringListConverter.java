@@ -8,7 +8,7 @@ import jakarta.persistence.Converter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /** A list of strings stored as a JSON array in a text column. */
 @Converter

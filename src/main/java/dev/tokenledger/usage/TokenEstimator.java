@@ -18,7 +18,7 @@ import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * Estimates token counts with the {@code o200k_base} tokenizer when an upstream reports none. Message framing follows

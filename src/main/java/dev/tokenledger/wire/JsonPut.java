@@ -4,6 +4,8 @@ import java.util.Collection;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tokenledger.json.Json;
+
 /** Writes canonical values into wire JSON for the mappers, leaving out what the request did not set. */
 public final class JsonPut {
 

@@ -7,6 +7,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tokenledger.admission.limits.BudgetSpec;
+import dev.tokenledger.admission.limits.Demand;
+import dev.tokenledger.admission.limits.Limit;
+import dev.tokenledger.admission.limits.LimitSpec;
+import dev.tokenledger.admission.limits.Window;
 import dev.tokenledger.canonical.GatewayError;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -15,6 +15,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
+import dev.tokenledger.admission.limits.Plans;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.RateLimitedUpstream;
 import dev.tokenledger.testing.RedisBehindProxy;

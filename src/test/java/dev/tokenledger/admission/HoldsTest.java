@@ -24,6 +24,9 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
+import dev.tokenledger.admission.limits.Plans;
+import dev.tokenledger.admission.limits.Window;
+import dev.tokenledger.admission.redis.RedisScripts;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;

@@ -16,6 +16,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.tokenledger.admission.limits.LocalLimiter;
+import dev.tokenledger.admission.limits.Plans;
+import dev.tokenledger.admission.limits.Window;
+import dev.tokenledger.admission.redis.RedisScripts;
 import dev.tokenledger.testing.RedisBehindProxy;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;

@@ -17,6 +17,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.redis.client.Response;
 
+import dev.tokenledger.admission.limits.Plans;
+import dev.tokenledger.admission.redis.RedisScripts;
 import dev.tokenledger.testing.FrozenRedis;
 import dev.tokenledger.testing.RedisBehindProxy;
 import dev.tokenledger.testing.TestDb;

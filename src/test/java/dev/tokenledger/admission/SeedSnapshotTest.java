@@ -17,6 +17,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.tokenledger.admission.redis.RedisScripts;
+import dev.tokenledger.admission.settlement.Orphans;
 import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.PricedUsage;
@@ -104,10 +106,11 @@ class SeedSnapshotTest {
     @Test
     void aLedgerRowsTransactionIsSeenByReadsAfterItsCommitAndNotBefore() throws Exception {
         String before = snapshot();
-        UsageRecord record = new UsageRecord(UUID.randomUUID().toString(), Instant.now(), Principal.MASTER, "openai",
-                "snapshot-model", "mock", "openai", "snapshot-model", UsageRecord.Outcome.OK, null,
-                new Usage(60, 0, 0, 40, 0, Usage.Source.PROVIDER), false, 1_000_000, -1, null, "chat",
-                PricedUsage.UNPRICED, null);
+        UsageRecord record = UsageRecord.builder(UUID.randomUUID().toString(), Instant.now(), Principal.MASTER)
+                .request("openai", "snapshot-model", "chat", null).upstream("mock", "openai", "snapshot-model")
+                .outcome(UsageRecord.Outcome.OK, null).usage(new Usage(60, 0, 0, 40, 0, Usage.Source.PROVIDER),
+                        PricedUsage.UNPRICED)
+                .timing(false, 1_000_000, -1).build();
         Durability durable = recorder.record(record).toCompletableFuture().get(10, SECONDS);
         String after = snapshot();
 

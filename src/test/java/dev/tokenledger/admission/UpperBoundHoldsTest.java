@@ -87,7 +87,7 @@ class UpperBoundHoldsTest {
         Tenant.limits("key", tenant.keyId(), "{\"budget\":{\"amountUsd\":\"" + java.math.BigDecimal.valueOf(budget, 6)
                 .toPlainString() + "\",\"window\":\"month\",\"hard\":true}}");
         String body = "{\"model\":\"anthropic-mock/claude-factor\",\"max_tokens\":10,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":" + dev.tokenledger.wire.Json.MAPPER.writeValueAsString(
+                + "\"messages\":[{\"role\":\"user\",\"content\":" + dev.tokenledger.json.Json.MAPPER.writeValueAsString(
                         PROMPT)
                 + "}]}";
 

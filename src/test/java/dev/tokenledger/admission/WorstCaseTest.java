@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.config.AdmissionConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

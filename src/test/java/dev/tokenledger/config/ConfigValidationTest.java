@@ -58,7 +58,7 @@ class ConfigValidationTest {
         var adaptive = config(Map.of("tokenledger.admission.adaptive." + property, value))
                 .getConfigMapping(GatewayConfig.class).admission().adaptive();
         try {
-            dev.tokenledger.admission.Pacing.check(adaptive);
+            dev.tokenledger.admission.settlement.Pacing.check(adaptive);
             return null;
         } catch (IllegalStateException e) {
             return e.getMessage();
@@ -89,12 +89,14 @@ class ConfigValidationTest {
     void aSettledTtlShorterThanAHoldAndTwoReconciliationsIsRefused() {
         var admission = config(Map.of("tokenledger.admission.settled-ttl", "10m")).getConfigMapping(GatewayConfig.class)
                 .admission();
-        var refused = assertThrows(IllegalStateException.class, () -> dev.tokenledger.admission.Settlement.check(admission));
+        var refused = assertThrows(IllegalStateException.class,
+                () -> dev.tokenledger.admission.settlement.Settlement.check(admission));
         assertEquals("tokenledger.admission.settled-ttl must be at least hold-ttl + 2 x orphans-interval + 1m "
                 + "(PT12M; got PT10M)", refused.getMessage());
-        dev.tokenledger.admission.Settlement.check(config(Map.of("tokenledger.admission.settled-ttl", "12m"))
+        dev.tokenledger.admission.settlement.Settlement.check(config(Map.of("tokenledger.admission.settled-ttl", "12m"))
                 .getConfigMapping(GatewayConfig.class).admission());
-        dev.tokenledger.admission.Settlement.check(config(Map.of()).getConfigMapping(GatewayConfig.class).admission());
+        dev.tokenledger.admission.settlement.Settlement
+                .check(config(Map.of()).getConfigMapping(GatewayConfig.class).admission());
     }
 
     @Test

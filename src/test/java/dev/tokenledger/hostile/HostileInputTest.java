@@ -39,10 +39,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
+import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
-import dev.tokenledger.wire.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

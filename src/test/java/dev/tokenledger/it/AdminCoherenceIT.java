@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
-import dev.tokenledger.wire.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

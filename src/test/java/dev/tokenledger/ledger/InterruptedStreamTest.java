@@ -101,17 +101,19 @@ class InterruptedStreamTest {
 
         // a second sweep, or the stream's own row arriving late (a spool replayed after a restart), adds nothing
         provisional.sweep(Duration.ZERO).await().atMost(WAIT);
-        ledger.record(new UsageRecord(id, Instant.now(), principal(), "openai", "gpt-test", "mock", "openai", "gpt-test",
-                UsageRecord.Outcome.OK, null, new Usage(120, 0, 0, 7, 0, Usage.Source.PROVIDER), true, 1_000_000L, 1_000L,
-                null, "chat", priced(10), null)).toCompletableFuture().get();
+        ledger.record(UsageRecord.builder(id, Instant.now(), principal()).request("openai", "gpt-test", "chat", null)
+                .upstream("mock", "openai", "gpt-test").outcome(UsageRecord.Outcome.OK, null)
+                .usage(new Usage(120, 0, 0, 7, 0, Usage.Source.PROVIDER), priced(10)).timing(true, 1_000_000L, 1_000L)
+                .build()).toCompletableFuture().get();
         assertEquals(1, count("usage_event", id), "billed once");
         assertEquals(List.of("interrupted", "estimated"), statusAndSource(id));
     }
 
     private static UsageRecord estimate(String id) {
-        return new UsageRecord(id, Instant.now(), principal(), "openai", "gpt-test", "mock", "openai", "gpt-test",
-                UsageRecord.Outcome.UPSTREAM_ERROR, null, new Usage(120, 0, 0, 4096, 0, Usage.Source.ESTIMATED), true,
-                1_000L, 1_000L, null, "chat", priced(2_500), null);
+        return UsageRecord.builder(id, Instant.now(), principal()).request("openai", "gpt-test", "chat", null)
+                .upstream("mock", "openai", "gpt-test").outcome(UsageRecord.Outcome.UPSTREAM_ERROR, null)
+                .usage(new Usage(120, 0, 0, 4096, 0, Usage.Source.ESTIMATED), priced(2_500)).timing(true, 1_000L, 1_000L)
+                .build();
     }
 
     private static Principal principal() {

@@ -35,10 +35,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
+import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.DurableLedger;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
-import dev.tokenledger.wire.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;

@@ -115,10 +115,10 @@ class LedgerQuarantineTest {
     static UsageRecord record(String id, String user) {
         Principal p = new Principal("key:quarantine", false, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
                 List.of());
-        return new UsageRecord(id, Instant.now(), p, "openai", "gpt-test", "mock", "openai", "gpt-4o-mini",
-                UsageRecord.Outcome.OK,
-                null, new Usage(10, 0, 0, 2, 0, Usage.Source.PROVIDER), false, 1_000_000, -1, user, "chat",
-                PricedUsage.UNPRICED, null);
+        return UsageRecord.builder(id, Instant.now(), p).request("openai", "gpt-test", "chat", user)
+                .upstream("mock", "openai", "gpt-4o-mini").outcome(UsageRecord.Outcome.OK, null)
+                .usage(new Usage(10, 0, 0, 2, 0, Usage.Source.PROVIDER), PricedUsage.UNPRICED).timing(false, 1_000_000, -1)
+                .build();
     }
 
     static long count(String sql, String arg) throws Exception {

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.ConfiguredModels;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.anthropic.AnthropicUsage;
 import dev.tokenledger.wire.gemini.GeminiUsage;
 import dev.tokenledger.wire.openai.OpenAiUsage;

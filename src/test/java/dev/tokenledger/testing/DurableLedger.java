@@ -24,8 +24,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import dev.tokenledger.json.Json;
 import dev.tokenledger.ledger.LedgerRow;
-import dev.tokenledger.wire.Json;
 
 /**
  * The gateway with its reactive datasource behind an in-process {@link TcpProxy} to PostgreSQL, so a test can cut the

@@ -16,8 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.gateway.ChatPipeline;
 import dev.tokenledger.gateway.ClientResponse;
-import dev.tokenledger.gateway.RequestContext;
 import dev.tokenledger.gateway.TokenCounting;
+import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.wire.anthropic.AnthropicChatCodec;
 import dev.tokenledger.wire.anthropic.AnthropicTokenCounts;
 

@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import dev.tokenledger.gateway.ChatPipeline;
 import dev.tokenledger.gateway.ClientResponse;
-import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.wire.openai.OpenAiChatCodec;
 
 /**

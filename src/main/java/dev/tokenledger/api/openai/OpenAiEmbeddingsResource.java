@@ -12,7 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tokenledger.gateway.EmbeddingsPipeline;
-import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.http.RequestContext;
 
 /** OpenAI embeddings: {@code POST /v1/embeddings}, for providers that can embed. */
 @Path("/v1")

@@ -17,10 +17,10 @@ import io.vertx.ext.web.RoutingContext;
 import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.gateway.RequestContext;
+import dev.tokenledger.http.RequestContext;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
-import dev.tokenledger.wire.Json;
 
 /** OpenAI model listing: the aliases and {@code <provider>/<model>} routes a client may use. */
 @Path("/v1/models")

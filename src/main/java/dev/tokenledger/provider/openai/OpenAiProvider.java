@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.EmbeddingsCapable;
 import dev.tokenledger.provider.HttpProvider;
@@ -15,7 +16,6 @@ import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.openai.OpenAiChatRequests;
 import dev.tokenledger.wire.openai.OpenAiErrors;
 import dev.tokenledger.wire.openai.OpenAiRateLimits;

@@ -12,7 +12,7 @@ import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.JsonFields.requiredString;
 import static dev.tokenledger.wire.JsonFields.text;

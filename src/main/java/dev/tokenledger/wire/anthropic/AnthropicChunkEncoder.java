@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.Json;
 
 /**
  * Canonical chunks as an Anthropic Messages stream, in the order Anthropic's SDKs expect: {@code message_start} (with

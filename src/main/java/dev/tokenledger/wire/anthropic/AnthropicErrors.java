@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.openai.OpenAiErrors;
 
 /**

@@ -4,10 +4,10 @@ import java.io.ByteArrayOutputStream;
 
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.stream.SseException;
 import dev.tokenledger.wire.GeneratedText;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.SsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
 

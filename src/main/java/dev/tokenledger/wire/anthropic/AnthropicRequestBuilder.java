@@ -12,7 +12,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * Builds an Anthropic Messages body from a canonical request that came in another format.

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.SseChunkDecoder;
 
 import static dev.tokenledger.wire.JsonFields.text;

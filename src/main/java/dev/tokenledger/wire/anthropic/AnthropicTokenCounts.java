@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * {@code POST /v1/messages/count_tokens}: the request is a Messages body without {@code max_tokens} and sampling

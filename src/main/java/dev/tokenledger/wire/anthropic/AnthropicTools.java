@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.ToolSpec;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.JsonFields.text;
 

@@ -2,7 +2,7 @@ package dev.tokenledger.wire.gemini;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * Collects a JSON object written outside SSE framing, line by line, as Google does with an error that ends a stream

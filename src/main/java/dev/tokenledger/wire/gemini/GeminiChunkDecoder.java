@@ -12,8 +12,8 @@ import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.SseEvent;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.SseChunkDecoder;
 import dev.tokenledger.wire.StreamLimits;
 

@@ -15,7 +15,7 @@ import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.gemini.GeminiFields.get;
 import static dev.tokenledger.wire.gemini.GeminiFields.object;

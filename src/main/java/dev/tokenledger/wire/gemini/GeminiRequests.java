@@ -16,7 +16,7 @@ import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.gemini.GeminiFields.array;
 import static dev.tokenledger.wire.gemini.GeminiFields.get;

@@ -13,7 +13,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /** Pure mapping of Gemini {@code GenerateContentResponse} answers to and from the canonical response. */
 public final class GeminiResponses {

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.ToolSpec;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.gemini.GeminiFields.array;
 import static dev.tokenledger.wire.gemini.GeminiFields.object;

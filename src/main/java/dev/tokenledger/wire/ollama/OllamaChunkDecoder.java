@@ -10,10 +10,10 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.NdjsonDecoder;
 import dev.tokenledger.stream.NdjsonException;
 import dev.tokenledger.wire.ChunkDecoder;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.StreamLimits;
 
 import static dev.tokenledger.wire.JsonFields.text;

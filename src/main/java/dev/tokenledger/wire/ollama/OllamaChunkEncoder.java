@@ -13,8 +13,8 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.Json;
 
 /**
  * Canonical chunks as an Ollama {@code /api/chat} stream: one NDJSON object per piece of text or thinking, tool calls

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /** Ollama's error shape, {@code {"error":"message"}}, as an answer body and as an NDJSON stream line. */
 public final class OllamaErrors {

@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.NdjsonDecoder;
 import dev.tokenledger.stream.NdjsonException;
 import dev.tokenledger.wire.AbstractStreamRelay;
 import dev.tokenledger.wire.GeneratedText;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.SseChunkDecoder;
 import dev.tokenledger.wire.StreamLimits;
 

@@ -18,7 +18,7 @@ import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.JsonFields.optionalBoolean;
 import static dev.tokenledger.wire.JsonFields.optionalBooleanObject;

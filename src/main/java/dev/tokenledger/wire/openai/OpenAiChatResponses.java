@@ -17,7 +17,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /** Pure mapping of OpenAI {@code chat.completion} answers to and from the canonical response. */
 public final class OpenAiChatResponses {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ToolCall;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * Pure mapping of a complete canonical answer to an OpenAI {@code chat.completion.chunk} event stream, as an upstream

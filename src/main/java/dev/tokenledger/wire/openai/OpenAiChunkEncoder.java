@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.Json;
 
 /**
  * Canonical chunks as an OpenAI chat stream: {@code chat.completion.chunk} events, the usage chunk when the client

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.Json;
 
 /**
  * Canonical chunks as a legacy completions stream: {@code data: {"object":"text_completion","choices":[{"text"}]}}

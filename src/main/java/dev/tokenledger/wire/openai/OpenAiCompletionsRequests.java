@@ -16,7 +16,7 @@ import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.Untranslatable;
 
 import static dev.tokenledger.wire.JsonFields.optionalBoolean;

@@ -11,7 +11,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.JsonFields;
 
 /**

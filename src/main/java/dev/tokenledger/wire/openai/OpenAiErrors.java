@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /** OpenAI's error shape: {@code {"error":{"message","type","param","code"}}}, all four keys always present. */
 public final class OpenAiErrors {

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.wire.GeneratedText;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.SseChunkDecoder;
 import dev.tokenledger.wire.SsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;

@@ -16,8 +16,8 @@ import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.SseChunkDecoder;
 
 /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.wire.Json;
+import dev.tokenledger.json.Json;
 
 /**
  * OpenAI's {@code CompletionUsage}: {@code prompt_tokens} includes cached tokens, {@code completion_tokens} includes

@@ -19,8 +19,8 @@ import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.Golden;
-import dev.tokenledger.wire.Json;
 import dev.tokenledger.wire.openai.OpenAiChatRequests;
 import dev.tokenledger.wire.openai.OpenAiChatResponses;
 

@@ -1,0 +1,98 @@
+package dev.tokenledger.admin;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.routing.Cooldowns;
+import dev.tokenledger.routing.DeploymentGuards;
+import dev.tokenledger.routing.DeploymentStats;
+import dev.tokenledger.routing.ModelRouter;
+import dev.tokenledger.routing.Target;
+
+/**
+ * The health of every configured deployment as this replica sees it (breaker, latency, in-flight, error rate) and as
+ * all replicas share it (cooldowns), and the admin call that ends a cooldown.
+ */
+@Path("/admin/v1/deployments")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Deployments")
+public class DeploymentsResource {
+
+    /**
+     * One deployment.
+     *
+     * @param breaker {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}
+     * @param cooldownUntil when its cooldown ends, or null when it is not cooling down
+     * @param latencyMs moving average of the time to first token, or null before the first success
+     * @param errorRate share of this replica's last 100 attempts that failed
+     */
+    public record DeploymentView(String id, String provider, String model, List<String> aliases, String breaker,
+            Instant cooldownUntil, String cooldownReason, Double latencyMs, int inFlight, double errorRate) {
+    }
+
+    private final ModelRouter router;
+    private final Cooldowns cooldowns;
+    private final DeploymentGuards guards;
+    private final DeploymentStats stats;
+
+    @Inject
+    public DeploymentsResource(ModelRouter router, Cooldowns cooldowns, DeploymentGuards guards, DeploymentStats stats) {
+        this.router = router;
+        this.cooldowns = cooldowns;
+        this.guards = guards;
+        this.stats = stats;
+    }
+
+    @GET
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
+    @Operation(summary = "Every configured deployment with its breaker, cooldown, latency, in-flight and error rate")
+    public Uni<List<DeploymentView>> list() {
+        Map<String, Target> targets = new TreeMap<>();
+        Map<String, List<String>> aliases = new TreeMap<>();
+        router.aliases().forEach((alias, route) -> route.targets().forEach(t -> {
+            targets.putIfAbsent(t.id(), t);
+            aliases.computeIfAbsent(t.id(), id -> new ArrayList<>()).add(alias);
+        }));
+        return cooldowns.active(targets.keySet()).map(cooling -> targets.values().stream().map(t -> {
+            DeploymentStats.Stats s = stats.of(t.id());
+            Cooldowns.Cooldown c = cooling.get(t.id());
+            double latency = s.latencyMillis();
+            return new DeploymentView(t.id(), t.provider().id(), t.upstreamModel(), aliases.get(t.id()),
+                    guards.breaker(t.id()).name(), c == null ? null : c.until(), c == null ? null : c.reason().name(),
+                    latency < 0 ? null : latency, s.inFlight(), s.errorRate());
+        }).toList());
+    }
+
+    @DELETE
+    @Path("/{id: .+}/cooldown")
+    @RolesAllowed(AdminScope.ADMIN)
+    @Operation(summary = "End a deployment's cooldown on every replica (id: <provider>/<model>)")
+    public Uni<RestResponse<Void>> clearCooldown(@PathParam("id") String id) {
+        boolean known = router.aliases().values().stream()
+                .anyMatch(route -> route.targets().stream().anyMatch(t -> t.id().equals(id)));
+        if (!known) {
+            throw GatewayError.of(ErrorKind.NOT_FOUND, "Deployment " + id + " is not configured.");
+        }
+        return cooldowns.clear(id).map(cleared -> RestResponse.noContent());
+    }
+}
