@@ -19,6 +19,7 @@ import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.EmbeddingsCapable;
 import dev.tokenledger.provider.Provider;
+import dev.tokenledger.routing.CredentialRotation;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Target;
 import dev.tokenledger.usage.Durability;
@@ -49,6 +50,9 @@ public class EmbeddingsPipeline {
     @Inject
     Metered metered;
 
+    @Inject
+    CredentialRotation credentials;
+
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
             ObjectNode request = OpenAiEmbeddings.parse(body);
@@ -59,16 +63,22 @@ public class EmbeddingsPipeline {
             Access.checkModel(ctx.principal(), model);
             Target target = router.resolve(model).primary();
             Provider provider = target.provider();
-            if (!(provider instanceof EmbeddingsCapable embedder)) {
+            if (!(provider instanceof EmbeddingsCapable)) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "The model '" + model
                         + "' is served by provider '" + provider.id() + "', which does not offer embeddings."));
             }
             long inputTokens = estimator.count(OpenAiEmbeddings.text(request));
+            byte[] wire = OpenAiEmbeddings.toWire(request, target.upstreamModel());
+            Target[] served = {target};
             return admission.admitEmbeddings(ctx, model, inputTokens, target).chain(() -> {
                 ctx.upstreamSent();
-                return embedder.embeddings(OpenAiEmbeddings.toWire(request, target.upstreamModel()), ctx.requestId())
+                // the provider's credential pool: another member on 401/403/429, as for chat
+                return credentials.call(target, member -> {
+                    served[0] = member;
+                    return ((EmbeddingsCapable) member.provider()).embeddings(wire, ctx.requestId());
+                })
                         .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
-                        .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
+                        .onFailure().invoke(failure -> record(ctx, model, served[0], UsageRecord.Outcome.UPSTREAM_ERROR,
                                 failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
                                 user, null))
                         .flatMap(reply -> {
@@ -76,8 +86,8 @@ public class EmbeddingsPipeline {
                             if (usage == null) {
                                 usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
                             }
-                            return metered.answer(record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user,
-                                    reply.limits()), reply::body);
+                            return metered.answer(record(ctx, model, served[0], UsageRecord.Outcome.OK, null, usage,
+                                    user, reply.limits()), reply::body);
                         });
             });
         });
@@ -89,7 +99,7 @@ public class EmbeddingsPipeline {
                 usage, ctx.arrivedAt());
         return recorder.record(new UsageRecord(ctx.requestId(), ctx.arrivedAt(), ctx.principal(), "openai", model,
                 target.provider().id(), target.provider().type(), target.upstreamModel(), outcome, error, usage, false,
-                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, limits)
-                .correlated(ctx.clientRequestId()));
+                System.nanoTime() - ctx.startNanos(), -1, user, "embeddings", priced, false, null, limits, null,
+                target.credentialId()).correlated(ctx.clientRequestId()));
     }
 }
