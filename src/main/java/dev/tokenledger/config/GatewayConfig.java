@@ -418,6 +418,76 @@ public interface GatewayConfig {
         /** How often every replica re-reads the stored credentials, so that changes reach the pools without restart. */
         @WithDefault("30s")
         Duration reloadInterval();
+
+        /** Refresh of credentials whose access token expires. */
+        Refresh refresh();
+
+        /** Logins (OAuth device and browser flows) started from the admin API. */
+        Logins logins();
+
+        /**
+         * Device fingerprint headers by provider type, over the ones the type declares: header name to template
+         * ({@code {machine-id}}, {@code {session-id}}, {@code {option:<name>}}); an empty template removes a header.
+         */
+        Map<String, Fingerprint> fingerprints();
+    }
+
+    /** When and how expiring tokens are refreshed. */
+    interface Refresh {
+        /** A token is refreshed this long before it expires, unless its issuer advised an earlier refresh. */
+        @WithDefault("5m")
+        Duration skew();
+
+        /** How often each replica looks for tokens due for refresh (each round is jittered by up to 20 %). */
+        @WithDefault("30s")
+        Duration sweepInterval();
+
+        /** How long one replica's refresh lock on a credential lasts at most (its fencing token outlives it). */
+        @WithDefault("30s")
+        Duration lockTtl();
+
+        /** Attempts of one refresh while the token endpoint fails transiently (network, 5xx, 429). */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** Wait before the second attempt; doubles per attempt, with jitter, up to ten times this. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        /** Longest wait for a token, device-code or token-exchange endpoint. */
+        @WithDefault("15s")
+        Duration timeout();
+    }
+
+    /** Logins started from the admin API. */
+    interface Logins {
+        /** How often each replica looks at the pending device logins (each is polled at its own interval). */
+        @WithDefault("1s")
+        Duration pollTick();
+
+        /** The lease by which one replica polls a device login; another takes over when it lapses. */
+        @WithDefault("15s")
+        Duration lease();
+
+        /** Longest life of a login, whatever the server's {@code expires_in}. */
+        @WithDefault("30m")
+        Duration maxDuration();
+
+        /** How long the outcome of an ended login stays readable. */
+        @WithDefault("10m")
+        Duration keepResult();
+
+        /**
+         * The gateway's public base URL, for the browser login's redirect URI
+         * ({@code <public-url>/admin/v1/credentials/logins/callback}); by default the base URL the login was started at.
+         */
+        Optional<String> publicUrl();
+    }
+
+    /** The device fingerprint headers of one provider type. */
+    interface Fingerprint {
+        /** Header name to template. */
+        Map<String, String> headers();
     }
 
     /** How admin changes reach every replica. */

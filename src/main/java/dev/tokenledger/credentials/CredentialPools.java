@@ -15,9 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,7 +49,23 @@ public class CredentialPools {
      *        provider that has no credentials at all (e.g. a local server)
      * @param provider the provider instance that sends this credential
      */
-    public record Member(String credentialId, Provider provider) {
+    public record Member(String credentialId, Provider provider, java.time.Instant expiresAt,
+            java.time.Instant refreshAt) {
+
+        /** A member whose key does not expire. */
+        public Member(String credentialId, Provider provider) {
+            this(credentialId, provider, null, null);
+        }
+
+        /** Whether its access token has expired: it cannot serve until refreshed. */
+        public boolean expiredAt(java.time.Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
+        }
+
+        /** Whether its access token is due for refresh. */
+        public boolean refreshDueAt(java.time.Instant now) {
+            return refreshAt != null && !now.isBefore(refreshAt);
+        }
     }
 
     /** How a pool orders its usable members. */
@@ -79,13 +92,12 @@ public class CredentialPools {
     private record Loaded(StoredCredential row, Member member) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final ProviderRegistry registry;
     private final CredentialStore store;
     private final KeyEncryption keys;
     private final GatewayConfig.Credentials settings;
     private final Vertx vertx;
+    private final Fingerprints fingerprints;
     private final Map<String, Strategy> strategies = new HashMap<>();
     private final Map<UUID, Loaded> loaded = new ConcurrentHashMap<>();
     private volatile Map<String, List<Member>> pools = Map.of();
@@ -96,8 +108,10 @@ public class CredentialPools {
     private volatile long timer = -1;
 
     @Inject
-    public CredentialPools(GatewayConfig config, ProviderRegistry registry, CredentialStore store, Vertx vertx) {
+    public CredentialPools(GatewayConfig config, ProviderRegistry registry, CredentialStore store, Vertx vertx,
+            Fingerprints fingerprints) {
         this.registry = registry;
+        this.fingerprints = fingerprints;
         this.store = store;
         this.vertx = vertx;
         this.settings = config.credentials();
@@ -213,7 +227,7 @@ public class CredentialPools {
         }
         Secret secret;
         try {
-            secret = decode(keys.open(row.id(), row.provider(), row.sealed()));
+            secret = Secret.decode(keys.open(row.id(), row.provider(), row.sealed()));
         } catch (KeyEncryption.UnwrapException e) {
             if (strict) {
                 throw e;
@@ -221,14 +235,34 @@ public class CredentialPools {
             Log.warnf("Stored credential left out of its pool: %s", e.getMessage());
             return null;
         }
-        Provider provider = registry.withCredentials(row.provider(), secret.apiKey(), secret.headers()).orElseThrow();
-        return new Loaded(row, new Member(row.id().toString(), provider));
+        Map<String, String> headers = new LinkedHashMap<>(fingerprints.headers(row.provider(), secret.identity()));
+        headers.putAll(secret.headers());
+        Provider provider = registry.withCredentials(row.provider(), secret.apiKey(), headers,
+                java.util.Optional.ofNullable(secret.endpoint())).orElseThrow();
+        return new Loaded(row, new Member(row.id().toString(), provider,
+                row.expiresAt() == null ? null : row.expiresAt().toInstant(),
+                row.refreshAt() == null ? null : row.refreshAt().toInstant()));
     }
 
-    private static void close(Loaded old) {
+    /** Releases a replaced member's connections once the requests it may still serve are over. */
+    private void close(Loaded old) {
         if (old != null && old.member() != null && old.member().provider() instanceof HttpProvider http) {
-            http.close();
+            vertx.setTimer(CLOSE_AFTER_MS, id -> http.close());
         }
+    }
+
+    /** How long a replaced member's connection pool stays open for the requests it still serves. */
+    private static final long CLOSE_AFTER_MS = 120_000;
+
+    /** The enabled stored credentials whose token is refreshed, as last read. */
+    public List<StoredCredential> refreshable() {
+        List<StoredCredential> out = new ArrayList<>();
+        loaded.values().forEach(l -> {
+            if (l.row().status() == CredentialStatus.ENABLED && l.row().refreshAt() != null && l.member() != null) {
+                out.add(l.row());
+            }
+        });
+        return out;
     }
 
     /** Every row wrapped by another key than the active one, re-wrapped under the active key: how many were. */
@@ -256,23 +290,7 @@ public class CredentialPools {
 
     /** The secret as stored (JSON). */
     static byte[] encode(Secret secret) {
-        try {
-            return JSON.writeValueAsBytes(Map.of("apiKey", secret.apiKey(), "headers", secret.headers()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A credential secret could not be encoded");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Secret decode(byte[] json) {
-        try {
-            Map<String, Object> map = JSON.readValue(json, Map.class);
-            return new Secret((String) map.get("apiKey"), (Map<String, String>) map.get("headers"));
-        } catch (java.io.IOException | ClassCastException e) {
-            throw new KeyEncryption.UnwrapException("A stored credential's secret is not readable");
-        } finally {
-            java.util.Arrays.fill(json, (byte) 0);
-        }
+        return secret.encode();
     }
 
     /**
@@ -292,6 +310,16 @@ public class CredentialPools {
         }
         all.addAll(stored);
         return all;
+    }
+
+    /** The pool member of a credential id (a stored credential's, or {@code config:<provider>}), if it is one. */
+    public java.util.Optional<Member> member(String credentialId) {
+        if (credentialId.startsWith("config:")) {
+            return registry.find(credentialId.substring("config:".length()))
+                    .filter(p -> registry.hasConfiguredKey(p.id())).map(p -> new Member(credentialId, p));
+        }
+        return pools.values().stream().flatMap(List::stream).filter(m -> credentialId.equals(m.credentialId()))
+                .findFirst();
     }
 
     /** The usable members of a provider's pool in the order its strategy tries them. */

@@ -1,5 +1,6 @@
 package dev.tokenledger.credentials;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class CredentialStore {
 
     private static final String COLUMNS = "id, provider, label, kind, status, expires_at, last_error, created_at, "
-            + "updated_at, kek_id, wrapped_key, sealed_secret";
+            + "updated_at, kek_id, wrapped_key, sealed_secret, refresh_at, last_refresh_at, version";
 
     private final Pool pool;
 
@@ -35,6 +36,41 @@ public class CredentialStore {
                         sealed.kekId(), io.vertx.core.buffer.Buffer.buffer(sealed.wrappedKey()),
                         io.vertx.core.buffer.Buffer.buffer(sealed.sealedSecret()))))
                 .map(rows -> first(rows));
+    }
+
+    /** A new credential whose access token expires (a login's): refreshed at {@code refreshAt}. */
+    public Uni<StoredCredential> insert(UUID id, String provider, String label, CredentialKind kind,
+            KeyEncryption.Sealed sealed, OffsetDateTime expiresAt, OffsetDateTime refreshAt) {
+        return pool.preparedQuery("INSERT INTO upstream_credential (id, provider, label, kind, status, kek_id, "
+                + "wrapped_key, sealed_secret, expires_at, refresh_at, last_refresh_at) VALUES ($1, $2, $3, $4, $5, $6, "
+                + "$7, $8, $9, $10, now()) RETURNING " + COLUMNS)
+                .execute(Tuple.from(java.util.Arrays.asList(id, provider, label, kind.id(), CredentialStatus.ENABLED.id(),
+                        sealed.kekId(), io.vertx.core.buffer.Buffer.buffer(sealed.wrappedKey()),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.sealedSecret()), expiresAt, refreshAt)))
+                .map(rows -> first(rows));
+    }
+
+    /**
+     * Stores a refreshed token, only if no refresh with a later fencing token stored one meanwhile: whether this call
+     * changed the row. The row's version becomes the fencing token.
+     */
+    public Uni<Boolean> refreshed(UUID id, long fence, KeyEncryption.Sealed sealed, OffsetDateTime expiresAt,
+            OffsetDateTime refreshAt) {
+        return pool.preparedQuery("UPDATE upstream_credential SET kek_id = $3, wrapped_key = $4, sealed_secret = $5, "
+                + "expires_at = $6, refresh_at = $7, last_refresh_at = now(), last_error = NULL, version = $2, "
+                + "updated_at = now() WHERE id = $1 AND version < $2")
+                .execute(Tuple.from(java.util.Arrays.asList(id, fence, sealed.kekId(),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.wrappedKey()),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.sealedSecret()), expiresAt, refreshAt)))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** A credential whose token cannot be refreshed any more: out of its pool until someone logs in again. */
+    public Uni<Boolean> needsLogin(UUID id, long fence, String error) {
+        return pool.preparedQuery("UPDATE upstream_credential SET status = $3, last_error = $4, version = $2, "
+                + "updated_at = now() WHERE id = $1 AND version < $2 AND status = $5")
+                .execute(Tuple.of(id, fence, CredentialStatus.NEEDS_LOGIN.id(), error, CredentialStatus.ENABLED.id()))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     public Uni<List<StoredCredential>> all() {
@@ -94,7 +130,8 @@ public class CredentialStore {
                 CredentialStatus.valueOf(r.getString("status").toUpperCase(java.util.Locale.ROOT)),
                 r.getOffsetDateTime("expires_at"), r.getString("last_error"), r.getOffsetDateTime("created_at"),
                 r.getOffsetDateTime("updated_at"), new KeyEncryption.Sealed(r.getString("kek_id"),
-                        r.getBuffer("wrapped_key").getBytes(), r.getBuffer("sealed_secret").getBytes()));
+                        r.getBuffer("wrapped_key").getBytes(), r.getBuffer("sealed_secret").getBytes()),
+                r.getOffsetDateTime("refresh_at"), r.getOffsetDateTime("last_refresh_at"), r.getLong("version"));
     }
 
 }

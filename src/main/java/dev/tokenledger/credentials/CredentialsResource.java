@@ -34,6 +34,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
+import dev.tokenledger.provider.ModelsCapable;
 import dev.tokenledger.provider.ProviderRegistry;
 
 /**
@@ -94,7 +95,7 @@ public class CredentialsResource {
      */
     public record CredentialView(String id, String provider, String label, String kind, String status,
             OffsetDateTime expiresAt, String lastError, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-            boolean readOnly, String kekId, long requests) {
+            boolean readOnly, String kekId, long requests, OffsetDateTime refreshAt, OffsetDateTime lastRefreshAt) {
     }
 
     /** The answer of a re-wrap: how many rows moved to the active key. */
@@ -128,7 +129,7 @@ public class CredentialsResource {
         }
         UUID id = UUID.randomUUID();
         KeyEncryption.Sealed sealed = pools.keys().seal(id, provider,
-                CredentialPools.encode(new Secret(body.apiKey(), headers)));
+                new Secret(body.apiKey(), headers).withIdentity(Fingerprints.newIdentity()).encode());
         return store.insert(id, provider, label, CredentialKind.API_KEY, sealed)
                 .call(row -> changed())
                 .map(row -> {
@@ -163,6 +164,20 @@ public class CredentialsResource {
             }
             return view(row);
         });
+    }
+
+    @GET
+    @Path("/{id}/models")
+    @RolesAllowed("admin")
+    @Operation(summary = "The models the upstream offers to this credential (providers that can list them)")
+    public Uni<List<String>> models(@PathParam("id") String id) {
+        CredentialPools.Member member = pools.member(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
+                "Credential " + bounded(id) + " is not an enabled member of a pool."));
+        if (!(member.provider() instanceof ModelsCapable lister)) {
+            throw GatewayError.of(ErrorKind.UNSUPPORTED, "Provider '" + member.provider().id()
+                    + "' cannot list its upstream's models.");
+        }
+        return lister.models();
     }
 
     @PATCH
@@ -231,7 +246,7 @@ public class CredentialsResource {
     private CredentialView view(StoredCredential r) {
         return new CredentialView(r.id().toString(), r.provider(), r.label(), r.kind().id(), r.status().id(),
                 r.expiresAt(), r.lastError(), r.createdAt(), r.updatedAt(), false, r.sealed().kekId(),
-                pools.usesOf(r.id().toString()));
+                pools.usesOf(r.id().toString()), r.refreshAt(), r.lastRefreshAt());
     }
 
     private List<CredentialView> configured(String provider) {
@@ -240,7 +255,8 @@ public class CredentialsResource {
             if ((provider == null || provider.equals(p.id())) && registry.hasConfiguredKey(p.id())) {
                 String id = CredentialPools.configMemberId(p.id());
                 out.add(new CredentialView(id, p.id(), "configuration", CredentialKind.API_KEY.id(),
-                        CredentialStatus.ENABLED.id(), null, null, null, null, true, null, pools.usesOf(id)));
+                        CredentialStatus.ENABLED.id(), null, null, null, null, true, null, pools.usesOf(id), null,
+                        null));
             }
         });
         return out;

@@ -20,6 +20,7 @@ import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.EmbeddingsCapable;
 import dev.tokenledger.provider.Provider;
+import dev.tokenledger.routing.CredentialRotation;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Target;
 import dev.tokenledger.usage.Durability;
@@ -38,16 +39,18 @@ public class EmbeddingsPipeline {
     private final Pricer pricer;
     private final Admission admission;
     private final Metered metered;
+    private final CredentialRotation credentials;
 
     @Inject
     public EmbeddingsPipeline(ModelRouter router, UsageRecorder recorder, TokenEstimator estimator, Pricer pricer,
-            Admission admission, Metered metered) {
+            Admission admission, Metered metered, CredentialRotation credentials) {
         this.router = router;
         this.recorder = recorder;
         this.estimator = estimator;
         this.pricer = pricer;
         this.admission = admission;
         this.metered = metered;
+        this.credentials = credentials;
     }
 
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
@@ -60,16 +63,22 @@ public class EmbeddingsPipeline {
             Access.checkModel(ctx.principal(), model);
             Target target = router.resolve(model).primary();
             Provider provider = target.provider();
-            if (!(provider instanceof EmbeddingsCapable embedder)) {
+            if (!(provider instanceof EmbeddingsCapable)) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "The model '" + model
                         + "' is served by provider '" + provider.id() + "', which does not offer embeddings."));
             }
             long inputTokens = estimator.count(OpenAiEmbeddings.text(request));
+            byte[] wire = OpenAiEmbeddings.toWire(request, target.upstreamModel());
+            Target[] served = {target};
             return admission.admitEmbeddings(ctx, model, inputTokens, target).chain(() -> {
                 ctx.upstreamSent();
-                return embedder.embeddings(OpenAiEmbeddings.toWire(request, target.upstreamModel()), ctx.requestId())
+                // the provider's credential pool: another member on 401/403/429, as for chat
+                return credentials.call(target, member -> {
+                    served[0] = member;
+                    return ((EmbeddingsCapable) member.provider()).embeddings(wire, ctx.requestId());
+                })
                         .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
-                        .onFailure().invoke(failure -> record(ctx, model, target, UsageRecord.Outcome.UPSTREAM_ERROR,
+                        .onFailure().invoke(failure -> record(ctx, model, served[0], UsageRecord.Outcome.UPSTREAM_ERROR,
                                 failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
                                 user, null))
                         .flatMap(reply -> {
@@ -77,8 +86,8 @@ public class EmbeddingsPipeline {
                             if (usage == null) {
                                 usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
                             }
-                            return metered.answer(record(ctx, model, target, UsageRecord.Outcome.OK, null, usage, user,
-                                    reply.limits()), reply::body);
+                            return metered.answer(record(ctx, model, served[0], UsageRecord.Outcome.OK, null, usage,
+                                    user, reply.limits()), reply::body);
                         });
             });
         });
@@ -91,6 +100,7 @@ public class EmbeddingsPipeline {
         return recorder.record(UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
                 .request("openai", model, "embeddings", user)
                 .upstream(target.provider().id(), target.provider().type(), target.upstreamModel())
+                .credential(target.credentialId())
                 .outcome(outcome, error).usage(usage, priced).timing(false, System.nanoTime() - ctx.startNanos(), -1)
                 .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build());
     }

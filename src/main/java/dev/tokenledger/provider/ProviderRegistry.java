@@ -109,14 +109,40 @@ public class ProviderRegistry {
      * own connection pool ({@link HttpProvider#close()} releases it).
      */
     public Optional<Provider> withCredentials(String id, String apiKey, Map<String, String> extraHeaders) {
+        return withCredentials(id, apiKey, extraHeaders, Optional.empty());
+    }
+
+    /**
+     * Like {@link #withCredentials(String, String, Map)}, at another base URL when one is given (the API base a
+     * token's issuer named for it).
+     */
+    public Optional<Provider> withCredentials(String id, String apiKey, Map<String, String> extraHeaders,
+            Optional<String> baseUrl) {
+        return credentialSettings(id, apiKey, extraHeaders, baseUrl).map(types::create);
+    }
+
+    /** The settings of a provider instance sent with other credentials (before the type's defaults apply). */
+    private Optional<ProviderSettings> credentialSettings(String id, String apiKey, Map<String, String> extraHeaders,
+            Optional<String> baseUrl) {
         ProviderSettings s = settings.get(id);
         if (s == null) {
             return Optional.empty();
         }
         Map<String, String> headers = new LinkedHashMap<>(s.headers());
         headers.putAll(extraHeaders);
-        return Optional.of(types.create(new ProviderSettings(s.id(), s.type(), s.baseUrl(), Optional.ofNullable(apiKey),
-                headers, s.timeout(), s.connectTimeout(), s.maxConnections(), s.priceProvider(), s.options())));
+        return Optional.of(new ProviderSettings(s.id(), s.type(), baseUrl.or(s::baseUrl), Optional.ofNullable(apiKey),
+                headers, s.timeout(), s.connectTimeout(), s.maxConnections(), s.priceProvider(), s.options()));
+    }
+
+    /** A provider's settings with its type's defaults applied, and the given extra headers over its own. */
+    public Optional<ProviderSettings> resolved(String id, Map<String, String> extraHeaders) {
+        return credentialSettings(id, null, extraHeaders, Optional.empty()).map(types::resolve);
+    }
+
+    /** The factory of a configured provider's type. */
+    public Optional<ProviderFactory> factory(String id) {
+        ProviderSettings s = settings.get(id);
+        return s == null ? Optional.empty() : types.find(s.type());
     }
 
     /** The provider that serves plain model names that are not aliases, if any. */

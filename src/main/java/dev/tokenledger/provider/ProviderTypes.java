@@ -80,6 +80,15 @@ public final class ProviderTypes {
      * @throws IllegalStateException naming the property at fault and the valid choices
      */
     public Provider create(ProviderSettings configured) {
+        return find(configured.type()).orElseThrow().create(resolve(configured));
+    }
+
+    /**
+     * Checks one provider's configuration against its type: the settings with the type's defaults applied.
+     *
+     * @throws IllegalStateException naming the property at fault and the valid choices
+     */
+    public ProviderSettings resolve(ProviderSettings configured) {
         String prefix = "tokenledger.providers." + configured.id() + ".";
         ProviderFactory factory = find(configured.type()).orElseThrow(() -> new IllegalStateException(prefix
                 + "type: unknown provider type '" + configured.type() + "'; valid types: " + names()));
@@ -104,9 +113,9 @@ public final class ProviderTypes {
             }
             options.put(option.getKey(), option.getValue());
         }
-        return factory.create(new ProviderSettings(configured.id(), type.name(), configured.baseUrl(),
+        return new ProviderSettings(configured.id(), type.name(), configured.baseUrl(),
                 configured.apiKey(), configured.headers(), configured.timeout(), configured.connectTimeout(),
                 configured.maxConnections(), configured.priceProvider().or(() -> Optional.of(type.defaultPriceProvider())),
-                options));
+                options);
     }
 }

@@ -68,7 +68,12 @@ public final class UpstreamHttp {
      */
     public Uni<UpstreamReply> post(String url, Map<String, String> headers, byte[] body,
             Function<byte[], String> errorMessage, UpstreamLimits.Reader limits) {
-        return exchange(url, headers, body, (request, response, emitter) -> response.body().onComplete(bar -> {
+        return exchange(HttpMethod.POST, url, headers, body, whole(errorMessage, limits));
+    }
+
+    /** Reads the complete answer: a 2xx one is the reply, any other fails with its error. */
+    private OnResponse<UpstreamReply> whole(Function<byte[], String> errorMessage, UpstreamLimits.Reader limits) {
+        return (request, response, emitter) -> response.body().onComplete(bar -> {
             if (bar.failed()) {
                 emitter.fail(transportError(bar.cause()));
             } else if (response.statusCode() / 100 != 2) {
@@ -77,7 +82,7 @@ public final class UpstreamHttp {
                 emitter.complete(new UpstreamReply(response.statusCode(), bar.result().getBytes(),
                         response.getHeader("x-request-id"), limits(limits, response)));
             }
-        }));
+        });
     }
 
     /** Opens a stream, without looking for rate-limit headers. */
@@ -94,7 +99,7 @@ public final class UpstreamHttp {
      */
     public Uni<UpstreamStream> postStream(String url, Map<String, String> headers, byte[] body,
             Function<byte[], String> errorMessage, UpstreamLimits.Reader limits) {
-        return exchange(url, headers, body, (request, response, emitter) -> {
+        return exchange(HttpMethod.POST, url, headers, body, (request, response, emitter) -> {
             if (response.statusCode() / 100 != 2) {
                 response.body().onComplete(bar -> emitter.fail(bar.failed()
                         ? transportError(bar.cause())
@@ -116,6 +121,11 @@ public final class UpstreamHttp {
         });
     }
 
+    /** A GET of a JSON document (a model list): its complete 2xx answer, else a {@link GatewayError}. */
+    public Uni<UpstreamReply> get(String url, Map<String, String> headers, Function<byte[], String> errorMessage) {
+        return exchange(HttpMethod.GET, url, headers, null, whole(errorMessage, null));
+    }
+
     private static UpstreamLimits limits(UpstreamLimits.Reader reader, HttpClientResponse response) {
         return reader == null ? null : reader.read(response::getHeader, System.currentTimeMillis());
     }
@@ -128,23 +138,25 @@ public final class UpstreamHttp {
     }
 
     /** Opens a request, sends the body, and hands the answer over; transport failures fail the Uni. */
-    private <T> Uni<T> exchange(String url, Map<String, String> headers, byte[] body, OnResponse<T> onResponse) {
+    private <T> Uni<T> exchange(HttpMethod method, String url, Map<String, String> headers, byte[] body,
+            OnResponse<T> onResponse) {
         AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
-        return resetOnCancel(Uni.createFrom().<T>emitter(emitter -> client.request(options(url, headers)).onComplete(ar -> {
-            if (ar.failed()) {
-                emitter.fail(transportError(ar.cause()));
-                return;
-            }
-            HttpClientRequest request = ar.result();
-            exchange.set(request);
-            request.send(Buffer.buffer(body)).onComplete(rar -> {
-                if (rar.failed()) {
-                    emitter.fail(transportError(rar.cause()));
-                } else {
-                    onResponse.accept(request, rar.result(), emitter);
-                }
-            });
-        })), exchange);
+        return resetOnCancel(
+                Uni.createFrom().<T>emitter(emitter -> client.request(options(method, url, headers)).onComplete(ar -> {
+                    if (ar.failed()) {
+                        emitter.fail(transportError(ar.cause()));
+                        return;
+                    }
+                    HttpClientRequest request = ar.result();
+                    exchange.set(request);
+                    (body == null ? request.send() : request.send(Buffer.buffer(body))).onComplete(rar -> {
+                        if (rar.failed()) {
+                            emitter.fail(transportError(rar.cause()));
+                        } else {
+                            onResponse.accept(request, rar.result(), emitter);
+                        }
+                    });
+                })), exchange);
     }
 
     /**
@@ -160,7 +172,7 @@ public final class UpstreamHttp {
         });
     }
 
-    private RequestOptions options(String url, Map<String, String> headers) {
+    private RequestOptions options(HttpMethod method, String url, Map<String, String> headers) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         headers.forEach(h::set);
         // parsed URLs are kept for the configured endpoints; a URL that holds a client-named model (Gemini's) may be one
@@ -173,7 +185,7 @@ public final class UpstreamHttp {
             }
         }
         return new RequestOptions()
-                .setMethod(HttpMethod.POST)
+                .setMethod(method)
                 .setHost(endpoint.host)
                 .setPort(endpoint.port)
                 .setSsl(endpoint.ssl)

@@ -1,9 +1,11 @@
 package dev.tokenledger.routing;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.credentials.CredentialPools;
+import dev.tokenledger.credentials.TokenRefresher;
 import dev.tokenledger.provider.Redactor;
 
 /**
@@ -30,11 +33,13 @@ public class CredentialRotation {
 
     private final CredentialPools pools;
     private final Cooldowns cooldowns;
+    private final TokenRefresher refresher;
 
     @Inject
-    public CredentialRotation(CredentialPools pools, Cooldowns cooldowns) {
+    public CredentialRotation(CredentialPools pools, Cooldowns cooldowns, TokenRefresher refresher) {
         this.pools = pools;
         this.cooldowns = cooldowns;
+        this.refresher = refresher;
     }
 
     /** The cooldown id of a pool member. */
@@ -45,6 +50,33 @@ public class CredentialRotation {
     /** Calls {@code attempt} with the deployment served by one credential after another until one answers. */
     public <T> Uni<T> call(Target target, Function<Target, Uni<T>> attempt) {
         List<CredentialPools.Member> members = pools.members(target.provider());
+        Instant now = Instant.now();
+        List<UUID> expired = new ArrayList<>();
+        for (CredentialPools.Member m : members) {
+            if (m.refreshDueAt(now)) {
+                refresher.refreshSoon(UUID.fromString(m.credentialId()));
+            }
+            if (m.expiredAt(now)) {
+                expired.add(UUID.fromString(m.credentialId()));
+            }
+        }
+        if (!expired.isEmpty()) {
+            List<CredentialPools.Member> live = members.stream().filter(m -> !m.expiredAt(now)).toList();
+            if (live.isEmpty()) {
+                // no member can serve: this request waits for the refresh (the only case where one does)
+                return refresher.awaitAny(expired).flatMap(ignored -> {
+                    List<CredentialPools.Member> fresh = pools.members(target.provider());
+                    Instant then = Instant.now();
+                    List<CredentialPools.Member> usable = fresh.stream().filter(m -> !m.expiredAt(then)).toList();
+                    return rotate(usable.isEmpty() ? fresh : usable, target, attempt);
+                });
+            }
+            members = live;
+        }
+        return rotate(members, target, attempt);
+    }
+
+    private <T> Uni<T> rotate(List<CredentialPools.Member> members, Target target, Function<Target, Uni<T>> attempt) {
         if (members.size() == 1) {
             CredentialPools.Member only = members.get(0);
             pools.used(only);

@@ -1,0 +1,85 @@
+package dev.tokenledger.credentials;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.provider.AuthHttp;
+import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.provider.TokenRefreshException;
+
+/**
+ * The OAuth 2.0 refresh-token grant (RFC 6749 §6): {@code grant_type=refresh_token} posted to the credential's token
+ * URL with its client id (and secret). A rotated refresh token in the answer replaces the stored one. Errors that
+ * mean the grant is dead ({@code invalid_grant}, {@code refresh_token_reused}, {@code expired_token},
+ * {@code invalid_client}, {@code unauthorized_client}) are permanent, whether the server answers 400 or GitHub's 200.
+ */
+@ApplicationScoped
+public class OAuthRefreshTokens implements TokenKind {
+
+    public static final String ID = "oauth-refresh";
+    public static final String REFRESH_TOKEN = "refreshToken";
+    public static final String TOKEN_URL = "tokenUrl";
+    public static final String CLIENT_ID = "clientId";
+    public static final String CLIENT_SECRET = "clientSecret";
+    private static final Set<String> DEAD = Set.of("invalid_grant", "refresh_token_reused", "expired_token",
+            "invalid_client", "unauthorized_client", "bad_refresh_token", "incorrect_client_credentials");
+
+    private final AuthHttp http;
+
+    @Inject
+    public OAuthRefreshTokens(Vertx vertx, GatewayConfig config) {
+        this.http = new AuthHttp(vertx, config.credentials().refresh().timeout());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        http.close();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Uni<FreshToken> refresh(Grant grant) {
+        String refreshToken = grant.value(REFRESH_TOKEN);
+        String tokenUrl = grant.value(TOKEN_URL);
+        if (refreshToken == null || tokenUrl == null) {
+            return Uni.createFrom().failure(new TokenRefreshException("The credential holds no refresh token", true));
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        form.put("client_id", grant.value(CLIENT_ID));
+        form.put("client_secret", grant.value(CLIENT_SECRET));
+        return http.form(tokenUrl, Map.of(), form).map(answer -> {
+            String error = answer.text("error");
+            String access = answer.text("access_token");
+            if (error != null || access == null || answer.status() != 200) {
+                if (error != null && DEAD.contains(error)) {
+                    throw new TokenRefreshException("The token endpoint refused the refresh token: " + error, true);
+                }
+                if (answer.status() == 200 || answer.status() == 429 || answer.status() >= 500) {
+                    throw new TokenRefreshException("The token endpoint answered HTTP " + answer.status()
+                            + (error != null ? " (" + OAuthErrors.bounded(error) + ")" : ""), false);
+                }
+                throw TokenRefreshException.ofStatus(answer.status(), "The token endpoint");
+            }
+            long expiresIn = answer.json().path("expires_in").asLong(0);
+            String rotated = answer.text("refresh_token");
+            return new FreshToken(access, expiresIn > 0 ? Instant.now().plusSeconds(expiresIn) : null, null, null,
+                    rotated == null ? Map.of() : Map.of(REFRESH_TOKEN, rotated));
+        });
+    }
+}

@@ -1,0 +1,127 @@
+package dev.tokenledger.provider.copilot;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.canonical.ChatRequest;
+import dev.tokenledger.canonical.ContentPart;
+import dev.tokenledger.canonical.Message;
+import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.provider.ChatCall;
+import dev.tokenledger.provider.EmbeddingsCapable;
+import dev.tokenledger.provider.HttpProvider;
+import dev.tokenledger.provider.ModelsCapable;
+import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.UpstreamHttp;
+import dev.tokenledger.provider.UpstreamReply;
+import dev.tokenledger.provider.UpstreamStream;
+import dev.tokenledger.wire.openai.OpenAiChatRequests;
+import dev.tokenledger.wire.openai.OpenAiErrors;
+import dev.tokenledger.wire.openai.OpenAiRateLimits;
+
+/**
+ * GitHub Copilot's chat API: OpenAI Chat Completions at {@code {api}/chat/completions}, where {@code api} is the base
+ * URL the token exchange named, with the Copilot token as bearer and the editor headers of the provider's options
+ * (the credential's fingerprint headers come with the settings' headers). Per request: {@code X-Request-Id},
+ * {@code X-Initiator} ({@code agent} when the last message is the assistant's or a tool's, else {@code user}) and
+ * {@code Copilot-Vision-Request} when an image is present.
+ */
+public final class CopilotProvider extends HttpProvider implements EmbeddingsCapable, ModelsCapable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String base;
+    private final Map<String, String> jsonHeaders;
+    private final Map<String, String> streamHeaders;
+
+    public CopilotProvider(ProviderSettings settings, String baseUrl, UpstreamHttp http) {
+        super(settings, http);
+        this.base = trimmed(baseUrl);
+        Map<String, String> own = new LinkedHashMap<>();
+        settings.apiKey().ifPresent(key -> own.put("Authorization", "Bearer " + key));
+        own.put("Copilot-Integration-Id", option(CopilotProviderFactory.INTEGRATION_ID));
+        own.put("Editor-Version", option(CopilotProviderFactory.EDITOR_VERSION));
+        own.put("Editor-Plugin-Version", option(CopilotProviderFactory.EDITOR_PLUGIN_VERSION));
+        own.put("User-Agent", option(CopilotProviderFactory.USER_AGENT));
+        own.put("X-GitHub-Api-Version", option(CopilotProviderFactory.API_VERSION));
+        own.put("Openai-Intent", option(CopilotProviderFactory.OPENAI_INTENT));
+        own.values().removeIf(v -> v == null || v.isBlank());
+        this.jsonHeaders = headers("application/json", own);
+        this.streamHeaders = headers("text/event-stream", own);
+    }
+
+    private String option(String name) {
+        return settings.option(name).orElse(null);
+    }
+
+    @Override
+    public WireFormat format() {
+        return WireFormat.OPENAI_CHAT;
+    }
+
+    /** The headers of one chat request. */
+    static Map<String, String> perRequest(Map<String, String> headers, ChatRequest request, String requestId) {
+        Map<String, String> out = new LinkedHashMap<>(headers);
+        if (requestId != null) {
+            out.put("X-Request-Id", requestId);
+        }
+        List<Message> messages = request.messages();
+        String last = messages == null || messages.isEmpty() ? "user" : messages.get(messages.size() - 1).role();
+        out.put("X-Initiator", "assistant".equals(last) || "tool".equals(last) ? "agent" : "user");
+        if (messages != null && messages.stream().anyMatch(m -> m.content() != null
+                && m.content().stream().anyMatch(ContentPart.Image.class::isInstance))) {
+            out.put("Copilot-Vision-Request", "true");
+        }
+        return out;
+    }
+
+    @Override
+    public Uni<UpstreamReply> chat(ChatCall call) {
+        return Uni.createFrom().deferred(() -> http.post(base + "/chat/completions",
+                perRequest(jsonHeaders, call.request(), call.requestId()),
+                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
+                OpenAiRateLimits.READER));
+    }
+
+    @Override
+    public Uni<UpstreamStream> chatStream(ChatCall call) {
+        return Uni.createFrom().deferred(() -> http.postStream(base + "/chat/completions",
+                perRequest(streamHeaders, call.request(), call.requestId()),
+                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
+                OpenAiRateLimits.READER));
+    }
+
+    @Override
+    public Uni<UpstreamReply> embeddings(byte[] body, String requestId) {
+        Map<String, String> headers = new LinkedHashMap<>(jsonHeaders);
+        if (requestId != null) {
+            headers.put("X-Request-Id", requestId);
+        }
+        return Uni.createFrom().deferred(() -> http.post(base + "/embeddings", headers, body, OpenAiErrors::message,
+                OpenAiRateLimits.READER));
+    }
+
+    @Override
+    public Uni<List<String>> models() {
+        return http.get(base + "/models", jsonHeaders, OpenAiErrors::message).map(reply -> {
+            List<String> ids = new ArrayList<>();
+            try {
+                for (JsonNode model : JSON.readTree(reply.body()).path("data")) {
+                    if (model.path("id").isTextual()) {
+                        ids.add(model.get("id").asText());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // an unreadable list is an empty one
+            }
+            return List.copyOf(ids);
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tokenledger.credentials;
+
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * One WireMock server standing in for every upstream of logins and refreshes: GitHub ({@code /github}: device codes,
+ * OAuth token endpoint), GitHub's API ({@code /ghapi}: the Copilot token exchange), the Copilot API
+ * ({@code /copilot-api}), a generic OAuth token endpoint ({@code /oauth/token}) and two OpenAI-format providers whose
+ * stored credentials carry refresh tokens ({@code oauthy}, {@code duo}).
+ */
+public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
+
+    static final byte[] KEK = CredentialUpstreams.bytes(5);
+
+    private static WireMockServer server;
+
+    static WireMockServer server() {
+        return server;
+    }
+
+    static String url(String path) {
+        return server.baseUrl() + path;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .containerThreads(64));
+        server.start();
+        Map<String, String> c = new HashMap<>();
+        c.put("tokenledger.providers.copilot.type", "github-copilot");
+        c.put("tokenledger.providers.copilot.base-url", server.baseUrl() + "/copilot-default");
+        c.put("tokenledger.providers.copilot.timeout", "5s");
+        c.put("tokenledger.providers.copilot.options.github-url", server.baseUrl() + "/github");
+        c.put("tokenledger.providers.copilot.options.github-api-url", server.baseUrl() + "/ghapi");
+        c.put("tokenledger.providers.copilot.options.client-secret", "app-secret-123");
+        c.put("tokenledger.providers.copilot.options.editor-version", "vscode/9.9.9");
+        for (String id : new String[]{"oauthy", "duo"}) {
+            c.put("tokenledger.providers." + id + ".type", "openai");
+            c.put("tokenledger.providers." + id + ".base-url", server.baseUrl() + "/" + id + "/v1");
+            // generous: 200 concurrent requests on a loaded machine must not time out
+            c.put("tokenledger.providers." + id + ".timeout", "60s");
+        }
+        c.put("tokenledger.providers.duo.pool-strategy", "fill-first");
+        c.put("tokenledger.providers.embedder.type", "openai");
+        c.put("tokenledger.providers.embedder.base-url", server.baseUrl() + "/embedder/v1");
+        c.put("tokenledger.providers.embedder.pool-strategy", "fill-first");
+        c.put("tokenledger.credentials.fingerprints.github-copilot.headers.X-Fingerprint",
+                "m={machine-id};v={option:editor-version}");
+        c.put("tokenledger.credentials.kek", Base64.getEncoder().encodeToString(KEK));
+        c.put("tokenledger.credentials.reload-interval", "1s");
+        c.put("tokenledger.credentials.refresh.sweep-interval", "500ms");
+        c.put("tokenledger.credentials.refresh.retry-backoff", "50ms");
+        c.put("tokenledger.credentials.refresh.max-attempts", "3");
+        c.put("tokenledger.credentials.refresh.lock-ttl", "10s");
+        c.put("tokenledger.credentials.logins.poll-tick", "200ms");
+        c.put("tokenledger.credentials.logins.lease", "3s");
+        c.put("tokenledger.routing.max-retries", "0");
+        return c;
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}

@@ -1,0 +1,546 @@
+package dev.tokenledger.credentials;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+
+import dev.tokenledger.coherence.Changes;
+import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.provider.ProviderRegistry;
+import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.testing.OpenAiFixtures;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Logins and refreshes against stand-ins of GitHub, the Copilot API and an OAuth token endpoint, with the real Redis
+ * and PostgreSQL: device logins ending ok, denied and expired with one poller across two instances, a PKCE browser
+ * login, Copilot device login → token exchange → chat and stream through the official OpenAI SDK, the exchange
+ * refreshed before expiry, a refresh race of 200 requests on two refreshers, and a dead refresh endpoint sending its
+ * credential to {@code needs_login} while the pool's other member serves.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LoginUpstreams.class, restrictToAnnotatedClass = true)
+class LoginsAndRefreshTest {
+
+    @TestHTTPResource("/v1")
+    URL gateway;
+
+    @Inject
+    CredentialStore store;
+    @Inject
+    CredentialPools pools;
+    @Inject
+    ProviderRegistry registry;
+    @Inject
+    Fingerprints fingerprints;
+    @Inject
+    TokenRefresher refresher;
+    @Inject
+    Redis redis;
+    @Inject
+    ReactiveRedisDataSource redisSource;
+    @Inject
+    Vertx vertx;
+    @Inject
+    Changes changes;
+    @Inject
+    MeterRegistry meters;
+    @Inject
+    GatewayConfig config;
+    @Inject
+    @Any
+    Instance<TokenKind> kinds;
+
+    static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
+    }
+
+    static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static String loginStatus(String id) {
+        return admin().get("/admin/v1/credentials/logins/" + id).then().statusCode(200).extract().jsonPath()
+                .getString("status");
+    }
+
+    /** The device authorization answer of the GitHub stand-in for one device code. */
+    static void deviceCode(String deviceCode, String userCode, int interval) {
+        LoginUpstreams.server().stubFor(post("/github/login/device/code")
+                .withRequestBody(containing("client_id=Iv1.b507a08c87ecfe98")).willReturn(okJson("""
+                        {"device_code":"%s","user_code":"%s","verification_uri":"https://github.example/login/device",
+                         "expires_in":900,"interval":%d}""".formatted(deviceCode, userCode, interval))));
+    }
+
+    /** Token endpoint answers for one device code, in order. */
+    static void polls(String deviceCode, List<com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> answers) {
+        String scenario = "polls-" + deviceCode;
+        for (int i = 0; i < answers.size(); i++) {
+            LoginUpstreams.server().stubFor(post("/github/login/oauth/access_token")
+                    .withRequestBody(containing("device_code=" + deviceCode))
+                    .withRequestBody(containing("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"))
+                    .inScenario(scenario).whenScenarioStateIs(i == 0 ? Scenario.STARTED : "s" + i)
+                    .willSetStateTo("s" + (i + 1)).willReturn(answers.get(i)));
+        }
+    }
+
+    static List<LoggedRequest> pollsOf(String deviceCode) {
+        return LoginUpstreams.server().findAll(postRequestedFor(urlEqualTo("/github/login/oauth/access_token"))
+                .withRequestBody(containing("device_code=" + deviceCode)));
+    }
+
+    static String startDevice(String provider) {
+        Response started = admin().body(Map.of("provider", provider, "label", "dev")).post(
+                "/admin/v1/credentials/logins");
+        started.then().statusCode(201);
+        assertFalse(started.asString().contains("dev-"), "the device code is never shown: " + started.asString());
+        return started.jsonPath().getString("loginId");
+    }
+
+    /** A second poller on the same Redis, as another replica would run it. */
+    Logins secondPoller() {
+        TokenRefresher otherRefresher = secondRefresher();
+        return new Logins(redisSource, registry, store, pools, otherRefresher, fingerprints, changes, vertx, config);
+    }
+
+    TokenRefresher secondRefresher() {
+        return new TokenRefresher(store, pools, registry, fingerprints, redis, vertx, changes, meters, config, kinds);
+    }
+
+    @Test
+    void deviceLoginPendingThenSlowDownThenOkWithOnePollerAcrossTwoInstances() throws Exception {
+        deviceCode("dev-ok-1", "WDJB-MJHT", 1);
+        // GitHub's quirk: errors come with HTTP 200; its slow_down names the new interval
+        polls("dev-ok-1", List.of(okJson("{\"error\":\"authorization_pending\"}"),
+                okJson("{\"error\":\"slow_down\",\"interval\":3}"),
+                okJson("{\"access_token\":\"gho_devok\",\"token_type\":\"bearer\",\"scope\":\"read:user\"}")));
+        exchange("gho_devok", "cop-devok", 1800, 1500, "/copilot-api");
+
+        Logins other = secondPoller();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread second = new Thread(() -> {
+            while (running.get()) {
+                other.tick().await().atMost(Duration.ofSeconds(5));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        second.start();
+        String id;
+        try {
+            Response started = admin().body(Map.of("provider", "copilot", "label", "octo")).post(
+                    "/admin/v1/credentials/logins");
+            started.then().statusCode(201);
+            id = started.jsonPath().getString("loginId");
+            assertEquals("WDJB-MJHT", started.jsonPath().getString("userCode"));
+            assertEquals("https://github.example/login/device", started.jsonPath().getString("verificationUri"));
+            assertNotNull(started.jsonPath().getString("expiresAt"));
+            assertEquals("pending", started.jsonPath().getString("status"));
+            await("the login ends", Duration.ofSeconds(20), () -> !"pending".equals(loginStatus(id)));
+        } finally {
+            running.set(false);
+            second.join();
+        }
+        Response done = admin().get("/admin/v1/credentials/logins/" + id);
+        done.then().statusCode(200);
+        assertEquals("ok", done.jsonPath().getString("status"), done.asString());
+        String credentialId = done.jsonPath().getString("credentialId");
+        assertNotNull(credentialId);
+
+        List<LoggedRequest> polls = pollsOf("dev-ok-1");
+        assertEquals(3, polls.size(), "one poll per interval across both pollers");
+        long first = polls.get(1).getLoggedDate().getTime() - polls.get(0).getLoggedDate().getTime();
+        long afterSlowDown = polls.get(2).getLoggedDate().getTime() - polls.get(1).getLoggedDate().getTime();
+        assertTrue(first >= 950, "the interval is kept: " + first);
+        assertTrue(afterSlowDown >= 2950, "slow_down's new interval is used: " + afterSlowDown);
+
+        Response credential = admin().get("/admin/v1/credentials/" + credentialId);
+        credential.then().statusCode(200);
+        assertEquals("oauth", credential.jsonPath().getString("kind"));
+        assertEquals("octo", credential.jsonPath().getString("label"));
+        assertFalse(credential.asString().contains("gho_devok") || credential.asString().contains("cop-devok"));
+    }
+
+    @Test
+    void deviceLoginsEndDeniedAndExpired() throws Exception {
+        deviceCode("dev-denied-1", "DENY-0001", 1);
+        // RFC 8628 servers answer 400; slow_down without an interval adds 5 s
+        polls("dev-denied-1", List.of(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"slow_down\"}"),
+                aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json").withBody("{\"error\":\"access_denied\"}")));
+        String denied = startDevice("copilot");
+        deviceCode("dev-expired-1", "EXPI-0001", 1);
+        polls("dev-expired-1", List.of(okJson("{\"error\":\"authorization_pending\"}"),
+                okJson("{\"error\":\"expired_token\"}")));
+        String expired = startDevice("github-copilot"); // the type names the one provider of that type
+
+        await("the logins end", Duration.ofSeconds(20), () -> !"pending".equals(loginStatus(denied))
+                && !"pending".equals(loginStatus(expired)));
+        assertEquals("denied", loginStatus(denied));
+        assertEquals("expired", loginStatus(expired));
+        List<LoggedRequest> deniedPolls = pollsOf("dev-denied-1");
+        assertEquals(2, deniedPolls.size());
+        long gap = deniedPolls.get(1).getLoggedDate().getTime() - deniedPolls.get(0).getLoggedDate().getTime();
+        assertTrue(gap >= 5950, "slow_down adds 5 s to the interval: " + gap);
+        assertEquals(2, pollsOf("dev-expired-1").size());
+        admin().get("/admin/v1/credentials/logins/" + UUID.randomUUID()).then().statusCode(404);
+        admin().body(Map.of("provider", "oauthy")).post("/admin/v1/credentials/logins").then().statusCode(400);
+    }
+
+    @Test
+    void browserLoginWithPkceChecksTheStateOnce() throws Exception {
+        LoginUpstreams.server().stubFor(post("/github/login/oauth/access_token")
+                .withRequestBody(containing("grant_type=authorization_code"))
+                .withRequestBody(containing("code=the-code")).withRequestBody(containing("client_secret=app-secret-123"))
+                .willReturn(okJson("{\"access_token\":\"gho_browser\",\"token_type\":\"bearer\"}")));
+        exchange("gho_browser", "cop-browser", 1800, 1500, "/copilot-api");
+        Response started = admin().body(Map.of("provider", "copilot", "flow", "browser")).post(
+                "/admin/v1/credentials/logins");
+        started.then().statusCode(201);
+        String id = started.jsonPath().getString("loginId");
+        URI authorize = URI.create(started.jsonPath().getString("authorizeUrl"));
+        Map<String, String> query = query(authorize.getRawQuery());
+        assertEquals("S256", query.get("code_challenge_method"));
+        assertEquals("code", query.get("response_type"));
+        assertTrue(query.get("redirect_uri").endsWith("/admin/v1/credentials/logins/callback"), query.toString());
+        String state = query.get("state");
+
+        given().queryParam("code", "the-code").queryParam("state", state).get("/admin/v1/credentials/logins/callback")
+                .then().statusCode(200).body(org.hamcrest.Matchers.containsString("Login complete"));
+        assertEquals("ok", loginStatus(id));
+        // the verifier sent in the exchange hashes to the challenge of the authorize URL
+        LoggedRequest exchange = LoginUpstreams.server().findAll(postRequestedFor(urlEqualTo(
+                "/github/login/oauth/access_token")).withRequestBody(containing("code=the-code"))).get(0);
+        String verifier = query(exchange.getBodyAsString()).get("code_verifier");
+        assertEquals(query.get("code_challenge"), Logins.challenge(verifier));
+        // a state is good once
+        given().queryParam("code", "the-code").queryParam("state", state).get("/admin/v1/credentials/logins/callback")
+                .then().statusCode(400);
+        given().queryParam("code", "x").queryParam("state", "forged").get("/admin/v1/credentials/logins/callback")
+                .then().statusCode(400);
+    }
+
+    @Test
+    void copilotDeviceLoginExchangeChatAndStreamThroughTheOpenAiSdkAndRefreshBeforeExpiry() throws Exception {
+        // this test's login is the only member of the provider's pool
+        for (String other : admin().get("/admin/v1/credentials?provider=copilot").jsonPath().<String>getList("id")) {
+            admin().body(Map.of("status", "disabled")).patch("/admin/v1/credentials/" + other).then().statusCode(200);
+        }
+        deviceCode("dev-copilot-1", "COPI-0001", 1);
+        polls("dev-copilot-1", List.of(okJson("{\"access_token\":\"gho_copilot\",\"token_type\":\"bearer\"}")));
+        long now = Instant.now().getEpochSecond();
+        // the first Copilot token lives 6 s and advises a refresh after 2 s; the next one lives half an hour
+        LoginUpstreams.server().stubFor(get("/ghapi/copilot_internal/v2/token")
+                .withHeader("Authorization", equalTo("token gho_copilot")).inScenario("exchange")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("refreshed")
+                .willReturn(okJson(exchangeBody("cop-short", now + 6, 2, "/copilot-api"))));
+        LoginUpstreams.server().stubFor(get("/ghapi/copilot_internal/v2/token")
+                .withHeader("Authorization", equalTo("token gho_copilot")).inScenario("exchange")
+                .whenScenarioStateIs("refreshed")
+                .willReturn(okJson(exchangeBody("cop-long", now + 1800, 1500, "/copilot-api"))));
+        for (String token : List.of("cop-short", "cop-long")) {
+            LoginUpstreams.server().stubFor(post("/copilot-api/chat/completions")
+                    .withHeader("Authorization", equalTo("Bearer " + token))
+                    .withHeader("Accept", equalTo("application/json"))
+                    .willReturn(okJson(OpenAiFixtures.COMPLETION)));
+            LoginUpstreams.server().stubFor(post("/copilot-api/chat/completions")
+                    .withHeader("Authorization", equalTo("Bearer " + token))
+                    .withHeader("Accept", equalTo("text/event-stream"))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                            .withBody(OpenAiFixtures.STREAM)));
+        }
+        LoginUpstreams.server().stubFor(get("/copilot-api/models").willReturn(okJson(
+                "{\"data\":[{\"id\":\"gpt-4o\"},{\"id\":\"claude-sonnet-4\"}]}")));
+
+        String id = startDevice("copilot");
+        await("the login ends", Duration.ofSeconds(15), () -> !"pending".equals(loginStatus(id)));
+        Response done = admin().get("/admin/v1/credentials/logins/" + id);
+        assertEquals("ok", done.jsonPath().getString("status"), done.asString());
+        String credentialId = done.jsonPath().getString("credentialId");
+        OffsetDateTime firstExpiry = OffsetDateTime.parse(admin().get("/admin/v1/credentials/" + credentialId)
+                .jsonPath().getString("expiresAt"));
+
+        // the exchange is refreshed before the first token expires, by the sweep, with no request waiting for it
+        await("the exchange is refreshed", Duration.ofSeconds(10), () -> LoginUpstreams.server().countRequestsMatching(
+                getRequestedFor(urlEqualTo("/ghapi/copilot_internal/v2/token"))
+                        .withHeader("Authorization", equalTo("token gho_copilot")).build())
+                .getCount() == 2);
+        await("the pools hold the new token", Duration.ofSeconds(5), () -> pools.refreshable().stream()
+                .anyMatch(r -> r.id().toString().equals(credentialId) && r.version() > 0));
+        Response refreshed = admin().get("/admin/v1/credentials/" + credentialId);
+        OffsetDateTime lastRefresh = OffsetDateTime.parse(refreshed.jsonPath().getString("lastRefreshAt"));
+        assertTrue(lastRefresh.isBefore(firstExpiry), "refreshed before expiry: " + lastRefresh + " < " + firstExpiry);
+        assertTrue(OffsetDateTime.parse(refreshed.jsonPath().getString("expiresAt")).isAfter(firstExpiry));
+
+        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey(OpenAiFixtures.MASTER).baseUrl(gateway.toString())
+                .maxRetries(0).build();
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("copilot/gpt-4o").addUserMessage("Hi").build());
+        assertEquals("Hello there!", completion.choices().get(0).message().content().orElseThrow());
+        StringBuilder text = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("copilot/gpt-4o").addUserMessage("Hi").build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+        }
+        assertEquals("Hello 🙂", text.toString());
+
+        List<LoggedRequest> chats = LoginUpstreams.server().findAll(postRequestedFor(urlEqualTo(
+                "/copilot-api/chat/completions")));
+        assertEquals(2, chats.size());
+        for (LoggedRequest chat : chats) {
+            assertEquals("Bearer cop-long", chat.getHeader("Authorization"));
+            assertEquals("vscode-chat", chat.getHeader("Copilot-Integration-Id"));
+            assertEquals("vscode/9.9.9", chat.getHeader("Editor-Version"));
+            assertEquals("copilot-chat/0.26.7", chat.getHeader("Editor-Plugin-Version"));
+            assertEquals("GitHubCopilotChat/0.26.7", chat.getHeader("User-Agent"));
+            assertEquals("2025-04-01", chat.getHeader("X-GitHub-Api-Version"));
+            assertEquals("conversation-panel", chat.getHeader("Openai-Intent"));
+            assertEquals("user", chat.getHeader("X-Initiator"));
+            assertNotNull(chat.getHeader("X-Request-Id"));
+            assertTrue(chat.getHeader("Vscode-Machineid").matches("[0-9a-f]{64}"), chat.getHeader("Vscode-Machineid"));
+            assertEquals("m=" + chat.getHeader("Vscode-Machineid") + ";v=vscode/9.9.9", chat.getHeader("X-Fingerprint"));
+        }
+        assertEquals(chats.get(0).getHeader("Vscode-Sessionid"), chats.get(1).getHeader("Vscode-Sessionid"),
+                "the fingerprint is stable across requests");
+        // another credential of the same provider has its own identity
+        List<LoggedRequest> exchanges = LoginUpstreams.server().findAll(getRequestedFor(urlEqualTo(
+                "/ghapi/copilot_internal/v2/token")));
+        assertTrue(exchanges.stream().allMatch(r -> "vscode/9.9.9".equals(r.getHeader("Editor-Version"))));
+        long identities = exchanges.stream().map(r -> r.getHeader("Vscode-Machineid")).distinct().count();
+        long credentials = exchanges.stream().map(r -> r.getHeader("Authorization")).distinct().count();
+        assertEquals(credentials, identities, "one identity per credential, never shared");
+
+        admin().get("/admin/v1/credentials/" + credentialId + "/models").then().statusCode(200)
+                .body("", org.hamcrest.Matchers.hasItems("gpt-4o", "claude-sonnet-4"));
+    }
+
+    @Test
+    void refreshRaceOfTwoRefreshersAndTwoHundredRequestsMakesOneRefreshCall() throws Exception {
+        LoginUpstreams.server().stubFor(post("/oauth/token").withRequestBody(containing("refresh_token=rt-race-1"))
+                .willReturn(okJson("{\"access_token\":\"race-new\",\"expires_in\":3600,\"refresh_token\":\"rt-race-2\"}")
+                        .withFixedDelay(1500)));
+        for (String token : List.of("race-old", "race-new")) {
+            LoginUpstreams.server().stubFor(post("/oauthy/v1/chat/completions")
+                    .withHeader("Authorization", equalTo("Bearer " + token)).willReturn(okJson(OpenAiFixtures.COMPLETION)));
+        }
+        // a token 1 s from expiry, due for refresh
+        UUID id = oauthCredential("oauthy", "race-old", "rt-race-1", Instant.now().plusSeconds(1));
+        pools.credentialsChanged().await().atMost(Duration.ofSeconds(5));
+        TokenRefresher second = secondRefresher();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        CompletableFuture<Void> otherReplica = second.refresh(id).subscribeAsCompletionStage();
+        for (int i = 0; i < 200; i++) {
+            answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gateway + "/chat/completions"))
+                    .header("Authorization", "Bearer " + OpenAiFixtures.MASTER).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"oauthy/m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString()));
+            if (i == 100) {
+                Thread.sleep(1200); // the second half arrives after the old token expired
+            }
+        }
+        otherReplica.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> a : answers) {
+            statuses.add(a.get(90, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        }
+        assertTrue(statuses.stream().allMatch(s -> s == 200), "no request failed: " + statuses);
+        assertEquals(1, LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/oauth/token"))
+                .build()).getCount(), "exactly one refresh call upstream");
+        StoredCredential row = store.find(id).await().atMost(Duration.ofSeconds(5));
+        Secret secret = Secret.decode(pools.keys().open(row.id(), row.provider(), row.sealed()));
+        assertEquals("race-new", secret.apiKey());
+        assertEquals("rt-race-2", secret.grant().get(OAuthRefreshTokens.REFRESH_TOKEN), "a rotated refresh token is kept");
+        assertTrue(row.version() > 0);
+        assertTrue(LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/oauthy/v1/chat/completions"))
+                .withHeader("Authorization", equalTo("Bearer race-new")).build()).getCount() > 0);
+    }
+
+    @Test
+    void aDeadRefreshEndpointSendsTheCredentialToNeedsLoginAndTrafficToTheOtherMember() throws Exception {
+        LoginUpstreams.server().stubFor(post("/oauth/down").willReturn(aResponse().withStatus(503)));
+        LoginUpstreams.server().stubFor(post("/duo/v1/chat/completions").withHeader("Authorization",
+                equalTo("Bearer duo-a")).willReturn(okJson(OpenAiFixtures.COMPLETION)));
+        LoginUpstreams.server().stubFor(post("/duo/v1/chat/completions").withHeader("Authorization",
+                equalTo("Bearer sk-duo-b-000001")).willReturn(okJson(OpenAiFixtures.COMPLETION)));
+        UUID a = oauthCredential("duo", "duo-a", "rt-duo", Instant.now().plusSeconds(2), "/oauth/down");
+        admin().body(Map.of("provider", "duo", "label", "b", "apiKey", "sk-duo-b-000001"))
+                .post("/admin/v1/credentials").then().statusCode(201);
+        pools.credentialsChanged().await().atMost(Duration.ofSeconds(5));
+
+        long end = System.currentTimeMillis() + 4500;
+        int sent = 0;
+        while (System.currentTimeMillis() < end) {
+            admin().body(Map.of("model", "duo/m", "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                    .post("/v1/chat/completions").then().statusCode(200);
+            sent++;
+        }
+        await("the credential needs a login", Duration.ofSeconds(10), () -> "needs_login".equals(admin()
+                .get("/admin/v1/credentials/" + a).jsonPath().getString("status")));
+        int aCalls = calls("duo", "duo-a");
+        for (int i = 0; i < 5; i++) {
+            admin().body(Map.of("model", "duo/m", "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                    .post("/v1/chat/completions").then().statusCode(200);
+        }
+        assertEquals(aCalls, calls("duo", "duo-a"), "a credential that needs a login is out of the pool");
+        assertTrue(calls("duo", "sk-duo-b-000001") >= 5, "the other member serves");
+        assertTrue(sent > 0);
+        assertTrue(LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/oauth/down")).build())
+                .getCount() >= 3, "transient failures are retried");
+        String lastError = admin().get("/admin/v1/credentials/" + a).jsonPath().getString("lastError");
+        assertTrue(lastError.contains("Refresh failed"), lastError);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("tokenledger_credential_refreshes_total")
+                && l.contains("outcome=\"needs_login\"") && l.contains("provider=\"duo\"")), "the alert metric");
+    }
+
+    @Test
+    void embeddingsDrawFromThePoolAndTheLedgerNamesTheServingCredential() throws Exception {
+        String limited = "sk-embed-limited-0001";
+        String fine = "sk-embed-fine-0002";
+        LoginUpstreams.server().stubFor(post("/embedder/v1/embeddings").withHeader("Authorization",
+                equalTo("Bearer " + limited)).willReturn(
+                        aResponse().withStatus(429).withHeader("Retry-After", "30")
+                                .withHeader("Content-Type", "application/json")
+                                .withBody("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}")));
+        LoginUpstreams.server().stubFor(post("/embedder/v1/embeddings").withHeader("Authorization",
+                equalTo("Bearer " + fine)).willReturn(okJson("""
+                        {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],
+                         "model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}""")));
+        admin().body(Map.of("provider", "embedder", "label", "limited", "apiKey", limited))
+                .post("/admin/v1/credentials").then().statusCode(201);
+        String fineId = admin().body(Map.of("provider", "embedder", "label", "fine", "apiKey", fine))
+                .post("/admin/v1/credentials").then().statusCode(201).extract().jsonPath().getString("id");
+
+        Response answer = admin().body(Map.of("model", "embedder/text-embedding-3-small", "input", "hello"))
+                .post("/v1/embeddings");
+        answer.then().statusCode(200);
+        assertEquals(1, LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo(
+                "/embedder/v1/embeddings")).withHeader("Authorization", equalTo("Bearer " + limited)).build()).getCount());
+        String requestId = answer.header("x-request-id");
+        String served = null;
+        for (int i = 0; i < 200 && served == null; i++) {
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(dev.tokenledger.testing.TestDb.JDBC_URL,
+                    "postgres", "");
+                    java.sql.PreparedStatement q = db.prepareStatement(
+                            "SELECT credential_id FROM usage_event WHERE request_id = ?")) {
+                q.setString(1, requestId);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    served = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            if (served == null) {
+                Thread.sleep(25);
+            }
+        }
+        assertEquals(fineId, served, "the ledger row names the credential that served the embeddings");
+    }
+
+    static int calls(String provider, String key) {
+        return LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/" + provider
+                + "/v1/chat/completions")).withHeader("Authorization", equalTo("Bearer " + key)).build()).getCount();
+    }
+
+    UUID oauthCredential(String provider, String access, String refreshToken, Instant expiresAt) {
+        return oauthCredential(provider, access, refreshToken, expiresAt, "/oauth/token");
+    }
+
+    /** A stored OAuth credential whose token is due for refresh now. */
+    UUID oauthCredential(String provider, String access, String refreshToken, Instant expiresAt, String tokenPath) {
+        UUID id = UUID.randomUUID();
+        Secret secret = new Secret(access, Map.of(), OAuthRefreshTokens.ID, Map.of(OAuthRefreshTokens.REFRESH_TOKEN,
+                refreshToken, OAuthRefreshTokens.TOKEN_URL, LoginUpstreams.url(tokenPath), OAuthRefreshTokens.CLIENT_ID,
+                "client-1"), null, Fingerprints.newIdentity());
+        store.insert(id, provider, "oauth-" + provider, CredentialKind.OAUTH, pools.keys().seal(id, provider,
+                secret.encode()), OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC),
+                OffsetDateTime.now(ZoneOffset.UTC)).await().atMost(Duration.ofSeconds(5));
+        return id;
+    }
+
+    static void exchange(String githubToken, String copilotToken, long lifetime, long refreshIn, String api) {
+        LoginUpstreams.server().stubFor(get("/ghapi/copilot_internal/v2/token")
+                .withHeader("Authorization", equalTo("token " + githubToken)).willReturn(okJson(exchangeBody(
+                        copilotToken, Instant.now().getEpochSecond() + lifetime, refreshIn, api))));
+    }
+
+    static String exchangeBody(String token, long expiresAt, long refreshIn, String api) {
+        return """
+                {"token":"%s","expires_at":%d,"refresh_in":%d,"sku":"free_limited_copilot",
+                 "endpoints":{"api":"%s","proxy":"https://proxy.example"}}""".formatted(token, expiresAt, refreshIn,
+                LoginUpstreams.url(api));
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
