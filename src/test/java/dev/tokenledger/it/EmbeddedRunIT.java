@@ -27,6 +27,7 @@ import dev.tokenledger.testing.PackagedGateway;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -98,20 +99,35 @@ class EmbeddedRunIT {
         assertNoServerOf(data);
     }
 
-    private Process launch() throws Exception {
-        Path log = work.resolve("gateway.log");
-        ProcessBuilder builder = new ProcessBuilder(PackagedGateway.command(Map.of())).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("TOKENLEDGER_"));
-        env.put("QUARKUS_PROFILE", "local");
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(MANAGEMENT_PORT));
-        env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
-        env.put("TOKENLEDGER_KEYS_PEPPER", "embedded-run-pepper");
-        env.put("OPENAI_API_KEY", "sk-test");
-        env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + upstream.port() + "/v1");
+    @Test
+    void prodProfileNeverEmbedsAndNamesWhatIsMissing() throws Exception {
+        String out = failedStart(Map.of());
+        assertTrue(out.contains("Neither a PostgreSQL datasource (quarkus.datasource.reactive.url) nor Redis "
+                + "(quarkus.redis.hosts) is configured") && out.contains("QUARKUS_DATASOURCE_REACTIVE_URL"), out);
+        assertFalse(Files.exists(work.resolve("data")), "nothing was embedded");
+    }
+
+    @Test
+    void singleNodeModeRefusesSettingsForSeveralReplicas() throws Exception {
+        String out = failedStart(Map.of("QUARKUS_PROFILE", "local", "TOKENLEDGER_ADMISSION_EXPECTED_REPLICAS", "3"));
+        assertTrue(out.contains("tokenledger.admission.expected-replicas=3 needs a Redis shared by the replicas"),
+                out);
+        assertFalse(Files.exists(work.resolve("data")), "nothing was started before the refusal");
+    }
+
+    /** Starts the packaged gateway with no services configured and this environment; answers what it printed. */
+    private String failedStart(Map<String, String> extra) throws Exception {
+        ProcessBuilder builder = gatewayProcess();
+        builder.environment().remove("QUARKUS_PROFILE");
+        builder.environment().putAll(extra);
         Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "start-up fails instead of waiting for services");
+        assertTrue(process.exitValue() != 0, "the exit status says start-up failed");
+        return log();
+    }
+
+    private Process launch() throws Exception {
+        Process process = gatewayProcess().start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
@@ -125,6 +141,23 @@ class EmbeddedRunIT {
         }
         process.destroyForcibly();
         throw new IllegalStateException("the gateway did not become ready:\n" + log());
+    }
+
+    /** The packaged gateway in the local profile, in the work directory, with nothing but a fake upstream set. */
+    private ProcessBuilder gatewayProcess() {
+        Path log = work.resolve("gateway.log");
+        ProcessBuilder builder = new ProcessBuilder(PackagedGateway.command(Map.of())).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("TOKENLEDGER_"));
+        env.put("QUARKUS_PROFILE", "local");
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(MANAGEMENT_PORT));
+        env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
+        env.put("TOKENLEDGER_KEYS_PEPPER", "embedded-run-pepper");
+        env.put("OPENAI_API_KEY", "sk-test");
+        env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + (upstream == null ? 9 : upstream.port()) + "/v1");
+        return builder;
     }
 
     private void terminate() throws Exception {
