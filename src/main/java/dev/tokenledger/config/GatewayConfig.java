@@ -28,6 +28,12 @@ public interface GatewayConfig {
     Auth auth();
 
     /**
+     * The PostgreSQL and Redis the gateway starts for itself when none are configured, outside the {@code prod}
+     * profile (see docs/embedded.md).
+     */
+    Embedded embedded();
+
+    /**
      * Upstream providers by id. The id is the user's choice and is what model aliases and {@code <id>/<model>} routes
      * refer to.
      */
@@ -79,6 +85,16 @@ public interface GatewayConfig {
          */
         @WithDefault("false")
         boolean disabled();
+    }
+
+    /** The services started when none are configured. */
+    interface Embedded {
+        /**
+         * Directory of the embedded PostgreSQL's data (kept across restarts) and of the embedded Redis's working files
+         * (its data stays in memory).
+         */
+        @WithDefault("data")
+        String dataDir();
     }
 
     /** One upstream provider. */

@@ -58,6 +58,7 @@ class GracefulShutdownIT {
         builder.environment().put("QUARKUS_SHUTDOWN_TIMEOUT", "20s");
         builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", dev.tokenledger.testing.TestDb.REACTIVE_URL);
         builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", dev.tokenledger.testing.TestDb.JDBC_URL);
+        builder.environment().put("QUARKUS_REDIS_HOSTS", dev.tokenledger.testing.TestDb.REDIS_URL);
         builder.environment().put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
         Process process = builder.start();
         HttpClient client = HttpClient.newHttpClient();

@@ -37,7 +37,7 @@ import dev.tokenledger.ledger.LedgerRow;
 public class DurableLedger extends Upstreams {
 
     public static final String DATABASE = TestDb.NAME + "_durable";
-    public static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/" + DATABASE;
+    public static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:" + TestDb.PG_PORT + "/" + DATABASE;
     /**
      * The spool file found at start, as left by a process that stopped while PostgreSQL was down: the active file of a
      * gone instance, holding one row, {@link #LEFT_BEHIND_ID}.
@@ -94,7 +94,7 @@ public class DurableLedger extends Upstreams {
         Map<String, String> config = super.start();
         try {
             createDatabase();
-            proxy = new TcpProxy("127.0.0.1", 5432);
+            proxy = new TcpProxy("127.0.0.1", TestDb.PG_PORT);
             spoolDir = Files.createTempDirectory("tokenledger-spool-");
             writeSpoolFile(spoolDir.resolve(LEFT_BEHIND_FILE),
                     List.of(ledgerRowJson(LEFT_BEHIND_ID, LEFT_BEHIND_INPUT, LEFT_BEHIND_OUTPUT)));
@@ -129,7 +129,8 @@ public class DurableLedger extends Upstreams {
     }
 
     private static void createDatabase() throws SQLException {
-        try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + TestDb.PG_PORT + "/postgres",
+                "postgres", "");
                 var exists = admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, DATABASE);
             if (exists.executeQuery().next()) {

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -32,12 +35,20 @@ public final class NodeSdk {
      * @throws AssertionError when the script fails, with its output
      */
     public static JsonNode run(String script, String scenario, Map<String, String> env) {
+        Assumptions.assumeTrue(onPath("node") && onPath("npm"), "skipped: the JavaScript SDK tests need Node 20 and "
+                + "npm on PATH (none found); install them to run " + script + " " + scenario);
         install();
         List<String> command = new ArrayList<>(List.of("node", DIR.resolve(script).toString(), scenario));
         String out = exec(command, env, 120);
         String last = out.strip();
         int line = last.lastIndexOf('\n');
         return Golden.tree((line < 0 ? last : last.substring(line + 1)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && Stream.of(path.split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     private static synchronized void install() {

@@ -40,7 +40,7 @@ public final class PackagedGateway {
         } else if (type.equals("jar")) {
             command.add(ProcessHandle.current().info().command().orElse("java"));
             systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.addAll(List.of("-jar", TARGET.resolve(path).toString()));
+            command.addAll(List.of("-jar", TARGET.resolve(path).toAbsolutePath().toString()));
         } else {
             throw new IllegalStateException("unknown packaged artifact type '" + type + "' in "
                     + TARGET.resolve("quarkus-artifact.properties"));

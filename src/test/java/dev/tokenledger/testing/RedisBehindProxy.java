@@ -58,7 +58,7 @@ public class RedisBehindProxy extends Upstreams {
     public Map<String, String> start() {
         Map<String, String> config = super.start();
         try {
-            proxy = new TcpProxy("127.0.0.1", 6379);
+            proxy = new TcpProxy("127.0.0.1", TestDb.REDIS_PORT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
