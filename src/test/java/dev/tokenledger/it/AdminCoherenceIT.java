@@ -1,7 +1,6 @@
 package dev.tokenledger.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
@@ -27,6 +27,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.PackagedGateway;
+import dev.tokenledger.testing.PackagedGateway.Replica;
 import dev.tokenledger.testing.TestDb;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -47,7 +49,7 @@ class AdminCoherenceIT {
             + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":5,\"total_tokens\":10}}";
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<Process> gateways = new ArrayList<>();
+    final List<Replica> replicas = new ArrayList<>();
     final List<Integer> ports = new ArrayList<>();
     final List<Integer> managementPorts = new ArrayList<>();
     final String channel = "tokenledger:changes:it-" + UUID.randomUUID();
@@ -63,66 +65,29 @@ class AdminCoherenceIT {
         for (int i = 0; i < 2; i++) {
             launch(spool.resolve("r" + i));
         }
-        for (int port : ports) {
-            awaitReady(port);
+        for (Replica replica : replicas) {
+            replica.awaitReady();
         }
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : gateways) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        for (Replica replica : replicas) {
+            replica.kill();
         }
         upstream.stop();
     }
 
     void launch(Path spool) throws IOException {
-        int port = freePort();
-        int management = freePort();
-        Path log = Files.createTempFile("coherence", ".log");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
-        var env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(management));
-        env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
-        env.put("TOKENLEDGER_KEYS_PEPPER", "tl-test-key-pepper");
-        env.put("OPENAI_BASE_URL", upstream.baseUrl() + "/v1");
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", TestDb.REACTIVE_URL);
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDb.JDBC_URL);
-        env.put("QUARKUS_REDIS_HOSTS", TestDb.REDIS_URL);
-        env.put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
-        env.put("TOKENLEDGER_COHERENCE_CHANNEL", channel);
-        // the backstops an hour apart: whatever arrives within a second came over the change channel
-        env.put("TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "1h");
-        env.put("TOKENLEDGER_KEYS_CACHE_TTL", "1h");
-        env.put("TOKENLEDGER_LEDGER_PRICE_REFRESH", "1h");
-        // a JVM starved by a busy machine must not flip to the local fallback (which admits each replica its share)
-        env.put("TOKENLEDGER_ADMISSION_REDIS_TIMEOUT", "30s");
-        gateways.add(builder.start());
-        ports.add(port);
-        managementPorts.add(management);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    void awaitReady(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (get(port, "/q/health/ready", null).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("gateway on port " + port + " did not become ready");
+        Replica replica = PackagedGateway.replica(upstream.baseUrl(), spool, Map.of(
+                "TOKENLEDGER_COHERENCE_CHANNEL", channel,
+                // the backstops an hour apart: whatever arrives within a second came over the change channel
+                "TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "1h",
+                "TOKENLEDGER_KEYS_CACHE_TTL", "1h",
+                "TOKENLEDGER_LEDGER_PRICE_REFRESH", "1h"), Map.of());
+        replicas.add(replica);
+        ports.add(replica.port());
+        managementPorts.add(replica.managementPort());
     }
 
     HttpResponse<String> get(int port, String path, String bearer) throws Exception {

@@ -1,7 +1,6 @@
 package dev.tokenledger.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +28,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.PackagedGateway;
+import dev.tokenledger.testing.PackagedGateway.Replica;
 import dev.tokenledger.testing.TestDb;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -65,7 +64,7 @@ class TwoReplicasIT {
     }
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<Process> gateways = new ArrayList<>();
+    final List<Replica> replicas = new ArrayList<>();
     final List<Integer> ports = new ArrayList<>();
     WireMockServer upstream;
 
@@ -85,25 +84,20 @@ class TwoReplicasIT {
         for (int i = 0; i < 2; i++) {
             launch(spool.resolve("r" + i));
         }
-        for (int port : ports) {
-            awaitReady(port);
+        for (Replica replica : replicas) {
+            replica.awaitReady();
         }
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : gateways) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        for (Replica replica : replicas) {
+            replica.kill();
         }
         upstream.stop();
     }
 
     void launch(Path spool) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = Files.createTempFile("gateway", ".log");
         // an Anthropic-type provider on the same upstream, for the prompt-factor case (with one configured, the OpenAI
         // provider of the environment variables must be configured too, as the default)
         Map<String, String> properties = new LinkedHashMap<>();
@@ -114,43 +108,12 @@ class TwoReplicasIT {
         properties.put("tokenledger.providers.claude-up.type", "anthropic");
         properties.put("tokenledger.providers.claude-up.base-url", upstream.baseUrl());
         properties.put("tokenledger.providers.claude-up.api-key", "sk-upstream-test");
-        ProcessBuilder builder = new ProcessBuilder(PackagedGateway.command(properties)).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        var env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("TOKENLEDGER_MASTER_KEY", OpenAiFixtures.MASTER);
-        env.put("TOKENLEDGER_KEYS_PEPPER", "tl-test-key-pepper");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(socket.getLocalPort()));
-        }
-        env.put("OPENAI_BASE_URL", upstream.baseUrl() + "/v1");
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", TestDb.REACTIVE_URL);
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDb.JDBC_URL);
-        env.put("QUARKUS_REDIS_HOSTS", TestDb.REDIS_URL);
-        env.put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
-        env.put("TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "300ms");
-        env.put("TOKENLEDGER_LEDGER_PRICE_REFRESH", "1s"); // prices set through the other replica
-        env.put("TOKENLEDGER_ADMISSION_HOLD_TTL", "15s");
-        // a JVM starved by a busy machine must not flip to the local fallback (which admits each replica its share)
-        env.put("TOKENLEDGER_ADMISSION_REDIS_TIMEOUT", "30s");
-        gateways.add(builder.start());
-        ports.add(port);
-    }
-
-    void awaitReady(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("gateway on port " + port + " did not become ready");
+        Replica replica = PackagedGateway.replica(upstream.baseUrl(), spool, Map.of(
+                "TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "300ms",
+                "TOKENLEDGER_LEDGER_PRICE_REFRESH", "1s", // prices set through the other replica
+                "TOKENLEDGER_ADMISSION_HOLD_TTL", "15s"), properties);
+        replicas.add(replica);
+        ports.add(replica.port());
     }
 
     HttpResponse<String> admin(String method, String path, String json) throws Exception {
@@ -274,7 +237,7 @@ class TwoReplicasIT {
             slow.add(client.sendAsync(chat(doomed, key[1], "slow-model"), HttpResponse.BodyHandlers.ofString()));
         }
         awaitHeld(key[0], "0.003000"); // admitted and waiting on the upstream: the whole budget is held
-        gateways.get(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        replicas.get(1).kill();
         HttpResponse<String> held = client.send(chat(ports.get(0), key[1], "budget-model"),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(429, held.statusCode(), held.body());
