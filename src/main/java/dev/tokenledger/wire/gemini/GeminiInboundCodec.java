@@ -5,17 +5,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.ChatCodec;
-import dev.tokenledger.wire.ChunkDecoder;
 import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.StreamLimits;
-import dev.tokenledger.wire.StreamRelay;
+import dev.tokenledger.wire.InboundCodec;
 
-/** The Gemini API format ({@code generateContent} / {@code streamGenerateContent?alt=sse}). */
+/** The Gemini API format ({@code generateContent} / {@code streamGenerateContent?alt=sse}), spoken by clients. */
 @ApplicationScoped
-public class GeminiChatCodec implements ChatCodec {
+public class GeminiInboundCodec implements InboundCodec {
 
     @Override
     public WireFormat format() {
@@ -34,36 +30,6 @@ public class GeminiChatCodec implements ChatCodec {
     }
 
     @Override
-    public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
-        return GeminiRequests.toWire(request, upstreamModel);
-    }
-
-    @Override
-    public ChatResponse decodeResponse(byte[] body) {
-        return GeminiResponses.toCanonical(body);
-    }
-
-    @Override
-    public byte[] encodeResponse(ChatResponse response) {
-        return GeminiResponses.toWire(response);
-    }
-
-    @Override
-    public Usage decodeUsage(byte[] body) {
-        return GeminiResponses.usage(body);
-    }
-
-    @Override
-    public String decodeErrorMessage(byte[] body) {
-        return GeminiErrors.message(body);
-    }
-
-    @Override
-    public byte[] encodeError(GatewayError error) {
-        return GeminiErrors.encode(error);
-    }
-
-    @Override
     public void checkTranslatable(ChatRequest request, WireFormat upstream) {
         String field = GeminiRequests.untranslatable(request);
         if (field != null) {
@@ -73,13 +39,13 @@ public class GeminiChatCodec implements ChatCodec {
     }
 
     @Override
-    public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
-        return new GeminiPassthroughRelay(limits);
+    public byte[] encodeResponse(ChatResponse response) {
+        return GeminiResponses.toWire(response);
     }
 
     @Override
-    public ChunkDecoder streamDecoder(ChatRequest request, StreamLimits limits) {
-        return new GeminiChunkDecoder(limits);
+    public byte[] encodeError(GatewayError error) {
+        return GeminiErrors.encode(error);
     }
 
     @Override

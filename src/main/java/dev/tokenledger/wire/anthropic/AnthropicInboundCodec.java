@@ -8,17 +8,13 @@ import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
-import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.ChatCodec;
-import dev.tokenledger.wire.ChunkDecoder;
 import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.StreamLimits;
-import dev.tokenledger.wire.StreamRelay;
+import dev.tokenledger.wire.InboundCodec;
 
-/** The Anthropic Messages format ({@code /v1/messages}). */
+/** The Anthropic Messages format ({@code /v1/messages}), spoken by clients. */
 @ApplicationScoped
-public class AnthropicChatCodec implements ChatCodec {
+public class AnthropicInboundCodec implements InboundCodec {
 
     @Override
     public WireFormat format() {
@@ -43,28 +39,8 @@ public class AnthropicChatCodec implements ChatCodec {
     }
 
     @Override
-    public byte[] encodeRequest(ChatRequest request, String upstreamModel) {
-        return AnthropicRequests.toWire(request, upstreamModel);
-    }
-
-    @Override
-    public ChatResponse decodeResponse(byte[] body) {
-        return AnthropicResponses.toCanonical(body, System.currentTimeMillis() / 1000);
-    }
-
-    @Override
     public byte[] encodeResponse(ChatResponse response) {
         return AnthropicResponses.toWire(response);
-    }
-
-    @Override
-    public Usage decodeUsage(byte[] body) {
-        return AnthropicResponses.usage(body);
-    }
-
-    @Override
-    public String decodeErrorMessage(byte[] body) {
-        return AnthropicErrors.message(body);
     }
 
     @Override
@@ -75,16 +51,6 @@ public class AnthropicChatCodec implements ChatCodec {
     @Override
     public int errorStatus(GatewayError error) {
         return AnthropicErrors.status(error);
-    }
-
-    @Override
-    public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
-        return new AnthropicPassthroughRelay(limits);
-    }
-
-    @Override
-    public ChunkDecoder streamDecoder(ChatRequest request, StreamLimits limits) {
-        return new AnthropicChunkDecoder(limits);
     }
 
     /**

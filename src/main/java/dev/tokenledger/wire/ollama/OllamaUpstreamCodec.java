@@ -4,27 +4,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
-import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.ChatCodec;
 import dev.tokenledger.wire.ChunkDecoder;
-import dev.tokenledger.wire.ChunkEncoder;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.StreamRelay;
+import dev.tokenledger.wire.UpstreamCodec;
 
-/** Ollama's native chat format ({@code POST /api/chat}, NDJSON streams). */
+/** Ollama's native chat format, spoken to an upstream. */
 @ApplicationScoped
-public class OllamaChatCodec implements ChatCodec {
+public class OllamaUpstreamCodec implements UpstreamCodec {
 
     @Override
     public WireFormat format() {
         return WireFormat.OLLAMA;
-    }
-
-    @Override
-    public ChatRequest decodeRequest(byte[] body) {
-        return OllamaChatRequests.toCanonical(body);
     }
 
     @Override
@@ -38,28 +31,8 @@ public class OllamaChatCodec implements ChatCodec {
     }
 
     @Override
-    public byte[] encodeResponse(ChatResponse response) {
-        return OllamaChatResponses.toWire(response);
-    }
-
-    @Override
     public Usage decodeUsage(byte[] body) {
         return OllamaChatResponses.usage(body);
-    }
-
-    @Override
-    public String decodeErrorMessage(byte[] body) {
-        return OllamaErrors.message(body);
-    }
-
-    @Override
-    public byte[] encodeError(GatewayError error) {
-        return OllamaErrors.encode(error);
-    }
-
-    @Override
-    public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
-        return new OllamaPassthroughRelay(limits);
     }
 
     @Override
@@ -68,7 +41,7 @@ public class OllamaChatCodec implements ChatCodec {
     }
 
     @Override
-    public ChunkEncoder streamEncoder(ChatRequest request) {
-        return new OllamaChunkEncoder();
+    public StreamRelay passthroughRelay(ChatRequest request, StreamLimits limits) {
+        return new OllamaPassthroughRelay(limits);
     }
 }

@@ -1,0 +1,29 @@
+package dev.tokenledger.wire;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import dev.tokenledger.canonical.WireFormat;
+
+/** The client sides of the chat formats, by the format an inbound API speaks; each registers itself as a CDI bean. */
+@ApplicationScoped
+public class InboundCodecs {
+
+    private final Map<WireFormat, InboundCodec> codecs = new EnumMap<>(WireFormat.class);
+
+    @Inject
+    public InboundCodecs(@Any Instance<InboundCodec> beans) {
+        beans.forEach(codec -> codecs.put(codec.format(), codec));
+    }
+
+    /** The client side of a format, when clients may speak it. */
+    public Optional<InboundCodec> find(WireFormat format) {
+        return Optional.ofNullable(codecs.get(format));
+    }
+}
