@@ -1,6 +1,5 @@
 package dev.tokenledger.wire;
 
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,11 +14,11 @@ import dev.tokenledger.canonical.WireFormat;
 @ApplicationScoped
 public class InboundCodecs {
 
-    private final Map<WireFormat, InboundCodec> codecs = new EnumMap<>(WireFormat.class);
+    private final Map<WireFormat, InboundCodec> codecs;
 
     @Inject
     public InboundCodecs(@Any Instance<InboundCodec> beans) {
-        beans.forEach(codec -> codecs.put(codec.format(), codec));
+        this.codecs = ByFormat.of(beans, InboundCodec::format);
     }
 
     /** The client side of a format, when clients may speak it. */

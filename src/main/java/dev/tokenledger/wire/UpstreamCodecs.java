@@ -1,6 +1,5 @@
 package dev.tokenledger.wire;
 
-import java.util.EnumMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +13,11 @@ import dev.tokenledger.canonical.WireFormat;
 @ApplicationScoped
 public class UpstreamCodecs {
 
-    private final Map<WireFormat, UpstreamCodec> codecs = new EnumMap<>(WireFormat.class);
+    private final Map<WireFormat, UpstreamCodec> codecs;
 
     @Inject
     public UpstreamCodecs(@Any Instance<UpstreamCodec> beans) {
-        beans.forEach(codec -> codecs.put(codec.format(), codec));
+        this.codecs = ByFormat.of(beans, UpstreamCodec::format);
     }
 
     /** The upstream side of a provider's format; every provider's format has one. */

@@ -3,27 +3,20 @@ package dev.tokenledger.wire.anthropic;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tokenledger.canonical.ChatRequest;
-import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.ChunkEncoder;
-import dev.tokenledger.wire.InboundCodec;
+import dev.tokenledger.wire.MappedInboundCodec;
 
 /** The Anthropic Messages format ({@code /v1/messages}), spoken by clients. */
 @ApplicationScoped
-public class AnthropicInboundCodec implements InboundCodec {
+public class AnthropicInboundCodec extends MappedInboundCodec {
 
-    @Override
-    public WireFormat format() {
-        return WireFormat.ANTHROPIC;
-    }
-
-    @Override
-    public ChatRequest decodeRequest(byte[] body) {
-        return AnthropicRequests.toCanonical(body);
+    public AnthropicInboundCodec() {
+        super(WireFormat.ANTHROPIC, AnthropicRequests::toCanonical, AnthropicResponses::toWire, AnthropicErrors::encode,
+                request -> new AnthropicChunkEncoder(request.model(), roughInputTokens(request)));
     }
 
     /**
@@ -39,16 +32,6 @@ public class AnthropicInboundCodec implements InboundCodec {
     }
 
     @Override
-    public byte[] encodeResponse(ChatResponse response) {
-        return AnthropicResponses.toWire(response);
-    }
-
-    @Override
-    public byte[] encodeError(GatewayError error) {
-        return AnthropicErrors.encode(error);
-    }
-
-    @Override
     public int errorStatus(GatewayError error) {
         return AnthropicErrors.status(error);
     }
@@ -58,11 +41,6 @@ public class AnthropicInboundCodec implements InboundCodec {
      * there (about four characters a token, cheap enough for the event loop), the reported counts in
      * {@code message_delta}.
      */
-    @Override
-    public ChunkEncoder streamEncoder(ChatRequest request) {
-        return new AnthropicChunkEncoder(request.model(), roughInputTokens(request));
-    }
-
     static long roughInputTokens(ChatRequest request) {
         long chars = 0;
         for (Message m : request.messages()) {
