@@ -35,6 +35,9 @@ final class CanonicalAnswers {
 
     /** @throws IllegalArgumentException when the JSON is not a canonical answer of this version */
     static ChatResponse read(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("No canonical answer");
+        }
         try {
             return MAPPER.treeToValue(node, ChatResponse.class);
         } catch (JsonProcessingException e) {
