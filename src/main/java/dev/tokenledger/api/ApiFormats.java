@@ -5,8 +5,8 @@ import jakarta.inject.Inject;
 
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.WireFormat;
-import dev.tokenledger.wire.ChatCodec;
-import dev.tokenledger.wire.WireCodecs;
+import dev.tokenledger.wire.InboundCodec;
+import dev.tokenledger.wire.InboundCodecs;
 
 /**
  * Which wire format an inbound path speaks, so that errors raised anywhere on the path (filters, mappers, the
@@ -15,10 +15,10 @@ import dev.tokenledger.wire.WireCodecs;
 @ApplicationScoped
 public class ApiFormats {
 
-    private final WireCodecs codecs;
+    private final InboundCodecs codecs;
 
     @Inject
-    public ApiFormats(WireCodecs codecs) {
+    public ApiFormats(InboundCodecs codecs) {
         this.codecs = codecs;
     }
 
@@ -55,7 +55,7 @@ public class ApiFormats {
         return codecOf(path).errorStatus(error);
     }
 
-    private ChatCodec codecOf(String path) {
-        return codecs.find(formatOf(path)).orElseGet(() -> codecs.get(WireFormat.OPENAI_CHAT));
+    private InboundCodec codecOf(String path) {
+        return codecs.find(formatOf(path)).or(() -> codecs.find(WireFormat.OPENAI_CHAT)).orElseThrow();
     }
 }

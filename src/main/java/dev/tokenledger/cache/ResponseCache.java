@@ -69,9 +69,14 @@ public class ResponseCache {
                 });
     }
 
+    /** Whether an answer to this request is to be stored (so its canonical form is worth building). */
+    public boolean stores(CacheKey key) {
+        return key != null && key.store();
+    }
+
     /** Stores an answer in the background; failures are logged, never felt by the request. */
     public void store(CacheKey key, CachedAnswer answer) {
-        if (key == null || !key.store() || answer.body().length > config.cache().maxEntrySize().asLongValue()) {
+        if (!stores(key) || answer.body().length > config.cache().maxEntrySize().asLongValue()) {
             return;
         }
         values.psetex(key.redisKey(), key.ttl().toMillis(), answer.encode()).subscribe().with(ok -> {

@@ -41,11 +41,12 @@ import dev.tokenledger.usage.ProvisionalUsage;
 import dev.tokenledger.usage.TokenEstimator;
 import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
-import dev.tokenledger.wire.ChatCodec;
+import dev.tokenledger.wire.InboundCodec;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.StreamRelay;
 import dev.tokenledger.wire.TranslatingRelay;
-import dev.tokenledger.wire.WireCodecs;
+import dev.tokenledger.wire.UpstreamCodec;
+import dev.tokenledger.wire.UpstreamCodecs;
 
 /**
  * The request path for chat, after the inbound API decoded the request: route, call the provider, answer in the
@@ -65,7 +66,7 @@ public class ChatPipeline {
     private final ModelRouter router;
     private final Failover failover;
     private final ResponseCache cache;
-    private final WireCodecs codecs;
+    private final UpstreamCodecs codecs;
     private final UsageRecorder recorder;
     private final TokenEstimator estimator;
     private final StreamLimits streamLimits;
@@ -80,7 +81,7 @@ public class ChatPipeline {
     Metered metered;
 
     @Inject
-    public ChatPipeline(ModelRouter router, WireCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
+    public ChatPipeline(ModelRouter router, UpstreamCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
             GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache, ProvisionalUsage provisional) {
         this.pricer = pricer;
         this.provisional = provisional;
@@ -95,7 +96,7 @@ public class ChatPipeline {
                 (int) config.streaming().maxEventSize().asLongValue());
     }
 
-    public Uni<ClientResponse> chat(ChatCodec client, ChatRequest request, RequestContext ctx) {
+    public Uni<ClientResponse> chat(InboundCodec client, ChatRequest request, RequestContext ctx) {
         return Uni.createFrom().deferred(() -> {
             ClientText.check(request);
             Access.checkModel(ctx.principal(), request.model());
@@ -107,7 +108,7 @@ public class ChatPipeline {
             return admission.admitChat(ctx, request, primary, () -> failover.reachable(route))
                     .chain(() -> cache.lookup(key))
                     .flatMap(hit -> {
-                        CacheReplay replay = hit == null ? null : CacheReplay.render(hit, codecs, client, request);
+                        CacheReplay replay = hit == null ? null : CacheReplay.render(hit, client, request);
                         if (replay != null) {
                             return cached(attempt, hit, replay);
                         }
@@ -130,37 +131,63 @@ public class ChatPipeline {
 
     /** An upstream answer in the client's format with its usage; fails on a malformed answer (the next deployment may do better). */
     private Decoded decode(Attempt attempt, Target target, UpstreamReply reply) {
-        ChatCodec upstream = codecs.get(target.provider().format());
+        UpstreamCodec upstream = codecs.get(target.provider().format());
         if (upstream.format() == attempt.client.format()) {
             byte[] body = reply.body();
             Usage reported = upstream.decodeUsage(body);
-            Usage usage = reported != null && reported.source() == Usage.Source.PROVIDER
-                    ? reported
-                    : usage(attempt.request, reported, text(upstream.decodeResponse(body)));
-            return new Decoded(body, usage, reply.limits());
+            if (reported != null && reported.source() == Usage.Source.PROVIDER) {
+                return new Decoded(body, reported, null, reply.limits());
+            }
+            ChatResponse response = upstream.decodeResponse(body);
+            Usage usage = usage(attempt.request, reported, text(response));
+            return new Decoded(body, usage, withUsage(response, usage), reply.limits());
         }
         ChatResponse response = upstream.decodeResponse(reply.body());
-        Usage usage = usage(attempt.request, response.usage(), text(response));
         // the client is told the usage it is billed for, completed by our estimate where the upstream left it out
-        return new Decoded(attempt.client.encodeResponse(usage.equals(response.usage())
-                ? response
-                : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
-                        response.extra())),
-                usage, reply.limits());
+        ChatResponse billed = withUsage(response, usage(attempt.request, response.usage(), text(response)));
+        return new Decoded(attempt.client.encodeResponse(billed), billed.usage(), billed, reply.limits());
     }
 
-    /** A complete answer in the client's format, with what the upstream said of its rate limits. */
-    private record Decoded(byte[] body, Usage usage, UpstreamLimits limits) {
+    private static ChatResponse withUsage(ChatResponse response, Usage usage) {
+        return usage.equals(response.usage())
+                ? response
+                : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
+                        response.extra());
+    }
+
+    /**
+     * A complete answer in the client's format, with what the upstream said of its rate limits.
+     *
+     * @param response the canonical answer with the billed usage; null when the body passed through and its canonical
+     *        form was not needed yet
+     */
+    private record Decoded(byte[] body, Usage usage, ChatResponse response, UpstreamLimits limits) {
     }
 
     /** The answer, once its usage is durable in the ledger. */
     private Uni<ClientResponse> answer(Attempt attempt, Decoded decoded, CacheKey key) {
         Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1, decoded.limits());
-        Provider p = attempt.target.provider();
-        cache.store(key, new CachedAnswer(attempt.client.format(), decoded.body(), p.id(), p.type(), p.priceProvider(),
-                attempt.target.upstreamModel()));
+        remember(attempt, decoded, key);
         return metered.answer(recorded.durable(), () -> ClientResponse.json(200, decoded.body(), Access.costHeader(recorded
                 .priced())));
+    }
+
+    /** Caches an answer with its canonical form, which any client format can be answered from. */
+    private void remember(Attempt attempt, Decoded decoded, CacheKey key) {
+        if (!cache.stores(key)) {
+            return;
+        }
+        Provider p = attempt.target.provider();
+        ChatResponse response = decoded.response();
+        if (response == null) {
+            try {
+                response = withUsage(codecs.get(p.format()).decodeResponse(decoded.body()), decoded.usage());
+            } catch (GatewayError e) {
+                return; // an answer that passed through unread is served, not cached
+            }
+        }
+        cache.store(key, new CachedAnswer(attempt.client.format(), decoded.body(), response, p.id(), p.type(),
+                p.priceProvider(), attempt.target.upstreamModel()));
     }
 
     /** A usage record handed to the ledger: its price, and when it is durable. */
@@ -209,7 +236,7 @@ public class ChatPipeline {
 
     /** Bytes pass through when both ends speak one format; otherwise each chunk is translated in flight. */
     private StreamRelay relayFor(Attempt attempt, Provider provider) {
-        ChatCodec upstream = codecs.get(provider.format());
+        UpstreamCodec upstream = codecs.get(provider.format());
         if (upstream.format() == attempt.client.format()) {
             return upstream.passthroughRelay(attempt.request, streamLimits);
         }
@@ -285,14 +312,14 @@ public class ChatPipeline {
      * billed and get no row of their own; the row names the deployment that answered (or the last one tried).
      */
     private final class Attempt {
-        final ChatCodec client;
+        final InboundCodec client;
         final ChatRequest request;
         final RequestContext ctx;
         volatile Target target;
         volatile boolean attempted;
         private final AtomicBoolean recorded = new AtomicBoolean();
 
-        Attempt(ChatCodec client, ChatRequest request, Target target, RequestContext ctx) {
+        Attempt(InboundCodec client, ChatRequest request, Target target, RequestContext ctx) {
             this.client = client;
             this.request = request;
             this.target = target;
@@ -308,7 +335,8 @@ public class ChatPipeline {
             if (t.provider().format() != client.format()) {
                 client.checkTranslatable(request, t.provider().format());
             }
-            return new ChatCall(request, t.upstreamModel(), ctx.requestId());
+            return new ChatCall(request, t.upstreamModel(), ctx.requestId(),
+                    codecs.get(t.provider().format()).encodeRequest(request, t.upstreamModel()));
         }
 
         /**

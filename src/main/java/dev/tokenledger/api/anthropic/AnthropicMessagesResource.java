@@ -18,7 +18,7 @@ import dev.tokenledger.gateway.ChatPipeline;
 import dev.tokenledger.gateway.ClientResponse;
 import dev.tokenledger.gateway.TokenCounting;
 import dev.tokenledger.http.RequestContext;
-import dev.tokenledger.wire.anthropic.AnthropicChatCodec;
+import dev.tokenledger.wire.anthropic.AnthropicInboundCodec;
 import dev.tokenledger.wire.anthropic.AnthropicTokenCounts;
 
 /**
@@ -39,7 +39,7 @@ public class AnthropicMessagesResource {
     TokenCounting counting;
 
     @Inject
-    AnthropicChatCodec codec;
+    AnthropicInboundCodec codec;
 
     @POST
     @Consumes(MediaType.WILDCARD)

@@ -32,7 +32,7 @@ import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.wire.gemini.GeminiArrayStream;
-import dev.tokenledger.wire.gemini.GeminiChatCodec;
+import dev.tokenledger.wire.gemini.GeminiInboundCodec;
 import dev.tokenledger.wire.gemini.GeminiTokenCounts;
 
 /**
@@ -55,7 +55,7 @@ public class GeminiResource {
     TokenCounting tokenCounts;
 
     @Inject
-    GeminiChatCodec codec;
+    GeminiInboundCodec codec;
 
     @Inject
     ModelRouter router;

@@ -19,7 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import dev.tokenledger.gateway.ChatPipeline;
 import dev.tokenledger.gateway.ClientResponse;
 import dev.tokenledger.http.RequestContext;
-import dev.tokenledger.wire.ollama.OllamaChatCodec;
+import dev.tokenledger.wire.ollama.OllamaInboundCodec;
 
 /**
  * Ollama's native chat API for Ollama clients: {@code POST /api/chat}, answered as one JSON object with
@@ -32,7 +32,7 @@ public class OllamaChatResource {
     ChatPipeline pipeline;
 
     @Inject
-    OllamaChatCodec codec;
+    OllamaInboundCodec codec;
 
     @POST
     @Path("/chat")

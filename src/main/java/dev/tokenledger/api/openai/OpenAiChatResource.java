@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import dev.tokenledger.gateway.ChatPipeline;
 import dev.tokenledger.gateway.ClientResponse;
 import dev.tokenledger.http.RequestContext;
-import dev.tokenledger.wire.openai.OpenAiChatCodec;
+import dev.tokenledger.wire.openai.OpenAiChatInboundCodec;
 
 /**
  * OpenAI Chat Completions: {@code POST /v1/chat/completions}, answered as JSON or, with {@code stream: true}, as
@@ -28,7 +28,7 @@ public class OpenAiChatResource {
     ChatPipeline pipeline;
 
     @Inject
-    OpenAiChatCodec codec;
+    OpenAiChatInboundCodec codec;
 
     @POST
     @Path("/chat/completions")

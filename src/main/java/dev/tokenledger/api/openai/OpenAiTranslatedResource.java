@@ -15,9 +15,9 @@ import io.vertx.ext.web.RoutingContext;
 import dev.tokenledger.gateway.ChatPipeline;
 import dev.tokenledger.gateway.ClientResponse;
 import dev.tokenledger.http.RequestContext;
-import dev.tokenledger.wire.ChatCodec;
-import dev.tokenledger.wire.openai.OpenAiCompletionsCodec;
-import dev.tokenledger.wire.openai.OpenAiResponsesCodec;
+import dev.tokenledger.wire.InboundCodec;
+import dev.tokenledger.wire.openai.OpenAiCompletionsInboundCodec;
+import dev.tokenledger.wire.openai.OpenAiResponsesInboundCodec;
 
 /**
  * The OpenAI formats beside chat, answered through the same pipeline: the Responses API ({@code POST /v1/responses})
@@ -31,10 +31,10 @@ public class OpenAiTranslatedResource {
     ChatPipeline pipeline;
 
     @Inject
-    OpenAiResponsesCodec responses;
+    OpenAiResponsesInboundCodec responses;
 
     @Inject
-    OpenAiCompletionsCodec completions;
+    OpenAiCompletionsInboundCodec completions;
 
     @POST
     @Path("/responses")
@@ -52,7 +52,7 @@ public class OpenAiTranslatedResource {
         return serve(completions, body, rc);
     }
 
-    private RestMulti<byte[]> serve(ChatCodec codec, byte[] body, RoutingContext rc) {
+    private RestMulti<byte[]> serve(InboundCodec codec, byte[] body, RoutingContext rc) {
         RequestContext ctx = RequestContext.of(rc);
         Uni<ClientResponse> response = Uni.createFrom().deferred(() -> pipeline.chat(codec, codec.decodeRequest(body), ctx));
         return RestMulti.fromUniResponse(response, ClientResponse::body, ClientResponse::headers, ClientResponse::status);

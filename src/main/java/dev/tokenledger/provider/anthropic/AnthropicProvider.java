@@ -88,14 +88,14 @@ public final class AnthropicProvider extends HttpProvider implements TokenCountC
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
         return http.post(messagesUrl, withBeta(jsonHeaders, call),
-                AnthropicRequests.toWire(call.request(), call.upstreamModel()),
+                call.body(),
                 AnthropicErrors::message, AnthropicRateLimits.READER);
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
         return http.postStream(messagesUrl, withBeta(streamHeaders, call),
-                AnthropicRequests.toWire(call.request(), call.upstreamModel()),
+                call.body(),
                 AnthropicErrors::message, AnthropicRateLimits.READER);
     }
 

@@ -13,7 +13,6 @@ import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
 import dev.tokenledger.wire.gemini.GeminiErrors;
-import dev.tokenledger.wire.gemini.GeminiRequests;
 import dev.tokenledger.wire.gemini.GeminiTokenCounts;
 
 /**
@@ -71,13 +70,13 @@ public final class GeminiProvider extends HttpProvider implements TokenCountCapa
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
         return http.post(url(call.upstreamModel(), "generateContent"), jsonHeaders,
-                GeminiRequests.toWire(call.request(), call.upstreamModel()), GeminiErrors::message);
+                call.body(), GeminiErrors::message);
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
         return http.postStream(url(call.upstreamModel(), "streamGenerateContent?alt=sse"), streamHeaders,
-                GeminiRequests.toWire(call.request(), call.upstreamModel()), GeminiErrors::message);
+                call.body(), GeminiErrors::message);
     }
 
     @Override

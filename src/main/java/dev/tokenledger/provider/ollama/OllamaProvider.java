@@ -11,7 +11,6 @@ import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
-import dev.tokenledger.wire.ollama.OllamaChatRequests;
 import dev.tokenledger.wire.ollama.OllamaErrors;
 
 /**
@@ -44,12 +43,12 @@ public final class OllamaProvider extends HttpProvider {
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.post(chatUrl, jsonHeaders,
-                OllamaChatRequests.toWire(call.request(), call.upstreamModel()), OllamaErrors::message));
+                call.body(), OllamaErrors::message));
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.postStream(chatUrl, streamHeaders,
-                OllamaChatRequests.toWire(call.request(), call.upstreamModel()), OllamaErrors::message));
+                call.body(), OllamaErrors::message));
     }
 }

@@ -16,7 +16,6 @@ import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
-import dev.tokenledger.wire.openai.OpenAiChatRequests;
 import dev.tokenledger.wire.openai.OpenAiErrors;
 import dev.tokenledger.wire.openai.OpenAiRateLimits;
 
@@ -88,14 +87,14 @@ public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapa
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.post(endpoints.chatUrl(call.upstreamModel()), jsonHeaders,
-                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
+                call.body(), OpenAiErrors::message,
                 OpenAiRateLimits.READER));
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.postStream(endpoints.chatUrl(call.upstreamModel()), streamHeaders,
-                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
+                call.body(), OpenAiErrors::message,
                 OpenAiRateLimits.READER));
     }
 

@@ -1,7 +1,6 @@
 package dev.tokenledger.wire.openai;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,24 +25,18 @@ public final class OpenAiChatStreams {
         for (ChatResponse.Choice choice : response.choices()) {
             ObjectNode delta = Json.NODES.objectNode().put("role", choice.message().role());
             delta.put("content", choice.message().content().isEmpty() ? "" : choice.message().text());
-            event(out, chunk(response, choice.index(), delta, null));
+            OpenAiSse.event(chunk(response, choice.index(), delta, null), out);
             List<ToolCall> calls = choice.message().toolCalls();
             for (int i = 0; i < calls.size(); i++) {
                 ObjectNode toolDelta = Json.NODES.objectNode();
                 ObjectNode call = toolDelta.putArray("tool_calls").addObject().put("index", i)
                         .put("id", calls.get(i).id()).put("type", "function");
                 call.putObject("function").put("name", calls.get(i).name()).put("arguments", calls.get(i).arguments());
-                event(out, chunk(response, choice.index(), toolDelta, null));
+                OpenAiSse.event(chunk(response, choice.index(), toolDelta, null), out);
             }
-            event(out, chunk(response, choice.index(), Json.NODES.objectNode(), choice.finishReason()));
+            OpenAiSse.event(chunk(response, choice.index(), Json.NODES.objectNode(), choice.finishReason()), out);
         }
-        if (includeUsage && response.usage() != null) {
-            ObjectNode usage = base(response);
-            usage.putArray("choices");
-            usage.set("usage", OpenAiUsage.write(response.usage()));
-            event(out, usage);
-        }
-        out.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        OpenAiSse.end(includeUsage, () -> base(response), response.usage(), out);
         return out.toByteArray();
     }
 
@@ -63,11 +56,5 @@ public final class OpenAiChatStreams {
         chunk.put("created", response.created());
         chunk.put("model", response.model());
         return chunk;
-    }
-
-    private static void event(ByteArrayOutputStream out, ObjectNode node) {
-        out.writeBytes("data: ".getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(Json.write(node));
-        out.writeBytes("\n\n".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,6 @@
 package dev.tokenledger.wire.openai;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -19,9 +18,6 @@ import dev.tokenledger.wire.ChunkEncoder;
  * {@code reasoning_content} delta field OpenAI-compatible clients read; signatures have no place here and are dropped.
  */
 public final class OpenAiChunkEncoder implements ChunkEncoder {
-
-    private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean includeUsage;
     private final Set<Integer> choicesWithRole = new HashSet<>();
@@ -90,25 +86,12 @@ public final class OpenAiChunkEncoder implements ChunkEncoder {
     }
 
     private void flush(ByteArrayOutputStream out) {
-        write(pending, out);
-    }
-
-    private static void write(ObjectNode event, ByteArrayOutputStream out) {
-        out.writeBytes(PREFIX);
-        out.writeBytes(Json.write(event));
-        out.write('\n');
-        out.write('\n');
+        OpenAiSse.event(pending, out);
     }
 
     @Override
     public void finish(Usage usage, ByteArrayOutputStream out) {
-        if (includeUsage) {
-            ObjectNode last = chunk();
-            last.putArray("choices");
-            last.set("usage", OpenAiUsage.write(usage));
-            write(last, out);
-        }
-        out.writeBytes(DONE);
+        OpenAiSse.end(includeUsage, this::chunk, usage, out);
     }
 
     @Override

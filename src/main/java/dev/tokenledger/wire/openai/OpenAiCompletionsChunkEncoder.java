@@ -1,14 +1,12 @@
 package dev.tokenledger.wire.openai;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
-import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ChunkEncoder;
 
 /**
@@ -17,9 +15,6 @@ import dev.tokenledger.wire.ChunkEncoder;
  * tool calls have no place in a text completion and are not written.
  */
 public final class OpenAiCompletionsChunkEncoder implements ChunkEncoder {
-
-    private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean includeUsage;
     private String id;
@@ -46,25 +41,12 @@ public final class OpenAiCompletionsChunkEncoder implements ChunkEncoder {
     private void write(int index, String text, String finishReason, ByteArrayOutputStream out) {
         ObjectNode chunk = OpenAiCompletionsResponses.head(id, created, model);
         chunk.putArray("choices").add(OpenAiCompletionsResponses.choice(index, text, finishReason));
-        write(chunk, out);
-    }
-
-    private static void write(ObjectNode chunk, ByteArrayOutputStream out) {
-        out.writeBytes(PREFIX);
-        out.writeBytes(Json.write(chunk));
-        out.write('\n');
-        out.write('\n');
+        OpenAiSse.event(chunk, out);
     }
 
     @Override
     public void finish(Usage usage, ByteArrayOutputStream out) {
-        if (includeUsage) {
-            ObjectNode last = OpenAiCompletionsResponses.head(id, created, model);
-            last.putArray("choices");
-            last.set("usage", OpenAiUsage.write(usage));
-            write(last, out);
-        }
-        out.writeBytes(DONE);
+        OpenAiSse.end(includeUsage, () -> OpenAiCompletionsResponses.head(id, created, model), usage, out);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatRequest;
@@ -26,7 +25,7 @@ import static dev.tokenledger.wire.JsonFields.optionalString;
 import static dev.tokenledger.wire.JsonFields.requiredString;
 
 /**
- * Pure mapping of legacy OpenAI text completions ({@code POST /v1/completions}) to and from the canonical request.
+ * Pure mapping of legacy OpenAI text completions ({@code POST /v1/completions}) to the canonical request.
  *
  * <p>
  * A completion request is translated to chat: the prompt (a string, or an array of exactly one string) becomes one
@@ -103,62 +102,5 @@ public final class OpenAiCompletionsRequests {
             throw GatewayError.invalid("stop", "Invalid type for 'stop': expected a string or an array of strings.");
         }
         return stop;
-    }
-
-    /**
-     * Canonical to a completions body: only a conversation of one user text message can be a prompt. A request that
-     * arrived in this format is forwarded as it came with only the model replaced.
-     */
-    public static byte[] toWire(ChatRequest request, String upstreamModel) {
-        ObjectNode root;
-        if (request.source() != null && request.source().format() == WireFormat.OPENAI_COMPLETIONS) {
-            root = ((ObjectNode) request.source().body()).deepCopy();
-        } else {
-            root = build(request);
-        }
-        root.put("model", upstreamModel);
-        if (request.stream()) {
-            JsonNode options = root.get("stream_options");
-            (options instanceof ObjectNode o ? o : root.putObject("stream_options")).put("include_usage", true);
-        }
-        return Json.write(root);
-    }
-
-    private static ObjectNode build(ChatRequest request) {
-        List<Message> messages = request.messages();
-        if (messages.size() != 1 || !"user".equals(messages.get(0).role())
-                || !messages.get(0).content().stream().allMatch(p -> p instanceof ContentPart.Text)) {
-            throw GatewayError.invalid("messages", "A text completion model takes one prompt: only a single user "
-                    + "message of text can be translated for this model's provider.");
-        }
-        if (!request.tools().isEmpty()) {
-            throw GatewayError.invalid("tools", "A text completion model cannot call tools.");
-        }
-        if (request.responseFormat() != null) {
-            throw GatewayError.invalid("response_format", "A text completion model has no JSON mode.");
-        }
-        ObjectNode root = Json.NODES.objectNode();
-        root.put("model", request.model());
-        root.put("prompt", messages.get(0).text());
-        if (request.maxTokens() != null) {
-            root.put("max_tokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            root.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            root.put("top_p", request.topP());
-        }
-        if (!request.stop().isEmpty()) {
-            ArrayNode stop = root.putArray("stop");
-            request.stop().forEach(stop::add);
-        }
-        if (request.stream()) {
-            root.put("stream", true);
-        }
-        if (request.user() != null) {
-            root.put("user", request.user());
-        }
-        return root;
     }
 }

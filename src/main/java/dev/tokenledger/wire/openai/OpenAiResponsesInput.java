@@ -5,20 +5,18 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
-import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.JsonFields.requiredString;
 import static dev.tokenledger.wire.JsonFields.text;
 
 /**
- * Pure mapping of the Responses API's {@code input} items to and from canonical messages. Consecutive assistant-side
+ * Pure mapping of the Responses API's {@code input} items to canonical messages. Consecutive assistant-side
  * items (reasoning, an assistant message, function calls) form one canonical assistant turn, as in chat.
  *
  * <p>
@@ -33,8 +31,6 @@ final class OpenAiResponsesInput {
 
     private OpenAiResponsesInput() {
     }
-
-    // ---- wire to canonical ----
 
     static List<Message> toCanonical(JsonNode input) {
         if (input == null || input.isNull()) {
@@ -191,80 +187,5 @@ final class OpenAiResponsesInput {
             return new ContentPart.Image(null, url.substring(5, semi), url.substring(semi + 8), detail);
         }
         return new ContentPart.Image(url, null, null, detail);
-    }
-
-    // ---- canonical to wire ----
-
-    /**
-     * Canonical messages as input items, after the leading system messages (sent as {@code instructions}).
-     *
-     * @param from the index of the first message to write
-     */
-    static ArrayNode toWire(List<Message> messages, int from) {
-        ArrayNode items = Json.NODES.arrayNode();
-        for (Message m : messages.subList(from, messages.size())) {
-            if ("tool".equals(m.role())) {
-                ObjectNode out = items.addObject().put("type", "function_call_output").put("call_id", m.toolCallId());
-                boolean onlyText = m.content().stream().allMatch(p -> p instanceof ContentPart.Text);
-                if (onlyText) {
-                    out.put("output", m.text());
-                } else {
-                    out.set("output", parts(m.content(), "input_text"));
-                }
-            } else if ("assistant".equals(m.role())) {
-                assistant(m, items);
-            } else {
-                ObjectNode msg = items.addObject().put("type", "message").put("role", m.role());
-                msg.set("content", parts(m.content(), "input_text"));
-            }
-        }
-        return items;
-    }
-
-    private static void assistant(Message m, ArrayNode items) {
-        for (ContentPart part : m.content()) {
-            if (part instanceof ContentPart.Reasoning r && FAMILY.equals(r.family()) && r.signature() != null) {
-                items.add(reasoningItem(r));
-            }
-        }
-        if (m.content().stream().anyMatch(p -> !(p instanceof ContentPart.Reasoning))) {
-            ObjectNode msg = items.addObject().put("type", "message").put("role", "assistant");
-            msg.set("content", parts(m.content(), "output_text"));
-        }
-        for (ToolCall call : m.toolCalls()) {
-            items.addObject().put("type", "function_call").put("call_id", call.id()).put("name", call.name())
-                    .put("arguments", call.arguments() == null || call.arguments().isEmpty() ? "{}" : call.arguments());
-        }
-    }
-
-    static ObjectNode reasoningItem(ContentPart.Reasoning r) {
-        ObjectNode item = Json.NODES.objectNode().put("type", "reasoning");
-        if (r.signature() != null) {
-            item.put("id", r.signature());
-        }
-        ArrayNode summary = item.putArray("summary");
-        if (r.text() != null) {
-            summary.addObject().put("type", "summary_text").put("text", r.text());
-        }
-        if (r.redactedData() != null) {
-            item.put("encrypted_content", r.redactedData());
-        }
-        return item;
-    }
-
-    private static ArrayNode parts(List<ContentPart> content, String textType) {
-        ArrayNode parts = Json.NODES.arrayNode();
-        for (ContentPart part : content) {
-            if (part instanceof ContentPart.Text t) {
-                parts.addObject().put("type", textType).put("text", t.text());
-            } else if (part instanceof ContentPart.Image img) {
-                parts.addObject().put("type", "input_image")
-                        .put("image_url", img.url() != null
-                                ? img.url()
-                                : "data:" + img.mediaType() + ";base64," + img.base64Data())
-                        .put("detail", img.detail() != null ? img.detail() : "auto");
-            }
-        }
-        return parts;
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatRequest;
@@ -29,7 +28,7 @@ import static dev.tokenledger.wire.JsonFields.requiredString;
 import static dev.tokenledger.wire.JsonFields.text;
 
 /**
- * Pure mapping of OpenAI Responses API requests ({@code POST /v1/responses}) to and from the canonical request.
+ * Pure mapping of OpenAI Responses API requests ({@code POST /v1/responses}) to the canonical request.
  *
  * <p>
  * No provider type speaks the Responses API upstream, so a Responses request is always translated. The gateway is
@@ -181,99 +180,5 @@ public final class OpenAiResponsesRequests {
         }
         String effort = optionalString((ObjectNode) node, "effort");
         return effort == null ? null : new ChatRequest.Reasoning(effort, null);
-    }
-
-    // ---- canonical to wire ----
-
-    /**
-     * Canonical to a Responses body. A request that arrived in this format is forwarded as it came with only the model
-     * replaced; any other is built from the canonical fields. Stop sequences have no Responses equivalent: 400.
-     */
-    public static byte[] toWire(ChatRequest request, String upstreamModel) {
-        ObjectNode root;
-        if (request.source() != null && request.source().format() == WireFormat.OPENAI_RESPONSES) {
-            root = ((ObjectNode) request.source().body()).deepCopy();
-        } else {
-            root = build(request);
-        }
-        root.put("model", upstreamModel);
-        return Json.write(root);
-    }
-
-    private static ObjectNode build(ChatRequest request) {
-        if (!request.stop().isEmpty()) {
-            throw GatewayError.invalid("stop", "The OpenAI Responses API has no stop sequences; 'stop' cannot be "
-                    + "translated for this model's provider.");
-        }
-        ObjectNode root = Json.NODES.objectNode();
-        root.put("model", request.model());
-        List<Message> messages = request.messages();
-        int first = 0;
-        StringBuilder instructions = new StringBuilder();
-        while (first < messages.size() && "system".equals(messages.get(first).role())) {
-            instructions.append(instructions.isEmpty() ? "" : "\n\n").append(messages.get(first++).text());
-        }
-        if (!instructions.isEmpty()) {
-            root.put("instructions", instructions.toString());
-        }
-        root.set("input", OpenAiResponsesInput.toWire(messages, first));
-        if (!request.tools().isEmpty()) {
-            ArrayNode tools = root.putArray("tools");
-            for (ToolSpec tool : request.tools()) {
-                ObjectNode t = tools.addObject().put("type", "function").put("name", tool.name());
-                if (tool.description() != null) {
-                    t.put("description", tool.description());
-                }
-                if (tool.parameters() != null) {
-                    t.set("parameters", Json.toNode(tool.parameters()));
-                }
-                if (tool.strict() != null) {
-                    t.put("strict", tool.strict());
-                }
-            }
-        }
-        if (request.toolChoice() instanceof Map<?, ?> choice && choice.get("function") instanceof Map<?, ?> fn) {
-            root.putObject("tool_choice").put("type", "function").put("name", String.valueOf(fn.get("name")));
-        } else if (request.toolChoice() != null) {
-            root.set("tool_choice", Json.toNode(request.toolChoice()));
-        }
-        if (request.parallelToolCalls() != null) {
-            root.put("parallel_tool_calls", request.parallelToolCalls());
-        }
-        if (request.maxTokens() != null) {
-            root.put("max_output_tokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            root.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            root.put("top_p", request.topP());
-        }
-        if (request.responseFormat() != null) {
-            root.putObject("text").set("format", format(request.responseFormat()));
-        }
-        if (request.reasoning() != null && request.reasoning().effort() != null) {
-            root.putObject("reasoning").put("effort", request.reasoning().effort());
-        }
-        if (request.stream()) {
-            root.put("stream", true);
-        }
-        if (request.user() != null) {
-            root.put("user", request.user());
-        }
-        // the gateway keeps no state with the upstream either
-        root.put("store", false);
-        return root;
-    }
-
-    /** A chat {@code response_format} as a Responses {@code text.format}: the json_schema fields move up a level. */
-    private static ObjectNode format(Map<String, Object> responseFormat) {
-        ObjectNode format = Json.NODES.objectNode();
-        Object type = responseFormat.get("type");
-        format.put("type", String.valueOf(type));
-        if ("json_schema".equals(type) && responseFormat.get("json_schema") instanceof Map<?, ?> schema) {
-            format.setAll((ObjectNode) Json.toNode(schema));
-        }
-        return format;
     }
 }

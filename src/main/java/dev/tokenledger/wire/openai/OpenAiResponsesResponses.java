@@ -1,24 +1,17 @@
 package dev.tokenledger.wire.openai;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ContentPart;
-import dev.tokenledger.canonical.ErrorKind;
-import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.json.Json;
-import dev.tokenledger.wire.JsonFields;
 
 /**
- * Pure mapping of Responses API answers ({@code object: "response"}) to and from the canonical response. Finish
+ * Pure mapping of Responses API answers ({@code object: "response"}) from the canonical response (clients only: no upstream answers in it). Finish
  * reasons follow wire-formats.md §9: {@code completed} is {@code stop} (or {@code tool_calls} when the output has
  * function calls); {@code incomplete} with {@code max_output_tokens} is {@code length}, with {@code content_filter}
  * is {@code content_filter}.
@@ -27,92 +20,6 @@ public final class OpenAiResponsesResponses {
 
     private OpenAiResponsesResponses() {
     }
-
-    // ---- wire to canonical (an upstream's answer) ----
-
-    public static ChatResponse toCanonical(byte[] body) {
-        ObjectNode root = Json.tryParseObject(body);
-        if (root == null || !"response".equals(JsonFields.text(root, "object")) || !root.path("output").isArray()) {
-            throw malformed();
-        }
-        String status = JsonFields.text(root, "status");
-        if ("failed".equals(status)) {
-            throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
-                    root.path("error").path("message").asText("The upstream response failed."), "upstream_error");
-        }
-        List<ContentPart> content = new ArrayList<>();
-        List<ToolCall> calls = new ArrayList<>();
-        for (JsonNode item : root.get("output")) {
-            outputItem(item, content, calls);
-        }
-        String reason = finishReason(status, JsonFields.text(root.path("incomplete_details"), "reason"), !calls.isEmpty());
-        Message message = new Message("assistant", content, calls, null, null);
-        return new ChatResponse(JsonFields.text(root, "id"), JsonFields.text(root, "model"),
-                root.path("created_at").asLong(0), List.of(new ChatResponse.Choice(0, message, reason)),
-                usageOf(root), null);
-    }
-
-    private static void outputItem(JsonNode item, List<ContentPart> content, List<ToolCall> calls) {
-        String type = JsonFields.text(item, "type");
-        if ("message".equals(type)) {
-            for (JsonNode part : item.path("content")) {
-                String text = "refusal".equals(JsonFields.text(part, "type"))
-                        ? JsonFields.text(part, "refusal")
-                        : JsonFields.text(part, "text");
-                if (text != null) {
-                    content.add(new ContentPart.Text(text));
-                }
-            }
-        } else if ("function_call".equals(type)) {
-            String arguments = JsonFields.text(item, "arguments");
-            calls.add(new ToolCall(JsonFields.text(item, "call_id"), JsonFields.text(item, "name"),
-                    arguments == null || arguments.isEmpty() ? "{}" : arguments));
-        } else if ("reasoning".equals(type)) {
-            content.add(OpenAiResponsesInput.reasoningPart((ObjectNode) item));
-        }
-        // built-in tool calls (web_search_call, ...) only occur when the request asked for those tools
-    }
-
-    /** The canonical finish reason of a Responses status. */
-    static String finishReason(String status, String incompleteReason, boolean toolCalls) {
-        if ("incomplete".equals(status)) {
-            return "content_filter".equals(incompleteReason) ? "content_filter" : "length";
-        }
-        return toolCalls ? "tool_calls" : "stop";
-    }
-
-    private static GatewayError malformed() {
-        return GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream answered with a malformed response.",
-                "upstream_malformed_response");
-    }
-
-    /** Reads a {@code ResponseUsage}; null when absent. Input includes cached tokens, output includes reasoning. */
-    public static Usage usage(JsonNode usage) {
-        if (usage == null || !usage.isObject()) {
-            return null;
-        }
-        JsonNode in = usage.path("input_tokens_details");
-        JsonNode out = usage.path("output_tokens_details");
-        Usage.Detail detail = new Usage.Detail(0, in.path("audio_tokens").asLong(0), 0, in.path("image_tokens").asLong(0),
-                0, 0, 0, out.path("audio_tokens").asLong(0), out.path("image_tokens").asLong(0), 0, null);
-        return new Usage(usage.path("input_tokens").asLong(0), in.path("cached_tokens").asLong(0),
-                in.path("cache_write_tokens").asLong(0), usage.path("output_tokens").asLong(0),
-                out.path("reasoning_tokens").asLong(0), Usage.Source.PROVIDER, detail);
-    }
-
-    /** The usage of a response object with its {@code service_tier}; null when absent. */
-    public static Usage usageOf(JsonNode response) {
-        Usage usage = response == null ? null : usage(response.get("usage"));
-        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(response.get("service_tier")));
-    }
-
-    /** The usage of an answer body, read without building its tree; null when absent. */
-    public static Usage usage(byte[] body) {
-        Usage usage = usage(Json.topLevelField(body, "usage"));
-        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(Json.topLevelField(body, "service_tier")));
-    }
-
-    // ---- canonical to wire (the client's answer) ----
 
     public static byte[] toWire(ChatResponse response) {
         String id = responseId(response.id());

@@ -149,7 +149,7 @@ class AnthropicRequestsTest {
     @Test
     void streamsToAnAnthropicClientStartWithACheapInputEstimate() {
         ChatRequest r = AnthropicRequests.toCanonical(Golden.bytes("anthropic/messages-request-basic.json"));
-        assertEquals(22, AnthropicChatCodec.roughInputTokens(r), "(52 + 33 characters) / 4 + 1");
+        assertEquals(22, AnthropicInboundCodec.roughInputTokens(r), "(52 + 33 characters) / 4 + 1");
     }
 
     @Test
@@ -269,7 +269,7 @@ class AnthropicRequestsTest {
     void whatOnlyAnAnthropicUpstreamCanServeIsRefusedForAnyOther() {
         ChatRequest withServerTool = AnthropicRequests.toCanonical(Golden.bytes("anthropic/messages-request-tools.json"));
         GatewayError e = assertThrows(GatewayError.class,
-                () -> new AnthropicChatCodec().checkTranslatable(withServerTool, WireFormat.OPENAI_CHAT));
+                () -> new AnthropicInboundCodec().checkTranslatable(withServerTool, WireFormat.OPENAI_CHAT));
         assertEquals("tools.2", e.param());
         assertTrue(e.getMessage().contains("web_search_20250305"), e.getMessage());
 

@@ -7,12 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ContentPart;
-import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
@@ -20,12 +17,10 @@ import dev.tokenledger.testing.Golden;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.TranslatingRelay;
 
-import static dev.tokenledger.wire.openai.OpenAiResponsesMappersTest.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Legacy completions: golden requests, answers and streams each direction, and what is refused. */
+/** Legacy completions: golden requests to canonical, answers and streams written for the client, and what is refused. */
 class OpenAiCompletionsMappersTest {
 
     private static final String DIR = "openai-completions/";
@@ -57,25 +52,6 @@ class OpenAiCompletionsMappersTest {
         GoldenOutput.assertJson(DIR + "request.chat.json", OpenAiChatRequests.toWire(r, "gpt-4o-mini"));
     }
 
-    @Test
-    void aCompletionRequestIsForwardedToACompletionsUpstreamWithOnlyTheModelReplaced() {
-        ChatRequest r = OpenAiCompletionsRequests.toCanonical(Golden.bytes(DIR + "request.json"));
-        JsonNode expected = Golden.json(DIR + "request.json").put("model", "davinci-002");
-        assertEquals(expected, Golden.tree(OpenAiCompletionsRequests.toWire(r, "davinci-002")));
-    }
-
-    @Test
-    void aSingleUserMessageBecomesAPrompt() {
-        ChatRequest chat = OpenAiChatRequests.toCanonical(json("{'model':'m','messages':[{'role':'user','content':'Once'}],"
-                + "'max_tokens':5,'stop':'.','stream':true}"));
-        assertEquals(Golden.tree(json("{'model':'x','prompt':'Once','max_tokens':5,'stop':['.'],'stream':true,"
-                + "'stream_options':{'include_usage':true}}")), Golden.tree(OpenAiCompletionsRequests.toWire(chat, "x")));
-        ChatRequest twoTurns = OpenAiChatRequests.toCanonical(json("{'model':'m','messages':[{'role':'system','content':"
-                + "'Be brief'},{'role':'user','content':'Once'}]}"));
-        assertEquals("messages",
-                assertThrows(GatewayError.class, () -> OpenAiCompletionsRequests.toWire(twoTurns, "x")).param());
-    }
-
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "suffix            | {'model':'m','prompt':'p','suffix':'end'}",
@@ -102,38 +78,11 @@ class OpenAiCompletionsMappersTest {
     }
 
     @Test
-    void upstreamCompletionToCanonical() {
-        byte[] body = Golden.bytes(DIR + "response-upstream.json");
-        ChatResponse r = OpenAiCompletionsResponses.toCanonical(body);
-        assertEquals("\n\nScoops of joy in every cone 🍦", r.choices().get(0).message().text());
-        assertEquals("length", r.choices().get(0).finishReason());
-        assertEquals(new Usage(14, 0, 0, 12, 0, Usage.Source.PROVIDER), r.usage());
-        assertEquals(r.usage(), OpenAiCompletionsResponses.usage(body));
-    }
-
-    @Test
     void chatStreamAsACompletionStreamAtEveryChunkBoundary() {
         byte[] out = OpenAiResponsesStreamTest.everySplitTheSame(Golden.bytes("openai/chat-stream-basic.sse"),
                 () -> new TranslatingRelay(new OpenAiChunkDecoder(LIMITS), new OpenAiCompletionsChunkEncoder(true),
                         t -> ESTIMATE));
         GoldenOutput.assertBytes(DIR + "stream-from-chat.sse", out);
-    }
-
-    @Test
-    void completionUpstreamStreamAsAChatStreamAtEveryChunkBoundary() {
-        TranslatingRelay[] last = new TranslatingRelay[1];
-        byte[] out = OpenAiResponsesStreamTest.everySplitTheSame(Golden.bytes(DIR + "stream-upstream.sse"),
-                () -> last[0] = new TranslatingRelay(new OpenAiCompletionsChunkDecoder(LIMITS),
-                        new OpenAiCompletionsChunkEncoder(false), t -> ESTIMATE));
-        String stream = new String(out, StandardCharsets.UTF_8);
-        StringBuilder text = new StringBuilder();
-        OpenAiResponsesStreamTest.events(out).stream().filter(e -> !e.data().equals("[DONE]"))
-                .forEach(e -> text.append(Golden.tree(e.data().getBytes(StandardCharsets.UTF_8)).at("/choices/0/text")
-                        .asText()));
-        assertEquals("\n\nScoops of joy, São 🙂", text.toString());
-        assertTrue(stream.contains("\"finish_reason\":\"stop\""), stream);
-        assertTrue(stream.endsWith("data: [DONE]\n\n"), stream);
-        assertEquals(new Usage(14, 0, 0, 7, 0, Usage.Source.PROVIDER), last[0].reportedUsage());
     }
 
     @Test

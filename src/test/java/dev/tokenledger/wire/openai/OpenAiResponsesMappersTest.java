@@ -9,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
@@ -19,7 +18,6 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
-import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.testing.Golden;
 
@@ -29,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Golden-file tests of {@link OpenAiResponsesRequests} and {@link OpenAiResponsesResponses}, each direction. */
+/** Golden-file tests of {@link OpenAiResponsesRequests} (client requests in) and {@link OpenAiResponsesResponses} (answers out). */
 class OpenAiResponsesMappersTest {
 
     private static final String DIR = "openai-responses/";
@@ -163,27 +161,6 @@ class OpenAiResponsesMappersTest {
 
     // ---- request: canonical to wire ----
 
-    @Test
-    void chatRequestToResponsesBody() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-tools.json"));
-        GoldenOutput.assertJson(DIR + "request-from-chat.json", OpenAiResponsesRequests.toWire(r, "o4-mini"));
-    }
-
-    @Test
-    void aResponsesRequestIsForwardedWithOnlyTheModelReplaced() {
-        ChatRequest r = OpenAiResponsesRequests.toCanonical(Golden.bytes(DIR + "request-items.json"));
-        ObjectNode expected = Golden.json(DIR + "request-items.json");
-        expected.put("model", "o4-mini-2025-04-16");
-        assertEquals(expected, Golden.tree(OpenAiResponsesRequests.toWire(r, "o4-mini-2025-04-16")));
-    }
-
-    @Test
-    void stopSequencesCannotBeSentToResponses() {
-        ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-basic.json"));
-        GatewayError e = assertThrows(GatewayError.class, () -> OpenAiResponsesRequests.toWire(r, "m"));
-        assertEquals("stop", e.param());
-    }
-
     // ---- response: canonical to wire (what a Responses client receives) ----
 
     @Test
@@ -224,36 +201,6 @@ class OpenAiResponsesMappersTest {
     }
 
     // ---- response: wire to canonical (an upstream's answer) ----
-
-    @Test
-    void upstreamResponseToCanonical() {
-        byte[] body = Golden.bytes(DIR + "response-upstream.json");
-        ChatResponse r = OpenAiResponsesResponses.toCanonical(body);
-
-        assertEquals("resp_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b", r.id());
-        assertEquals("o4-mini-2025-04-16", r.model());
-        ChatResponse.Choice choice = r.choices().get(0);
-        assertEquals("tool_calls", choice.finishReason());
-        assertEquals(new ContentPart.Reasoning("**Looking up two facts** The user wants weather and time.",
-                "rs_68af4030baa48193b0b43b4c2a176a1a05438e46b5f69a3b",
-                "gAAAAABor0A0xq9t1uV8cJ2yR4mN6pL3kW0zX7sD5fG2hJ9bV1cN8mQ4", "openai"), choice.message().content().get(0));
-        assertEquals("Let me check both.", choice.message().text());
-        assertEquals(List.of(new ToolCall(CALL_1, "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
-                new ToolCall(CALL_2, "get_local_time", "{}")), choice.message().toolCalls());
-        Usage usage = new Usage(412, 256, 0, 158, 100, Usage.Source.PROVIDER);
-        assertEquals(usage, r.usage());
-        assertEquals(usage, OpenAiResponsesResponses.usage(body));
-        assertEquals(Map.of(), r.extra(), "nothing of the Responses object leaks into another format's answer");
-    }
-
-    @Test
-    void aFailedUpstreamResponseIsAnUpstreamError() {
-        GatewayError e = assertThrows(GatewayError.class, () -> OpenAiResponsesResponses.toCanonical(json(
-                "{'id':'resp_1','object':'response','status':'failed','error':{'code':'server_error','message':'boom'},"
-                        + "'output':[]}")));
-        assertEquals(ErrorKind.UPSTREAM_ERROR, e.kind());
-        assertEquals("boom", e.getMessage());
-    }
 
     static byte[] json(String singleQuoted) {
         return singleQuoted.replace('\'', '"').getBytes(StandardCharsets.UTF_8);

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Responses streams both ways: OpenAI chat upstream streams written as Responses events (golden output, the same at
- * every chunk boundary, in the documented event order) and Responses upstream streams read into canonical chunks.
+ * Responses streams for clients: OpenAI chat upstream streams written as Responses events (golden output, the same at
+ * every chunk boundary, in the documented event order).
  */
 class OpenAiResponsesStreamTest {
 
@@ -37,10 +37,6 @@ class OpenAiResponsesStreamTest {
 
     private static TranslatingRelay chatToResponses() {
         return new TranslatingRelay(new OpenAiChunkDecoder(LIMITS), new OpenAiResponsesChunkEncoder(), t -> ESTIMATE);
-    }
-
-    private static TranslatingRelay responsesToChat() {
-        return new TranslatingRelay(new OpenAiResponsesChunkDecoder(LIMITS), new OpenAiChunkEncoder(true), t -> ESTIMATE);
     }
 
     // ---- client side: the encoder ----
@@ -111,65 +107,6 @@ class OpenAiResponsesStreamTest {
                 summarize(out.toByteArray()));
         assertFalse(stream.contains("signature"), stream);
         assertTrue(stream.contains("\"id\":\"resp_msg_01\""), stream);
-    }
-
-    // ---- upstream side: the decoder ----
-
-    @Test
-    void responsesUpstreamStreamAsChatChunks() {
-        TranslatingRelay[] last = new TranslatingRelay[1];
-        byte[] out = everySplitTheSame(Golden.bytes(DIR + "stream-upstream.sse"), () -> last[0] = responsesToChat());
-        String chat = new String(out, StandardCharsets.UTF_8);
-        StringBuilder text = new StringBuilder();
-        StringBuilder reasoning = new StringBuilder();
-        StringBuilder arguments = new StringBuilder();
-        for (SseEvent event : events(out)) {
-            if (event.data().equals("[DONE]")) {
-                continue;
-            }
-            JsonNode delta = Golden.tree(event.data().getBytes(StandardCharsets.UTF_8)).path("choices").path(0)
-                    .path("delta");
-            text.append(delta.path("content").asText(""));
-            reasoning.append(delta.path("reasoning_content").asText(""));
-            arguments.append(delta.path("tool_calls").path(0).path("function").path("arguments").asText(""));
-        }
-        assertEquals("Cafétip: 中文 🙂 ", text.toString());
-        assertEquals("**Checking** São Paulo weather 🙂", reasoning.toString());
-        assertEquals("{\"city\":\"São Paulo 🙂\",\"unit\":\"celsius\"}", arguments.toString());
-        assertTrue(chat.contains("\"id\":\"call_kR7vX2mN9pQ4sT1wY6zB3cD8\",\"type\":\"function\","
-                + "\"function\":{\"name\":\"get_weather\""), chat);
-        assertTrue(chat.contains("\"finish_reason\":\"tool_calls\""), chat);
-        assertTrue(chat.endsWith("data: [DONE]\n\n"));
-        assertEquals(new Usage(412, 256, 0, 58, 20, Usage.Source.PROVIDER), last[0].reportedUsage());
-    }
-
-    @Test
-    void responsesUpstreamStreamRelayedToAResponsesClient() {
-        byte[] out = run(new TranslatingRelay(new OpenAiResponsesChunkDecoder(LIMITS), new OpenAiResponsesChunkEncoder(),
-                t -> ESTIMATE), List.of(Golden.bytes(DIR + "stream-upstream.sse")));
-        assertEquals("reasoning=**Checking** São Paulo weather 🙂\ntext=Cafétip: 中文 🙂 \n"
-                + "call_kR7vX2mN9pQ4sT1wY6zB3cD8 get_weather {\"city\":\"São Paulo 🙂\",\"unit\":\"celsius\"}\n"
-                + "response.completed usage=412/256/58/20", summarize(out));
-        assertTrue(new String(out, StandardCharsets.UTF_8).contains(
-                "\"encrypted_content\":\"gAAAAABor1Cz3kP9mQ2vT8rX1kP5nB2wZ7yL4sJ0\""), "OpenAI's own reasoning is kept");
-    }
-
-    @Test
-    void responseFailedAndErrorEventsAreUpstreamErrors() {
-        String created = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
-                + "\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"in_progress\",\"output\":[]}}\n\n";
-        String failed = "event: response.failed\ndata: {\"type\":\"response.failed\",\"sequence_number\":1,\"response\":"
-                + "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"failed\",\"error\":{\"code\":\"server_error\","
-                + "\"message\":\"The model crashed.\"},\"output\":[]}}\n\n";
-        String error = "event: error\ndata: {\"type\":\"error\",\"sequence_number\":1,\"code\":\"rate_limit_exceeded\","
-                + "\"message\":\"Slow down.\",\"param\":null}\n\n";
-        for (String[] c : new String[][]{{failed, "The model crashed."}, {error, "Slow down."}}) {
-            TranslatingRelay relay = responsesToChat();
-            byte[] out = run(relay, List.of((created + c[0]).getBytes(StandardCharsets.UTF_8)));
-            assertEquals(c[1], relay.upstreamError().getMessage());
-            assertTrue(new String(out, StandardCharsets.UTF_8).startsWith("data: {\"error\":{\"message\":\"" + c[1]));
-            assertFalse(relay.complete());
-        }
     }
 
     @Test
