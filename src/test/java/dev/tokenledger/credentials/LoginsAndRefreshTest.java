@@ -405,10 +405,19 @@ class LoginsAndRefreshTest {
         }
         otherReplica.get(30, java.util.concurrent.TimeUnit.SECONDS);
         List<Integer> statuses = new ArrayList<>();
+        String firstFailure = null;
         for (CompletableFuture<HttpResponse<String>> a : answers) {
-            statuses.add(a.get(90, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+            HttpResponse<String> r = a.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            statuses.add(r.statusCode());
+            if (r.statusCode() != 200 && firstFailure == null) {
+                firstFailure = r.body();
+            }
         }
-        assertTrue(statuses.stream().allMatch(s -> s == 200), "no request failed: " + statuses);
+        int upstream = LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo(
+                "/oauthy/v1/chat/completions")).build()).getCount();
+        assertTrue(statuses.stream().allMatch(s -> s == 200), "no request failed: " + statuses + " first failure: "
+                + firstFailure + "; upstream saw " + upstream + " unmatched " + LoginUpstreams.server()
+                        .findAllUnmatchedRequests().size());
         assertEquals(1, LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/oauth/token"))
                 .build()).getCount(), "exactly one refresh call upstream");
         StoredCredential row = store.find(id).await().atMost(Duration.ofSeconds(5));
