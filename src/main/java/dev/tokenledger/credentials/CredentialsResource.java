@@ -36,6 +36,7 @@ import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.provider.ModelsCapable;
 import dev.tokenledger.provider.ProviderRegistry;
+import dev.tokenledger.provider.TokenKind;
 
 /**
  * Upstream credentials: created with their secret, which is sealed at once and never shown again; listed and read as
@@ -57,10 +58,12 @@ public class CredentialsResource {
     private final CredentialPools pools;
     private final ProviderRegistry registry;
     private final Changes changes;
+    private final TokenRefresher refresher;
 
     @Inject
     public CredentialsResource(CredentialStore store, CredentialPools pools, ProviderRegistry registry,
-            Changes changes) {
+            Changes changes, TokenRefresher refresher) {
+        this.refresher = refresher;
         this.store = store;
         this.pools = pools;
         this.registry = registry;
@@ -74,10 +77,26 @@ public class CredentialsResource {
 
     /** A new credential: the provider it belongs to, a label, and its secret. */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record CreateCredential(String provider, String label, String apiKey, Map<String, String> headers) {
+    public record CreateCredential(String provider, String label, String apiKey, Map<String, String> headers,
+            OAuthTokens oauth) {
         @Override
         public String toString() {
             return "CreateCredential[provider=" + provider + ", label=" + label + "]";
+        }
+    }
+
+    /**
+     * OAuth tokens obtained elsewhere, kept fresh by the refresh-token grant at {@code tokenUrl}.
+     *
+     * @param accessToken the current access token, or null to refresh before the first use
+     * @param expiresAt when the access token expires (null with an access token: one hour from now)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record OAuthTokens(String accessToken, String refreshToken, OffsetDateTime expiresAt, String tokenUrl,
+            String clientId, String clientSecret) {
+        @Override
+        public String toString() {
+            return "OAuthTokens[tokenUrl=" + tokenUrl + "]";
         }
     }
 
@@ -115,12 +134,14 @@ public class CredentialsResource {
                     + providerIds() + ".");
         }
         String label = required(body.label(), "label", MAX_LABEL);
-        if (body.apiKey() == null || body.apiKey().isBlank()) {
-            throw GatewayError.invalid("apiKey", "Missing required field: 'apiKey'.");
+        if (body.oauth() != null && body.apiKey() != null) {
+            throw GatewayError.invalid("apiKey", "Give either 'apiKey' or 'oauth', not both.");
         }
-        if (body.apiKey().length() > MAX_SECRET || body.apiKey().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw GatewayError.invalid("apiKey", "An API key is at most " + MAX_SECRET
-                    + " characters without control characters.");
+        if (body.oauth() == null) {
+            if (body.apiKey() == null || body.apiKey().isBlank()) {
+                throw GatewayError.invalid("apiKey", "Missing required field: 'apiKey' (or 'oauth').");
+            }
+            secret("apiKey", body.apiKey());
         }
         Map<String, String> headers = headers(body.headers());
         if (!pools.keys().configured()) {
@@ -128,9 +149,15 @@ public class CredentialsResource {
                     + "configured (tokenledger.credentials.kek or tokenledger.credentials.keks with active-kek).");
         }
         UUID id = UUID.randomUUID();
-        KeyEncryption.Sealed sealed = pools.keys().seal(id, provider,
-                new Secret(body.apiKey(), headers).withIdentity(Fingerprints.newIdentity()).encode());
-        return store.insert(id, provider, label, CredentialKind.API_KEY, sealed)
+        Uni<StoredCredential> insert;
+        if (body.oauth() == null) {
+            KeyEncryption.Sealed sealed = pools.keys().seal(id, provider,
+                    new Secret(body.apiKey(), headers).withIdentity(Fingerprints.newIdentity()).encode());
+            insert = store.insert(id, provider, label, CredentialKind.API_KEY, sealed);
+        } else {
+            insert = oauth(id, provider, label, headers, body.oauth());
+        }
+        return insert
                 .call(row -> changed())
                 .map(row -> {
                     Log.infof("Credential %s stored for provider '%s'", row.id(), provider);
@@ -232,6 +259,53 @@ public class CredentialsResource {
         }
         return pools.rewrap().call(n -> changed())
                 .map(n -> new Rewrapped(n, pools.keys().activeId().orElseThrow()));
+    }
+
+    /** Imported OAuth tokens: due for refresh at once when no access token is given, else before they expire. */
+    private Uni<StoredCredential> oauth(UUID id, String provider, String label, Map<String, String> headers,
+            OAuthTokens oauth) {
+        secret("oauth.refreshToken", oauth.refreshToken());
+        String tokenUrl = required(oauth.tokenUrl(), "oauth.tokenUrl", 2000);
+        if (!tokenUrl.startsWith("https://") && !tokenUrl.startsWith("http://")) {
+            throw GatewayError.invalid("oauth.tokenUrl", "'oauth.tokenUrl' must be an http(s) URL.");
+        }
+        Map<String, String> grant = new TreeMap<>();
+        grant.put(OAuthRefreshTokens.REFRESH_TOKEN, oauth.refreshToken());
+        grant.put(OAuthRefreshTokens.TOKEN_URL, tokenUrl);
+        if (oauth.clientId() != null) {
+            grant.put(OAuthRefreshTokens.CLIENT_ID, required(oauth.clientId(), "oauth.clientId", 500));
+        }
+        if (oauth.clientSecret() != null) {
+            grant.put(OAuthRefreshTokens.CLIENT_SECRET, secret("oauth.clientSecret", oauth.clientSecret()));
+        }
+        OffsetDateTime now = OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        OffsetDateTime expiresAt = oauth.accessToken() == null
+                ? now
+                : oauth.expiresAt() != null ? oauth.expiresAt() : now.plusHours(1);
+        if (oauth.accessToken() != null) {
+            secret("oauth.accessToken", oauth.accessToken());
+        }
+        Secret secret = new Secret(oauth.accessToken(), headers, OAuthRefreshTokens.ID, grant, null,
+                Fingerprints.newIdentity());
+        TokenKind.FreshToken issued = new TokenKind.FreshToken(oauth.accessToken(), expiresAt.toInstant(), null, null,
+                Map.of());
+        OffsetDateTime refreshAt = oauth.accessToken() == null
+                ? now
+                : OffsetDateTime.ofInstant(refresher.refreshAt(issued, now.toInstant()), java.time.ZoneOffset.UTC);
+        return store.insert(id, provider, label, CredentialKind.OAUTH, pools.keys().seal(id, provider,
+                secret.encode()), expiresAt, refreshAt);
+    }
+
+    /** A secret field: present, bounded, without control characters. */
+    private static String secret(String param, String value) {
+        if (value == null || value.isBlank()) {
+            throw GatewayError.invalid(param, "Missing required field: '" + param + "'.");
+        }
+        if (value.length() > MAX_SECRET || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw GatewayError.invalid(param, "'" + param + "' is at most " + MAX_SECRET
+                    + " characters without control characters.");
+        }
+        return value;
     }
 
     private Uni<CredentialView> changed(Uni<StoredCredential> update, String id) {

@@ -42,11 +42,14 @@ public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put("tokenledger.providers.copilot.options.github-api-url", server.baseUrl() + "/ghapi");
         c.put("tokenledger.providers.copilot.options.client-secret", "app-secret-123");
         c.put("tokenledger.providers.copilot.options.editor-version", "vscode/9.9.9");
-        for (String id : new String[]{"oauthy", "duo"}) {
+        for (String id : new String[]{"oauthy", "duo", "imported"}) {
             c.put("tokenledger.providers." + id + ".type", "openai");
             c.put("tokenledger.providers." + id + ".base-url", server.baseUrl() + "/" + id + "/v1");
             // generous: 200 concurrent requests on a loaded machine must not time out
             c.put("tokenledger.providers." + id + ".timeout", "60s");
+            c.put("tokenledger.providers." + id + ".connect-timeout", "30s");
+            // requests queue for a connection instead of opening hundreds of sockets to the stand-in at once
+            c.put("tokenledger.providers." + id + ".max-connections", "16");
         }
         c.put("tokenledger.providers.duo.pool-strategy", "fill-first");
         c.put("tokenledger.providers.embedder.type", "openai");

@@ -405,10 +405,19 @@ class LoginsAndRefreshTest {
         }
         otherReplica.get(30, java.util.concurrent.TimeUnit.SECONDS);
         List<Integer> statuses = new ArrayList<>();
+        String firstFailure = null;
         for (CompletableFuture<HttpResponse<String>> a : answers) {
-            statuses.add(a.get(90, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+            HttpResponse<String> r = a.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            statuses.add(r.statusCode());
+            if (r.statusCode() != 200 && firstFailure == null) {
+                firstFailure = r.body();
+            }
         }
-        assertTrue(statuses.stream().allMatch(s -> s == 200), "no request failed: " + statuses);
+        int upstream = LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo(
+                "/oauthy/v1/chat/completions")).build()).getCount();
+        assertTrue(statuses.stream().allMatch(s -> s == 200), "no request failed: " + statuses + " first failure: "
+                + firstFailure + "; upstream saw " + upstream + " unmatched " + LoginUpstreams.server()
+                        .findAllUnmatchedRequests().size());
         assertEquals(1, LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/oauth/token"))
                 .build()).getCount(), "exactly one refresh call upstream");
         StoredCredential row = store.find(id).await().atMost(Duration.ofSeconds(5));
@@ -498,6 +507,27 @@ class LoginsAndRefreshTest {
             }
         }
         assertEquals(fineId, served, "the ledger row names the credential that served the embeddings");
+    }
+
+    @Test
+    void importedOAuthTokensAreRefreshedBeforeTheirFirstUse() throws Exception {
+        LoginUpstreams.server().stubFor(post("/oauth/import").withRequestBody(containing("refresh_token=rt-import-1"))
+                .withRequestBody(containing("client_id=cli-9")).withRequestBody(containing("grant_type=refresh_token"))
+                .willReturn(okJson("{\"access_token\":\"imported-access\",\"expires_in\":3600}")));
+        LoginUpstreams.server().stubFor(post("/imported/v1/chat/completions").withHeader("Authorization",
+                equalTo("Bearer imported-access")).willReturn(okJson(OpenAiFixtures.COMPLETION)));
+        Response created = admin().body(Map.of("provider", "imported", "label", "imported", "oauth", Map.of(
+                "refreshToken", "rt-import-1", "tokenUrl", LoginUpstreams.url("/oauth/import"), "clientId", "cli-9")))
+                .post("/admin/v1/credentials");
+        created.then().statusCode(201);
+        assertEquals("oauth", created.jsonPath().getString("kind"));
+        assertFalse(created.asString().contains("rt-import-1"), "the refresh token is never shown");
+        admin().body(Map.of("model", "imported/m", "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                .post("/v1/chat/completions").then().statusCode(200);
+        assertEquals(1, LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/oauth/import"))
+                .build()).getCount());
+        admin().body(Map.of("provider", "imported", "label", "x", "oauth", Map.of("refreshToken", "rt",
+                "tokenUrl", "ftp://nope"))).post("/admin/v1/credentials").then().statusCode(400);
     }
 
     static int calls(String provider, String key) {
