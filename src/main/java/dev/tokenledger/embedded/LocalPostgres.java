@@ -2,8 +2,11 @@ package dev.tokenledger.embedded;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +34,8 @@ public final class LocalPostgres implements AutoCloseable {
     public static LocalPostgres start(Path directory) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
         Files.createDirectories(dir);
+        // the server of a gateway still running on this directory is not a left-over: fail before touching it
+        lock(dir.resolve("epg-lock")).channel().close();
         stopLeftOver(dir);
         EmbeddedPostgres server = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false).setPort(LocalRedis.freePort())
@@ -42,6 +47,21 @@ public final class LocalPostgres implements AutoCloseable {
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log(dir)))
                 .setPGStartupWait(Duration.ofSeconds(120)).start();
         return new LocalPostgres(server, dir);
+    }
+
+    /**
+     * Locks this file for this process, or fails when another running process holds it (the lock ends with the
+     * process, however it ends).
+     */
+    static FileLock lock(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException(file.getParent() + " is in use by another running gateway: give this one "
+                    + "another tokenledger.embedded.data-dir, or stop the other");
+        }
+        return lock;
     }
 
     /** The server's own log, beside its data directory. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,10 +30,12 @@ public final class LocalRedis implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final FileLock lock;
 
-    private LocalRedis(Process process, int port) {
+    private LocalRedis(Process process, int port, FileLock lock) {
         this.process = process;
         this.port = port;
+        this.lock = lock;
     }
 
     /**
@@ -43,6 +46,7 @@ public final class LocalRedis implements AutoCloseable {
     public static LocalRedis start(Path directory, String password) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
         Files.createDirectories(dir);
+        FileLock lock = LocalPostgres.lock(dir.resolve("redis.lock"));
         stopLeftOver(dir);
         File binary = ExecutableProvider.newJarResourceProvider(dir.toFile()).get();
         int port = freePort();
@@ -54,7 +58,7 @@ public final class LocalRedis implements AutoCloseable {
         }
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
-        LocalRedis redis = new LocalRedis(process, port);
+        LocalRedis redis = new LocalRedis(process, port, lock);
         redis.awaitListening();
         return redis;
     }
@@ -73,6 +77,11 @@ public final class LocalRedis implements AutoCloseable {
     @Override
     public void close() {
         LocalPostgres.stop(process.toHandle());
+        try {
+            lock.channel().close();
+        } catch (IOException e) {
+            // released with the process anyway
+        }
     }
 
     private void awaitListening() throws IOException {

@@ -62,7 +62,8 @@ class GracefulShutdownIT {
         builder.environment().put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
         Process process = builder.start();
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // a start on a machine busy with builds can take a minute or more
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             try {
                 if (client.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
