@@ -57,7 +57,6 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 if [[ "$GOVERNED" != 0 && ! -x "$NGINX" ]]; then
   apt-get update -qq && apt-get install -y -qq nginx >/dev/null
 fi
-[[ -f "$JAR" ]] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 psql -h "${PG%:*}" -p "${PG#*:}" -U postgres -d postgres -qtc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 ||
   psql -h "${PG%:*}" -p "${PG#*:}" -U postgres -d postgres -qc "CREATE DATABASE $DB" >/dev/null
 
@@ -125,12 +124,18 @@ now_ms() { date +%s%3N; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 wanted() { [[ -z "$ONLY" || " $ONLY " == *" $1 "* ]]; }
+# the fast-jar, when a JVM row is to run (a native-only run must not repackage: that would replace the native build's
+# target/quarkus-artifact.properties)
+if [[ ! -f "$JAR" ]] && { wanted jvm || wanted jvm-cds || wanted jdk25; }; then
+  (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
+fi
 
 # launch PORT LOG COMMAND...: starts a gateway in the background on PORT; its pid is in STARTED
 launch() {
   local port="$1" log="$2"; shift 2
-  env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_LOG_LEVEL=WARN TOKENLEDGER_MASTER_KEY=startup \
-    QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$(free_port)" TOKENLEDGER_KEYS_PEPPER=startup-pepper \
+  # the management interface (metrics) on a free port too: 9000 may be taken by another gateway on the machine
+  env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    QUARKUS_LOG_LEVEL=WARN TOKENLEDGER_MASTER_KEY=startup TOKENLEDGER_KEYS_PEPPER=startup-pepper \
     OPENAI_BASE_URL="http://$UPSTREAM/v1" OPENAI_API_KEY=sk-startup TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$PG/$DB" QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PG/$DB" \
     QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_REDIS_URL="$REDIS_URL" "$@" >"$log" 2>&1 &
@@ -199,7 +204,7 @@ train_cds() {
 # command_of NAME: the command line of row NAME, in CMD; a row of VARIANTS is its base row with its own JVM flags
 command_of() {
   if [[ -n "${VARIANT_BASE[$1]:-}" ]]; then
-    local JAVA_OPTS="${VARIANT_OPTS[$1]}"
+    local JAVA_OPTS="${VARIANT_OPTS[$1]}" NATIVE_OPTS="${VARIANT_OPTS[$1]}"
     command_of "${VARIANT_BASE[$1]}"
     return
   fi
@@ -234,8 +239,9 @@ else
     [[ " $ONLY " == *" jdk25-aotjar "* ]] && ROWS+=(jdk25-aotjar)
   fi
 fi
-# VARIANTS="NAME=ROW:FLAGS;...": more rows, each the command of ROW with FLAGS instead of JAVA_OPTS, e.g.
-# VARIANTS="aot-serial=jdk25-aot:-XX:+UseSerialGC" to measure a flag against its base row in the same run
+# VARIANTS="NAME=ROW:FLAGS;...": more rows, each the command of ROW with FLAGS instead of JAVA_OPTS (NATIVE_OPTS for
+# a native row), e.g. VARIANTS="aot-serial=jdk25-aot:-XX:+UseSerialGC" or "native-xmn=native:-Xmn16m" to measure a
+# flag against its base row in the same run
 declare -A VARIANT_BASE VARIANT_OPTS
 IFS=';' read -ra variants <<<"${VARIANTS:-}"
 for variant in "${variants[@]}"; do
@@ -257,7 +263,7 @@ fi
 
 # The rows take turns, one start each per run, so that load from elsewhere on the machine falls on all of them alike.
 declare -A TIME CPU RSS_IDLE RSS_LOAD RSS_GOV
-echo "load average before: $(load) ($(nproc) cores); JAVA_OPTS: $JAVA_OPTS; $APP ($(date -r "$JAR" +%FT%T))"
+echo "load average before: $(load) ($(nproc) cores); JAVA_OPTS: $JAVA_OPTS; $APP ($(date -r "$JAR" +%FT%T 2>/dev/null || echo "not built"))"
 [[ ! -f "$AOT_JAR" ]] || echo "AOT build: $AOT_APP ($(date -r "$AOT_JAR" +%FT%T))"
 LOADS=()
 for run in $(seq 0 "$RUNS"); do
