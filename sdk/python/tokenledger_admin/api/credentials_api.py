@@ -172,7 +172,7 @@ class CredentialsApi:
         _auth_settings = ['bearer']  # noqa: E501
 
         _response_types_map = {
-            '200': "CredentialView",
+            '201': "CredentialView",
             '400': "Error",
             '401': "Error",
             '403': "Error",

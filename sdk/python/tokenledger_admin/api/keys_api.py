@@ -171,7 +171,7 @@ class KeysApi:
         _auth_settings = ['bearer']  # noqa: E501
 
         _response_types_map = {
-            '200': "CreatedKey",
+            '201': "CreatedKey",
             '400': "Error",
             '401': "Error",
             '403': "Error",
@@ -1023,7 +1023,7 @@ class KeysApi:
         _auth_settings = ['bearer']  # noqa: E501
 
         _response_types_map = {
-            '200': "CreatedKey",
+            '201': "CreatedKey",
             '400': "Error",
             '401': "Error",
             '403': "Error",

@@ -173,7 +173,7 @@ class PricesApi:
         _auth_settings = ['bearer']  # noqa: E501
 
         _response_types_map = {
-            '200': "VersionView",
+            '201': "VersionView",
             '400': "Error",
             '401': "Error",
             '403': "Error",

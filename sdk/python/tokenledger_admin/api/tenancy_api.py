@@ -170,7 +170,7 @@ class TenancyApi:
         _auth_settings = ['bearer']  # noqa: E501
 
         _response_types_map = {
-            '200': "OrgView",
+            '201': "OrgView",
             '400': "Error",
             '401': "Error",
             '403': "Error",
@@ -319,7 +319,7 @@ class TenancyApi:
         _auth_settings = ['bearer']  # noqa: E501
 
         _response_types_map = {
-            '200': "TeamView",
+            '201': "TeamView",
             '400': "Error",
             '401': "Error",
             '403': "Error",

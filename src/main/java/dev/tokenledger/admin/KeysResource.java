@@ -19,7 +19,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -83,6 +85,7 @@ public class KeysResource {
     @RolesAllowed(AdminScope.ADMIN)
     @WithTransaction
     @Operation(operationId = "createKey", summary = "Create a virtual key; the answer is the only time the key is shown")
+    @APIResponse(responseCode = "201", description = "The key, shown this once", content = @Content(schema = @Schema(implementation = CreatedKey.class)))
     public Uni<RestResponse<CreatedKey>> create(CreateKey body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
         AdminErrors.texts("models", body.models());
@@ -166,6 +169,7 @@ public class KeysResource {
     @Path("/{id}/rotate")
     @RolesAllowed(AdminScope.ADMIN)
     @Operation(operationId = "rotateKey", summary = "Replace a key by a new one with the same settings; the old key is revoked")
+    @APIResponse(responseCode = "201", description = "The new key, shown this once", content = @Content(schema = @Schema(implementation = CreatedKey.class)))
     public Uni<RestResponse<CreatedKey>> rotate(@PathParam("id") UUID id) {
         return committed(id, old -> {
             if (ApiKey.REVOKED.equals(old.status)) {

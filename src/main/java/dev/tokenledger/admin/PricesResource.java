@@ -22,6 +22,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -171,6 +174,7 @@ public class PricesResource {
     @POST
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
     @Operation(operationId = "addPriceVersion", summary = "Add a price version (append-only)")
+    @APIResponse(responseCode = "201", description = "The price version", content = @Content(schema = @Schema(implementation = VersionView.class)))
     public Uni<RestResponse<VersionView>> add(NewVersion body) {
         if (body == null) {
             throw AdminErrors.invalid(null, "A JSON body is required.");

@@ -14,7 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -60,6 +62,7 @@ public class TenancyResource {
     @RolesAllowed(AdminScope.ADMIN)
     @WithTransaction
     @Operation(operationId = "createOrg", summary = "Create an organization")
+    @APIResponse(responseCode = "201", description = "The organization", content = @Content(schema = @Schema(implementation = OrgView.class)))
     public Uni<RestResponse<OrgView>> createOrg(CreateOrg body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
         return Org.<Org>find("name", name).firstResult().chain(existing -> {
@@ -96,6 +99,7 @@ public class TenancyResource {
     @RolesAllowed(AdminScope.ADMIN)
     @WithTransaction
     @Operation(operationId = "createTeam", summary = "Create a team in an organization")
+    @APIResponse(responseCode = "201", description = "The team", content = @Content(schema = @Schema(implementation = TeamView.class)))
     public Uni<RestResponse<TeamView>> createTeam(CreateTeam body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
         if (body.orgId() == null) {

@@ -22,6 +22,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -104,6 +107,7 @@ public class CredentialsResource {
     @POST
     @RolesAllowed("admin")
     @Operation(operationId = "createCredential", summary = "Store a credential for a configured provider; its secret is encrypted and never shown again")
+    @APIResponse(responseCode = "201", description = "The credential (metadata only)", content = @Content(schema = @Schema(implementation = CredentialView.class)))
     public Uni<RestResponse<CredentialView>> create(CreateCredential body) {
         if (body == null) {
             throw GatewayError.invalid("provider", "Missing request body.");
