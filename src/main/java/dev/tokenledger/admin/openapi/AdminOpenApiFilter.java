@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,8 +106,18 @@ public class AdminOpenApiFilter implements OASFilter {
     private static Schema errorSchema() {
         return OASFactory.createSchema().addType(Schema.SchemaType.OBJECT).description("Every error of the admin API")
                 .addProperty("error", OASFactory.createSchema().ref(SCHEMAS + "ErrorDetail")).required(List.of("error"))
-                .examples(List.of(Map.of("error", Map.of("type", "invalid_request_error", "message",
-                        "Unknown field 'rpmm'.", "param", "rpmm", "code", "unknown_fields", "fields", List.of("rpmm")))));
+                .examples(List.of(Map.of("error", example())));
+    }
+
+    /** An example error, its keys in the order the gateway writes them (and the same in every build). */
+    private static Map<String, Object> example() {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", "invalid_request_error");
+        error.put("message", "Unknown field 'rpmm'.");
+        error.put("param", "rpmm");
+        error.put("code", "unknown_fields");
+        error.put("fields", List.of("rpmm"));
+        return error;
     }
 
     private static Schema errorDetailSchema() {
