@@ -35,7 +35,7 @@ import dev.tokenledger.routing.Target;
  */
 @Path("/admin/v1/deployments")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Deployments")
+@Tag(name = "Deployments", description = "Configured deployments: health, cooldowns, circuit state")
 public class DeploymentsResource {
 
     /**
@@ -65,7 +65,7 @@ public class DeploymentsResource {
 
     @GET
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "Every configured deployment with its breaker, cooldown, latency, in-flight and error rate")
+    @Operation(operationId = "listDeployments", summary = "Every configured deployment with its breaker, cooldown, latency, in-flight and error rate")
     public Uni<List<DeploymentView>> list() {
         Map<String, Target> targets = new TreeMap<>();
         Map<String, List<String>> aliases = new TreeMap<>();
@@ -86,7 +86,7 @@ public class DeploymentsResource {
     @DELETE
     @Path("/{id: .+}/cooldown")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "End a deployment's cooldown on every replica (id: <provider>/<model>)")
+    @Operation(operationId = "clearDeploymentCooldown", summary = "End a deployment's cooldown on every replica (id: <provider>/<model>)")
     public Uni<RestResponse<Void>> clearCooldown(@PathParam("id") String id) {
         boolean known = router.aliases().values().stream()
                 .anyMatch(route -> route.targets().stream().anyMatch(t -> t.id().equals(id)));

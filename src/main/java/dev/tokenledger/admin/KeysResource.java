@@ -19,6 +19,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -42,7 +45,7 @@ import dev.tokenledger.tenancy.Team;
 @Path("/admin/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "Keys")
+@Tag(name = "Keys", description = "Virtual keys: issued for a team, shown once, disabled, rotated or revoked")
 public class KeysResource {
 
     private final AdminScope scope;
@@ -56,7 +59,9 @@ public class KeysResource {
         this.keyChanges = keyChanges;
     }
 
-    public record CreateKey(String name, UUID teamId, List<String> models, OffsetDateTime expiresAt,
+    public record CreateKey(@Schema(required = true, examples = "notebook") String name, @Schema(required = true) UUID teamId,
+            @Schema(description = "Models the key may use (glob patterns); all when absent", examples = "[\"gpt-4o*\"]") List<String> models,
+            @Schema(description = "When the key stops working; never when absent") OffsetDateTime expiresAt,
             Map<String, Object> metadata) {
     }
 
@@ -79,7 +84,8 @@ public class KeysResource {
     @POST
     @RolesAllowed(AdminScope.ADMIN)
     @WithTransaction
-    @Operation(summary = "Create a virtual key; the answer is the only time the key is shown")
+    @Operation(operationId = "createKey", summary = "Create a virtual key; the answer is the only time the key is shown")
+    @APIResponse(responseCode = "201", description = "The key, shown this once", content = @Content(schema = @Schema(implementation = CreatedKey.class)))
     public Uni<RestResponse<CreatedKey>> create(CreateKey body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
         AdminErrors.texts("models", body.models());
@@ -102,7 +108,7 @@ public class KeysResource {
     @GET
     @RolesAllowed({AdminScope.ADMIN, AdminScope.VIEWER})
     @WithSession
-    @Operation(summary = "List keys (a viewer sees its teams' keys)")
+    @Operation(operationId = "listKeys", summary = "List keys (a viewer sees its teams' keys)")
     public Uni<List<KeyView>> list(@QueryParam("teamId") UUID teamId) {
         if (teamId != null && !scope.canSee(teamId)) {
             return Uni.createFrom().item(List.of());
@@ -124,7 +130,7 @@ public class KeysResource {
     @Path("/{id}")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.VIEWER})
     @WithSession
-    @Operation(summary = "One key")
+    @Operation(operationId = "getKey", summary = "One key")
     public Uni<KeyView> get(@PathParam("id") UUID id) {
         return visible(id).map(KeyView::of);
     }
@@ -132,7 +138,7 @@ public class KeysResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Revoke a key, for good")
+    @Operation(operationId = "revokeKey", summary = "Revoke a key, for good")
     public Uni<KeyView> revoke(@PathParam("id") UUID id) {
         return committed(id, key -> {
             if (!ApiKey.REVOKED.equals(key.status)) {
@@ -146,7 +152,7 @@ public class KeysResource {
     @POST
     @Path("/{id}/disable")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Disable a key (it can be enabled again)")
+    @Operation(operationId = "disableKey", summary = "Disable a key (it can be enabled again)")
     public Uni<KeyView> disable(@PathParam("id") UUID id) {
         return setStatus(id, ApiKey.DISABLED);
     }
@@ -154,7 +160,7 @@ public class KeysResource {
     @POST
     @Path("/{id}/enable")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Enable a disabled key")
+    @Operation(operationId = "enableKey", summary = "Enable a disabled key")
     public Uni<KeyView> enable(@PathParam("id") UUID id) {
         return setStatus(id, ApiKey.ACTIVE);
     }
@@ -162,7 +168,8 @@ public class KeysResource {
     @POST
     @Path("/{id}/rotate")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Replace a key by a new one with the same settings; the old key is revoked")
+    @Operation(operationId = "rotateKey", summary = "Replace a key by a new one with the same settings; the old key is revoked")
+    @APIResponse(responseCode = "201", description = "The new key, shown this once", content = @Content(schema = @Schema(implementation = CreatedKey.class)))
     public Uni<RestResponse<CreatedKey>> rotate(@PathParam("id") UUID id) {
         return committed(id, old -> {
             if (ApiKey.REVOKED.equals(old.status)) {

@@ -18,6 +18,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -27,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.admin.openapi.AdminSchemas;
 import dev.tokenledger.admission.limits.LimitSpec;
 import dev.tokenledger.admission.limits.LimitStore;
 import dev.tokenledger.admission.limits.ScopeType;
@@ -38,7 +44,7 @@ import dev.tokenledger.json.Json;
 @Path("/admin/v1/limits")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "Limits")
+@Tag(name = "Limits", description = "Rate limits, token quotas and money budgets of a key, a team or an organization")
 public class LimitsResource {
 
     /** The media type of JSON merge patches (RFC 7396). */
@@ -60,9 +66,13 @@ public class LimitsResource {
     @PUT
     @Path("/{scope}/{id}")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Set the limits of a key, team or organization (replaces them all; absent fields are "
+    @Operation(operationId = "setLimits", summary = "Set the limits of a key, team or organization (replaces them all; absent fields are "
             + "unlimited; unknown fields are refused; PATCH changes some, DELETE removes all)")
-    public Uni<Map<String, Object>> put(@PathParam("scope") String type, @PathParam("id") UUID id, LimitSpec body) {
+    @APIResponse(responseCode = "200", description = "The limits as stored, with current consumption", content = @Content(schema = @Schema(implementation = AdminSchemas.ScopeLimits.class)))
+    public Uni<Map<String, Object>> put(
+            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
+                    "key", "team", "org"})) String type,
+            @PathParam("id") UUID id, LimitSpec body) {
         ScopeType scopeType = ScopeType.parse(type);
         if (body == null) {
             throw AdminErrors.invalid(null, "A JSON body with the limits is required.");
@@ -78,9 +88,16 @@ public class LimitsResource {
     @Path("/{scope}/{id}")
     @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Change some limits of a key, team or organization (JSON merge patch: fields present are set, "
+    @Operation(operationId = "patchLimits", summary = "Change some limits of a key, team or organization (JSON merge patch: fields present are set, "
             + "null removes one, absent fields are kept)")
-    public Uni<Map<String, Object>> patch(@PathParam("scope") String type, @PathParam("id") UUID id, JsonNode body) {
+    @APIResponse(responseCode = "200", description = "The limits as stored, with current consumption", content = @Content(schema = @Schema(implementation = AdminSchemas.ScopeLimits.class)))
+    public Uni<Map<String, Object>> patch(
+            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
+                    "key", "team", "org"})) String type,
+            @PathParam("id") UUID id,
+            @RequestBody(description = "A JSON merge patch of the limits", required = true, content = {
+                    @Content(mediaType = MERGE_PATCH, schema = @Schema(implementation = LimitSpec.class)),
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LimitSpec.class))}) JsonNode body) {
         ScopeType scopeType = ScopeType.parse(type);
         if (body == null || !body.isObject()) {
             throw AdminErrors.invalid(null, "A JSON object (a merge patch of the limits) is required.");
@@ -91,8 +108,12 @@ public class LimitsResource {
     @DELETE
     @Path("/{scope}/{id}")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(summary = "Remove every limit of a key, team or organization")
-    public Uni<RestResponse<Void>> delete(@PathParam("scope") String type, @PathParam("id") UUID id) {
+    @Operation(operationId = "deleteLimits", summary = "Remove every limit of a key, team or organization")
+    @APIResponse(responseCode = "204", description = "Removed")
+    public Uni<RestResponse<Void>> delete(
+            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
+                    "key", "team", "org"})) String type,
+            @PathParam("id") UUID id) {
         return store.remove(ScopeType.parse(type), id).map(removed -> RestResponse.noContent());
     }
 
@@ -109,8 +130,12 @@ public class LimitsResource {
     @GET
     @Path("/{scope}/{id}")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "The limits of a key, team or organization, with current consumption and what remains")
-    public Uni<Map<String, Object>> get(@PathParam("scope") String type, @PathParam("id") UUID id) {
+    @Operation(operationId = "getLimits", summary = "The limits of a key, team or organization, with current consumption and what remains")
+    @APIResponse(responseCode = "200", description = "The limits with current consumption", content = @Content(schema = @Schema(implementation = AdminSchemas.ScopeLimits.class)))
+    public Uni<Map<String, Object>> get(
+            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
+                    "key", "team", "org"})) String type,
+            @PathParam("id") UUID id) {
         ScopeType scopeType = ScopeType.parse(type);
         return store.owner(scopeType, id).chain(owner -> {
             if (!visible(scopeType, id, owner)) {

@@ -22,6 +22,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -56,7 +59,7 @@ import dev.tokenledger.provider.ProviderRegistry;
 @Path("/admin/v1/prices")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "Prices")
+@Tag(name = "Prices", description = "The versioned price catalogue: current prices, versions, imports and quotes")
 public class PricesResource {
 
     @Inject
@@ -152,7 +155,7 @@ public class PricesResource {
 
     @GET
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "Current prices, optionally filtered by provider and model")
+    @Operation(operationId = "listPrices", summary = "Current prices, optionally filtered by provider and model")
     public List<VersionView> current(@QueryParam("provider") String provider, @QueryParam("model") String model) {
         return book.current(Instant.now()).stream()
                 .filter(v -> provider == null || provider.equals(v.provider()))
@@ -163,14 +166,15 @@ public class PricesResource {
     @GET
     @Path("/{provider}/{model}/versions")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "Every version of one model's prices, newest first")
+    @Operation(operationId = "listPriceVersions", summary = "Every version of one model's prices, newest first")
     public List<VersionView> versions(@PathParam("provider") String provider, @PathParam("model") String model) {
         return book.versions(provider, model).stream().map(PricesResource::view).toList();
     }
 
     @POST
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
-    @Operation(summary = "Add a price version (append-only)")
+    @Operation(operationId = "addPriceVersion", summary = "Add a price version (append-only)")
+    @APIResponse(responseCode = "201", description = "The price version", content = @Content(schema = @Schema(implementation = VersionView.class)))
     public Uni<RestResponse<VersionView>> add(NewVersion body) {
         if (body == null) {
             throw AdminErrors.invalid(null, "A JSON body is required.");
@@ -199,7 +203,7 @@ public class PricesResource {
     @Path("/import")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
-    @Operation(summary = "Import the public genai-prices (v2 data.json or the npm package's data) or LiteLLM price file "
+    @Operation(operationId = "importPrices", summary = "Import the public genai-prices (v2 data.json or the npm package's data) or LiteLLM price file "
             + "given as the body; dryRun=true reports the changes without writing them")
     public Uni<ImportSummary> importFile(@QueryParam("format") String format, @QueryParam("sourceRef") String sourceRef,
             @QueryParam("dryRun") boolean dryRun, byte[] body) {
@@ -248,7 +252,7 @@ public class PricesResource {
     @POST
     @Path("/quote")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "What a usage costs at a time: input_tokens counts all input, cached and cache-write included")
+    @Operation(operationId = "quotePrice", summary = "What a usage costs at a time: input_tokens counts all input, cached and cache-write included")
     public Quote quote(QuoteRequest body) {
         if (body == null || body.usage() == null) {
             throw AdminErrors.invalid("usage", "Missing required field: 'usage'.");

@@ -14,6 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -30,13 +33,13 @@ import dev.tokenledger.tenancy.Team;
 @Path("/admin/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "Tenancy")
+@Tag(name = "Tenancy", description = "Organizations and their teams")
 public class TenancyResource {
 
     @Inject
     AdminScope scope;
 
-    public record CreateOrg(String name) {
+    public record CreateOrg(@Schema(required = true, examples = "acme") String name) {
     }
 
     public record OrgView(UUID id, String name, OffsetDateTime createdAt) {
@@ -45,7 +48,7 @@ public class TenancyResource {
         }
     }
 
-    public record CreateTeam(String name, UUID orgId) {
+    public record CreateTeam(@Schema(required = true, examples = "research") String name, @Schema(required = true) UUID orgId) {
     }
 
     public record TeamView(UUID id, String name, UUID orgId, OffsetDateTime createdAt) {
@@ -58,7 +61,8 @@ public class TenancyResource {
     @Path("/orgs")
     @RolesAllowed(AdminScope.ADMIN)
     @WithTransaction
-    @Operation(summary = "Create an organization")
+    @Operation(operationId = "createOrg", summary = "Create an organization")
+    @APIResponse(responseCode = "201", description = "The organization", content = @Content(schema = @Schema(implementation = OrgView.class)))
     public Uni<RestResponse<OrgView>> createOrg(CreateOrg body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
         return Org.<Org>find("name", name).firstResult().chain(existing -> {
@@ -78,7 +82,7 @@ public class TenancyResource {
     @Path("/orgs")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @WithSession
-    @Operation(summary = "List organizations (a viewer sees those of its teams)")
+    @Operation(operationId = "listOrgs", summary = "List organizations (a viewer sees those of its teams)")
     public Uni<List<OrgView>> orgs() {
         if (!scope.allTeams() && scope.teams().isEmpty()) {
             return Uni.createFrom().item(List.of());
@@ -94,7 +98,8 @@ public class TenancyResource {
     @Path("/teams")
     @RolesAllowed(AdminScope.ADMIN)
     @WithTransaction
-    @Operation(summary = "Create a team in an organization")
+    @Operation(operationId = "createTeam", summary = "Create a team in an organization")
+    @APIResponse(responseCode = "201", description = "The team", content = @Content(schema = @Schema(implementation = TeamView.class)))
     public Uni<RestResponse<TeamView>> createTeam(CreateTeam body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
         if (body.orgId() == null) {
@@ -123,7 +128,7 @@ public class TenancyResource {
     @Path("/teams")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @WithSession
-    @Operation(summary = "List teams (a viewer sees its own)")
+    @Operation(operationId = "listTeams", summary = "List teams (a viewer sees its own)")
     public Uni<List<TeamView>> teams() {
         if (!scope.allTeams() && scope.teams().isEmpty()) {
             return Uni.createFrom().item(List.of());

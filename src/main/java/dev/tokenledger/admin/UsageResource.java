@@ -43,7 +43,7 @@ import dev.tokenledger.provider.ProviderRegistry;
 /** Usage aggregates, CSV export, single ledger rows, and what-if repricing. A viewer sees only its teams. */
 @Path("/admin/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Usage")
+@Tag(name = "Usage", description = "The usage ledger: aggregates, CSV export, single rows and repricing")
 public class UsageResource {
 
     private static final Map<String, String> GROUPS = Map.of("key", "key_id::text", "team", "team_id::text", "org",
@@ -84,7 +84,7 @@ public class UsageResource {
     @GET
     @Path("/usage")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "Usage aggregates by key, team, org, model, provider, credential or day")
+    @Operation(operationId = "getUsage", summary = "Usage aggregates by key, team, org, model, provider, credential or day")
     public Uni<List<UsageGroup>> usage(@QueryParam("groupBy") String groupBy, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         String group = GROUPS.get(groupBy == null ? "model" : groupBy);
@@ -115,7 +115,7 @@ public class UsageResource {
     @Path("/usage/export")
     @Produces("text/csv")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "Ledger rows of a period as CSV")
+    @Operation(operationId = "exportUsage", summary = "Ledger rows of a period as CSV")
     public Uni<String> export(@QueryParam("from") String from, @QueryParam("to") String to) {
         Filter f = filter(from, to);
         return pool.preparedQuery("SELECT request_id, created_at, org_id, team_id, key_id, requested_model, provider, "
@@ -142,7 +142,7 @@ public class UsageResource {
     @GET
     @Path("/ledger/{requestId}")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(summary = "One ledger row")
+    @Operation(operationId = "getLedgerRow", summary = "One ledger row")
     public Uni<RestResponse<Map<String, Object>>> ledger(@PathParam("requestId") String requestId) {
         return pool.preparedQuery("SELECT * FROM usage_event WHERE request_id = $1").execute(Tuple.of(requestId)).map(rows -> {
             if (!rows.iterator().hasNext()) {
@@ -171,7 +171,7 @@ public class UsageResource {
     @Path("/usage/reprice")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
-    @Operation(summary = "What a period would have cost with given price versions (recorded rows are not changed)")
+    @Operation(operationId = "repriceUsage", summary = "What a period would have cost with given price versions (recorded rows are not changed)")
     public Uni<Reprice> reprice(RepriceRequest body) {
         if (body == null || body.from() == null || body.to() == null) {
             throw AdminErrors.invalid("from", "'from' and 'to' are required.");

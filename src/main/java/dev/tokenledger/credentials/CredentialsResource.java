@@ -22,6 +22,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -46,7 +49,7 @@ import dev.tokenledger.provider.TokenKind;
 @Path("/admin/v1/credentials")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "Credentials")
+@Tag(name = "Credentials", description = "Upstream credentials, stored encrypted, in pools per provider")
 public class CredentialsResource {
 
     static final int MAX_LABEL = 200;
@@ -123,7 +126,8 @@ public class CredentialsResource {
 
     @POST
     @RolesAllowed("admin")
-    @Operation(summary = "Store a credential for a configured provider; its secret is encrypted and never shown again")
+    @Operation(operationId = "createCredential", summary = "Store a credential for a configured provider; its secret is encrypted and never shown again")
+    @APIResponse(responseCode = "201", description = "The credential (metadata only)", content = @Content(schema = @Schema(implementation = CredentialView.class)))
     public Uni<RestResponse<CredentialView>> create(CreateCredential body) {
         if (body == null) {
             throw GatewayError.invalid("provider", "Missing request body.");
@@ -167,7 +171,7 @@ public class CredentialsResource {
 
     @GET
     @RolesAllowed("admin")
-    @Operation(summary = "Credentials (metadata only), the configured keys included as read-only members")
+    @Operation(operationId = "listCredentials", summary = "Credentials (metadata only), the configured keys included as read-only members")
     public Uni<List<CredentialView>> list(@QueryParam("provider") String provider) {
         return store.all().map(rows -> {
             List<CredentialView> out = new ArrayList<>(configured(provider));
@@ -179,7 +183,7 @@ public class CredentialsResource {
     @GET
     @Path("/{id}")
     @RolesAllowed("admin")
-    @Operation(summary = "One credential (metadata only)")
+    @Operation(operationId = "getCredential", summary = "One credential (metadata only)")
     public Uni<CredentialView> get(@PathParam("id") String id) {
         if (id.startsWith("config:")) {
             return Uni.createFrom().item(configured(id.substring("config:".length())).stream()
@@ -210,7 +214,7 @@ public class CredentialsResource {
     @PATCH
     @Path("/{id}")
     @RolesAllowed("admin")
-    @Operation(summary = "Change a credential's label or status (enabled, disabled)")
+    @Operation(operationId = "updateCredential", summary = "Change a credential's label or status (enabled, disabled)")
     public Uni<CredentialView> update(@PathParam("id") String id, UpdateCredential body) {
         UUID key = stored(id);
         if (body == null || body.label() == null && body.status() == null) {
@@ -231,7 +235,7 @@ public class CredentialsResource {
     @POST
     @Path("/{id}/disable")
     @RolesAllowed("admin")
-    @Operation(summary = "Take a credential out of its pool (it stays stored)")
+    @Operation(operationId = "disableCredential", summary = "Take a credential out of its pool (it stays stored)")
     public Uni<CredentialView> disable(@PathParam("id") String id) {
         return changed(store.update(stored(id), null, CredentialStatus.DISABLED), id);
     }
@@ -239,7 +243,7 @@ public class CredentialsResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed("admin")
-    @Operation(summary = "Delete a credential and its sealed secret")
+    @Operation(operationId = "deleteCredential", summary = "Delete a credential and its sealed secret")
     public Uni<RestResponse<Void>> delete(@PathParam("id") String id) {
         return store.delete(stored(id)).call(deleted -> changed()).map(deleted -> {
             if (!deleted) {
@@ -252,7 +256,7 @@ public class CredentialsResource {
     @POST
     @Path("/rewrap")
     @RolesAllowed("admin")
-    @Operation(summary = "Re-wrap every credential's data key under the active key-encryption key (KEK rotation)")
+    @Operation(operationId = "rewrapCredentials", summary = "Re-wrap every credential's data key under the active key-encryption key (KEK rotation)")
     public Uni<Rewrapped> rewrap() {
         if (!pools.keys().configured()) {
             throw GatewayError.of(ErrorKind.CONFLICT, "No key-encryption key is configured.");

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -68,28 +67,6 @@ public final class NodeSdk {
     }
 
     private static String exec(List<String> command, Map<String, String> env, int timeoutSeconds) {
-        try {
-            Path log = Files.createTempFile("node-sdk", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            boolean done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-            String output = Files.readString(log);
-            Files.deleteIfExists(log);
-            if (!done) {
-                process.destroyForcibly();
-                throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s:\n" + output);
-            }
-            if (process.exitValue() != 0) {
-                throw new AssertionError(command + " exited with " + process.exitValue() + ":\n" + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted running " + command, e);
-        }
+        return Processes.run(command, DIR, env, timeoutSeconds);
     }
 }

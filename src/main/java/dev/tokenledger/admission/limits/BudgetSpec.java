@@ -4,6 +4,9 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -23,7 +26,10 @@ import dev.tokenledger.canonical.GatewayError;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record BudgetSpec(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amountUsd, String window, Integer rollingDays,
+public record BudgetSpec(
+        @Schema(type = SchemaType.STRING, description = "The amount, a decimal string", examples = "5.00") @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amountUsd,
+        @Schema(description = "day, week, month or rolling; month when absent", examples = "month") String window,
+        Integer rollingDays,
         String timezone,
         BigDecimal softThreshold, Boolean hard) {
 

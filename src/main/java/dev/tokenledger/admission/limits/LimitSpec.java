@@ -2,6 +2,8 @@ package dev.tokenledger.admission.limits;
 
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -21,7 +23,8 @@ import dev.tokenledger.canonical.GatewayError;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record LimitSpec(Long rpm, Long tpm, Integer maxParallel, Long dailyTokens, Long monthlyTokens, BudgetSpec budget,
+public record LimitSpec(@Schema(description = "Requests per minute", examples = "60") Long rpm, Long tpm, Integer maxParallel,
+        Long dailyTokens, Long monthlyTokens, BudgetSpec budget,
         Map<String, LimitSpec> models) {
 
     public LimitSpec {
