@@ -200,7 +200,7 @@ public class CredentialsResource {
     @GET
     @Path("/{id}/models")
     @RolesAllowed("admin")
-    @Operation(summary = "The models the upstream offers to this credential (providers that can list them)")
+    @Operation(operationId = "listCredentialModels", summary = "The models the upstream offers to this credential (providers that can list them)")
     public Uni<List<String>> models(@PathParam("id") String id) {
         CredentialPools.Member member = pools.member(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
                 "Credential " + bounded(id) + " is not an enabled member of a pool."));

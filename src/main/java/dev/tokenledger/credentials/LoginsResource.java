@@ -49,7 +49,7 @@ public class LoginsResource {
 
     @POST
     @RolesAllowed("admin")
-    @Operation(summary = "Start a login (device or browser flow) whose credential joins the provider's pool")
+    @Operation(operationId = "startLogin", summary = "Start a login (device or browser flow) whose credential joins the provider's pool")
     public Uni<RestResponse<Logins.LoginView>> start(StartLogin body, @Context UriInfo uri) {
         if (body == null || body.provider() == null || body.provider().isBlank()) {
             throw GatewayError.invalid("provider", "Missing required field: 'provider'.");
@@ -66,7 +66,7 @@ public class LoginsResource {
     @GET
     @Path("/{id}")
     @RolesAllowed("admin")
-    @Operation(summary = "A login's state: pending, ok (with the new credential's id), denied, expired or error")
+    @Operation(operationId = "getLogin", summary = "A login's state: pending, ok (with the new credential's id), denied, expired or error")
     public Uni<Logins.LoginView> status(@PathParam("id") String id) {
         return logins.status(id);
     }
@@ -75,7 +75,7 @@ public class LoginsResource {
     @Path("/callback")
     @PermitAll // the user's browser comes back without admin credentials: the single-use state is the proof
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "Where the browser login returns (authorization code + PKCE)")
+    @Operation(hidden = true, summary = "Where the browser login returns (authorization code + PKCE)")
     public Uni<String> callback(@QueryParam("code") String code, @QueryParam("state") String state,
             @QueryParam("error") String error) {
         return logins.callback(code, state, error).map(view -> switch (view.status()) {
