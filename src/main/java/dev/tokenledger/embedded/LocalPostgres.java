@@ -35,7 +35,10 @@ public final class LocalPostgres implements AutoCloseable {
         Path dir = directory.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         // the server of a gateway still running on this directory is not a left-over: fail before touching it
-        lock(dir.resolve("epg-lock")).channel().close();
+        // (the lock file exists once a server ran here; before, initdb needs the directory empty)
+        if (Files.exists(dir.resolve("epg-lock"))) {
+            lock(dir.resolve("epg-lock")).channel().close();
+        }
         stopLeftOver(dir);
         EmbeddedPostgres server = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false).setPort(LocalRedis.freePort())
