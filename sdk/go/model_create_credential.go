@@ -23,6 +23,7 @@ type CreateCredential struct {
 	Label *string `json:"label,omitempty"`
 	ApiKey *string `json:"apiKey,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
+	Oauth *OAuthTokens `json:"oauth,omitempty"`
 }
 
 // NewCreateCredential instantiates a new CreateCredential object
@@ -170,6 +171,38 @@ func (o *CreateCredential) SetHeaders(v map[string]string) {
 	o.Headers = v
 }
 
+// GetOauth returns the Oauth field value if set, zero value otherwise.
+func (o *CreateCredential) GetOauth() OAuthTokens {
+	if o == nil || IsNil(o.Oauth) {
+		var ret OAuthTokens
+		return ret
+	}
+	return *o.Oauth
+}
+
+// GetOauthOk returns a tuple with the Oauth field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CreateCredential) GetOauthOk() (*OAuthTokens, bool) {
+	if o == nil || IsNil(o.Oauth) {
+		return nil, false
+	}
+	return o.Oauth, true
+}
+
+// HasOauth returns a boolean if a field has been set.
+func (o *CreateCredential) HasOauth() bool {
+	if o != nil && !IsNil(o.Oauth) {
+		return true
+	}
+
+	return false
+}
+
+// SetOauth gets a reference to the given OAuthTokens and assigns it to the Oauth field.
+func (o *CreateCredential) SetOauth(v OAuthTokens) {
+	o.Oauth = &v
+}
+
 func (o CreateCredential) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -191,6 +224,9 @@ func (o CreateCredential) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Headers) {
 		toSerialize["headers"] = o.Headers
+	}
+	if !IsNil(o.Oauth) {
+		toSerialize["oauth"] = o.Oauth
 	}
 	return toSerialize, nil
 }

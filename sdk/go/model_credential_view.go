@@ -32,6 +32,8 @@ type CredentialView struct {
 	ReadOnly *bool `json:"readOnly,omitempty"`
 	KekId *string `json:"kekId,omitempty"`
 	Requests *int64 `json:"requests,omitempty"`
+	RefreshAt *time.Time `json:"refreshAt,omitempty"`
+	LastRefreshAt *time.Time `json:"lastRefreshAt,omitempty"`
 }
 
 // NewCredentialView instantiates a new CredentialView object
@@ -435,6 +437,70 @@ func (o *CredentialView) SetRequests(v int64) {
 	o.Requests = &v
 }
 
+// GetRefreshAt returns the RefreshAt field value if set, zero value otherwise.
+func (o *CredentialView) GetRefreshAt() time.Time {
+	if o == nil || IsNil(o.RefreshAt) {
+		var ret time.Time
+		return ret
+	}
+	return *o.RefreshAt
+}
+
+// GetRefreshAtOk returns a tuple with the RefreshAt field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CredentialView) GetRefreshAtOk() (*time.Time, bool) {
+	if o == nil || IsNil(o.RefreshAt) {
+		return nil, false
+	}
+	return o.RefreshAt, true
+}
+
+// HasRefreshAt returns a boolean if a field has been set.
+func (o *CredentialView) HasRefreshAt() bool {
+	if o != nil && !IsNil(o.RefreshAt) {
+		return true
+	}
+
+	return false
+}
+
+// SetRefreshAt gets a reference to the given time.Time and assigns it to the RefreshAt field.
+func (o *CredentialView) SetRefreshAt(v time.Time) {
+	o.RefreshAt = &v
+}
+
+// GetLastRefreshAt returns the LastRefreshAt field value if set, zero value otherwise.
+func (o *CredentialView) GetLastRefreshAt() time.Time {
+	if o == nil || IsNil(o.LastRefreshAt) {
+		var ret time.Time
+		return ret
+	}
+	return *o.LastRefreshAt
+}
+
+// GetLastRefreshAtOk returns a tuple with the LastRefreshAt field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CredentialView) GetLastRefreshAtOk() (*time.Time, bool) {
+	if o == nil || IsNil(o.LastRefreshAt) {
+		return nil, false
+	}
+	return o.LastRefreshAt, true
+}
+
+// HasLastRefreshAt returns a boolean if a field has been set.
+func (o *CredentialView) HasLastRefreshAt() bool {
+	if o != nil && !IsNil(o.LastRefreshAt) {
+		return true
+	}
+
+	return false
+}
+
+// SetLastRefreshAt gets a reference to the given time.Time and assigns it to the LastRefreshAt field.
+func (o *CredentialView) SetLastRefreshAt(v time.Time) {
+	o.LastRefreshAt = &v
+}
+
 func (o CredentialView) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -480,6 +546,12 @@ func (o CredentialView) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Requests) {
 		toSerialize["requests"] = o.Requests
+	}
+	if !IsNil(o.RefreshAt) {
+		toSerialize["refreshAt"] = o.RefreshAt
+	}
+	if !IsNil(o.LastRefreshAt) {
+		toSerialize["lastRefreshAt"] = o.LastRefreshAt
 	}
 	return toSerialize, nil
 }

@@ -50,7 +50,9 @@ __all__ = [
     "LimitSpec",
     "LimitUse",
     "LimitWindow",
+    "LoginView",
     "NewVersion",
+    "OAuthTokens",
     "OrgView",
     "Prices",
     "Quote",
@@ -60,6 +62,7 @@ __all__ = [
     "RepriceRequest",
     "Rewrapped",
     "ScopeLimits",
+    "StartLogin",
     "TeamView",
     "Tier",
     "UpdateCredential",
@@ -104,7 +107,9 @@ from tokenledger_admin.models.key_view import KeyView as KeyView
 from tokenledger_admin.models.limit_spec import LimitSpec as LimitSpec
 from tokenledger_admin.models.limit_use import LimitUse as LimitUse
 from tokenledger_admin.models.limit_window import LimitWindow as LimitWindow
+from tokenledger_admin.models.login_view import LoginView as LoginView
 from tokenledger_admin.models.new_version import NewVersion as NewVersion
+from tokenledger_admin.models.o_auth_tokens import OAuthTokens as OAuthTokens
 from tokenledger_admin.models.org_view import OrgView as OrgView
 from tokenledger_admin.models.prices import Prices as Prices
 from tokenledger_admin.models.quote import Quote as Quote
@@ -114,6 +119,7 @@ from tokenledger_admin.models.reprice import Reprice as Reprice
 from tokenledger_admin.models.reprice_request import RepriceRequest as RepriceRequest
 from tokenledger_admin.models.rewrapped import Rewrapped as Rewrapped
 from tokenledger_admin.models.scope_limits import ScopeLimits as ScopeLimits
+from tokenledger_admin.models.start_login import StartLogin as StartLogin
 from tokenledger_admin.models.team_view import TeamView as TeamView
 from tokenledger_admin.models.tier import Tier as Tier
 from tokenledger_admin.models.update_credential import UpdateCredential as UpdateCredential

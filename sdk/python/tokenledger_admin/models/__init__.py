@@ -30,7 +30,9 @@ from tokenledger_admin.models.key_view import KeyView
 from tokenledger_admin.models.limit_spec import LimitSpec
 from tokenledger_admin.models.limit_use import LimitUse
 from tokenledger_admin.models.limit_window import LimitWindow
+from tokenledger_admin.models.login_view import LoginView
 from tokenledger_admin.models.new_version import NewVersion
+from tokenledger_admin.models.o_auth_tokens import OAuthTokens
 from tokenledger_admin.models.org_view import OrgView
 from tokenledger_admin.models.prices import Prices
 from tokenledger_admin.models.quote import Quote
@@ -40,6 +42,7 @@ from tokenledger_admin.models.reprice import Reprice
 from tokenledger_admin.models.reprice_request import RepriceRequest
 from tokenledger_admin.models.rewrapped import Rewrapped
 from tokenledger_admin.models.scope_limits import ScopeLimits
+from tokenledger_admin.models.start_login import StartLogin
 from tokenledger_admin.models.team_view import TeamView
 from tokenledger_admin.models.tier import Tier
 from tokenledger_admin.models.update_credential import UpdateCredential

@@ -20,6 +20,7 @@ import json
 
 from typing import Dict, Optional
 from pydantic import BaseModel, Field, StrictStr
+from tokenledger_admin.models.o_auth_tokens import OAuthTokens
 
 class CreateCredential(BaseModel):
     """
@@ -29,7 +30,8 @@ class CreateCredential(BaseModel):
     label: Optional[StrictStr] = None
     api_key: Optional[StrictStr] = Field(default=None, alias="apiKey")
     headers: Optional[Dict[str, StrictStr]] = None
-    __properties = ["provider", "label", "apiKey", "headers"]
+    oauth: Optional[OAuthTokens] = None
+    __properties = ["provider", "label", "apiKey", "headers", "oauth"]
 
     class Config:
         """Pydantic configuration"""
@@ -55,6 +57,9 @@ class CreateCredential(BaseModel):
                           exclude={
                           },
                           exclude_none=True)
+        # override the default output from pydantic by calling `to_dict()` of oauth
+        if self.oauth:
+            _dict['oauth'] = self.oauth.to_dict()
         return _dict
 
     @classmethod
@@ -70,7 +75,8 @@ class CreateCredential(BaseModel):
             "provider": obj.get("provider"),
             "label": obj.get("label"),
             "api_key": obj.get("apiKey"),
-            "headers": obj.get("headers")
+            "headers": obj.get("headers"),
+            "oauth": OAuthTokens.from_dict(obj.get("oauth")) if obj.get("oauth") is not None else None
         })
         return _obj
 

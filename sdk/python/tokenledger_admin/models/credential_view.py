@@ -37,7 +37,9 @@ class CredentialView(BaseModel):
     read_only: Optional[StrictBool] = Field(default=None, alias="readOnly")
     kek_id: Optional[StrictStr] = Field(default=None, alias="kekId")
     requests: Optional[StrictInt] = None
-    __properties = ["id", "provider", "label", "kind", "status", "expiresAt", "lastError", "createdAt", "updatedAt", "readOnly", "kekId", "requests"]
+    refresh_at: Optional[datetime] = Field(default=None, alias="refreshAt")
+    last_refresh_at: Optional[datetime] = Field(default=None, alias="lastRefreshAt")
+    __properties = ["id", "provider", "label", "kind", "status", "expiresAt", "lastError", "createdAt", "updatedAt", "readOnly", "kekId", "requests", "refreshAt", "lastRefreshAt"]
 
     class Config:
         """Pydantic configuration"""
@@ -86,7 +88,9 @@ class CredentialView(BaseModel):
             "updated_at": obj.get("updatedAt"),
             "read_only": obj.get("readOnly"),
             "kek_id": obj.get("kekId"),
-            "requests": obj.get("requests")
+            "requests": obj.get("requests"),
+            "refresh_at": obj.get("refreshAt"),
+            "last_refresh_at": obj.get("lastRefreshAt")
         })
         return _obj
 

@@ -82,7 +82,12 @@ public final class AdminErrors {
 
     /** A gateway error raised on an admin path. */
     public static Response of(GatewayError error) {
-        return response(error.httpStatus(), error.getMessage(), error.code(),
+        return Response.status(error.httpStatus()).type("application/json").entity(body(error)).build();
+    }
+
+    /** The JSON body of a gateway error raised on an admin path. */
+    public static byte[] body(GatewayError error) {
+        return body(error.httpStatus(), error.getMessage(), error.code(),
                 error.param() == null ? List.of() : List.of(error.param()));
     }
 

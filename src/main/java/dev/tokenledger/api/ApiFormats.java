@@ -3,6 +3,7 @@ package dev.tokenledger.api;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.tokenledger.admin.AdminErrors;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.wire.InboundCodec;
@@ -46,12 +47,19 @@ public class ApiFormats {
         return path.startsWith("/v1/") || path.equals("/v1") || path.startsWith("/v1beta/") || path.startsWith("/api/");
     }
 
+    /** The body of an error on a path, in the shape of that path's format (the admin API's own on admin paths). */
     public byte[] renderError(String path, GatewayError error) {
+        if (AdminErrors.isAdminPath(path)) {
+            return AdminErrors.body(error);
+        }
         return codecOf(path).encodeError(error);
     }
 
     /** The HTTP status of an error on a path, as that path's format answers it. */
     public int errorStatus(String path, GatewayError error) {
+        if (AdminErrors.isAdminPath(path)) {
+            return error.httpStatus();
+        }
         return codecOf(path).errorStatus(error);
     }
 

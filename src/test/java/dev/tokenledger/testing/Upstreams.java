@@ -93,6 +93,13 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.custom-mock.headers.x-tenant", "acme");
         config.put("tokenledger.providers.custom-mock.headers.HTTP-Referer", "https://tokenledger.dev");
         config.put("tokenledger.providers.custom-mock.timeout", "10s");
+        // providers that cannot be reached: a host that does not resolve, and a port nobody listens on
+        config.put("tokenledger.providers.unresolvable.type", "openai");
+        config.put("tokenledger.providers.unresolvable.base-url", "http://upstream-host.invalid/v1");
+        config.put("tokenledger.providers.unresolvable.timeout", "3s");
+        config.put("tokenledger.providers.refused.type", "openai");
+        config.put("tokenledger.providers.refused.base-url", "http://127.0.0.1:1/v1");
+        config.put("tokenledger.providers.refused.timeout", "3s");
         // models whose own metric series tests read: configured (a model outside the configuration is labelled other)
         for (String model : List.of("metrics-reported", "metrics-estimated", "model-without-a-price")) {
             config.put("tokenledger.models." + model + ".deployments[0].provider", "mock");
