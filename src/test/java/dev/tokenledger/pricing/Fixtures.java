@@ -23,6 +23,11 @@ final class Fixtures {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A JSON text as a tree. */
+    static com.fasterxml.jackson.databind.JsonNode readTree(String text) {
+        return PricingJson.read(json(text));
+    }
+
     /** The only entry of a provider and model. */
     static CatalogueEntry only(List<CatalogueEntry> entries, String provider, String model) {
         List<CatalogueEntry> found = all(entries, provider, model);
