@@ -100,8 +100,9 @@ public class PricesResource {
     /**
      * A usage to quote, counted as the ledger counts it: {@code input_tokens} is all input (cache reads and writes,
      * audio, images, video and tool-use prompt included), {@code output_tokens} all output (reasoning, audio and
-     * images included); every other count is a part of one of them. {@code service_tier} is the tier reported by the
-     * provider (standard when absent).
+     * images included); every other count is a part of one of them. {@code input_audio_seconds} and
+     * {@code output_audio_seconds} are seconds of audio billed by duration. {@code service_tier} is the tier reported by
+     * the provider (standard when absent).
      */
     public record QuoteUsage(@JsonProperty("input_tokens") long inputTokens,
             @JsonProperty("cached_input_tokens") long cachedInputTokens,
@@ -116,14 +117,16 @@ public class PricesResource {
             @JsonProperty("tool_prompt_tokens") long toolPromptTokens,
             @JsonProperty("output_audio_tokens") long outputAudioTokens,
             @JsonProperty("output_image_tokens") long outputImageTokens,
-            @JsonProperty("web_searches") long webSearches, @JsonProperty("service_tier") String serviceTier) {
+            @JsonProperty("web_searches") long webSearches, @JsonProperty("service_tier") String serviceTier,
+            @JsonProperty("input_audio_seconds") long inputAudioSeconds,
+            @JsonProperty("output_audio_seconds") long outputAudioSeconds) {
 
         /** The canonical usage the gateway would have recorded. */
         public Usage toUsage() {
             return new Usage(inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens,
                     Usage.Source.PROVIDER, new Usage.Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens,
                             inputImageTokens, cachedImageTokens, inputVideoTokens, toolPromptTokens, outputAudioTokens,
-                            outputImageTokens, webSearches, serviceTier));
+                            outputImageTokens, webSearches, serviceTier, inputAudioSeconds, outputAudioSeconds));
         }
     }
 

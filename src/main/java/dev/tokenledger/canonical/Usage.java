@@ -22,14 +22,25 @@ public record Usage(long promptTokens, long cachedPromptTokens, long cacheWriteT
      * {@code inputVideoTokens} and {@code toolPromptTokens} of the prompt; {@code cachedAudioTokens} and
      * {@code cachedImageTokens} of the cached prompt (and of the prompt's audio or images); {@code outputAudioTokens}
      * and {@code outputImageTokens} of the completion. {@code webSearches} counts server-side web searches;
-     * {@code serviceTier} is the tier the provider says served the request, or null when it did not say or named its
+     * {@code inputAudioSeconds} and {@code outputAudioSeconds} count seconds of audio sent and received where a provider
+     * bills audio by duration (transcription, voice); {@code serviceTier} is the tier the provider says served the request, or null when it did not say or named its
      * default tier ({@code default}, {@code standard}, {@code auto}, ...).
      */
     public record Detail(long cacheWrite1hTokens, long inputAudioTokens, long cachedAudioTokens, long inputImageTokens,
             long cachedImageTokens, long inputVideoTokens, long toolPromptTokens, long outputAudioTokens,
-            long outputImageTokens, long webSearches, String serviceTier) {
+            long outputImageTokens, long webSearches, String serviceTier, long inputAudioSeconds,
+            long outputAudioSeconds) {
 
         public static final Detail NONE = new Detail(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+
+        /** The parts of a usage without audio billed by duration. */
+        public Detail(long cacheWrite1hTokens, long inputAudioTokens, long cachedAudioTokens, long inputImageTokens,
+                long cachedImageTokens, long inputVideoTokens, long toolPromptTokens, long outputAudioTokens,
+                long outputImageTokens, long webSearches, String serviceTier) {
+            this(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens, inputImageTokens, cachedImageTokens,
+                    inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, webSearches, serviceTier, 0,
+                    0);
+        }
 
         /** What providers call their default tier; kept as null (not reported, or the default). */
         private static final java.util.Set<String> DEFAULT_TIERS = java.util.Set.of("", "default", "standard", "auto",
@@ -43,24 +54,36 @@ public record Usage(long promptTokens, long cachedPromptTokens, long cacheWriteT
 
         public Detail withServiceTier(String tier) {
             return new Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens, inputImageTokens, cachedImageTokens,
-                    inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, webSearches, tier);
+                    inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, webSearches, tier,
+                    inputAudioSeconds,
+                    outputAudioSeconds);
         }
 
         public Detail withCacheWrite1h(long tokens) {
             return new Detail(tokens, inputAudioTokens, cachedAudioTokens, inputImageTokens, cachedImageTokens,
-                    inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, webSearches, serviceTier);
+                    inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, webSearches, serviceTier,
+                    inputAudioSeconds,
+                    outputAudioSeconds);
         }
 
         public Detail withToolPromptTokens(long tokens) {
             return new Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens, inputImageTokens,
                     cachedImageTokens, inputVideoTokens, tokens, outputAudioTokens, outputImageTokens, webSearches,
-                    serviceTier);
+                    serviceTier, inputAudioSeconds,
+                    outputAudioSeconds);
+        }
+
+        public Detail withAudioSeconds(long input, long output) {
+            return new Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens, inputImageTokens,
+                    cachedImageTokens, inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, webSearches,
+                    serviceTier, input, output);
         }
 
         public Detail withWebSearches(long searches) {
             return new Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens, inputImageTokens,
                     cachedImageTokens, inputVideoTokens, toolPromptTokens, outputAudioTokens, outputImageTokens, searches,
-                    serviceTier);
+                    serviceTier, inputAudioSeconds,
+                    outputAudioSeconds);
         }
     }
 

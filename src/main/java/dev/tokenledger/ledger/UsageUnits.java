@@ -12,7 +12,7 @@ import dev.tokenledger.json.Json;
 /**
  * The finer counts of a usage as the ledger keeps them ({@code usage_units}): a JSON object of the non-zero parts by
  * unit, {@code cache_write_1h, input_audio, cache_audio_read, input_image, cache_image_read, input_video, input_tool,
- * output_audio, output_image, web_searches}. With the token columns and the service tier they give back the exact
+ * output_audio, output_image, web_searches, input_audio_seconds, output_audio_seconds}. With the token columns and the service tier they give back the exact
  * usage, so that a reprice prices what the bill priced.
  */
 public final class UsageUnits {
@@ -33,6 +33,8 @@ public final class UsageUnits {
         parts.put("output_audio", d.outputAudioTokens());
         parts.put("output_image", d.outputImageTokens());
         parts.put("web_searches", d.webSearches());
+        parts.put("input_audio_seconds", d.inputAudioSeconds());
+        parts.put("output_audio_seconds", d.outputAudioSeconds());
         return parts;
     }
 
@@ -61,7 +63,8 @@ public final class UsageUnits {
                 parts.path("cache_audio_read").asLong(0), parts.path("input_image").asLong(0),
                 parts.path("cache_image_read").asLong(0), parts.path("input_video").asLong(0),
                 parts.path("input_tool").asLong(0), parts.path("output_audio").asLong(0),
-                parts.path("output_image").asLong(0), parts.path("web_searches").asLong(0), serviceTier);
+                parts.path("output_image").asLong(0), parts.path("web_searches").asLong(0), serviceTier,
+                parts.path("input_audio_seconds").asLong(0), parts.path("output_audio_seconds").asLong(0));
         return new Usage(input, cacheRead, cacheWrite, output, reasoning, Usage.Source.PROVIDER, detail);
     }
 }

@@ -20,8 +20,8 @@ import java.util.Objects;
  * rejected ({@link IllegalArgumentException}), as is usage that makes a leaf negative.
  * <p>
  * The tier is chosen once from inputTotal and applies to every unit (cliff pricing). Each part is
- * {@code leaf x price / per} (per = 1,000,000 for tokens, 1,000 for counted units), exact; the total is rounded once,
- * half-up, to micro-USD.
+ * {@code leaf x price / per} (per = 1,000,000 for tokens, 1,000 for counted units: exact; 3,600 for seconds of audio
+ * priced per hour: to 12 decimal places); the total is rounded once, half-up, to micro-USD.
  */
 public final class CostCalculator {
 
@@ -49,8 +49,8 @@ public final class CostCalculator {
         BigDecimal exact = BigDecimal.ZERO;
         for (Map.Entry<Unit, Long> leaf : leaves.entrySet()) {
             Unit unit = leaf.getKey();
-            BigDecimal part = BigDecimal.valueOf(leaf.getValue()).multiply(prices.price(unit).at(tierBasis))
-                    .movePointLeft(unit.family.perExponent);
+            BigDecimal part = unit.family
+                    .perUnit(BigDecimal.valueOf(leaf.getValue()).multiply(prices.price(unit).at(tierBasis)));
             parts.put(unit.breakdownKey, part);
             exact = exact.add(part);
         }

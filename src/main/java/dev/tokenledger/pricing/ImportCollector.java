@@ -21,7 +21,12 @@ final class ImportCollector {
 
     /** Adds the versions of one model, read from {@code where} (a model id or key, for messages). */
     void add(String provider, String model, String where, List<CatalogueEntry> versions) {
-        List<String> key = List.of(provider, model);
+        add(provider, model, ServiceTier.STANDARD, where, versions);
+    }
+
+    /** Adds the versions of one model in one service tier (a model's tiers are defined apart). */
+    void add(String provider, String model, String tier, String where, List<CatalogueEntry> versions) {
+        List<String> key = List.of(provider, model, tier);
         if (conflicting.containsKey(key)) {
             skipped.add(where + ": " + provider + "/" + model + " is defined more than once with different prices");
             return;

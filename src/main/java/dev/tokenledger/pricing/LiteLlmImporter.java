@@ -3,6 +3,7 @@ package dev.tokenledger.pricing;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +26,19 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <li>{@code input_cost_per_token} -> input, {@code output_cost_per_token} -> output,
  * {@code output_cost_per_reasoning_token} -> reasoning, {@code cache_read_input_token_cost} -> cache read,
  * {@code cache_creation_input_token_cost} -> cache write, {@code cache_creation_input_token_cost_above_1hr} -> one-hour
- * cache write;</li>
+ * cache write; {@code input_cost_per_audio_token}, {@code cache_read_input_audio_token_cost},
+ * {@code output_cost_per_audio_token}, {@code input_cost_per_image_token}, {@code cache_read_input_image_token_cost},
+ * {@code output_cost_per_image_token}, {@code input_cost_per_video_token} -> the audio, image and video units;</li>
+ * <li>{@code search_context_cost_per_query} (USD per search by context size) -> web searches per thousand, at the
+ * {@code search_context_size_medium} price (LiteLLM's default size);</li>
  * <li>{@code <one of those>_above_<N>k_tokens} -> a tier of that unit starting at N x 1000 input tokens (applied when
  * the request's input is strictly greater, as for every tier of the catalogue; the file itself does not say whether
  * its thresholds are inclusive);</li>
- * <li>fields ending in {@code _priority}, {@code _flex} or {@code _batches} are prices of other service tiers and are
- * ignored;</li>
- * <li>any other price field ({@code *cost*}, {@code *pricing*}) with a non-zero value (audio, image, per-second,
- * search, ...) skips the model: dropping it would under-price the model.</li>
+ * <li>a field ending in {@code _priority}, {@code _flex} or {@code _batches} is that field's price in the service
+ * tier priority, flex or batch: each tier becomes an entry of its own, the standard prices with the tier's in their
+ * place;</li>
+ * <li>any other price field ({@code *cost*}, {@code *pricing*}) with a non-zero value (per image, per second, per
+ * character, ...) skips the model: dropping it would under-price the model.</li>
  * </ul>
  * An embedding model without {@code output_cost_per_token} gets an output price of 0; any other model without an
  * input or output price is skipped. LiteLLM has no effective dates: every entry takes the given {@code effectiveFrom}.
@@ -41,17 +47,29 @@ public final class LiteLlmImporter {
 
     private static final Set<String> MODES = Set.of("chat", "completion", "responses", "embedding");
 
-    private static final Map<String, Unit> FIELDS = Map.of(
-            "input_cost_per_token", Unit.INPUT,
-            "output_cost_per_token", Unit.OUTPUT,
-            "output_cost_per_reasoning_token", Unit.REASONING,
-            "cache_read_input_token_cost", Unit.CACHE_READ,
-            "cache_creation_input_token_cost", Unit.CACHE_WRITE,
-            "cache_creation_input_token_cost_above_1hr", Unit.CACHE_WRITE_1H);
+    private static final Map<String, Unit> FIELDS = Map.ofEntries(Map.entry("input_cost_per_token", Unit.INPUT),
+            Map.entry("output_cost_per_token", Unit.OUTPUT),
+            Map.entry("output_cost_per_reasoning_token", Unit.REASONING),
+            Map.entry("cache_read_input_token_cost", Unit.CACHE_READ),
+            Map.entry("cache_creation_input_token_cost", Unit.CACHE_WRITE),
+            Map.entry("cache_creation_input_token_cost_above_1hr", Unit.CACHE_WRITE_1H),
+            Map.entry("input_cost_per_audio_token", Unit.INPUT_AUDIO),
+            Map.entry("cache_read_input_audio_token_cost", Unit.CACHE_AUDIO_READ),
+            Map.entry("output_cost_per_audio_token", Unit.OUTPUT_AUDIO),
+            Map.entry("input_cost_per_image_token", Unit.INPUT_IMAGE),
+            Map.entry("cache_read_input_image_token_cost", Unit.CACHE_IMAGE_READ),
+            Map.entry("output_cost_per_image_token", Unit.OUTPUT_IMAGE),
+            Map.entry("input_cost_per_video_token", Unit.INPUT_VIDEO));
+
+    /** LiteLLM's price of one web search, by search context size; the medium size is its default. */
+    private static final String SEARCH_CONTEXT = "search_context_cost_per_query";
+    private static final String SEARCH_CONTEXT_DEFAULT = "search_context_size_medium";
 
     private static final Pattern TIER = Pattern.compile("(.+)_above_(\\d{1,9})k_tokens");
 
-    private static final List<String> OTHER_SERVICE_TIERS = List.of("_priority", "_flex", "_batches");
+    /** Suffixes of the prices of other service tiers, and the tier each names. */
+    private static final Map<String, String> OTHER_SERVICE_TIERS = Map.of("_priority", ServiceTier.PRIORITY, "_flex",
+            ServiceTier.FLEX, "_batches", ServiceTier.BATCH);
 
     private LiteLlmImporter() {
     }
@@ -102,16 +120,51 @@ public final class LiteLlmImporter {
         }
         String model = key.startsWith(provider + "/") ? key.substring(provider.length() + 1) : key;
 
-        SheetBuilder builder = new SheetBuilder();
-        boolean hasOutput = false;
+        Map<String, Map<String, JsonNode>> byTier = new java.util.TreeMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = spec.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             String name = field.getKey();
-            JsonNode value = field.getValue();
-            if (!isPriceField(name) || value.isNull() || isOtherServiceTier(name)) {
+            if (!isPriceField(name) || field.getValue().isNull()) {
                 continue;
             }
+            String tier = ServiceTier.STANDARD;
+            for (Map.Entry<String, String> suffix : OTHER_SERVICE_TIERS.entrySet()) {
+                if (name.endsWith(suffix.getKey())) {
+                    tier = suffix.getValue();
+                    name = name.substring(0, name.length() - suffix.getKey().length());
+                }
+            }
+            byTier.computeIfAbsent(tier, t -> new java.util.LinkedHashMap<>()).put(name, field.getValue());
+        }
+        Map<String, JsonNode> standard = byTier.getOrDefault(ServiceTier.STANDARD, Map.of());
+        if (standard.isEmpty() && !byTier.isEmpty()) {
+            throw new IllegalArgumentException("prices of other service tiers without standard prices");
+        }
+        String note = "LiteLLM key " + key + " (mode " + mode + ")";
+        if (byTier.isEmpty()) {
+            throw new IllegalArgumentException("no prices");
+        }
+        List<CatalogueEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, Map<String, JsonNode>> tier : byTier.entrySet()) {
+            // a tier's sheet is the standard one with the tier's own prices in place of the standard ones
+            Map<String, JsonNode> prices = new java.util.LinkedHashMap<>(standard);
+            prices.putAll(tier.getValue());
+            entries.add(new CatalogueEntry(provider, model, effectiveFrom, sheet(prices, mode), sourceRef,
+                    tier.getKey().equals(ServiceTier.STANDARD) ? note : note + ", " + tier.getKey() + " tier",
+                    tier.getKey(), null, null));
+        }
+        for (CatalogueEntry entry : entries) {
+            collector.add(provider, model, entry.serviceTier(), key, List.of(entry));
+        }
+    }
+
+    private static PriceSheet sheet(Map<String, JsonNode> prices, String mode) {
+        SheetBuilder builder = new SheetBuilder();
+        boolean hasOutput = false;
+        for (Map.Entry<String, JsonNode> field : prices.entrySet()) {
+            String name = field.getKey();
+            JsonNode value = field.getValue();
             Unit unit = FIELDS.get(name);
             if (unit != null) {
                 builder.base(unit, perMillion(value, name));
@@ -124,6 +177,11 @@ public final class LiteLlmImporter {
                 builder.tier(FIELDS.get(tier.group(1)), start, perMillion(value, name));
                 continue;
             }
+            if (name.equals(SEARCH_CONTEXT) && value.isObject() && value.path(SEARCH_CONTEXT_DEFAULT).isNumber()) {
+                // USD per search -> USD per thousand searches
+                builder.base(Unit.WEB_SEARCHES, perThousand(value.get(SEARCH_CONTEXT_DEFAULT), name));
+                continue;
+            }
             if (!isZero(value)) {
                 throw new IllegalArgumentException("price field " + name
                         + " is not supported; the model would be under-priced without it");
@@ -132,26 +190,19 @@ public final class LiteLlmImporter {
         if (!hasOutput && mode.equals("embedding")) {
             builder.base(Unit.OUTPUT, BigDecimal.ZERO);
         }
-        PriceSheet prices = builder.build();
-        String note = "LiteLLM key " + key + " (mode " + mode + ")";
-        collector.add(provider, model, key,
-                List.of(new CatalogueEntry(provider, model, effectiveFrom, prices, sourceRef, note)));
+        return builder.build();
     }
 
     private static boolean isPriceField(String name) {
         return name.contains("cost") || name.contains("pricing");
     }
 
-    private static boolean isOtherServiceTier(String name) {
-        for (String suffix : OTHER_SERVICE_TIERS) {
-            if (name.endsWith(suffix)) {
-                return true;
-            }
-        }
-        return false;
+    /** USD per search -> USD per thousand searches, exact. */
+    static BigDecimal perThousand(JsonNode value, String name) {
+        return perMillion(value, name).movePointLeft(3).stripTrailingZeros();
     }
 
-    /** USD per token -> USD per million tokens, exact, without trailing zeros. */
+    /** USD per token -> USD per million tokens, exact, without trailing zeros (no negative scale). */
     static BigDecimal perMillion(JsonNode value, String name) {
         if (!value.isNumber()) {
             throw new IllegalArgumentException("price field " + name + " is not a number");

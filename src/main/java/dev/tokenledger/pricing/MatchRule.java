@@ -16,9 +16,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Which model names a catalogue entry prices besides its own id: genai-prices' match clauses, written the same way,
  * {@code {"equals":s}}, {@code {"starts_with":s}}, {@code {"ends_with":s}}, {@code {"contains":s}}, {@code {"regex":r}},
- * {@code {"or":[...]}}, {@code {"and":[...]}}. The name is lowercased before matching, so strings and patterns must be
- * lowercase. A regex matches when it is found anywhere in the name, as genai-prices searches it (anchor it with
- * {@code ^...$} to match the whole name). Clauses come from the catalogue, never from a client; their size and nesting
+ * {@code {"or":[...]}}, {@code {"and":[...]}}. The name is lowercased before matching, so strings must be lowercase. A
+ * regex is kept as written and tested, case-sensitively and without flags, against the lowercased name, exactly as
+ * genai-prices tests it ({@code new RegExp(regex).test(name.toLowerCase())}): a class such as {@code [tT]} is allowed
+ * (its upper-case half never matches), an inline flag such as {@code (?i)} works as in Java. A regex matches when it
+ * is found anywhere in the name (anchor it with {@code ^...$} to match the whole name). Clauses come from the catalogue, never from a client; their size and nesting
  * are bounded all the same.
  */
 public sealed interface MatchRule {
@@ -147,7 +149,10 @@ public sealed interface MatchRule {
         }
     }
 
-    /** Reads a clause; {@link IllegalArgumentException} when it is not one of the clause kinds, or not lowercase. */
+    /**
+     * Reads a clause; {@link IllegalArgumentException} when it is not one of the clause kinds, a string operand is not
+     * lowercase or a regex does not compile.
+     */
     static MatchRule parse(JsonNode node) {
         return parse(node, 0);
     }
@@ -177,7 +182,7 @@ public sealed interface MatchRule {
                     + MAX_TEXT + " characters");
         }
         String text = value.textValue();
-        if (!text.equals(text.toLowerCase(Locale.ROOT))) {
+        if (!kind.equals("regex") && !text.equals(text.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("match clause " + kind + " is not lowercase: \"" + text
                     + "\" (model names are lowercased before matching)");
         }

@@ -96,7 +96,8 @@ public class Pricer {
 
     /**
      * A usage's counts by unit: all input, its cache reads and writes (by lifetime), audio, image, video and tool
-     * parts, all output with its reasoning, audio and image parts, web searches, and one request.
+     * parts, all output with its reasoning, audio and image parts, web searches, seconds of audio (all, sent, received)
+     * and one request.
      * {@link IllegalArgumentException} when the counts contradict each other.
      */
     public static TokenCounts counts(Usage usage) {
@@ -118,6 +119,9 @@ public class Pricer {
         counts.put(Unit.OUTPUT_AUDIO, d.outputAudioTokens());
         counts.put(Unit.OUTPUT_IMAGE, d.outputImageTokens());
         counts.put(Unit.WEB_SEARCHES, d.webSearches());
+        counts.put(Unit.AUDIO_SECONDS, d.inputAudioSeconds() + d.outputAudioSeconds());
+        counts.put(Unit.INPUT_AUDIO_SECONDS, d.inputAudioSeconds());
+        counts.put(Unit.OUTPUT_AUDIO_SECONDS, d.outputAudioSeconds());
         counts.put(Unit.REQUESTS, 1L);
         return new TokenCounts(counts);
     }

@@ -1,5 +1,7 @@
 package dev.tokenledger.pricing;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Set;
 
 /**
@@ -98,17 +100,54 @@ public enum Unit {
                                                                                                                                                                                     "input_text_messages",
                                                                                                                                                                                     Family.MESSAGES,
                                                                                                                                                                                     "in",
-                                                                                                                                                                                    "modality=text");
+                                                                                                                                                                                    "modality=text"), AUDIO_SECONDS(
+                                                                                                                                                                                            "audio_hours",
+                                                                                                                                                                                            "audioHours",
+                                                                                                                                                                                            "audio_seconds",
+                                                                                                                                                                                            Family.DURATIONS,
+                                                                                                                                                                                            "modality=audio"), INPUT_AUDIO_SECONDS(
+                                                                                                                                                                                                    "input_audio_hours",
+                                                                                                                                                                                                    "inputAudioHours",
+                                                                                                                                                                                                    "input_audio_seconds",
+                                                                                                                                                                                                    Family.DURATIONS,
+                                                                                                                                                                                                    "in",
+                                                                                                                                                                                                    "modality=audio"), OUTPUT_AUDIO_SECONDS(
+                                                                                                                                                                                                            "output_audio_hours",
+                                                                                                                                                                                                            "outputAudioHours",
+                                                                                                                                                                                                            "output_audio_seconds",
+                                                                                                                                                                                                            Family.DURATIONS,
+                                                                                                                                                                                                            "out",
+                                                                                                                                                                                                            "modality=audio");
 
-    /** Units that share a normalisation: tokens are priced per million, counted units per thousand. */
+    /**
+     * Units that share a normalisation: tokens are priced per million, counted units per thousand, durations (counted
+     * in seconds) per hour.
+     */
     public enum Family {
-        TOKENS(6), REQUESTS(3), WEB_SEARCHES(3), STORAGE_SEARCHES(3), DOCUMENT_PAGES(3), MESSAGES(3);
+        TOKENS(1_000_000), REQUESTS(1_000), WEB_SEARCHES(1_000), STORAGE_SEARCHES(1_000), DOCUMENT_PAGES(1_000), MESSAGES(
+                1_000), DURATIONS(3_600);
 
-        /** The price is per 10^perExponent units. */
-        final int perExponent;
+        /** Decimal places kept of a part whose divisor is not a power of ten (the ledger's exact cost keeps 12). */
+        static final int SCALE = 12;
 
-        Family(int perExponent) {
-            this.perExponent = perExponent;
+        /** The price is per this many units. */
+        final long per;
+
+        Family(long per) {
+            this.per = per;
+        }
+
+        /**
+         * {@code amount / per}: exact for a power of ten; for durations (per 3,600) half-up to {@link #SCALE} decimal
+         * places, the precision the ledger stores.
+         */
+        BigDecimal perUnit(BigDecimal amount) {
+            BigDecimal divisor = BigDecimal.valueOf(per);
+            int exponent = divisor.precision() - 1;
+            if (divisor.compareTo(BigDecimal.ONE.movePointRight(exponent)) == 0) {
+                return amount.movePointLeft(exponent);
+            }
+            return amount.divide(divisor, Math.max(SCALE, amount.scale()), RoundingMode.HALF_UP);
         }
     }
 

@@ -19,17 +19,51 @@ class DefaultCatalogueTest {
     static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
     @Test
-    void theSnapshotImportsEveryModelButThoseBilledPerHourOfAudio() {
+    void theSnapshotImportsEveryModelWithEveryMatchClause() throws IOException {
         PriceBook.Seed seed = PriceBook.defaultCatalogue();
 
         assertTrue(seed.source().startsWith("genai-prices@npm:@pydantic/genai-prices@"), seed.source());
         assertTrue(seed.source().contains("published 20"), seed.source());
-        // 1,694 models in the snapshot; the only unit we cannot price is a duration per hour (transcription models)
-        List<String> otherReasons = seed.skipped().stream().filter(s -> !s.contains("price unit audio_hours")).toList();
-        assertEquals(List.of(), otherReasons);
-        assertEquals(8, seed.skipped().size(), seed.skipped()::toString);
+        // 1,694 models in the snapshot, none skipped (the 8 billed per hour of audio included)
+        assertEquals(List.of(), seed.skipped());
         assertTrue(seed.entries().size() > 1_700, () -> "entries: " + seed.entries().size());
         seed.entries().forEach(e -> assertNotNull(e.source(), e::toString));
+        ImportResult imported;
+        try (InputStream in = PriceBook.class.getResourceAsStream("/prices/genai-prices.json")) {
+            imported = GenaiPricesImporter.parse(in, "genai-prices@test");
+        }
+        assertEquals(List.of(), imported.notes(), "no match clause dropped");
+    }
+
+    @Test
+    void audioBilledPerHourIsPriced() {
+        List<CatalogueEntry> entries = PriceBook.defaultCatalogue().entries();
+        PriceSheet whisper = Fixtures.only(entries, "openai", "whisper-1").prices();
+
+        // 90 seconds at $0.36 per hour: the input-audio leaf takes them all, the undirected audio leaf none
+        TokenCounts ninetySeconds = TokenCounts.of(0, 0).with(Unit.AUDIO_SECONDS, 90).with(Unit.INPUT_AUDIO_SECONDS, 90);
+        Cost cost = CostCalculator.cost(whisper, ninetySeconds);
+        assertEquals(9_000, cost.micros());
+        assertEquals(0, new BigDecimal("0.009").compareTo(cost.exactUsd()), cost.exactUsd()::toPlainString);
+        // a voice model prices the conversation's audio, sent and received, by its one per-hour price
+        PriceSheet voice = Fixtures.only(entries, "x-ai", "grok-voice-think-fast-2.0").prices();
+        assertEquals(4_000, CostCalculator.cost(voice,
+                TokenCounts.of(0, 0).with(Unit.AUDIO_SECONDS, 3).with(Unit.INPUT_AUDIO_SECONDS, 1)).micros());
+    }
+
+    @Test
+    void geminiMatchClausesWithCaseClassesResolveAsGenaiPricesResolvesThem() {
+        PriceIndex index = new PriceIndex(stored(PriceBook.defaultCatalogue().entries()));
+
+        // gemini-2.5-pro's clause: starts_with the id, and a negative look-ahead refusing its "-tts" variants
+        assertEquals("gemini-2.5-pro", index.resolve("google", "gemini-2.5-pro-preview-06-05", null, NOW).orElseThrow()
+                .version().model());
+        assertEquals("gemini-2.5-pro",
+                index.resolve("google", "Gemini-2.5-Pro-Preview-06-05", null, NOW).orElseThrow().version().model());
+        assertTrue(index.resolve("google", "gemini-2.5-pro-preview-tts", null, NOW)
+                .map(r -> !r.version().model().equals("gemini-2.5-pro")).orElse(true));
+        assertTrue(index.resolve("google", "gemini-2.5-pro-TTS", null, NOW)
+                .map(r -> !r.version().model().equals("gemini-2.5-pro")).orElse(true));
     }
 
     @Test

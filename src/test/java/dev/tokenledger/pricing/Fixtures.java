@@ -23,7 +23,12 @@ final class Fixtures {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The only entry of a provider and model. */
+    /** A JSON text as a tree. */
+    static com.fasterxml.jackson.databind.JsonNode readTree(String text) {
+        return PricingJson.read(json(text));
+    }
+
+    /** The only standard-tier entry of a provider and model. */
     static CatalogueEntry only(List<CatalogueEntry> entries, String provider, String model) {
         List<CatalogueEntry> found = all(entries, provider, model);
         if (found.size() != 1) {
@@ -32,9 +37,15 @@ final class Fixtures {
         return found.get(0);
     }
 
-    /** Every entry of a provider and model, in file order. */
+    /** Every standard-tier entry of a provider and model, in file order. */
     static List<CatalogueEntry> all(List<CatalogueEntry> entries, String provider, String model) {
-        return entries.stream().filter(e -> e.provider().equals(provider) && e.model().equals(model)).toList();
+        return tier(entries, provider, model, ServiceTier.STANDARD);
+    }
+
+    /** Every entry of a provider, model and service tier, in file order. */
+    static List<CatalogueEntry> tier(List<CatalogueEntry> entries, String provider, String model, String tier) {
+        return entries.stream().filter(e -> e.provider().equals(provider) && e.model().equals(model)
+                && e.serviceTier().equals(tier)).toList();
     }
 
     /** The skipped item about one model, whose text starts with {@code where + ": "}. */

@@ -258,13 +258,17 @@ class GenaiPricesImporterTest {
     }
 
     @Test
-    void matchClausesAreKeptWithStringsLowercased() {
+    void matchClausesAreKeptWithStringsLowercasedAndRegexesAsWritten() {
         ImportResult r = GenaiPricesImporter.parse(Fixtures.json("""
                 [{"id": "p", "models": [
                   {"id": "GLM-5", "match": {"or": [{"equals": "GLM-5"}, {"starts_with": "GLM-5-"},
                      {"ends_with": "-GLM5"}, {"contains": "GLM5X"}, {"regex": "^glm-5@[0-9]+$"}]},
                    "prices": {"input_mtok": 1, "output_mtok": 2}},
-                  {"id": "odd", "match": {"regex": "^(?!.*-[tT][tT][sS])"}, "prices": {"input_mtok": 1, "output_mtok": 2}}]}]
+                  {"id": "case-classes", "match": {"and": [{"starts_with": "pro"}, {"regex": "^(?!.*-[tT][tT][sS])"}]},
+                   "prices": {"input_mtok": 1, "output_mtok": 2}},
+                  {"id": "upper", "match": {"regex": "^Upper$"}, "prices": {"input_mtok": 1, "output_mtok": 2}},
+                  {"id": "flag", "match": {"regex": "(?i)^FLAG-[0-9]$"}, "prices": {"input_mtok": 1, "output_mtok": 2}},
+                  {"id": "broken", "match": {"regex": "("}, "prices": {"input_mtok": 1, "output_mtok": 2}}]}]
                 """), SOURCE);
 
         MatchRule glm = Fixtures.only(r.entries(), "p", "GLM-5").match();
@@ -274,10 +278,20 @@ class GenaiPricesImporterTest {
         assertTrue(glm.matches("a-glm5x-b"));
         assertTrue(glm.matches("glm-5@123"));
         assertFalse(glm.matches("glm-4"));
-        // a clause the catalogue cannot hold is dropped with a note; the model keeps its prices
-        assertNull(Fixtures.only(r.entries(), "p", "odd").match());
+        // a regex is tested as written against the lowercased name, as genai-prices tests it
+        MatchRule classes = Fixtures.only(r.entries(), "p", "case-classes").match();
+        assertTrue(classes.matches("pro-preview"));
+        assertTrue(classes.matches("PRO-preview"));
+        assertFalse(classes.matches("pro-preview-tts"));
+        assertFalse(classes.matches("pro-preview-TTS"));
+        assertEquals("^(?!.*-[tT][tT][sS])", ((MatchRule.And) classes).all().get(1).toJson().get("regex").asText());
+        // an upper-case literal never matches a lowercased name (genai-prices alike); an inline flag works
+        assertFalse(Fixtures.only(r.entries(), "p", "upper").match().matches("Upper"));
+        assertTrue(Fixtures.only(r.entries(), "p", "flag").match().matches("flag-7"));
+        // a clause the catalogue cannot hold (a pattern that does not compile) is dropped with a note
+        assertNull(Fixtures.only(r.entries(), "p", "broken").match());
         assertEquals(1, r.notes().size(), r.notes()::toString);
-        assertTrue(r.notes().get(0).startsWith("p/odd: match clauses not kept"), r.notes()::toString);
+        assertTrue(r.notes().get(0).startsWith("p/broken: match clauses not kept"), r.notes()::toString);
         assertEquals(List.of(), r.skipped());
     }
 

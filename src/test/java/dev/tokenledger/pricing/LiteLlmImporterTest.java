@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static dev.tokenledger.pricing.CostCalculatorTest.assertDecimal;
@@ -18,10 +18,11 @@ class LiteLlmImporterTest {
     static final String SOURCE = "litellm@fedcba9876543210fedcba9876543210fedcba98";
     static final Instant FROM = Instant.parse("2026-08-21T00:00:00Z");
 
-    static ImportResult result;
+    /** Read again for every test, so that a mutant one test would catch is not hidden by a shared result. */
+    ImportResult result;
 
-    @BeforeAll
-    static void importFixture() {
+    @BeforeEach
+    void importFixture() {
         result = LiteLlmImporter.parse(Fixtures.open("litellm-model-prices.json"), SOURCE, FROM);
     }
 
@@ -33,16 +34,19 @@ class LiteLlmImporterTest {
                 "openai/gpt-5-mini",
                 "anthropic/claude-sonnet-4-5",
                 "gemini/gemini-2.0-flash",
+                "gemini/gemini-2.5-flash-lite",
                 "gemini/gemini-2.5-flash-preview-04-17",
                 "vertex_ai-language-models/vertex_ai/gemini-2.5-pro",
                 "openai/text-embedding-3-small",
-                "openai/text-embedding-3-large"),
-                result.entries().stream().map(e -> e.provider() + "/" + e.model()).toList());
+                "openai/text-embedding-3-large",
+                "openai/gpt-4o-search-preview"),
+                result.entries().stream().filter(e -> e.serviceTier().equals(ServiceTier.STANDARD))
+                        .map(e -> e.provider() + "/" + e.model()).toList());
         for (CatalogueEntry entry : result.entries()) {
             assertEquals(SOURCE, entry.source());
             assertEquals(FROM, entry.effectiveFrom());
         }
-        assertEquals(8, result.skipped().size(), result.skipped()::toString);
+        assertEquals(6, result.skipped().size(), result.skipped()::toString);
     }
 
     @Test
@@ -111,11 +115,22 @@ class LiteLlmImporterTest {
     }
 
     @Test
-    void otherServiceTiersAreIgnored() {
+    void otherServiceTiersAreEntriesOfTheirOwn() {
         PriceSheet gpt4o = Fixtures.only(result.entries(), "openai", "gpt-4o").prices();
-
         assertEquals(UnitPrice.flat(new BigDecimal("2.5")), gpt4o.input());
         assertEquals(UnitPrice.flat(new BigDecimal("1.25")), gpt4o.cacheRead());
+
+        PriceSheet priority = Fixtures.tier(result.entries(), "openai", "gpt-4o", ServiceTier.PRIORITY).get(0).prices();
+        assertEquals(UnitPrice.flat(new BigDecimal("4.25")), priority.input());
+        assertEquals(UnitPrice.flat(new BigDecimal("2.125")), priority.cacheRead());
+        assertEquals(UnitPrice.flat(new BigDecimal("17")), priority.output());
+        // batch prices input and output; its cache reads keep the standard price
+        PriceSheet batch = Fixtures.tier(result.entries(), "openai", "gpt-4o", ServiceTier.BATCH).get(0).prices();
+        assertEquals(UnitPrice.flat(new BigDecimal("1.25")), batch.input());
+        assertEquals(UnitPrice.flat(new BigDecimal("5")), batch.output());
+        assertEquals(UnitPrice.flat(new BigDecimal("1.25")), batch.cacheRead());
+        assertTrue(Fixtures.tier(result.entries(), "openai", "gpt-4o", ServiceTier.FLEX).isEmpty());
+        assertEquals(1, Fixtures.tier(result.entries(), "openai", "o4-mini", ServiceTier.FLEX).size());
         assertTrue(result.skipped().stream().noneMatch(s -> s.startsWith("gpt-4o:") || s.startsWith("o4-mini:")));
     }
 
@@ -144,9 +159,13 @@ class LiteLlmImporterTest {
     }
 
     @Test
-    void unsupportedPricesSkipTheModel() {
-        assertTrue(Fixtures.skipped(result, "gemini/gemini-2.5-flash-lite").contains("input_cost_per_audio_token"));
-        assertTrue(Fixtures.skipped(result, "gpt-4o-search-preview").contains("search_context_cost_per_query"));
+    void modalityAndSearchPricesAreImportedAndOtherUnitsSkipTheModel() {
+        PriceSheet lite = Fixtures.only(result.entries(), "gemini", "gemini-2.5-flash-lite").prices();
+        assertTrue(lite.price(Unit.INPUT_AUDIO) != null, lite::toString);
+        assertTrue(lite.price(Unit.INPUT_AUDIO).base().signum() > 0);
+        // $0.035 per search at LiteLLM's default (medium) context size = $35 per thousand
+        PriceSheet search = Fixtures.only(result.entries(), "openai", "gpt-4o-search-preview").prices();
+        assertEquals(UnitPrice.flat(new BigDecimal("35")), search.price(Unit.WEB_SEARCHES));
         assertTrue(Fixtures.skipped(result, "sagemaker/meta-textgeneration-llama-2-7b")
                 .contains("input_cost_per_second"));
     }

@@ -10,7 +10,8 @@ import dev.tokenledger.json.Json;
  * OpenAI's {@code CompletionUsage}: {@code prompt_tokens} includes cached tokens, {@code completion_tokens} includes
  * reasoning tokens, which is also how the canonical {@link Usage} counts them. {@code prompt_tokens_details} splits the
  * prompt into cache reads, cache writes, audio and image tokens; {@code completion_tokens_details} the output into
- * reasoning, audio and image tokens. The service tier is a field of the answer (or chunk), next to {@code usage}.
+ * reasoning, audio and image tokens. The service tier is a field of the answer (or chunk), next to {@code usage}. A
+ * transcription billed by duration reports {@code {"type":"duration","seconds":n}}: seconds of input audio.
  */
 public final class OpenAiUsage {
 
@@ -31,10 +32,18 @@ public final class OpenAiUsage {
         JsonNode completionDetails = usage.path("completion_tokens_details");
         Usage.Detail detail = new Usage.Detail(0, promptDetails.path("audio_tokens").asLong(0), 0,
                 promptDetails.path("image_tokens").asLong(0), 0, 0, 0, completionDetails.path("audio_tokens").asLong(0),
-                completionDetails.path("image_tokens").asLong(0), 0, tier(serviceTier));
+                completionDetails.path("image_tokens").asLong(0), 0, tier(serviceTier), audioSeconds(usage), 0);
         return new Usage(usage.path("prompt_tokens").asLong(0), promptDetails.path("cached_tokens").asLong(0),
                 promptDetails.path("cache_write_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
                 completionDetails.path("reasoning_tokens").asLong(0), Usage.Source.PROVIDER, detail);
+    }
+
+    /** Seconds of input audio of a usage of {@code "type":"duration"} (whole seconds, rounded up), else 0. */
+    static long audioSeconds(JsonNode usage) {
+        if (!"duration".equals(usage.path("type").asText()) || !usage.path("seconds").isNumber()) {
+            return 0;
+        }
+        return Math.max(0, (long) Math.ceil(usage.get("seconds").asDouble()));
     }
 
     /** The text of a {@code service_tier} field, or null. */
