@@ -42,6 +42,96 @@ public record ChatRequest(String model, List<Message> messages, List<ToolSpec> t
     }
 
     /**
+     * A request built by name: each inbound format's decoder sets what its body carries; what it leaves unset is
+     * null, empty or false.
+     *
+     * @param model the model the client asked for
+     * @param source the inbound body as parsed
+     */
+    public static Builder builder(String model, SourceBody source) {
+        return new Builder(model, source);
+    }
+
+    /** Names the parts of a {@link ChatRequest}; see the record's components for their meaning. */
+    public static final class Builder {
+        private final String model;
+        private final SourceBody source;
+        private List<Message> messages;
+        private List<ToolSpec> tools;
+        private Object toolChoice;
+        private Boolean parallelToolCalls;
+        private Integer maxTokens;
+        private Double temperature;
+        private Double topP;
+        private List<String> stop;
+        private Map<String, Object> responseFormat;
+        private Reasoning reasoning;
+        private boolean stream;
+        private boolean includeUsage;
+        private String user;
+        private Map<String, Object> extra;
+
+        private Builder(String model, SourceBody source) {
+            this.model = model;
+            this.source = source;
+        }
+
+        public Builder messages(List<Message> messages) {
+            this.messages = messages;
+            return this;
+        }
+
+        /** The tools the model may call, and how it must choose among them (null: the model's default). */
+        public Builder tools(List<ToolSpec> tools, Object toolChoice, Boolean parallelToolCalls) {
+            this.tools = tools;
+            this.toolChoice = toolChoice;
+            this.parallelToolCalls = parallelToolCalls;
+            return this;
+        }
+
+        /** The sampling settings: output cap, temperature, top-p and stop sequences (null: not asked for). */
+        public Builder sampling(Integer maxTokens, Double temperature, Double topP, List<String> stop) {
+            this.maxTokens = maxTokens;
+            this.temperature = temperature;
+            this.topP = topP;
+            this.stop = stop;
+            return this;
+        }
+
+        public Builder responseFormat(Map<String, Object> responseFormat) {
+            this.responseFormat = responseFormat;
+            return this;
+        }
+
+        public Builder reasoning(Reasoning reasoning) {
+            this.reasoning = reasoning;
+            return this;
+        }
+
+        /** Whether the client wants a stream, and a usage report at its end. */
+        public Builder stream(boolean stream, boolean includeUsage) {
+            this.stream = stream;
+            this.includeUsage = includeUsage;
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder extra(Map<String, Object> extra) {
+            this.extra = extra;
+            return this;
+        }
+
+        public ChatRequest build() {
+            return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, maxTokens, temperature, topP,
+                    stop, responseFormat, reasoning, stream, includeUsage, user, extra, source);
+        }
+    }
+
+    /**
      * How much to reason.
      *
      * @param effort {@code minimal}, {@code low}, {@code medium}, {@code high}, or null

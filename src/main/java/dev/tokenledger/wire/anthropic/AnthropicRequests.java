@@ -86,11 +86,13 @@ public final class AnthropicRequests {
         AnthropicTools.Choice choice = AnthropicTools.choiceToCanonical(root.get("tool_choice"));
         boolean stream = optionalBoolean(root, "stream");
         ObjectNode outputConfig = object(root, "output_config");
-        return new ChatRequest(model, messages, AnthropicTools.toCanonical(root.get("tools")), choice.toolChoice(),
-                choice.parallelToolCalls(), maxTokens, optionalDouble(root, "temperature"), optionalDouble(root, "top_p"),
-                stopSequences(root.get("stop_sequences")), responseFormat(outputConfig),
-                reasoning(object(root, "thinking"), outputConfig), stream, stream, user(object(root, "metadata")), extra,
-                new ChatRequest.SourceBody(WireFormat.ANTHROPIC, new AnthropicSource(root, beta)));
+        return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.ANTHROPIC, new AnthropicSource(root, beta)))
+                .messages(messages)
+                .tools(AnthropicTools.toCanonical(root.get("tools")), choice.toolChoice(), choice.parallelToolCalls())
+                .sampling(maxTokens, optionalDouble(root, "temperature"), optionalDouble(root, "top_p"),
+                        stopSequences(root.get("stop_sequences")))
+                .responseFormat(responseFormat(outputConfig)).reasoning(reasoning(object(root, "thinking"), outputConfig))
+                .stream(stream, stream).user(user(object(root, "metadata"))).extra(extra).build();
     }
 
     private static ObjectNode object(ObjectNode root, String field) {

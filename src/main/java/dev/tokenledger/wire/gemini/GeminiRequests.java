@@ -86,12 +86,15 @@ public final class GeminiRequests {
         if (!otherConfig.isEmpty()) {
             extra.put("generationConfig", otherConfig);
         }
-        return new ChatRequest(model, messages, GeminiTools.toCanonical(array(root, "tools", "tools")),
-                toolConfig == null ? null : GeminiTools.choiceToCanonical(toolConfig), null,
-                integer(config, "maxOutputTokens", "generationConfig.maxOutputTokens"),
-                number(config, "temperature", "generationConfig.temperature"),
-                number(config, "topP", "generationConfig.topP"), stopSequences(config), responseFormat(config),
-                reasoning(config), stream, stream, null, extra, new ChatRequest.SourceBody(WireFormat.GEMINI, root));
+        return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.GEMINI, root))
+                .messages(messages)
+                .tools(GeminiTools.toCanonical(array(root, "tools", "tools")),
+                        toolConfig == null ? null : GeminiTools.choiceToCanonical(toolConfig), null)
+                .sampling(integer(config, "maxOutputTokens", "generationConfig.maxOutputTokens"),
+                        number(config, "temperature", "generationConfig.temperature"),
+                        number(config, "topP", "generationConfig.topP"), stopSequences(config))
+                .responseFormat(responseFormat(config)).reasoning(reasoning(config)).stream(stream, stream).extra(extra)
+                .build();
     }
 
     private static List<String> stopSequences(JsonNode config) {

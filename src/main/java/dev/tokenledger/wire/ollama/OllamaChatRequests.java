@@ -68,10 +68,12 @@ public final class OllamaChatRequests {
         Integer numPredict = options.has("num_predict") && options.get("num_predict").asInt(-1) >= 0
                 ? options.get("num_predict").asInt()
                 : null;
-        return new ChatRequest(model, messages, tools(optionalArray(root, "tools", "tools")), null, null, numPredict,
-                optionalDouble(options, "temperature"), optionalDouble(options, "top_p"), stop(options.get("stop")),
-                responseFormat(root.get("format")), reasoning(root.get("think")), stream == null || stream.asBoolean(true),
-                false, null, extra, new ChatRequest.SourceBody(WireFormat.OLLAMA, root));
+        return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.OLLAMA, root))
+                .messages(messages).tools(tools(optionalArray(root, "tools", "tools")), null, null)
+                .sampling(numPredict, optionalDouble(options, "temperature"), optionalDouble(options, "top_p"),
+                        stop(options.get("stop")))
+                .responseFormat(responseFormat(root.get("format"))).reasoning(reasoning(root.get("think")))
+                .stream(stream == null || stream.asBoolean(true), false).extra(extra).build();
     }
 
     private static ObjectNode options(ObjectNode root, Map<String, Object> extra) {

@@ -89,13 +89,15 @@ public final class OpenAiChatRequests {
             throw GatewayError.invalid("response_format", "Invalid type for 'response_format': expected an object.");
         }
         String reasoningEffort = optionalString(root, "reasoning_effort");
-        return new ChatRequest(model, messages, tools(root.get("tools")),
-                toolChoice == null || toolChoice.isNull() ? null : Json.toValue(toolChoice),
-                optionalBooleanObject(root, "parallel_tool_calls"), maxTokens, optionalDouble(root, "temperature"),
-                optionalDouble(root, "top_p"), stop(root.get("stop")),
-                responseFormat == null || responseFormat.isNull() ? null : Json.toMap(responseFormat),
-                reasoningEffort == null ? null : new ChatRequest.Reasoning(reasoningEffort, null), stream, includeUsage,
-                optionalString(root, "user"), extra, new ChatRequest.SourceBody(WireFormat.OPENAI_CHAT, root));
+        return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.OPENAI_CHAT, root))
+                .messages(messages)
+                .tools(tools(root.get("tools")), toolChoice == null || toolChoice.isNull() ? null : Json.toValue(toolChoice),
+                        optionalBooleanObject(root, "parallel_tool_calls"))
+                .sampling(maxTokens, optionalDouble(root, "temperature"), optionalDouble(root, "top_p"),
+                        stop(root.get("stop")))
+                .responseFormat(responseFormat == null || responseFormat.isNull() ? null : Json.toMap(responseFormat))
+                .reasoning(reasoningEffort == null ? null : new ChatRequest.Reasoning(reasoningEffort, null))
+                .stream(stream, includeUsage).user(optionalString(root, "user")).extra(extra).build();
     }
 
     /**

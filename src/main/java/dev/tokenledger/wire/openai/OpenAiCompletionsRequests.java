@@ -68,10 +68,11 @@ public final class OpenAiCompletionsRequests {
             }
         }
         Message user = new Message("user", List.of(new ContentPart.Text(prompt)), List.of(), null, null);
-        return new ChatRequest(model, List.of(user), List.of(), null, null, optionalInt(root, "max_tokens"),
-                optionalDouble(root, "temperature"), optionalDouble(root, "top_p"), stop(root.get("stop")), null, stream,
-                includeUsage, optionalString(root, "user"), extra,
-                new ChatRequest.SourceBody(WireFormat.OPENAI_COMPLETIONS, root));
+        return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.OPENAI_COMPLETIONS, root))
+                .messages(List.of(user))
+                .sampling(optionalInt(root, "max_tokens"), optionalDouble(root, "temperature"),
+                        optionalDouble(root, "top_p"), stop(root.get("stop")))
+                .stream(stream, includeUsage).user(optionalString(root, "user")).extra(extra).build();
     }
 
     private static String prompt(JsonNode node) {

@@ -73,11 +73,14 @@ public final class OpenAiResponsesRequests {
         }
         boolean stream = optionalBoolean(root, "stream");
         // the terminal event of a Responses stream always carries the usage
-        return new ChatRequest(model, messages, tools(root.get("tools")), toolChoice(root.get("tool_choice")),
-                optionalBooleanObject(root, "parallel_tool_calls"), optionalInt(root, "max_output_tokens"),
-                optionalDouble(root, "temperature"), optionalDouble(root, "top_p"), List.of(),
-                responseFormat(root.get("text")), reasoning(root.get("reasoning")), stream, stream,
-                optionalString(root, "user"), extra, new ChatRequest.SourceBody(WireFormat.OPENAI_RESPONSES, root));
+        return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.OPENAI_RESPONSES, root))
+                .messages(messages)
+                .tools(tools(root.get("tools")), toolChoice(root.get("tool_choice")),
+                        optionalBooleanObject(root, "parallel_tool_calls"))
+                .sampling(optionalInt(root, "max_output_tokens"), optionalDouble(root, "temperature"),
+                        optionalDouble(root, "top_p"), List.of())
+                .responseFormat(responseFormat(root.get("text"))).reasoning(reasoning(root.get("reasoning")))
+                .stream(stream, stream).user(optionalString(root, "user")).extra(extra).build();
     }
 
     private static void refuseStatefulFields(ObjectNode root) {
