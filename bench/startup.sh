@@ -133,9 +133,8 @@ fi
 # launch PORT LOG COMMAND...: starts a gateway in the background on PORT; its pid is in STARTED
 launch() {
   local port="$1" log="$2"; shift 2
-  # the management interface (metrics) on a free port too: 9000 may be taken by another gateway on the machine
-  env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(free_port)" \
-    QUARKUS_LOG_LEVEL=WARN TOKENLEDGER_MASTER_KEY=startup TOKENLEDGER_KEYS_PEPPER=startup-pepper \
+  env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_LOG_LEVEL=WARN TOKENLEDGER_MASTER_KEY=startup \
+    QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$(free_port)" TOKENLEDGER_KEYS_PEPPER=startup-pepper \
     OPENAI_BASE_URL="http://$UPSTREAM/v1" OPENAI_API_KEY=sk-startup TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$PG/$DB" QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PG/$DB" \
     QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_REDIS_URL="$REDIS_URL" "$@" >"$log" 2>&1 &
