@@ -35,6 +35,8 @@ type QuoteUsage struct {
 	OutputImageTokens *int64 `json:"output_image_tokens,omitempty"`
 	WebSearches *int64 `json:"web_searches,omitempty"`
 	ServiceTier *string `json:"service_tier,omitempty"`
+	InputAudioSeconds *int64 `json:"input_audio_seconds,omitempty"`
+	OutputAudioSeconds *int64 `json:"output_audio_seconds,omitempty"`
 }
 
 // NewQuoteUsage instantiates a new QuoteUsage object
@@ -566,6 +568,70 @@ func (o *QuoteUsage) SetServiceTier(v string) {
 	o.ServiceTier = &v
 }
 
+// GetInputAudioSeconds returns the InputAudioSeconds field value if set, zero value otherwise.
+func (o *QuoteUsage) GetInputAudioSeconds() int64 {
+	if o == nil || IsNil(o.InputAudioSeconds) {
+		var ret int64
+		return ret
+	}
+	return *o.InputAudioSeconds
+}
+
+// GetInputAudioSecondsOk returns a tuple with the InputAudioSeconds field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *QuoteUsage) GetInputAudioSecondsOk() (*int64, bool) {
+	if o == nil || IsNil(o.InputAudioSeconds) {
+		return nil, false
+	}
+	return o.InputAudioSeconds, true
+}
+
+// HasInputAudioSeconds returns a boolean if a field has been set.
+func (o *QuoteUsage) HasInputAudioSeconds() bool {
+	if o != nil && !IsNil(o.InputAudioSeconds) {
+		return true
+	}
+
+	return false
+}
+
+// SetInputAudioSeconds gets a reference to the given int64 and assigns it to the InputAudioSeconds field.
+func (o *QuoteUsage) SetInputAudioSeconds(v int64) {
+	o.InputAudioSeconds = &v
+}
+
+// GetOutputAudioSeconds returns the OutputAudioSeconds field value if set, zero value otherwise.
+func (o *QuoteUsage) GetOutputAudioSeconds() int64 {
+	if o == nil || IsNil(o.OutputAudioSeconds) {
+		var ret int64
+		return ret
+	}
+	return *o.OutputAudioSeconds
+}
+
+// GetOutputAudioSecondsOk returns a tuple with the OutputAudioSeconds field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *QuoteUsage) GetOutputAudioSecondsOk() (*int64, bool) {
+	if o == nil || IsNil(o.OutputAudioSeconds) {
+		return nil, false
+	}
+	return o.OutputAudioSeconds, true
+}
+
+// HasOutputAudioSeconds returns a boolean if a field has been set.
+func (o *QuoteUsage) HasOutputAudioSeconds() bool {
+	if o != nil && !IsNil(o.OutputAudioSeconds) {
+		return true
+	}
+
+	return false
+}
+
+// SetOutputAudioSeconds gets a reference to the given int64 and assigns it to the OutputAudioSeconds field.
+func (o *QuoteUsage) SetOutputAudioSeconds(v int64) {
+	o.OutputAudioSeconds = &v
+}
+
 func (o QuoteUsage) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -623,6 +689,12 @@ func (o QuoteUsage) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.ServiceTier) {
 		toSerialize["service_tier"] = o.ServiceTier
+	}
+	if !IsNil(o.InputAudioSeconds) {
+		toSerialize["input_audio_seconds"] = o.InputAudioSeconds
+	}
+	if !IsNil(o.OutputAudioSeconds) {
+		toSerialize["output_audio_seconds"] = o.OutputAudioSeconds
 	}
 	return toSerialize, nil
 }

@@ -41,7 +41,9 @@ class QuoteUsage(BaseModel):
     output_image_tokens: Optional[StrictInt] = None
     web_searches: Optional[StrictInt] = None
     service_tier: Optional[StrictStr] = None
-    __properties = ["input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "input_audio_tokens", "cached_audio_tokens", "input_image_tokens", "cached_image_tokens", "input_video_tokens", "tool_prompt_tokens", "output_audio_tokens", "output_image_tokens", "web_searches", "service_tier"]
+    input_audio_seconds: Optional[StrictInt] = None
+    output_audio_seconds: Optional[StrictInt] = None
+    __properties = ["input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "input_audio_tokens", "cached_audio_tokens", "input_image_tokens", "cached_image_tokens", "input_video_tokens", "tool_prompt_tokens", "output_audio_tokens", "output_image_tokens", "web_searches", "service_tier", "input_audio_seconds", "output_audio_seconds"]
 
     class Config:
         """Pydantic configuration"""
@@ -94,7 +96,9 @@ class QuoteUsage(BaseModel):
             "output_audio_tokens": obj.get("output_audio_tokens"),
             "output_image_tokens": obj.get("output_image_tokens"),
             "web_searches": obj.get("web_searches"),
-            "service_tier": obj.get("service_tier")
+            "service_tier": obj.get("service_tier"),
+            "input_audio_seconds": obj.get("input_audio_seconds"),
+            "output_audio_seconds": obj.get("output_audio_seconds")
         })
         return _obj
 

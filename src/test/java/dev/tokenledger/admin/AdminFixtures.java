@@ -47,9 +47,7 @@ final class AdminFixtures {
 
     /** Input 2.50 and output 10 USD per million tokens for the model behind {@code gpt-test}. */
     static void priceTestModel() {
-        master().body(Map.of("provider", "mock", "model", MODEL, "effectiveFrom", "2020-01-01T00:00:00Z", "prices",
-                Map.of("inputMtok", "2.50", "outputMtok", "10"), "reason", "test rate")).post("/admin/v1/prices")
-                .then().statusCode(201);
+        OpenAiFixtures.priceMockModel();
     }
 
     /** One chat completion through {@code key}; answers the request id of its ledger row, once that row exists. */

@@ -313,7 +313,10 @@ class HostileInputTest {
         // this test holds one 10 MiB array and 150 sockets' buffers.
         System.out.printf("bodies: heap %d MB before, peak %d MB while answering, %d MB after%n", heapBefore >> 20,
                 peak.max() >> 20, heapAfter >> 20);
-        assertTrue(peak.max() - heapBefore < 256L << 20, "heap peaked " + ((peak.max() - heapBefore) >> 20)
+        // The peak is heap in use, garbage included: in a long test JVM with a multi-GB maximum heap G1 collects late,
+        // so several hundred MB of short-lived buffers can stand uncollected. Holding the bodies would take over 1 GiB
+        // at once; what stays afterwards is checked below.
+        assertTrue(peak.max() - heapBefore < 768L << 20, "heap peaked " + ((peak.max() - heapBefore) >> 20)
                 + " MB above its level before the bodies");
         assertTrue(heapAfter - heapBefore < 32L << 20, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MB");
     }

@@ -51,9 +51,7 @@ class LedgerAndKeysTest {
             teamId = admin().body(Map.of("name", "research", "orgId", orgId)).post("/admin/v1/teams")
                     .then().statusCode(201).extract().path("id");
             // a negotiated rate for the test provider: input 2.50, cache read 1.25, output 10 per million tokens
-            admin().body(Map.of("provider", "mock", "model", "gpt-4o-mini-2024-07-18", "effectiveFrom", "2020-01-01T00:00:00Z",
-                    "prices", Map.of("inputMtok", "2.50", "cacheReadMtok", "1.25", "outputMtok", "10"), "reason",
-                    "negotiated rate")).post("/admin/v1/prices").then().statusCode(201);
+            OpenAiFixtures.priceMockModel();
         }
     }
 
