@@ -80,7 +80,8 @@ public final class ProviderTypes {
      * @throws IllegalStateException naming the property at fault and the valid choices
      */
     public Provider create(ProviderSettings configured) {
-        return find(configured.type()).orElseThrow().create(resolve(configured));
+        ProviderSettings settings = resolve(configured); // refuses an unknown type, naming the valid ones
+        return factories.get(settings.type()).create(settings);
     }
 
     /**

@@ -31,7 +31,18 @@ class SchemaReadinessTest {
     }
 
     /** The newest migration this build carries, taken away from the schema history for the test. */
-    static final String NEWEST = "80";
+    static final String NEWEST = newestMigration();
+
+    private static String newestMigration() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(
+                SchemaReadinessTest.class.getClassLoader().getResource("db/migration").toURI()))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max(Integer::compare)
+                    .map(String::valueOf).orElseThrow();
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
     void unreadyUntilTheSchemaIsMigrated() throws SQLException {

@@ -145,7 +145,8 @@ class CatalogueFormatTest {
             assertTrue(models.add(entry.provider() + "/" + entry.model()), "listed twice: " + entry);
         }
         // the public models come from the bundled genai-prices snapshot (DefaultCatalogueTest)
-        assertEquals(Set.of("ollama/*", "lmstudio/*"), models);
+        // and the explicit zeros of what is billed otherwise: local servers, the Copilot subscription (per request)
+        assertEquals(Set.of("ollama/*", "lmstudio/*", "github-copilot/*"), models);
         // the file is in the writer's canonical layout, so rewriting it changes nothing
         assertEquals(new String(file, StandardCharsets.UTF_8),
                 new String(CatalogueFormat.write(entries), StandardCharsets.UTF_8));
