@@ -27,7 +27,6 @@ import dev.tokenledger.provider.ProviderSettings;
 public class Fingerprints {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9:-]+)}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final GatewayConfig config;
     private final ProviderRegistry registry;
@@ -41,7 +40,9 @@ public class Fingerprints {
     /** New ids for a credential: a 64-hex machine id and a session id (a UUID and the creation time in ms). */
     public static Map<String, String> newIdentity() {
         byte[] machine = new byte[32];
-        RANDOM.nextBytes(machine);
+        // one generator per identity, made at run time: a static one would be built into the native image's heap with
+        // the seed of the build (the native build refuses it)
+        new SecureRandom().nextBytes(machine);
         return Map.of("machine-id", HexFormat.of().formatHex(machine), "session-id",
                 UUID.randomUUID() + String.valueOf(System.currentTimeMillis()));
     }

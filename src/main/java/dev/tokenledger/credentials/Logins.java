@@ -85,7 +85,6 @@ public class Logins {
             + "if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end "
             + "if v then return 0 end "
             + "redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 1";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveHashCommands<String, String, String> hashes;
@@ -554,7 +553,8 @@ public class Logins {
 
     private static String random() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        // made at run time, per value: a static generator would be built into the native image with the build's seed
+        new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
