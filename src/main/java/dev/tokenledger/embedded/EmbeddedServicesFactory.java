@@ -43,8 +43,11 @@ public final class EmbeddedServicesFactory implements ConfigSourceFactory {
             return List.of();
         }
         if (profiles.contains("prod") || ImageMode.current() == ImageMode.NATIVE_RUN) {
-            throw new IllegalStateException(missing(database, redis) + " configured. The " + String.join(",", profiles)
-                    + " profile (containers, Kubernetes, the native executable) never starts embedded services: set "
+            String who = ImageMode.current() == ImageMode.NATIVE_RUN
+                    ? "The native executable"
+                    : "The " + String.join(",", profiles) + " profile (containers, Kubernetes)";
+            throw new IllegalStateException(missing(database, redis) + " configured. " + who
+                    + " never starts embedded services: set "
                     + "QUARKUS_DATASOURCE_REACTIVE_URL, QUARKUS_DATASOURCE_JDBC_URL, QUARKUS_DATASOURCE_USERNAME, "
                     + "QUARKUS_DATASOURCE_PASSWORD and TOKENLEDGER_REDIS_URL (or QUARKUS_REDIS_HOSTS), or run the jar "
                     + "with QUARKUS_PROFILE=local to start them embedded (docs/embedded.md)");

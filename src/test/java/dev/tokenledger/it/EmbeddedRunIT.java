@@ -29,6 +29,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The README's run command on a fresh machine: the packaged gateway in the {@code local} profile with no datasource
@@ -61,6 +63,7 @@ class EmbeddedRunIT {
 
     @Test
     void freshDataDirAnswersPricesKeepsTheLedgerAndLeavesNoServerBehind() throws Exception {
+        assumeFalse(PackagedGateway.isNative(), "the native executable never embeds (theNativeExecutableNeverEmbeds)");
         upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         upstream.start();
         upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
@@ -109,10 +112,19 @@ class EmbeddedRunIT {
 
     @Test
     void singleNodeModeRefusesSettingsForSeveralReplicas() throws Exception {
+        assumeFalse(PackagedGateway.isNative(), "the native executable never embeds (theNativeExecutableNeverEmbeds)");
         String out = failedStart(Map.of("QUARKUS_PROFILE", "local", "TOKENLEDGER_ADMISSION_EXPECTED_REPLICAS", "3"));
         assertTrue(out.contains("tokenledger.admission.expected-replicas=3 needs a Redis shared by the replicas"),
                 out);
         assertFalse(Files.exists(work.resolve("data")), "nothing was started before the refusal");
+    }
+
+    @Test
+    void theNativeExecutableNeverEmbeds() throws Exception {
+        assumeTrue(PackagedGateway.isNative(), "the jar embeds in the local profile (the tests above)");
+        String out = failedStart(Map.of("QUARKUS_PROFILE", "local"));
+        assertTrue(out.contains("The native executable never starts embedded services"), out);
+        assertFalse(Files.exists(work.resolve("data")), "nothing was embedded");
     }
 
     /** Starts the packaged gateway with no services configured and this environment; answers what it printed. */
