@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 import dev.tokenledger.coherence.Change;
+import dev.tokenledger.coherence.StartupReads;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.Provider;
@@ -126,21 +127,21 @@ public class CredentialPools {
         });
     }
 
-    void start(@Observes StartupEvent event) {
-        try {
-            load(true).await().indefinitely();
-            if (settings.rewrapAtStart() && keys.configured()) {
-                rewrap().await().indefinitely();
-            }
-        } catch (KeyEncryption.UnwrapException e) {
-            throw new IllegalStateException("Stored upstream credentials cannot be decrypted: " + e.getMessage()
-                    + ". Configure the key-encryption key the rows were stored with (tokenledger.credentials.keks.<id>).");
-        } catch (RuntimeException e) {
-            // PostgreSQL away or the schema not migrated yet (readiness says so): serve with the configured keys and
-            // read the stored ones at the next reload
-            Log.warnf("Stored upstream credentials could not be read at start (%s); retrying every %s", e.toString(),
-                    settings.reloadInterval());
-        }
+    void start(@Observes StartupEvent event, StartupReads startupReads) {
+        Uni<Void> read = load(true).chain(() -> settings.rewrapAtStart() && keys.configured()
+                ? rewrap().replaceWithVoid()
+                : Uni.createFrom().voidItem());
+        startupReads.start("the stored upstream credentials", read
+                .onFailure(e -> !(e instanceof KeyEncryption.UnwrapException)).recoverWithUni(e -> {
+                    // PostgreSQL away or the schema not migrated yet (readiness says so): serve with the configured
+                    // keys and read the stored ones at the next reload
+                    Log.warnf("Stored upstream credentials could not be read at start (%s); retrying every %s",
+                            e.toString(), settings.reloadInterval());
+                    return Uni.createFrom().voidItem();
+                })
+                .onFailure(KeyEncryption.UnwrapException.class).transform(e -> new IllegalStateException(
+                        "Stored upstream credentials cannot be decrypted: " + e.getMessage() + ". Configure the "
+                                + "key-encryption key the rows were stored with (tokenledger.credentials.keks.<id>).")));
         timer = vertx.setPeriodic(settings.reloadInterval().toMillis(),
                 id -> credentialsChanged().subscribe().with(ignored -> {
                 }));

@@ -34,6 +34,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.coherence.Coalesced;
+import dev.tokenledger.coherence.StartupReads;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.json.Json;
 
@@ -90,8 +91,8 @@ public class PriceBook {
         }
     }
 
-    void onStart(@Observes StartupEvent event) {
-        seedIfEmpty().chain(this::reload).await().indefinitely();
+    void onStart(@Observes StartupEvent event, StartupReads startupReads) {
+        startupReads.start("the price catalogue", seedIfEmpty().chain(this::reload));
         long every = config.ledger().priceRefresh().toMillis();
         vertx.setPeriodic(every, every, id -> reload().subscribe().with(v -> {
         }, e -> Log.warnf("Price catalogue reload failed: %s", e.getMessage())));

@@ -37,6 +37,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.coherence.StartupReads;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 
@@ -336,7 +337,9 @@ class CredentialPoolsTest {
                 wrong.seal(id, "keyed", CredentialPools.encode(new Secret("sk-wrong-kek-123456", Map.of()))))
                 .await().atMost(WAIT);
         try {
-            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> pools.start(null));
+            StartupReads reads = new StartupReads();
+            pools.start(null, reads);
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> reads.awaitAll(null));
             String message = failure.getMessage();
             assertTrue(message.contains("'new'") && message.contains("does not unwrap"), message);
             for (byte[] key : List.of(other, CredentialUpstreams.NEW_KEK, CredentialUpstreams.OLD_KEK)) {

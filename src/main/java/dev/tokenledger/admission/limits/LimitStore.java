@@ -25,6 +25,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.coherence.Coalesced;
+import dev.tokenledger.coherence.StartupReads;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.json.Json;
 
@@ -74,8 +75,8 @@ public class LimitStore {
         }
     }
 
-    void onStart(@Observes StartupEvent event) {
-        reload().await().indefinitely();
+    void onStart(@Observes StartupEvent event, StartupReads startupReads) {
+        startupReads.start("the limits", reload());
         long every = config.admission().limitsRefresh().toMillis();
         vertx.setPeriodic(every, every, id -> reload().subscribe().with(v -> {
         }, e -> Log.warnf("Limits reload failed: %s", e.getMessage())));
