@@ -20,7 +20,7 @@ class DefaultCatalogueTest {
 
     @Test
     void theSnapshotImportsEveryModelWithEveryMatchClause() throws IOException {
-        PriceBook.Seed seed = PriceBook.defaultCatalogue();
+        DefaultCatalogue.Seed seed = DefaultCatalogue.load();
 
         assertTrue(seed.source().startsWith("genai-prices@npm:@pydantic/genai-prices@"), seed.source());
         assertTrue(seed.source().contains("published 20"), seed.source());
@@ -37,7 +37,7 @@ class DefaultCatalogueTest {
 
     @Test
     void audioBilledPerHourIsPriced() {
-        List<CatalogueEntry> entries = PriceBook.defaultCatalogue().entries();
+        List<CatalogueEntry> entries = DefaultCatalogue.load().entries();
         PriceSheet whisper = Fixtures.only(entries, "openai", "whisper-1").prices();
 
         // 90 seconds at $0.36 per hour: the input-audio leaf takes them all, the undirected audio leaf none
@@ -53,7 +53,7 @@ class DefaultCatalogueTest {
 
     @Test
     void geminiMatchClausesWithCaseClassesResolveAsGenaiPricesResolvesThem() {
-        PriceIndex index = new PriceIndex(stored(PriceBook.defaultCatalogue().entries()));
+        PriceIndex index = new PriceIndex(stored(DefaultCatalogue.load().entries()));
 
         // gemini-2.5-pro's clause: starts_with the id, and a negative look-ahead refusing its "-tts" variants
         assertEquals("gemini-2.5-pro", index.resolve("google", "gemini-2.5-pro-preview-06-05", null, NOW).orElseThrow()
@@ -68,7 +68,7 @@ class DefaultCatalogueTest {
 
     @Test
     void modelsTheOldImportSkippedArePriced() {
-        List<CatalogueEntry> entries = PriceBook.defaultCatalogue().entries();
+        List<CatalogueEntry> entries = DefaultCatalogue.load().entries();
 
         PriceSheet gpt4o = Fixtures.only(entries, "openai", "gpt-4o").prices();
         assertEquals(35_000, CostCalculator.cost(gpt4o, new TokenCounts(10_000, 8_000, 0, 0, 2_000, 1_500)).micros());
@@ -99,7 +99,7 @@ class DefaultCatalogueTest {
 
     @Test
     void timeOfDayPricesAreVersionsWithWindows() {
-        List<CatalogueEntry> flash = Fixtures.all(PriceBook.defaultCatalogue().entries(), "deepseek", "deepseek-v4-flash");
+        List<CatalogueEntry> flash = Fixtures.all(DefaultCatalogue.load().entries(), "deepseek", "deepseek-v4-flash");
 
         assertEquals(4, flash.size(), flash::toString);
         Instant cut = Instant.parse("2026-08-17T00:00:00Z");
@@ -109,7 +109,7 @@ class DefaultCatalogueTest {
 
     @Test
     void reimportingTheSnapshotAddsNoVersion() throws IOException {
-        PriceBook.Seed seed = PriceBook.defaultCatalogue();
+        DefaultCatalogue.Seed seed = DefaultCatalogue.load();
         List<PriceVersion> stored = stored(seed.entries());
 
         ImportResult again;

@@ -229,6 +229,14 @@ class MeteringEndToEndTest {
         upstream("/v1/chat/completions", "application/json", openAiAnswer("e2e-negotiated", "{\"prompt_tokens\":1000,"
                 + "\"completion_tokens\":1000,\"total_tokens\":2000}", "default"));
         check("negotiated-rate", openAi("mock/e2e-negotiated", false));
+
+        // a price-provider override: house-mock is of type openai but priced from the catalogue provider e2e-house
+        upstream("/house/v1/chat/completions", "application/json", openAiAnswer("e2e-house-model", "{\"prompt_tokens\":"
+                + "10000,\"completion_tokens\":1000,\"total_tokens\":11000,\"prompt_tokens_details\":{\"cached_tokens\":"
+                + "2000,\"image_tokens\":3000},\"completion_tokens_details\":{\"reasoning_tokens\":400}}", "default"));
+        JsonPath house = check("price-provider-override", openAi("house-mock/e2e-house-model", false));
+        assertEquals("e2e-house", house.getString("priceProvider"));
+        assertEquals(3000, ((Number) house.getMap("usageUnits").get("input_image")).longValue());
     }
 
     @Test

@@ -173,16 +173,16 @@ class PriceSelectionTest {
         PriceSheet tiered = new PriceSheet(Map.of(Unit.INPUT,
                 new UnitPrice(new BigDecimal("3"), List.of(new TierStep(200_000, new BigDecimal("6.0")))), Unit.OUTPUT,
                 UnitPrice.flat(new BigDecimal("15"))));
-        JsonObject tiers = PriceBook.tiers(tiered);
+        JsonObject tiers = PriceRows.tiers(tiered);
         assertEquals("{\"input\":[{\"start\":200000,\"price\":\"6.0\"}]}", tiers.encode());
-        assertNull(PriceBook.tiers(new PriceSheet(Map.of(Unit.INPUT, UnitPrice.flat(BigDecimal.ONE), Unit.OUTPUT,
+        assertNull(PriceRows.tiers(new PriceSheet(Map.of(Unit.INPUT, UnitPrice.flat(BigDecimal.ONE), Unit.OUTPUT,
                 UnitPrice.flat(BigDecimal.ONE)))));
-        assertEquals("reasoning_mtok", PriceBook.column(Unit.REASONING));
-        assertEquals("input_mtok", PriceBook.column(Unit.INPUT));
-        assertEquals("audio_hours", PriceBook.column(Unit.AUDIO_SECONDS));
-        assertTrue(PriceBook.COLUMNS.startsWith("id, provider, model, effective_from, input_mtok, "), PriceBook.COLUMNS);
-        assertTrue(PriceBook.COLUMNS.contains(", reasoning_mtok, "));
-        assertTrue(PriceBook.COLUMNS.endsWith(", match_rule, created_at"), PriceBook.COLUMNS);
+        assertEquals("reasoning_mtok", PriceRows.column(Unit.REASONING));
+        assertEquals("input_mtok", PriceRows.column(Unit.INPUT));
+        assertEquals("audio_hours", PriceRows.column(Unit.AUDIO_SECONDS));
+        assertTrue(PriceRows.COLUMNS.startsWith("id, provider, model, effective_from, input_mtok, "), PriceRows.COLUMNS);
+        assertTrue(PriceRows.COLUMNS.contains(", reasoning_mtok, "));
+        assertTrue(PriceRows.COLUMNS.endsWith(", match_rule, created_at"), PriceRows.COLUMNS);
         PriceBook book = PriceBook.of(List.of());
         book.load(List.of(version(1, "p", "m", Instant.EPOCH, "1")));
         assertEquals("1", input(book.find("p", "m", MAY)));

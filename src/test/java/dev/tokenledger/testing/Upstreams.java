@@ -93,6 +93,11 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.custom-mock.headers.x-tenant", "acme");
         config.put("tokenledger.providers.custom-mock.headers.HTTP-Referer", "https://tokenledger.dev");
         config.put("tokenledger.providers.custom-mock.timeout", "10s");
+        // an OpenAI server whose models are priced by another catalogue provider (a price-provider override)
+        config.put("tokenledger.providers.house-mock.type", "openai");
+        config.put("tokenledger.providers.house-mock.base-url", wireMock.baseUrl() + "/house/v1");
+        config.put("tokenledger.providers.house-mock.price-provider", "e2e-house");
+        config.put("tokenledger.providers.house-mock.timeout", "10s");
         // providers that cannot be reached: a host that does not resolve, and a port nobody listens on
         config.put("tokenledger.providers.unresolvable.type", "openai");
         config.put("tokenledger.providers.unresolvable.base-url", "http://upstream-host.invalid/v1");
