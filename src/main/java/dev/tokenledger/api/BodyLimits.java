@@ -24,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.config.LimitsConfig;
 
 /**
  * Bounds every request body before it is read: a body declared larger than its endpoint's limit is answered 413 at
@@ -42,7 +43,7 @@ public class BodyLimits {
     /** How long a refused connection is drained (the client's rest discarded) before it is closed. */
     private static final long DRAIN_MS = 1000;
 
-    private final GatewayConfig.Limits limits;
+    private final LimitsConfig limits;
     private final ApiFormats formats;
     private final Vertx vertx;
 

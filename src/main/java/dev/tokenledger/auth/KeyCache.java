@@ -28,6 +28,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.config.KeysConfig;
 
 /**
  * Virtual-key lookups by key hash, cached on this replica and bounded: known keys in one LRU cache
@@ -74,7 +75,7 @@ public class KeyCache {
     @Inject
     public KeyCache(Pool pool, GatewayConfig config) {
         this.pool = pool;
-        GatewayConfig.Keys keys = config.keys();
+        KeysConfig keys = config.keys();
         Duration ttl = keys.cacheTtl();
         this.ttlNanos = ttl.toNanos();
         this.maxStaleNanos = keys.maxStale().toNanos();

@@ -19,6 +19,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.config.ProviderConfig;
 
 /**
  * The providers of this gateway, built once at start-up from configuration. With no provider configured, one is
@@ -51,9 +52,9 @@ public class ProviderRegistry {
     public ProviderRegistry(GatewayConfig config, Iterable<ProviderFactory> factoryBeans, Config rawConfig) {
         ProviderTypes types = new ProviderTypes(factoryBeans);
         this.types = types;
-        for (Map.Entry<String, GatewayConfig.ProviderConfig> entry : new TreeMap<>(config.providers()).entrySet()) {
+        for (Map.Entry<String, ProviderConfig> entry : new TreeMap<>(config.providers()).entrySet()) {
             String id = entry.getKey();
-            GatewayConfig.ProviderConfig p = entry.getValue();
+            ProviderConfig p = entry.getValue();
             ProviderSettings s = new ProviderSettings(id, p.type(), p.baseUrl(), p.apiKey(), p.headers(), p.timeout(),
                     p.connectTimeout(), p.maxConnections(), p.priceProvider(), p.options());
             settings.put(id, s);

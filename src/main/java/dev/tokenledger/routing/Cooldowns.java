@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
+import dev.tokenledger.config.CooldownConfig;
 import dev.tokenledger.config.GatewayConfig;
 
 /**
@@ -43,7 +44,7 @@ public class Cooldowns {
 
     private final ReactiveValueCommands<String, String> values;
     private final ReactiveRedisDataSource redis;
-    private final GatewayConfig.Cooldown settings;
+    private final CooldownConfig settings;
     private final Duration redisTimeout;
     private final Map<String, Cooldown> local = new ConcurrentHashMap<>();
     private final AtomicBoolean degraded = new AtomicBoolean();

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.config.RoutingConfig;
 
 /**
  * One SmallRye Fault Tolerance guard per deployment id: retries on the same deployment with exponential backoff and
@@ -34,7 +35,7 @@ public class DeploymentGuards {
     private static final TypeLiteral<Uni<Object>> UNI = new TypeLiteral<>() {
     };
 
-    private final GatewayConfig.Routing settings;
+    private final RoutingConfig settings;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreakerState> breakers = new ConcurrentHashMap<>();
 
@@ -43,7 +44,7 @@ public class DeploymentGuards {
         this(config.routing());
     }
 
-    DeploymentGuards(GatewayConfig.Routing settings) {
+    DeploymentGuards(RoutingConfig settings) {
         this.settings = settings;
     }
 

@@ -14,6 +14,7 @@ import io.quarkus.runtime.Startup;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.config.DeploymentConfig;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderRegistry;
@@ -35,7 +36,7 @@ public class ModelRouter {
         config.models().forEach((alias, model) -> {
             List<Target> targets = new ArrayList<>();
             for (int i = 0; i < model.deployments().size(); i++) {
-                GatewayConfig.DeploymentConfig d = model.deployments().get(i);
+                DeploymentConfig d = model.deployments().get(i);
                 int index = i;
                 Provider provider = registry.find(d.provider()).orElseThrow(() -> new IllegalStateException(
                         "tokenledger.models.\"" + alias + "\".deployments[" + index + "].provider: unknown provider '"

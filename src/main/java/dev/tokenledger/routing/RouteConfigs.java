@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.config.DeploymentConfig;
+import dev.tokenledger.config.ModelConfig;
 
 /** Reads an alias's routing settings from configuration; invalid values fail start-up naming the property. */
 final class RouteConfigs {
@@ -13,7 +14,7 @@ final class RouteConfigs {
     private RouteConfigs() {
     }
 
-    static DeploymentTraits traits(String alias, int index, GatewayConfig.DeploymentConfig d) {
+    static DeploymentTraits traits(String alias, int index, DeploymentConfig d) {
         String property = "tokenledger.models.\"" + alias + "\".deployments[" + index + "].";
         if (d.weight() < 0) {
             throw new IllegalStateException(property + "weight: must be 0 or more, was " + d.weight());
@@ -35,7 +36,7 @@ final class RouteConfigs {
                 d.outputPricePerMtok().orElse(null));
     }
 
-    static RoutePolicy policy(String alias, GatewayConfig.ModelConfig model) {
+    static RoutePolicy policy(String alias, ModelConfig model) {
         Strategy strategy;
         try {
             strategy = Strategy.parse(model.strategy());

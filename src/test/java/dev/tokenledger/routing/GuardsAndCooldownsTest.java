@@ -17,7 +17,9 @@ import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.config.CooldownConfig;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.config.RoutingConfig;
 import dev.tokenledger.testing.RoutingUpstreams;
 import dev.tokenledger.testing.Upstreams;
 
@@ -97,7 +99,7 @@ class GuardsAndCooldownsTest {
     }
 
     /** The test configuration with a breaker that opens after four failures and half-opens after half a second. */
-    record SmallBreaker(GatewayConfig.Routing base) implements GatewayConfig.Routing {
+    record SmallBreaker(RoutingConfig base) implements RoutingConfig {
         @Override
         public Duration attemptTimeout() {
             return base.attemptTimeout();
@@ -134,7 +136,7 @@ class GuardsAndCooldownsTest {
         }
 
         @Override
-        public GatewayConfig.Cooldown cooldown() {
+        public CooldownConfig cooldown() {
             return base.cooldown();
         }
 

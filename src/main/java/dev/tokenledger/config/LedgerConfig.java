@@ -1,0 +1,43 @@
+package dev.tokenledger.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.WithDefault;
+
+/** The usage ledger. */
+public interface LedgerConfig {
+    /** Directory of the local spool that keeps ledger rows while PostgreSQL is unreachable. */
+    @WithDefault("spool")
+    String spoolDir();
+
+    /**
+     * How often the ledger writer checks for rows left waiting. Rows are written as they come (one insert at a
+     * time, the rows that arrive meanwhile together in the next) and an answer completes only once its row is
+     * durable; this timer is the safety net behind that.
+     */
+    @WithDefault("10ms")
+    Duration flushInterval();
+
+    /**
+     * Whether an answer completes only once its ledger row is durable (written, or forced to the spool): a replica
+     * that crashes then loses no answered request, at the cost of one group-committed insert on every answer. Off,
+     * answers leave at once and a crash can lose the rows of the last moments before it.
+     */
+    @WithDefault("true")
+    boolean answerWhenDurable();
+
+    /** Largest batch of ledger rows written at once. */
+    @WithDefault("500")
+    int batchSize();
+
+    /**
+     * How long a stream's provisional ledger record may go without being touched by its replica (which touches it
+     * every quarter of this while the stream runs) before it is taken as interrupted and billed at its estimate.
+     */
+    @WithDefault("2m")
+    Duration provisionalStaleAfter();
+
+    /** How often the price catalogue is reloaded from the database (other replicas' changes). */
+    @WithDefault("30s")
+    Duration priceRefresh();
+}
