@@ -78,6 +78,12 @@ public interface GatewayConfig {
     /** How admin changes reach every replica (see {@code dev.tokenledger.coherence}). */
     Coherence coherence();
 
+    /** What the metrics label spend with, and how many label values they keep. */
+    Metrics metrics();
+
+    /** OpenTelemetry traces: off until an endpoint is given. */
+    Tracing tracing();
+
     /** Client authentication settings. */
     interface Auth {
         /**
@@ -525,5 +531,31 @@ public interface GatewayConfig {
         /** Longest wait for Redis when announcing a change or subscribing. */
         @WithDefault("2s")
         Duration timeout();
+    }
+
+    /** Traces, exported with OTLP (docs/operations.md "Traces"). */
+    interface Tracing {
+        /**
+         * The OTLP endpoint traces go to, e.g. {@code http://otel-collector:4317} (gRPC); unset, tracing is off and costs
+         * nothing per request. The protocol and headers are the {@code quarkus.otel.exporter.otlp.*} options.
+         */
+        Optional<String> endpoint();
+    }
+
+    /** The spend and budget metrics: their labels, and the bound on each label's values. */
+    interface Metrics {
+        /**
+         * Labels of {@code tokenledger_spend_usd_total}, from {@code org}, {@code team}, {@code key}, {@code model}
+         * (the alias the client named), {@code provider}; ids, never names or secrets.
+         */
+        @WithDefault("team,model")
+        List<String> spendLabels();
+
+        /**
+         * Distinct values kept per label of the spend counter, and budget scopes with a gauge of their own; values past
+         * the bound are counted as {@code other} (gauges past it are not registered).
+         */
+        @WithDefault("100")
+        int maxLabelValues();
     }
 }
