@@ -14,13 +14,17 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.http.RequestIds;
+import dev.tokenledger.observability.AccessLog;
 import dev.tokenledger.observability.Drain;
 import dev.tokenledger.observability.GatewayMetrics;
+import dev.tokenledger.observability.Tracing;
 
 /**
  * First and last touch of every HTTP request: mints the request id (a client's own {@code x-request-id}, when it is
  * acceptable, is kept as a correlation attribute and echoed as {@code x-client-request-id}), refuses oversized bodies
- * before they are read, adds {@code x-tokenledger-overhead-ms} when the headers go out, and counts the answer.
+ * before they are read, adds {@code x-tokenledger-overhead-ms} when the headers go out, counts the answer and writes
+ * its access log line. While tracing is on, it attaches the request's trace (the HTTP server span Quarkus started from
+ * the client's {@code traceparent}, if any) and answers its id in {@code x-trace-id}, errors included.
  */
 @ApplicationScoped
 public class HttpObservation {
@@ -33,9 +37,14 @@ public class HttpObservation {
     private final ApiFormats formats;
     private final GatewayConfig config;
     private final Drain drain;
+    private final Tracing tracing;
+    private final AccessLog accessLog;
 
     @Inject
-    public HttpObservation(GatewayMetrics metrics, ApiFormats formats, GatewayConfig config, Drain drain) {
+    public HttpObservation(GatewayMetrics metrics, ApiFormats formats, GatewayConfig config, Drain drain,
+            Tracing tracing, AccessLog accessLog) {
+        this.tracing = tracing;
+        this.accessLog = accessLog;
         this.metrics = metrics;
         this.formats = formats;
         this.config = config;
@@ -61,6 +70,12 @@ public class HttpObservation {
         if (ctx.clientRequestId() != null) {
             rc.response().putHeader(CLIENT_REQUEST_ID, ctx.clientRequestId());
         }
+        if (tracing.enabled()) {
+            String traceId = tracing.attach(ctx);
+            if (traceId != null) {
+                rc.response().putHeader(Tracing.TRACE_ID_HEADER, traceId);
+            }
+        }
         boolean inference = ApiFormats.isInferencePath(path);
         rc.addHeadersEndHandler(v -> {
             long overhead = ctx.freezeOverhead();
@@ -69,7 +84,14 @@ public class HttpObservation {
                 metrics.overhead(overhead);
             }
         });
-        rc.addEndHandler(v -> metrics.response(endpoint(path), rc.response().getStatusCode()));
+        boolean logged = accessLog.enabled();
+        rc.addEndHandler(v -> {
+            int status = rc.response().getStatusCode();
+            metrics.response(endpoint(path), status);
+            if (logged) {
+                accessLog.log(ctx, rc.request().method().name(), path, status);
+            }
+        });
         if (inference && rc.request().method() == HttpMethod.POST) {
             // Inference APIs answer in the shape their protocol defines (JSON or an event stream, chosen by the
             // request body), whatever the client's Accept header says; SDKs send Accept: application/json even

@@ -73,6 +73,12 @@ public interface GatewayConfig {
     /** How admin changes reach every replica (see {@code dev.tokenledger.coherence}). */
     CoherenceConfig coherence();
 
+    /** What the metrics label spend with, and how many label values they keep. */
+    MetricsConfig metrics();
+
+    /** OpenTelemetry traces: off until an endpoint is given. */
+    TracingConfig tracing();
+
     /** Upstream credentials stored encrypted in the database. */
     interface Credentials {
         /**

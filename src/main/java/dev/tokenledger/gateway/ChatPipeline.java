@@ -18,12 +18,13 @@ import dev.tokenledger.cache.ResponseCache;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ClientText;
-import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.http.RequestContext;
+import dev.tokenledger.observability.RequestSpan;
+import dev.tokenledger.observability.Tracing;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
@@ -72,6 +73,7 @@ public class ChatPipeline {
     private final StreamLimits streamLimits;
     private final Pricer pricer;
     private final ProvisionalUsage provisional;
+    private final Tracing tracing;
     private final int defaultMaxOutputTokens;
 
     @Inject
@@ -82,8 +84,10 @@ public class ChatPipeline {
 
     @Inject
     public ChatPipeline(ModelRouter router, UpstreamCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
-            GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache, ProvisionalUsage provisional) {
+            GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache, ProvisionalUsage provisional,
+            Tracing tracing) {
         this.pricer = pricer;
+        this.tracing = tracing;
         this.provisional = provisional;
         this.defaultMaxOutputTokens = config.admission().defaultMaxOutputTokens();
         this.router = router;
@@ -103,10 +107,10 @@ public class ChatPipeline {
             // a fallback model the key may not use is never reached, nor priced into its hold
             Route route = router.resolve(request.model()).within(ctx.principal()::mayUse);
             Target primary = route.primary();
-            Attempt attempt = new Attempt(client, request, primary, ctx);
+            Attempt attempt = new Attempt(client, request, primary, ctx, tracing.chat(ctx, request));
             CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
-            return admission.admitChat(ctx, request, primary, () -> failover.reachable(route))
-                    .chain(() -> cache.lookup(key))
+            return attempt.span.step("admission", admission.admitChat(ctx, request, primary, () -> failover.reachable(route)))
+                    .chain(() -> attempt.span.step("cache lookup", cache.lookup(key)))
                     .flatMap(hit -> {
                         CacheReplay replay = hit == null ? null : CacheReplay.render(hit, client, request);
                         if (replay != null) {
@@ -114,14 +118,18 @@ public class ChatPipeline {
                         }
                         return request.stream() ? stream(attempt, route) : complete(attempt, route, key);
                     })
-                    .onFailure().invoke(() -> admission.release(ctx.requestId()));
+                    .onFailure().invoke(failure -> {
+                        admission.release(ctx.requestId());
+                        attempt.span.failed(failure);
+                    });
         });
     }
 
     private Uni<ClientResponse> complete(Attempt attempt, Route route, CacheKey key) {
         attempt.ctx.upstreamSent();
         return failover.call(route, attempt.request, attempt.ctx::header, attempt::use,
-                target -> target.provider().chat(attempt.call(target)).map(reply -> decode(attempt, target, reply)))
+                target -> attempt.span.upstream(target, tp -> target.provider().chat(attempt.call(target, tp)))
+                        .map(reply -> decode(attempt, target, reply)))
                 .onItemOrFailure().invoke((reply, failure) -> attempt.ctx.upstreamAnswered())
                 .flatMap(routed -> answer(attempt, routed.value(), key))
                 .onFailure().invoke(failure -> attempt.failed(failure))
@@ -139,20 +147,14 @@ public class ChatPipeline {
                 return new Decoded(body, reported, null, reply.limits());
             }
             ChatResponse response = upstream.decodeResponse(body);
-            Usage usage = usage(attempt.request, reported, text(response));
-            return new Decoded(body, usage, withUsage(response, usage), reply.limits());
+            Usage usage = Answers.billed(estimator, attempt.request, reported, Answers.text(response));
+            return new Decoded(body, usage, Answers.withUsage(response, usage), reply.limits());
         }
         ChatResponse response = upstream.decodeResponse(reply.body());
         // the client is told the usage it is billed for, completed by our estimate where the upstream left it out
-        ChatResponse billed = withUsage(response, usage(attempt.request, response.usage(), text(response)));
+        ChatResponse billed = Answers.withUsage(response,
+                Answers.billed(estimator, attempt.request, response.usage(), Answers.text(response)));
         return new Decoded(attempt.client.encodeResponse(billed), billed.usage(), billed, reply.limits());
-    }
-
-    private static ChatResponse withUsage(ChatResponse response, Usage usage) {
-        return usage.equals(response.usage())
-                ? response
-                : new ChatResponse(response.id(), response.model(), response.created(), response.choices(), usage,
-                        response.extra());
     }
 
     /**
@@ -166,6 +168,10 @@ public class ChatPipeline {
 
     /** The answer, once its usage is durable in the ledger. */
     private Uni<ClientResponse> answer(Attempt attempt, Decoded decoded, CacheKey key) {
+        if (decoded.response() != null) {
+            attempt.span.finishReasons(decoded.response().choices().stream().map(ChatResponse.Choice::finishReason)
+                    .filter(java.util.Objects::nonNull).toList());
+        }
         Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1, decoded.limits());
         remember(attempt, decoded, key);
         return metered.answer(recorded.durable(), () -> ClientResponse.json(200, decoded.body(), Access.costHeader(recorded
@@ -181,7 +187,7 @@ public class ChatPipeline {
         ChatResponse response = decoded.response();
         if (response == null) {
             try {
-                response = withUsage(codecs.get(p.format()).decodeResponse(decoded.body()), decoded.usage());
+                response = Answers.withUsage(codecs.get(p.format()).decodeResponse(decoded.body()), decoded.usage());
             } catch (GatewayError e) {
                 return; // an answer that passed through unread is served, not cached
             }
@@ -205,15 +211,6 @@ public class ChatPipeline {
                         : ClientResponse.json(200, replay.body(), Access.costHeader(CACHED)));
     }
 
-    private static String text(ChatResponse response) {
-        StringBuilder sb = new StringBuilder();
-        for (ChatResponse.Choice choice : response.choices()) {
-            sb.append(choice.message().text());
-            choice.message().toolCalls().forEach(c -> sb.append(c.name()).append(c.arguments()));
-        }
-        return sb.toString();
-    }
-
     private Uni<ClientResponse> stream(Attempt attempt, Route route) {
         attempt.ctx.upstreamSent();
         return failover.route(route, attempt.request, attempt.ctx::header, attempt::use,
@@ -231,7 +228,8 @@ public class ChatPipeline {
     private Uni<UpstreamStream> open(Attempt attempt, Target target) {
         Provider provider = target.provider();
         StreamRelay probe = codecs.get(provider.format()).passthroughRelay(attempt.request, streamLimits);
-        return provider.chatStream(attempt.call(target)).flatMap(upstream -> FirstEvent.await(upstream, probe));
+        return attempt.span.upstream(target, tp -> provider.chatStream(attempt.call(target, tp))
+                .flatMap(upstream -> FirstEvent.await(upstream, probe)));
     }
 
     /** Bytes pass through when both ends speak one format; otherwise each chunk is translated in flight. */
@@ -265,46 +263,23 @@ public class ChatPipeline {
                         return Multi.createFrom().item(tail);
                     }
                     // a complete answer's last bytes leave once its usage is durable
-                    Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, usage(attempt.request,
+                    Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, Answers.billed(estimator, attempt.request,
                             relay.reportedUsage(), relay.generatedText()), firstByte[0], upstream.limits());
                     if (recorded == null) { // recorded with another outcome before (a cancellation)
                         return Multi.createFrom().item(tail);
                     }
                     return metered.answer(recorded.durable(), () -> tail).toMulti();
                 })
-                .onFailure().recoverWithItem(failure -> relay.onFailure(asGatewayError(failure)))
+                .onFailure().recoverWithItem(failure -> relay.onFailure(Answers.asGatewayError(failure)))
                 .select().where(bytes -> bytes.length > 0)
                 .onTermination().invoke((failure, cancelled) -> {
                     UsageRecord.Outcome outcome = relay.complete()
                             ? UsageRecord.Outcome.OK
                             : cancelled ? UsageRecord.Outcome.CLIENT_CANCELLED : UsageRecord.Outcome.UPSTREAM_ERROR;
                     GatewayError error = outcome == UsageRecord.Outcome.UPSTREAM_ERROR ? relay.upstreamError() : null;
-                    attempt.record(outcome, error, usage(attempt.request, relay.reportedUsage(),
+                    attempt.record(outcome, error, Answers.billed(estimator, attempt.request, relay.reportedUsage(),
                             relay.generatedText()), firstByte[0], upstream.limits());
                 });
-    }
-
-    /**
-     * Usage of an answer: what the upstream reported, never less than what we can count ourselves when the report is
-     * partial (a stream that was cut, or an upstream that left a count out).
-     */
-    private Usage usage(ChatRequest request, Usage reported, CharSequence generated) {
-        if (reported != null && reported.source() == Usage.Source.PROVIDER) {
-            return reported;
-        }
-        Usage estimated = estimator.estimate(request, generated);
-        if (reported == null) {
-            return estimated;
-        }
-        return new Usage(Math.max(reported.promptTokens(), estimated.promptTokens()), reported.cachedPromptTokens(),
-                reported.cacheWriteTokens(), Math.max(reported.completionTokens(), estimated.completionTokens()),
-                reported.reasoningTokens(), Usage.Source.PROVIDER_PARTIAL, reported.detail());
-    }
-
-    private static GatewayError asGatewayError(Throwable failure) {
-        return failure instanceof GatewayError g
-                ? g
-                : GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream stream failed.", "upstream_error");
     }
 
     /**
@@ -315,11 +290,13 @@ public class ChatPipeline {
         final InboundCodec client;
         final ChatRequest request;
         final RequestContext ctx;
+        final RequestSpan span;
         volatile Target target;
         volatile boolean attempted;
         private final AtomicBoolean recorded = new AtomicBoolean();
 
-        Attempt(InboundCodec client, ChatRequest request, Target target, RequestContext ctx) {
+        Attempt(InboundCodec client, ChatRequest request, Target target, RequestContext ctx, RequestSpan span) {
+            this.span = span;
             this.client = client;
             this.request = request;
             this.target = target;
@@ -331,12 +308,13 @@ public class ChatPipeline {
             attempted = true;
         }
 
-        ChatCall call(Target t) {
+        /** The call to one deployment, with the attempt's {@code traceparent} (or null). */
+        ChatCall call(Target t, String traceparent) {
             if (t.provider().format() != client.format()) {
                 client.checkTranslatable(request, t.provider().format());
             }
             return new ChatCall(request, t.upstreamModel(), ctx.requestId(),
-                    codecs.get(t.provider().format()).encodeRequest(request, t.upstreamModel()));
+                    codecs.get(t.provider().format()).encodeRequest(request, t.upstreamModel()), traceparent);
         }
 
         /**
@@ -363,20 +341,26 @@ public class ChatPipeline {
 
         void failed(Throwable failure) {
             if (attempted) {
-                record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1, null);
+                record(UsageRecord.Outcome.UPSTREAM_ERROR, Answers.asGatewayError(failure), Usage.NONE, -1, null);
             }
         }
 
         CompletionStage<Durability> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
-            return recorder.record(usageRecord().upstream(hit.provider(), hit.providerType(), hit.upstreamModel())
+            return span.ledger(usageRecord().upstream(hit.provider(), hit.providerType(), hit.upstreamModel())
                     .usage(usage, CACHED).timing(request.stream(), System.nanoTime() - ctx.startNanos(), -1)
-                    .cached(savingMicros).clientRequestId(ctx.clientRequestId()).build());
+                    .cached(savingMicros).clientRequestId(ctx.clientRequestId()).build(), this::recordNow);
         }
 
         /** The usage record of this request, its client side filled in. */
         private UsageRecord.Builder usageRecord() {
             return UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
-                    .request(client.format().id(), request.model(), "chat", request.user());
+                    .request(client.format().id(), request.model(), "chat", request.user()).traceId(ctx.traceId());
+        }
+
+        /** Hands a usage record to the recorder, and keeps it for the request's access log line. */
+        private CompletionStage<Durability> recordNow(UsageRecord record) {
+            ctx.usage(record);
+            return recorder.record(record);
         }
 
         /**
@@ -392,11 +376,10 @@ public class ChatPipeline {
             Provider provider = served.provider();
             PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), served.upstreamModel(), usage,
                     ctx.arrivedAt());
-            var durable = recorder
-                    .record(usageRecord().upstream(provider.id(), provider.type(), served.upstreamModel())
-                            .credential(served.credentialId()).outcome(outcome, error == null ? null : error.kind())
-                            .usage(usage, priced).timing(request.stream(), System.nanoTime() - ctx.startNanos(), firstByteNanos)
-                            .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build());
+            var durable = span.ledger(usageRecord().upstream(provider.id(), provider.type(), served.upstreamModel())
+                    .credential(served.credentialId()).outcome(outcome, error == null ? null : error.kind())
+                    .usage(usage, priced).timing(request.stream(), System.nanoTime() - ctx.startNanos(), firstByteNanos)
+                    .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build(), this::recordNow);
             if (request.stream()) {
                 provisional.close(ctx.requestId());
             }

@@ -97,11 +97,13 @@ public class EmbeddingsPipeline {
             UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());
-        return recorder.record(UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
+        UsageRecord record = UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
                 .request("openai", model, "embeddings", user)
                 .upstream(target.provider().id(), target.provider().type(), target.upstreamModel())
                 .credential(target.credentialId())
                 .outcome(outcome, error).usage(usage, priced).timing(false, System.nanoTime() - ctx.startNanos(), -1)
-                .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build());
+                .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).traceId(ctx.traceId()).build();
+        ctx.usage(record);
+        return recorder.record(record);
     }
 }

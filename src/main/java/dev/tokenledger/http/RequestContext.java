@@ -21,6 +21,11 @@ public final class RequestContext {
     private volatile long upstreamSentAt;
     private volatile long overheadNanos = -1;
     private volatile io.vertx.core.MultiMap headers;
+    /** The request's OpenTelemetry context and trace id, while tracing is on; else null. */
+    private volatile io.opentelemetry.context.Context trace;
+    private volatile String traceId;
+    /** What the access log line reports of the request's usage, once it is known; else null. */
+    private volatile dev.tokenledger.usage.UsageRecord usage;
     /** Headers decided along the way for the answer, in order; guarded by this. */
     private java.util.Map<String, String> responseHeaders;
 
@@ -84,6 +89,32 @@ public final class RequestContext {
 
     public void principal(Principal principal) {
         this.principal = principal;
+    }
+
+    /** Sets the trace the request belongs to (the HTTP server span's context). */
+    public void trace(io.opentelemetry.context.Context context, String traceId) {
+        this.trace = context;
+        this.traceId = traceId;
+    }
+
+    /** The request's OpenTelemetry context, or null when it is not traced. */
+    public io.opentelemetry.context.Context trace() {
+        return trace;
+    }
+
+    /** The request's W3C trace id, or null when it is not traced. */
+    public String traceId() {
+        return traceId;
+    }
+
+    /** Keeps the request's usage record for its access log line. */
+    public void usage(dev.tokenledger.usage.UsageRecord record) {
+        this.usage = record;
+    }
+
+    /** The request's usage record, or null when none was made (yet). */
+    public dev.tokenledger.usage.UsageRecord usage() {
+        return usage;
     }
 
     /** Marks the moment a request was sent upstream. */

@@ -20,7 +20,8 @@ import dev.tokenledger.usage.UsageRecord;
  * and {@code cacheWriteTokens} were cache reads and writes and {@code inputUncached} the rest; {@code outputTokens}
  * includes {@code reasoningTokens}. {@code usageUnits} holds the finer counts by unit (JSON, see
  * {@link UsageUnits}), {@code serviceTier} the tier the provider reported; {@code priceProvider}, {@code priceModel} and
- * {@code priceMatch} say which catalogue entry priced the row and how its model name found it.
+ * {@code priceMatch} say which catalogue entry priced the row and how its model name found it; {@code traceId} is the
+ * request's trace while tracing is on.
  */
 @RegisterForReflection // written to and read from the spool as JSON, also in the native executable
 public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID teamId, UUID keyId, String subject,
@@ -29,7 +30,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         long cacheWriteTokens, long outputTokens, long reasoningTokens, String usageSource, BigDecimal costExact,
         Long costMicros, String priceStatus, Long priceVersionId, long latencyMs, Long ttftMs, boolean streamed,
         boolean cached, Long savingMicros, String usageUnits, String serviceTier, String priceProvider,
-        String priceModel, String priceMatch, String clientRequestId, String credentialId) {
+        String priceModel, String priceMatch, String clientRequestId, String credentialId, String traceId) {
 
     /**
      * One statement per batch: every column travels as an array and {@code unnest} turns them back into rows, which
@@ -41,13 +42,13 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             + "input_tokens, input_uncached, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
             + "usage_source, cost_exact, cost_micros, price_status, price_version_id, latency_ms, ttft_ms, streamed, cached, "
             + "saving_micros, usage_units, service_tier, price_provider, price_model, price_match, client_request_id, "
-            + "credential_id) "
+            + "credential_id, trace_id) "
             + "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], "
             + "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
             + "$15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], "
             + "$22::text[], $23::text[]::numeric[], $24::bigint[], $25::text[], $26::bigint[], $27::bigint[], $28::bigint[], "
             + "$29::boolean[], $30::boolean[], $31::bigint[], $32::text[]::jsonb[], $33::text[], $34::text[], "
-            + "$35::text[], $36::text[], $37::text[], $38::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
+            + "$35::text[], $36::text[], $37::text[], $38::text[], $39::text[]) ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
             + "SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written";
 
     /** A row without a client request id. */
@@ -60,7 +61,8 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         this(requestId, createdAt, orgId, teamId, keyId, subject, endUser, inboundFormat, operation, requestedModel,
                 provider, providerType, upstreamModel, status, errorClass, inputTokens, inputUncached, cacheReadTokens,
                 cacheWriteTokens, outputTokens, reasoningTokens, usageSource, costExact, costMicros, priceStatus,
-                priceVersionId, latencyMs, ttftMs, streamed, cached, savingMicros, null, null, null, null, null, null, null);
+                priceVersionId, latencyMs, ttftMs, streamed, cached, savingMicros, null, null, null, null, null, null, null,
+                null);
     }
 
     public static LedgerRow of(UsageRecord r) {
@@ -81,7 +83,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
                         ? null
                         : dev.tokenledger.pricing.ServiceTier.normalize(u.detail().serviceTier()),
                 r.priced().priceProvider(), r.priced().priceModel(), r.priced().priceMatch(), r.clientRequestId(),
-                r.credentialId());
+                r.credentialId(), r.traceId());
     }
 
     private static String status(UsageRecord.Outcome outcome) {
@@ -132,7 +134,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
             ttft[i] = r.ttftMs;
             streamed[i] = r.streamed;
         }
-        List<Object> values = new ArrayList<>(38);
+        List<Object> values = new ArrayList<>(39);
         values.add(requestId);
         values.add(createdAt);
         values.add(org);
@@ -161,6 +163,7 @@ public record LedgerRow(String requestId, Instant createdAt, UUID orgId, UUID te
         values.add(rows.stream().map(LedgerRow::priceMatch).toArray(String[]::new));
         values.add(rows.stream().map(LedgerRow::clientRequestId).toArray(String[]::new));
         values.add(rows.stream().map(LedgerRow::credentialId).toArray(String[]::new));
+        values.add(rows.stream().map(LedgerRow::traceId).toArray(String[]::new));
         return Tuple.from(values);
     }
 }

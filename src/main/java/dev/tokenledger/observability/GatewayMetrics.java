@@ -20,7 +20,9 @@ import dev.tokenledger.usage.UsageRecord;
 
 /**
  * The gateway's metrics. GenAI metrics follow the OpenTelemetry semantic conventions
- * ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}); the rest are TokenLedger's own.
+ * ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}, {@code gen_ai.server.time_to_first_token},
+ * {@code gen_ai.server.time_per_output_token}), with their recommended bucket boundaries ({@link GenAiBuckets}); the
+ * rest are TokenLedger's own. Meters are looked up by a small key per request and built once per key.
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -31,11 +33,13 @@ public class GatewayMetrics {
     private final Timer overhead;
     private final Map<String, Counter> responses = new ConcurrentHashMap<>();
     private final Map<UsageKey, UsageMeters> usageMeters = new ConcurrentHashMap<>();
+    private final SpendMetrics spend;
 
     @Inject
-    public GatewayMetrics(MeterRegistry registry, ConfiguredModels configured) {
+    public GatewayMetrics(MeterRegistry registry, ConfiguredModels configured, SpendMetrics spend) {
         this.registry = registry;
         this.configured = configured;
+        this.spend = spend;
         this.overhead = Timer.builder("tokenledger.gateway.overhead")
                 .description("Time spent in the gateway itself, not waiting on an upstream, until the response headers")
                 .publishPercentileHistogram()
@@ -68,6 +72,16 @@ public class GatewayMetrics {
         meters.output.record(usage.completionTokens());
         meters.cachedInput.increment(usage.cachedPromptTokens());
         meters.reasoning.increment(usage.reasoningTokens());
+        if (record.streamed() && record.firstTokenNanos() >= 0 && !record.cached()) {
+            meters.timeToFirstToken.record(record.firstTokenNanos(), TimeUnit.NANOSECONDS);
+            long after = usage.completionTokens() - 1;
+            if (after > 0 && record.durationNanos() > record.firstTokenNanos()) {
+                // the time per output token after the first, as the conventions define it for a whole response
+                meters.timePerOutputToken.record((record.durationNanos() - record.firstTokenNanos()) / after,
+                        TimeUnit.NANOSECONDS);
+            }
+        }
+        spend.record(record);
     }
 
     private UsageMeters usageMeters(UsageKey key) {
@@ -78,6 +92,7 @@ public class GatewayMetrics {
                         .description("GenAI operation duration")
                         .tags(tags)
                         .tag("error.type", key.error)
+                        .serviceLevelObjectives(GenAiBuckets.durations(GenAiBuckets.DURATION))
                         .register(registry),
                 tokens(tags, "input"),
                 tokens(tags, "output"),
@@ -92,6 +107,16 @@ public class GatewayMetrics {
                         .tags(tags)
                         .tag("category", "reasoning")
                         .tag("source", key.source)
+                        .register(registry),
+                Timer.builder("gen_ai.server.time_to_first_token")
+                        .description("Time from a streamed request's arrival to its first bytes of answer")
+                        .tags(tags)
+                        .serviceLevelObjectives(GenAiBuckets.durations(GenAiBuckets.TIME_TO_FIRST_TOKEN))
+                        .register(registry),
+                Timer.builder("gen_ai.server.time_per_output_token")
+                        .description("Time per output token after the first, of streamed answers")
+                        .tags(tags)
+                        .serviceLevelObjectives(GenAiBuckets.durations(GenAiBuckets.TIME_PER_OUTPUT_TOKEN))
                         .register(registry));
     }
 
@@ -99,7 +124,7 @@ public class GatewayMetrics {
     }
 
     private record UsageMeters(Timer duration, DistributionSummary input, DistributionSummary output, Counter cachedInput,
-            Counter reasoning) {
+            Counter reasoning, Timer timeToFirstToken, Timer timePerOutputToken) {
     }
 
     private DistributionSummary tokens(Tags tags, String type) {
@@ -107,6 +132,7 @@ public class GatewayMetrics {
                 .description("Number of input and output tokens used")
                 .tags(tags)
                 .tag("gen_ai.token.type", type)
+                .serviceLevelObjectives(GenAiBuckets.TOKENS)
                 .register(registry);
     }
 }

@@ -42,6 +42,16 @@ public abstract class HttpProvider implements Provider {
         return Map.copyOf(headers);
     }
 
+    /** The headers with the call's {@code traceparent} added when it is traced; the same map when it is not. */
+    protected static Map<String, String> traced(Map<String, String> headers, ChatCall call) {
+        if (call.traceparent() == null) {
+            return headers;
+        }
+        Map<String, String> traced = new LinkedHashMap<>(headers);
+        traced.put("traceparent", call.traceparent());
+        return traced;
+    }
+
     /** Releases this provider's connection pool (a provider built for a credential that was removed). */
     public void close() {
         http.close();

@@ -40,6 +40,8 @@ public final class UpstreamHttp {
 
     public UpstreamHttp(Vertx vertx, ProviderSettings settings) {
         HttpClientOptions options = new HttpClientOptions()
+                // no automatic client spans: the pipeline traces each attempt and sends its traceparent itself
+                .setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE)
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())

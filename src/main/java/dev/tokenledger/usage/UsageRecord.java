@@ -35,12 +35,13 @@ import dev.tokenledger.pricing.PricedUsage;
  * @param clientRequestId the client's own {@code x-request-id}, kept for correlation only (never a key), or null
  * @param credentialId the pool member of the provider that served the request (a stored credential's id or
  *        {@code config:<provider>}), or null
+ * @param traceId the request's W3C trace id while tracing is on, or null
  */
 public record UsageRecord(String requestId, Instant at, Principal principal, String inboundFormat, String requestedModel,
         String providerId, String providerType, String upstreamModel, Outcome outcome, ErrorKind errorKind, Usage usage,
         boolean streamed, long durationNanos, long firstTokenNanos, String user, String operation, PricedUsage priced,
         boolean cached, Long savingMicros, UpstreamLimits upstreamLimits, String clientRequestId,
-        String credentialId) {
+        String credentialId, String traceId) {
 
     /** A record of a request: who asked, when, under which gateway request id; the rest is set part by part. */
     public static Builder builder(String requestId, Instant at, Principal principal) {
@@ -51,7 +52,7 @@ public record UsageRecord(String requestId, Instant at, Principal principal, Str
     public UsageRecord correlated(String clientRequestId) {
         return new UsageRecord(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType,
                 upstreamModel, outcome, errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation, priced,
-                cached, savingMicros, upstreamLimits, clientRequestId, credentialId);
+                cached, savingMicros, upstreamLimits, clientRequestId, credentialId, traceId);
     }
 
     /** How a request ended. */
@@ -87,6 +88,7 @@ public record UsageRecord(String requestId, Instant at, Principal principal, Str
         private Long savingMicros;
         private UpstreamLimits upstreamLimits;
         private String clientRequestId;
+        private String traceId;
 
         private Builder(String requestId, Instant at, Principal principal) {
             this.requestId = requestId;
@@ -158,11 +160,17 @@ public record UsageRecord(String requestId, Instant at, Principal principal, Str
             return this;
         }
 
+        /** The request's trace id, or null when it is not traced. */
+        public Builder traceId(String traceId) {
+            this.traceId = traceId;
+            return this;
+        }
+
         public UsageRecord build() {
             return new UsageRecord(requestId, at, principal, inboundFormat, requestedModel, providerId, providerType,
                     upstreamModel, outcome, errorKind, usage, streamed, durationNanos, firstTokenNanos, user, operation,
                     priced == null ? PricedUsage.UNPRICED : priced, cached, savingMicros, upstreamLimits,
-                    clientRequestId, credentialId);
+                    clientRequestId, credentialId, traceId);
         }
     }
 }

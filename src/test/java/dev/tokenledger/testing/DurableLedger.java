@@ -77,7 +77,7 @@ public class DurableLedger extends Upstreams {
                 UUID.randomUUID(), UUID.randomUUID(), "key:left-behind", null, "openai", "chat", "gpt-test", "mock",
                 "openai", "gpt-4o-mini-2024-07-18", "ok", null, inputTokens, inputTokens, 0, 0, outputTokens, 0,
                 "provider", new BigDecimal("0.000123"), 123L, "priced", null, 42, 7L, true, false, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
         try {
             return Json.MAPPER.writeValueAsString(row);
         } catch (JsonProcessingException e) {

@@ -27,10 +27,14 @@ public class AdmissionMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    /** Budget scopes with gauges of their own at most (tokenledger.metrics.max-label-values). */
+    private final int maxScopes;
+    private final java.util.Set<String> budgetScopes = ConcurrentHashMap.newKeySet();
 
     @Inject
-    public AdmissionMetrics(MeterRegistry registry) {
+    public AdmissionMetrics(MeterRegistry registry, dev.tokenledger.config.GatewayConfig config) {
         this.registry = registry;
+        this.maxScopes = config.metrics().maxLabelValues();
     }
 
     /** Registers a gauge read from the given source, e.g. the holds in flight. */
@@ -101,10 +105,23 @@ public class AdmissionMetrics {
                 .register(registry)).increment();
     }
 
-    /** Remaining budget of a scope's current window, micro-USD. */
-    public void remainingBudget(String scope, long micros) {
+    /**
+     * A scope's budget and what remains of it in the current window, micro-USD. Scopes past
+     * {@code tokenledger.metrics.max-label-values} get no gauges (the admin API shows every scope).
+     */
+    public void budget(String scope, long limitMicros, long remainingMicros) {
+        if (!budgetScopes.contains(scope)) {
+            synchronized (budgetScopes) {
+                if (!budgetScopes.contains(scope) && budgetScopes.size() >= maxScopes) {
+                    return;
+                }
+                budgetScopes.add(scope);
+            }
+        }
         gaugeValue("tokenledger.budget.remaining.micros", "Budget left in the current window, micro-USD", "scope", scope, 1)
-                .set(micros);
+                .set(remainingMicros);
+        gaugeValue("tokenledger.budget.limit.micros", "Budget of the current window, micro-USD", "scope", scope, 1)
+                .set(limitMicros);
     }
 
     /** The admission rate learned for an upstream deployment, milli-requests per second (0: not paced). */

@@ -334,7 +334,7 @@ public class Settlement {
                     long spent = r.get(at).toLong();
                     boolean fired = "1".equals(r.get(at + 1).toString());
                     at += 2;
-                    metrics.remainingBudget(check.label(), check.limit() - spent);
+                    metrics.budget(check.label(), check.limit(), check.limit() - spent);
                     if (fired) {
                         alerts.crossed(check, spent);
                     }

@@ -87,14 +87,14 @@ public final class AnthropicProvider extends HttpProvider implements TokenCountC
 
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return http.post(messagesUrl, withBeta(jsonHeaders, call),
+        return http.post(messagesUrl, traced(withBeta(jsonHeaders, call), call),
                 call.body(),
                 AnthropicErrors::message, AnthropicRateLimits.READER);
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return http.postStream(messagesUrl, withBeta(streamHeaders, call),
+        return http.postStream(messagesUrl, traced(withBeta(streamHeaders, call), call),
                 call.body(),
                 AnthropicErrors::message, AnthropicRateLimits.READER);
     }

@@ -85,7 +85,7 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.post(base + "/chat/completions",
-                perRequest(jsonHeaders, call.request(), call.requestId()),
+                traced(perRequest(jsonHeaders, call.request(), call.requestId()), call),
                 OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
                 OpenAiRateLimits.READER));
     }
@@ -93,7 +93,7 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
         return Uni.createFrom().deferred(() -> http.postStream(base + "/chat/completions",
-                perRequest(streamHeaders, call.request(), call.requestId()),
+                traced(perRequest(streamHeaders, call.request(), call.requestId()), call),
                 OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
                 OpenAiRateLimits.READER));
     }

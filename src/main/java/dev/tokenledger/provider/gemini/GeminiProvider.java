@@ -69,13 +69,13 @@ public final class GeminiProvider extends HttpProvider implements TokenCountCapa
 
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return http.post(url(call.upstreamModel(), "generateContent"), jsonHeaders,
+        return http.post(url(call.upstreamModel(), "generateContent"), traced(jsonHeaders, call),
                 call.body(), GeminiErrors::message);
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return http.postStream(url(call.upstreamModel(), "streamGenerateContent?alt=sse"), streamHeaders,
+        return http.postStream(url(call.upstreamModel(), "streamGenerateContent?alt=sse"), traced(streamHeaders, call),
                 call.body(), GeminiErrors::message);
     }
 

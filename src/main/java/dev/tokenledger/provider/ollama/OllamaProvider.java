@@ -42,13 +42,13 @@ public final class OllamaProvider extends HttpProvider {
 
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return Uni.createFrom().deferred(() -> http.post(chatUrl, jsonHeaders,
+        return Uni.createFrom().deferred(() -> http.post(chatUrl, traced(jsonHeaders, call),
                 call.body(), OllamaErrors::message));
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return Uni.createFrom().deferred(() -> http.postStream(chatUrl, streamHeaders,
+        return Uni.createFrom().deferred(() -> http.postStream(chatUrl, traced(streamHeaders, call),
                 call.body(), OllamaErrors::message));
     }
 }

@@ -86,16 +86,17 @@ public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapa
 
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return Uni.createFrom().deferred(() -> http.post(endpoints.chatUrl(call.upstreamModel()), jsonHeaders,
+        return Uni.createFrom().deferred(() -> http.post(endpoints.chatUrl(call.upstreamModel()), traced(jsonHeaders, call),
                 call.body(), OpenAiErrors::message,
                 OpenAiRateLimits.READER));
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return Uni.createFrom().deferred(() -> http.postStream(endpoints.chatUrl(call.upstreamModel()), streamHeaders,
-                call.body(), OpenAiErrors::message,
-                OpenAiRateLimits.READER));
+        return Uni.createFrom()
+                .deferred(() -> http.postStream(endpoints.chatUrl(call.upstreamModel()), traced(streamHeaders, call),
+                        call.body(), OpenAiErrors::message,
+                        OpenAiRateLimits.READER));
     }
 
     @Override

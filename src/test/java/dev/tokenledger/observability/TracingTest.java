@@ -1,0 +1,171 @@
+package dev.tokenledger.observability;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+import dev.tokenledger.testing.InMemoryTraces;
+import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.testing.Upstreams;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * With {@code tokenledger.tracing.endpoint} set: one chat request makes the expected span tree with GenAI attributes,
+ * the client's {@code traceparent} continues upstream through the attempt's span, and the trace id is in the ledger
+ * row and in the answer's {@code x-trace-id} (errors included).
+ */
+@QuarkusTest
+@TestProfile(TracingTest.On.class)
+@QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
+class TracingTest {
+
+    /** Tracing on; the OTLP exporter points at a port nobody listens on (the in-memory processor is what is read). */
+    public static class On implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tokenledger.tracing.endpoint", "http://127.0.0.1:1");
+        }
+    }
+
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String CLIENT_SPAN = "00f067aa0ba902b7";
+
+    @BeforeEach
+    void reset() {
+        InMemoryTraces.EXPORTER.reset();
+    }
+
+    @Test
+    void oneRequestMakesTheSpanTreeAndTheTraceGoesUpstream() throws Exception {
+        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.COMPLETION)));
+        // a cold JVM on a busy machine may time out its first upstream call: warm the path up, untraced by the client
+        for (int i = 0; i < 5 && given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
+                .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions").statusCode() != 200; i++) {
+            Thread.sleep(500);
+        }
+        InMemoryTraces.EXPORTER.reset();
+        Upstreams.wireMock().resetRequests();
+        Response response = given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
+                .header("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01")
+                .body("{\"model\":\"gpt-test\",\"max_tokens\":50,\"temperature\":0.5,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        response.then().statusCode(200);
+        assertEquals(TRACE_ID, response.header(Tracing.TRACE_ID_HEADER));
+
+        SpanData chat = await(s -> s.getName().equals("chat gpt-test"));
+        SpanData server = only(s -> s.getKind() == SpanKind.SERVER && s.getSpanId().equals(chat.getParentSpanId()));
+        assertEquals(TRACE_ID, server.getTraceId());
+        assertEquals(CLIENT_SPAN, server.getParentSpanId(), "the server span continues the client's trace");
+        assertEquals(SpanKind.INTERNAL, chat.getKind());
+        assertEquals("chat", attr(chat, "gen_ai.operation.name"));
+        assertEquals("gpt-test", attr(chat, "gen_ai.request.model"));
+        assertEquals("gpt-4o-mini-2024-07-18", attr(chat, "gen_ai.response.model"));
+        assertEquals("openai", attr(chat, "gen_ai.provider.name"));
+        assertEquals(19L, chat.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")));
+        assertEquals(3L, chat.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens")));
+        assertEquals(50L, chat.getAttributes().get(AttributeKey.longKey("gen_ai.request.max_tokens")));
+        assertEquals(0.5, chat.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature")));
+        assertEquals(response.header("x-request-id"), attr(chat, "tokenledger.request_id"));
+
+        SpanData ledger = await(s -> s.getName().equals("ledger write") && s.getParentSpanId().equals(chat.getSpanId()));
+        SpanData admission = only(s -> s.getName().equals("admission"));
+        SpanData cache = only(s -> s.getName().equals("cache lookup"));
+        SpanData attempt = only(s -> s.getKind() == SpanKind.CLIENT);
+        for (SpanData child : List.of(ledger, admission, cache, attempt)) {
+            assertEquals(chat.getSpanId(), child.getParentSpanId(), child.getName() + " is a child of the request span");
+            assertEquals(TRACE_ID, child.getTraceId());
+        }
+        assertEquals(false, cache.getAttributes().get(AttributeKey.booleanKey("tokenledger.cache.hit")));
+        assertEquals("chat gpt-4o-mini-2024-07-18", attempt.getName());
+        assertEquals("gpt-4o-mini-2024-07-18", attr(attempt, "gen_ai.request.model"));
+        assertEquals("mock/gpt-4o-mini-2024-07-18", attr(attempt, "tokenledger.deployment"));
+
+        // the upstream got the attempt's traceparent: the client's trace, the attempt's span
+        Upstreams.wireMock().verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withHeader("traceparent", matching("00-" + TRACE_ID + "-" + attempt.getSpanId() + "-01")));
+        assertNotEquals(CLIENT_SPAN, attempt.getSpanId());
+
+        assertEquals(TRACE_ID, ledgerTraceId(response.header("x-request-id")));
+    }
+
+    @Test
+    void errorAnswersCarryTheTraceId() {
+        Response response = given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
+                .header("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01")
+                .body("{\"model\":\"no-such-model-anywhere\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        response.then().statusCode(404);
+        assertEquals(TRACE_ID, response.header(Tracing.TRACE_ID_HEADER));
+    }
+
+    private static String attr(SpanData span, String key) {
+        return span.getAttributes().get(AttributeKey.stringKey(key));
+    }
+
+    private static SpanData only(Predicate<SpanData> which) {
+        List<SpanData> found = InMemoryTraces.EXPORTER.getFinishedSpanItems().stream().filter(which).toList();
+        assertEquals(1, found.size(), () -> "spans: " + names());
+        return found.get(0);
+    }
+
+    private static SpanData await(Predicate<SpanData> which) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            Optional<SpanData> found = InMemoryTraces.EXPORTER.getFinishedSpanItems().stream().filter(which).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("span not finished; spans: " + names());
+    }
+
+    private static List<String> names() {
+        return InMemoryTraces.EXPORTER.getFinishedSpanItems().stream()
+                .map(s -> s.getKind() + " " + s.getName() + " " + s.getSpanId() + "<-" + s.getParentSpanId()).toList();
+    }
+
+    private static String ledgerTraceId(String requestId) throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                PreparedStatement q = c.prepareStatement("SELECT trace_id FROM usage_event WHERE request_id = ?")) {
+            q.setString(1, requestId);
+            for (int i = 0; i < 200; i++) {
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getString(1);
+                    }
+                }
+                Thread.sleep(25);
+            }
+        }
+        throw new AssertionError("no ledger row for " + requestId);
+    }
+}
