@@ -16,7 +16,9 @@ public enum WireFormat {
     /** Google Gemini ({@code generateContent}). */
     GEMINI("gemini"),
     /** Ollama's native chat API ({@code /api/chat}, NDJSON streams). */
-    OLLAMA("ollama");
+    OLLAMA("ollama"),
+    /** AWS Bedrock's Converse API ({@code /model/{id}/converse}, AWS event-stream answers); upstream only. */
+    BEDROCK_CONVERSE("bedrock-converse");
 
     private final String id;
 

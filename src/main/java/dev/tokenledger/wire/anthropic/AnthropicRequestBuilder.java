@@ -104,7 +104,7 @@ final class AnthropicRequestBuilder {
     }
 
     /** The thinking budget to send: null to leave thinking unset, 0 to turn it off. */
-    private static Integer thinkingBudget(ChatRequest request) {
+    static Integer thinkingBudget(ChatRequest request) {
         ChatRequest.Reasoning reasoning = request.reasoning();
         if (reasoning == null) {
             return null;

@@ -39,6 +39,14 @@ public final class AnthropicRequests {
     private AnthropicRequests() {
     }
 
+    /**
+     * The thinking budget a canonical request asks of Anthropic's models (also where another format carries them, as
+     * Bedrock Converse does): null to leave thinking unset, 0 to turn it off.
+     */
+    public static Integer thinkingBudget(ChatRequest request) {
+        return AnthropicRequestBuilder.thinkingBudget(request);
+    }
+
     /** A Messages request body to canonical. */
     public static ChatRequest toCanonical(byte[] body) {
         return toCanonical(body, true);
