@@ -271,7 +271,7 @@ public class PricesResource {
         }
         Optional<Provider> configured = providers.find(provider);
         PricedUsage priced = configured.isPresent()
-                ? pricer.evaluate(provider, configured.get().priceProvider(), model, usage, at)
+                ? pricer.evaluate(provider, configured.get().forModel(model).priceProvider(), model, usage, at)
                 : pricer.evaluate(provider, provider, model, usage, at);
         if (!priced.priced()) {
             if (priced.priceModel() != null) {

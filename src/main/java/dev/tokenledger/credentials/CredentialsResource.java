@@ -3,10 +3,7 @@ package dev.tokenledger.credentials;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -39,7 +36,6 @@ import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.provider.ModelsCapable;
 import dev.tokenledger.provider.ProviderRegistry;
-import dev.tokenledger.provider.TokenKind;
 
 /**
  * Upstream credentials: created with their secret, which is sealed at once and never shown again; listed and read as
@@ -52,21 +48,16 @@ import dev.tokenledger.provider.TokenKind;
 @Tag(name = "Credentials", description = "Upstream credentials, stored encrypted, in pools per provider")
 public class CredentialsResource {
 
-    static final int MAX_LABEL = 200;
-    static final int MAX_SECRET = 16 * 1024;
-    static final int MAX_HEADERS = 32;
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
-
     private final CredentialStore store;
     private final CredentialPools pools;
     private final ProviderRegistry registry;
     private final Changes changes;
-    private final TokenRefresher refresher;
+    private final CredentialImports imports;
 
     @Inject
     public CredentialsResource(CredentialStore store, CredentialPools pools, ProviderRegistry registry,
-            Changes changes, TokenRefresher refresher) {
-        this.refresher = refresher;
+            Changes changes, CredentialImports imports) {
+        this.imports = imports;
         this.store = store;
         this.pools = pools;
         this.registry = registry;
@@ -76,31 +67,6 @@ public class CredentialsResource {
     /** Applies a stored change here at once and announces it to the other replicas. */
     private Uni<Void> changed() {
         return pools.credentialsChanged().call(() -> changes.announce(Change.of(Change.Kind.CREDENTIALS)));
-    }
-
-    /** A new credential: the provider it belongs to, a label, and its secret. */
-    @JsonIgnoreProperties(ignoreUnknown = false)
-    public record CreateCredential(String provider, String label, String apiKey, Map<String, String> headers,
-            OAuthTokens oauth) {
-        @Override
-        public String toString() {
-            return "CreateCredential[provider=" + provider + ", label=" + label + "]";
-        }
-    }
-
-    /**
-     * OAuth tokens obtained elsewhere, kept fresh by the refresh-token grant at {@code tokenUrl}.
-     *
-     * @param accessToken the current access token, or null to refresh before the first use
-     * @param expiresAt when the access token expires (null with an access token: one hour from now)
-     */
-    @JsonIgnoreProperties(ignoreUnknown = false)
-    public record OAuthTokens(String accessToken, String refreshToken, OffsetDateTime expiresAt, String tokenUrl,
-            String clientId, String clientSecret) {
-        @Override
-        public String toString() {
-            return "OAuthTokens[tokenUrl=" + tokenUrl + "]";
-        }
     }
 
     /** A change of label and/or status ({@code enabled} or {@code disabled}); absent fields stay as they are. */
@@ -128,39 +94,22 @@ public class CredentialsResource {
     @RolesAllowed("admin")
     @Operation(operationId = "createCredential", summary = "Store a credential for a configured provider; its secret is encrypted and never shown again")
     @APIResponse(responseCode = "201", description = "The credential (metadata only)", content = @Content(schema = @Schema(implementation = CredentialView.class)))
-    public Uni<RestResponse<CredentialView>> create(CreateCredential body) {
+    public Uni<RestResponse<CredentialView>> create(CredentialImports.CreateCredential body) {
         if (body == null) {
             throw GatewayError.invalid("provider", "Missing request body.");
         }
-        String provider = required(body.provider(), "provider", 100);
+        String provider = CredentialInput.required(body.provider(), "provider", 100);
         if (registry.find(provider).isEmpty()) {
             throw GatewayError.invalid("provider", "Unknown provider '" + provider + "'; configured providers: "
                     + providerIds() + ".");
         }
-        String label = required(body.label(), "label", MAX_LABEL);
-        if (body.oauth() != null && body.apiKey() != null) {
-            throw GatewayError.invalid("apiKey", "Give either 'apiKey' or 'oauth', not both.");
-        }
-        if (body.oauth() == null) {
-            if (body.apiKey() == null || body.apiKey().isBlank()) {
-                throw GatewayError.invalid("apiKey", "Missing required field: 'apiKey' (or 'oauth').");
-            }
-            secret("apiKey", body.apiKey());
-        }
-        Map<String, String> headers = headers(body.headers());
+        String label = CredentialInput.required(body.label(), "label", CredentialInput.MAX_LABEL);
+        CredentialImports.check(body);
         if (!pools.keys().configured()) {
             throw GatewayError.of(ErrorKind.CONFLICT, "Credentials cannot be stored: no key-encryption key is "
                     + "configured (tokenledger.credentials.kek or tokenledger.credentials.keks with active-kek).");
         }
-        UUID id = UUID.randomUUID();
-        Uni<StoredCredential> insert;
-        if (body.oauth() == null) {
-            KeyEncryption.Sealed sealed = pools.keys().seal(id, provider,
-                    new Secret(body.apiKey(), headers).withIdentity(Fingerprints.newIdentity()).encode());
-            insert = store.insert(id, provider, label, CredentialKind.API_KEY, sealed);
-        } else {
-            insert = oauth(id, provider, label, headers, body.oauth());
-        }
+        Uni<StoredCredential> insert = Uni.createFrom().deferred(() -> imports.store(provider, label, body));
         return insert
                 .call(row -> changed())
                 .map(row -> {
@@ -203,7 +152,7 @@ public class CredentialsResource {
     @Operation(operationId = "listCredentialModels", summary = "The models the upstream offers to this credential (providers that can list them)")
     public Uni<List<String>> models(@PathParam("id") String id) {
         CredentialPools.Member member = pools.member(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
-                "Credential " + bounded(id) + " is not an enabled member of a pool."));
+                "Credential " + CredentialInput.bounded(id) + " is not an enabled member of a pool."));
         if (!(member.provider() instanceof ModelsCapable lister)) {
             throw GatewayError.of(ErrorKind.UNSUPPORTED, "Provider '" + member.provider().id()
                     + "' cannot list its upstream's models.");
@@ -220,12 +169,12 @@ public class CredentialsResource {
         if (body == null || body.label() == null && body.status() == null) {
             throw GatewayError.invalid("label", "Nothing to change: give 'label' and/or 'status'.");
         }
-        String label = body.label() == null ? null : required(body.label(), "label", MAX_LABEL);
+        String label = body.label() == null ? null : CredentialInput.required(body.label(), "label", CredentialInput.MAX_LABEL);
         CredentialStatus status = null;
         if (body.status() != null) {
             status = CredentialStatus.of(body.status());
             if (status != CredentialStatus.ENABLED && status != CredentialStatus.DISABLED) {
-                throw GatewayError.invalid("status", "Unknown status '" + bounded(body.status())
+                throw GatewayError.invalid("status", "Unknown status '" + CredentialInput.bounded(body.status())
                         + "'; use enabled or disabled.");
             }
         }
@@ -265,53 +214,6 @@ public class CredentialsResource {
                 .map(n -> new Rewrapped(n, pools.keys().activeId().orElseThrow()));
     }
 
-    /** Imported OAuth tokens: due for refresh at once when no access token is given, else before they expire. */
-    private Uni<StoredCredential> oauth(UUID id, String provider, String label, Map<String, String> headers,
-            OAuthTokens oauth) {
-        secret("oauth.refreshToken", oauth.refreshToken());
-        String tokenUrl = required(oauth.tokenUrl(), "oauth.tokenUrl", 2000);
-        if (!tokenUrl.startsWith("https://") && !tokenUrl.startsWith("http://")) {
-            throw GatewayError.invalid("oauth.tokenUrl", "'oauth.tokenUrl' must be an http(s) URL.");
-        }
-        Map<String, String> grant = new TreeMap<>();
-        grant.put(OAuthRefreshTokens.REFRESH_TOKEN, oauth.refreshToken());
-        grant.put(OAuthRefreshTokens.TOKEN_URL, tokenUrl);
-        if (oauth.clientId() != null) {
-            grant.put(OAuthRefreshTokens.CLIENT_ID, required(oauth.clientId(), "oauth.clientId", 500));
-        }
-        if (oauth.clientSecret() != null) {
-            grant.put(OAuthRefreshTokens.CLIENT_SECRET, secret("oauth.clientSecret", oauth.clientSecret()));
-        }
-        OffsetDateTime now = OffsetDateTime.now(java.time.ZoneOffset.UTC);
-        OffsetDateTime expiresAt = oauth.accessToken() == null
-                ? now
-                : oauth.expiresAt() != null ? oauth.expiresAt() : now.plusHours(1);
-        if (oauth.accessToken() != null) {
-            secret("oauth.accessToken", oauth.accessToken());
-        }
-        Secret secret = new Secret(oauth.accessToken(), headers, OAuthRefreshTokens.ID, grant, null,
-                Fingerprints.newIdentity());
-        TokenKind.FreshToken issued = new TokenKind.FreshToken(oauth.accessToken(), expiresAt.toInstant(), null, null,
-                Map.of());
-        OffsetDateTime refreshAt = oauth.accessToken() == null
-                ? now
-                : OffsetDateTime.ofInstant(refresher.refreshAt(issued, now.toInstant()), java.time.ZoneOffset.UTC);
-        return store.insert(id, provider, label, CredentialKind.OAUTH, pools.keys().seal(id, provider,
-                secret.encode()), expiresAt, refreshAt);
-    }
-
-    /** A secret field: present, bounded, without control characters. */
-    private static String secret(String param, String value) {
-        if (value == null || value.isBlank()) {
-            throw GatewayError.invalid(param, "Missing required field: '" + param + "'.");
-        }
-        if (value.length() > MAX_SECRET || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw GatewayError.invalid(param, "'" + param + "' is at most " + MAX_SECRET
-                    + " characters without control characters.");
-        }
-        return value;
-    }
-
     private Uni<CredentialView> changed(Uni<StoredCredential> update, String id) {
         return update.call(row -> changed()).map(row -> {
             if (row == null) {
@@ -340,33 +242,12 @@ public class CredentialsResource {
         return out;
     }
 
-    private static Map<String, String> headers(Map<String, String> headers) {
-        if (headers == null) {
-            return Map.of();
-        }
-        if (headers.size() > MAX_HEADERS) {
-            throw GatewayError.invalid("headers", "At most " + MAX_HEADERS + " extra headers.");
-        }
-        Map<String, String> out = new TreeMap<>();
-        headers.forEach((name, value) -> {
-            if (name == null || !HEADER_NAME.matcher(name).matches()) {
-                throw GatewayError.invalid("headers", "Invalid header name '" + bounded(name) + "'.");
-            }
-            if (value == null || value.length() > MAX_SECRET || value.chars().anyMatch(c -> c < 0x20 && c != '\t'
-                    || c == 0x7f)) {
-                throw GatewayError.invalid("headers", "The value of header '" + name
-                        + "' is missing, too long or holds control characters.");
-            }
-            out.put(name, value);
-        });
-        return out;
-    }
-
     /** The id of a stored credential; a configured key cannot be changed here. */
     private static UUID stored(String id) {
         if (id.startsWith("config:")) {
-            throw GatewayError.of(ErrorKind.CONFLICT, "Credential " + bounded(id) + " is the provider's configured "
-                    + "api-key and is read-only; change it in the configuration.");
+            throw GatewayError.of(ErrorKind.CONFLICT,
+                    "Credential " + CredentialInput.bounded(id) + " is the provider's configured "
+                            + "api-key and is read-only; change it in the configuration.");
         }
         return uuid(id);
     }
@@ -380,21 +261,7 @@ public class CredentialsResource {
     }
 
     private static GatewayError notFound(String id) {
-        return GatewayError.of(ErrorKind.NOT_FOUND, "Credential " + bounded(id) + " not found.");
-    }
-
-    private static String required(String value, String param, int max) {
-        if (value == null || value.isBlank()) {
-            throw GatewayError.invalid(param, "Missing required field: '" + param + "'.");
-        }
-        if (value.length() > max) {
-            throw GatewayError.invalid(param, "'" + param + "' is at most " + max + " characters.");
-        }
-        return value.trim();
-    }
-
-    private static String bounded(String s) {
-        return s == null ? "null" : s.length() > 60 ? s.substring(0, 60) + "…" : s;
+        return GatewayError.of(ErrorKind.NOT_FOUND, "Credential " + CredentialInput.bounded(id) + " not found.");
     }
 
     private List<String> providerIds() {

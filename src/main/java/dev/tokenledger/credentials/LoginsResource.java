@@ -50,13 +50,13 @@ public class LoginsResource {
     @POST
     @RolesAllowed("admin")
     @Operation(operationId = "startLogin", summary = "Start a login (device or browser flow) whose credential joins the provider's pool")
-    public Uni<RestResponse<Logins.LoginView>> start(StartLogin body, @Context UriInfo uri) {
+    public Uni<RestResponse<LoginState.LoginView>> start(StartLogin body, @Context UriInfo uri) {
         if (body == null || body.provider() == null || body.provider().isBlank()) {
             throw GatewayError.invalid("provider", "Missing required field: 'provider'.");
         }
         String label = body.label() == null || body.label().isBlank() ? "login" : body.label().trim();
-        if (label.length() > CredentialsResource.MAX_LABEL) {
-            throw GatewayError.invalid("label", "'label' is at most " + CredentialsResource.MAX_LABEL + " characters.");
+        if (label.length() > CredentialInput.MAX_LABEL) {
+            throw GatewayError.invalid("label", "'label' is at most " + CredentialInput.MAX_LABEL + " characters.");
         }
         String base = uri.getBaseUri().toString();
         return logins.start(logins.providerOf(body.provider().trim()), label, body.flow(), base)
@@ -67,7 +67,7 @@ public class LoginsResource {
     @Path("/{id}")
     @RolesAllowed("admin")
     @Operation(operationId = "getLogin", summary = "A login's state: pending, ok (with the new credential's id), denied, expired or error")
-    public Uni<Logins.LoginView> status(@PathParam("id") String id) {
+    public Uni<LoginState.LoginView> status(@PathParam("id") String id) {
         return logins.status(id);
     }
 

@@ -64,22 +64,42 @@ public class OAuthRefreshTokens implements TokenKind {
         form.put("client_id", grant.value(CLIENT_ID));
         form.put("client_secret", grant.value(CLIENT_SECRET));
         return http.form(tokenUrl, Map.of(), form).map(answer -> {
-            String error = answer.text("error");
-            String access = answer.text("access_token");
-            if (error != null || access == null || answer.status() != 200) {
-                if (error != null && DEAD.contains(error)) {
-                    throw new TokenRefreshException("The token endpoint refused the refresh token: " + error, true);
-                }
-                if (answer.status() == 200 || answer.status() == 429 || answer.status() >= 500) {
-                    throw new TokenRefreshException("The token endpoint answered HTTP " + answer.status()
-                            + (error != null ? " (" + OAuthErrors.bounded(error) + ")" : ""), false);
-                }
-                throw TokenRefreshException.ofStatus(answer.status(), "The token endpoint");
-            }
-            long expiresIn = answer.json().path("expires_in").asLong(0);
+            Issued issued = issued(answer, "The token endpoint refused the refresh token");
             String rotated = answer.text("refresh_token");
-            return new FreshToken(access, expiresIn > 0 ? Instant.now().plusSeconds(expiresIn) : null, null, null,
+            return new FreshToken(issued.accessToken(), issued.expiresAt(), null, null,
                     rotated == null ? Map.of() : Map.of(REFRESH_TOKEN, rotated));
         });
+    }
+
+    /** An access token a token endpoint issued, and when it expires (null when it said nothing). */
+    record Issued(String accessToken, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Issued[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /**
+     * The token of a token endpoint's answer (RFC 6749 §5.1), or the failure it stands for (§5.2): an error that means
+     * the grant is dead is permanent, whether answered with 400 or GitHub's 200; 429, 5xx and a 200 without a token
+     * are transient; other statuses follow {@link TokenRefreshException#ofStatus}.
+     *
+     * @param refused the start of the message of a dead grant
+     */
+    static Issued issued(AuthHttp.Answer answer, String refused) {
+        String error = answer.text("error");
+        String access = answer.text("access_token");
+        if (error != null || access == null || answer.status() != 200) {
+            if (error != null && DEAD.contains(error)) {
+                throw new TokenRefreshException(refused + ": " + error, true);
+            }
+            if (answer.status() == 200 || answer.status() == 429 || answer.status() >= 500) {
+                throw new TokenRefreshException("The token endpoint answered HTTP " + answer.status()
+                        + (error != null ? " (" + OAuthErrors.bounded(error) + ")" : ""), false);
+            }
+            throw TokenRefreshException.ofStatus(answer.status(), "The token endpoint");
+        }
+        long expiresIn = answer.json().path("expires_in").asLong(0);
+        return new Issued(access, expiresIn > 0 ? Instant.now().plusSeconds(expiresIn) : null);
     }
 }

@@ -25,6 +25,16 @@ public interface Provider {
     WireFormat format();
 
     /**
+     * The provider as it serves one model: itself, unless its type speaks another format or is priced under another
+     * catalogue provider depending on the model (Vertex AI serves Gemini in Google's format and Claude in Anthropic's).
+     * The result keeps this provider's {@link #id()} and {@link #type()}; a deployment is bound to it once, when it is
+     * chosen, so everything after sees one format and one price provider per model.
+     */
+    default Provider forModel(String upstreamModel) {
+        return this;
+    }
+
+    /**
      * Sends a non-streaming chat request.
      *
      * @return the upstream's complete 2xx answer; fails with a {@link dev.tokenledger.canonical.GatewayError} otherwise

@@ -114,9 +114,24 @@ public final class ProviderTypes {
             }
             options.put(option.getKey(), option.getValue());
         }
+        for (ProviderOption option : type.options()) {
+            String value = options.get(option.name());
+            if (value == null && option.required()) {
+                throw new IllegalStateException(prefix + "options." + option.name() + ": required for type '"
+                        + type.name() + "' (" + option.meaning() + ")");
+            }
+            if (value != null && option.valid() != null && !option.valid().matcher(value).matches()) {
+                throw new IllegalStateException(prefix + "options." + option.name() + ": invalid value '"
+                        + bounded(value) + "' for type '" + type.name() + "' (" + option.meaning() + ")");
+            }
+        }
         return new ProviderSettings(configured.id(), type.name(), configured.baseUrl(),
                 configured.apiKey(), configured.headers(), configured.timeout(), configured.connectTimeout(),
                 configured.maxConnections(), configured.priceProvider().or(() -> Optional.of(type.defaultPriceProvider())),
                 options);
+    }
+
+    private static String bounded(String value) {
+        return value.length() > 60 ? value.substring(0, 60) + "…" : value;
     }
 }

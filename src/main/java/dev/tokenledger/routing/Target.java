@@ -12,6 +12,11 @@ import dev.tokenledger.provider.Provider;
  */
 public record Target(Provider provider, String upstreamModel, DeploymentTraits traits, String credentialId) {
 
+    /** The provider is bound to the model: the format and price provider that serve it ({@link Provider#forModel}). */
+    public Target {
+        provider = provider.forModel(upstreamModel);
+    }
+
     public Target(Provider provider, String upstreamModel, DeploymentTraits traits) {
         this(provider, upstreamModel, traits, null);
     }

@@ -73,10 +73,15 @@ class ProviderOptionsTest {
         return new ProviderRegistry(config.getConfigMapping(GatewayConfig.class), factories, config);
     }
 
+    /** Values for the options a type requires, so that its other checks can be seen. */
+    private static final Map<String, Map<String, String>> REQUIRED = Map.of("vertex",
+            Map.of("options.project", "my-project-1"));
+
     private static Map<String, String> provider(String type, String... more) {
         Map<String, String> properties = new HashMap<>();
         properties.put("tokenledger.providers.p.type", type);
         properties.put("tokenledger.providers.p.base-url", "http://127.0.0.1:9");
+        REQUIRED.getOrDefault(type, Map.of()).forEach((k, v) -> properties.put("tokenledger.providers.p." + k, v));
         for (int i = 0; i < more.length; i += 2) {
             properties.put("tokenledger.providers.p." + more[i], more[i + 1]);
         }
@@ -156,6 +161,23 @@ class ProviderOptionsTest {
     }
 
     @Test
+    void aRequiredOptionAndAnInvalidValueFailStartUpNamingTheProperty() {
+        ProviderFactory acme = new TestFactory(ProviderType.of("acme", "http://x", "acme",
+                ProviderOption.required("project", "Project id").matching("[a-z]+"),
+                ProviderOption.of("region", "eu", "Region").matching("eu|us")));
+        assertEquals("tokenledger.providers.a.options.project: required for type 'acme' (Project id)",
+                failure(List.of(acme), Map.of("tokenledger.providers.a.type", "acme")));
+        assertEquals("tokenledger.providers.a.options.region: invalid value 'mars' for type 'acme' (Region)",
+                failure(List.of(acme), Map.of("tokenledger.providers.a.type", "acme",
+                        "tokenledger.providers.a.options.project", "p", "tokenledger.providers.a.options.region", "mars")));
+        IllegalStateException vertex = assertThrows(IllegalStateException.class, () -> registry(Map.of(
+                "tokenledger.providers.v.type", "vertex", "tokenledger.providers.v.options.project", "my-project-1",
+                "tokenledger.providers.v.options.location", "us-east5/../x")));
+        assertTrue(vertex.getMessage().startsWith("tokenledger.providers.v.options.location: invalid value"),
+                vertex.getMessage());
+    }
+
+    @Test
     void aBlankPriceProviderIsRefusedNamingTheTypesDefault() {
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> registry(provider("gemini", "price-provider", " ")));
@@ -164,7 +186,11 @@ class ProviderOptionsTest {
     }
 
     private static String failure(List<ProviderFactory> factories) {
-        SmallRyeConfig config = ConfigValidationTest.config(Map.of());
+        return failure(factories, Map.of());
+    }
+
+    private static String failure(List<ProviderFactory> factories, Map<String, String> properties) {
+        SmallRyeConfig config = ConfigValidationTest.config(properties);
         return assertThrows(IllegalStateException.class,
                 () -> new ProviderRegistry(config.getConfigMapping(GatewayConfig.class), factories, config)).getMessage();
     }

@@ -157,9 +157,11 @@ class LoginsAndRefreshTest {
     }
 
     /** A second poller on the same Redis, as another replica would run it. */
-    Logins secondPoller() {
+    DeviceLogins secondPoller() {
         TokenRefresher otherRefresher = secondRefresher();
-        return new Logins(redisSource, registry, store, pools, otherRefresher, fingerprints, changes, vertx, config);
+        LoginState state = new LoginState(redisSource, pools, config);
+        return new DeviceLogins(state, new LoginProviders(registry), new LoginCompletion(registry, store, pools,
+                otherRefresher, fingerprints, changes, state), vertx, config);
     }
 
     TokenRefresher secondRefresher() {
@@ -175,7 +177,7 @@ class LoginsAndRefreshTest {
                 okJson("{\"access_token\":\"gho_devok\",\"token_type\":\"bearer\",\"scope\":\"read:user\"}")));
         exchange("gho_devok", "cop-devok", 1800, 1500, "/copilot-api");
 
-        Logins other = secondPoller();
+        DeviceLogins other = secondPoller();
         AtomicBoolean running = new AtomicBoolean(true);
         Thread second = new Thread(() -> {
             while (running.get()) {
@@ -275,7 +277,7 @@ class LoginsAndRefreshTest {
         LoggedRequest exchange = LoginUpstreams.server().findAll(postRequestedFor(urlEqualTo(
                 "/github/login/oauth/access_token")).withRequestBody(containing("code=the-code"))).get(0);
         String verifier = query(exchange.getBodyAsString()).get("code_verifier");
-        assertEquals(query.get("code_challenge"), Logins.challenge(verifier));
+        assertEquals(query.get("code_challenge"), BrowserLogins.challenge(verifier));
         // a state is good once
         given().queryParam("code", "the-code").queryParam("state", state).get("/admin/v1/credentials/logins/callback")
                 .then().statusCode(400);

@@ -47,7 +47,7 @@ public final class GeminiProvider extends HttpProvider implements TokenCountCapa
     }
 
     /** Percent-encodes all but RFC 3986's unreserved characters (UTF-8). */
-    static String segment(String name) {
+    public static String segment(String name) {
         StringBuilder sb = new StringBuilder(name.length() + 8);
         for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
             int c = b & 0xFF;
