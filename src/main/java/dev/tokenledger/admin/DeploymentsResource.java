@@ -21,6 +21,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.audit.Actor;
+import dev.tokenledger.audit.AuditEntry;
+import dev.tokenledger.audit.AuditLog;
+import dev.tokenledger.audit.Auditor;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.routing.Cooldowns;
@@ -54,9 +58,14 @@ public class DeploymentsResource {
     private final Cooldowns cooldowns;
     private final DeploymentGuards guards;
     private final DeploymentStats stats;
+    private final Auditor auditor;
+    private final AuditLog audit;
 
     @Inject
-    public DeploymentsResource(ModelRouter router, Cooldowns cooldowns, DeploymentGuards guards, DeploymentStats stats) {
+    public DeploymentsResource(ModelRouter router, Cooldowns cooldowns, DeploymentGuards guards, DeploymentStats stats,
+            Auditor auditor, AuditLog audit) {
+        this.auditor = auditor;
+        this.audit = audit;
         this.router = router;
         this.cooldowns = cooldowns;
         this.guards = guards;
@@ -93,6 +102,10 @@ public class DeploymentsResource {
         if (!known) {
             throw GatewayError.of(ErrorKind.NOT_FOUND, "Deployment " + id + " is not configured.");
         }
-        return cooldowns.clear(id).map(cleared -> RestResponse.noContent());
+        Actor actor = auditor.actor();
+        return cooldowns.active(java.util.Set.of(id)).chain(before -> cooldowns.clear(id)
+                .call(cleared -> audit.append(actor, AuditEntry.of("deployment", id, "clear-cooldown", null,
+                        before.get(id), null))))
+                .map(cleared -> RestResponse.noContent());
     }
 }

@@ -30,6 +30,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.audit.Actor;
+import dev.tokenledger.audit.AuditEntry;
+import dev.tokenledger.audit.AuditLog;
+import dev.tokenledger.audit.Auditor;
 import dev.tokenledger.auth.KeyChanges;
 import dev.tokenledger.auth.Pepper;
 import dev.tokenledger.auth.VirtualKeys;
@@ -51,12 +55,17 @@ public class KeysResource {
     private final AdminScope scope;
     private final GatewayConfig config;
     private final KeyChanges keyChanges;
+    private final Auditor auditor;
+    private final AuditLog audit;
 
     @Inject
-    public KeysResource(AdminScope scope, GatewayConfig config, KeyChanges keyChanges) {
+    public KeysResource(AdminScope scope, GatewayConfig config, KeyChanges keyChanges, Auditor auditor,
+            AuditLog audit) {
         this.scope = scope;
         this.config = config;
         this.keyChanges = keyChanges;
+        this.auditor = auditor;
+        this.audit = audit;
     }
 
     public record CreateKey(@Schema(required = true, examples = "notebook") String name, @Schema(required = true) UUID teamId,
@@ -96,11 +105,14 @@ public class KeysResource {
         if (body.expiresAt() != null && !body.expiresAt().isAfter(OffsetDateTime.now())) {
             throw AdminErrors.invalid("expiresAt", "'expiresAt' must be in the future.");
         }
+        Actor actor = auditor.actor();
         return Team.<Team>findById(body.teamId()).chain(team -> {
             if (team == null) {
                 return Uni.createFrom().failure(AdminErrors.notFound("Team " + body.teamId()));
             }
             return issue(name, team.id, body.models(), body.expiresAt(), body.metadata(), null)
+                    .call(created -> audit.inTransaction(actor,
+                            AuditEntry.of("key", created.id(), "create", created.teamId(), null, created)))
                     .map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
         });
     }
@@ -140,7 +152,7 @@ public class KeysResource {
     @RolesAllowed(AdminScope.ADMIN)
     @Operation(operationId = "revokeKey", summary = "Revoke a key, for good")
     public Uni<KeyView> revoke(@PathParam("id") UUID id) {
-        return committed(id, key -> {
+        return committed(id, "revoke", key -> {
             if (!ApiKey.REVOKED.equals(key.status)) {
                 key.status = ApiKey.REVOKED;
                 key.revokedAt = OffsetDateTime.now();
@@ -171,7 +183,7 @@ public class KeysResource {
     @Operation(operationId = "rotateKey", summary = "Replace a key by a new one with the same settings; the old key is revoked")
     @APIResponse(responseCode = "201", description = "The new key, shown this once", content = @Content(schema = @Schema(implementation = CreatedKey.class)))
     public Uni<RestResponse<CreatedKey>> rotate(@PathParam("id") UUID id) {
-        return committed(id, old -> {
+        return committed(id, "rotate", old -> {
             if (ApiKey.REVOKED.equals(old.status)) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot be rotated."));
             }
@@ -183,7 +195,7 @@ public class KeysResource {
     }
 
     private Uni<KeyView> setStatus(UUID id, String status) {
-        return committed(id, key -> {
+        return committed(id, ApiKey.ACTIVE.equals(status) ? "enable" : "disable", key -> {
             if (ApiKey.REVOKED.equals(key.status)) {
                 throw GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot change state.");
             }
@@ -193,14 +205,18 @@ public class KeysResource {
     }
 
     /**
-     * Changes a key in a transaction of its own; once that is committed (not before, or a replica could cache the old
+     * Changes a key in a transaction of its own, with its audit entry (the key's view before and after; for a
+     * rotation, after is the replacement); once that is committed (not before, or a replica could cache the old
      * state again), every replica looks the key up afresh.
      */
-    private <T> Uni<T> committed(UUID id, Function<ApiKey, Uni<T>> change) {
+    private <T> Uni<T> committed(UUID id, String action, Function<ApiKey, Uni<T>> change) {
         String[] keyHash = new String[1];
+        Actor actor = auditor.actor();
         return Panache.withTransaction(() -> visible(id).chain(key -> {
             keyHash[0] = key.keyHash;
-            return change.apply(key);
+            KeyView before = KeyView.of(key);
+            return change.apply(key).call(result -> audit.inTransaction(actor, AuditEntry.of("key", id, action,
+                    key.teamId, before, result instanceof RestResponse<?> r ? r.getEntity() : KeyView.of(key))));
         })).call(() -> keyChanges.changed(keyHash[0]));
     }
 

@@ -38,6 +38,10 @@ import dev.tokenledger.admission.limits.LimitStore;
 import dev.tokenledger.admission.limits.ScopeType;
 import dev.tokenledger.admission.limits.StoredLimits;
 import dev.tokenledger.admission.redis.LimitUsage;
+import dev.tokenledger.audit.Actor;
+import dev.tokenledger.audit.AuditEntry;
+import dev.tokenledger.audit.AuditLog;
+import dev.tokenledger.audit.Auditor;
 import dev.tokenledger.json.Json;
 
 /** Limits of a key, a team or an organization: rates, concurrency, token quotas and a money budget. */
@@ -54,13 +58,18 @@ public class LimitsResource {
     private final LimitUsage usage;
     private final AdminScope scope;
     private final ObjectMapper mapper;
+    private final Auditor auditor;
+    private final AuditLog audit;
 
     @Inject
-    public LimitsResource(LimitStore store, LimitUsage usage, AdminScope scope, ObjectMapper mapper) {
+    public LimitsResource(LimitStore store, LimitUsage usage, AdminScope scope, ObjectMapper mapper, Auditor auditor,
+            AuditLog audit) {
         this.store = store;
         this.usage = usage;
         this.scope = scope;
         this.mapper = mapper;
+        this.auditor = auditor;
+        this.audit = audit;
     }
 
     @PUT
@@ -81,7 +90,8 @@ public class LimitsResource {
             throw AdminErrors.invalid(null, "The body sets no limit. PUT replaces every limit of the scope: send the "
                     + "limits to keep, PATCH to change some, or DELETE to remove them all.");
         }
-        return store.put(scopeType, id, body.validated(""), scope.actor()).chain(this::view);
+        LimitSpec spec = body.validated("");
+        return audited(scopeType, id, "set", () -> store.put(scopeType, id, spec, scope.actor())).chain(this::view);
     }
 
     @PATCH
@@ -102,7 +112,8 @@ public class LimitsResource {
         if (body == null || !body.isObject()) {
             throw AdminErrors.invalid(null, "A JSON object (a merge patch of the limits) is required.");
         }
-        return store.update(scopeType, id, current -> merged(current, body), scope.actor()).chain(this::view);
+        return audited(scopeType, id, "patch",
+                () -> store.update(scopeType, id, current -> merged(current, body), scope.actor())).chain(this::view);
     }
 
     @DELETE
@@ -114,7 +125,30 @@ public class LimitsResource {
             @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
                     "key", "team", "org"})) String type,
             @PathParam("id") UUID id) {
-        return store.remove(ScopeType.parse(type), id).map(removed -> RestResponse.noContent());
+        ScopeType scopeType = ScopeType.parse(type);
+        Actor actor = auditor.actor();
+        StoredLimits before = store.get(scopeType, id);
+        return store.remove(scopeType, id).call(removed -> removed
+                ? record(actor, scopeType, id, "delete", before, null)
+                : Uni.createFrom().voidItem()).map(removed -> RestResponse.noContent());
+    }
+
+    /**
+     * A change of a scope's limits with its audit entry. The limits live in the SQL pool's own transactions (and in
+     * every replica's memory), so the entry is appended right after the change commits.
+     */
+    private Uni<StoredLimits> audited(ScopeType type, UUID id, String action,
+            java.util.function.Supplier<Uni<StoredLimits>> change) {
+        Actor actor = auditor.actor();
+        StoredLimits before = store.get(type, id);
+        return change.get().call(after -> record(actor, type, id, action, before, after));
+    }
+
+    private Uni<Void> record(Actor actor, ScopeType type, UUID id, String action, StoredLimits before,
+            StoredLimits after) {
+        return store.owner(type, id).chain(owner -> audit.append(actor, AuditEntry.of("limits", type.id() + ":" + id,
+                action, type == ScopeType.TEAM ? id : owner == null ? null : owner.teamId(),
+                before == null ? null : before.spec(), after == null ? null : after.spec())));
     }
 
     /** The stored limits with a merge patch applied, read as strictly as a PUT body and validated as a whole. */

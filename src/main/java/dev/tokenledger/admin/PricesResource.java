@@ -69,6 +69,12 @@ public class PricesResource {
     AdminScope scope;
 
     @Inject
+    dev.tokenledger.audit.Auditor auditor;
+
+    @Inject
+    dev.tokenledger.audit.AuditLog audit;
+
+    @Inject
     Pricer pricer;
 
     @Inject
@@ -194,12 +200,18 @@ public class PricesResource {
         CatalogueEntry entry = new CatalogueEntry(provider, model,
                 body.effectiveFrom() == null ? Instant.now() : body.effectiveFrom(), sheet(body.prices(), body.tiers()),
                 "admin:" + scope.actor(), null, tier, null, null);
-        return book.append(entry, scope.actor(), reason).map(stored -> stored
-                .map(v -> RestResponse.status(RestResponse.Status.CREATED, view(v)))
-                .orElseThrow(() -> new dev.tokenledger.canonical.GatewayError(dev.tokenledger.canonical.ErrorKind.CONFLICT,
-                        "A version of " + provider + "/" + model + " effective at " + entry.effectiveFrom()
-                                + " exists already; versions are append-only.",
-                        "effectiveFrom", null, 0, null)));
+        dev.tokenledger.audit.Actor actor = auditor.actor();
+        return book.append(entry, scope.actor(), reason).call(stored -> stored.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : audit.append(actor, dev.tokenledger.audit.AuditEntry.of("price-version", stored.get().id(), "create",
+                        null, null, view(stored.get()))))
+                .map(stored -> stored
+                        .map(v -> RestResponse.status(RestResponse.Status.CREATED, view(v)))
+                        .orElseThrow(
+                                () -> new dev.tokenledger.canonical.GatewayError(dev.tokenledger.canonical.ErrorKind.CONFLICT,
+                                        "A version of " + provider + "/" + model + " effective at " + entry.effectiveFrom()
+                                                + " exists already; versions are append-only.",
+                                        "effectiveFrom", null, 0, null)));
     }
 
     @POST
@@ -249,7 +261,18 @@ public class PricesResource {
         if (dryRun) {
             return Uni.createFrom().item(summary);
         }
-        return book.appendAll(diff.writes(), scope.actor(), "import " + format).replaceWith(summary);
+        dev.tokenledger.audit.Actor actor = auditor.actor();
+        return book.appendAll(diff.writes(), scope.actor(), "import " + format)
+                .call(() -> audit.append(actor, dev.tokenledger.audit.AuditEntry.of("price-import",
+                        sourceRef == null ? format : format + ":" + sourceRef, "import", null, null, importRecord(summary))))
+                .replaceWith(summary);
+    }
+
+    /** An import as audited: its counts and at most the first 200 versions it wrote. */
+    private static ImportSummary importRecord(ImportSummary s) {
+        return new ImportSummary(s.format(), s.dryRun(), s.added(), s.changed(), s.unchanged(),
+                s.skipped().subList(0, Math.min(200, s.skipped().size())),
+                s.changes().subList(0, Math.min(200, s.changes().size())));
     }
 
     @POST

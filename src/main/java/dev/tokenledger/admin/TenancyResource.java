@@ -24,6 +24,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.audit.Actor;
+import dev.tokenledger.audit.AuditEntry;
+import dev.tokenledger.audit.AuditLog;
+import dev.tokenledger.audit.Auditor;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.tenancy.Org;
@@ -38,6 +42,12 @@ public class TenancyResource {
 
     @Inject
     AdminScope scope;
+
+    @Inject
+    Auditor auditor;
+
+    @Inject
+    AuditLog audit;
 
     public record CreateOrg(@Schema(required = true, examples = "acme") String name) {
     }
@@ -65,6 +75,7 @@ public class TenancyResource {
     @APIResponse(responseCode = "201", description = "The organization", content = @Content(schema = @Schema(implementation = OrgView.class)))
     public Uni<RestResponse<OrgView>> createOrg(CreateOrg body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
+        Actor actor = auditor.actor();
         return Org.<Org>find("name", name).firstResult().chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(
@@ -74,7 +85,9 @@ public class TenancyResource {
             org.id = UUID.randomUUID();
             org.name = name;
             org.createdAt = OffsetDateTime.now();
-            return org.<Org>persist().map(o -> RestResponse.status(RestResponse.Status.CREATED, OrgView.of(o)));
+            return org.<Org>persist().map(OrgView::of)
+                    .call(o -> audit.inTransaction(actor, AuditEntry.of("org", o.id(), "create", null, null, o)))
+                    .map(o -> RestResponse.status(RestResponse.Status.CREATED, o));
         });
     }
 
@@ -105,6 +118,7 @@ public class TenancyResource {
         if (body.orgId() == null) {
             throw AdminErrors.invalid("orgId", "Missing required field: 'orgId'.");
         }
+        Actor actor = auditor.actor();
         return Org.<Org>findById(body.orgId()).chain(org -> {
             if (org == null) {
                 return Uni.createFrom().failure(AdminErrors.notFound("Organization " + body.orgId()));
@@ -119,7 +133,9 @@ public class TenancyResource {
                 team.orgId = org.id;
                 team.name = name;
                 team.createdAt = OffsetDateTime.now();
-                return team.<Team>persist().map(t -> RestResponse.status(RestResponse.Status.CREATED, TeamView.of(t)));
+                return team.<Team>persist().map(TeamView::of)
+                        .call(t -> audit.inTransaction(actor, AuditEntry.of("team", t.id(), "create", t.id(), null, t)))
+                        .map(t -> RestResponse.status(RestResponse.Status.CREATED, t));
             });
         });
     }

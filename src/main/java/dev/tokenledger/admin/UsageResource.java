@@ -23,6 +23,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -71,8 +73,20 @@ public class UsageResource {
      * a lower bound.
      */
     public record UsageGroup(String group, long requests, long inputTokens, long cacheReadTokens, long cacheWriteTokens,
-            long outputTokens, long reasoningTokens, String costUsd, long unpricedRequests, boolean costComplete) {
+            long outputTokens, long reasoningTokens, String costUsd, long unpricedRequests, boolean costComplete,
+            @Schema(description = "The group's name (key, team, organization, credential label), when it has one") String name,
+            @Schema(description = "Start of the period (UTC) when an interval was asked for") String period) {
     }
+
+    /** Periods a usage query can be split into, and their SQL truncation unit. */
+    private static final Map<String, String> INTERVALS = Map.of("hour", "hour", "day", "day", "month", "month");
+
+    /** Names of grouped ids: the table and column that name them. */
+    private static final Map<String, String> NAMES = Map.of("key",
+            "SELECT id::text AS id, name FROM api_key WHERE id::text = ANY($1)",
+            "team", "SELECT id::text AS id, name FROM team WHERE id::text = ANY($1)", "org",
+            "SELECT id::text AS id, name FROM org WHERE id::text = ANY($1)", "credential",
+            "SELECT id::text AS id, label AS name FROM upstream_credential WHERE id::text = ANY($1)");
 
     public record RepriceRequest(Instant from, Instant to, List<Long> priceVersionIds, Instant at) {
     }
@@ -86,28 +100,57 @@ public class UsageResource {
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(operationId = "getUsage", summary = "Usage aggregates by key, team, org, model, provider, credential or day")
     public Uni<List<UsageGroup>> usage(@QueryParam("groupBy") String groupBy, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
-        String group = GROUPS.get(groupBy == null ? "model" : groupBy);
+            @QueryParam("to") String to,
+            @QueryParam("interval") @Parameter(description = "hour, day or month: one group per period and group") String interval) {
+        String by = groupBy == null ? "model" : groupBy;
+        String group = GROUPS.get(by);
         if (group == null) {
             throw AdminErrors.invalid("groupBy", "Unknown groupBy '" + groupBy + "'; use one of " + GROUPS.keySet() + ".");
         }
+        String unit = interval == null || interval.isBlank() ? null : INTERVALS.get(interval);
+        if (interval != null && !interval.isBlank() && unit == null) {
+            throw AdminErrors.invalid("interval", "Unknown interval '" + interval + "'; use hour, day or month.");
+        }
         Filter f = filter(from, to);
-        String sql = "SELECT " + group + " AS g, count(*) AS requests, sum(input_tokens) AS input, "
+        String period = unit == null
+                ? "NULL::text"
+                : "to_char(date_trunc('" + unit + "', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+        String sql = "SELECT " + period + " AS p, " + group + " AS g, count(*) AS requests, sum(input_tokens) AS input, "
                 + "sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
                 + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, count(*) FILTER (WHERE price_status = 'unpriced') "
-                + "AS unpriced FROM usage_event WHERE " + f.where + " GROUP BY g ORDER BY g";
-        return pool.preparedQuery(sql).execute(f.args).map(rows -> {
+                + "AS unpriced FROM usage_event WHERE " + f.where + " GROUP BY p, g ORDER BY p, g";
+        return pool.preparedQuery(sql).execute(f.args).chain(rows -> names(by, rows).map(names -> {
             List<UsageGroup> result = new ArrayList<>();
             for (Row r : rows) {
                 BigDecimal cost = r.getBigDecimal("cost");
                 long requests = r.getLong("requests");
                 long unpriced = r.getLong("unpriced");
-                result.add(new UsageGroup(r.getString("g"), requests, r.getLong("input"), r.getLong("cache_read"),
+                String g = r.getString("g");
+                result.add(new UsageGroup(g, requests, r.getLong("input"), r.getLong("cache_read"),
                         r.getLong("cache_write"), r.getLong("output"), r.getLong("reasoning"),
                         unpriced == requests || cost == null ? null : cost.stripTrailingZeros().toPlainString(), unpriced,
-                        unpriced == 0));
+                        unpriced == 0, g == null ? null : names.getOrDefault(g, g), r.getString("p")));
             }
             return result;
+        }));
+    }
+
+    /** The names of the grouped ids (keys, teams, organizations, stored credentials); other groups name themselves. */
+    private Uni<Map<String, String>> names(String groupBy, io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        String sql = NAMES.get(groupBy);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        rows.forEach(r -> {
+            if (r.getString("g") != null) {
+                ids.add(r.getString("g"));
+            }
+        });
+        if (sql == null || ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(new String[0]))).map(named -> {
+            Map<String, String> out = new HashMap<>();
+            named.forEach(r -> out.put(r.getString("id"), r.getString("name")));
+            return out;
         });
     }
 
@@ -263,7 +306,7 @@ public class UsageResource {
     private record Filter(String where, Tuple args) {
     }
 
-    private static Instant parse(String value, String param, Instant fallback) {
+    static Instant parse(String value, String param, Instant fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }

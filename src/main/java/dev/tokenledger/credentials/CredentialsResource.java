@@ -30,6 +30,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.audit.Actor;
+import dev.tokenledger.audit.AuditEntry;
+import dev.tokenledger.audit.AuditLog;
+import dev.tokenledger.audit.Auditor;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.coherence.Change;
@@ -53,11 +57,15 @@ public class CredentialsResource {
     private final ProviderRegistry registry;
     private final Changes changes;
     private final CredentialImports imports;
+    private final Auditor auditor;
+    private final AuditLog audit;
 
     @Inject
     public CredentialsResource(CredentialStore store, CredentialPools pools, ProviderRegistry registry,
-            Changes changes, CredentialImports imports) {
+            Changes changes, CredentialImports imports, Auditor auditor, AuditLog audit) {
         this.imports = imports;
+        this.auditor = auditor;
+        this.audit = audit;
         this.store = store;
         this.pools = pools;
         this.registry = registry;
@@ -110,8 +118,10 @@ public class CredentialsResource {
                     + "configured (tokenledger.credentials.kek or tokenledger.credentials.keks with active-kek).");
         }
         Uni<StoredCredential> insert = Uni.createFrom().deferred(() -> imports.store(provider, label, body));
+        Actor actor = auditor.actor();
         return insert
                 .call(row -> changed())
+                .call(row -> audit.append(actor, AuditEntry.of("credential", row.id(), "create", null, null, view(row))))
                 .map(row -> {
                     Log.infof("Credential %s stored for provider '%s'", row.id(), provider);
                     return RestResponse.status(RestResponse.Status.CREATED, view(row));
@@ -178,7 +188,8 @@ public class CredentialsResource {
                         + "'; use enabled or disabled.");
             }
         }
-        return changed(store.update(key, label, status), id);
+        CredentialStatus newStatus = status;
+        return audited(key, "update", () -> changed(store.update(key, label, newStatus), id));
     }
 
     @POST
@@ -186,7 +197,8 @@ public class CredentialsResource {
     @RolesAllowed("admin")
     @Operation(operationId = "disableCredential", summary = "Take a credential out of its pool (it stays stored)")
     public Uni<CredentialView> disable(@PathParam("id") String id) {
-        return changed(store.update(stored(id), null, CredentialStatus.DISABLED), id);
+        UUID key = stored(id);
+        return audited(key, "disable", () -> changed(store.update(key, null, CredentialStatus.DISABLED), id));
     }
 
     @DELETE
@@ -194,12 +206,17 @@ public class CredentialsResource {
     @RolesAllowed("admin")
     @Operation(operationId = "deleteCredential", summary = "Delete a credential and its sealed secret")
     public Uni<RestResponse<Void>> delete(@PathParam("id") String id) {
-        return store.delete(stored(id)).call(deleted -> changed()).map(deleted -> {
-            if (!deleted) {
-                throw notFound(id);
-            }
-            return RestResponse.noContent();
-        });
+        UUID key = stored(id);
+        Actor actor = auditor.actor();
+        return store.find(key).chain(before -> store.delete(key).call(deleted -> changed()).call(deleted -> deleted
+                ? audit.append(actor, AuditEntry.of("credential", key, "delete", null,
+                        before == null ? null : view(before), null))
+                : Uni.createFrom().voidItem())).map(deleted -> {
+                    if (!deleted) {
+                        throw notFound(id);
+                    }
+                    return RestResponse.noContent();
+                });
     }
 
     @POST
@@ -210,8 +227,17 @@ public class CredentialsResource {
         if (!pools.keys().configured()) {
             throw GatewayError.of(ErrorKind.CONFLICT, "No key-encryption key is configured.");
         }
+        Actor actor = auditor.actor();
         return pools.rewrap().call(n -> changed())
-                .map(n -> new Rewrapped(n, pools.keys().activeId().orElseThrow()));
+                .map(n -> new Rewrapped(n, pools.keys().activeId().orElseThrow()))
+                .call(r -> audit.append(actor, AuditEntry.of("credentials", "*", "rewrap", null, null, r)));
+    }
+
+    /** A change of one stored credential, audited with its view before and after (metadata only, never the secret). */
+    private Uni<CredentialView> audited(UUID key, String action, java.util.function.Supplier<Uni<CredentialView>> change) {
+        Actor actor = auditor.actor();
+        return store.find(key).chain(before -> change.get().call(after -> audit.append(actor,
+                AuditEntry.of("credential", key, action, null, before == null ? null : view(before), after))));
     }
 
     private Uni<CredentialView> changed(Uni<StoredCredential> update, String id) {
