@@ -112,13 +112,24 @@ public class UsageResource {
             throw AdminErrors.invalid("interval", "Unknown interval '" + interval + "'; use hour, day or month.");
         }
         Filter f = filter(from, to);
+        // whole UTC days read the daily rollup (V191) instead of every ledger row
+        boolean daily = !"hour".equals(unit) && wholeDay(from) && wholeDay(to);
+        String time = daily ? "day::timestamp" : "(created_at AT TIME ZONE 'UTC')";
         String period = unit == null
                 ? "NULL::text"
-                : "to_char(date_trunc('" + unit + "', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-        String sql = "SELECT " + period + " AS p, " + group + " AS g, count(*) AS requests, sum(input_tokens) AS input, "
-                + "sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
-                + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, count(*) FILTER (WHERE price_status = 'unpriced') "
-                + "AS unpriced FROM usage_event WHERE " + f.where + " GROUP BY p, g ORDER BY p, g";
+                : "to_char(date_trunc('" + unit + "', " + time + "), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+        String sql = daily
+                ? "SELECT " + period + " AS p, " + ("day".equals(by) ? "to_char(day, 'YYYY-MM-DD')" : group)
+                        + " AS g, sum(requests) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read, "
+                        + "sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning, "
+                        + "sum(cost_exact) AS cost, sum(unpriced) AS unpriced FROM usage_daily WHERE "
+                        + f.where.replace("created_at >= $1 AND created_at < $2",
+                                "day >= ($1 AT TIME ZONE 'UTC')::date AND day < ($2 AT TIME ZONE 'UTC')::date")
+                        + " GROUP BY p, g ORDER BY p, g"
+                : "SELECT " + period + " AS p, " + group + " AS g, count(*) AS requests, sum(input_tokens) AS input, "
+                        + "sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
+                        + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, count(*) FILTER (WHERE price_status = 'unpriced') "
+                        + "AS unpriced FROM usage_event WHERE " + f.where + " GROUP BY p, g ORDER BY p, g";
         return pool.preparedQuery(sql).execute(f.args).chain(rows -> names(by, rows).map(names -> {
             List<UsageGroup> result = new ArrayList<>();
             for (Row r : rows) {
@@ -133,6 +144,15 @@ public class UsageResource {
             }
             return result;
         }));
+    }
+
+    /** Whether a bound is a whole UTC day (a date, or an instant at midnight UTC). */
+    static boolean wholeDay(String bound) {
+        if (bound == null || bound.isBlank()) {
+            return false;
+        }
+        Instant at = parse(bound, "from", Instant.EPOCH);
+        return at.getEpochSecond() % 86_400 == 0 && at.getNano() == 0;
     }
 
     /** The names of the grouped ids (keys, teams, organizations, stored credentials); other groups name themselves. */
@@ -346,6 +366,10 @@ public class UsageResource {
      * {@code @}, a tab or a carriage return is prefixed with {@code '} so that it is never run as a formula (OWASP CSV
      * injection); plain numbers stay numbers.
      */
+    public static String cell(String value) {
+        return value == null ? "" : csvCell(value);
+    }
+
     static String csvCell(String value) {
         if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 && !NUMBER.matcher(value).matches()) {
             value = "'" + value;

@@ -1,0 +1,131 @@
+package dev.tokenledger.console;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Uni;
+
+import dev.tokenledger.admin.KeysResource;
+import dev.tokenledger.admin.LimitsResource;
+import dev.tokenledger.admin.TenancyResource;
+import dev.tokenledger.admission.limits.BudgetSpec;
+import dev.tokenledger.admission.limits.LimitSpec;
+
+/** Keys: list and search, create with a budget and rate limit in one step (the key shown once), state changes. */
+@Path("/console/keys")
+public class KeysPage {
+
+    private final ConsolePages pages;
+    private final KeysResource keys;
+    private final LimitsResource limits;
+    private final TenancyResource tenancy;
+    private final Template template;
+
+    @Inject
+    public KeysPage(ConsolePages pages, KeysResource keys, LimitsResource limits, TenancyResource tenancy,
+            @Location("console/keys.html") Template template) {
+        this.pages = pages;
+        this.keys = keys;
+        this.limits = limits;
+        this.tenancy = tenancy;
+        this.template = template;
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Uni<Response> page(@QueryParam("q") String q) {
+        return pages.page("keys", viewer -> render(q, null, null));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Uni<Response> create(@HeaderParam("X-CSRF-Token") String csrf, @FormParam("name") String name,
+            @FormParam("teamId") UUID teamId, @FormParam("budgetUsd") String budgetUsd,
+            @FormParam("budgetWindow") String window, @FormParam("rpm") String rpm) {
+        return pages.change(csrf, "keys", viewer -> {
+            LimitSpec spec;
+            try {
+                spec = spec(budgetUsd, window, rpm);
+            } catch (RuntimeException e) {
+                return render(null, null, ConsolePages.message(e));
+            }
+            return keys.create(new KeysResource.CreateKey(name, teamId, null, null, null)).chain(created -> {
+                KeysResource.CreatedKey key = created.getEntity();
+                Uni<?> limited = spec == null
+                        ? Uni.createFrom().voidItem()
+                        : limits.put("key", key.id(), spec);
+                return limited.chain(x -> render(null, key, null))
+                        .onFailure().recoverWithUni(e -> render(null, key, "The key was created, but its limits "
+                                + "were refused: " + ConsolePages.message(e)));
+            }).onFailure().recoverWithUni(e -> render(null, null, ConsolePages.message(e)));
+        });
+    }
+
+    @POST
+    @Path("/{id}/{action}")
+    @Produces(MediaType.TEXT_HTML)
+    public Uni<Response> act(@HeaderParam("X-CSRF-Token") String csrf, @PathParam("id") UUID id,
+            @PathParam("action") String action) {
+        return pages.change(csrf, "keys", viewer -> {
+            Uni<?> change = switch (action) {
+                case "disable" -> keys.disable(id);
+                case "enable" -> keys.enable(id);
+                case "revoke" -> keys.revoke(id);
+                case "rotate" -> keys.rotate(id).map(r -> r.getEntity());
+                default -> Uni.createFrom().failure(ConsolePages.invalid("Unknown action."));
+            };
+            return change.chain(result -> render(null,
+                    result instanceof KeysResource.CreatedKey k ? k : null, null))
+                    .onFailure().recoverWithUni(e -> render(null, null, ConsolePages.message(e)));
+        });
+    }
+
+    /** The limits to set with a new key, or null when the form sets none. */
+    static LimitSpec spec(String budgetUsd, String window, String rpm) {
+        BudgetSpec budget = budgetUsd == null || budgetUsd.isBlank()
+                ? null
+                : new BudgetSpec(new BigDecimal(budgetUsd.trim()), window == null || window.isBlank() ? "month" : window,
+                        null, null, null, null);
+        Long perMinute = rpm == null || rpm.isBlank() ? null : Long.valueOf(rpm.trim());
+        if (budget == null && perMinute == null) {
+            return null;
+        }
+        return new LimitSpec(perMinute, null, null, null, null, budget, null);
+    }
+
+    private Uni<TemplateInstance> render(String q, KeysResource.CreatedKey created, String error) {
+        return tenancy.teams().chain(teams -> keys.list(null).map(list -> {
+            Map<UUID, String> teamNames = teams.stream()
+                    .collect(Collectors.toMap(TenancyResource.TeamView::id, TenancyResource.TeamView::name));
+            String needle = q == null ? "" : q.toLowerCase(Locale.ROOT).trim();
+            List<KeysResource.KeyView> shown = list.stream()
+                    .filter(k -> needle.isEmpty() || k.name().toLowerCase(Locale.ROOT).contains(needle)
+                            || k.prefix().toLowerCase(Locale.ROOT).contains(needle)
+                            || teamNames.getOrDefault(k.teamId(), "").toLowerCase(Locale.ROOT).contains(needle))
+                    .sorted((a, b) -> b.createdAt().compareTo(a.createdAt())).limit(500).toList();
+            return template.data("keys", shown).data("teams", teams).data("teamNames", teamNames)
+                    .data("q", q == null ? "" : q).data("created", created).data("error", error);
+        }));
+    }
+}
