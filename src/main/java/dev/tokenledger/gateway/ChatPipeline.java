@@ -1,8 +1,6 @@
 package dev.tokenledger.gateway;
 
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,16 +16,13 @@ import dev.tokenledger.cache.ResponseCache;
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ClientText;
-import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.http.RequestContext;
-import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
-import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
@@ -36,7 +31,6 @@ import dev.tokenledger.routing.FirstEvent;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
 import dev.tokenledger.routing.Target;
-import dev.tokenledger.usage.Durability;
 import dev.tokenledger.usage.ProvisionalUsage;
 import dev.tokenledger.usage.TokenEstimator;
 import dev.tokenledger.usage.UsageRecord;
@@ -59,20 +53,13 @@ public class ChatPipeline {
     /** Marks the end of a stream that the relay ended early (an upstream error inside the stream). */
     private static final byte[] END = new byte[0];
 
-    /** What a cache hit costs: nothing. */
-    private static final PricedUsage CACHED = new PricedUsage(
-            new Cost(java.math.BigDecimal.ZERO, 0, java.util.Map.of()), null);
-
     private final ModelRouter router;
     private final Failover failover;
     private final ResponseCache cache;
-    private final UpstreamCodecs codecs;
-    private final UsageRecorder recorder;
     private final TokenEstimator estimator;
     private final StreamLimits streamLimits;
     private final Pricer pricer;
-    private final ProvisionalUsage provisional;
-    private final int defaultMaxOutputTokens;
+    private final ChatAttempt.Services services;
 
     @Inject
     Admission admission;
@@ -84,13 +71,11 @@ public class ChatPipeline {
     public ChatPipeline(ModelRouter router, UpstreamCodecs codecs, UsageRecorder recorder, TokenEstimator estimator,
             GatewayConfig config, Pricer pricer, Failover failover, ResponseCache cache, ProvisionalUsage provisional) {
         this.pricer = pricer;
-        this.provisional = provisional;
-        this.defaultMaxOutputTokens = config.admission().defaultMaxOutputTokens();
+        this.services = new ChatAttempt.Services(codecs, recorder, estimator, pricer, provisional,
+                config.admission().defaultMaxOutputTokens());
         this.router = router;
         this.failover = failover;
         this.cache = cache;
-        this.codecs = codecs;
-        this.recorder = recorder;
         this.estimator = estimator;
         this.streamLimits = new StreamLimits((int) config.streaming().maxLineSize().asLongValue(),
                 (int) config.streaming().maxEventSize().asLongValue());
@@ -103,7 +88,7 @@ public class ChatPipeline {
             // a fallback model the key may not use is never reached, nor priced into its hold
             Route route = router.resolve(request.model()).within(ctx.principal()::mayUse);
             Target primary = route.primary();
-            Attempt attempt = new Attempt(client, request, primary, ctx);
+            ChatAttempt attempt = new ChatAttempt(services, client, request, primary, ctx);
             CacheKey key = cache.key(route, request, ctx.principal(), ctx::header);
             return admission.admitChat(ctx, request, primary, () -> failover.reachable(route))
                     .chain(() -> cache.lookup(key))
@@ -118,7 +103,7 @@ public class ChatPipeline {
         });
     }
 
-    private Uni<ClientResponse> complete(Attempt attempt, Route route, CacheKey key) {
+    private Uni<ClientResponse> complete(ChatAttempt attempt, Route route, CacheKey key) {
         attempt.ctx.upstreamSent();
         return failover.call(route, attempt.request, attempt.ctx::header, attempt::use,
                 target -> target.provider().chat(attempt.call(target)).map(reply -> decode(attempt, target, reply)))
@@ -130,9 +115,9 @@ public class ChatPipeline {
     }
 
     /** An upstream answer in the client's format with its usage; fails on a malformed answer (the next deployment may do better). */
-    private Decoded decode(Attempt attempt, Target target, UpstreamReply reply) {
-        UpstreamCodec upstream = codecs.get(target.provider().format());
-        if (upstream.format() == attempt.client.format()) {
+    private Decoded decode(ChatAttempt attempt, Target target, UpstreamReply reply) {
+        UpstreamCodec upstream = attempt.upstream(target);
+        if (attempt.passesThrough(target)) {
             byte[] body = reply.body();
             Usage reported = upstream.decodeUsage(body);
             if (reported != null && reported.source() == Usage.Source.PROVIDER) {
@@ -145,7 +130,8 @@ public class ChatPipeline {
         ChatResponse response = upstream.decodeResponse(reply.body());
         // the client is told the usage it is billed for, completed by our estimate where the upstream left it out
         ChatResponse billed = withUsage(response, usage(attempt.request, response.usage(), text(response)));
-        return new Decoded(attempt.client.encodeResponse(billed), billed.usage(), billed, reply.limits());
+        return new Decoded(attempt.client.encodeResponse(billed, attempt.request), billed.usage(), billed,
+                reply.limits());
     }
 
     private static ChatResponse withUsage(ChatResponse response, Usage usage) {
@@ -165,15 +151,15 @@ public class ChatPipeline {
     }
 
     /** The answer, once its usage is durable in the ledger. */
-    private Uni<ClientResponse> answer(Attempt attempt, Decoded decoded, CacheKey key) {
-        Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1, decoded.limits());
+    private Uni<ClientResponse> answer(ChatAttempt attempt, Decoded decoded, CacheKey key) {
+        ChatAttempt.Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1, decoded.limits());
         remember(attempt, decoded, key);
         return metered.answer(recorded.durable(), () -> ClientResponse.json(200, decoded.body(), Access.costHeader(recorded
                 .priced())));
     }
 
     /** Caches an answer with its canonical form, which any client format can be answered from. */
-    private void remember(Attempt attempt, Decoded decoded, CacheKey key) {
+    private void remember(ChatAttempt attempt, Decoded decoded, CacheKey key) {
         if (!cache.stores(key)) {
             return;
         }
@@ -181,7 +167,7 @@ public class ChatPipeline {
         ChatResponse response = decoded.response();
         if (response == null) {
             try {
-                response = withUsage(codecs.get(p.format()).decodeResponse(decoded.body()), decoded.usage());
+                response = withUsage(attempt.upstream(attempt.target).decodeResponse(decoded.body()), decoded.usage());
             } catch (GatewayError e) {
                 return; // an answer that passed through unread is served, not cached
             }
@@ -190,19 +176,15 @@ public class ChatPipeline {
                 p.priceProvider(), attempt.target.upstreamModel()));
     }
 
-    /** A usage record handed to the ledger: its price, and when it is durable. */
-    private record Recorded(PricedUsage priced, CompletionStage<Durability> durable) {
-    }
-
     /** A cache hit: no upstream call, a ledger row marked cached with cost zero and the saving. */
-    private Uni<ClientResponse> cached(Attempt attempt, CachedAnswer hit, CacheReplay replay) {
+    private Uni<ClientResponse> cached(ChatAttempt attempt, CachedAnswer hit, CacheReplay replay) {
         Usage usage = replay.usage() != null ? replay.usage() : estimator.estimate(attempt.request, "");
         PricedUsage would = pricer.price(hit.provider(), hit.priceProvider(), hit.upstreamModel(), usage,
                 attempt.ctx.arrivedAt());
         return metered.answer(attempt.recordCached(hit, usage, would.priced() ? would.cost().micros() : null),
                 () -> attempt.request.stream()
                         ? ClientResponse.eventStream(Multi.createFrom().item(replay.body()))
-                        : ClientResponse.json(200, replay.body(), Access.costHeader(CACHED)));
+                        : ClientResponse.json(200, replay.body(), Access.costHeader(ChatAttempt.CACHED)));
     }
 
     private static String text(ChatResponse response) {
@@ -214,7 +196,7 @@ public class ChatPipeline {
         return sb.toString();
     }
 
-    private Uni<ClientResponse> stream(Attempt attempt, Route route) {
+    private Uni<ClientResponse> stream(ChatAttempt attempt, Route route) {
         attempt.ctx.upstreamSent();
         return failover.route(route, attempt.request, attempt.ctx::header, attempt::use,
                 target -> open(attempt, target),
@@ -224,27 +206,27 @@ public class ChatPipeline {
                     attempt.failed(failure);
                 })
                 .map(routed -> ClientResponse.eventStream(
-                        relay(attempt, relayFor(attempt, attempt.target.provider()), routed.value())));
+                        relay(attempt, relayFor(attempt, attempt.target), routed.value())));
     }
 
     /** Opens a stream on one deployment and waits for its first event: up to there, a failure may go elsewhere. */
-    private Uni<UpstreamStream> open(Attempt attempt, Target target) {
+    private Uni<UpstreamStream> open(ChatAttempt attempt, Target target) {
         Provider provider = target.provider();
-        StreamRelay probe = codecs.get(provider.format()).passthroughRelay(attempt.request, streamLimits);
+        StreamRelay probe = attempt.upstream(target).passthroughRelay(attempt.request, streamLimits);
         return provider.chatStream(attempt.call(target)).flatMap(upstream -> FirstEvent.await(upstream, probe));
     }
 
     /** Bytes pass through when both ends speak one format; otherwise each chunk is translated in flight. */
-    private StreamRelay relayFor(Attempt attempt, Provider provider) {
-        UpstreamCodec upstream = codecs.get(provider.format());
-        if (upstream.format() == attempt.client.format()) {
+    private StreamRelay relayFor(ChatAttempt attempt, Target target) {
+        UpstreamCodec upstream = attempt.upstream(target);
+        if (attempt.passesThrough(target)) {
             return upstream.passthroughRelay(attempt.request, streamLimits);
         }
         return new TranslatingRelay(upstream.streamDecoder(attempt.request, streamLimits),
                 attempt.client.streamEncoder(attempt.request), text -> estimator.estimate(attempt.request, text));
     }
 
-    private Multi<byte[]> relay(Attempt attempt, StreamRelay relay, UpstreamStream upstream) {
+    private Multi<byte[]> relay(ChatAttempt attempt, StreamRelay relay, UpstreamStream upstream) {
         long[] firstByte = {-1};
         return upstream.body()
                 .onItem().invoke(chunk -> {
@@ -265,14 +247,14 @@ public class ChatPipeline {
                         return Multi.createFrom().item(tail);
                     }
                     // a complete answer's last bytes leave once its usage is durable
-                    Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, usage(attempt.request,
+                    ChatAttempt.Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, usage(attempt.request,
                             relay.reportedUsage(), relay.generatedText()), firstByte[0], upstream.limits());
                     if (recorded == null) { // recorded with another outcome before (a cancellation)
                         return Multi.createFrom().item(tail);
                     }
                     return metered.answer(recorded.durable(), () -> tail).toMulti();
                 })
-                .onFailure().recoverWithItem(failure -> relay.onFailure(asGatewayError(failure)))
+                .onFailure().recoverWithItem(failure -> relay.onFailure(ChatAttempt.asGatewayError(failure)))
                 .select().where(bytes -> bytes.length > 0)
                 .onTermination().invoke((failure, cancelled) -> {
                     UsageRecord.Outcome outcome = relay.complete()
@@ -299,108 +281,5 @@ public class ChatPipeline {
         return new Usage(Math.max(reported.promptTokens(), estimated.promptTokens()), reported.cachedPromptTokens(),
                 reported.cacheWriteTokens(), Math.max(reported.completionTokens(), estimated.completionTokens()),
                 reported.reasoningTokens(), Usage.Source.PROVIDER_PARTIAL, reported.detail());
-    }
-
-    private static GatewayError asGatewayError(Throwable failure) {
-        return failure instanceof GatewayError g
-                ? g
-                : GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0, "The upstream stream failed.", "upstream_error");
-    }
-
-    /**
-     * One request through its deployments, and its single usage record: failed attempts on other deployments are not
-     * billed and get no row of their own; the row names the deployment that answered (or the last one tried).
-     */
-    private final class Attempt {
-        final InboundCodec client;
-        final ChatRequest request;
-        final RequestContext ctx;
-        volatile Target target;
-        volatile boolean attempted;
-        private final AtomicBoolean recorded = new AtomicBoolean();
-
-        Attempt(InboundCodec client, ChatRequest request, Target target, RequestContext ctx) {
-            this.client = client;
-            this.request = request;
-            this.target = target;
-            this.ctx = ctx;
-        }
-
-        void use(Target next) {
-            target = next;
-            attempted = true;
-        }
-
-        ChatCall call(Target t) {
-            if (t.provider().format() != client.format()) {
-                client.checkTranslatable(request, t.provider().format());
-            }
-            return new ChatCall(request, t.upstreamModel(), ctx.requestId(),
-                    codecs.get(t.provider().format()).encodeRequest(request, t.upstreamModel()));
-        }
-
-        /**
-         * Leaves a provisional ledger row as the stream's content starts to leave: if this replica dies before the
-         * stream ends, the stream is billed at the worst case its hold reserved (the prompt estimate plus the output
-         * cap at this deployment's price). The tokens counted so far die with the replica, and the upstream may go on
-         * generating after we are gone, so the reserved worst case is the one figure that is known and never too low.
-         */
-        void provisional(long firstByteNanos) {
-            if (recorded.get()) {
-                return;
-            }
-            long maxOut = request.maxTokens() != null && request.maxTokens() > 0
-                    ? request.maxTokens()
-                    : defaultMaxOutputTokens;
-            Usage worst = new Usage(estimator.promptTokens(request), 0, 0, maxOut, 0, Usage.Source.ESTIMATED);
-            Provider provider = target.provider();
-            PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), target.upstreamModel(), worst,
-                    ctx.arrivedAt());
-            provisional.open(usageRecord().upstream(provider.id(), provider.type(), target.upstreamModel())
-                    .outcome(UsageRecord.Outcome.UPSTREAM_ERROR, null).usage(worst, priced)
-                    .timing(true, firstByteNanos, firstByteNanos).build());
-        }
-
-        void failed(Throwable failure) {
-            if (attempted) {
-                record(UsageRecord.Outcome.UPSTREAM_ERROR, asGatewayError(failure), Usage.NONE, -1, null);
-            }
-        }
-
-        CompletionStage<Durability> recordCached(CachedAnswer hit, Usage usage, Long savingMicros) {
-            return recorder.record(usageRecord().upstream(hit.provider(), hit.providerType(), hit.upstreamModel())
-                    .usage(usage, CACHED).timing(request.stream(), System.nanoTime() - ctx.startNanos(), -1)
-                    .cached(savingMicros).clientRequestId(ctx.clientRequestId()).build());
-        }
-
-        /** The usage record of this request, its client side filled in. */
-        private UsageRecord.Builder usageRecord() {
-            return UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
-                    .request(client.format().id(), request.model(), "chat", request.user());
-        }
-
-        /**
-         * Records the request's usage, once: the first outcome wins (a stream's complete end before its termination, an
-         * answer before a cancellation that arrives while it waits to be durable); later calls return null.
-         */
-        Recorded record(UsageRecord.Outcome outcome, GatewayError error, Usage usage, long firstByteNanos,
-                UpstreamLimits limits) {
-            if (!recorded.compareAndSet(false, true)) {
-                return null;
-            }
-            Target served = target;
-            Provider provider = served.provider();
-            PricedUsage priced = pricer.price(provider.id(), provider.priceProvider(), served.upstreamModel(), usage,
-                    ctx.arrivedAt());
-            var durable = recorder
-                    .record(usageRecord().upstream(provider.id(), provider.type(), served.upstreamModel())
-                            .credential(served.credentialId()).outcome(outcome, error == null ? null : error.kind())
-                            .usage(usage, priced).timing(request.stream(), System.nanoTime() - ctx.startNanos(), firstByteNanos)
-                            .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).build());
-            if (request.stream()) {
-                provisional.close(ctx.requestId());
-            }
-            return new Recorded(priced, durable);
-        }
     }
 }

@@ -130,7 +130,7 @@ class AnthropicRequestsTest {
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}|max_tokens",
             "{\"model\":\"m\",\"max_tokens\":5}|messages",
             "{\"max_tokens\":5,\"messages\":[]}|model",
-            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"Hi\"}]}|messages.0.role",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"tool\",\"content\":\"Hi\"}]}|messages.0.role",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":5}]}|messages.0.content",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{}}]}]}"
                     + "|messages.0.content.0.source",
@@ -144,6 +144,21 @@ class AnthropicRequestsTest {
                 () -> AnthropicRequests.toCanonical(parts[0].getBytes(StandardCharsets.UTF_8)));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         assertEquals(parts[1], e.param());
+    }
+
+    /** Claude Code under a newer beta sends a system turn inside messages: it joins the system prompt. */
+    @Test
+    void systemTurnsInsideMessagesJoinTheSystemPrompt() {
+        ChatRequest r = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"system\":\"Be terse.\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"system\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":\"Today is Monday.\"}]},{\"role\":\"user\",\"content\":\"Day?\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("system", "user", "user"), r.messages().stream().map(Message::role).toList());
+        assertEquals(List.of(new ContentPart.Text("Be terse."), new ContentPart.Text("Today is Monday.")),
+                r.messages().get(0).content());
+        // to an OpenAI upstream, one system message whose blocks stay apart
+        assertTrue(new String(OpenAiChatRequests.toWire(r, "gpt"), StandardCharsets.UTF_8)
+                .contains("\"content\":\"Be terse.\\n\\nToday is Monday.\""));
     }
 
     @Test
