@@ -218,10 +218,16 @@ class AnthropicRequestsTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                 + "\"tools\":[{\"name\":\"f\",\"input_schema\":{\"type\":\"object\"}}],"
                 + "\"tool_choice\":{\"type\":\"any\",\"disable_parallel_tool_use\":true},"
-                + "\"stop_sequences\":[\"END\"],\"temperature\":1.0,\"top_p\":0.5,\"metadata\":{\"user_id\":\"u-1\"},"
+                + "\"stop_sequences\":[\"END\"],\"metadata\":{\"user_id\":\"u-1\"},"
                 + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4096},\"stream\":true}")
                 .getBytes(StandardCharsets.UTF_8)), sent,
-                "max_tokens defaults to 4096 plus the thinking budget; temperature is clamped to 1");
+                "max_tokens defaults to 4096 plus the thinking budget; with thinking, Claude takes neither temperature nor top_p (ModelParameterRules)");
+        // without thinking, on a model that takes both, temperature is clamped to Anthropic's 0–1
+        ChatRequest plain = openAi("{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                + "\"temperature\":1.7,\"top_p\":0.5}");
+        JsonNode older = Golden.tree(AnthropicRequests.toWire(plain, "claude-3-5-haiku-20241022"));
+        assertEquals(1.0, older.get("temperature").asDouble());
+        assertEquals(0.5, older.get("top_p").asDouble());
     }
 
     @Test
