@@ -24,7 +24,7 @@ public record CacheReplay(byte[] body, Usage usage) {
         try {
             byte[] body = request.stream()
                     ? client.encodeAsStream(hit.response(), request.includeUsage())
-                    : client.encodeResponse(hit.response());
+                    : client.encodeResponse(hit.response(), request);
             return new CacheReplay(body, usage);
         } catch (GatewayError e) {
             return null;

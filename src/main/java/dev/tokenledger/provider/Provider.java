@@ -35,6 +35,15 @@ public interface Provider {
     }
 
     /**
+     * Whether the upstream also takes requests in this (client) format as they came: a native pass-through, e.g. an
+     * OpenAI upstream's Responses API for a Responses client. By default only its own {@link #format()}. A call in
+     * such a format names it in {@link ChatCall#format()}.
+     */
+    default boolean speaks(WireFormat clientFormat) {
+        return clientFormat == format();
+    }
+
+    /**
      * Sends a non-streaming chat request.
      *
      * @return the upstream's complete 2xx answer; fails with a {@link dev.tokenledger.canonical.GatewayError} otherwise

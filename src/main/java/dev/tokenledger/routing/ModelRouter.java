@@ -20,8 +20,10 @@ import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderRegistry;
 
 /**
- * Resolves the model a client names to deployments: a configured alias, {@code <provider-id>/<upstream-model>}, or a
- * plain name served by the default provider.
+ * Resolves the model a client names to deployments: a configured alias, a pattern alias (an alias with one {@code *},
+ * e.g. {@code claude-*}: the most specific pattern that matches wins, and a deployment without a model, or with a
+ * {@code *} in it, gets the name the client asked for, so a new model name routes without a configuration change),
+ * {@code <provider-id>/<upstream-model>}, or a plain name served by the default provider.
  */
 @Startup
 @ApplicationScoped
@@ -29,6 +31,8 @@ public class ModelRouter {
 
     private final ProviderRegistry registry;
     private final Map<String, Route> aliases = new LinkedHashMap<>();
+    /** The pattern aliases, most specific (longest) first. */
+    private final List<Route> patterns = new ArrayList<>();
 
     @Inject
     public ModelRouter(GatewayConfig config, ProviderRegistry registry) {
@@ -50,6 +54,33 @@ public class ModelRouter {
             aliases.put(alias, new Route(alias, targets, RouteConfigs.policy(alias, model)));
         });
         RouteConfigs.checkFallbacks(aliases);
+        aliases.forEach((alias, route) -> {
+            int star = alias.indexOf('*');
+            if (star >= 0) {
+                if (alias.indexOf('*', star + 1) >= 0) {
+                    throw new IllegalStateException("tokenledger.models.\"" + alias
+                            + "\": a pattern alias has one '*'");
+                }
+                patterns.add(route);
+            }
+        });
+        patterns.sort(java.util.Comparator.comparingInt((Route r) -> r.model().length()).reversed());
+    }
+
+    /** The route of a pattern alias for one model name it matches, or null when it does not match. */
+    private static Route matching(Route pattern, String model) {
+        String alias = pattern.model();
+        int star = alias.indexOf('*');
+        String prefix = alias.substring(0, star);
+        String suffix = alias.substring(star + 1);
+        if (model.length() < prefix.length() + suffix.length() || !model.startsWith(prefix) || !model.endsWith(suffix)) {
+            return null;
+        }
+        String part = model.substring(prefix.length(), model.length() - suffix.length());
+        List<Target> targets = pattern.targets().stream()
+                .map(t -> new Target(t.provider(), t.upstreamModel().replace("*", part), t.traits(), t.credentialId()))
+                .toList();
+        return new Route(model, targets, pattern.policy(), pattern.allows());
     }
 
     /** The configured aliases with their routes. */
@@ -76,6 +107,12 @@ public class ModelRouter {
         Route alias = aliases.get(model);
         if (alias != null) {
             return Optional.of(alias);
+        }
+        for (Route pattern : patterns) {
+            Route route = matching(pattern, model);
+            if (route != null) {
+                return Optional.of(route);
+            }
         }
         int slash = model.indexOf('/');
         if (slash > 0 && slash < model.length() - 1) {

@@ -30,6 +30,14 @@ public interface InboundCodec {
     /** The canonical response to this format's answer body. */
     byte[] encodeResponse(ChatResponse response);
 
+    /**
+     * The canonical response to this format's answer body, answering the given request: a format whose answers refer
+     * to what its request declared (the Responses API's custom and namespaced tools) overrides this.
+     */
+    default byte[] encodeResponse(ChatResponse response, ChatRequest request) {
+        return encodeResponse(response);
+    }
+
     /** The error body of this format. */
     byte[] encodeError(GatewayError error);
 

@@ -43,7 +43,7 @@ class ProviderOptionsTest {
 
     /** The options of the types the gateway has today; a new type is covered by the declaration it brings. */
     private static final Map<String, String> VALID_OPTIONS = Map.of(
-            "openai", "[]",
+            "openai", "[responses-api]",
             "azure-openai", "[api-version, auth]",
             "anthropic", "[]",
             "gemini", "[]",

@@ -15,6 +15,7 @@ import dev.tokenledger.routing.Strategy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Routing options of a model alias: validated at start-up, naming the property and the valid choices. */
 class RoutingConfigTest {
@@ -80,5 +81,24 @@ class RoutingConfigTest {
         assertEquals(null, route.policy().cacheTtl());
         assertEquals(1, route.primary().traits().weight());
         assertEquals("main/fast", route.primary().id());
+    }
+
+    /** Pattern aliases route a model name no configuration names: the most specific pattern wins. */
+    @Test
+    void patternAliasesRouteNewModelNames() {
+        ModelRouter router = router(alias(
+                "tokenledger.models.\"claude-*\".deployments[0].provider", "main",
+                "tokenledger.models.\"claude-opus-*\".deployments[0].provider", "main",
+                "tokenledger.models.\"claude-opus-*\".deployments[0].model", "opus-*-eu",
+                "tokenledger.models.\"gpt-5*\".deployments[0].provider", "main",
+                "tokenledger.models.\"gpt-5*\".deployments[0].model", "gpt-5"));
+        assertEquals("claude-sonnet-9", router.resolve("claude-sonnet-9").primary().upstreamModel());
+        assertEquals("claude-sonnet-9", router.resolve("claude-sonnet-9").model());
+        assertEquals("opus-5-eu", router.resolve("claude-opus-5").primary().upstreamModel());
+        assertEquals("gpt-5", router.resolve("gpt-5.9-codex").primary().upstreamModel());
+        assertEquals("fast", router.resolve("fast").model(), "exact aliases first");
+        assertTrue(router.knownModels().contains("claude-*"), "/v1/models lists the patterns");
+        assertEquals("tokenledger.models.\"a*b*\": a pattern alias has one '*'", failure(alias(
+                "tokenledger.models.\"a*b*\".deployments[0].provider", "main")));
     }
 }

@@ -36,7 +36,8 @@ class OpenAiUpstream implements UpstreamSide {
 
     @Override
     public Map<String, String> providerConfig(String wireMockBaseUrl) {
-        return Map.of("base-url", wireMockBaseUrl + prefix(), "api-key", KEY);
+        // the chat-completions side of the suite; a Responses client's pass-through has its own tests
+        return Map.of("base-url", wireMockBaseUrl + prefix(), "api-key", KEY, "options.responses-api", "false");
     }
 
     String chatPath() {

@@ -54,6 +54,14 @@ public class Upstreams implements QuarkusTestResourceLifecycleManager {
         config.put("tokenledger.providers.mock.api-key", UPSTREAM_KEY);
         config.put("tokenledger.providers.mock.timeout", "1500ms");
         config.put("tokenledger.providers.mock.headers.x-upstream-tag", "tokenledger-test");
+        // mock is the chat-completions server the translation tests read; native-mock has the Responses API too
+        config.put("tokenledger.providers.mock.options.responses-api", "false");
+        config.put("tokenledger.providers.native-mock.type", "openai");
+        config.put("tokenledger.providers.native-mock.base-url", wireMock.baseUrl() + "/native/v1");
+        config.put("tokenledger.providers.native-mock.api-key", UPSTREAM_KEY);
+        config.put("tokenledger.providers.native-mock.timeout", "10s");
+        config.put("tokenledger.models.gpt-native-test.deployments[0].provider", "native-mock");
+        config.put("tokenledger.models.gpt-native-test.deployments[0].model", "gpt-4o-mini-2024-07-18");
         config.put("tokenledger.providers.gmock.type", "gemini");
         config.put("tokenledger.providers.gmock.base-url", wireMock.baseUrl() + "/v1beta");
         config.put("tokenledger.providers.gmock.api-key", UPSTREAM_KEY);

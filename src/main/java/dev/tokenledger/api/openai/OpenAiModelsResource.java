@@ -21,8 +21,12 @@ import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
+import dev.tokenledger.wire.anthropic.AnthropicModels;
 
-/** OpenAI model listing: the aliases and {@code <provider>/<model>} routes a client may use. */
+/**
+ * Model listing: the aliases and {@code <provider>/<model>} routes a client may use, in OpenAI's shape, or in
+ * Anthropic's when the request carries {@code anthropic-version} (Claude Code and the Anthropic SDKs share the path).
+ */
 @Path("/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class OpenAiModelsResource {
@@ -33,9 +37,15 @@ public class OpenAiModelsResource {
     @Inject
     ModelRouter router;
 
+    /** The header by which an Anthropic client is known. */
+    private static final String ANTHROPIC_VERSION = "anthropic-version";
+
     @GET
     public ObjectNode list(RoutingContext rc) {
         Principal principal = RequestContext.of(rc).principal();
+        if (rc.request().getHeader(ANTHROPIC_VERSION) != null) {
+            return AnthropicModels.list(router.knownModels().stream().filter(principal::mayUse).toList());
+        }
         ObjectNode root = Json.NODES.objectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         List<String> models = router.knownModels();
@@ -52,7 +62,7 @@ public class OpenAiModelsResource {
         }
         Route route = router.find(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
                 "The model '" + id + "' does not exist or is not served by this gateway. GET /v1/models lists them."));
-        return model(id, route);
+        return rc.request().getHeader(ANTHROPIC_VERSION) != null ? AnthropicModels.model(id) : model(id, route);
     }
 
     private static ObjectNode model(String id, Route route) {

@@ -22,7 +22,8 @@ import dev.tokenledger.wire.openai.OpenAiRateLimits;
 /**
  * Any server that speaks the OpenAI Chat Completions format: OpenAI itself, LM Studio, vLLM, llama.cpp and the like
  * at {@code {base}/chat/completions} with a bearer key, or any other URL layout and credentials given as
- * {@link Endpoints} (Azure OpenAI).
+ * {@link Endpoints} (Azure OpenAI). A server with the Responses API (OpenAI) also takes Responses clients' requests
+ * as they came, at {@code {base}/responses}.
  */
 public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapable {
 
@@ -35,16 +36,39 @@ public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapa
         String embeddingsUrl(Supplier<String> upstreamModel);
 
         Map<String, String> credentials();
+
+        /**
+         * Where Responses API requests go, for a server that has the API; null (the default) when it has not, and a
+         * Responses client's requests are translated to chat.
+         */
+        default String responsesUrl() {
+            return null;
+        }
     }
 
-    /** OpenAI's layout: {@code {base}/chat/completions} and {@code {base}/embeddings}, the key as a bearer token. */
+    /**
+     * The option that says whether a provider has OpenAI's Responses API at {@code {base}/responses}; a type that
+     * declares it passes Responses clients' requests through there.
+     */
+    public static final String RESPONSES_API = "responses-api";
+
+    /**
+     * OpenAI's layout: {@code {base}/chat/completions}, {@code {base}/embeddings} and, when the option
+     * {@value #RESPONSES_API} is {@code true}, {@code {base}/responses}; the key as a bearer token.
+     */
     public static Endpoints standard(String baseUrl, ProviderSettings settings) {
         String base = trimmed(baseUrl);
         Map<String, String> credentials = bearer(settings);
+        boolean responses = settings.option(RESPONSES_API).map(Boolean::parseBoolean).orElse(false);
         return new Endpoints() {
             @Override
             public String chatUrl(String upstreamModel) {
                 return base + "/chat/completions";
+            }
+
+            @Override
+            public String responsesUrl() {
+                return responses ? base + "/responses" : null;
             }
 
             @Override
@@ -85,18 +109,29 @@ public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapa
     }
 
     @Override
+    public boolean speaks(WireFormat clientFormat) {
+        return clientFormat == WireFormat.OPENAI_CHAT
+                || clientFormat == WireFormat.OPENAI_RESPONSES && endpoints.responsesUrl() != null;
+    }
+
+    /** The URL of one call: the Responses API for a call in its format, else chat completions. */
+    private String url(ChatCall call) {
+        return call.format() == WireFormat.OPENAI_RESPONSES
+                ? endpoints.responsesUrl()
+                : endpoints.chatUrl(call.upstreamModel());
+    }
+
+    @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return Uni.createFrom().deferred(() -> http.post(endpoints.chatUrl(call.upstreamModel()), traced(jsonHeaders, call),
-                call.body(), OpenAiErrors::message,
+        return Uni.createFrom().deferred(() -> http.post(url(call), traced(jsonHeaders, call), call.body(),
+                OpenAiErrors::message,
                 OpenAiRateLimits.READER));
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return Uni.createFrom()
-                .deferred(() -> http.postStream(endpoints.chatUrl(call.upstreamModel()), traced(streamHeaders, call),
-                        call.body(), OpenAiErrors::message,
-                        OpenAiRateLimits.READER));
+        return Uni.createFrom().deferred(() -> http.postStream(url(call), traced(streamHeaders, call), call.body(),
+                OpenAiErrors::message, OpenAiRateLimits.READER));
     }
 
     @Override

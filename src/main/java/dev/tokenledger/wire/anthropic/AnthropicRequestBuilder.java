@@ -13,6 +13,7 @@ import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.ModelParameterRules;
 
 /**
  * Builds an Anthropic Messages body from a canonical request that came in another format.
@@ -78,6 +79,7 @@ final class AnthropicRequestBuilder {
         if (request.stream()) {
             root.put("stream", true);
         }
+        ModelParameterRules.apply(WireFormat.ANTHROPIC, upstreamModel, root);
         return root;
     }
 

@@ -76,14 +76,22 @@ public final class AnthropicRequests {
         if (!messagesNode.isArray()) {
             throw GatewayError.invalid("messages", "messages: Input should be a valid list");
         }
+        List<Message> turns = new ArrayList<>();
+        for (int i = 0; i < messagesNode.size(); i++) {
+            message(messagesNode.get(i), "messages." + i, turns);
+        }
+        // system turns inside messages (a newer beta) join the system prompt, after the top-level one
+        List<ContentPart> system = new ArrayList<>(system(root.get("system")));
         List<Message> messages = new ArrayList<>();
-        List<ContentPart> system = system(root.get("system"));
+        for (Message turn : turns) {
+            if ("system".equals(turn.role())) {
+                system.addAll(turn.content());
+            }
+        }
         if (!system.isEmpty()) {
             messages.add(new Message("system", system, List.of(), null, null));
         }
-        for (int i = 0; i < messagesNode.size(); i++) {
-            message(messagesNode.get(i), "messages." + i, messages);
-        }
+        turns.stream().filter(turn -> !"system".equals(turn.role())).forEach(messages::add);
         Map<String, Object> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -141,8 +149,8 @@ public final class AnthropicRequests {
             throw GatewayError.invalid(path, path + ": Input should be a valid dictionary");
         }
         String role = text(node, "role");
-        if (!"user".equals(role) && !"assistant".equals(role)) {
-            throw GatewayError.invalid(path + ".role", path + ".role: Input should be 'user' or 'assistant'");
+        if (!"user".equals(role) && !"assistant".equals(role) && !"system".equals(role)) {
+            throw GatewayError.invalid(path + ".role", path + ".role: Input should be 'user', 'assistant' or 'system'");
         }
         JsonNode content = node.get("content");
         if (content == null || content.isNull()) {

@@ -124,7 +124,8 @@ public final class GeminiRequests {
         }
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("name", "response");
-        spec.put("schema", Json.toValue(jsonSchema != null ? jsonSchema : GeminiTools.jsonSchemaOf(schema)));
+        // both normalised: Gemini CLI sends responseJsonSchema with Gemini's upper-case types too
+        spec.put("schema", Json.toValue(GeminiTools.jsonSchemaOf(jsonSchema != null ? jsonSchema : schema)));
         return Map.of("type", "json_schema", "json_schema", spec);
     }
 

@@ -19,6 +19,7 @@ import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.ModelParameterRules;
 
 import static dev.tokenledger.wire.JsonFields.optionalBoolean;
 import static dev.tokenledger.wire.JsonFields.optionalBooleanObject;
@@ -111,6 +112,7 @@ public final class OpenAiChatRequests {
             root = ((ObjectNode) request.source().body()).deepCopy();
         } else {
             root = build(request);
+            ModelParameterRules.apply(WireFormat.OPENAI_CHAT, upstreamModel, root);
         }
         root.put("model", upstreamModel);
         if (request.stream()) {
@@ -172,10 +174,37 @@ public final class OpenAiChatRequests {
         if (request.user() != null) {
             root.put("user", request.user());
         }
-        if (request.reasoning() != null && request.reasoning().effort() != null) {
-            root.put("reasoning_effort", request.reasoning().effort());
+        String effort = effort(request.reasoning());
+        if (effort != null) {
+            root.put("reasoning_effort", effort);
         }
         return root;
+    }
+
+    /**
+     * The effort to ask for: the client's, else one for its thinking budget (Gemini's {@code thinkingBudget},
+     * Anthropic's {@code budget_tokens}): 0 minimal, up to 2,048 low, up to 8,192 medium, more high.
+     */
+    static String effort(ChatRequest.Reasoning reasoning) {
+        if (reasoning == null) {
+            return null;
+        }
+        if (reasoning.effort() != null || reasoning.budgetTokens() == null || reasoning.budgetTokens() < 0) {
+            return reasoning.effort();
+        }
+        int budget = reasoning.budgetTokens();
+        return budget == 0 ? "minimal" : budget <= 2048 ? "low" : budget <= 8192 ? "medium" : "high";
+    }
+
+    /** A system prompt's text blocks, one paragraph each: joined bare, the last word of one ran into the next. */
+    private static String systemText(Message m) {
+        StringBuilder text = new StringBuilder();
+        for (ContentPart part : m.content()) {
+            if (part instanceof ContentPart.Text t && !t.text().isEmpty()) {
+                text.append(text.isEmpty() ? "" : "\n\n").append(t.text());
+            }
+        }
+        return text.toString();
     }
 
     static ObjectNode messageToWire(Message m) {
@@ -192,7 +221,7 @@ public final class OpenAiChatRequests {
         if (visible.isEmpty()) {
             node.putNull("content");
         } else if (onlyText) {
-            node.put("content", m.text());
+            node.put("content", "system".equals(m.role()) || "developer".equals(m.role()) ? systemText(m) : m.text());
         } else {
             ArrayNode parts = node.putArray("content");
             for (ContentPart part : visible) {

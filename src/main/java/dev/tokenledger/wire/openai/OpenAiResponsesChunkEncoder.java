@@ -61,6 +61,17 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
     private String id = "resp_tokenledger";
     private String model = "";
     private long created = System.currentTimeMillis() / 1000;
+    private final OpenAiResponsesTools.Declared tools;
+
+    /** An encoder for a request without custom, namespaced or tool-search tools. */
+    public OpenAiResponsesChunkEncoder() {
+        this(new OpenAiResponsesTools.Declared(List.of(), Map.of()));
+    }
+
+    /** @param tools the tools of the request answered, by which calls become the items the client expects */
+    OpenAiResponsesChunkEncoder(OpenAiResponsesTools.Declared tools) {
+        this.tools = tools;
+    }
 
     @Override
     public void encode(ChatChunk chunk, ByteArrayOutputStream out) {
@@ -80,8 +91,8 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
             call.callId = s.id() != null ? s.id() : "call_" + s.index();
             call.name = s.name();
             calls.put(s.index(), call);
-            added(call, OpenAiResponsesResponses.functionCallItem(call.id, "in_progress", call.callId, call.name, ""),
-                    out);
+            added(call, OpenAiResponsesResponses.callItem(call.id, "in_progress", call.callId, tools.origin(call.name),
+                    ""), out);
         } else if (chunk instanceof ChatChunk.ToolArguments a) {
             Item call = calls.get(a.index());
             if (call == null && closedCalls.contains(a.index())) {
@@ -90,7 +101,10 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
             }
             if (call != null && a.fragment() != null) {
                 call.text.append(a.fragment());
-                write("response.function_call_arguments.delta", itemEvent(call).put("delta", a.fragment()), out);
+                if (tools.origin(call.name).kind() == OpenAiResponsesTools.Kind.FUNCTION) {
+                    // a custom tool's input and a search's arguments are whole only once the call is: written then
+                    write("response.function_call_arguments.delta", itemEvent(call).put("delta", a.fragment()), out);
+                }
             }
         } else if (chunk instanceof ChatChunk.Finish f) {
             start(out);
@@ -174,10 +188,17 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
         for (Map.Entry<Integer, Item> entry : calls.entrySet()) {
             Item call = entry.getValue();
             closedCalls.add(entry.getKey());
-            write("response.function_call_arguments.done",
-                    itemEvent(call).put("name", call.name).put("arguments", call.text.toString()), out);
-            done(call, OpenAiResponsesResponses.functionCallItem(call.id, status, call.callId, call.name,
-                    call.text.toString()), out);
+            OpenAiResponsesTools.Origin origin = tools.origin(call.name);
+            String arguments = call.text.toString();
+            if (origin.kind() == OpenAiResponsesTools.Kind.FUNCTION) {
+                write("response.function_call_arguments.done",
+                        itemEvent(call).put("name", origin.name()).put("arguments", arguments), out);
+            } else if (origin.kind() == OpenAiResponsesTools.Kind.CUSTOM) {
+                String input = OpenAiCustomTools.inputOf(arguments);
+                write("response.custom_tool_call_input.delta", itemEvent(call).put("delta", input), out);
+                write("response.custom_tool_call_input.done", itemEvent(call).put("input", input), out);
+            }
+            done(call, OpenAiResponsesResponses.callItem(call.id, status, call.callId, origin, arguments), out);
         }
         calls.clear();
     }

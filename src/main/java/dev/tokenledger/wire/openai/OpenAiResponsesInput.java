@@ -32,7 +32,11 @@ final class OpenAiResponsesInput {
     private OpenAiResponsesInput() {
     }
 
-    static List<Message> toCanonical(JsonNode input) {
+    /**
+     * @param strict whether items and parts the canonical model cannot carry are refused (else skipped: an upstream
+     *        of this format receives them from the source body)
+     */
+    static List<Message> toCanonical(JsonNode input, boolean strict) {
         if (input == null || input.isNull()) {
             throw GatewayError.invalid("input", "Missing required parameter: 'input'.");
         }
@@ -44,7 +48,7 @@ final class OpenAiResponsesInput {
         }
         List<Turn> turns = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
-            item(input.get(i), "input[" + i + "]", turns);
+            item(input.get(i), "input[" + i + "]", strict, turns);
         }
         return turns.stream().map(t -> new Message(t.role, t.content, t.calls, t.toolCallId, null)).toList();
     }
@@ -63,7 +67,7 @@ final class OpenAiResponsesInput {
         }
     }
 
-    private static void item(JsonNode item, String path, List<Turn> turns) {
+    private static void item(JsonNode item, String path, boolean strict, List<Turn> turns) {
         if (item == null || !item.isObject()) {
             throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected an object.");
         }
@@ -76,18 +80,49 @@ final class OpenAiResponsesInput {
         }
         ObjectNode node = (ObjectNode) item;
         switch (type) {
-            case "message" -> message(node, path, turns);
+            case "message" -> message(node, path, strict, turns);
             case "function_call" -> assistantTurn(turns).calls.add(new ToolCall(
-                    requiredString(node, "call_id", path + ".call_id"), requiredString(node, "name", path + ".name"),
+                    requiredString(node, "call_id", path + ".call_id"), OpenAiResponsesTools.canonicalName(
+                            text(node, "namespace"), requiredString(node, "name", path + ".name")),
                     arguments(node, path)));
-            case "function_call_output" -> turns.add(new Turn("tool", output(node.get("output"), path + ".output"),
+            case "custom_tool_call" -> assistantTurn(turns).calls.add(new ToolCall(
+                    requiredString(node, "call_id", path + ".call_id"), requiredString(node, "name", path + ".name"),
+                    OpenAiCustomTools.argumentsOf(requiredString(node, "input", path + ".input"))));
+            case "tool_search_call" -> assistantTurn(turns).calls.add(new ToolCall(
+                    requiredString(node, "call_id", path + ".call_id"), OpenAiResponsesTools.TOOL_SEARCH,
+                    searchArguments(node.get("arguments"))));
+            case "function_call_output", "custom_tool_call_output" -> turns.add(new Turn("tool",
+                    output(node.get("output"), path + ".output", strict), requiredString(node, "call_id",
+                            path + ".call_id")));
+            case "tool_search_output" -> turns.add(new Turn("tool", List.of(new ContentPart.Text(
+                    node.path("tools").toString())),
                     requiredString(node, "call_id", path + ".call_id")));
             case "reasoning" -> assistantTurn(turns).content.add(reasoningPart(node));
-            case "item_reference" -> throw GatewayError.invalid(path, "'" + path
-                    + "' refers to a stored item; this gateway stores no responses, so send the item itself.");
-            default -> throw GatewayError.invalid(path + ".type", "Input items of type '" + type + "' (" + path
-                    + ") cannot be translated for this model's provider.");
+            case "additional_tools" -> {
+                // tools, read with the request's tools (OpenAiResponsesTools)
+            }
+            case "item_reference" -> {
+                if (strict) {
+                    throw GatewayError.invalid(path, "'" + path
+                            + "' refers to an item stored by OpenAI; this model's provider is not OpenAI, so send the "
+                            + "item itself.");
+                }
+            }
+            default -> {
+                if (strict) {
+                    throw GatewayError.invalid(path + ".type", "Input items of type '" + type + "' (" + path
+                            + ") cannot be translated for this model's provider.");
+                }
+            }
         }
+    }
+
+    /** A tool search's arguments (an object, or already a JSON text) as function arguments. */
+    private static String searchArguments(JsonNode arguments) {
+        if (arguments == null || arguments.isNull()) {
+            return "{}";
+        }
+        return arguments.isTextual() ? arguments.asText() : arguments.toString();
     }
 
     private static String arguments(ObjectNode node, String path) {
@@ -98,13 +133,13 @@ final class OpenAiResponsesInput {
         return arguments.asText();
     }
 
-    private static void message(ObjectNode node, String path, List<Turn> turns) {
+    private static void message(ObjectNode node, String path, boolean strict, List<Turn> turns) {
         String role = requiredString(node, "role", path + ".role");
         if (!ROLES.contains(role)) {
             throw GatewayError.invalid(path + ".role", "Invalid value for '" + path + ".role': '" + role
                     + "'. Supported values are: 'user', 'assistant', 'system', 'developer'.");
         }
-        List<ContentPart> content = content(node.get("content"), path + ".content");
+        List<ContentPart> content = content(node.get("content"), path + ".content", strict);
         if ("assistant".equals(role)) {
             assistantTurn(turns).content.addAll(content);
         } else {
@@ -134,14 +169,14 @@ final class OpenAiResponsesInput {
                 text(node, "encrypted_content"), FAMILY);
     }
 
-    private static List<ContentPart> output(JsonNode output, String path) {
+    private static List<ContentPart> output(JsonNode output, String path, boolean strict) {
         if (output == null || output.isNull()) {
             throw GatewayError.invalid(path, "Missing required parameter: '" + path + "'.");
         }
-        return content(output, path);
+        return content(output, path, strict);
     }
 
-    static List<ContentPart> content(JsonNode node, String path) {
+    static List<ContentPart> content(JsonNode node, String path, boolean strict) {
         if (node == null || node.isNull()) {
             return new ArrayList<>();
         }
@@ -164,9 +199,17 @@ final class OpenAiResponsesInput {
                         .add(new ContentPart.Text(requiredString((ObjectNode) part, "text", partPath + ".text")));
                 case "refusal" -> parts
                         .add(new ContentPart.Text(requiredString((ObjectNode) part, "refusal", partPath + ".refusal")));
-                case "input_image" -> parts.add(image((ObjectNode) part, partPath));
-                default -> throw GatewayError.invalid(partPath + ".type", "Content parts of type '" + type + "' ("
-                        + partPath + ") cannot be translated for this model's provider.");
+                case "input_image" -> {
+                    if (strict || !part.hasNonNull("file_id")) {
+                        parts.add(image((ObjectNode) part, partPath));
+                    }
+                }
+                default -> {
+                    if (strict) {
+                        throw GatewayError.invalid(partPath + ".type", "Content parts of type '" + type + "' ("
+                                + partPath + ") cannot be translated for this model's provider.");
+                    }
+                }
             }
         }
         return parts;

@@ -14,7 +14,6 @@ import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
-import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.Untranslatable;
@@ -31,12 +30,14 @@ import static dev.tokenledger.wire.JsonFields.text;
  * Pure mapping of OpenAI Responses API requests ({@code POST /v1/responses}) to the canonical request.
  *
  * <p>
- * No provider type speaks the Responses API upstream, so a Responses request is always translated. The gateway is
- * stateless: fields that need state kept by OpenAI ({@code previous_response_id}, {@code conversation}, stored
- * {@code prompt} templates, {@code background} runs) and built-in tools are refused with a 400 naming the field.
- * {@code store} is accepted and ignored: nothing is stored, which only matters to a later request that refers to the
- * answer, and that request is refused. Other fields without canonical form (e.g. {@code metadata}, {@code include},
- * {@code text.verbosity}, {@code reasoning.summary}) are hints kept in {@code extra}.
+ * A request is read in one of two ways. For governance and for an upstream that has the Responses API (OpenAI), which
+ * receives the body as it came with only the model replaced ({@link #toWire}), the reading is lenient: what the
+ * canonical model cannot carry (built-in tools, stored-state fields such as {@code previous_response_id}, input items
+ * and parts of new types) is skipped, never refused. For an upstream of another format the request is read strictly
+ * as well ({@link OpenAiResponsesInboundCodec#checkTranslatable}): what cannot be translated is refused with a 400
+ * naming the field. Tools follow {@link OpenAiResponsesTools}. Other fields without canonical form (e.g.
+ * {@code metadata}, {@code include}, {@code text.verbosity}, {@code reasoning.summary}) are hints kept in
+ * {@code extra}.
  */
 public final class OpenAiResponsesRequests {
 
@@ -47,23 +48,34 @@ public final class OpenAiResponsesRequests {
      */
     private static final Set<String> KNOWN = Set.of("model", "input", "instructions", "tools", "tool_choice",
             "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "stream", "user");
-    private static final String STATELESS = "needs a response stored by OpenAI; this gateway is stateless and stores "
-            + "no responses. Send the whole conversation in 'input' instead.";
+    private static final String STATELESS = "needs a response stored by OpenAI, and this model's provider is not "
+            + "OpenAI. Send the whole conversation in 'input' instead.";
 
     private OpenAiResponsesRequests() {
     }
 
-    /** Inbound body to canonical; validates what the canonical model relies on, keeps every other field. */
+    /** Inbound body to canonical, strictly: refuses what an upstream of another format could not receive. */
     public static ChatRequest toCanonical(byte[] body) {
-        ObjectNode root = Json.parseObject(body);
+        return toCanonical(Json.parseObject(body), true);
+    }
+
+    /**
+     * Inbound body to canonical; validates what the canonical model relies on, keeps every other field.
+     *
+     * @param strict whether what the canonical model cannot carry is refused (for an upstream of another format)
+     *        rather than skipped (governance, and an upstream that has the Responses API)
+     */
+    public static ChatRequest toCanonical(ObjectNode root, boolean strict) {
         String model = requiredString(root, "model");
-        refuseStatefulFields(root);
+        if (strict) {
+            refuseStatefulFields(root);
+        }
         List<Message> messages = new ArrayList<>();
         String instructions = optionalString(root, "instructions");
         if (instructions != null && !instructions.isEmpty()) {
             messages.add(new Message("system", List.of(new ContentPart.Text(instructions)), List.of(), null, null));
         }
-        messages.addAll(OpenAiResponsesInput.toCanonical(root.get("input")));
+        messages.addAll(OpenAiResponsesInput.toCanonical(root.get("input"), strict));
         Map<String, Object> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -75,12 +87,25 @@ public final class OpenAiResponsesRequests {
         // the terminal event of a Responses stream always carries the usage
         return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.OPENAI_RESPONSES, root))
                 .messages(messages)
-                .tools(tools(root.get("tools")), toolChoice(root.get("tool_choice")),
+                .tools(OpenAiResponsesTools.read(root, strict).specs(), toolChoice(root.get("tool_choice"), strict),
                         optionalBooleanObject(root, "parallel_tool_calls"))
                 .sampling(optionalInt(root, "max_output_tokens"), optionalDouble(root, "temperature"),
                         optionalDouble(root, "top_p"), List.of())
-                .responseFormat(responseFormat(root.get("text"))).reasoning(reasoning(root.get("reasoning")))
+                .responseFormat(responseFormat(root.get("text"), strict)).reasoning(reasoning(root.get("reasoning")))
                 .stream(stream, stream).user(optionalString(root, "user")).extra(extra).build();
+    }
+
+    /**
+     * Canonical to an upstream that has the Responses API: only ever a request that arrived in this format, forwarded
+     * as it came (unknown fields, built-in tools, encrypted reasoning intact) with only the model replaced.
+     */
+    public static byte[] toWire(ChatRequest request, String upstreamModel) {
+        if (request.source() == null || request.source().format() != WireFormat.OPENAI_RESPONSES) {
+            throw new IllegalStateException("Only a Responses request is sent to a Responses upstream");
+        }
+        ObjectNode root = ((ObjectNode) request.source().body()).deepCopy();
+        root.put("model", upstreamModel);
+        return Json.write(root);
     }
 
     private static void refuseStatefulFields(ObjectNode root) {
@@ -89,59 +114,39 @@ public final class OpenAiResponsesRequests {
         Untranslatable.refuse(root, "prompt", Untranslatable.ANY,
                 "refers to a prompt template stored by OpenAI; this gateway cannot expand it.");
         Untranslatable.refuse(root, "background", Untranslatable.FALSE,
-                "needs a response run and stored by OpenAI; this gateway is stateless.");
+                "needs a response run and stored by OpenAI; this model's provider is not OpenAI.");
         Untranslatable.refuse(root, "max_tool_calls", Untranslatable.ANY,
                 "limits built-in tool calls, which this model's provider cannot run.");
         Untranslatable.refuse(root, "top_logprobs", Untranslatable.ZERO,
                 "cannot be translated for this model's provider.");
     }
 
-    private static List<ToolSpec> tools(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw GatewayError.invalid("tools", "Invalid type for 'tools': expected an array.");
-        }
-        List<ToolSpec> tools = new ArrayList<>(node.size());
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode tool = node.get(i);
-            String path = "tools[" + i + "]";
-            String type = tool.isObject() ? text(tool, "type") : null;
-            if (type == null) {
-                throw GatewayError.invalid(path, "Invalid value for '" + path + "': expected a tool with a 'type'.");
-            }
-            if (!"function".equals(type)) {
-                throw GatewayError.invalid(path + ".type", "The built-in tool '" + type + "' (" + path
-                        + ") runs inside OpenAI's Responses API and cannot be translated for this model's provider.");
-            }
-            JsonNode params = tool.get("parameters");
-            JsonNode strict = tool.get("strict");
-            tools.add(new ToolSpec(requiredString((ObjectNode) tool, "name", path + ".name"), text(tool, "description"),
-                    params == null || !params.isObject() ? null : Json.toMap(params),
-                    strict == null || !strict.isBoolean() ? null : strict.asBoolean()));
-        }
-        return tools;
-    }
-
     /** {@code none|auto|required} as they are, a forced function in the canonical (chat) shape. */
-    private static Object toolChoice(JsonNode node) {
+    private static Object toolChoice(JsonNode node, boolean strict) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (node.isTextual() && Set.of("none", "auto", "required").contains(node.asText())) {
             return node.asText();
         }
-        if (node.isObject() && "function".equals(text(node, "type")) && text(node, "name") != null) {
-            return Map.of("type", "function", "function", Map.of("name", text(node, "name")));
+        String type = node.isObject() ? text(node, "type") : null;
+        if (("function".equals(type) || "custom".equals(type)) && text(node, "name") != null) {
+            String name = OpenAiResponsesTools.canonicalName(text(node, "namespace"), text(node, "name"));
+            return Map.of("type", "function", "function", Map.of("name", name));
+        }
+        if (OpenAiResponsesTools.TOOL_SEARCH.equals(type)) {
+            return Map.of("type", "function", "function", Map.of("name", OpenAiResponsesTools.TOOL_SEARCH));
+        }
+        if (!strict) {
+            return null;
         }
         throw GatewayError.invalid("tool_choice", "'tool_choice' must be 'none', 'auto', 'required' or "
                 + "{\"type\":\"function\",\"name\":...}; other choices cannot be translated for this model's provider.");
     }
 
     /** {@code text.format} as the canonical (chat {@code response_format}) map; null for plain text. */
-    private static Map<String, Object> responseFormat(JsonNode text) {
-        if (text == null || text.isNull()) {
+    private static Map<String, Object> responseFormat(JsonNode text, boolean strict) {
+        if (text == null || text.isNull() || !text.isObject() && !strict) {
             return null;
         }
         if (!text.isObject()) {
@@ -169,6 +174,9 @@ public final class OpenAiResponsesRequests {
             responseFormat.put("type", "json_schema");
             responseFormat.put("json_schema", schema);
             return responseFormat;
+        }
+        if (!strict) {
+            return null;
         }
         throw GatewayError.invalid("text.format.type", "'text.format.type' must be 'text', 'json_object' or "
                 + "'json_schema'.");

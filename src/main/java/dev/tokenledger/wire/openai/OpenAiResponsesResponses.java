@@ -22,18 +22,27 @@ public final class OpenAiResponsesResponses {
     }
 
     public static byte[] toWire(ChatResponse response) {
+        return toWire(response, new OpenAiResponsesTools.Declared(java.util.List.of(), java.util.Map.of()));
+    }
+
+    /**
+     * @param tools the tools of the request answered, by which a canonical call becomes the item the client's tool
+     *        expects (a custom tool call, a namespaced function call, a tool search)
+     */
+    static byte[] toWire(ChatResponse response, OpenAiResponsesTools.Declared tools) {
         String id = responseId(response.id());
         ArrayNode output = Json.NODES.arrayNode();
         String reason = null;
         if (!response.choices().isEmpty()) {
             ChatResponse.Choice choice = response.choices().get(0);
             reason = choice.finishReason();
-            outputItems(id, choice.message(), itemStatus(reason), output);
+            outputItems(id, choice.message(), itemStatus(reason), tools, output);
         }
         return Json.write(response(id, response.created(), response.model(), true, reason, output, response.usage()));
     }
 
-    private static void outputItems(String id, Message message, String itemStatus, ArrayNode output) {
+    private static void outputItems(String id, Message message, String itemStatus, OpenAiResponsesTools.Declared tools,
+            ArrayNode output) {
         for (ContentPart part : message.content()) {
             if (part instanceof ContentPart.Reasoning r) {
                 output.add(reasoningItem(itemId("rs", id, output.size()), r));
@@ -45,8 +54,8 @@ public final class OpenAiResponsesResponses {
         }
         for (int i = 0; i < message.toolCalls().size(); i++) {
             ToolCall call = message.toolCalls().get(i);
-            output.add(functionCallItem(itemId("fc", id, output.size()), "completed",
-                    call.id() != null ? call.id() : "call_" + i, call.name(), call.arguments()));
+            output.add(callItem(itemId("fc", id, output.size()), "completed", call.id() != null ? call.id() : "call_" + i,
+                    tools.origin(call.name()), call.arguments()));
         }
     }
 
@@ -86,6 +95,29 @@ public final class OpenAiResponsesResponses {
     static ObjectNode functionCallItem(String id, String status, String callId, String name, String arguments) {
         return Json.NODES.objectNode().put("id", id).put("type", "function_call").put("status", status)
                 .put("arguments", arguments == null ? "" : arguments).put("call_id", callId).put("name", name);
+    }
+
+    /**
+     * The item of a canonical call as the client's tool expects it: a function call (with its namespace, if any), a
+     * {@code custom_tool_call} with the free-form input, or a client-executed {@code tool_search_call}.
+     */
+    static ObjectNode callItem(String id, String status, String callId, OpenAiResponsesTools.Origin origin,
+            String arguments) {
+        return switch (origin.kind()) {
+            case FUNCTION -> {
+                ObjectNode item = functionCallItem(id, status, callId, origin.name(), arguments);
+                yield origin.namespace() == null ? item : item.put("namespace", origin.namespace());
+            }
+            case CUSTOM -> Json.NODES.objectNode().put("id", id).put("type", "custom_tool_call").put("status", status)
+                    .put("call_id", callId).put("name", origin.name()).put("input", OpenAiCustomTools.inputOf(arguments));
+            case TOOL_SEARCH -> {
+                ObjectNode item = Json.NODES.objectNode().put("id", id).put("type", "tool_search_call")
+                        .put("status", status).put("call_id", callId).put("execution", "client");
+                ObjectNode parsed = arguments == null ? null : Json.tryParseObject(arguments);
+                item.set("arguments", parsed != null ? parsed : Json.NODES.objectNode());
+                yield item;
+            }
+        };
     }
 
     /**

@@ -130,7 +130,7 @@ class AnthropicRequestsTest {
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}|max_tokens",
             "{\"model\":\"m\",\"max_tokens\":5}|messages",
             "{\"max_tokens\":5,\"messages\":[]}|model",
-            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"Hi\"}]}|messages.0.role",
+            "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"tool\",\"content\":\"Hi\"}]}|messages.0.role",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":5}]}|messages.0.content",
             "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{}}]}]}"
                     + "|messages.0.content.0.source",
@@ -144,6 +144,21 @@ class AnthropicRequestsTest {
                 () -> AnthropicRequests.toCanonical(parts[0].getBytes(StandardCharsets.UTF_8)));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         assertEquals(parts[1], e.param());
+    }
+
+    /** Claude Code under a newer beta sends a system turn inside messages: it joins the system prompt. */
+    @Test
+    void systemTurnsInsideMessagesJoinTheSystemPrompt() {
+        ChatRequest r = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"system\":\"Be terse.\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"system\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":\"Today is Monday.\"}]},{\"role\":\"user\",\"content\":\"Day?\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("system", "user", "user"), r.messages().stream().map(Message::role).toList());
+        assertEquals(List.of(new ContentPart.Text("Be terse."), new ContentPart.Text("Today is Monday.")),
+                r.messages().get(0).content());
+        // to an OpenAI upstream, one system message whose blocks stay apart
+        assertTrue(new String(OpenAiChatRequests.toWire(r, "gpt"), StandardCharsets.UTF_8)
+                .contains("\"content\":\"Be terse.\\n\\nToday is Monday.\""));
     }
 
     @Test
@@ -203,10 +218,16 @@ class AnthropicRequestsTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                 + "\"tools\":[{\"name\":\"f\",\"input_schema\":{\"type\":\"object\"}}],"
                 + "\"tool_choice\":{\"type\":\"any\",\"disable_parallel_tool_use\":true},"
-                + "\"stop_sequences\":[\"END\"],\"temperature\":1.0,\"top_p\":0.5,\"metadata\":{\"user_id\":\"u-1\"},"
+                + "\"stop_sequences\":[\"END\"],\"metadata\":{\"user_id\":\"u-1\"},"
                 + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4096},\"stream\":true}")
                 .getBytes(StandardCharsets.UTF_8)), sent,
-                "max_tokens defaults to 4096 plus the thinking budget; temperature is clamped to 1");
+                "max_tokens defaults to 4096 plus the thinking budget; with thinking, Claude takes neither temperature nor top_p (ModelParameterRules)");
+        // without thinking, on a model that takes both, temperature is clamped to Anthropic's 0–1
+        ChatRequest plain = openAi("{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                + "\"temperature\":1.7,\"top_p\":0.5}");
+        JsonNode older = Golden.tree(AnthropicRequests.toWire(plain, "claude-3-5-haiku-20241022"));
+        assertEquals(1.0, older.get("temperature").asDouble());
+        assertEquals(0.5, older.get("top_p").asDouble());
     }
 
     @Test
