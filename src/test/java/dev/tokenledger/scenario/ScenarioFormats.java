@@ -19,7 +19,8 @@ public final class ScenarioFormats {
             new GeminiUpstream(),
             new OllamaUpstream(),
             new AzureOpenAiUpstream(),
-            new AnthropicUpstream());
+            new AnthropicUpstream(),
+            new BedrockUpstream());
 
     private ScenarioFormats() {
     }

@@ -14,7 +14,12 @@ public final class ScenarioMatrix {
             // Anthropic's JSON output needs a schema; JSON mode without one cannot be expressed
             "openai-chat|anthropic|JSON_MODE", "response_format",
             "openai-responses|anthropic|JSON_MODE", "response_format",
-            "gemini|anthropic|JSON_MODE", "response_format");
+            "gemini|anthropic|JSON_MODE", "response_format",
+            // Converse's structured output is not mapped: JSON output is refused rather than silently dropped
+            "openai-chat|bedrock|JSON_MODE", "response_format",
+            "openai-responses|bedrock|JSON_MODE", "response_format",
+            "anthropic|bedrock|JSON_MODE", "response_format",
+            "gemini|bedrock|JSON_MODE", "response_format");
 
     private ScenarioMatrix() {
     }

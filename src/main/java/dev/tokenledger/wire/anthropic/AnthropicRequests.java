@@ -47,6 +47,13 @@ public final class AnthropicRequests {
         return AnthropicRequestBuilder.thinkingBudget(request);
     }
 
+    /** The Anthropic body a request arrived with (read-only), or null when it came in another format. */
+    public static ObjectNode sourceBody(ChatRequest request) {
+        return request.source() != null && request.source().body() instanceof AnthropicSource source
+                ? source.body()
+                : null;
+    }
+
     /** A Messages request body to canonical. */
     public static ChatRequest toCanonical(byte[] body) {
         return toCanonical(body, true);

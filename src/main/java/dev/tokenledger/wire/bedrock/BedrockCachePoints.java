@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.wire.anthropic.AnthropicRequests;
 
 /**
  * Where an Anthropic client asked for prompt caching ({@code cache_control} on system blocks, tools and message
@@ -21,8 +22,10 @@ record BedrockCachePoints(String system, String tools, JsonNode source) {
     private static final BedrockCachePoints NONE = new BedrockCachePoints(null, null, null);
 
     static BedrockCachePoints of(ChatRequest request) {
-        if (request.source() == null || request.source().format() != WireFormat.ANTHROPIC
-                || !(request.source().body() instanceof ObjectNode body)) {
+        ObjectNode body = request.source() == null || request.source().format() != WireFormat.ANTHROPIC
+                ? null
+                : AnthropicRequests.sourceBody(request);
+        if (body == null) {
             return NONE;
         }
         return new BedrockCachePoints(mark(body.get("system")), mark(body.get("tools")), body.get("messages"));
