@@ -1,9 +1,6 @@
 package dev.tokenledger.testing;
 
-import java.util.List;
 import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * {@link DurableLedger} with the virtual-key lookups as shipped: the default {@code cache-ttl}, {@code max-stale},
@@ -11,15 +8,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  */
 public class DefaultKeysLedger extends DurableLedger {
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(DefaultKeysLedger.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+    public static class Profile extends OwnResource {
+        public Profile() {
+            super(DefaultKeysLedger.class);
         }
     }
 

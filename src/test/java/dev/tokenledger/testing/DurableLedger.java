@@ -22,8 +22,6 @@ import java.util.zip.CRC32;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
-
 import dev.tokenledger.json.Json;
 import dev.tokenledger.ledger.LedgerRow;
 
@@ -51,15 +49,9 @@ public class DurableLedger extends Upstreams {
     private static Path spoolDir;
 
     /** Runs the test class on {@link DurableLedger} alone (no other global test resource sets the datasource). */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(DurableLedger.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+    public static class Profile extends OwnResource {
+        public Profile() {
+            super(DurableLedger.class);
         }
     }
 

@@ -1,9 +1,6 @@
 package dev.tokenledger.testing;
 
-import java.util.List;
 import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * {@link RedisBehindProxy} with the production Redis timeout (250 ms) and a short concurrency-slot TTL (3 s), for tests
@@ -12,15 +9,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 public class FrozenRedis extends RedisBehindProxy {
 
     /** Runs the test class on {@link FrozenRedis} alone. */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FrozenRedis.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+    public static class Profile extends OwnResource {
+        public Profile() {
+            super(FrozenRedis.class);
         }
     }
 

@@ -1,9 +1,6 @@
 package dev.tokenledger.testing;
 
-import java.util.List;
 import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * {@link DurableLedger} with key lookups that go stale after one second, so that a PostgreSQL outage of a few seconds
@@ -13,15 +10,9 @@ public class KeyOutageLedger extends DurableLedger {
 
     public static final String TTL = "1s";
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(KeyOutageLedger.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+    public static class Profile extends OwnResource {
+        public Profile() {
+            super(KeyOutageLedger.class);
         }
     }
 

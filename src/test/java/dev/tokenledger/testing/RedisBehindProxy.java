@@ -8,8 +8,6 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
-
 /**
  * The gateway with Redis behind an in-process {@link TcpProxy}, so a test can cut Redis off without stopping the
  * shared server, plus provider {@code limited}: a WireMock upstream that answers 429 above a rate, or reports the rate
@@ -23,15 +21,9 @@ public class RedisBehindProxy extends Upstreams {
     private static RateLimitedUpstream limited;
 
     /** Runs the test class on {@link RedisBehindProxy} alone. */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisBehindProxy.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+    public static class Profile extends OwnResource {
+        public Profile() {
+            super(RedisBehindProxy.class);
         }
     }
 
