@@ -377,6 +377,9 @@ class LoginsAndRefreshTest {
 
         admin().get("/admin/v1/credentials/" + credentialId + "/models").then().statusCode(200)
                 .body("", org.hamcrest.Matchers.hasItems("gpt-4o", "claude-sonnet-4"));
+        // the upstream's list joins the gateway's own, as <provider>/<model>
+        admin().get("/v1/models").then().statusCode(200).body("data.id", org.hamcrest.Matchers.hasItems(
+                "copilot/gpt-4o", "copilot/claude-sonnet-4"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.tokenledger.api.openai;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,17 +14,22 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.credentials.UpstreamModels;
 import dev.tokenledger.http.RequestContext;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
 
-/** OpenAI model listing: the aliases and {@code <provider>/<model>} routes a client may use. */
+/**
+ * OpenAI model listing: the aliases and {@code <provider>/<model>} routes a client may use, and the models the upstreams
+ * that can list them offer (e.g. GitHub Copilot's, as {@code <provider>/<model>}).
+ */
 @Path("/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class OpenAiModelsResource {
@@ -33,14 +40,25 @@ public class OpenAiModelsResource {
     @Inject
     ModelRouter router;
 
+    @Inject
+    UpstreamModels upstream;
+
     @GET
-    public ObjectNode list(RoutingContext rc) {
+    public Uni<ObjectNode> list(RoutingContext rc) {
         Principal principal = RequestContext.of(rc).principal();
         ObjectNode root = Json.NODES.objectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         List<String> models = router.knownModels();
-        models.stream().filter(principal::mayUse).forEach(id -> data.add(model(id, router.find(id).orElseThrow())));
-        return root;
+        Set<String> listed = new HashSet<>();
+        models.stream().filter(principal::mayUse).forEach(id -> {
+            listed.add(id);
+            data.add(model(id, router.find(id).orElseThrow().primary().provider().id()));
+        });
+        return upstream.byProvider().map(byProvider -> {
+            byProvider.forEach((provider, ids) -> ids.stream().map(id -> provider + "/" + id)
+                    .filter(id -> principal.mayUse(id) && listed.add(id)).forEach(id -> data.add(model(id, provider))));
+            return root;
+        });
     }
 
     @GET
@@ -52,14 +70,14 @@ public class OpenAiModelsResource {
         }
         Route route = router.find(id).orElseThrow(() -> GatewayError.of(ErrorKind.NOT_FOUND,
                 "The model '" + id + "' does not exist or is not served by this gateway. GET /v1/models lists them."));
-        return model(id, route);
+        return model(id, route.primary().provider().id());
     }
 
-    private static ObjectNode model(String id, Route route) {
+    private static ObjectNode model(String id, String provider) {
         return Json.NODES.objectNode()
                 .put("id", id)
                 .put("object", "model")
                 .put("created", CREATED)
-                .put("owned_by", route.primary().provider().id());
+                .put("owned_by", provider);
     }
 }
