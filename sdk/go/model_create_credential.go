@@ -24,6 +24,7 @@ type CreateCredential struct {
 	ApiKey *string `json:"apiKey,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Oauth *OAuthTokens `json:"oauth,omitempty"`
+	ServiceAccount *ServiceAccountKey `json:"serviceAccount,omitempty"`
 }
 
 // NewCreateCredential instantiates a new CreateCredential object
@@ -203,6 +204,38 @@ func (o *CreateCredential) SetOauth(v OAuthTokens) {
 	o.Oauth = &v
 }
 
+// GetServiceAccount returns the ServiceAccount field value if set, zero value otherwise.
+func (o *CreateCredential) GetServiceAccount() ServiceAccountKey {
+	if o == nil || IsNil(o.ServiceAccount) {
+		var ret ServiceAccountKey
+		return ret
+	}
+	return *o.ServiceAccount
+}
+
+// GetServiceAccountOk returns a tuple with the ServiceAccount field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CreateCredential) GetServiceAccountOk() (*ServiceAccountKey, bool) {
+	if o == nil || IsNil(o.ServiceAccount) {
+		return nil, false
+	}
+	return o.ServiceAccount, true
+}
+
+// HasServiceAccount returns a boolean if a field has been set.
+func (o *CreateCredential) HasServiceAccount() bool {
+	if o != nil && !IsNil(o.ServiceAccount) {
+		return true
+	}
+
+	return false
+}
+
+// SetServiceAccount gets a reference to the given ServiceAccountKey and assigns it to the ServiceAccount field.
+func (o *CreateCredential) SetServiceAccount(v ServiceAccountKey) {
+	o.ServiceAccount = &v
+}
+
 func (o CreateCredential) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -227,6 +260,9 @@ func (o CreateCredential) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Oauth) {
 		toSerialize["oauth"] = o.Oauth
+	}
+	if !IsNil(o.ServiceAccount) {
+		toSerialize["serviceAccount"] = o.ServiceAccount
 	}
 	return toSerialize, nil
 }

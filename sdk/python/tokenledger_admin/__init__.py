@@ -62,6 +62,7 @@ __all__ = [
     "RepriceRequest",
     "Rewrapped",
     "ScopeLimits",
+    "ServiceAccountKey",
     "StartLogin",
     "TeamView",
     "Tier",
@@ -119,6 +120,7 @@ from tokenledger_admin.models.reprice import Reprice as Reprice
 from tokenledger_admin.models.reprice_request import RepriceRequest as RepriceRequest
 from tokenledger_admin.models.rewrapped import Rewrapped as Rewrapped
 from tokenledger_admin.models.scope_limits import ScopeLimits as ScopeLimits
+from tokenledger_admin.models.service_account_key import ServiceAccountKey as ServiceAccountKey
 from tokenledger_admin.models.start_login import StartLogin as StartLogin
 from tokenledger_admin.models.team_view import TeamView as TeamView
 from tokenledger_admin.models.tier import Tier as Tier

@@ -42,6 +42,7 @@ from tokenledger_admin.models.reprice import Reprice
 from tokenledger_admin.models.reprice_request import RepriceRequest
 from tokenledger_admin.models.rewrapped import Rewrapped
 from tokenledger_admin.models.scope_limits import ScopeLimits
+from tokenledger_admin.models.service_account_key import ServiceAccountKey
 from tokenledger_admin.models.start_login import StartLogin
 from tokenledger_admin.models.team_view import TeamView
 from tokenledger_admin.models.tier import Tier

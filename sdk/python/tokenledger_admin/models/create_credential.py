@@ -21,6 +21,7 @@ import json
 from typing import Dict, Optional
 from pydantic import BaseModel, Field, StrictStr
 from tokenledger_admin.models.o_auth_tokens import OAuthTokens
+from tokenledger_admin.models.service_account_key import ServiceAccountKey
 
 class CreateCredential(BaseModel):
     """
@@ -31,7 +32,8 @@ class CreateCredential(BaseModel):
     api_key: Optional[StrictStr] = Field(default=None, alias="apiKey")
     headers: Optional[Dict[str, StrictStr]] = None
     oauth: Optional[OAuthTokens] = None
-    __properties = ["provider", "label", "apiKey", "headers", "oauth"]
+    service_account: Optional[ServiceAccountKey] = Field(default=None, alias="serviceAccount")
+    __properties = ["provider", "label", "apiKey", "headers", "oauth", "serviceAccount"]
 
     class Config:
         """Pydantic configuration"""
@@ -60,6 +62,9 @@ class CreateCredential(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of oauth
         if self.oauth:
             _dict['oauth'] = self.oauth.to_dict()
+        # override the default output from pydantic by calling `to_dict()` of service_account
+        if self.service_account:
+            _dict['serviceAccount'] = self.service_account.to_dict()
         return _dict
 
     @classmethod
@@ -76,7 +81,8 @@ class CreateCredential(BaseModel):
             "label": obj.get("label"),
             "api_key": obj.get("apiKey"),
             "headers": obj.get("headers"),
-            "oauth": OAuthTokens.from_dict(obj.get("oauth")) if obj.get("oauth") is not None else None
+            "oauth": OAuthTokens.from_dict(obj.get("oauth")) if obj.get("oauth") is not None else None,
+            "service_account": ServiceAccountKey.from_dict(obj.get("serviceAccount")) if obj.get("serviceAccount") is not None else None
         })
         return _obj
 

@@ -51,11 +51,16 @@ public class CredentialPools {
      * @param provider the provider instance that sends this credential
      */
     public record Member(String credentialId, Provider provider, java.time.Instant expiresAt,
-            java.time.Instant refreshAt) {
+            java.time.Instant refreshAt, long version) {
 
         /** A member whose key does not expire. */
         public Member(String credentialId, Provider provider) {
-            this(credentialId, provider, null, null);
+            this(credentialId, provider, null, null, 0);
+        }
+
+        /** Whether its access token is refreshed (a stored credential with a token kind). */
+        public boolean refreshable() {
+            return refreshAt != null;
         }
 
         /** Whether its access token has expired: it cannot serve until refreshed. */
@@ -242,7 +247,7 @@ public class CredentialPools {
                 java.util.Optional.ofNullable(secret.endpoint())).orElseThrow();
         return new Loaded(row, new Member(row.id().toString(), provider,
                 row.expiresAt() == null ? null : row.expiresAt().toInstant(),
-                row.refreshAt() == null ? null : row.refreshAt().toInstant()));
+                row.refreshAt() == null ? null : row.refreshAt().toInstant(), row.version()));
     }
 
     /** Releases a replaced member's connections once the requests it may still serve are over. */

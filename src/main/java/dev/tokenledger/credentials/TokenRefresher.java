@@ -55,6 +55,8 @@ public class TokenRefresher {
     static final String FENCE = "tokenledger:credential-refresh-fence:";
     private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('del', KEYS[1]) else return 0 end";
+    private static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+            + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
     private static final long WAIT_STEP_MS = 100;
 
     private final CredentialStore store;
@@ -147,30 +149,69 @@ public class TokenRefresher {
      * replica's pools hold the outcome. One call per credential runs at a time in this replica.
      */
     public Uni<Void> refresh(UUID id) {
-        return Uni.createFrom().deferred(() -> inFlight.computeIfAbsent(id, key -> attempt(key)
+        return refresh(id, -1);
+    }
+
+    /**
+     * Refreshes a credential whose token the upstream refused (401/403) although it is not due: only while the row is
+     * still at {@code version}, the version the refused member was loaded with (a refresh since then already replaced
+     * the token: this replica only reloads). Single-flight like {@link #refresh(UUID)}: many refused requests, on any
+     * replica, make one refresh.
+     */
+    public Uni<Void> refreshRejected(UUID id, long version) {
+        return refresh(id, version);
+    }
+
+    private Uni<Void> refresh(UUID id, long rejectedVersion) {
+        return Uni.createFrom().deferred(() -> inFlight.computeIfAbsent(id, key -> attempt(key, rejectedVersion)
                 .onTermination().invoke(() -> inFlight.remove(key))
                 .memoize().indefinitely()));
     }
 
-    private Uni<Void> attempt(UUID id) {
+    private Uni<Void> attempt(UUID id, long rejectedVersion) {
         return store.find(id).flatMap(row -> {
-            if (!due(row)) {
+            if (!due(row, rejectedVersion)) {
                 return reload();
             }
             return lock(id).flatMap(locked -> locked
-                    ? fenced(row).flatMap(fence -> refreshLocked(id, fence).eventually(() -> release(id)))
-                    : awaitOther(id, row.version(), System.currentTimeMillis() + settings.lockTtl().toMillis()));
+                    ? holding(id, () -> fenced(row).flatMap(fence -> refreshLocked(id, fence, rejectedVersion)))
+                    : awaitOther(id, row.version(), System.currentTimeMillis() + settings.lockTtl().toMillis(),
+                            System.currentTimeMillis() + longestRefresh().toMillis()));
         });
     }
 
-    private static boolean due(StoredCredential row) {
+    /** Whether a row's token is to be refreshed now: it is due, or it is still the one an upstream refused. */
+    private static boolean due(StoredCredential row, long rejectedVersion) {
         return row != null && row.status() == CredentialStatus.ENABLED && row.refreshAt() != null
-                && !Instant.now().isBefore(row.refreshAt().toInstant());
+                && (row.version() == rejectedVersion || !Instant.now().isBefore(row.refreshAt().toInstant()));
     }
 
     private Uni<Boolean> lock(UUID id) {
         return redis.send(Request.cmd(Command.SET).arg(LOCK + id).arg(owner).arg("NX").arg("PX")
                 .arg(settings.lockTtl().toMillis())).map(r -> r != null);
+    }
+
+    /**
+     * Runs the lock holder's work while renewing the lock every third of its TTL, then releases it: a refresh that
+     * outlasts the TTL (a slow token endpoint, a loaded machine) keeps the lock, so no other replica starts a second
+     * one. The lock lapses only when its holder is gone.
+     */
+    private Uni<Void> holding(UUID id, java.util.function.Supplier<Uni<Void>> work) {
+        long every = Math.max(50, settings.lockTtl().toMillis() / 3);
+        long renewal = vertx.setPeriodic(every, t -> redis.send(Request.cmd(Command.EVAL).arg(RENEW).arg(1)
+                .arg(LOCK + id).arg(owner).arg(settings.lockTtl().toMillis())).subscribe().with(ignored -> {
+                }, failure -> Log.debugf("Refresh lock of credential %s not renewed: %s", id, failure.toString())));
+        return Uni.createFrom().<Void>deferred(work::get).eventually(() -> {
+            vertx.cancelTimer(renewal);
+            return release(id);
+        });
+    }
+
+    /** The longest a live lock holder may take: its attempts, their backoffs, and the lock's own TTL. */
+    private Duration longestRefresh() {
+        long attempts = Math.max(1, settings.maxAttempts());
+        return settings.lockTtl().plus(settings.timeout().multipliedBy(attempts))
+                .plus(settings.retryBackoff().multipliedBy(10 * attempts));
     }
 
     private Uni<Void> release(UUID id) {
@@ -192,9 +233,9 @@ public class TokenRefresher {
     }
 
     /** Holding the lock: re-reads the row (a refresh may have finished before the lock was taken) and refreshes. */
-    private Uni<Void> refreshLocked(UUID id, long fence) {
+    private Uni<Void> refreshLocked(UUID id, long fence, long rejectedVersion) {
         return store.find(id).flatMap(row -> {
-            if (!due(row)) {
+            if (!due(row, rejectedVersion)) {
                 return reload();
             }
             Secret secret;
@@ -290,18 +331,29 @@ public class TokenRefresher {
         return store.lastError(row.id(), "Refresh failed: " + message).onFailure().recoverWithNull();
     }
 
-    /** Another replica holds the lock: waits until the row changes (or the lock could have lapsed), then reloads. */
-    private Uni<Void> awaitOther(UUID id, long version, long deadline) {
+    /**
+     * Another replica holds the lock: waits until the row changes, then reloads. Past {@code deadline} (the lock's
+     * TTL) it waits on only while the lock is still held (its holder renews it while it works), and never past
+     * {@code limit}, the longest a live holder's refresh can take.
+     */
+    private Uni<Void> awaitOther(UUID id, long version, long deadline, long limit) {
         return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(WAIT_STEP_MS))
                 .flatMap(ignored -> store.find(id))
                 .flatMap(row -> {
                     if (row == null || row.version() != version || row.status() != CredentialStatus.ENABLED) {
                         return reload();
                     }
-                    if (System.currentTimeMillis() >= deadline) {
+                    long now = System.currentTimeMillis();
+                    if (now < deadline) {
+                        return awaitOther(id, version, deadline, limit);
+                    }
+                    if (now >= limit) {
                         return reload();
                     }
-                    return awaitOther(id, version, deadline);
+                    return redis.send(Request.cmd(Command.EXISTS).arg(LOCK + id)).flatMap(held -> held != null
+                            && held.toLong() > 0
+                                    ? awaitOther(id, version, now + settings.lockTtl().toMillis(), limit)
+                                    : reload());
                 });
     }
 

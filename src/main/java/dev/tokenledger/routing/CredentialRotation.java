@@ -80,7 +80,9 @@ public class CredentialRotation {
         if (members.size() == 1) {
             CredentialPools.Member only = members.get(0);
             pools.used(only);
-            return attempt.apply(target.servedBy(only.provider(), only.credentialId()));
+            return attempt.apply(target.servedBy(only.provider(), only.credentialId()))
+                    .onFailure(failure -> FailureClass.of(failure) == FailureClass.AUTH && only.refreshable())
+                    .recoverWithUni(failure -> refreshedOnce(only, target, attempt, failure));
         }
         List<String> ids = members.stream().map(m -> cooldownId(m.credentialId())).toList();
         return cooldowns.active(ids).flatMap(cooling -> {
@@ -99,19 +101,40 @@ public class CredentialRotation {
         return Uni.createFrom().deferred(() -> {
             pools.used(member);
             return attempt.apply(target.servedBy(member.provider(), member.credentialId()));
-        }).onFailure().recoverWithUni(failure -> {
-            FailureClass kind = FailureClass.of(failure);
-            if (kind != FailureClass.AUTH && kind != FailureClass.RATE_LIMITED) {
-                return Uni.createFrom().failure(failure);
-            }
-            GatewayError error = (GatewayError) failure;
-            Uni<?> rested = cooldowns.coolDown(cooldownId(member.credentialId()), kind, error.retryAfter())
-                    .onFailure().recoverWithNull()
-                    .call(() -> pools.failed(member, new Redactor(null).redact(error.getMessage())));
-            return rested.flatMap(ignored -> index + 1 < order.size()
-                    ? from(order, index + 1, target, attempt)
-                    : Uni.createFrom().failure(failure));
-        });
+        }).onFailure(failure -> FailureClass.of(failure) == FailureClass.AUTH && member.refreshable())
+                .recoverWithUni(failure -> refreshedOnce(member, target, attempt, failure))
+                .onFailure().recoverWithUni(failure -> {
+                    FailureClass kind = FailureClass.of(failure);
+                    if (kind != FailureClass.AUTH && kind != FailureClass.RATE_LIMITED) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    GatewayError error = (GatewayError) failure;
+                    Uni<?> rested = cooldowns.coolDown(cooldownId(member.credentialId()), kind, error.retryAfter())
+                            .onFailure().recoverWithNull()
+                            .call(() -> pools.failed(member, new Redactor(null).redact(error.getMessage())));
+                    return rested.flatMap(ignored -> index + 1 < order.size()
+                            ? from(order, index + 1, target, attempt)
+                            : Uni.createFrom().failure(failure));
+                });
+    }
+
+    /**
+     * A refreshed token's second chance: the upstream refused a member whose token is refreshed (401/403), so its
+     * token is refreshed once (single-flight across requests and replicas) and the attempt is sent once more with the
+     * new token. A second refusal goes on as any refusal does (cooldown, next member).
+     */
+    private <T> Uni<T> refreshedOnce(CredentialPools.Member member, Target target, Function<Target, Uni<T>> attempt,
+            Throwable failure) {
+        UUID id = UUID.fromString(member.credentialId());
+        return refresher.refreshRejected(id, member.version()).onFailure().recoverWithNull()
+                .flatMap(ignored -> {
+                    CredentialPools.Member fresh = pools.member(member.credentialId()).orElse(null);
+                    if (fresh == null || fresh.version() == member.version()) {
+                        return Uni.createFrom().failure(failure); // no new token: nothing to retry with
+                    }
+                    pools.used(fresh);
+                    return attempt.apply(target.servedBy(fresh.provider(), fresh.credentialId()));
+                });
     }
 
     /** Whether a credential is cooling down right now (admin views). */

@@ -42,7 +42,7 @@ public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put("tokenledger.providers.copilot.options.github-api-url", server.baseUrl() + "/ghapi");
         c.put("tokenledger.providers.copilot.options.client-secret", "app-secret-123");
         c.put("tokenledger.providers.copilot.options.editor-version", "vscode/9.9.9");
-        for (String id : new String[]{"oauthy", "duo", "imported"}) {
+        for (String id : new String[]{"oauthy", "duo", "imported", "rejecting"}) {
             c.put("tokenledger.providers." + id + ".type", "openai");
             c.put("tokenledger.providers." + id + ".base-url", server.baseUrl() + "/" + id + "/v1");
             // generous: 200 concurrent requests on a loaded machine must not time out
@@ -62,7 +62,9 @@ public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put("tokenledger.credentials.refresh.sweep-interval", "500ms");
         c.put("tokenledger.credentials.refresh.retry-backoff", "50ms");
         c.put("tokenledger.credentials.refresh.max-attempts", "3");
-        c.put("tokenledger.credentials.refresh.lock-ttl", "10s");
+        // shorter than the race test's 1.5 s token endpoint: every run has a refresh outlasting its lock's TTL (what a
+        // loaded machine used to produce by chance), so the lock's renewal is what keeps the refresh single
+        c.put("tokenledger.credentials.refresh.lock-ttl", "1s");
         c.put("tokenledger.credentials.logins.poll-tick", "200ms");
         c.put("tokenledger.credentials.logins.lease", "3s");
         c.put("tokenledger.routing.max-retries", "0");

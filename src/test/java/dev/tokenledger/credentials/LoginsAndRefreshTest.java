@@ -377,6 +377,9 @@ class LoginsAndRefreshTest {
 
         admin().get("/admin/v1/credentials/" + credentialId + "/models").then().statusCode(200)
                 .body("", org.hamcrest.Matchers.hasItems("gpt-4o", "claude-sonnet-4"));
+        // the upstream's list joins the gateway's own, as <provider>/<model>
+        admin().get("/v1/models").then().statusCode(200).body("data.id", org.hamcrest.Matchers.hasItems(
+                "copilot/gpt-4o", "copilot/claude-sonnet-4"));
     }
 
     @Test
@@ -392,7 +395,9 @@ class LoginsAndRefreshTest {
         UUID id = oauthCredential("oauthy", "race-old", "rt-race-1", Instant.now().plusSeconds(1));
         pools.credentialsChanged().await().atMost(Duration.ofSeconds(5));
         TokenRefresher second = secondRefresher();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // HTTP/1.1: the client's default h2c upgrade attempt on 200 new connections at once tests the JDK, not us
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).build();
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         CompletableFuture<Void> otherReplica = second.refresh(id).subscribeAsCompletionStage();
         for (int i = 0; i < 200; i++) {
@@ -530,6 +535,39 @@ class LoginsAndRefreshTest {
                 .build()).getCount());
         admin().body(Map.of("provider", "imported", "label", "x", "oauth", Map.of("refreshToken", "rt",
                 "tokenUrl", "ftp://nope"))).post("/admin/v1/credentials").then().statusCode(400);
+    }
+
+    @Test
+    void aTokenTheUpstreamRefusesIsRefreshedOnceAndTheRequestsRetriedWithTheNewOne() throws Exception {
+        LoginUpstreams.server().stubFor(post("/oauth/rejected").withRequestBody(containing("refresh_token=rt-rej-1"))
+                .willReturn(okJson("{\"access_token\":\"rej-new\",\"expires_in\":3600}").withFixedDelay(300)));
+        LoginUpstreams.server().stubFor(post("/rejecting/v1/chat/completions").withHeader("Authorization",
+                equalTo("Bearer rej-old")).willReturn(
+                        aResponse().withStatus(401).withHeader("Content-Type",
+                                "application/json").withBody("{\"error\":{\"message\":\"token expired\",\"type\":\"auth\"}}")));
+        LoginUpstreams.server().stubFor(post("/rejecting/v1/chat/completions").withHeader("Authorization",
+                equalTo("Bearer rej-new")).willReturn(okJson(OpenAiFixtures.COMPLETION)));
+        // a token the gateway believes good for an hour, which the upstream already refuses (revoked, rotated)
+        UUID id = UUID.randomUUID();
+        Secret secret = new Secret("rej-old", Map.of(), OAuthRefreshTokens.ID, Map.of(OAuthRefreshTokens.REFRESH_TOKEN,
+                "rt-rej-1", OAuthRefreshTokens.TOKEN_URL, LoginUpstreams.url("/oauth/rejected")), null,
+                Fingerprints.newIdentity());
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        store.insert(id, "rejecting", "rejected", CredentialKind.OAUTH, pools.keys().seal(id, "rejecting",
+                secret.encode()), now.plusHours(1), now.plusMinutes(55)).await().atMost(Duration.ofSeconds(5));
+        pools.credentialsChanged().await().atMost(Duration.ofSeconds(5));
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(CompletableFuture.supplyAsync(() -> admin().body(Map.of("model", "rejecting/m", "messages",
+                    List.of(Map.of("role", "user", "content", "hi")))).post("/v1/chat/completions").statusCode()));
+        }
+        for (CompletableFuture<Integer> a : answers) {
+            assertEquals(200, a.get(60, java.util.concurrent.TimeUnit.SECONDS), "retried with the new token");
+        }
+        assertEquals(1, LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo("/oauth/rejected"))
+                .build()).getCount(), "one refresh for every refused request");
+        assertTrue(calls("rejecting", "rej-new") >= 20);
+        assertEquals("enabled", admin().get("/admin/v1/credentials/" + id).jsonPath().getString("status"));
     }
 
     static int calls(String provider, String key) {
