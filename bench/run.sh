@@ -40,6 +40,7 @@ GOVERNED="${GOVERNED:-1}"                # 1: also measure the governed mode (vi
 BENCH_REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/${BENCH_REDIS_DB:-15}}" # limits and holds of both gateways
 TARGET_GOV_RPS_RATIO="${TARGET_GOV_RPS_RATIO:-0.25}"    # governed/nginx req/s at c=32, minimum
 TARGET_GOV_ADDED_P99_MS="${TARGET_GOV_ADDED_P99_MS:-1.0}" # governed p99 - direct p99 at c=1, maximum
+TARGET_REDIS_CALLS="${TARGET_REDIS_CALLS:-0.05}"       # Redis commands per governed request, maximum (reported)
 
 MASTER_KEY="bench-master-key"
 UPSTREAM_KEY="sk-bench"
@@ -403,7 +404,7 @@ if [[ "$HOLD" == 1 ]]; then
 fi
 
 # ---- measurement -----------------------------------------------------------
-declare -A RPS P50 P99 CPU
+declare -A RPS P50 P99 CPU CALLS
 TARGETS=()
 ERRORS=()
 RAW="$WORK/wrk-raw.txt"
@@ -475,6 +476,16 @@ redis_cpu_us() {
   redis-cli -u "$BENCH_REDIS_URL" INFO cpu 2>/dev/null | tr -d '\r' |
     awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { s += $2 } END { if (NR) printf "%d", s * 1000000 }'
 }
+# redis_calls: "calls commands" the Redis server has run so far (INFO commandstats). calls: the commands a client
+# sends and no admission script runs (script calls, pub/sub, connection commands; the gateway's round trips, less the
+# rare SET and ZREM of its background rounds, which scripts run too); commands: all of them, those run inside scripts
+# included. Empty without redis-cli. The server may be shared: other clients' commands in the same seconds count too.
+redis_calls() {
+  command -v redis-cli >/dev/null || return 0
+  redis-cli -u "$BENCH_REDIS_URL" INFO commandstats 2>/dev/null | tr -d '\r' |
+    awk -F'[:=,]' '/^cmdstat_/ { all += $3; if ($1 ~ /^cmdstat_(eval|evalsha|evalsha_ro|eval_ro|fcall|info|publish|ping|select|client|hello|subscribe|script)$/) c += $3 }
+      END { if (NR) printf "%d %d", c, all }'
+}
 # cpu_snapshot [GATEWAY_PID]: "gateway redis postgres upstream proxy busy idle", microseconds so far (- unknown).
 # PostgreSQL is every local process named postgres (the ledger's backends, the WAL writer, ...); the machine's busy
 # and idle time are summed over all cores from /proc/stat.
@@ -515,14 +526,21 @@ run_target() {
   for conc in "${CONCS[@]}"; do
     log "$name: c=$conc, ${DURATION}s"
     out="$WORK/wrk-$name-c$conc.txt"
-    local pid="${GW_PID[$name]:-}" cpu0 cpu1 n
+    local pid="${GW_PID[$name]:-}" cpu0 cpu1 n calls0 calls1
+    calls0="$(redis_calls)"
     cpu0="$(cpu_snapshot "$pid")"
     if ! wrk_run "$out" "$conc" "$DURATION" "$url" "$auth"; then
       ERRORS+=("$name c=$conc: wrk failed: $(tail -n 3 "$out" | paste -sd ' ' -)")
     fi
     cpu1="$(cpu_snapshot "$pid")"
+    calls1="$(redis_calls)"
     n="$(awk '/requests in/ {print $1; exit}' "$out")"
     [[ "${n:-0}" -gt 0 ]] && cpu_record "$name:$conc" "$n" "$cpu0" "$cpu1"
+    # INFO commandstats itself counts 1 (the first snapshot's, the second's runs after it is read)
+    if [[ "${n:-0}" -gt 0 && -n "$calls0" && -n "$calls1" && "$name" == governed* ]]; then
+      CALLS[$name:$conc]="$(awk -v a="$calls0" -v b="$calls1" -v n="$n" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        printf "%.4f %.4f", (y[1] - x[1] - 1) / n, (y[2] - x[2] - 1) / n }')"
+    fi
     { echo "=== $name c=$conc ($url)"; cat "$out"; echo; } >>"$RAW"
     problems="$(wrk_problems "$out")"
     [[ -z "$problems" ]] || ERRORS+=("$name c=$conc: $problems")
@@ -619,6 +637,13 @@ REPORT="$WORK/report.txt"
       [[ -n "${CPU[$t:$c]:-}" ]] || continue
       read -r -a v <<<"${CPU[$t:$c]}"
       printf '%-15s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' "$t" "$c" "${v[@]}"
+    done
+  done
+  for t in "${TARGETS[@]}"; do
+    for c in "${CONCS[@]}"; do
+      [[ -n "${CALLS[$t:$c]:-}" ]] || continue
+      read -r -a v <<<"${CALLS[$t:$c]}"
+      echo "$t c=$c Redis calls per request = ${v[0]} (target <= $TARGET_REDIS_CALLS; ${v[1]} commands with those run inside scripts; INFO commandstats)"
     done
   done
   # what the throughput targets leave per request: all cores busy at the target rate

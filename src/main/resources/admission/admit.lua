@@ -9,7 +9,8 @@
 --      ...): a = burst (us)
 -- After the checks, optionally: the index into KEYS of the request's void marker, set when its replica gave the
 -- admission up (no answer in time) and released whatever it might have reserved: such a request reserves nothing.
--- Answers {'OK', remaining, reset_us per g check...}, {'DENY', reason, scope, value, check}, {'SEED', check...}
+-- Answers {'OK', remaining, reset_us per g check...}, {'DENY', reason, scope, value, check, starving (1: another
+-- replica holds a lease on that limit and was asked to give it back)}, {'SEED', check...}
 -- (counters that do not exist yet and must be seeded from the ledger first) or {'VOID'}. Time is Redis's own.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -33,11 +34,18 @@ local function sweep(k)
   local total = 0
   if #expired > 0 then
     local orphans = string.match(k, '^(.-}:)') .. 'orphans'
+    local charged = 0
     for _, m in ipairs(expired) do
       local rid, amount = string.match(m, '^(.*):(%d+)$')
       total = total + tonumber(amount)
-      redis.call('ZADD', orphans, 'NX', fmt(now), rid)
+      if string.sub(rid, 1, 2) == 'L/' then
+        -- a capacity lease its replica stopped renewing (it died): what it admitted is unknown, so all of it is spent
+        charged = charged + tonumber(amount)
+      else
+        redis.call('ZADD', orphans, 'NX', fmt(now), rid)
+      end
     end
+    if charged > 0 then redis.call('HINCRBY', k, 'spent', fmt(charged)) end
     redis.call('PEXPIRE', orphans, 86400000)
     redis.call('ZREM', hz, unpack(expired))
     redis.call('HINCRBY', k, 'held', fmt(-total))
@@ -45,6 +53,18 @@ local function sweep(k)
   redis.call('HSET', k, 'swept', fmt(now))
   redis.call('PEXPIRE', hz, keep_ms)
   return total
+end
+
+-- a refusal while another replica holds a lease on the limit: ask every replica to give back what it leased there
+-- (channel tl:leases:starve), and tell the caller, which tries again shortly
+local function starving(key)
+  local lk = key .. ':L'
+  redis.call('ZREMRANGEBYSCORE', lk, '-inf', now)
+  if redis.call('ZCARD', lk) > 0 then
+    redis.call('PUBLISH', 'tl:leases:starve', key)
+    return '1'
+  end
+  return '0'
 end
 
 local missing = {}
@@ -64,7 +84,7 @@ for i = 0, n - 1 do
     local new_tat = tat + a * c
     local allow_at = new_tat - b
     if now < allow_at then
-      return {'DENY', 'rate', scope, fmt(allow_at - now), fmt(i)}
+      return {'DENY', 'rate', scope, fmt(allow_at - now), fmt(i), starving(key)}
     end
     plan[#plan + 1] = {'g', key, new_tat}
     out[#out + 1] = fmt(math.floor((b - (new_tat - now)) / a))
@@ -90,7 +110,7 @@ for i = 0, n - 1 do
         held = held - sweep(key)
       end
       if spent + held + b > a then
-        return {'DENY', kind == 'b' and 'budget' or 'quota', scope, fmt(a - spent - held), fmt(i)}
+        return {'DENY', kind == 'b' and 'budget' or 'quota', scope, fmt(a - spent - held), fmt(i), starving(key)}
       end
       plan[#plan + 1] = {'q', key, b, held == 0}
     end

@@ -26,6 +26,7 @@ import dev.tokenledger.admission.limits.Plans;
 import dev.tokenledger.admission.limits.StoredLimits;
 import dev.tokenledger.admission.limits.Ticket;
 import dev.tokenledger.admission.limits.UnpricedCharges;
+import dev.tokenledger.admission.redis.CapacityLeases;
 import dev.tokenledger.admission.redis.RedisScripts;
 import dev.tokenledger.admission.redis.RedisState;
 import dev.tokenledger.admission.redis.Seeder;
@@ -71,11 +72,13 @@ public class Admission {
     private final InFlight inFlight;
     private final ConfiguredModels configured;
     private final Vertx vertx;
+    private final CapacityLeases leases;
 
     @Inject
     public Admission(LimitStore store, RedisScripts scripts, RedisState redis, Seeder seeder, Pacing pacing,
             TokenEstimator estimator, Pricer pricer, UnpricedCharges unpricedCharges, AdmissionMetrics metrics,
-            GatewayConfig config, Settlement settlement, InFlight inFlight, ConfiguredModels configured, Vertx vertx) {
+            GatewayConfig config, Settlement settlement, InFlight inFlight, ConfiguredModels configured, Vertx vertx,
+            CapacityLeases leases) {
         this.store = store;
         this.scripts = scripts;
         this.redis = redis;
@@ -90,6 +93,7 @@ public class Admission {
         this.inFlight = inFlight;
         this.configured = configured;
         this.vertx = vertx;
+        this.leases = leases;
     }
 
     private long renewTimer = -1;
@@ -181,8 +185,20 @@ public class Admission {
         if (!redis.up()) {
             return fallback(ctx, ticket);
         }
-        return viaRedis(ctx, ticket, true);
+        if (leases.admit(ticket, adaptive && pacing.paced(deployment))) {
+            RateHeaders.limitsOnly(ctx, checks);
+            metrics.decision("admitted", "lease", checks.get(0).scopeType());
+            return ADMITTED;
+        }
+        return viaRedis(ctx, ticket, true, STARVED_RETRIES);
     }
+
+    /**
+     * How often a request refused while a replica held a lease on the limit is tried again, and after what (doubling:
+     * 25, 50, 100, 200 ms), while the leases are given back.
+     */
+    private static final int STARVED_RETRIES = 4;
+    private static final long STARVED_WAIT_MS = 25;
 
     /** The prompt estimate for a deployment: times the safety factor of its provider's tokenizer family. */
     private long promptTokens(long estimate, Target target) {
@@ -204,7 +220,7 @@ public class Admission {
         return dearest;
     }
 
-    private Uni<Void> viaRedis(RequestContext ctx, Ticket ticket, boolean maySeed) {
+    private Uni<Void> viaRedis(RequestContext ctx, Ticket ticket, boolean maySeed, int retries) {
         List<Check> checks = ticket.checks();
         List<String> keys = new ArrayList<>(checks.size());
         List<String> args = new ArrayList<>(3 + checks.size() * 6);
@@ -235,12 +251,12 @@ public class Admission {
                 })
                 .onItem().transformToUni(r -> {
                     redis.answered();
-                    return verdict(ctx, ticket, r, maySeed);
+                    return verdict(ctx, ticket, r, maySeed, retries);
                 })
                 .onFailure(f -> !(f instanceof GatewayError)).recoverWithUni(f -> fallback(ctx, ticket));
     }
 
-    private Uni<Void> verdict(RequestContext ctx, Ticket ticket, Response r, boolean maySeed) {
+    private Uni<Void> verdict(RequestContext ctx, Ticket ticket, Response r, boolean maySeed, int retries) {
         String status = r.get(0).toString();
         List<Check> checks = ticket.checks();
         switch (status) {
@@ -255,6 +271,12 @@ public class Admission {
                 return ADMITTED;
             }
             case "DENY" -> {
+                if (retries > 0 && r.size() > 5 && "1".equals(r.get(5).toString())) {
+                    // another replica holds a lease on this limit and was asked to give it back: try again shortly
+                    long wait = STARVED_WAIT_MS << (STARVED_RETRIES - retries);
+                    return Uni.createFrom().<Void>emitter(e -> vertx.setTimer(wait, id -> e.complete(null)))
+                            .chain(() -> viaRedis(ctx, ticket, maySeed, retries - 1));
+                }
                 Check check = checks.get(r.get(4).toInteger());
                 metrics.decision("refused", check.type().reason(), check.scopeType());
                 return Uni.createFrom().failure(Refusals.refused(ctx, check, r.get(3).toLong()));
@@ -267,7 +289,7 @@ public class Admission {
                 for (int i = 1; i < r.size(); i++) {
                     missing.add(checks.get(r.get(i).toInteger()));
                 }
-                return seeder.seed(missing).chain(() -> viaRedis(ctx, ticket, false));
+                return seeder.seed(missing).chain(() -> viaRedis(ctx, ticket, false, retries));
             }
             default -> {
                 return Uni.createFrom().failure(new IllegalStateException("unexpected admission answer " + status));

@@ -99,6 +99,39 @@ public interface AdmissionConfig {
     /** Adaptive pacing toward upstream deployments that answer 429 or say they are nearly exhausted. */
     Adaptive adaptive();
 
+    /** Capacity leases: each replica admits locally from chunks of a limit it leased from Redis. */
+    Leases leases();
+
+    /**
+     * Capacity leases (docs/limits-and-budgets.md, "Leases"). A lease is at most the limit's free capacity divided by
+     * four times the live replicas, and none below {@code min-requests} requests' worth: near a limit (and for small
+     * limits) every request is checked in Redis as without leases.
+     */
+    interface Leases {
+        /**
+         * Turns leases on. Off by default until the two-replica starvation and shutdown tests have run and the Redis
+         * call target is met (docs/limits-and-budgets.md, "Leases"); off, every governed request is checked in Redis.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long a lease serves unused before its replica gives it back; Redis charges an unrenewed one after 3x. */
+        @WithDefault("2s")
+        Duration ttl();
+
+        /** How often usage admitted from leases is posted to Redis (the leases renewed with it). */
+        @WithDefault("500ms")
+        Duration flushInterval();
+
+        /** The least lease worth taking, in requests' worth of the request that asks for it. */
+        @WithDefault("8")
+        int minRequests();
+
+        /** The largest lease, in requests' worth of the request that asks for it. */
+        @WithDefault("2000")
+        int maxRequests();
+    }
+
     /**
      * Prompt-estimate safety factors per tokenizer family (a value below 1 counts as 1). The defaults are measured on a
      * mixed-language sample (docs/request-ids-and-holds.md).

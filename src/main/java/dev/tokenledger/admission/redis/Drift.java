@@ -96,16 +96,20 @@ public class Drift {
         if (checks.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<Request> reads = new ArrayList<>(checks.size());
-        checks.forEach(check -> reads.add(Request.cmd(Command.HGET).arg(check.key()).arg("spent")));
+        List<Request> reads = new ArrayList<>(checks.size() * 2);
+        checks.forEach(check -> {
+            reads.add(Request.cmd(Command.HGET).arg(check.key()).arg("spent"));
+            reads.add(Request.cmd(Command.ZRANGE).arg(check.key() + ":h").arg(0).arg(-1));
+        });
         return redis.batch(reads).ifNoItem().after(config.admission().redisTimeout()).fail().chain(spent -> {
             List<Uni<Void>> rounds = new ArrayList<>();
             for (int i = 0; i < checks.size(); i++) {
-                Response value = spent.get(i);
+                Response value = spent.get(2 * i);
                 if (value != null) { // a counter not seeded yet has nothing to differ
                     Check check = checks.get(i);
                     long counter = value.toLong();
-                    rounds.add(seeder.ledgerTotal(check).invoke(total -> compared(check, counter, total))
+                    long leased = leased(spent.get(2 * i + 1));
+                    rounds.add(seeder.ledgerTotal(check).invoke(total -> compared(check, counter, leased, total))
                             .replaceWithVoid());
                 }
             }
@@ -115,8 +119,29 @@ public class Drift {
         });
     }
 
-    private void compared(Check check, long counter, long ledger) {
+    /** What the capacity leases of a counter's holds zset hold (members {@code L/...:<amount>}). */
+    private static long leased(Response holds) {
+        long leased = 0;
+        if (holds != null) {
+            for (Response member : holds) {
+                String hold = member.toString();
+                if (hold.startsWith("L/")) {
+                    leased += Long.parseLong(hold.substring(hold.lastIndexOf(':') + 1));
+                }
+            }
+        }
+        return leased;
+    }
+
+    /**
+     * @param leased what capacity leases hold of the counter: usage admitted from them is posted in batches, so a
+     *        counter behind the ledger by at most that much is not drift
+     */
+    private void compared(Check check, long counter, long leased, long ledger) {
         long difference = counter - ledger;
+        if (difference < 0 && -difference <= leased) {
+            difference = 0;
+        }
         String limit = check.type().name().toLowerCase(Locale.ROOT);
         metrics.drift(check.label(), limit, difference);
         if (Math.abs(difference) <= config.admission().driftTolerance()) {

@@ -68,6 +68,7 @@ public class RedisScripts {
     public static final Script SEED = Script.load("seed");
     public static final Script HEARTBEAT = Script.load("heartbeat");
     public static final Script RENEW = Script.load("renew");
+    public static final Script LEASE = Script.load("lease");
 
     private final Redis redis;
     private final GatewayConfig config;
@@ -80,6 +81,14 @@ public class RedisScripts {
         this.config = config;
         this.metrics = metrics;
         this.vertx = vertx;
+    }
+
+    /** Script calls sent to Redis (each call of a pipeline counts): what admission costs Redis, per request. */
+    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+
+    /** Script calls sent to Redis since start (a pipeline counts each of its calls). */
+    public long calls() {
+        return calls.sum();
     }
 
     /** When Redis last answered any call (nanoTime). */
@@ -102,6 +111,7 @@ public class RedisScripts {
 
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
         long start = System.nanoTime();
+        calls.increment();
         RedisConnection own = own();
         return deadline(dispatch(own, request(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisScripts::noScript).recoverWithUni(() -> dispatch(own, request(Command.EVAL,
@@ -116,6 +126,7 @@ public class RedisScripts {
      */
     public Uni<List<Response>> runAll(Script script, List<? extends Invocation> calls) {
         long start = System.nanoTime();
+        this.calls.add(calls.size());
         List<Request> requests = new ArrayList<>(calls.size());
         for (Invocation call : calls) {
             requests.add(request(Command.EVALSHA, script.sha(), call.keys(), call.args()));

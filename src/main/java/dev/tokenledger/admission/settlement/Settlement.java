@@ -27,6 +27,7 @@ import dev.tokenledger.admission.limits.Limit;
 import dev.tokenledger.admission.limits.Plans;
 import dev.tokenledger.admission.limits.Ticket;
 import dev.tokenledger.admission.limits.UnpricedCharges;
+import dev.tokenledger.admission.redis.CapacityLeases;
 import dev.tokenledger.admission.redis.RedisScripts;
 import dev.tokenledger.admission.redis.RedisState;
 import dev.tokenledger.config.AdmissionConfig;
@@ -55,10 +56,11 @@ public class Settlement {
     private final GatewayConfig config;
     private final Vertx vertx;
     private final UnpricedCharges unpriced;
+    private final CapacityLeases leases;
 
     @Inject
     public Settlement(InFlight inFlight, RedisScripts scripts, RedisState redis, Pacing pacing, AdmissionMetrics metrics,
-            BudgetAlerts alerts, GatewayConfig config, Vertx vertx, UnpricedCharges unpriced) {
+            BudgetAlerts alerts, GatewayConfig config, Vertx vertx, UnpricedCharges unpriced, CapacityLeases leases) {
         this.inFlight = inFlight;
         this.scripts = scripts;
         this.redis = redis;
@@ -68,6 +70,7 @@ public class Settlement {
         this.config = config;
         this.vertx = vertx;
         this.unpriced = unpriced;
+        this.leases = leases;
     }
 
     private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
@@ -131,17 +134,14 @@ public class Settlement {
             // an unlimited principal's request, or one a fallback deployment answered: still teach that one's pace
             post(paceOnly(record, signalled));
         }
+        long micros = record.priced().priced() ? record.priced().cost().micros() : unpriced.micros(record.usage());
         if (ticket == null) {
+            // admitted from this replica's leases: posted with their next batch
+            leases.settle(record.requestId(), record.usage().totalTokens(), micros);
             return;
         }
-        long micros;
-        if (record.priced().priced()) {
-            micros = record.priced().cost().micros();
-        } else {
-            micros = unpriced.micros(record.usage());
-            if (hasBudget(ticket)) {
-                metrics.unpricedCharged(unpriced.fallback() ? "fallback" : "zero");
-            }
+        if (!record.priced().priced() && hasBudget(ticket)) {
+            metrics.unpricedCharged(unpriced.fallback() ? "fallback" : "zero");
         }
         Call call = call(ticket, record.usage().totalTokens(), micros, admittedOne, transaction);
         if (call.ops().isEmpty()) {
@@ -179,7 +179,9 @@ public class Settlement {
     /** Releases the reservation of a request that failed before its usage was recorded (nothing was used). */
     public void release(String requestId) {
         Ticket ticket = inFlight.take(requestId);
-        if (ticket != null) {
+        if (ticket == null) {
+            leases.settle(requestId, 0, 0);
+        } else {
             Call call = call(ticket, 0, 0, false, 0);
             if (ticket.local()) {
                 return;
