@@ -52,7 +52,8 @@ public class OpenAiModelsResource {
     public Uni<ObjectNode> list(RoutingContext rc) {
         Principal principal = RequestContext.of(rc).principal();
         if (rc.request().getHeader(ANTHROPIC_VERSION) != null) {
-            return AnthropicModels.list(router.knownModels().stream().filter(principal::mayUse).toList());
+            return Uni.createFrom()
+                    .item(AnthropicModels.list(router.knownModels().stream().filter(principal::mayUse).toList()));
         }
         ObjectNode root = Json.NODES.objectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
