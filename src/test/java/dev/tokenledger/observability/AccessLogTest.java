@@ -82,7 +82,7 @@ class AccessLogTest {
     @Test
     void startUpSummaryNamesWhatIsConfiguredWithoutSecrets() {
         String line = summary.summary();
-        assertTrue(line.contains("mock=openai@127.0.0.1:" + Upstreams.wireMock().port()), line);
+        assertTrue(line.contains("mock=openai@localhost:" + Upstreams.wireMock().port() + ","), line);
         assertTrue(line.contains("gpt-test -> mock/gpt-4o-mini-2024-07-18"), line);
         assertTrue(line.contains("limits and budgets from PostgreSQL"), line);
         assertTrue(line.contains("tracing off") && line.contains("access log on"), line);
