@@ -20,6 +20,7 @@ import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.credentials.CredentialStatus;
 import dev.tokenledger.credentials.CredentialStore;
 import dev.tokenledger.ledger.LedgerWriter;
+import dev.tokenledger.provider.ProviderRegistry;
 import dev.tokenledger.routing.Cooldowns;
 import dev.tokenledger.routing.ModelRouter;
 
@@ -33,7 +34,8 @@ public class OperationsGauges {
 
     static final long REFRESH_MS = 15_000;
 
-    private final MeterRegistry registry;
+    private final MeterRegistry meters;
+    private final ProviderRegistry registry;
     private final ModelRouter router;
     private final Cooldowns cooldowns;
     private final CredentialStore credentials;
@@ -44,8 +46,9 @@ public class OperationsGauges {
     private long timer = -1;
 
     @Inject
-    public OperationsGauges(MeterRegistry registry, ModelRouter router, Cooldowns cooldowns, CredentialStore credentials,
-            LedgerWriter ledger, Vertx vertx, GatewayConfig config) {
+    public OperationsGauges(MeterRegistry meters, ProviderRegistry registry, ModelRouter router, Cooldowns cooldowns,
+            CredentialStore credentials, LedgerWriter ledger, Vertx vertx, GatewayConfig config) {
+        this.meters = meters;
         this.registry = registry;
         this.router = router;
         this.cooldowns = cooldowns;
@@ -54,7 +57,7 @@ public class OperationsGauges {
         this.providers = new BoundedLabel(config.metrics().maxLabelValues());
         Gauge.builder("tokenledger.ledger.spooled.rows", ledger, LedgerWriter::spooledRows)
                 .description("Ledger rows waiting in the local spool for PostgreSQL (-1: the spool cannot be read)")
-                .register(registry);
+                .register(meters);
     }
 
     void start(@Observes StartupEvent event) {
@@ -62,6 +65,8 @@ public class OperationsGauges {
         router.aliases().values().forEach(route -> route.targets().forEach(t -> deployments.add(t.id())));
         deployments.forEach(id -> cooling.put(id, gauge("tokenledger.deployment.cooldown",
                 "1 while the deployment is cooling down after failures, else 0", "deployment", id)));
+        // every configured provider has its series from the start (0), so that an alert on it can be checked
+        registry.all().forEach(p -> needsLogin.computeIfAbsent(providers.of(p.id()), this::needsLoginGauge));
         refresh();
         timer = vertx.setPeriodic(REFRESH_MS, id -> refresh());
     }
@@ -83,18 +88,21 @@ public class OperationsGauges {
             rows.forEach(row -> counts.merge(providers.of(row.provider()),
                     row.status() == CredentialStatus.NEEDS_LOGIN ? 1L : 0L, Long::sum));
             needsLogin.forEach((provider, value) -> value.set(counts.getOrDefault(provider, 0L)));
-            counts.forEach((provider, count) -> needsLogin.computeIfAbsent(provider, p -> gauge(
-                    "tokenledger.credentials.needs.login", "Stored credentials out of their pool until someone logs in "
-                            + "again (status needs_login)",
-                    "provider", p)).set(count));
+            counts.forEach((provider, count) -> needsLogin.computeIfAbsent(provider, this::needsLoginGauge).set(count));
         }, failure -> {
         });
+    }
+
+    private AtomicLong needsLoginGauge(String provider) {
+        return gauge("tokenledger.credentials.needs.login",
+                "Stored credentials out of their pool until someone logs in again (status needs_login)", "provider",
+                provider);
     }
 
     private AtomicLong gauge(String name, String description, String tag, String value) {
         AtomicLong holder = new AtomicLong();
         Gauge.builder(name, holder, AtomicLong::doubleValue).description(description).tags(tag, value)
-                .register(registry);
+                .register(meters);
         return holder;
     }
 }

@@ -49,9 +49,13 @@ class TracingTest {
     public static class On implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tokenledger.tracing.endpoint", "http://127.0.0.1:1");
+            // and JSON logs, written to a file the test reads (the console's JSON is the same formatter)
+            return Map.of("tokenledger.tracing.endpoint", "http://127.0.0.1:1", "quarkus.log.file.enabled", "true",
+                    "quarkus.log.file.json.enabled", "true", "quarkus.log.file.path", JSON_LOG.toString());
         }
     }
+
+    static final java.nio.file.Path JSON_LOG = java.nio.file.Path.of("target", "tracing-test-log.json").toAbsolutePath();
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CLIENT_SPAN = "00f067aa0ba902b7";
@@ -115,6 +119,28 @@ class TracingTest {
         assertNotEquals(CLIENT_SPAN, attempt.getSpanId());
 
         assertEquals(TRACE_ID, ledgerTraceId(response.header("x-request-id")));
+
+        // the access line as JSON: its values are fields of their own, the trace id among them
+        com.fasterxml.jackson.databind.JsonNode line = accessLine(response.header("x-request-id"));
+        assertEquals("200", line.path("mdc").path("status").asText(), line.toString());
+        assertEquals("gpt-test", line.path("mdc").path("model").asText(), line.toString());
+        assertEquals("19", line.path("mdc").path("input_tokens").asText(), line.toString());
+        assertEquals(TRACE_ID, line.path("mdc").path("trace_id").asText(), line.toString());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode accessLine(String requestId) throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < 100; i++) {
+            for (String text : java.nio.file.Files.readAllLines(JSON_LOG)) {
+                var node = mapper.readTree(text);
+                if (AccessLog.CATEGORY.equals(node.path("loggerName").asText())
+                        && requestId.equals(node.path("mdc").path("request_id").asText())) {
+                    return node;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no JSON access line for " + requestId + " in " + JSON_LOG);
     }
 
     @Test
