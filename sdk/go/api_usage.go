@@ -348,6 +348,7 @@ type ApiGetUsageRequest struct {
 	ApiService *UsageAPIService
 	from *string
 	groupBy *string
+	interval *string
 	to *string
 }
 
@@ -358,6 +359,12 @@ func (r ApiGetUsageRequest) From(from string) ApiGetUsageRequest {
 
 func (r ApiGetUsageRequest) GroupBy(groupBy string) ApiGetUsageRequest {
 	r.groupBy = &groupBy
+	return r
+}
+
+// hour, day or month: one group per period and group
+func (r ApiGetUsageRequest) Interval(interval string) ApiGetUsageRequest {
+	r.interval = &interval
 	return r
 }
 
@@ -410,8 +417,227 @@ func (a *UsageAPIService) GetUsageExecute(r ApiGetUsageRequest) ([]UsageGroup, *
 	if r.groupBy != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "groupBy", r.groupBy, "form", "")
 	}
+	if r.interval != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "interval", r.interval, "form", "")
+	}
 	if r.to != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "to", r.to, "form", "")
+	}
+	// to determine the Content-Type header
+	localVarHTTPContentTypes := []string{}
+
+	// set Content-Type header
+	localVarHTTPContentType := selectHeaderContentType(localVarHTTPContentTypes)
+	if localVarHTTPContentType != "" {
+		localVarHeaderParams["Content-Type"] = localVarHTTPContentType
+	}
+
+	// to determine the Accept header
+	localVarHTTPHeaderAccepts := []string{"application/json"}
+
+	// set Accept header
+	localVarHTTPHeaderAccept := selectHeaderAccept(localVarHTTPHeaderAccepts)
+	if localVarHTTPHeaderAccept != "" {
+		localVarHeaderParams["Accept"] = localVarHTTPHeaderAccept
+	}
+	req, err := a.client.prepareRequest(r.ctx, localVarPath, localVarHTTPMethod, localVarPostBody, localVarHeaderParams, localVarQueryParams, localVarFormParams, formFiles)
+	if err != nil {
+		return localVarReturnValue, nil, err
+	}
+
+	localVarHTTPResponse, err := a.client.callAPI(req)
+	if err != nil || localVarHTTPResponse == nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	localVarBody, err := io.ReadAll(localVarHTTPResponse.Body)
+	localVarHTTPResponse.Body.Close()
+	localVarHTTPResponse.Body = io.NopCloser(bytes.NewBuffer(localVarBody))
+	if err != nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	if localVarHTTPResponse.StatusCode >= 300 {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 400 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 404 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	err = a.client.decode(&localVarReturnValue, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+	if err != nil {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: err.Error(),
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	return localVarReturnValue, localVarHTTPResponse, nil
+}
+
+type ApiListLedgerRequest struct {
+	ctx context.Context
+	ApiService *UsageAPIService
+	before *string
+	from *string
+	keyId *string
+	limit *int32
+	model *string
+	status *string
+	teamId *string
+}
+
+// rows older than this instant (the next of the previous page); a date or an instant
+func (r ApiListLedgerRequest) Before(before string) ApiListLedgerRequest {
+	r.before = &before
+	return r
+}
+
+// a date or an instant
+func (r ApiListLedgerRequest) From(from string) ApiListLedgerRequest {
+	r.from = &from
+	return r
+}
+
+func (r ApiListLedgerRequest) KeyId(keyId string) ApiListLedgerRequest {
+	r.keyId = &keyId
+	return r
+}
+
+// 1 to 500, default 50
+func (r ApiListLedgerRequest) Limit(limit int32) ApiListLedgerRequest {
+	r.limit = &limit
+	return r
+}
+
+// the requested model
+func (r ApiListLedgerRequest) Model(model string) ApiListLedgerRequest {
+	r.model = &model
+	return r
+}
+
+func (r ApiListLedgerRequest) Status(status string) ApiListLedgerRequest {
+	r.status = &status
+	return r
+}
+
+func (r ApiListLedgerRequest) TeamId(teamId string) ApiListLedgerRequest {
+	r.teamId = &teamId
+	return r
+}
+
+func (r ApiListLedgerRequest) Execute() (*LedgerPage, *http.Response, error) {
+	return r.ApiService.ListLedgerExecute(r)
+}
+
+/*
+ListLedger Ledger rows, newest first, filtered by key, team, model, status and time
+
+ @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
+ @return ApiListLedgerRequest
+*/
+func (a *UsageAPIService) ListLedger(ctx context.Context) ApiListLedgerRequest {
+	return ApiListLedgerRequest{
+		ApiService: a,
+		ctx: ctx,
+	}
+}
+
+// Execute executes the request
+//  @return LedgerPage
+func (a *UsageAPIService) ListLedgerExecute(r ApiListLedgerRequest) (*LedgerPage, *http.Response, error) {
+	var (
+		localVarHTTPMethod   = http.MethodGet
+		localVarPostBody     interface{}
+		formFiles            []formFile
+		localVarReturnValue  *LedgerPage
+	)
+
+	localBasePath, err := a.client.cfg.ServerURLWithContext(r.ctx, "UsageAPIService.ListLedger")
+	if err != nil {
+		return localVarReturnValue, nil, &GenericOpenAPIError{error: err.Error()}
+	}
+
+	localVarPath := localBasePath + "/admin/v1/ledger"
+
+	localVarHeaderParams := make(map[string]string)
+	localVarQueryParams := url.Values{}
+	localVarFormParams := url.Values{}
+
+	if r.before != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "before", r.before, "form", "")
+	}
+	if r.from != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "from", r.from, "form", "")
+	}
+	if r.keyId != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "keyId", r.keyId, "form", "")
+	}
+	if r.limit != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
+	}
+	if r.model != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "model", r.model, "form", "")
+	}
+	if r.status != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "status", r.status, "form", "")
+	}
+	if r.teamId != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "teamId", r.teamId, "form", "")
 	}
 	// to determine the Content-Type header
 	localVarHTTPContentTypes := []string{}

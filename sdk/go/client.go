@@ -49,6 +49,8 @@ type APIClient struct {
 
 	// API Services
 
+	AuditAPI *AuditAPIService
+
 	CredentialsAPI *CredentialsAPIService
 
 	DeploymentsAPI *DeploymentsAPIService
@@ -80,6 +82,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	c.common.client = c
 
 	// API Services
+	c.AuditAPI = (*AuditAPIService)(&c.common)
 	c.CredentialsAPI = (*CredentialsAPIService)(&c.common)
 	c.DeploymentsAPI = (*DeploymentsAPIService)(&c.common)
 	c.KeysAPI = (*KeysAPIService)(&c.common)

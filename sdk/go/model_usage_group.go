@@ -29,6 +29,10 @@ type UsageGroup struct {
 	CostUsd *string `json:"costUsd,omitempty"`
 	UnpricedRequests *int64 `json:"unpricedRequests,omitempty"`
 	CostComplete *bool `json:"costComplete,omitempty"`
+	// The group's name (key, team, organization, credential label), when it has one
+	Name *string `json:"name,omitempty"`
+	// Start of the period (UTC) when an interval was asked for
+	Period *string `json:"period,omitempty"`
 }
 
 // NewUsageGroup instantiates a new UsageGroup object
@@ -368,6 +372,70 @@ func (o *UsageGroup) SetCostComplete(v bool) {
 	o.CostComplete = &v
 }
 
+// GetName returns the Name field value if set, zero value otherwise.
+func (o *UsageGroup) GetName() string {
+	if o == nil || IsNil(o.Name) {
+		var ret string
+		return ret
+	}
+	return *o.Name
+}
+
+// GetNameOk returns a tuple with the Name field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *UsageGroup) GetNameOk() (*string, bool) {
+	if o == nil || IsNil(o.Name) {
+		return nil, false
+	}
+	return o.Name, true
+}
+
+// HasName returns a boolean if a field has been set.
+func (o *UsageGroup) HasName() bool {
+	if o != nil && !IsNil(o.Name) {
+		return true
+	}
+
+	return false
+}
+
+// SetName gets a reference to the given string and assigns it to the Name field.
+func (o *UsageGroup) SetName(v string) {
+	o.Name = &v
+}
+
+// GetPeriod returns the Period field value if set, zero value otherwise.
+func (o *UsageGroup) GetPeriod() string {
+	if o == nil || IsNil(o.Period) {
+		var ret string
+		return ret
+	}
+	return *o.Period
+}
+
+// GetPeriodOk returns a tuple with the Period field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *UsageGroup) GetPeriodOk() (*string, bool) {
+	if o == nil || IsNil(o.Period) {
+		return nil, false
+	}
+	return o.Period, true
+}
+
+// HasPeriod returns a boolean if a field has been set.
+func (o *UsageGroup) HasPeriod() bool {
+	if o != nil && !IsNil(o.Period) {
+		return true
+	}
+
+	return false
+}
+
+// SetPeriod gets a reference to the given string and assigns it to the Period field.
+func (o *UsageGroup) SetPeriod(v string) {
+	o.Period = &v
+}
+
 func (o UsageGroup) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -407,6 +475,12 @@ func (o UsageGroup) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.CostComplete) {
 		toSerialize["costComplete"] = o.CostComplete
+	}
+	if !IsNil(o.Name) {
+		toSerialize["name"] = o.Name
+	}
+	if !IsNil(o.Period) {
+		toSerialize["period"] = o.Period
 	}
 	return toSerialize, nil
 }

@@ -18,6 +18,7 @@ __version__ = "0.1.0-SNAPSHOT"
 
 # Define package exports
 __all__ = [
+    "AuditApi",
     "CredentialsApi",
     "DeploymentsApi",
     "KeysApi",
@@ -34,6 +35,7 @@ __all__ = [
     "ApiKeyError",
     "ApiAttributeError",
     "ApiException",
+    "AuditPage",
     "BudgetSpec",
     "CreateCredential",
     "CreateKey",
@@ -42,11 +44,14 @@ __all__ = [
     "CreatedKey",
     "CredentialView",
     "DeploymentView",
+    "Entry",
     "Error",
     "ErrorDetail",
     "ImportChange",
     "ImportSummary",
     "KeyView",
+    "LedgerEntry",
+    "LedgerPage",
     "LimitSpec",
     "LimitUse",
     "LimitWindow",
@@ -72,6 +77,7 @@ __all__ = [
 ]
 
 # import apis into sdk package
+from tokenledger_admin.api.audit_api import AuditApi as AuditApi
 from tokenledger_admin.api.credentials_api import CredentialsApi as CredentialsApi
 from tokenledger_admin.api.deployments_api import DeploymentsApi as DeploymentsApi
 from tokenledger_admin.api.keys_api import KeysApi as KeysApi
@@ -92,6 +98,7 @@ from tokenledger_admin.exceptions import ApiAttributeError as ApiAttributeError
 from tokenledger_admin.exceptions import ApiException as ApiException
 
 # import models into sdk package
+from tokenledger_admin.models.audit_page import AuditPage as AuditPage
 from tokenledger_admin.models.budget_spec import BudgetSpec as BudgetSpec
 from tokenledger_admin.models.create_credential import CreateCredential as CreateCredential
 from tokenledger_admin.models.create_key import CreateKey as CreateKey
@@ -100,11 +107,14 @@ from tokenledger_admin.models.create_team import CreateTeam as CreateTeam
 from tokenledger_admin.models.created_key import CreatedKey as CreatedKey
 from tokenledger_admin.models.credential_view import CredentialView as CredentialView
 from tokenledger_admin.models.deployment_view import DeploymentView as DeploymentView
+from tokenledger_admin.models.entry import Entry as Entry
 from tokenledger_admin.models.error import Error as Error
 from tokenledger_admin.models.error_detail import ErrorDetail as ErrorDetail
 from tokenledger_admin.models.import_change import ImportChange as ImportChange
 from tokenledger_admin.models.import_summary import ImportSummary as ImportSummary
 from tokenledger_admin.models.key_view import KeyView as KeyView
+from tokenledger_admin.models.ledger_entry import LedgerEntry as LedgerEntry
+from tokenledger_admin.models.ledger_page import LedgerPage as LedgerPage
 from tokenledger_admin.models.limit_spec import LimitSpec as LimitSpec
 from tokenledger_admin.models.limit_use import LimitUse as LimitUse
 from tokenledger_admin.models.limit_window import LimitWindow as LimitWindow

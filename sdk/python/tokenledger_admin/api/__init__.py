@@ -1,6 +1,7 @@
 # flake8: noqa
 
 # import apis into api package
+from tokenledger_admin.api.audit_api import AuditApi
 from tokenledger_admin.api.credentials_api import CredentialsApi
 from tokenledger_admin.api.deployments_api import DeploymentsApi
 from tokenledger_admin.api.keys_api import KeysApi

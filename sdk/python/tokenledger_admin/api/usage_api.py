@@ -18,10 +18,12 @@ import warnings
 
 from pydantic import validate_arguments, ValidationError
 
-from pydantic import StrictStr
+from typing_extensions import Annotated
+from pydantic import Field, StrictInt, StrictStr, constr, validator
 
 from typing import Any, Dict, List, Optional
 
+from tokenledger_admin.models.ledger_page import LedgerPage
 from tokenledger_admin.models.reprice import Reprice
 from tokenledger_admin.models.reprice_request import RepriceRequest
 from tokenledger_admin.models.usage_group import UsageGroup
@@ -339,19 +341,21 @@ class UsageApi:
             _request_auth=_params.get('_request_auth'))
 
     @validate_arguments
-    def get_usage(self, var_from : Optional[StrictStr] = None, group_by : Optional[StrictStr] = None, to : Optional[StrictStr] = None, **kwargs) -> List[UsageGroup]:  # noqa: E501
+    def get_usage(self, var_from : Optional[StrictStr] = None, group_by : Optional[StrictStr] = None, interval : Annotated[Optional[StrictStr], Field(description="hour, day or month: one group per period and group")] = None, to : Optional[StrictStr] = None, **kwargs) -> List[UsageGroup]:  # noqa: E501
         """Usage aggregates by key, team, org, model, provider, credential or day  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
 
-        >>> thread = api.get_usage(var_from, group_by, to, async_req=True)
+        >>> thread = api.get_usage(var_from, group_by, interval, to, async_req=True)
         >>> result = thread.get()
 
         :param var_from:
         :type var_from: str
         :param group_by:
         :type group_by: str
+        :param interval: hour, day or month: one group per period and group
+        :type interval: str
         :param to:
         :type to: str
         :param async_req: Whether to execute the request asynchronously.
@@ -369,22 +373,24 @@ class UsageApi:
         if '_preload_content' in kwargs:
             message = "Error! Please call the get_usage_with_http_info method with `_preload_content` instead and obtain raw data from ApiResponse.raw_data"  # noqa: E501
             raise ValueError(message)
-        return self.get_usage_with_http_info(var_from, group_by, to, **kwargs)  # noqa: E501
+        return self.get_usage_with_http_info(var_from, group_by, interval, to, **kwargs)  # noqa: E501
 
     @validate_arguments
-    def get_usage_with_http_info(self, var_from : Optional[StrictStr] = None, group_by : Optional[StrictStr] = None, to : Optional[StrictStr] = None, **kwargs) -> ApiResponse:  # noqa: E501
+    def get_usage_with_http_info(self, var_from : Optional[StrictStr] = None, group_by : Optional[StrictStr] = None, interval : Annotated[Optional[StrictStr], Field(description="hour, day or month: one group per period and group")] = None, to : Optional[StrictStr] = None, **kwargs) -> ApiResponse:  # noqa: E501
         """Usage aggregates by key, team, org, model, provider, credential or day  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
 
-        >>> thread = api.get_usage_with_http_info(var_from, group_by, to, async_req=True)
+        >>> thread = api.get_usage_with_http_info(var_from, group_by, interval, to, async_req=True)
         >>> result = thread.get()
 
         :param var_from:
         :type var_from: str
         :param group_by:
         :type group_by: str
+        :param interval: hour, day or month: one group per period and group
+        :type interval: str
         :param to:
         :type to: str
         :param async_req: Whether to execute the request asynchronously.
@@ -417,6 +423,7 @@ class UsageApi:
         _all_params = [
             'var_from',
             'group_by',
+            'interval',
             'to'
         ]
         _all_params.extend(
@@ -454,6 +461,9 @@ class UsageApi:
         if _params.get('group_by') is not None:  # noqa: E501
             _query_params.append(('groupBy', _params['group_by']))
 
+        if _params.get('interval') is not None:  # noqa: E501
+            _query_params.append(('interval', _params['interval']))
+
         if _params.get('to') is not None:  # noqa: E501
             _query_params.append(('to', _params['to']))
 
@@ -481,6 +491,196 @@ class UsageApi:
 
         return self.api_client.call_api(
             '/admin/v1/usage', 'GET',
+            _path_params,
+            _query_params,
+            _header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            response_types_map=_response_types_map,
+            auth_settings=_auth_settings,
+            async_req=_params.get('async_req'),
+            _return_http_data_only=_params.get('_return_http_data_only'),  # noqa: E501
+            _preload_content=_params.get('_preload_content', True),
+            _request_timeout=_params.get('_request_timeout'),
+            collection_formats=_collection_formats,
+            _request_auth=_params.get('_request_auth'))
+
+    @validate_arguments
+    def list_ledger(self, before : Annotated[Optional[StrictStr], Field(description="rows older than this instant (the next of the previous page); a date or an instant")] = None, var_from : Annotated[Optional[StrictStr], Field(description="a date or an instant")] = None, key_id : Optional[constr(strict=True)] = None, limit : Annotated[Optional[StrictInt], Field(description="1 to 500, default 50")] = None, model : Annotated[Optional[StrictStr], Field(description="the requested model")] = None, status : Optional[StrictStr] = None, team_id : Optional[constr(strict=True)] = None, **kwargs) -> LedgerPage:  # noqa: E501
+        """Ledger rows, newest first, filtered by key, team, model, status and time  # noqa: E501
+
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.list_ledger(before, var_from, key_id, limit, model, status, team_id, async_req=True)
+        >>> result = thread.get()
+
+        :param before: rows older than this instant (the next of the previous page); a date or an instant
+        :type before: str
+        :param var_from: a date or an instant
+        :type var_from: str
+        :param key_id:
+        :type key_id: str
+        :param limit: 1 to 500, default 50
+        :type limit: int
+        :param model: the requested model
+        :type model: str
+        :param status:
+        :type status: str
+        :param team_id:
+        :type team_id: str
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _request_timeout: timeout setting for this request.
+               If one number provided, it will be total request
+               timeout. It can also be a pair (tuple) of
+               (connection, read) timeouts.
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: LedgerPage
+        """
+        kwargs['_return_http_data_only'] = True
+        if '_preload_content' in kwargs:
+            message = "Error! Please call the list_ledger_with_http_info method with `_preload_content` instead and obtain raw data from ApiResponse.raw_data"  # noqa: E501
+            raise ValueError(message)
+        return self.list_ledger_with_http_info(before, var_from, key_id, limit, model, status, team_id, **kwargs)  # noqa: E501
+
+    @validate_arguments
+    def list_ledger_with_http_info(self, before : Annotated[Optional[StrictStr], Field(description="rows older than this instant (the next of the previous page); a date or an instant")] = None, var_from : Annotated[Optional[StrictStr], Field(description="a date or an instant")] = None, key_id : Optional[constr(strict=True)] = None, limit : Annotated[Optional[StrictInt], Field(description="1 to 500, default 50")] = None, model : Annotated[Optional[StrictStr], Field(description="the requested model")] = None, status : Optional[StrictStr] = None, team_id : Optional[constr(strict=True)] = None, **kwargs) -> ApiResponse:  # noqa: E501
+        """Ledger rows, newest first, filtered by key, team, model, status and time  # noqa: E501
+
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.list_ledger_with_http_info(before, var_from, key_id, limit, model, status, team_id, async_req=True)
+        >>> result = thread.get()
+
+        :param before: rows older than this instant (the next of the previous page); a date or an instant
+        :type before: str
+        :param var_from: a date or an instant
+        :type var_from: str
+        :param key_id:
+        :type key_id: str
+        :param limit: 1 to 500, default 50
+        :type limit: int
+        :param model: the requested model
+        :type model: str
+        :param status:
+        :type status: str
+        :param team_id:
+        :type team_id: str
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _preload_content: if False, the ApiResponse.data will
+                                 be set to none and raw_data will store the
+                                 HTTP response body without reading/decoding.
+                                 Default is True.
+        :type _preload_content: bool, optional
+        :param _return_http_data_only: response data instead of ApiResponse
+                                       object with status code, headers, etc
+        :type _return_http_data_only: bool, optional
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the authentication
+                              in the spec for a single request.
+        :type _request_auth: dict, optional
+        :type _content_type: string, optional: force content-type for the request
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: tuple(LedgerPage, status_code(int), headers(HTTPHeaderDict))
+        """
+
+        _params = locals()
+
+        _all_params = [
+            'before',
+            'var_from',
+            'key_id',
+            'limit',
+            'model',
+            'status',
+            'team_id'
+        ]
+        _all_params.extend(
+            [
+                'async_req',
+                '_return_http_data_only',
+                '_preload_content',
+                '_request_timeout',
+                '_request_auth',
+                '_content_type',
+                '_headers'
+            ]
+        )
+
+        # validate the arguments
+        for _key, _val in _params['kwargs'].items():
+            if _key not in _all_params:
+                raise ApiTypeError(
+                    "Got an unexpected keyword argument '%s'"
+                    " to method list_ledger" % _key
+                )
+            _params[_key] = _val
+        del _params['kwargs']
+
+        _collection_formats = {}
+
+        # process the path parameters
+        _path_params = {}
+
+        # process the query parameters
+        _query_params = []
+        if _params.get('before') is not None:  # noqa: E501
+            _query_params.append(('before', _params['before']))
+
+        if _params.get('var_from') is not None:  # noqa: E501
+            _query_params.append(('from', _params['var_from']))
+
+        if _params.get('key_id') is not None:  # noqa: E501
+            _query_params.append(('keyId', _params['key_id']))
+
+        if _params.get('limit') is not None:  # noqa: E501
+            _query_params.append(('limit', _params['limit']))
+
+        if _params.get('model') is not None:  # noqa: E501
+            _query_params.append(('model', _params['model']))
+
+        if _params.get('status') is not None:  # noqa: E501
+            _query_params.append(('status', _params['status']))
+
+        if _params.get('team_id') is not None:  # noqa: E501
+            _query_params.append(('teamId', _params['team_id']))
+
+        # process the header parameters
+        _header_params = dict(_params.get('_headers', {}))
+        # process the form parameters
+        _form_params = []
+        _files = {}
+        # process the body parameter
+        _body_params = None
+        # set the HTTP header `Accept`
+        _header_params['Accept'] = self.api_client.select_header_accept(
+            ['application/json'])  # noqa: E501
+
+        # authentication setting
+        _auth_settings = ['bearer']  # noqa: E501
+
+        _response_types_map = {
+            '200': "LedgerPage",
+            '400': "Error",
+            '401': "Error",
+            '403': "Error",
+            '404': "Error",
+        }
+
+        return self.api_client.call_api(
+            '/admin/v1/ledger', 'GET',
             _path_params,
             _query_params,
             _header_params,

@@ -14,6 +14,7 @@
 
 
 # import models into model package
+from tokenledger_admin.models.audit_page import AuditPage
 from tokenledger_admin.models.budget_spec import BudgetSpec
 from tokenledger_admin.models.create_credential import CreateCredential
 from tokenledger_admin.models.create_key import CreateKey
@@ -22,11 +23,14 @@ from tokenledger_admin.models.create_team import CreateTeam
 from tokenledger_admin.models.created_key import CreatedKey
 from tokenledger_admin.models.credential_view import CredentialView
 from tokenledger_admin.models.deployment_view import DeploymentView
+from tokenledger_admin.models.entry import Entry
 from tokenledger_admin.models.error import Error
 from tokenledger_admin.models.error_detail import ErrorDetail
 from tokenledger_admin.models.import_change import ImportChange
 from tokenledger_admin.models.import_summary import ImportSummary
 from tokenledger_admin.models.key_view import KeyView
+from tokenledger_admin.models.ledger_entry import LedgerEntry
+from tokenledger_admin.models.ledger_page import LedgerPage
 from tokenledger_admin.models.limit_spec import LimitSpec
 from tokenledger_admin.models.limit_use import LimitUse
 from tokenledger_admin.models.limit_window import LimitWindow

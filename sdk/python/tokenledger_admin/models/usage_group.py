@@ -35,7 +35,9 @@ class UsageGroup(BaseModel):
     cost_usd: Optional[StrictStr] = Field(default=None, alias="costUsd")
     unpriced_requests: Optional[StrictInt] = Field(default=None, alias="unpricedRequests")
     cost_complete: Optional[StrictBool] = Field(default=None, alias="costComplete")
-    __properties = ["group", "requests", "inputTokens", "cacheReadTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "costUsd", "unpricedRequests", "costComplete"]
+    name: Optional[StrictStr] = Field(default=None, description="The group's name (key, team, organization, credential label), when it has one")
+    period: Optional[StrictStr] = Field(default=None, description="Start of the period (UTC) when an interval was asked for")
+    __properties = ["group", "requests", "inputTokens", "cacheReadTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "costUsd", "unpricedRequests", "costComplete", "name", "period"]
 
     class Config:
         """Pydantic configuration"""
@@ -82,7 +84,9 @@ class UsageGroup(BaseModel):
             "reasoning_tokens": obj.get("reasoningTokens"),
             "cost_usd": obj.get("costUsd"),
             "unpriced_requests": obj.get("unpricedRequests"),
-            "cost_complete": obj.get("costComplete")
+            "cost_complete": obj.get("costComplete"),
+            "name": obj.get("name"),
+            "period": obj.get("period")
         })
         return _obj
 

@@ -56,7 +56,7 @@ public class AuditLog {
     /** Appends an entry in the current Hibernate Reactive transaction: it commits or rolls back with the change. */
     public Uni<Void> inTransaction(Actor actor, AuditEntry entry) {
         return Panache.getSession().chain(session -> session.createNativeQuery(INSERT
-                + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CAST(?9 AS uuid), CAST(?10 AS jsonb), CAST(?11 AS jsonb))")
+                + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CAST(?9 AS uuid), CAST(CAST(?10 AS text) AS jsonb), CAST(CAST(?11 AS text) AS jsonb))")
                 .setParameter(1, actor.name()).setParameter(2, actor.kind()).setParameter(3, actor.subject())
                 .setParameter(4, actor.clientIp()).setParameter(5, actor.via()).setParameter(6, entry.entityType())
                 .setParameter(7, entry.entityId()).setParameter(8, entry.action())
@@ -67,7 +67,7 @@ public class AuditLog {
 
     /** Appends an entry on its own, after a change made outside Hibernate (the SQL pool, Redis). */
     public Uni<Void> append(Actor actor, AuditEntry entry) {
-        return pool.preparedQuery(INSERT + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb)")
+        return pool.preparedQuery(INSERT + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb)")
                 .execute(Tuple.from(new Object[]{actor.name(), actor.kind(), actor.subject(), actor.clientIp(),
                         actor.via(), entry.entityType(), entry.entityId(), entry.action(), entry.teamId(),
                         redacted(entry.before()), redacted(entry.after())}))

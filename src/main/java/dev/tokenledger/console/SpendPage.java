@@ -45,9 +45,13 @@ public class SpendPage {
     public record Form(String groupBy, String interval, String metric, String from, String to) {
         static Form of(String groupBy, String interval, String metric, String from, String to) {
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            return new Form(GROUPS.contains(groupBy) ? groupBy : "model", INTERVALS.contains(interval) ? interval : "day",
-                    METRICS.contains(metric) ? metric : "cost", date(from, today.minusDays(29)),
+            return new Form(known(GROUPS, groupBy, "model"), known(INTERVALS, interval, "day"),
+                    known(METRICS, metric, "cost"), date(from, today.minusDays(29)),
                     date(to, today));
+        }
+
+        private static String known(Set<String> values, String value, String fallback) {
+            return value != null && values.contains(value) ? value : fallback;
         }
 
         /** The exclusive end of the period: the day after {@code to}. */
