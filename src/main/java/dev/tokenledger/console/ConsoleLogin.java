@@ -17,8 +17,10 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Sign-in and sign-out. The master key opens an admin session (the bootstrap admin); an OIDC access token opens a
@@ -57,7 +59,8 @@ public class ConsoleLogin {
     @Path("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Uni<Response> signIn(@FormParam("credential") String credential, HttpServerRequest request) {
+    public Uni<Response> signIn(@FormParam("credential") String credential, HttpServerRequest request,
+            RoutingContext context) {
         String origin = request.getHeader("Origin");
         String host = request.getHeader("Host");
         if (origin != null && host != null && !origin.endsWith("//" + host)) {
@@ -72,7 +75,10 @@ public class ConsoleLogin {
             return Uni.createFrom().item(signedIn(sessions.open("master", null), secure));
         }
         String token = credential.trim();
-        return identities.authenticate(new TokenAuthenticationRequest(new AccessTokenCredential(token)))
+        TokenAuthenticationRequest authentication = new TokenAuthenticationRequest(new AccessTokenCredential(token));
+        // the OIDC identity provider reads the request it verifies a token for
+        HttpSecurityUtils.setRoutingContextAttribute(authentication, context);
+        return identities.authenticate(authentication)
                 .map(identity -> identity == null || identity.isAnonymous()
                         ? refused()
                         : signedIn(sessions.open("oidc", token), secure))

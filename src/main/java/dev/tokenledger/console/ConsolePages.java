@@ -59,6 +59,8 @@ public class ConsolePages {
     /** Runs {@code then} for a signed-in caller; sends anyone else to the sign-in page. */
     public Uni<Response> signedIn(Function<Viewer, Uni<Response>> then) {
         return identities.getDeferredIdentity().chain(identity -> {
+            // resolved: the admin API's beans read it synchronously on this (event loop) thread
+            identities.setIdentity(identity);
             ConsoleSession.Session session = identity.getAttribute(ConsoleAuthMechanism.SESSION_ATTRIBUTE);
             if (identity.isAnonymous() || session == null) {
                 return Uni.createFrom().item(Response.seeOther(URI.create("/console/login")).build());
@@ -84,6 +86,8 @@ public class ConsolePages {
     /** A change: refused (403) unless the request carries the session's CSRF token in {@code X-CSRF-Token}. */
     public Uni<Response> change(String csrfHeader, String page, Function<Viewer, Uni<TemplateInstance>> render) {
         return identities.getDeferredIdentity().chain(identity -> {
+            // resolved: the admin API's beans read it synchronously on this (event loop) thread
+            identities.setIdentity(identity);
             ConsoleSession.Session session = identity.getAttribute(ConsoleAuthMechanism.SESSION_ATTRIBUTE);
             if (identity.isAnonymous() || session == null) {
                 return Uni.createFrom().item(Response.status(401).build());

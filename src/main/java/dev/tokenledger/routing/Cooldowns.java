@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.coherence.Change;
@@ -36,6 +37,7 @@ public class Cooldowns {
     static final long REDIS_RETRY_NANOS = 1_000_000_000L;
 
     /** One deployment resting until a moment. */
+    @RegisterForReflection // written as JSON into the audit log, also in the native executable
     public record Cooldown(String deploymentId, Instant until, FailureClass reason) {
         public boolean activeAt(Instant now) {
             return until.isAfter(now);

@@ -18,7 +18,8 @@ import software.amazon.awssdk.eventstream.Message;
 public record EventStreamFrame(Map<String, String> headers, byte[] payload) {
 
     public EventStreamFrame {
-        headers = Map.copyOf(headers);
+        // in the order given: Map.copyOf's order changes from one process to the next, and so would the frame's bytes
+        headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
     /** An {@code event} frame of the given type. */
