@@ -48,6 +48,7 @@ public class CapacityLeases {
     private final GatewayConfig config;
     private final Vertx vertx;
     private final ReactivePubSubCommands<String> pubsub;
+    private final LeaseCalls calls;
 
     @Inject
     public CapacityLeases(RedisScripts scripts, RedisState state, GatewayConfig config, Vertx vertx,
@@ -57,6 +58,7 @@ public class CapacityLeases {
         this.config = config;
         this.vertx = vertx;
         this.pubsub = redis.pubsub(String.class);
+        this.calls = new LeaseCalls(scripts, state, replicaId);
     }
 
     private final String replicaId = UUID.randomUUID().toString();
@@ -69,59 +71,11 @@ public class CapacityLeases {
     private final Map<String, Admitted> admitted = new ConcurrentHashMap<>();
     /** Limits near their end (a grant refused, or a replica starved): no lease is asked for until then (nanoTime). */
     private final Map<String, Long> quietUntil = new ConcurrentHashMap<>();
-    /** Requests admitted from leases toward each (unpaced) deployment since the last flush, by pace key. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder> paceCounts = new ConcurrentHashMap<>();
     private long timer = -1;
     private volatile boolean stopped;
 
-    /** One lease of one limit; every field is guarded by the pool's lock. */
-    static final class Lease {
-        final String key;
-        final String tag;
-        final String id;
-        final Check check;
-        final boolean rate;
-        /** Rates: units leased. Quotas and budgets: the amount Redis holds for this lease. */
-        long granted;
-        /** Rates: units used (tokens corrected by settlements). */
-        long consumed;
-        /** Quotas and budgets: held by running requests, and used but not posted yet. */
-        long inFlight;
-        long used;
-        /** The last grant, and when it came (nanoTime): a lease used up fast asks for twice as much next time. */
-        long lastGrant;
-        long lastGrantAt = System.nanoTime();
-        long lastUse = System.nanoTime();
-        long lastCall = System.nanoTime();
-        long closedAt;
-        boolean pending;
-        /** Asked for by a starving replica: given back at once. */
-        boolean returning;
-        boolean closing;
-
-        Lease(Check check, String tag, String id) {
-            this.key = check.key();
-            this.tag = tag;
-            this.id = id;
-            this.check = check;
-            this.rate = check.type() == Limit.RPM || check.type() == Limit.TPM;
-        }
-
-        long available() {
-            return rate ? granted - consumed : granted - inFlight - used;
-        }
-
-        boolean empty() {
-            return rate ? granted == 0 : granted == 0 && used == 0 && inFlight == 0;
-        }
-    }
-
     /** A request admitted from leases: the lease of each of its checks and what it took of each. */
     private record Admitted(Lease[] leases, long[] amounts) {
-    }
-
-    /** One op of a lease call, as sent: what its answer is applied to. */
-    private record Op(Lease lease, boolean close, boolean wanted, long sentUsed, List<String> args) {
     }
 
     private AdmissionConfig.Leases settings() {
@@ -167,15 +121,6 @@ public class CapacityLeases {
         }
     }
 
-    /** Whether a check can be served from a lease (concurrency and alerting budgets are checked per request). */
-    static boolean leasable(Check check) {
-        return switch (check.type()) {
-            case RPM, TPM, DAILY_TOKENS, MONTHLY_TOKENS, PACE -> true;
-            case BUDGET -> check.softMicros() == 0;
-            default -> false;
-        };
-    }
-
     /**
      * Admits a request from this replica's leases when they cover every check of it (no Redis call), or answers false
      * (the request is then checked in Redis) and asks for leases in the background where the limits are far from their
@@ -188,7 +133,7 @@ public class CapacityLeases {
         }
         String pace = null;
         for (Check check : checks) {
-            if (!leasable(check) || check.type() == Limit.PACE && paced) {
+            if (!Lease.leasable(check) || check.type() == Limit.PACE && paced) {
                 return false;
             }
             if (check.type() == Limit.PACE) {
@@ -236,7 +181,7 @@ public class CapacityLeases {
         if (covered) {
             admitted.put(ticket.demand().requestId(), new Admitted(found, amounts));
             if (pace != null) {
-                paced(pace);
+                calls.paced(pace);
             }
         }
         if (!covered || low) {
@@ -279,31 +224,9 @@ public class CapacityLeases {
         return true;
     }
 
-    private void paced(String paceKey) {
-        paceCounts.computeIfAbsent(paceKey, k -> new java.util.concurrent.atomic.LongAdder()).increment();
-    }
-
-    /** Posts the requests admitted from leases toward each deployment, so a first 429 paces from what it took. */
-    private Uni<Void> postPaces() {
-        List<String> keys = new ArrayList<>();
-        List<String> args = new ArrayList<>();
-        paceCounts.forEach((key, count) -> {
-            long n = count.sumThenReset();
-            if (n > 0) {
-                keys.add(key);
-                args.addAll(List.of("p", String.valueOf(keys.size()), String.valueOf(n), "0", "0", "0", "0", "0", "0"));
-            }
-        });
-        if (keys.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        args.addAll(0, List.of(replicaId, "0", String.valueOf(keys.size()), "1"));
-        return scripts.run(RedisScripts.LEASE, keys, args).replaceWithVoid().onFailure().recoverWithNull();
-    }
-
     /** Asks for (more of) the leases of a request's limits, in one call; one call at a time per lease. */
     private void grow(Ticket ticket, long now) {
-        List<Op> ops = new ArrayList<>();
+        List<LeaseCalls.Op> ops = new ArrayList<>();
         synchronized (this) {
             for (Check check : ticket.checks()) {
                 if (check.type() == Limit.PACE) {
@@ -328,7 +251,7 @@ public class CapacityLeases {
                 // used up within a quarter of the TTL: twice the last grant; else as much as that (at least 16 requests)
                 long want = now - lease.lastGrantAt < settings().ttl().toNanos() / 4 ? 2 * lease.lastGrant : lease.lastGrant;
                 want = Math.min(settings().maxRequests() * unit, Math.max(16 * unit, want));
-                ops.add(op(lease, false, want, settings().minRequests() * unit));
+                ops.add(LeaseCalls.op(lease, false, want, settings().minRequests() * unit));
             }
         }
         if (!ops.isEmpty()) {
@@ -338,59 +261,10 @@ public class CapacityLeases {
         }
     }
 
-    /**
-     * A lease's op, marked pending. Rates: more units (or, closing, the unused ones back). Quotas and budgets: what was
-     * used is posted and the lease renewed, grown (want &gt; 0) or closed down to what running requests hold.
-     */
-    private Op op(Lease lease, boolean close, long want, long least) {
-        lease.pending = true;
-        List<String> args = new ArrayList<>(9);
-        Check check = lease.check;
-        long sentUsed = 0;
-        if (lease.rate) {
-            long back = close ? lease.granted - lease.consumed : 0;
-            long keep = close ? 0 : lease.available();
-            add(args, "g", check.interval(), String.valueOf(Check.MINUTE_US),
-                    String.valueOf(back), String.valueOf(want), String.valueOf(least), String.valueOf(keep));
-        } else {
-            sentUsed = lease.used;
-            long limit = check.enforced() ? check.limit() : Long.MAX_VALUE / 4;
-            add(args, "q", String.valueOf(limit), String.valueOf(lease.granted), String.valueOf(sentUsed),
-                    String.valueOf(lease.inFlight), String.valueOf(close ? -1 : want), String.valueOf(least));
-        }
-        args.add(lease.id);
-        return new Op(lease, close, want > 0, sentUsed, args);
-    }
-
-    private static void add(List<String> args, String... values) {
-        args.add(values[0]);
-        args.add("");
-        for (int i = 1; i < values.length; i++) {
-            args.add(values[i]);
-        }
-    }
-
-    /** One call for the ops of one organization's limits. */
-    private Uni<Void> send(String tag, List<Op> ops) {
-        List<String> keys = new ArrayList<>(ops.size());
-        List<String> args = new ArrayList<>(4 + ops.size() * 9);
-        args.add(replicaId);
-        args.add(String.valueOf(settings().ttl().toMillis() * 3));
-        args.add(String.valueOf(ops.size()));
-        args.add(String.valueOf(4L * Math.max(1, state.replicas())));
-        for (Op op : ops) {
-            keys.add(op.lease().key);
-            List<String> values = new ArrayList<>(op.args());
-            values.set(1, String.valueOf(keys.size()));
-            args.addAll(values);
-        }
-        return scripts.run(RedisScripts.LEASE, keys, args)
-                .invoke(r -> {
-                    state.answered();
-                    applied(ops, r);
-                })
+    /** One call for the ops of one organization's limits, its answer applied to the leases. */
+    private Uni<Void> send(String tag, List<LeaseCalls.Op> ops) {
+        return calls.send(ops, settings().ttl()).invoke(r -> applied(ops, r))
                 .onFailure().invoke(failure -> {
-                    state.failed(failure);
                     synchronized (this) {
                         ops.forEach(op -> op.lease().pending = false);
                     }
@@ -399,11 +273,11 @@ public class CapacityLeases {
                 .replaceWithVoid();
     }
 
-    private void applied(List<Op> ops, Response r) {
+    private void applied(List<LeaseCalls.Op> ops, Response r) {
         long now = System.nanoTime();
         synchronized (this) {
             for (int i = 0; i < ops.size(); i++) {
-                Op op = ops.get(i);
+                LeaseCalls.Op op = ops.get(i);
                 Lease lease = op.lease();
                 long amount = r.get(2 * i).toLong();
                 long grant = r.get(2 * i + 1).toLong();
@@ -459,7 +333,7 @@ public class CapacityLeases {
         }
         long now = System.nanoTime();
         long ttl = settings().ttl().toNanos();
-        Map<String, List<Op>> calls = new HashMap<>();
+        Map<String, List<LeaseCalls.Op>> byTag = new HashMap<>();
         synchronized (this) {
             List<Lease> leases = new ArrayList<>(open.values());
             leases.addAll(draining.keySet());
@@ -488,15 +362,15 @@ public class CapacityLeases {
                 boolean due = close && (!wasClosing || all || lease.inFlight == 0) || lease.used != 0
                         || now - lease.lastCall > ttl / 2;
                 if (due) {
-                    calls.computeIfAbsent(lease.tag, t -> new ArrayList<>()).add(op(lease, close, 0, 0));
+                    byTag.computeIfAbsent(lease.tag, t -> new ArrayList<>()).add(LeaseCalls.op(lease, close, 0, 0));
                 }
             }
         }
-        List<Uni<Void>> sent = new ArrayList<>(calls.size() + 1);
-        if (!paceCounts.isEmpty()) {
-            sent.add(postPaces());
+        List<Uni<Void>> sent = new ArrayList<>(byTag.size() + 1);
+        if (calls.hasPaces()) {
+            sent.add(calls.postPaces());
         }
-        calls.forEach((tag, ops) -> sent.add(send(tag, ops).onFailure().recoverWithNull()));
+        byTag.forEach((tag, ops) -> sent.add(send(tag, ops).onFailure().recoverWithNull()));
         return sent.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sent).andCollectFailures().replaceWithVoid();
     }
 
