@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -40,15 +39,10 @@ import dev.tokenledger.pricing.GenaiPricesImporter;
 import dev.tokenledger.pricing.ImportResult;
 import dev.tokenledger.pricing.LiteLlmImporter;
 import dev.tokenledger.pricing.PriceBook;
-import dev.tokenledger.pricing.PriceSheet;
-import dev.tokenledger.pricing.PriceVersion;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.pricing.ServiceTier;
-import dev.tokenledger.pricing.TierStep;
 import dev.tokenledger.pricing.TimeOfDay;
-import dev.tokenledger.pricing.Unit;
-import dev.tokenledger.pricing.UnitPrice;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderRegistry;
 
@@ -169,7 +163,7 @@ public class PricesResource {
         return book.current(Instant.now()).stream()
                 .filter(v -> provider == null || provider.equals(v.provider()))
                 .filter(v -> model == null || model.equals(v.model()))
-                .map(PricesResource::view).toList();
+                .map(PriceViews::view).toList();
     }
 
     @GET
@@ -177,7 +171,7 @@ public class PricesResource {
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(operationId = "listPriceVersions", summary = "Every version of one model's prices, newest first")
     public List<VersionView> versions(@PathParam("provider") String provider, @PathParam("model") String model) {
-        return book.versions(provider, model).stream().map(PricesResource::view).toList();
+        return book.versions(provider, model).stream().map(PriceViews::view).toList();
     }
 
     @POST
@@ -198,15 +192,16 @@ public class PricesResource {
             throw AdminErrors.invalid("serviceTier", e.getMessage());
         }
         CatalogueEntry entry = new CatalogueEntry(provider, model,
-                body.effectiveFrom() == null ? Instant.now() : body.effectiveFrom(), sheet(body.prices(), body.tiers()),
+                body.effectiveFrom() == null ? Instant.now() : body.effectiveFrom(),
+                PriceViews.sheet(body.prices(), body.tiers()),
                 "admin:" + scope.actor(), null, tier, null, null);
         dev.tokenledger.audit.Actor actor = auditor.actor();
         return book.append(entry, scope.actor(), reason).call(stored -> stored.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : audit.append(actor, dev.tokenledger.audit.AuditEntry.of("price-version", stored.get().id(), "create",
-                        null, null, view(stored.get()))))
+                        null, null, PriceViews.view(stored.get()))))
                 .map(stored -> stored
-                        .map(v -> RestResponse.status(RestResponse.Status.CREATED, view(v)))
+                        .map(v -> RestResponse.status(RestResponse.Status.CREATED, PriceViews.view(v)))
                         .orElseThrow(
                                 () -> new dev.tokenledger.canonical.GatewayError(dev.tokenledger.canonical.ErrorKind.CONFLICT,
                                         "A version of " + provider + "/" + model + " effective at " + entry.effectiveFrom()
@@ -308,98 +303,5 @@ public class PricesResource {
         cost.breakdown().forEach((k, v) -> breakdown.put(k, v.stripTrailingZeros().toPlainString()));
         return new Quote(cost.exactUsd().stripTrailingZeros().toPlainString(), cost.micros(), priced.priceVersionId(),
                 breakdown, priced.priceProvider(), priced.priceModel(), priced.priceMatch());
-    }
-
-    static VersionView view(PriceVersion v) {
-        PriceSheet p = v.prices();
-        Prices base = new Prices(base(p.input()), base(p.cacheRead()), base(p.cacheWrite()), base(p.cacheWrite1h()),
-                base(p.output()), base(p.reasoning()), others(p));
-        List<Long> starts = new ArrayList<>();
-        for (UnitPrice unit : new UnitPrice[]{p.input(), p.cacheRead(), p.cacheWrite(), p.cacheWrite1h(), p.output(),
-                p.reasoning()}) {
-            if (unit != null) {
-                unit.tiers().forEach(t -> {
-                    if (!starts.contains(t.start())) {
-                        starts.add(t.start());
-                    }
-                });
-            }
-        }
-        starts.sort(Long::compare);
-        List<Tier> tiers = starts.stream().map(start -> new Tier(start, new Prices(at(p.input(), start),
-                at(p.cacheRead(), start), at(p.cacheWrite(), start), at(p.cacheWrite1h(), start), at(p.output(), start),
-                at(p.reasoning(), start), null))).toList();
-        return new VersionView(v.id(), v.provider(), v.model(), v.effectiveFrom(), base, tiers, v.source(), v.reason(),
-                v.createdBy(), v.createdAt(), v.serviceTier());
-    }
-
-    /** The base prices of the units beyond the six named fields, by catalogue name; null when there are none. */
-    private static Map<String, BigDecimal> others(PriceSheet p) {
-        Map<String, BigDecimal> others = new LinkedHashMap<>();
-        p.units().forEach((unit, price) -> {
-            if (!Set.of(Unit.INPUT, Unit.CACHE_READ, Unit.CACHE_WRITE, Unit.CACHE_WRITE_1H, Unit.OUTPUT, Unit.REASONING)
-                    .contains(unit)) {
-                others.put(unit.catalogueKey, price.base());
-            }
-        });
-        return others.isEmpty() ? null : others;
-    }
-
-    private static BigDecimal base(UnitPrice unit) {
-        return unit == null ? null : unit.base();
-    }
-
-    private static BigDecimal at(UnitPrice unit, long start) {
-        return unit == null ? null : unit.at(start + 1);
-    }
-
-    static PriceSheet sheet(Prices prices, List<Tier> tiers) {
-        if (prices == null || prices.inputMtok() == null || prices.outputMtok() == null) {
-            throw AdminErrors.invalid("prices", "'prices.inputMtok' and 'prices.outputMtok' are required.");
-        }
-        List<Tier> steps = tiers == null
-                ? List.of()
-                : tiers.stream().sorted((a, b) -> Long.compare(a.start(), b.start()))
-                        .toList();
-        for (Tier t : steps) {
-            if (t.prices() == null) {
-                throw AdminErrors.invalid("tiers", "Every tier needs 'prices'.");
-            }
-        }
-        PriceSheet sheet = new PriceSheet(unit(prices.inputMtok(), steps, Prices::inputMtok),
-                unit(prices.cacheReadMtok(), steps, Prices::cacheReadMtok),
-                unit(prices.cacheWriteMtok(), steps, Prices::cacheWriteMtok),
-                unit(prices.cacheWrite1hMtok(), steps, Prices::cacheWrite1hMtok),
-                unit(prices.outputMtok(), steps, Prices::outputMtok),
-                unit(prices.reasoningMtok(), steps, Prices::reasoningMtok));
-        if (prices.units() != null) {
-            for (Map.Entry<String, BigDecimal> other : prices.units().entrySet()) {
-                Unit unit = Unit.byCatalogueKey(other.getKey());
-                if (unit == null || sheet.price(unit) != null) {
-                    throw AdminErrors.invalid("prices.units", "Unknown or repeated unit '" + other.getKey() + "'.");
-                }
-                if (other.getValue() != null) {
-                    sheet = sheet.with(unit, unit(other.getValue(), List.of(), t -> null));
-                }
-            }
-        }
-        return sheet;
-    }
-
-    private static UnitPrice unit(BigDecimal base, List<Tier> tiers, java.util.function.Function<Prices, BigDecimal> get) {
-        if (base == null) {
-            return null;
-        }
-        if (base.signum() < 0) {
-            throw AdminErrors.invalid("prices", "Prices must not be negative.");
-        }
-        List<TierStep> steps = new ArrayList<>();
-        for (Tier t : tiers) {
-            BigDecimal price = get.apply(t.prices());
-            if (price != null) {
-                steps.add(new TierStep(t.start(), price));
-            }
-        }
-        return new UnitPrice(base, steps);
     }
 }
