@@ -29,7 +29,9 @@ public class StartupReads {
 
     /** Starts {@code read} now; the start waits for it (and fails with it) before the gateway serves. */
     public synchronized void start(String what, Uni<Void> read) {
-        pending.add(new Pending(what, read.subscribeAsCompletionStage()));
+        StartupTimeline.mark("start-up read started: " + what);
+        pending.add(new Pending(what, read.subscribeAsCompletionStage()
+                .whenComplete((done, failure) -> StartupTimeline.mark("start-up read done: " + what))));
     }
 
     public void awaitAll(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 100) StartupEvent event) {

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
@@ -18,6 +19,8 @@ import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.coherence.StartupTimeline;
+import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.json.Json;
 
 /**
@@ -25,9 +28,12 @@ import dev.tokenledger.json.Json;
  * OpenAI's published accounting (a few tokens per message and for the reply primer); images count at the cost of
  * one high-detail tile set. Estimates are marked as such wherever they are recorded.
  * <p>
- * The tokenizer's BPE table takes a while to read (a few hundred ms of CPU, seconds on a busy machine), so it is read
- * once per process, on a thread of its own as soon as the HTTP server listens: start-up neither waits for it nor
- * shares the CPU with it, and an event loop waits only when a request needs an estimate before the read is done.
+ * The tokenizer's BPE table takes a while to read (a few hundred ms of CPU, seconds on a busy machine) and holds ~30 MB,
+ * so it is read once per process: by default on a thread of its own as soon as the HTTP server listens (start-up
+ * neither waits for it nor shares the CPU with it, and an event loop waits only when a request needs an estimate
+ * before the read is done); with {@code tokenledger.ledger.tokenizer-preload=false} when the first estimate needs it.
+ * Its holder is initialised at run time in the native executable (application.yaml), so the table is not part of the
+ * executable's image heap.
  */
 @ApplicationScoped
 public class TokenEstimator {
@@ -37,11 +43,22 @@ public class TokenEstimator {
     private static final int TOKENS_PER_IMAGE = 765;
 
     /** Holds the tokenizer: read when this class is first initialised, once per process (not per bean or proxy). */
-    private static final class O200k {
-        static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    static final class O200k {
+        static final Encoding ENCODING = read();
+
+        private static Encoding read() {
+            Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+            StartupTimeline.mark("tokenizer o200k_base read");
+            return encoding;
+        }
     }
 
     private final AtomicBoolean preloading = new AtomicBoolean();
+
+    @Inject
+    public TokenEstimator(GatewayConfig config) {
+        preloading.set(!config.ledger().tokenizerPreload()); // no preload: as if it had started
+    }
 
     void preload(@ObservesAsync HttpServerStart event) {
         preload();
