@@ -8,10 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
@@ -35,10 +35,16 @@ public class ConsoleAuthMechanism implements HttpAuthenticationMechanism {
     static final String SESSION_ATTRIBUTE = "tokenledger.console-session";
 
     private final ConsoleSession sessions;
+    private final TenantIdentityProvider oidc;
 
+    /**
+     * {@code oidc} verifies a session's access token with the default OIDC tenant (the admin API's); it resolves the
+     * tenant itself, which the identity provider manager cannot do outside the OIDC mechanism.
+     */
     @Inject
-    public ConsoleAuthMechanism(ConsoleSession sessions) {
+    public ConsoleAuthMechanism(ConsoleSession sessions, TenantIdentityProvider oidc) {
         this.sessions = sessions;
+        this.oidc = oidc;
     }
 
     @Override
@@ -57,7 +63,7 @@ public class ConsoleAuthMechanism implements HttpAuthenticationMechanism {
                     .addRole(AdminScope.ADMIN).addAttribute(Auditor.VIA_ATTRIBUTE, "console")
                     .addAttribute(Auditor.KIND_ATTRIBUTE, "master-key").addAttribute(SESSION_ATTRIBUTE, s).build());
         }
-        return identities.authenticate(new TokenAuthenticationRequest(new AccessTokenCredential(s.token())))
+        return oidc.authenticate(new AccessTokenCredential(s.token()))
                 .map(identity -> (SecurityIdentity) QuarkusSecurityIdentity.builder(identity)
                         .addAttribute(Auditor.VIA_ATTRIBUTE, "console").addAttribute(SESSION_ATTRIBUTE, s).build())
                 .onFailure().recoverWithNull();

@@ -13,14 +13,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
-import io.quarkus.security.identity.IdentityProviderManager;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
-import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * Sign-in and sign-out. The master key opens an admin session (the bootstrap admin); an OIDC access token opens a
@@ -31,14 +28,15 @@ import io.vertx.ext.web.RoutingContext;
 public class ConsoleLogin {
 
     private final ConsoleSession sessions;
-    private final IdentityProviderManager identities;
+    private final TenantIdentityProvider oidc;
     private final Template login;
 
+    /** {@code oidc} verifies access tokens with the default OIDC tenant, the one the admin API accepts tokens of. */
     @Inject
-    public ConsoleLogin(ConsoleSession sessions, IdentityProviderManager identities,
+    public ConsoleLogin(ConsoleSession sessions, TenantIdentityProvider oidc,
             @Location("console/login.html") Template login) {
         this.sessions = sessions;
-        this.identities = identities;
+        this.oidc = oidc;
         this.login = login;
     }
 
@@ -59,8 +57,7 @@ public class ConsoleLogin {
     @Path("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Uni<Response> signIn(@FormParam("credential") String credential, HttpServerRequest request,
-            RoutingContext context) {
+    public Uni<Response> signIn(@FormParam("credential") String credential, HttpServerRequest request) {
         String origin = request.getHeader("Origin");
         String host = request.getHeader("Host");
         if (origin != null && host != null && !origin.endsWith("//" + host)) {
@@ -75,10 +72,7 @@ public class ConsoleLogin {
             return Uni.createFrom().item(signedIn(sessions.open("master", null), secure));
         }
         String token = credential.trim();
-        TokenAuthenticationRequest authentication = new TokenAuthenticationRequest(new AccessTokenCredential(token));
-        // the OIDC identity provider reads the request it verifies a token for
-        HttpSecurityUtils.setRoutingContextAttribute(authentication, context);
-        return identities.authenticate(authentication)
+        return oidc.authenticate(new AccessTokenCredential(token))
                 .map(identity -> identity == null || identity.isAnonymous()
                         ? refused()
                         : signedIn(sessions.open("oidc", token), secure))

@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -187,8 +186,6 @@ class ConsoleBrowserTest {
 
     /** A viewer signed in with an OIDC access token sees only its own team. */
     @Test
-    @Disabled("the console refuses OIDC access tokens at sign-in: IdentityProviderManager#authenticate outside the OIDC "
-            + "mechanism lacks the tenant context the OIDC identity provider needs (open: issue 22)")
     void aViewerSeesOnlyItsTeam() throws Exception {
         OpenAiFixtures.priceMockModel();
         String unique = UUID.randomUUID().toString().substring(0, 8);
