@@ -53,8 +53,21 @@ public class TokenRefresher {
 
     static final String LOCK = "tokenledger:credential-refresh:";
     static final String FENCE = "tokenledger:credential-refresh-fence:";
-    private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+    /**
+     * Marks a refresh under way, for the longest a live refresh can take: a holder whose lock lapsed (a loaded machine
+     * renewed it late) is still calling the token endpoint, and no second replica may spend the same grant meanwhile.
+     */
+    static final String STARTED = "tokenledger:credential-refresh-started:";
+    /** Takes the lock unless another owner's refresh is still under way (its lock may have lapsed). */
+    private static final String ACQUIRE = "local started = redis.call('get', KEYS[2]) "
+            + "if started and started ~= ARGV[1] then return 0 end "
+            + "if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then "
+            + "redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[3]) return 1 end return 0";
+    private static final String RELEASE = "if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end "
+            + "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('del', KEYS[1]) else return 0 end";
+    /** Whether a refresh is under way: its lock is held, or its holder is still within its longest refresh. */
+    private static final String HELD = "return redis.call('exists', KEYS[1]) + redis.call('exists', KEYS[2])";
     private static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
     private static final long WAIT_STEP_MS = 100;
@@ -187,8 +200,8 @@ public class TokenRefresher {
     }
 
     private Uni<Boolean> lock(UUID id) {
-        return redis.send(Request.cmd(Command.SET).arg(LOCK + id).arg(owner).arg("NX").arg("PX")
-                .arg(settings.lockTtl().toMillis())).map(r -> r != null);
+        return redis.send(Request.cmd(Command.EVAL).arg(ACQUIRE).arg(2).arg(LOCK + id).arg(STARTED + id).arg(owner)
+                .arg(settings.lockTtl().toMillis()).arg(longestRefresh().toMillis())).map(r -> r != null && r.toLong() == 1);
     }
 
     /**
@@ -215,7 +228,7 @@ public class TokenRefresher {
     }
 
     private Uni<Void> release(UUID id) {
-        return redis.send(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(LOCK + id).arg(owner))
+        return redis.send(Request.cmd(Command.EVAL).arg(RELEASE).arg(2).arg(LOCK + id).arg(STARTED + id).arg(owner))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -350,10 +363,11 @@ public class TokenRefresher {
                     if (now >= limit) {
                         return reload();
                     }
-                    return redis.send(Request.cmd(Command.EXISTS).arg(LOCK + id)).flatMap(held -> held != null
-                            && held.toLong() > 0
-                                    ? awaitOther(id, version, now + settings.lockTtl().toMillis(), limit)
-                                    : reload());
+                    return redis.send(Request.cmd(Command.EVAL).arg(HELD).arg(2).arg(LOCK + id).arg(STARTED + id))
+                            .flatMap(held -> held != null
+                                    && held.toLong() > 0
+                                            ? awaitOther(id, version, now + settings.lockTtl().toMillis(), limit)
+                                            : reload());
                 });
     }
 
@@ -381,13 +395,16 @@ public class TokenRefresher {
 
     /**
      * Refreshes credentials whose token has expired, for a request that has no other member to send with: completes
-     * when every one of them is refreshed or has failed.
+     * when every one of them is refreshed or has failed. The wait is tied to
+     * the refresh lock's lease, not to a fixed time: a refresh here or on another replica is waited for while its
+     * holder keeps the lock, never past the longest a live refresh can take.
      */
     public Uni<Void> awaitAny(List<UUID> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return Uni.join().all(ids.stream().map(id -> refresh(id).onFailure().recoverWithNull()).toList())
-                .andCollectFailures().replaceWithVoid();
+                .andCollectFailures().replaceWithVoid()
+                .ifNoItem().after(longestRefresh().plus(settings.lockTtl())).recoverWithItem((Void) null);
     }
 }

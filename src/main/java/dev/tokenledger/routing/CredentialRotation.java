@@ -49,31 +49,43 @@ public class CredentialRotation {
 
     /** Calls {@code attempt} with the deployment served by one credential after another until one answers. */
     public <T> Uni<T> call(Target target, Function<Target, Uni<T>> attempt) {
-        List<CredentialPools.Member> members = pools.members(target.provider());
+        return ready(target).flatMap(ignored -> send(target, attempt));
+    }
+
+    /**
+     * Completes when the provider's pool has a member that can serve: at once, unless every member's token has
+     * expired; then once their refresh is over (single-flight across replicas; another replica's refresh is waited for
+     * while its lock is held, never past the longest a live refresh can take). Routing waits here, before a
+     * deployment's attempt and its timeout start: a refresh in flight is not the deployment's failure.
+     */
+    public Uni<Void> ready(Target target) {
         Instant now = Instant.now();
         List<UUID> expired = new ArrayList<>();
-        for (CredentialPools.Member m : members) {
+        boolean live = false;
+        for (CredentialPools.Member m : pools.members(target.provider())) {
             if (m.refreshDueAt(now)) {
                 refresher.refreshSoon(UUID.fromString(m.credentialId()));
             }
             if (m.expiredAt(now)) {
                 expired.add(UUID.fromString(m.credentialId()));
+            } else {
+                live = true;
             }
         }
-        if (!expired.isEmpty()) {
-            List<CredentialPools.Member> live = members.stream().filter(m -> !m.expiredAt(now)).toList();
-            if (live.isEmpty()) {
-                // no member can serve: this request waits for the refresh (the only case where one does)
-                return refresher.awaitAny(expired).flatMap(ignored -> {
-                    List<CredentialPools.Member> fresh = pools.members(target.provider());
-                    Instant then = Instant.now();
-                    List<CredentialPools.Member> usable = fresh.stream().filter(m -> !m.expiredAt(then)).toList();
-                    return rotate(usable.isEmpty() ? fresh : usable, target, attempt);
-                });
-            }
-            members = live;
-        }
-        return rotate(members, target, attempt);
+        // no member can serve: this request waits for the refresh (the only case where one does)
+        return live || expired.isEmpty() ? Uni.createFrom().voidItem() : refresher.awaitAny(expired);
+    }
+
+    /**
+     * Sends {@code attempt} with one member after another, without waiting for a refresh: members whose token
+     * expired are left out while another can serve (when none can, they are tried, and a refused expired token is
+     * {@link FailureClass#REFRESHING}, never the deployment's fault).
+     */
+    public <T> Uni<T> send(Target target, Function<Target, Uni<T>> attempt) {
+        List<CredentialPools.Member> members = pools.members(target.provider());
+        Instant now = Instant.now();
+        List<CredentialPools.Member> live = members.stream().filter(m -> !m.expiredAt(now)).toList();
+        return rotate(live.isEmpty() ? members : live, target, attempt);
     }
 
     private <T> Uni<T> rotate(List<CredentialPools.Member> members, Target target, Function<Target, Uni<T>> attempt) {
@@ -105,6 +117,9 @@ public class CredentialRotation {
                 .recoverWithUni(failure -> refreshedOnce(member, target, attempt, failure))
                 .onFailure().recoverWithUni(failure -> {
                     FailureClass kind = FailureClass.of(failure);
+                    if (kind == FailureClass.REFRESHING && index + 1 < order.size()) {
+                        return from(order, index + 1, target, attempt); // its token is on its way: not its fault
+                    }
                     if (kind != FailureClass.AUTH && kind != FailureClass.RATE_LIMITED) {
                         return Uni.createFrom().failure(failure);
                     }
@@ -130,7 +145,10 @@ public class CredentialRotation {
                 .flatMap(ignored -> {
                     CredentialPools.Member fresh = pools.member(member.credentialId()).orElse(null);
                     if (fresh == null || fresh.version() == member.version()) {
-                        return Uni.createFrom().failure(failure); // no new token: nothing to retry with
+                        // no new token: nothing to retry with; a refused token that had expired is not a refusal
+                        return Uni.createFrom().failure(member.expiredAt(Instant.now())
+                                ? FailureClass.refreshing()
+                                : failure);
                     }
                     pools.used(fresh);
                     return attempt.apply(target.servedBy(fresh.provider(), fresh.credentialId()));

@@ -205,11 +205,13 @@ public class Failover {
                     }
                 };
                 Target[] served = {target};
-                return guards.call(state(target), () -> credentials.call(target, withCredential -> {
-                    served[0] = withCredential;
-                    onAttempt.accept(withCredential);
-                    return call.apply(withCredential);
-                }))
+                // a pool whose every token expired waits for their refresh before the attempt and its timeout start
+                return credentials.ready(target).flatMap(ready -> guards.call(state(target), () -> credentials.send(
+                        target, withCredential -> {
+                            served[0] = withCredential;
+                            onAttempt.accept(withCredential);
+                            return call.apply(withCredential);
+                        })))
                         .onFailure().invoke(release)
                         .onCancellation().invoke(release)
                         .map(value -> {
@@ -222,7 +224,7 @@ public class Failover {
         private Uni<Routed<T>> next(int index, Candidate candidate, Throwable failure) {
             Target target = candidate.target();
             FailureClass kind = FailureClass.of(failure);
-            if (kind.movesOn() && kind != FailureClass.BREAKER_OPEN) {
+            if (kind.movesOn() && kind != FailureClass.BREAKER_OPEN && kind != FailureClass.REFRESHING) {
                 stats.of(state(target)).outcome(true, -1);
             }
             Uni<?> rest = cooldowns.coolDown(state(target), kind,

@@ -28,7 +28,22 @@ public enum FailureClass {
     /** 5xx, timeout, reset, malformed answer. */
     SERVER,
     /** The deployment's circuit breaker is open: skipped without a call. */
-    BREAKER_OPEN;
+    BREAKER_OPEN,
+    /**
+     * The credential's token expired and its refresh has not brought a new one yet: not the deployment's fault (no
+     * cooldown, no breaker count, no retry in place); another member or deployment may answer.
+     */
+    REFRESHING;
+
+    /** The error code of {@link #REFRESHING}. */
+    static final String REFRESHING_CODE = "credential_refreshing";
+
+    /** The error of a request whose only credentials are waiting for a new token. */
+    static GatewayError refreshing() {
+        return new GatewayError(ErrorKind.UNAVAILABLE, "The upstream credential's token expired and is being "
+                + "refreshed; retry in a moment.", null, REFRESHING_CODE, 0, null)
+                .withRetryAfter(java.time.Duration.ofSeconds(1));
+    }
 
     /** Whether another deployment may answer the same request. */
     public boolean movesOn() {
@@ -49,6 +64,9 @@ public enum FailureClass {
         }
         if (!(failure instanceof GatewayError error)) {
             return SERVER;
+        }
+        if (REFRESHING_CODE.equals(error.code()) && error.kind() == ErrorKind.UNAVAILABLE) {
+            return REFRESHING;
         }
         if (error.kind() == ErrorKind.UPSTREAM_RATE_LIMITED) {
             return RATE_LIMITED;

@@ -68,7 +68,16 @@ public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put("tokenledger.credentials.logins.poll-tick", "200ms");
         c.put("tokenledger.credentials.logins.lease", "3s");
         c.put("tokenledger.routing.max-retries", "0");
+        // an attempt's own timeout as in production: 200 requests queued on 16 connections to one stand-in, on a
+        // machine loaded many times over, take longer than the short one the routing tests use (this resource starts
+        // after theirs, so its value is the one kept; the race test checks it)
+        c.put("tokenledger.routing.attempt-timeout", "60s");
         return c;
+    }
+
+    @Override
+    public int order() {
+        return 100;
     }
 
     @Override

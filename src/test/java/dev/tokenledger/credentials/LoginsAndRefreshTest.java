@@ -391,6 +391,7 @@ class LoginsAndRefreshTest {
             LoginUpstreams.server().stubFor(post("/oauthy/v1/chat/completions")
                     .withHeader("Authorization", equalTo("Bearer " + token)).willReturn(okJson(OpenAiFixtures.COMPLETION)));
         }
+        assertEquals(Duration.ofSeconds(60), config.routing().attemptTimeout(), "this test's attempt timeout");
         // a token 1 s from expiry, due for refresh
         UUID id = oauthCredential("oauthy", "race-old", "rt-race-1", Instant.now().plusSeconds(1));
         pools.credentialsChanged().await().atMost(Duration.ofSeconds(5));
@@ -472,6 +473,14 @@ class LoginsAndRefreshTest {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("tokenledger_credential_refreshes_total")
                 && l.contains("outcome=\"needs_login\"") && l.contains("provider=\"duo\"")), "the alert metric");
+        // the alert: the Prometheus rule fires on the gauge of credentials that need a login, which counts this one
+        String rules = java.nio.file.Files.readString(java.nio.file.Path.of("k8s/monitoring/alerts.yaml"));
+        String rule = rules.substring(rules.indexOf("alert: TokenLedgerCredentialNeedsLogin"));
+        assertTrue(rule.substring(0, rule.indexOf("for:")).contains(
+                "max by (provider) (tokenledger_credentials_needs_login) > 0"), rule);
+        await("the gauge the alert reads", Duration.ofSeconds(20), () -> given().get("/q/metrics").asString().lines()
+                .anyMatch(l -> l.startsWith("tokenledger_credentials_needs_login{") && l.contains("provider=\"duo\"")
+                        && !l.endsWith(" 0.0")));
     }
 
     @Test
