@@ -18,7 +18,9 @@ public enum WireFormat {
     /** Ollama's native chat API ({@code /api/chat}, NDJSON streams). */
     OLLAMA("ollama"),
     /** AWS Bedrock's Converse API ({@code /model/{id}/converse}, AWS event-stream answers); upstream only. */
-    BEDROCK_CONVERSE("bedrock-converse");
+    BEDROCK_CONVERSE("bedrock-converse"),
+    /** Kiro (Amazon Q Developer) {@code generateAssistantResponse}, AWS event-stream answers; upstream only. */
+    KIRO("kiro");
 
     private final String id;
 

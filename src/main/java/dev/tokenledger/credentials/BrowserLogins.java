@@ -129,7 +129,7 @@ public class BrowserLogins {
                 .onFailure().recoverWithItem(f -> new AuthHttp.Answer(0, MissingNode.getInstance()))
                 .flatMap(answer -> answer.status() == 200 && answer.text("error") == null
                         && answer.text("access_token") != null
-                                ? completion.complete(id, login, spec, answer)
+                                ? completion.complete(id, login, spec, LoginCompletion.token(answer), Map.of())
                                 : state.end(id, login, LoginState.Status.ERROR, "The code exchange failed (HTTP "
                                         + answer.status() + (answer.text("error") != null
                                                 ? ", " + OAuthErrors.bounded(answer.text("error"))

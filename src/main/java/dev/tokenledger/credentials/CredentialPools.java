@@ -244,7 +244,7 @@ public class CredentialPools {
         Map<String, String> headers = new LinkedHashMap<>(fingerprints.headers(row.provider(), secret.identity()));
         headers.putAll(secret.headers());
         Provider provider = registry.withCredentials(row.provider(), secret.apiKey(), headers,
-                java.util.Optional.ofNullable(secret.endpoint())).orElseThrow();
+                java.util.Optional.ofNullable(secret.endpoint()), secret.options()).orElseThrow();
         return new Loaded(row, new Member(row.id().toString(), provider,
                 row.expiresAt() == null ? null : row.expiresAt().toInstant(),
                 row.refreshAt() == null ? null : row.refreshAt().toInstant(), row.version()));

@@ -13,8 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.node.MissingNode;
-
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +22,9 @@ import io.vertx.mutiny.core.Vertx;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.json.Json;
 import dev.tokenledger.provider.AuthHttp;
+import dev.tokenledger.provider.DeviceGrant;
 import dev.tokenledger.provider.LoginCapable;
 
 /**
@@ -35,7 +35,8 @@ import dev.tokenledger.provider.LoginCapable;
  * polls the token endpoint, at most once per interval: {@code authorization_pending} waits, {@code slow_down} adds 5 s
  * (or takes the server's new {@code interval}), {@code access_denied} ends {@code denied}, {@code expired_token} (or the
  * login's own expiry) ends {@code expired}, other errors end {@code error}; errors are read from 400 answers and from
- * GitHub's 200 answers alike.
+ * GitHub's 200 answers alike. A type whose server does not take RFC 8628's forms (AWS SSO OIDC) hands out its own
+ * {@link DeviceGrant} for the calls; everything else stays the same.
  */
 @ApplicationScoped
 public class DeviceLogins {
@@ -80,59 +81,80 @@ public class DeviceLogins {
         http.close();
     }
 
-    /** Starts a device login: at most {@link #MAX_PENDING} are pending at once. */
-    Uni<LoginState.LoginView> start(String provider, String label, LoginCapable.LoginSpec spec) {
+    /**
+     * Starts a device login: at most {@link #MAX_PENDING} are pending at once.
+     *
+     * @param options the provider options this login sets (kept with the login for its polls)
+     */
+    Uni<LoginState.LoginView> start(String provider, String label, LoginCapable.LoginSpec spec,
+            Map<String, String> options) {
         return state.sets().scard(LoginState.PENDING).flatMap(n -> {
             if (n >= MAX_PENDING) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "Too many logins are "
                         + "pending (" + MAX_PENDING + "); finish or let some expire first."));
             }
-            return authorize(provider, label, spec);
+            return codes(spec).flatMap(codes -> pending(provider, label, options, codes));
         });
     }
 
-    private Uni<LoginState.LoginView> authorize(String provider, String label, LoginCapable.LoginSpec spec) {
+    /** Device codes: from the type's own grant, or RFC 8628's device authorization endpoint. */
+    private Uni<DeviceGrant.Codes> codes(LoginCapable.LoginSpec spec) {
+        if (spec.deviceGrant().isPresent()) {
+            return spec.deviceGrant().get().start();
+        }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("client_id", spec.clientId());
         form.put("scope", spec.scope());
         return http.form(spec.deviceAuthorizationUrl().get(), Map.of(), form)
                 .onFailure().transform(f -> GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 0,
                         "The device authorization endpoint could not be reached.", "upstream_unreachable"))
-                .flatMap(answer -> {
+                .map(answer -> {
                     String deviceCode = answer.text("device_code");
                     String userCode = answer.text("user_code");
                     String verification = answer.text("verification_uri");
                     if (answer.status() != 200 || deviceCode == null || userCode == null || verification == null) {
-                        return Uni.createFrom().failure(GatewayError.upstream(ErrorKind.UPSTREAM_ERROR,
-                                answer.status(), "The device authorization endpoint refused the login (HTTP "
-                                        + answer.status() + (answer.text("error") != null
-                                                ? ", " + OAuthErrors.bounded(answer.text("error"))
-                                                : "")
-                                        + ").",
-                                "upstream_error"));
+                        throw refused(answer.status(), answer.text("error"));
                     }
-                    long expiresIn = Math.min(answer.json().path("expires_in").asLong(900),
-                            settings.maxDuration().toSeconds());
-                    int interval = Math.max(1, answer.json().path("interval").asInt(5));
-                    String id = UUID.randomUUID().toString();
-                    long now = System.currentTimeMillis();
-                    Map<String, String> login = new LinkedHashMap<>();
-                    login.put("provider", provider);
-                    login.put("label", label);
-                    login.put("flow", "device");
-                    login.put("status", LoginState.Status.PENDING.id());
-                    login.put("userCode", userCode);
-                    login.put("verificationUri", verification);
-                    Optional.ofNullable(answer.text("verification_uri_complete"))
-                            .ifPresent(v -> login.put("verificationUriComplete", v));
-                    login.put("expiresAt", String.valueOf(now + expiresIn * 1000));
-                    login.put("interval", String.valueOf(interval));
-                    login.put("nextPollAt", String.valueOf(now + interval * 1000L));
-                    login.put("deviceCode", state.seal(id, provider, deviceCode));
-                    return state.save(id, login, Duration.ofSeconds(expiresIn))
-                            .call(() -> state.sets().sadd(LoginState.PENDING, id))
-                            .map(ignored -> LoginState.view(id, login));
+                    return new DeviceGrant.Codes(deviceCode, userCode, verification,
+                            answer.text("verification_uri_complete"), answer.json().path("expires_in").asLong(900),
+                            answer.json().path("interval").asInt(5), Map.of());
                 });
+    }
+
+    /** The error of a device authorization endpoint that refused a login. */
+    public static GatewayError refused(int status, String error) {
+        return GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, status, "The device authorization endpoint refused the "
+                + "login (HTTP " + status + (error != null ? ", " + OAuthErrors.bounded(error) : "") + ").",
+                "upstream_error");
+    }
+
+    private Uni<LoginState.LoginView> pending(String provider, String label, Map<String, String> options,
+            DeviceGrant.Codes codes) {
+        long expiresIn = Math.min(codes.expiresIn() > 0 ? codes.expiresIn() : 900, settings.maxDuration().toSeconds());
+        int interval = Math.max(1, codes.interval() > 0 ? codes.interval() : 5);
+        String id = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        Map<String, String> login = new LinkedHashMap<>();
+        login.put("provider", provider);
+        login.put("label", label);
+        login.put("flow", "device");
+        login.put("status", LoginState.Status.PENDING.id());
+        login.put("userCode", codes.userCode());
+        login.put("verificationUri", codes.verificationUri());
+        Optional.ofNullable(codes.verificationUriComplete()).ifPresent(v -> login.put("verificationUriComplete", v));
+        login.put("expiresAt", String.valueOf(now + expiresIn * 1000));
+        login.put("interval", String.valueOf(interval));
+        login.put("nextPollAt", String.valueOf(now + interval * 1000L));
+        login.put("deviceCode", state.seal(id, provider, codes.deviceCode()));
+        if (!options.isEmpty()) {
+            login.put("options", Json.MAPPER.valueToTree(options).toString());
+        }
+        if (!codes.client().isEmpty()) {
+            login.put("client", state.seal(id, provider, Json.MAPPER.valueToTree(codes.client()).toString()));
+        }
+        return state.save(id, login, Duration.ofSeconds(expiresIn))
+                .call(() -> state.sets().sadd(LoginState.PENDING, id))
+                .map(ignored -> LoginState.view(id, login));
     }
 
     /** One round: every pending device login that is due is polled by the replica holding its lease. */
@@ -175,43 +197,56 @@ public class DeviceLogins {
         String provider = login.get("provider");
         LoginCapable.LoginSpec spec;
         String deviceCode;
+        Map<String, String> client;
         try {
-            spec = providers.spec(provider);
+            spec = providers.spec(provider, LoginState.map(login.get("options")));
             deviceCode = state.open(id, provider, login.get("deviceCode"));
+            client = login.containsKey("client")
+                    ? LoginState.map(state.open(id, provider, login.get("client")))
+                    : Map.of();
         } catch (RuntimeException e) {
             return state.end(id, login, LoginState.Status.ERROR, "The login cannot go on: "
                     + OAuthErrors.bounded(e.getMessage()), null).replaceWithVoid();
         }
+        int interval = Integer.parseInt(login.get("interval"));
+        Uni<DeviceGrant.Poll> poll = spec.deviceGrant().isPresent()
+                ? spec.deviceGrant().get().poll(client, deviceCode)
+                : formPoll(spec, deviceCode);
+        return poll.onFailure().recoverWithItem(f -> new DeviceGrant.Poll(null, null, 0)).flatMap(answer -> {
+            if (answer.token() != null) {
+                return completion.complete(id, login, spec, answer.token(), client);
+            }
+            if (answer.error() == null) {
+                // no answer, or not one of the protocol's: try again at the next interval
+                return next(id, interval);
+            }
+            return switch (answer.error()) {
+                case "authorization_pending" -> next(id, interval);
+                case "slow_down" -> next(id, answer.interval() > interval ? answer.interval() : interval + 5);
+                case "access_denied" -> state.end(id, login, LoginState.Status.DENIED,
+                        "The user refused the login.", null).replaceWithVoid();
+                case "expired_token" -> state.end(id, login, LoginState.Status.EXPIRED,
+                        "The device code expired before the user finished.", null).replaceWithVoid();
+                default -> state.end(id, login, LoginState.Status.ERROR, "The token endpoint answered '"
+                        + OAuthErrors.bounded(answer.error()) + "'.", null).replaceWithVoid();
+            };
+        });
+    }
+
+    /** One RFC 8628 poll: errors are read from 400 answers and from GitHub's 200 answers alike. */
+    private Uni<DeviceGrant.Poll> formPoll(LoginCapable.LoginSpec spec, String deviceCode) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("client_id", spec.clientId());
         form.put("device_code", deviceCode);
         form.put("grant_type", DEVICE_GRANT);
-        int interval = Integer.parseInt(login.get("interval"));
-        return http.form(spec.tokenUrl(), Map.of(), form)
-                .onFailure().recoverWithItem(f -> new AuthHttp.Answer(0, MissingNode.getInstance()))
-                .flatMap(answer -> {
-                    String error = answer.text("error");
-                    String accessToken = answer.text("access_token");
-                    if (error == null && accessToken != null && answer.status() == 200) {
-                        return completion.complete(id, login, spec, answer);
-                    }
-                    if (error == null) {
-                        // no answer, or not one of the protocol's: try again at the next interval
-                        return next(id, interval);
-                    }
-                    return switch (error) {
-                        case "authorization_pending" -> next(id, interval);
-                        case "slow_down" -> next(id, answer.json().path("interval").asInt(0) > interval
-                                ? answer.json().path("interval").asInt()
-                                : interval + 5);
-                        case "access_denied" -> state.end(id, login, LoginState.Status.DENIED,
-                                "The user refused the login.", null).replaceWithVoid();
-                        case "expired_token" -> state.end(id, login, LoginState.Status.EXPIRED,
-                                "The device code expired before the user finished.", null).replaceWithVoid();
-                        default -> state.end(id, login, LoginState.Status.ERROR, "The token endpoint answered '"
-                                + OAuthErrors.bounded(error) + "'.", null).replaceWithVoid();
-                    };
-                });
+        return http.form(spec.tokenUrl(), Map.of(), form).map(answer -> {
+            String error = answer.text("error");
+            String accessToken = answer.text("access_token");
+            if (error == null && accessToken != null && answer.status() == 200) {
+                return new DeviceGrant.Poll(LoginCompletion.token(answer), null, 0);
+            }
+            return new DeviceGrant.Poll(null, error, answer.json().path("interval").asInt(0));
+        });
     }
 
     private Uni<Void> next(String id, int interval) {

@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.provider.AuthHttp;
+import dev.tokenledger.provider.DeviceGrant;
 import dev.tokenledger.provider.LoginCapable;
 import dev.tokenledger.provider.ProviderRegistry;
 import dev.tokenledger.provider.TokenKind;
@@ -50,12 +51,23 @@ public class LoginCompletion {
         this.state = state;
     }
 
-    /** Stores the login's token as a new pool member and ends the login {@code ok} (or {@code error}). */
-    Uni<Void> complete(String id, Map<String, String> login, LoginCapable.LoginSpec spec, AuthHttp.Answer answer) {
+    /** The token of a token endpoint's RFC 6749 answer. */
+    static DeviceGrant.Token token(AuthHttp.Answer answer) {
+        return new DeviceGrant.Token(answer.text("access_token"), answer.text("refresh_token"),
+                answer.json().path("expires_in").asLong(0));
+    }
+
+    /**
+     * Stores the login's token as a new pool member and ends the login {@code ok} (or {@code error}).
+     *
+     * @param client what the type's device grant needs besides (its registered client), kept in the credential's grant
+     */
+    Uni<Void> complete(String id, Map<String, String> login, LoginCapable.LoginSpec spec, DeviceGrant.Token token,
+            Map<String, String> client) {
         String provider = login.get("provider");
-        String accessToken = answer.text("access_token");
-        String refreshToken = answer.text("refresh_token");
-        long expiresIn = answer.json().path("expires_in").asLong(0);
+        String accessToken = token.accessToken();
+        String refreshToken = token.refreshToken();
+        long expiresIn = token.expiresIn();
         Map<String, String> grant = new LinkedHashMap<>();
         grant.put("loginToken", accessToken);
         if (refreshToken != null) {
@@ -64,25 +76,36 @@ public class LoginCompletion {
             grant.put(OAuthRefreshTokens.CLIENT_ID, spec.clientId());
             spec.clientSecret().ifPresent(s -> grant.put(OAuthRefreshTokens.CLIENT_SECRET, s));
         }
+        grant.putAll(client);
         Optional<TokenKind> kind = spec.tokenKind().flatMap(refresher::kind)
                 .or(() -> refreshToken != null ? refresher.kind(OAuthRefreshTokens.ID) : Optional.empty());
         Map<String, String> identity = Fingerprints.newIdentity();
-        Secret secret = new Secret(accessToken, Map.of(), kind.map(TokenKind::id).orElse(null), grant, null, identity);
         Instant now = Instant.now();
         TokenKind.FreshToken issued = new TokenKind.FreshToken(accessToken,
                 expiresIn > 0 ? now.plusSeconds(expiresIn) : null, null, null, Map.of());
-        Uni<TokenKind.FreshToken> token = kind.filter(TokenKind::exchangesLoginToken)
+        Map<String, String> options = LoginState.map(login.get("options"));
+        Uni<TokenKind.FreshToken> obtained = kind.filter(TokenKind::exchangesLoginToken)
                 .map(k -> k.refresh(new TokenKind.Grant(registry.resolved(provider,
-                        fingerprints.headers(provider, identity)).orElseThrow(), null, grant)))
+                        fingerprints.headers(provider, identity), options).orElseThrow(), null, grant)))
                 .orElse(Uni.createFrom().item(issued));
         UUID credentialId = UUID.randomUUID();
-        return token.flatMap(fresh -> {
-            Secret stored = secret.refreshed(fresh.accessToken(), fresh.endpoint(), fresh.values());
-            Instant refreshAt = kind.isPresent() ? refresher.refreshAt(fresh, Instant.now()) : null;
-            return store.insert(credentialId, provider, login.get("label"), CredentialKind.OAUTH,
-                    pools.keys().seal(credentialId, provider, stored.encode()), time(fresh.expiresAt()), time(refreshAt));
-        }).call(row -> pools.credentialsChanged().call(() -> changes.announce(Change.of(Change.Kind.CREDENTIALS))
-                .onFailure().recoverWithNull()))
+        return obtained.flatMap(f -> kind.map(k -> k.discover(new TokenKind.Grant(registry.resolved(provider,
+                fingerprints.headers(provider, identity), options).orElseThrow(), f.accessToken(), grant)))
+                .orElse(Uni.createFrom().item(Map.of()))
+                .map(found -> {
+                    Map<String, String> own = new LinkedHashMap<>(options);
+                    own.putAll(found);
+                    return new Discovered(f, own);
+                })).flatMap(d -> {
+                    TokenKind.FreshToken fresh = d.token();
+                    Secret stored = new Secret(accessToken, Map.of(), kind.map(TokenKind::id).orElse(null), grant, null,
+                            identity, d.options()).refreshed(fresh.accessToken(), fresh.endpoint(), fresh.values());
+                    Instant refreshAt = kind.isPresent() ? refresher.refreshAt(fresh, Instant.now()) : null;
+                    return store.insert(credentialId, provider, login.get("label"), CredentialKind.OAUTH,
+                            pools.keys().seal(credentialId, provider, stored.encode()), time(fresh.expiresAt()),
+                            time(refreshAt));
+                }).call(row -> pools.credentialsChanged().call(() -> changes.announce(Change.of(Change.Kind.CREDENTIALS))
+                        .onFailure().recoverWithNull()))
                 .flatMap(row -> {
                     Log.infof("Login %s stored credential %s for provider '%s'", id, row.id(), provider);
                     return state.end(id, login, LoginState.Status.OK, null, row.id().toString()).replaceWithVoid();
@@ -92,6 +115,10 @@ public class LoginCompletion {
                                 ? OAuthErrors.bounded(f.getMessage())
                                 : "The credential could not be stored.",
                         null).replaceWithVoid());
+    }
+
+    /** The login's token and the options its credential sets for itself. */
+    private record Discovered(TokenKind.FreshToken token, Map<String, String> options) {
     }
 
     private static OffsetDateTime time(Instant instant) {

@@ -45,6 +45,14 @@ public class LoginProviders {
 
     /** The login endpoints and client of a configured provider; a 400 when its type has no login. */
     LoginCapable.LoginSpec spec(String provider) {
+        return spec(provider, Map.of());
+    }
+
+    /**
+     * The login endpoints and client of a configured provider for one login that sets some of the provider's options
+     * itself; a 400 when its type has no login or the login sets an option its type does not let a login set.
+     */
+    LoginCapable.LoginSpec spec(String provider, Map<String, String> options) {
         if (registry.find(provider).isEmpty()) {
             throw GatewayError.invalid("provider", "Unknown provider '" + OAuthErrors.bounded(provider) + "'.");
         }
@@ -55,6 +63,19 @@ public class LoginProviders {
                     + registry.find(provider).get().type() + "') has no login; store its key with POST "
                     + "/admin/v1/credentials instead.");
         }
-        return capable.get().login(registry.resolved(provider, Map.of()).orElseThrow());
+        java.util.Set<String> allowed = capable.get().loginOptions();
+        for (String name : options.keySet()) {
+            if (!allowed.contains(name)) {
+                throw GatewayError.invalid("options", "Option '" + OAuthErrors.bounded(name) + "' cannot be set by a "
+                        + "login of provider '" + provider + "'; valid options: " + new java.util.TreeSet<>(allowed)
+                        + ".");
+            }
+        }
+        try {
+            return capable.get().login(registry.resolved(provider, Map.of(), options).orElseThrow());
+        } catch (IllegalStateException e) {
+            // an option value its type refuses: the message names the option and what it takes, never a secret
+            throw GatewayError.invalid("options", OAuthErrors.bounded(e.getMessage()));
+        }
     }
 }

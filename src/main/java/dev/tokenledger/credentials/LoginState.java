@@ -102,6 +102,7 @@ public class LoginState {
         ended.put("status", status.id());
         ended.remove("deviceCode");
         ended.remove("verifier");
+        ended.remove("client");
         Map<String, String> changed = new HashMap<>();
         changed.put("status", status.id());
         if (error != null) {
@@ -116,7 +117,7 @@ public class LoginState {
             Log.infof("Login %s for provider '%s' ended %s", id, login.get("provider"), status.id());
         }
         return hashes.hset(KEY + id, changed)
-                .call(() -> hashes.hdel(KEY + id, "deviceCode", "verifier"))
+                .call(() -> hashes.hdel(KEY + id, "deviceCode", "verifier", "client"))
                 .call(() -> redis.key(String.class).pexpire(KEY + id, settings.keepResult().toMillis()))
                 .call(() -> sets.srem(PENDING, id))
                 .call(() -> redis.key(String.class).del(LEASE + id))
@@ -132,6 +133,20 @@ public class LoginState {
                         ? null
                         : OffsetDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(expires)), ZoneOffset.UTC),
                 interval == null ? null : Integer.valueOf(interval), login.get("credentialId"), login.get("error"));
+    }
+
+    /** A JSON object of strings kept in a login's hash (its options, its registered client); empty when absent. */
+    static Map<String, String> map(String json) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = json == null
+                ? null
+                : dev.tokenledger.json.Json.tryParseObject(json);
+        if (node == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(),
+                e.getValue().asText()));
+        return out;
     }
 
     /** A secret of a pending login (device code, PKCE verifier), sealed for the login's hash. */

@@ -1,5 +1,7 @@
 package dev.tokenledger.credentials;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -38,9 +40,11 @@ public class Logins {
      *
      * @param flow {@code device} or {@code browser}; by default the device flow when the type offers it
      * @param baseUrl the base URL the admin called, for the browser flow's redirect URI
+     * @param options provider options this login sets for itself (those its type lets a login set)
      */
-    public Uni<LoginState.LoginView> start(String provider, String label, String flow, String baseUrl) {
-        LoginCapable.LoginSpec spec = providers.spec(provider);
+    public Uni<LoginState.LoginView> start(String provider, String label, String flow, String baseUrl,
+            Map<String, String> options) {
+        LoginCapable.LoginSpec spec = providers.spec(provider, options);
         if (!pools.keys().configured()) {
             throw GatewayError.of(ErrorKind.CONFLICT, "Logins cannot store their credential: no key-encryption key is "
                     + "configured (tokenledger.credentials.kek or tokenledger.credentials.keks with active-kek).");
@@ -51,9 +55,12 @@ public class Logins {
                 if (spec.deviceAuthorizationUrl().isEmpty()) {
                     throw GatewayError.invalid("flow", "Provider '" + provider + "' offers no device login.");
                 }
-                yield device.start(provider, label, spec);
+                yield device.start(provider, label, spec, options);
             }
             case "browser" -> {
+                if (!options.isEmpty()) {
+                    throw GatewayError.invalid("options", "Only device logins take options.");
+                }
                 if (spec.authorizeUrl().isEmpty()) {
                     throw GatewayError.invalid("flow", "Provider '" + provider + "' offers no browser login"
                             + " (its type needs an OAuth client secret for it).");

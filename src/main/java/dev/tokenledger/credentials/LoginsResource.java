@@ -1,5 +1,7 @@
 package dev.tokenledger.credentials;
 
+import java.util.Map;
+
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -35,6 +37,8 @@ import dev.tokenledger.canonical.GatewayError;
 @Tag(name = "Credentials")
 public class LoginsResource {
 
+    private static final int MAX_OPTIONS = 8;
+
     private final Logins logins;
 
     @Inject
@@ -42,9 +46,13 @@ public class LoginsResource {
         this.logins = logins;
     }
 
-    /** A login to start: the provider (a configured id, or a type with one configured provider), a label, a flow. */
+    /**
+     * A login to start: the provider (a configured id, or a type with one configured provider), a label, a flow, and
+     * the provider options this login sets for itself (Kiro: {@code start-url} and {@code region} of an IAM Identity
+     * Center).
+     */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record StartLogin(String provider, String label, String flow) {
+    public record StartLogin(String provider, String label, String flow, Map<String, String> options) {
     }
 
     @POST
@@ -58,8 +66,14 @@ public class LoginsResource {
         if (label.length() > CredentialInput.MAX_LABEL) {
             throw GatewayError.invalid("label", "'label' is at most " + CredentialInput.MAX_LABEL + " characters.");
         }
+        Map<String, String> options = body.options() == null ? Map.of() : body.options();
+        if (options.size() > MAX_OPTIONS || options.entrySet().stream().anyMatch(e -> e.getValue() == null
+                || e.getKey().length() > 64 || e.getValue().length() > 512)) {
+            throw GatewayError.invalid("options", "'options' holds at most " + MAX_OPTIONS + " names of at most 64 "
+                    + "characters, each with a value of at most 512 characters.");
+        }
         String base = uri.getBaseUri().toString();
-        return logins.start(logins.providerOf(body.provider().trim()), label, body.flow(), base)
+        return logins.start(logins.providerOf(body.provider().trim()), label, body.flow(), base, options)
                 .map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
     }
 

@@ -18,9 +18,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param grant what that kind needs to obtain new tokens (refresh token, token URL, client id, a login's token)
  * @param endpoint the API base URL the token's issuer named, used instead of the provider's, or null
  * @param identity the credential's device fingerprint ids ({@code machine-id}, {@code session-id}), made once
+ * @param options provider options this credential sets for itself over the configured ones (Kiro's profile ARN)
  */
 public record Secret(String apiKey, Map<String, String> headers, String tokenKind, Map<String, String> grant,
-        String endpoint, Map<String, String> identity) {
+        String endpoint, Map<String, String> identity, Map<String, String> options) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,6 +29,13 @@ public record Secret(String apiKey, Map<String, String> headers, String tokenKin
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         grant = grant == null ? Map.of() : Map.copyOf(grant);
         identity = identity == null ? Map.of() : Map.copyOf(identity);
+        options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    /** A secret without options of its own. */
+    public Secret(String apiKey, Map<String, String> headers, String tokenKind, Map<String, String> grant,
+            String endpoint, Map<String, String> identity) {
+        this(apiKey, headers, tokenKind, grant, endpoint, identity, Map.of());
     }
 
     /** A key that does not expire. */
@@ -40,12 +48,12 @@ public record Secret(String apiKey, Map<String, String> headers, String tokenKin
         Map<String, String> next = new LinkedHashMap<>(grant);
         next.putAll(changedGrant);
         return new Secret(accessToken, headers, tokenKind, next, newEndpoint != null ? newEndpoint : endpoint,
-                identity);
+                identity, options);
     }
 
     /** The same secret with a device identity. */
     public Secret withIdentity(Map<String, String> ids) {
-        return new Secret(apiKey, headers, tokenKind, grant, endpoint, ids);
+        return new Secret(apiKey, headers, tokenKind, grant, endpoint, ids, options);
     }
 
     /** The secret as stored (JSON). */
@@ -63,6 +71,9 @@ public record Secret(String apiKey, Map<String, String> headers, String tokenKin
         if (!identity.isEmpty()) {
             map.put("identity", identity);
         }
+        if (!options.isEmpty()) {
+            map.put("options", options);
+        }
         try {
             return JSON.writeValueAsBytes(map);
         } catch (JsonProcessingException e) {
@@ -77,7 +88,7 @@ public record Secret(String apiKey, Map<String, String> headers, String tokenKin
             Map<String, Object> map = JSON.readValue(json, Map.class);
             return new Secret((String) map.get("apiKey"), (Map<String, String>) map.get("headers"),
                     (String) map.get("tokenKind"), (Map<String, String>) map.get("grant"), (String) map.get("endpoint"),
-                    (Map<String, String>) map.get("identity"));
+                    (Map<String, String>) map.get("identity"), (Map<String, String>) map.get("options"));
         } catch (java.io.IOException | ClassCastException e) {
             throw new KeyEncryption.UnwrapException("A stored credential's secret is not readable");
         } finally {

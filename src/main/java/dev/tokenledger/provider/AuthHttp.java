@@ -64,6 +64,18 @@ public final class AuthHttp {
         return send(HttpMethod.POST, url, h, body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Posts a JSON body, accepting JSON. */
+    public Uni<Answer> json(String url, Map<String, String> headers, JsonNode body) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap().set("Content-Type", "application/json")
+                .set("Accept", "application/json");
+        headers.forEach(h::set);
+        try {
+            return send(HttpMethod.POST, url, h, JSON.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
     /** A GET accepting JSON. */
     public Uni<Answer> get(String url, Map<String, String> headers) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap().set("Accept", "application/json");

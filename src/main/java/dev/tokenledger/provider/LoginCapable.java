@@ -22,6 +22,14 @@ public interface LoginCapable {
     }
 
     /**
+     * The provider options one login may set for itself in its start request (an IAM Identity Center start URL and
+     * region), over the configured ones; none by default.
+     */
+    default java.util.Set<String> loginOptions() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Where and how a provider's logins run.
      *
      * @param clientId the OAuth client id
@@ -32,10 +40,19 @@ public interface LoginCapable {
      * @param tokenUrl the token endpoint (device polls, code exchange, refresh-token grants)
      * @param tokenKind the {@link TokenKind} that keeps the resulting credential's token fresh, or empty to store the
      *        login's token as it is (with a refresh-token grant when the server gave a refresh token)
+     * @param deviceGrant the calls of the device flow when its server does not take RFC 8628's forms, or empty
      */
     record LoginSpec(String clientId, Optional<String> clientSecret, String scope,
             Optional<String> deviceAuthorizationUrl, Optional<String> authorizeUrl, String tokenUrl,
-            Optional<String> tokenKind) {
+            Optional<String> tokenKind, Optional<DeviceGrant> deviceGrant) {
+
+        /** The logins of an RFC 8628 / RFC 6749 server. */
+        public LoginSpec(String clientId, Optional<String> clientSecret, String scope,
+                Optional<String> deviceAuthorizationUrl, Optional<String> authorizeUrl, String tokenUrl,
+                Optional<String> tokenKind) {
+            this(clientId, clientSecret, scope, deviceAuthorizationUrl, authorizeUrl, tokenUrl, tokenKind,
+                    Optional.empty());
+        }
 
         @Override
         public String toString() {

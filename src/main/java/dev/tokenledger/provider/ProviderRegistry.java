@@ -119,25 +119,49 @@ public class ProviderRegistry {
      */
     public Optional<Provider> withCredentials(String id, String apiKey, Map<String, String> extraHeaders,
             Optional<String> baseUrl) {
-        return credentialSettings(id, apiKey, extraHeaders, baseUrl).map(types::create);
+        return withCredentials(id, apiKey, extraHeaders, baseUrl, Map.of());
+    }
+
+    /**
+     * Like {@link #withCredentials(String, String, Map, Optional)}, with provider options the credential sets for itself
+     * over the configured ones (only options its type declares; others are ignored).
+     */
+    public Optional<Provider> withCredentials(String id, String apiKey, Map<String, String> extraHeaders,
+            Optional<String> baseUrl, Map<String, String> options) {
+        return credentialSettings(id, apiKey, extraHeaders, baseUrl, options).map(types::create);
     }
 
     /** The settings of a provider instance sent with other credentials (before the type's defaults apply). */
     private Optional<ProviderSettings> credentialSettings(String id, String apiKey, Map<String, String> extraHeaders,
-            Optional<String> baseUrl) {
+            Optional<String> baseUrl, Map<String, String> ownOptions) {
         ProviderSettings s = settings.get(id);
         if (s == null) {
             return Optional.empty();
         }
         Map<String, String> headers = new LinkedHashMap<>(s.headers());
         headers.putAll(extraHeaders);
+        Map<String, String> options = new LinkedHashMap<>(s.options());
+        types.find(s.type()).ifPresent(factory -> ownOptions.forEach((name, value) -> {
+            if (factory.type().option(name).isPresent() && value != null) {
+                options.put(name, value);
+            }
+        }));
         return Optional.of(new ProviderSettings(s.id(), s.type(), baseUrl.or(s::baseUrl), Optional.ofNullable(apiKey),
-                headers, s.timeout(), s.connectTimeout(), s.maxConnections(), s.priceProvider(), s.options()));
+                headers, s.timeout(), s.connectTimeout(), s.maxConnections(), s.priceProvider(), options));
     }
 
     /** A provider's settings with its type's defaults applied, and the given extra headers over its own. */
     public Optional<ProviderSettings> resolved(String id, Map<String, String> extraHeaders) {
-        return credentialSettings(id, null, extraHeaders, Optional.empty()).map(types::resolve);
+        return resolved(id, extraHeaders, Map.of());
+    }
+
+    /**
+     * A provider's settings with its type's defaults applied, the given extra headers over its own and the given
+     * options over its configured ones (only options its type declares).
+     */
+    public Optional<ProviderSettings> resolved(String id, Map<String, String> extraHeaders,
+            Map<String, String> options) {
+        return credentialSettings(id, null, extraHeaders, Optional.empty(), options).map(types::resolve);
     }
 
     /** The factory of a configured provider's type. */

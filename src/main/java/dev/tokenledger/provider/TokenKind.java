@@ -32,6 +32,15 @@ public interface TokenKind {
     }
 
     /**
+     * Provider options a new credential sets for itself, found once its login has a token (Kiro's profile ARN): kept
+     * with the credential and applied over the configured options of every request it serves. None by default; a
+     * failure here fails the login.
+     */
+    default Uni<Map<String, String>> discover(Grant grant) {
+        return Uni.createFrom().item(Map.of());
+    }
+
+    /**
      * What a credential holds to obtain new tokens.
      *
      * @param settings the settings of the credential's provider (options resolved)

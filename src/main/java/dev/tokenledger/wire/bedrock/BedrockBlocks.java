@@ -18,7 +18,7 @@ import dev.tokenledger.json.Json;
  * not fetch image URLs for an upstream), {@code toolUse}, {@code toolResult}, {@code reasoningContent} (text with its
  * signature, or redacted content) and {@code cachePoint}.
  */
-final class BedrockBlocks {
+public final class BedrockBlocks {
 
     /**
      * The reasoning family of Converse reasoning blocks. Signed reasoning on Bedrock comes from Anthropic's models and
@@ -47,7 +47,7 @@ final class BedrockBlocks {
         }
     }
 
-    static ObjectNode imageToWire(ContentPart.Image img, String path) {
+    public static ObjectNode imageToWire(ContentPart.Image img, String path) {
         if (img.base64Data() == null) {
             throw GatewayError.invalid(path, "An image URL cannot be sent to a Bedrock upstream, which takes image "
                     + "bytes only ('" + path + "'); send the image inline (base64).");
@@ -81,7 +81,7 @@ final class BedrockBlocks {
         return block;
     }
 
-    static ObjectNode toolUseToWire(ToolCall call, String path) {
+    public static ObjectNode toolUseToWire(ToolCall call, String path) {
         JsonNode input;
         String arguments = call.arguments();
         if (arguments == null || arguments.isBlank()) {
@@ -98,7 +98,7 @@ final class BedrockBlocks {
         return block;
     }
 
-    static ObjectNode toolResultToWire(Message tool, String path) {
+    public static ObjectNode toolResultToWire(Message tool, String path) {
         if (tool.toolCallId() == null) {
             throw GatewayError.invalid(path + ".tool_call_id", "Missing required parameter: '" + path + ".tool_call_id'.");
         }

@@ -12,6 +12,7 @@ import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.EventStreamDecoder;
 import dev.tokenledger.stream.EventStreamException;
 import dev.tokenledger.stream.EventStreamFrame;
+import dev.tokenledger.wire.EventStreamEvents;
 import dev.tokenledger.wire.anthropic.AnthropicErrors;
 
 /**
@@ -62,7 +63,7 @@ public final class BedrockInvoke {
             try {
                 frames.feed(chunk, this::onFrame);
             } catch (EventStreamException e) {
-                error(BedrockStreamEvents.broken(e.getMessage()));
+                error(EventStreamEvents.broken(e.getMessage()));
             } catch (GatewayError e) {
                 error(e);
             }
@@ -79,17 +80,17 @@ public final class BedrockInvoke {
             ObjectNode payload = Json.tryParseObject(frame.payload());
             JsonNode bytes = payload == null ? null : payload.get("bytes");
             if (bytes == null || !bytes.isTextual()) {
-                throw BedrockStreamEvents.broken("a chunk frame without bytes");
+                throw EventStreamEvents.broken("a chunk frame without bytes");
             }
             byte[] event;
             try {
                 event = Base64.getDecoder().decode(bytes.asText());
             } catch (IllegalArgumentException e) {
-                throw BedrockStreamEvents.broken("a chunk frame whose bytes are not base64");
+                throw EventStreamEvents.broken("a chunk frame whose bytes are not base64");
             }
             ObjectNode data = Json.tryParseObject(event);
             if (data == null) {
-                throw BedrockStreamEvents.broken("a chunk that is not a JSON event");
+                throw EventStreamEvents.broken("a chunk that is not a JSON event");
             }
             write(data.path("type").asText("message"), Json.write(data));
         }

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatChunk;
-import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.EventStreamFrame;
+import dev.tokenledger.wire.EventStreamEvents;
 import dev.tokenledger.wire.SseChunkDecoder;
 
 /**
@@ -21,7 +21,7 @@ import dev.tokenledger.wire.SseChunkDecoder;
  * stop). An exception frame ({@code throttlingException}, {@code modelStreamErrorException}, …) ends the stream with
  * its error. Unknown events and fields are ignored.
  */
-final class BedrockStreamEvents {
+final class BedrockStreamEvents implements EventStreamEvents {
 
     /** Tool calls per stream at most (content block indexes are the upstream's). */
     private static final int MAX_BLOCKS = 4096;
@@ -30,8 +30,8 @@ final class BedrockStreamEvents {
     private boolean started;
     private boolean stopped;
 
-    /** Reads one frame. */
-    void onFrame(EventStreamFrame frame, Consumer<ChatChunk> sink) {
+    @Override
+    public void onFrame(EventStreamFrame frame, Consumer<ChatChunk> sink) {
         if (frame.failure()) {
             throw BedrockErrors.streamException(frame.exceptionType(), frame.payload());
         }
@@ -104,7 +104,8 @@ final class BedrockStreamEvents {
     }
 
     /** Whether the answer's {@code messageStop} arrived. */
-    boolean stopped() {
+    @Override
+    public boolean stopped() {
         return stopped;
     }
 
@@ -113,8 +114,4 @@ final class BedrockStreamEvents {
         return started;
     }
 
-    /** The error for a stream whose framing is broken. */
-    static GatewayError broken(String message) {
-        return SseChunkDecoder.protocolError("The upstream event stream is broken: " + message);
-    }
 }

@@ -3,6 +3,8 @@ package dev.tokenledger.wire.bedrock;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tokenledger.canonical.WireFormat;
+import dev.tokenledger.wire.EventStreamChunkDecoder;
+import dev.tokenledger.wire.EventStreamPassthroughRelay;
 import dev.tokenledger.wire.MappedUpstreamCodec;
 
 /** The Bedrock Converse format, spoken to an upstream (no client speaks it). */
@@ -12,6 +14,7 @@ public class BedrockUpstreamCodec extends MappedUpstreamCodec {
     public BedrockUpstreamCodec() {
         super(WireFormat.BEDROCK_CONVERSE, BedrockRequests::toWire,
                 body -> BedrockResponses.toCanonical(body, System.currentTimeMillis() / 1000), BedrockResponses::usage,
-                BedrockChunkDecoder::new, (request, limits) -> new BedrockPassthroughRelay(limits));
+                limits -> new EventStreamChunkDecoder(limits, new BedrockStreamEvents()),
+                (request, limits) -> new EventStreamPassthroughRelay(limits, new BedrockStreamEvents()));
     }
 }

@@ -14,6 +14,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.stream.EventStreamFrame;
+import dev.tokenledger.wire.EventStreamChunkDecoder;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.TranslatingRelay;
 import dev.tokenledger.wire.openai.OpenAiChunkEncoder;
@@ -29,6 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * byte offset, an exception frame mid-stream, and a frame whose CRC is wrong.
  */
 class BedrockStreamsTest {
+
+    static EventStreamChunkDecoder bedrock(StreamLimits limits) {
+        return new EventStreamChunkDecoder(limits, new BedrockStreamEvents());
+    }
 
     private static final StreamLimits LIMITS = new StreamLimits(1 << 20, 1 << 20);
 
@@ -63,7 +68,7 @@ class BedrockStreamsTest {
 
     /** The chunks of a stream fed in the given pieces, Start's random id left out. */
     private static List<ChatChunk> decode(List<byte[]> pieces) {
-        BedrockChunkDecoder decoder = new BedrockChunkDecoder(LIMITS);
+        EventStreamChunkDecoder decoder = bedrock(LIMITS);
         List<ChatChunk> chunks = new ArrayList<>();
         for (byte[] piece : pieces) {
             decoder.decode(piece, chunks::add);
@@ -116,7 +121,7 @@ class BedrockStreamsTest {
         out.writeBytes(frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Hal\"}}"));
         out.writeBytes(EventStreamFrame.exception("throttlingException",
                 "{\"message\":\"Too many tokens, please wait.\"}".getBytes(StandardCharsets.UTF_8)).encode());
-        BedrockChunkDecoder decoder = new BedrockChunkDecoder(LIMITS);
+        EventStreamChunkDecoder decoder = bedrock(LIMITS);
         List<ChatChunk> chunks = new ArrayList<>();
         GatewayError error = assertThrows(GatewayError.class, () -> decoder.decode(out.toByteArray(), chunks::add));
         assertEquals(ErrorKind.UPSTREAM_RATE_LIMITED, error.kind());
@@ -126,7 +131,7 @@ class BedrockStreamsTest {
         byte[] modelError = EventStreamFrame.exception("modelStreamErrorException",
                 "{\"message\":\"boom\",\"originalStatusCode\":500}".getBytes(StandardCharsets.UTF_8)).encode();
         assertEquals(ErrorKind.UPSTREAM_ERROR, assertThrows(GatewayError.class,
-                () -> new BedrockChunkDecoder(LIMITS).decode(modelError, c -> {
+                () -> bedrock(LIMITS).decode(modelError, c -> {
                 })).kind());
     }
 
@@ -135,7 +140,7 @@ class BedrockStreamsTest {
         byte[] stream = golden();
         byte[] corrupted = stream.clone();
         corrupted[frame("messageStart", "{\"role\":\"assistant\"}").length + 40] ^= 0x01; // a payload byte of frame 2
-        TranslatingRelay relay = new TranslatingRelay(new BedrockChunkDecoder(LIMITS), new OpenAiChunkEncoder(true),
+        TranslatingRelay relay = new TranslatingRelay(bedrock(LIMITS), new OpenAiChunkEncoder(true),
                 text -> Usage.NONE);
         String out = new String(relay.onUpstreamBytes(corrupted), StandardCharsets.UTF_8);
         assertTrue(out.contains("\"error\""), out);
@@ -145,20 +150,20 @@ class BedrockStreamsTest {
         byte[] prelude = stream.clone();
         prelude[9] ^= 0x01; // the prelude CRC of the first frame
         assertEquals("upstream_protocol_error", assertThrows(GatewayError.class,
-                () -> new BedrockChunkDecoder(LIMITS).decode(prelude, c -> {
+                () -> bedrock(LIMITS).decode(prelude, c -> {
                 })).code());
     }
 
     @Test
     void aStreamCutInsideAFrameIsNotComplete() {
         byte[] stream = golden();
-        BedrockChunkDecoder decoder = new BedrockChunkDecoder(LIMITS);
+        EventStreamChunkDecoder decoder = bedrock(LIMITS);
         decoder.decode(Arrays.copyOf(stream, stream.length - 3), c -> {
         });
         decoder.end(c -> {
         });
         assertTrue(decoder.complete(), "messageStop arrived before the cut");
-        BedrockChunkDecoder early = new BedrockChunkDecoder(LIMITS);
+        EventStreamChunkDecoder early = bedrock(LIMITS);
         early.decode(Arrays.copyOf(stream, stream.length / 2), c -> {
         });
         assertFalse(early.complete());
@@ -167,7 +172,7 @@ class BedrockStreamsTest {
     @Test
     void aFrameOverTheLimitIsRefusedBeforeItIsBuffered() {
         byte[] big = frame("contentBlockDelta", "{\"delta\":{\"text\":\"" + "x".repeat(2000) + "\"}}");
-        BedrockChunkDecoder decoder = new BedrockChunkDecoder(new StreamLimits(1024, 1024));
+        EventStreamChunkDecoder decoder = bedrock(new StreamLimits(1024, 1024));
         assertEquals("upstream_protocol_error", assertThrows(GatewayError.class,
                 () -> decoder.decode(Arrays.copyOf(big, 4), c -> {
                 })).code());

@@ -1,31 +1,30 @@
-package dev.tokenledger.wire.bedrock;
+package dev.tokenledger.wire;
 
 import java.io.ByteArrayOutputStream;
 
 import dev.tokenledger.canonical.ChatChunk;
+import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.EventStreamDecoder;
 import dev.tokenledger.stream.EventStreamException;
 import dev.tokenledger.stream.EventStreamFrame;
-import dev.tokenledger.wire.AbstractStreamRelay;
-import dev.tokenledger.wire.GeneratedText;
-import dev.tokenledger.wire.StreamLimits;
 
 /**
- * A ConverseStream answer relayed frame by frame in its own format: each complete frame is written on once its CRCs
- * checked, usage and generated text are read on the way, an exception frame ends the stream. No client speaks
- * Converse, so this relay serves as the probe that recognises a stream's first event (and an error before it); its
- * error event is an exception frame.
+ * An AWS event stream relayed frame by frame in its own format: each complete frame is written on once its CRCs
+ * checked, usage and generated text are read on the way by the format's {@link EventStreamEvents}, an exception frame
+ * ends the stream. No client speaks an AWS event-stream format, so this relay serves as the probe that recognises a
+ * stream's first event (and an error before it); its error event is an exception frame.
  */
-final class BedrockPassthroughRelay extends AbstractStreamRelay {
+public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
 
     private final EventStreamDecoder frames;
-    private final BedrockStreamEvents events = new BedrockStreamEvents();
+    private final EventStreamEvents events;
     private final GeneratedText text = new GeneratedText();
 
-    BedrockPassthroughRelay(StreamLimits limits) {
+    public EventStreamPassthroughRelay(StreamLimits limits, EventStreamEvents events) {
         this.frames = new EventStreamDecoder(limits.maxEventBytes());
+        this.events = events;
     }
 
     @Override
@@ -36,7 +35,7 @@ final class BedrockPassthroughRelay extends AbstractStreamRelay {
         try {
             frames.feed(chunk, this::onFrame);
         } catch (EventStreamException e) {
-            fail(BedrockStreamEvents.broken(e.getMessage()));
+            fail(EventStreamEvents.broken(e.getMessage()));
         } catch (GatewayError e) {
             fail(e);
         }
@@ -57,12 +56,15 @@ final class BedrockPassthroughRelay extends AbstractStreamRelay {
 
     @Override
     protected void end() {
-        // a partial frame carries nothing: the stream is complete only when messageStop arrived
+        // a partial frame carries nothing
+        if (frames.finish()) {
+            events.onEnd(this::onChunk);
+        }
     }
 
     @Override
     protected void writeError(GatewayError error, ByteArrayOutputStream out) {
-        out.writeBytes(EventStreamFrame.exception(error.kind() == dev.tokenledger.canonical.ErrorKind.UPSTREAM_RATE_LIMITED
+        out.writeBytes(EventStreamFrame.exception(error.kind() == ErrorKind.UPSTREAM_RATE_LIMITED
                 ? "throttlingException"
                 : "internalServerException",
                 Json.write(Json.NODES.objectNode().put("message", error.getMessage()))).encode());

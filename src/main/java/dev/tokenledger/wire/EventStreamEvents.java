@@ -1,0 +1,34 @@
+package dev.tokenledger.wire;
+
+import java.util.function.Consumer;
+
+import dev.tokenledger.canonical.ChatChunk;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.stream.EventStreamFrame;
+
+/**
+ * The events of one AWS event stream ({@code application/vnd.amazon.eventstream}: Bedrock's, Kiro's) read frame by
+ * frame into canonical chunks; one instance per stream. {@link EventStreamChunkDecoder} and
+ * {@link EventStreamPassthroughRelay} feed it the frames the byte decoder completes.
+ */
+public interface EventStreamEvents {
+
+    /**
+     * Reads one complete frame (both CRCs checked).
+     *
+     * @throws GatewayError when the frame reports an error or is malformed; the stream is over then
+     */
+    void onFrame(EventStreamFrame frame, Consumer<ChatChunk> sink);
+
+    /** The upstream closed the stream between two frames: emit what that end means (by default nothing). */
+    default void onEnd(Consumer<ChatChunk> sink) {
+    }
+
+    /** Whether the answer is complete. */
+    boolean stopped();
+
+    /** The error for a stream whose framing is broken. */
+    static GatewayError broken(String message) {
+        return SseChunkDecoder.protocolError("The upstream event stream is broken: " + message);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.tokenledger.wire.kiro;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tokenledger.canonical.ChatChunk;
+import dev.tokenledger.canonical.ErrorKind;
+import dev.tokenledger.canonical.GatewayError;
+import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.json.Json;
+import dev.tokenledger.stream.EventStreamFrame;
+import dev.tokenledger.wire.EventStreamEvents;
+import dev.tokenledger.wire.SseChunkDecoder;
+
+/**
+ * The events of a Kiro answer as canonical chunks. Payloads come bare or wrapped in an object named after their event
+ * type; both are read. {@code assistantResponseEvent} ({@code content}) is text, {@code reasoningContentEvent}
+ * ({@code text}, {@code signature}, {@code redactedContent}) reasoning, {@code toolUseEvent} ({@code toolUseId},
+ * {@code name}, {@code input} as a JSON fragment or a whole value, {@code stop}) a tool call built up over several
+ * events, {@code metadataEvent} ({@code tokenUsage}) usage where the service reports it. {@code invalidStateEvent}
+ * and exception or error frames end the stream with an error; other events (metering in credits, context usage,
+ * follow-up prompts, web links, code references) carry nothing to forward. Kiro names no stop reason and may send no
+ * closing event: an answer is complete when the stream closes between two frames (or at {@code messageStopEvent}); it
+ * ends with {@code tool_calls} when it called a tool, else {@code stop}.
+ */
+public final class KiroStreamEvents implements EventStreamEvents {
+
+    /** Tool calls per stream at most. */
+    private static final int MAX_TOOLS = 4096;
+    /** Kiro's signed reasoning comes from Anthropic's models, like Bedrock's. */
+    static final String FAMILY = "anthropic";
+
+    private final Map<String, Integer> tools = new LinkedHashMap<>();
+    private boolean started;
+    private boolean stopped;
+
+    @Override
+    public void onFrame(EventStreamFrame frame, Consumer<ChatChunk> sink) {
+        if (frame.failure()) {
+            throw KiroErrors.streamException(frame.exceptionType() != null
+                    ? frame.exceptionType()
+                    : frame.headers().get(":error-code"), frame.payload());
+        }
+        String type = frame.eventType();
+        if (type == null || stopped) {
+            return;
+        }
+        ObjectNode event = Json.tryParseObject(frame.payload());
+        if (event == null) {
+            throw SseChunkDecoder.protocolError("The upstream sent a malformed " + type + " event.");
+        }
+        if (event.get(type) instanceof ObjectNode wrapped) {
+            event = wrapped;
+        }
+        start(sink);
+        switch (type) {
+            case "assistantResponseEvent" -> {
+                String text = event.path("content").asText("");
+                if (!text.isEmpty()) {
+                    sink.accept(new ChatChunk.Text(0, text));
+                }
+            }
+            case "reasoningContentEvent" -> {
+                String text = event.hasNonNull("text") ? event.get("text").asText() : null;
+                String signature = event.hasNonNull("signature") ? event.get("signature").asText() : null;
+                String redacted = event.hasNonNull("redactedContent") ? event.get("redactedContent").asText() : null;
+                if (text != null || signature != null || redacted != null) {
+                    sink.accept(new ChatChunk.Reasoning(0, text, signature, redacted, FAMILY));
+                }
+            }
+            case "toolUseEvent" -> toolUse(event, sink);
+            case "metadataEvent" -> {
+                Usage usage = usage(event.path("tokenUsage"));
+                if (usage != null) {
+                    sink.accept(new ChatChunk.UsageReport(usage));
+                }
+            }
+            case "invalidStateEvent" -> throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 500,
+                    "The upstream failed inside the stream (invalidStateEvent): " + event.path("message").asText(
+                            event.path("reason").asText("")),
+                    "upstream_error");
+            case "messageStopEvent" -> finish(sink);
+            default -> {
+                // meteringEvent, contextUsageEvent, followupPromptEvent, … carry nothing to forward
+            }
+        }
+    }
+
+    private void start(Consumer<ChatChunk> sink) {
+        if (!started) {
+            started = true;
+            sink.accept(new ChatChunk.Start("msg_kiro_" + UUID.randomUUID().toString().replace("-", ""), null,
+                    System.currentTimeMillis() / 1000));
+        }
+    }
+
+    private void toolUse(ObjectNode event, Consumer<ChatChunk> sink) {
+        String id = event.path("toolUseId").asText(null);
+        if (id == null) {
+            throw SseChunkDecoder.protocolError("The upstream sent a tool call without an id.");
+        }
+        Integer index = tools.get(id);
+        if (index == null) {
+            if (tools.size() >= MAX_TOOLS) {
+                throw SseChunkDecoder.protocolError("The upstream stream holds more than " + MAX_TOOLS
+                        + " tool calls.");
+            }
+            index = tools.size();
+            tools.put(id, index);
+            sink.accept(new ChatChunk.ToolCallStart(0, index, id, event.path("name").asText("")));
+        }
+        JsonNode input = event.get("input");
+        String fragment = input == null || input.isNull() ? "" : input.isTextual() ? input.asText() : input.toString();
+        if (!fragment.isEmpty()) {
+            sink.accept(new ChatChunk.ToolArguments(0, index, fragment));
+        }
+    }
+
+    /** The usage of a {@code metadataEvent}'s {@code tokenUsage}, or null when it holds none. */
+    static Usage usage(JsonNode tokens) {
+        if (!tokens.isObject() || !tokens.has("outputTokens")) {
+            return null;
+        }
+        long cacheRead = tokens.path("cacheReadInputTokens").asLong(0);
+        long cacheWrite = tokens.path("cacheWriteInputTokens").asLong(0);
+        long prompt = tokens.path("uncachedInputTokens").asLong(0) + cacheRead + cacheWrite;
+        return new Usage(prompt, cacheRead, cacheWrite, tokens.path("outputTokens").asLong(0), 0,
+                Usage.Source.PROVIDER);
+    }
+
+    private void finish(Consumer<ChatChunk> sink) {
+        if (!stopped) {
+            start(sink);
+            stopped = true;
+            sink.accept(new ChatChunk.Finish(0, tools.isEmpty() ? "stop" : "tool_calls", null));
+        }
+    }
+
+    @Override
+    public void onEnd(Consumer<ChatChunk> sink) {
+        if (started) {
+            finish(sink);
+        }
+    }
+
+    @Override
+    public boolean stopped() {
+        return stopped;
+    }
+}
