@@ -957,6 +957,13 @@ type ApiRotateKeyRequest struct {
 	ctx context.Context
 	ApiService *KeysAPIService
 	id string
+	overlapSeconds *int64
+}
+
+// How long the old key keeps working beside the new one (0 to 2592000 seconds, 30 days); it is revoked at once when absent or 0
+func (r ApiRotateKeyRequest) OverlapSeconds(overlapSeconds int64) ApiRotateKeyRequest {
+	r.overlapSeconds = &overlapSeconds
+	return r
 }
 
 func (r ApiRotateKeyRequest) Execute() (*CreatedKey, *http.Response, error) {
@@ -964,7 +971,7 @@ func (r ApiRotateKeyRequest) Execute() (*CreatedKey, *http.Response, error) {
 }
 
 /*
-RotateKey Replace a key by a new one with the same settings; the old key is revoked
+RotateKey Replace a key by a new one with the same settings; the old key stops working at once, or when the overlap ends
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param id
@@ -1000,6 +1007,9 @@ func (a *KeysAPIService) RotateKeyExecute(r ApiRotateKeyRequest) (*CreatedKey, *
 	localVarQueryParams := url.Values{}
 	localVarFormParams := url.Values{}
 
+	if r.overlapSeconds != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "overlapSeconds", r.overlapSeconds, "form", "")
+	}
 	// to determine the Content-Type header
 	localVarHTTPContentTypes := []string{}
 

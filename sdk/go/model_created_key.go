@@ -31,6 +31,8 @@ type CreatedKey struct {
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 	CreatedAt *time.Time `json:"createdAt,omitempty"`
 	RotatedFrom *string `json:"rotatedFrom,omitempty" validate:"regexp=[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}"`
+	// For a rotation: until when the replaced key keeps working (the end of the overlap; the rotation itself when there is none)
+	RotatedFromUntil *time.Time `json:"rotatedFromUntil,omitempty"`
 }
 
 // NewCreatedKey instantiates a new CreatedKey object
@@ -402,6 +404,38 @@ func (o *CreatedKey) SetRotatedFrom(v string) {
 	o.RotatedFrom = &v
 }
 
+// GetRotatedFromUntil returns the RotatedFromUntil field value if set, zero value otherwise.
+func (o *CreatedKey) GetRotatedFromUntil() time.Time {
+	if o == nil || IsNil(o.RotatedFromUntil) {
+		var ret time.Time
+		return ret
+	}
+	return *o.RotatedFromUntil
+}
+
+// GetRotatedFromUntilOk returns a tuple with the RotatedFromUntil field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CreatedKey) GetRotatedFromUntilOk() (*time.Time, bool) {
+	if o == nil || IsNil(o.RotatedFromUntil) {
+		return nil, false
+	}
+	return o.RotatedFromUntil, true
+}
+
+// HasRotatedFromUntil returns a boolean if a field has been set.
+func (o *CreatedKey) HasRotatedFromUntil() bool {
+	if o != nil && !IsNil(o.RotatedFromUntil) {
+		return true
+	}
+
+	return false
+}
+
+// SetRotatedFromUntil gets a reference to the given time.Time and assigns it to the RotatedFromUntil field.
+func (o *CreatedKey) SetRotatedFromUntil(v time.Time) {
+	o.RotatedFromUntil = &v
+}
+
 func (o CreatedKey) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -444,6 +478,9 @@ func (o CreatedKey) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.RotatedFrom) {
 		toSerialize["rotatedFrom"] = o.RotatedFrom
+	}
+	if !IsNil(o.RotatedFromUntil) {
+		toSerialize["rotatedFromUntil"] = o.RotatedFromUntil
 	}
 	return toSerialize, nil
 }

@@ -18,7 +18,8 @@ import warnings
 
 from pydantic import validate_arguments, ValidationError
 
-from pydantic import constr, validator
+from typing_extensions import Annotated
+from pydantic import Field, StrictInt, constr, validator
 
 from typing import List, Optional
 
@@ -906,17 +907,19 @@ class KeysApi:
             _request_auth=_params.get('_request_auth'))
 
     @validate_arguments
-    def rotate_key(self, id : constr(strict=True), **kwargs) -> CreatedKey:  # noqa: E501
-        """Replace a key by a new one with the same settings; the old key is revoked  # noqa: E501
+    def rotate_key(self, id : constr(strict=True), overlap_seconds : Annotated[Optional[StrictInt], Field(description="How long the old key keeps working beside the new one (0 to 2592000 seconds, 30 days); it is revoked at once when absent or 0")] = None, **kwargs) -> CreatedKey:  # noqa: E501
+        """Replace a key by a new one with the same settings; the old key stops working at once, or when the overlap ends  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
 
-        >>> thread = api.rotate_key(id, async_req=True)
+        >>> thread = api.rotate_key(id, overlap_seconds, async_req=True)
         >>> result = thread.get()
 
         :param id: (required)
         :type id: str
+        :param overlap_seconds: How long the old key keeps working beside the new one (0 to 2592000 seconds, 30 days); it is revoked at once when absent or 0
+        :type overlap_seconds: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _request_timeout: timeout setting for this request.
@@ -932,20 +935,22 @@ class KeysApi:
         if '_preload_content' in kwargs:
             message = "Error! Please call the rotate_key_with_http_info method with `_preload_content` instead and obtain raw data from ApiResponse.raw_data"  # noqa: E501
             raise ValueError(message)
-        return self.rotate_key_with_http_info(id, **kwargs)  # noqa: E501
+        return self.rotate_key_with_http_info(id, overlap_seconds, **kwargs)  # noqa: E501
 
     @validate_arguments
-    def rotate_key_with_http_info(self, id : constr(strict=True), **kwargs) -> ApiResponse:  # noqa: E501
-        """Replace a key by a new one with the same settings; the old key is revoked  # noqa: E501
+    def rotate_key_with_http_info(self, id : constr(strict=True), overlap_seconds : Annotated[Optional[StrictInt], Field(description="How long the old key keeps working beside the new one (0 to 2592000 seconds, 30 days); it is revoked at once when absent or 0")] = None, **kwargs) -> ApiResponse:  # noqa: E501
+        """Replace a key by a new one with the same settings; the old key stops working at once, or when the overlap ends  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
 
-        >>> thread = api.rotate_key_with_http_info(id, async_req=True)
+        >>> thread = api.rotate_key_with_http_info(id, overlap_seconds, async_req=True)
         >>> result = thread.get()
 
         :param id: (required)
         :type id: str
+        :param overlap_seconds: How long the old key keeps working beside the new one (0 to 2592000 seconds, 30 days); it is revoked at once when absent or 0
+        :type overlap_seconds: int
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the ApiResponse.data will
@@ -974,7 +979,8 @@ class KeysApi:
         _params = locals()
 
         _all_params = [
-            'id'
+            'id',
+            'overlap_seconds'
         ]
         _all_params.extend(
             [
@@ -1008,6 +1014,9 @@ class KeysApi:
 
         # process the query parameters
         _query_params = []
+        if _params.get('overlap_seconds') is not None:  # noqa: E501
+            _query_params.append(('overlapSeconds', _params['overlap_seconds']))
+
         # process the header parameters
         _header_params = dict(_params.get('_headers', {}))
         # process the form parameters

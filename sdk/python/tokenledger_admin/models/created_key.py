@@ -36,7 +36,8 @@ class CreatedKey(BaseModel):
     expires_at: Optional[datetime] = Field(default=None, alias="expiresAt")
     created_at: Optional[datetime] = Field(default=None, alias="createdAt")
     rotated_from: Optional[constr(strict=True)] = Field(default=None, alias="rotatedFrom")
-    __properties = ["id", "key", "prefix", "name", "teamId", "models", "metadata", "status", "expiresAt", "createdAt", "rotatedFrom"]
+    rotated_from_until: Optional[datetime] = Field(default=None, alias="rotatedFromUntil", description="For a rotation: until when the replaced key keeps working (the end of the overlap; the rotation itself when there is none)")
+    __properties = ["id", "key", "prefix", "name", "teamId", "models", "metadata", "status", "expiresAt", "createdAt", "rotatedFrom", "rotatedFromUntil"]
 
     @validator('id')
     def id_validate_regular_expression(cls, value):
@@ -114,7 +115,8 @@ class CreatedKey(BaseModel):
             "status": obj.get("status"),
             "expires_at": obj.get("expiresAt"),
             "created_at": obj.get("createdAt"),
-            "rotated_from": obj.get("rotatedFrom")
+            "rotated_from": obj.get("rotatedFrom"),
+            "rotated_from_until": obj.get("rotatedFromUntil")
         })
         return _obj
 

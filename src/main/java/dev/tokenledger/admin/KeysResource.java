@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -87,8 +88,18 @@ public class KeysResource {
     /** A key as created or rotated: the only time {@code key} is shown. */
     public record CreatedKey(UUID id, String key, String prefix, String name, UUID teamId, List<String> models,
             Map<String, Object> metadata, String status, OffsetDateTime expiresAt, OffsetDateTime createdAt,
-            UUID rotatedFrom) {
+            UUID rotatedFrom,
+            @Schema(description = "For a rotation: until when the replaced key keeps working (the end of the overlap; "
+                    + "the rotation itself when there is none)") OffsetDateTime rotatedFromUntil) {
+
+        CreatedKey until(OffsetDateTime replacedUntil) {
+            return new CreatedKey(id, key, prefix, name, teamId, models, metadata, status, expiresAt, createdAt,
+                    rotatedFrom, replacedUntil);
+        }
     }
+
+    /** The longest overlap a rotation may leave the replaced key working for: 30 days. */
+    static final long MAX_OVERLAP_SECONDS = 30L * 86_400;
 
     @POST
     @RolesAllowed(AdminScope.ADMIN)
@@ -180,17 +191,41 @@ public class KeysResource {
     @POST
     @Path("/{id}/rotate")
     @RolesAllowed(AdminScope.ADMIN)
-    @Operation(operationId = "rotateKey", summary = "Replace a key by a new one with the same settings; the old key is revoked")
+    @Operation(operationId = "rotateKey", summary = "Replace a key by a new one with the same settings; the old key "
+            + "stops working at once, or when the overlap ends")
     @APIResponse(responseCode = "201", description = "The new key, shown this once", content = @Content(schema = @Schema(implementation = CreatedKey.class)))
-    public Uni<RestResponse<CreatedKey>> rotate(@PathParam("id") UUID id) {
+    public Uni<RestResponse<CreatedKey>> rotate(@PathParam("id") UUID id,
+            @QueryParam("overlapSeconds") @Parameter(description = "How long the old key keeps working beside the new "
+                    + "one (0 to 2592000 seconds, 30 days); it is revoked at once when absent or 0") Long overlapSeconds) {
+        long overlap = overlapSeconds == null ? 0 : overlapSeconds;
+        if (overlap < 0 || overlap > MAX_OVERLAP_SECONDS) {
+            throw AdminErrors.invalid("overlapSeconds", "'overlapSeconds' must be between 0 and " + MAX_OVERLAP_SECONDS
+                    + " (30 days).");
+        }
         return committed(id, "rotate", old -> {
             if (ApiKey.REVOKED.equals(old.status)) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot be rotated."));
             }
-            old.status = ApiKey.REVOKED;
-            old.revokedAt = OffsetDateTime.now();
-            return issue(old.name, old.teamId, old.models, old.expiresAt, old.metadata, old.id)
-                    .map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
+            // to the microsecond, as stored, so that the answer says what the key row says
+            OffsetDateTime now = OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            // the new key keeps the old one's expiry, not the overlap's end
+            OffsetDateTime expiresAt = old.expiresAt;
+            OffsetDateTime until;
+            if (overlap == 0) {
+                old.status = ApiKey.REVOKED;
+                old.revokedAt = now;
+                until = now;
+            } else {
+                until = now.plusSeconds(overlap);
+                if (old.expiresAt == null || old.expiresAt.isAfter(until)) {
+                    old.expiresAt = until;
+                } else {
+                    until = old.expiresAt;
+                }
+            }
+            OffsetDateTime oldUntil = until;
+            return issue(old.name, old.teamId, old.models, expiresAt, old.metadata, old.id)
+                    .map(created -> RestResponse.status(RestResponse.Status.CREATED, created.until(oldUntil)));
         });
     }
 
@@ -253,6 +288,6 @@ public class KeysResource {
         key.createdAt = OffsetDateTime.now();
         key.rotatedFrom = rotatedFrom;
         return key.<ApiKey>persist().map(k -> new CreatedKey(k.id, secret, k.keyPrefix, k.name, k.teamId, k.models,
-                k.metadata, k.status, k.expiresAt, k.createdAt, k.rotatedFrom));
+                k.metadata, k.status, k.expiresAt, k.createdAt, k.rotatedFrom, null));
     }
 }

@@ -86,13 +86,13 @@ public class KeysPage {
     @Path("/{id}/{action}")
     @Produces(MediaType.TEXT_HTML)
     public Uni<Response> act(@HeaderParam("X-CSRF-Token") String csrf, @PathParam("id") UUID id,
-            @PathParam("action") String action) {
+            @PathParam("action") String action, @FormParam("overlapSeconds") Long overlapSeconds) {
         return pages.change(csrf, "keys", viewer -> {
             Uni<?> change = switch (action) {
                 case "disable" -> keys.disable(id);
                 case "enable" -> keys.enable(id);
                 case "revoke" -> keys.revoke(id);
-                case "rotate" -> keys.rotate(id).map(r -> r.getEntity());
+                case "rotate" -> keys.rotate(id, overlapSeconds).map(r -> r.getEntity());
                 default -> Uni.createFrom().failure(ConsolePages.invalid("Unknown action."));
             };
             return change.chain(result -> render(null,

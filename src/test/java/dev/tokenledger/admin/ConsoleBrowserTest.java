@@ -177,6 +177,22 @@ class ConsoleBrowserTest {
         assertTrue(audit.contains("revoke") && audit.contains("master-key") && audit.contains("via console"), audit);
         assertFalse(audit.contains(key), "no key in the audit log");
         shot("06-audit");
+        // rotate a key with an overlap: the new key is shown once, the old one works until the overlap ends
+        String rotating = AdminFixtures.createKey("rotating-" + unique, teamA).getString("id");
+        browser.get(url("/console/keys?q=rotating-" + unique));
+        new Select(browser.findElement(By.id("overlap-" + rotating))).selectByValue("3600");
+        browser.findElement(By.cssSelector("#key-" + rotating + " button.rotate")).click();
+        browser.switchTo().alert().accept();
+        String replacement = await(By.id("new-key")).getAttribute("value");
+        String oldRow = browser.findElement(By.cssSelector("#key-" + rotating + " .status")).getText();
+        assertTrue(oldRow.startsWith("active until"), oldRow);
+        shot("06-key-rotated");
+        AdminFixtures.chat(replacement);
+        JsonPath old = AdminFixtures.master().get("/admin/v1/keys/" + rotating).jsonPath();
+        assertEquals("active", old.getString("status"));
+        Duration left = Duration.between(java.time.OffsetDateTime.now(),
+                java.time.OffsetDateTime.parse(old.getString("expiresAt")));
+        assertTrue(left.toMinutes() >= 55 && left.toMinutes() <= 60, left.toString());
         for (String page : List.of("limits", "deployments", "prices")) {
             browser.get(url("/console/" + page));
             await(By.id(page));
