@@ -47,11 +47,14 @@ public class TokenEstimator {
         static final Encoding ENCODING = read();
 
         private static Encoding read() {
+            readStarted = true;
             Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
             StartupTimeline.mark("tokenizer o200k_base read");
             return encoding;
         }
     }
+
+    private static volatile boolean readStarted;
 
     private final AtomicBoolean preloading = new AtomicBoolean();
 
@@ -74,6 +77,11 @@ public class TokenEstimator {
             reader.setDaemon(true);
             reader.start();
         }
+    }
+
+    /** Whether this process has started reading the tokenizer (preloaded, or needed by an estimate). */
+    static boolean tokenizerReadStarted() {
+        return readStarted;
     }
 
     public long count(CharSequence text) {
