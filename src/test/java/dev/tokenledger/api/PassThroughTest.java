@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,11 +12,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
@@ -86,29 +83,13 @@ class PassThroughTest {
         price("gmock", "gemini-2.5-flash");
     }
 
-    private static RequestSpecification master() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
-    }
-
     private static void price(String provider, String model) {
-        int status = master().body(Map.of("provider", provider, "model", model, "effectiveFrom", "2020-01-01T00:00:00Z",
-                "prices", Map.of("inputMtok", "2.50", "cacheReadMtok", "1.25", "outputMtok", "10"), "reason",
-                "pass-through test")).post("/admin/v1/prices").statusCode();
-        assertTrue(status == 201 || status == 409, "price: " + status);
+        GatewayCalls.price(provider, model, "pass-through test");
     }
 
     /** A new virtual key (id, key) in a new org and team, with the given limits if not null. */
     static String[] key(String limitsJson) {
-        String org = master().body(Map.of("name", "pass-" + UUID.randomUUID())).post("/admin/v1/orgs").then()
-                .statusCode(201).extract().path("id");
-        String team = master().body(Map.of("name", "team", "orgId", org)).post("/admin/v1/teams").then()
-                .statusCode(201).extract().path("id");
-        JsonPath key = master().body(Map.of("name", "agent", "teamId", team)).post("/admin/v1/keys").then()
-                .statusCode(201).extract().jsonPath();
-        if (limitsJson != null) {
-            master().body(limitsJson).put("/admin/v1/limits/key/" + key.getString("id")).then().statusCode(200);
-        }
-        return new String[]{key.getString("id"), key.getString("key")};
+        return GatewayCalls.virtualKey(limitsJson);
     }
 
     private static Response responses(String key, String body) {
@@ -181,7 +162,8 @@ class PassThroughTest {
 
     @Test
     void hostedToolsAreRefusedOnlyWhenTheUpstreamCannotRunThem() {
-        String body = "{\"model\":\"gpt-test\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"}]}";
+        String body = "{\"model\":\"gpt-test\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"}],"
+                + "\"tool_choice\":\"required\"}";
         responses(OpenAiFixtures.MASTER, body).then().statusCode(400).body("error.param", equalToParam("tools[0].type"))
                 .body("error.message", containsString("web_search"));
         assertTrue(upstream.findAll(anyRequestedFor(anyUrl())).isEmpty());

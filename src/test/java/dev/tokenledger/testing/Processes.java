@@ -15,6 +15,7 @@ public final class Processes {
 
     /**
      * Runs {@code command} in {@code dir} with extra environment and answers what it printed (stdout and stderr).
+     * Its standard input is empty (closed at once), as for a program run by a script.
      *
      * @throws AssertionError when it cannot start, does not finish in time, or exits with another status than 0
      */
@@ -25,6 +26,7 @@ public final class Processes {
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             Process process = builder.start();
+            process.getOutputStream().close();
             boolean done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
             String output = Files.readString(log);
             Files.deleteIfExists(log);

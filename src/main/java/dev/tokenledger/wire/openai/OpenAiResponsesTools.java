@@ -29,8 +29,10 @@ import static dev.tokenledger.wire.JsonFields.text;
  * the namespace again on the way back;</li>
  * <li>{@code tool_search} executed by the client: a function {@code tool_search} whose arguments are the search's;</li>
  * <li>tools OpenAI runs itself ({@code web_search}, {@code file_search}, a server-side {@code tool_search}, ...): an
- * upstream of another format cannot run them, so a request that declares them is refused with a 400 naming the tool
- * when translated. A Responses upstream receives them all as they came.</li>
+ * upstream of another format cannot run them. Offered, they are left out when translated (the model answers with the
+ * tools it has, as coding agents that offer web search by default expect); required ({@code tool_choice:
+ * "required"}) they are refused with a 400 naming the tool, as is a {@code tool_choice} naming one. A Responses
+ * upstream receives them all as they came.</li>
  * </ul>
  */
 final class OpenAiResponsesTools {
@@ -71,18 +73,20 @@ final class OpenAiResponsesTools {
     }
 
     /**
-     * @param strict whether a tool an upstream of another format cannot run is refused (else skipped: a Responses
+     * @param strict whether the request is translated for an upstream of another format: a tool OpenAI runs itself
+     *        is then refused when the request requires a tool call, else left out (as when not strict: a Responses
      *        upstream receives it from the source body)
      */
     static Declared read(ObjectNode root, boolean strict) {
+        boolean refuseHosted = strict && "required".equals(text(root, "tool_choice"));
         Map<String, ToolSpec> specs = new LinkedHashMap<>();
         Map<String, Origin> origins = new HashMap<>();
-        add(root.get("tools"), "tools", strict, specs, origins);
+        add(root.get("tools"), "tools", refuseHosted, specs, origins);
         JsonNode input = root.get("input");
         for (int i = 0; input != null && input.isArray() && i < input.size(); i++) {
             String type = input.get(i).path("type").asText("");
             if ("additional_tools".equals(type) || "tool_search_output".equals(type)) {
-                add(input.get(i).get("tools"), "input[" + i + "].tools", strict, specs, origins);
+                add(input.get(i).get("tools"), "input[" + i + "].tools", refuseHosted, specs, origins);
             }
         }
         return new Declared(new ArrayList<>(specs.values()), origins);
@@ -153,8 +157,8 @@ final class OpenAiResponsesTools {
     private static void hosted(String type, String path, boolean strict) {
         if (strict) {
             throw GatewayError.invalid(path + ".type", "The built-in tool '" + type + "' (" + path
-                    + ") runs inside OpenAI's Responses API; this model's provider cannot run it. Route the request "
-                    + "to an OpenAI model or leave the tool out.");
+                    + ") runs inside OpenAI's Responses API and 'tool_choice' is 'required'; this model's provider "
+                    + "cannot run it. Route the request to an OpenAI model or leave the tool out.");
         }
     }
 

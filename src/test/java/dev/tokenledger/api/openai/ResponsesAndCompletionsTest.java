@@ -189,8 +189,8 @@ class ResponsesAndCompletionsTest {
                 .then().statusCode(400)
                 .body("error.type", is("invalid_request_error"))
                 .body("error.param", is("previous_response_id"));
-        call("/v1/responses", "{\"model\":\"gpt-test\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"}]}")
-                .then().statusCode(400).body("error.param", is("tools[0].type"));
+        call("/v1/responses", "{\"model\":\"gpt-test\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"}],"
+                + "\"tool_choice\":\"required\"}").then().statusCode(400).body("error.param", is("tools[0].type"));
         given().contentType("application/json").body("{\"model\":\"gpt-test\",\"input\":\"Hi\"}").post("/v1/responses")
                 .then().statusCode(401).body("error.type", is("authentication_error"));
         upstream.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));

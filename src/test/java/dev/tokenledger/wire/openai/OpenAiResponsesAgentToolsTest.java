@@ -13,6 +13,7 @@ import dev.tokenledger.canonical.ChatRequest;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.ToolCall;
+import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
@@ -91,9 +92,18 @@ class OpenAiResponsesAgentToolsTest {
         GatewayError e = assertThrows(GatewayError.class, () -> request(body, true));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         assertEquals("previous_response_id", e.param());
-        GatewayError hosted = assertThrows(GatewayError.class,
-                () -> request("{\"model\":\"m\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"}]}", true));
+        GatewayError hosted = assertThrows(GatewayError.class, () -> request("{\"model\":\"m\",\"input\":\"Hi\","
+                + "\"tools\":[{\"type\":\"web_search\"}],\"tool_choice\":\"required\"}", true));
         assertEquals("tools[0].type", hosted.param());
+    }
+
+    /** Codex offers web search by default: offered, a tool only OpenAI runs is left out of a translated request. */
+    @Test
+    void anOfferedBuiltInToolIsLeftOutWhenTranslated() {
+        ChatRequest translated = request("{\"model\":\"m\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"},"
+                + "{\"type\":\"function\",\"name\":\"f\"}],\"tool_choice\":\"auto\"}", true);
+        assertEquals(List.of("f"), translated.tools().stream().map(ToolSpec::name).toList());
+        assertEquals("auto", translated.toolChoice());
     }
 
     @Test

@@ -131,7 +131,7 @@ class OpenAiResponsesMappersTest {
             "conversation         | {'model':'m','input':'hi','conversation':'conv_123'}",
             "prompt               | {'model':'m','prompt':{'id':'pmpt_1'},'input':'hi'}",
             "background           | {'model':'m','input':'hi','background':true}",
-            "tools[1].type        | {'model':'m','input':'hi','tools':[{'type':'function','name':'f'},{'type':'web_search'}]}",
+            "tools[1].type        | {'model':'m','input':'hi','tools':[{'type':'function','name':'f'},{'type':'web_search'}],'tool_choice':'required'}",
             "tool_choice          | {'model':'m','input':'hi','tool_choice':{'type':'web_search_preview'}}",
             "input[0]             | {'model':'m','input':[{'type':'item_reference','id':'msg_1'}]}",
             "input[0].type        | {'model':'m','input':[{'type':'web_search_call','id':'ws_1'}]}",
