@@ -67,6 +67,9 @@ public interface GatewayConfig {
     /** The response cache (see {@code dev.tokenledger.cache}). */
     CacheConfig cache();
 
+    /** Responses stored for the Responses API's {@code previous_response_id} (see docs/endpoints.md). */
+    ResponsesConfig responses();
+
     /** Upstream credentials stored encrypted in the database, and account pools (see docs/credentials.md). */
     Credentials credentials();
 

@@ -96,6 +96,7 @@ final class ChatAttempt {
     /** The call to one deployment, with the attempt's {@code traceparent} (or null). */
     ChatCall call(Target t, String traceparent) {
         WireFormat format = upstreamFormat(t);
+        ctx.translated(format != client.format());
         if (format != client.format()) {
             client.checkTranslatable(request, format);
         }

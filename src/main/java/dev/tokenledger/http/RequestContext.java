@@ -26,6 +26,8 @@ public final class RequestContext {
     private volatile String traceId;
     /** What the access log line reports of the request's usage, once it is known; else null. */
     private volatile dev.tokenledger.usage.UsageRecord usage;
+    /** Whether the last upstream call was translated into another format than the client's; null before a call. */
+    private volatile Boolean translated;
     /** Headers decided along the way for the answer, in order; guarded by this. */
     private java.util.Map<String, String> responseHeaders;
 
@@ -115,6 +117,19 @@ public final class RequestContext {
     /** The request's usage record, or null when none was made (yet). */
     public dev.tokenledger.usage.UsageRecord usage() {
         return usage;
+    }
+
+    /** Notes whether the call being made upstream is translated into another format than the client's. */
+    public void translated(boolean translated) {
+        this.translated = translated;
+    }
+
+    /**
+     * Whether the answer came from an upstream of another format than the client's (translated): true or false once
+     * an upstream was called, null when none was (e.g. an answer from the response cache).
+     */
+    public Boolean translated() {
+        return translated;
     }
 
     /** Marks the moment a request was sent upstream. */

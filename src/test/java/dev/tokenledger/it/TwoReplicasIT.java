@@ -32,15 +32,19 @@ import dev.tokenledger.testing.PackagedGateway.Replica;
 import dev.tokenledger.testing.TestDb;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two packaged gateway processes on one Redis and one PostgreSQL enforce one request rate and one budget as one
- * process would; the holds of a replica killed mid-request expire with their TTL instead of blocking the budget.
+ * process would; the holds of a replica killed mid-request expire with their TTL instead of blocking the budget; a
+ * Responses conversation stored by one continues on the other.
  */
 class TwoReplicasIT {
 
@@ -246,6 +250,59 @@ class TwoReplicasIT {
         HttpResponse<String> freed = client.send(chat(ports.get(0), key[1], "budget-model"),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, freed.statusCode(), "the dead replica's holds still block the budget: " + freed.body());
+    }
+
+    @Test
+    void aResponsesConversationContinuesOnTheOtherReplica() throws Exception {
+        HttpResponse<String> priced = admin("POST", "/admin/v1/prices", "{\"provider\":\"claude-up\",\"model\":"
+                + "\"claude-factor\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"10\","
+                + "\"outputMtok\":\"10\"},\"reason\":\"test rate\"}");
+        assertTrue(priced.statusCode() == 201 || priced.statusCode() == 409, priced.body());
+        String[] key = key("{\"rpm\":1000}");
+        upstream.stubFor(post("/v1/messages").withRequestBody(containing("And its population?")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(ANTHROPIC.replace("msg_1", "msg_2").replace("\"ok\"", "\"About 460,000.\"")
+                                .formatted(REPORTED))));
+        Thread.sleep(1500); // the other replica's price catalogue
+
+        // turn 1 on replica A, translated for an Anthropic upstream, stored (the API's default)
+        HttpResponse<String> first = client.send(responses(ports.get(0), key[1],
+                "{\"model\":\"claude-up/claude-factor\",\"input\":\"Capital of Australia?\",\"max_output_tokens\":10}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, first.statusCode(), first.body());
+        String id = Json.parseObject(first.body().getBytes()).get("id").asText();
+        assertEquals("resp_msg_1", id);
+
+        // turn 2 on replica B names it: the upstream receives the whole conversation
+        HttpResponse<String> second = client.send(responses(ports.get(1), key[1],
+                "{\"model\":\"claude-up/claude-factor\",\"input\":\"And its population?\",\"max_output_tokens\":10,"
+                        + "\"previous_response_id\":\"" + id + "\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, second.statusCode(), second.body());
+        assertEquals("resp_msg_2", Json.parseObject(second.body().getBytes()).get("id").asText());
+        var sent = upstream.findAll(postRequestedFor(urlEqualTo("/v1/messages")).withRequestBody(
+                containing("And its population?")));
+        assertEquals(1, sent.size());
+        var messages = Json.parseObject(sent.get(0).getBody()).get("messages");
+        assertEquals(3, messages.size(), messages.toString());
+        assertTrue(messages.get(0).toString().contains("Capital of Australia?"), messages.toString());
+        assertEquals("assistant", messages.get(1).get("role").asText());
+        assertTrue(messages.get(1).toString().contains("\"ok\""), messages.toString());
+        assertTrue(messages.get(2).toString().contains("And its population?"), messages.toString());
+
+        // replica A reads turn 2, stored by B; both turns are priced rows of the key in the ledger
+        HttpResponse<String> read = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(0)
+                + "/v1/responses/resp_msg_2")).header("Authorization", "Bearer " + key[1]).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals(id, Json.parseObject(read.body().getBytes()).get("previous_response_id").asText());
+        assertEquals(2 * (REPORTED + 10) * 10, spent(key[0], 2), "two priced ledger rows");
+    }
+
+    HttpRequest responses(int port, String key, String json) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/responses"))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
     void awaitHeld(String keyId, String usd) throws Exception {

@@ -47,13 +47,13 @@ final class AnthropicClient implements ClientSide {
         if (c.toolRequest()) {
             ((ObjectNode) messages.get(messages.size() - 1)).put("content", Script.TOOL_QUESTION);
             ObjectNode call = messages.addObject().put("role", "assistant").putArray("content").addObject()
-                    .put("type", "tool_use").put("id", Script.EARLIER_CALL.id()).put("name", Script.EARLIER_CALL.name());
-            call.set("input", Golden.tree(bytes(Script.EARLIER_CALL.arguments())));
+                    .put("type", "tool_use").put("id", Script.earlierCall(c).id()).put("name", Script.earlierCall(c).name());
+            call.set("input", Golden.tree(bytes(Script.earlierCall(c).arguments())));
             last = messages.addObject().put("role", "user").putArray("content");
-            last.addObject().put("type", "tool_result").put("tool_use_id", Script.EARLIER_CALL.id())
-                    .put("content", Script.EARLIER_RESULT);
+            last.addObject().put("type", "tool_result").put("tool_use_id", Script.earlierCall(c).id())
+                    .put("content", Script.earlierResult(c));
             ArrayNode tools = root.putArray("tools");
-            for (Script.Tool tool : Script.TOOLS) {
+            for (Script.Tool tool : Script.tools(c)) {
                 tools.addObject().put("name", tool.name()).put("description", tool.description())
                         .set("input_schema", Golden.tree(bytes(tool.schema())));
             }

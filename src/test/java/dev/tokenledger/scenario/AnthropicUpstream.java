@@ -50,7 +50,7 @@ class AnthropicUpstream implements UpstreamSide {
         ObjectNode message = message(c);
         ArrayNode content = message.putArray("content");
         if (c.toolAnswer()) {
-            for (Script.Call call : Script.CALLS) {
+            for (Script.Call call : Script.calls(c)) {
                 content.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name())
                         .set("input", Golden.tree(OpenAiChatClient.bytes(call.arguments())));
             }
@@ -87,8 +87,8 @@ class AnthropicUpstream implements UpstreamSide {
         start.set("message", message);
         event(sb, start);
         if (c.toolAnswer()) {
-            for (int i = 0; i < Script.CALLS.size(); i++) {
-                Script.Call call = Script.CALLS.get(i);
+            for (int i = 0; i < Script.calls(c).size(); i++) {
+                Script.Call call = Script.calls(c).get(i);
                 ObjectNode block = Golden.MAPPER.createObjectNode().put("type", "tool_use").put("id", call.id())
                         .put("name", call.name());
                 block.putObject("input");
@@ -149,7 +149,7 @@ class AnthropicUpstream implements UpstreamSide {
                 names.add(tool.path("name").asText());
                 assertEquals("object", tool.path("input_schema").path("type").asText());
             }
-            assertEquals(Script.TOOLS.stream().map(Script.Tool::name).toList(), names);
+            assertEquals(Script.tools(c).stream().map(Script.Tool::name).toList(), names);
         } else {
             assertFalse(body.has("tools"));
         }

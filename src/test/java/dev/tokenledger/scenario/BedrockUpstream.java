@@ -68,7 +68,7 @@ class BedrockUpstream implements UpstreamSide {
         ObjectNode message = answer.putObject("output").putObject("message").put("role", "assistant");
         ArrayNode content = message.putArray("content");
         if (c.toolAnswer()) {
-            for (Script.Call call : Script.CALLS) {
+            for (Script.Call call : Script.calls(c)) {
                 content.addObject().putObject("toolUse").put("toolUseId", call.id()).put("name", call.name())
                         .set("input", Golden.tree(OpenAiChatClient.bytes(call.arguments())));
             }
@@ -95,8 +95,8 @@ class BedrockUpstream implements UpstreamSide {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         frame(out, "messageStart", Golden.MAPPER.createObjectNode().put("role", "assistant"));
         if (c.toolAnswer()) {
-            for (int i = 0; i < Script.CALLS.size(); i++) {
-                Script.Call call = Script.CALLS.get(i);
+            for (int i = 0; i < Script.calls(c).size(); i++) {
+                Script.Call call = Script.calls(c).get(i);
                 ObjectNode start = Golden.MAPPER.createObjectNode().put("contentBlockIndex", i);
                 start.putObject("start").putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
                 frame(out, "contentBlockStart", start);
@@ -149,7 +149,7 @@ class BedrockUpstream implements UpstreamSide {
                 names.add(tool.path("toolSpec").path("name").asText());
                 assertEquals("object", tool.path("toolSpec").path("inputSchema").path("json").path("type").asText());
             }
-            assertEquals(Script.TOOLS.stream().map(Script.Tool::name).toList(), names);
+            assertEquals(Script.tools(c).stream().map(Script.Tool::name).toList(), names);
         } else {
             assertFalse(body.has("toolConfig"), body.toString());
         }

@@ -53,11 +53,11 @@ final class GeminiClient implements ClientSide {
         if (c.toolRequest()) {
             turn(contents, "user").addObject().put("text", Script.TOOL_QUESTION);
             ObjectNode call = turn(contents, "model").addObject().putObject("functionCall");
-            call.put("name", Script.EARLIER_CALL.name()).set("args", json(Script.EARLIER_CALL.arguments()));
+            call.put("name", Script.earlierCall(c).name()).set("args", json(Script.earlierCall(c).arguments()));
             ObjectNode result = turn(contents, "user").addObject().putObject("functionResponse");
-            result.put("name", Script.EARLIER_CALL.name()).set("response", json(Script.EARLIER_RESULT));
+            result.put("name", Script.earlierCall(c).name()).set("response", json(Script.earlierResult(c)));
             ArrayNode declarations = root.putArray("tools").addObject().putArray("functionDeclarations");
-            for (Script.Tool tool : Script.TOOLS) {
+            for (Script.Tool tool : Script.tools(c)) {
                 declarations.addObject().put("name", tool.name()).put("description", tool.description())
                         .set("parametersJsonSchema", json(tool.schema()));
             }

@@ -91,7 +91,7 @@ class GeminiUpstream implements UpstreamSide {
             return text(Script.answer(c));
         }
         ArrayNode parts = Golden.MAPPER.createArrayNode();
-        for (Script.Call call : Script.CALLS) {
+        for (Script.Call call : Script.calls(c)) {
             parts.addObject().putObject("functionCall").put("name", call.name())
                     .set("args", Golden.tree(OpenAiChatClient.bytes(call.arguments())));
         }
@@ -133,7 +133,7 @@ class GeminiUpstream implements UpstreamSide {
                     assertEquals("object", schema.path("type").asText().toLowerCase(java.util.Locale.ROOT));
                 }
             }
-            assertEquals(Script.TOOLS.stream().map(Script.Tool::name).toList(), names);
+            assertEquals(Script.tools(c).stream().map(Script.Tool::name).toList(), names);
         } else {
             assertFalse(body.has("tools"));
         }

@@ -91,7 +91,7 @@ class OllamaUpstream implements UpstreamSide {
         ObjectNode message = text(Script.answer(c));
         if (c.toolAnswer()) {
             ArrayNode calls = message.putArray("tool_calls");
-            for (Script.Call call : Script.CALLS) {
+            for (Script.Call call : Script.calls(c)) {
                 calls.addObject().putObject("function").put("name", call.name())
                         .set("arguments", Golden.tree(call.arguments().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }

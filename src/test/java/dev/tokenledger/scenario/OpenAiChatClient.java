@@ -35,13 +35,13 @@ final class OpenAiChatClient implements ClientSide {
         if (c.toolRequest()) {
             messages.addObject().put("role", "user").put("content", Script.TOOL_QUESTION);
             ObjectNode call = messages.addObject().put("role", "assistant").putNull("content").putArray("tool_calls")
-                    .addObject().put("id", Script.EARLIER_CALL.id()).put("type", "function");
-            call.putObject("function").put("name", Script.EARLIER_CALL.name()).put("arguments",
-                    Script.EARLIER_CALL.arguments());
-            messages.addObject().put("role", "tool").put("tool_call_id", Script.EARLIER_CALL.id()).put("content",
-                    Script.EARLIER_RESULT);
+                    .addObject().put("id", Script.earlierCall(c).id()).put("type", "function");
+            call.putObject("function").put("name", Script.earlierCall(c).name()).put("arguments",
+                    Script.earlierCall(c).arguments());
+            messages.addObject().put("role", "tool").put("tool_call_id", Script.earlierCall(c).id()).put("content",
+                    Script.earlierResult(c));
             ArrayNode tools = root.putArray("tools");
-            for (Script.Tool tool : Script.TOOLS) {
+            for (Script.Tool tool : Script.tools(c)) {
                 tools.addObject().put("type", "function").putObject("function").put("name", tool.name())
                         .put("description", tool.description()).set("parameters", Golden.tree(bytes(tool.schema())));
             }

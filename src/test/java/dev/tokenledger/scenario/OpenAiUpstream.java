@@ -67,7 +67,7 @@ class OpenAiUpstream implements UpstreamSide {
         if (c.toolAnswer()) {
             message.putNull("content");
             ArrayNode calls = message.putArray("tool_calls");
-            for (Script.Call call : Script.CALLS) {
+            for (Script.Call call : Script.calls(c)) {
                 calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
                         .put("name", call.name()).put("arguments", call.arguments());
             }
@@ -91,8 +91,8 @@ class OpenAiUpstream implements UpstreamSide {
         List<ObjectNode> chunks = new ArrayList<>();
         chunks.add(delta(Golden.MAPPER.createObjectNode().put("role", "assistant").put("content", "")));
         if (c.toolAnswer()) {
-            for (int i = 0; i < Script.CALLS.size(); i++) {
-                Script.Call call = Script.CALLS.get(i);
+            for (int i = 0; i < Script.calls(c).size(); i++) {
+                Script.Call call = Script.calls(c).get(i);
                 ObjectNode first = Golden.MAPPER.createObjectNode();
                 first.putArray("tool_calls").addObject().put("index", i).put("id", call.id()).put("type", "function")
                         .putObject("function").put("name", call.name()).put("arguments", "");
@@ -168,7 +168,7 @@ class OpenAiUpstream implements UpstreamSide {
                 names.add(tool.path("function").path("name").asText());
                 assertEquals("object", tool.path("function").path("parameters").path("type").asText());
             }
-            assertEquals(Script.TOOLS.stream().map(Script.Tool::name).toList(), names);
+            assertEquals(Script.tools(c).stream().map(Script.Tool::name).toList(), names);
         } else {
             assertFalse(body.has("tools"));
         }

@@ -27,14 +27,29 @@ public enum ScenarioCase {
     /** The upstream refuses with a rate-limit error in its format; the client sees its own format's error. */
     UPSTREAM_ERROR,
     /** The plain case with most of the prompt read from the provider's cache. */
-    CACHED_USAGE;
+    CACHED_USAGE,
+    /**
+     * The tools coding agents send (Codex): a Responses client declares a {@code namespace} of functions, a free-form
+     * {@code custom} tool, a client-executed {@code tool_search} and, in an {@code additional_tools} input item, one
+     * more function; its history holds a {@code custom_tool_call} with its {@code custom_tool_call_output}; the answer
+     * calls the namespaced function, the custom tool and the tool search. Other clients send the same tools as the
+     * functions the Responses ones map to ({@link Script#tools}); every upstream sees those functions.
+     */
+    AGENT_TOOLS,
+    /** The agent tools case as a stream. */
+    STREAM_AGENT_TOOLS;
 
     public boolean streamed() {
-        return this == STREAM || this == STREAM_TOOLS;
+        return this == STREAM || this == STREAM_TOOLS || this == STREAM_AGENT_TOOLS;
     }
 
     public boolean toolAnswer() {
-        return this == TOOLS || this == STREAM_TOOLS;
+        return this == TOOLS || this == STREAM_TOOLS || agentTools();
+    }
+
+    /** Whether the case uses the agent tools ({@link #AGENT_TOOLS}) rather than the plain functions. */
+    public boolean agentTools() {
+        return this == AGENT_TOOLS || this == STREAM_AGENT_TOOLS;
     }
 
     /** Whether the request carries tool definitions and an earlier tool call with its result. */

@@ -105,7 +105,7 @@ class ScenarioSuiteTest {
         }
         assertEquals(c.toolAnswer() ? "tool_calls" : "stop", seen.finish(), context);
         if (c.toolAnswer()) {
-            assertToolCalls(client, upstream, seen, context);
+            assertToolCalls(client, upstream, c, seen, context);
         }
         assertEquals(Script.PROMPT_TOKENS, seen.promptTokens(), "prompt tokens, cached included: " + context);
         long cached = upstream.reportsCachedTokens() ? Script.cachedTokens(c) : 0;
@@ -117,10 +117,11 @@ class ScenarioSuiteTest {
         }
     }
 
-    private static void assertToolCalls(ClientSide client, UpstreamSide upstream, Observed seen, String context) {
-        assertEquals(Script.CALLS.size(), seen.calls().size(), context);
-        for (int i = 0; i < Script.CALLS.size(); i++) {
-            Script.Call expected = Script.CALLS.get(i);
+    private static void assertToolCalls(ClientSide client, UpstreamSide upstream, ScenarioCase c, Observed seen,
+            String context) {
+        assertEquals(Script.calls(c).size(), seen.calls().size(), context);
+        for (int i = 0; i < Script.calls(c).size(); i++) {
+            Script.Call expected = Script.calls(c).get(i);
             Script.Call call = seen.calls().get(i);
             assertEquals(expected.name(), call.name(), context);
             assertEquals(OpenAiUpstream.compactJson(expected.arguments()), OpenAiUpstream.compactJson(call.arguments()),

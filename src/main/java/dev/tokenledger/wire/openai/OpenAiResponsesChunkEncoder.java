@@ -58,7 +58,7 @@ public final class OpenAiResponsesChunkEncoder implements ChunkEncoder {
     private int sequence;
     private boolean started;
     private String reason;
-    private String id = "resp_tokenledger";
+    private String id = OpenAiResponsesResponses.responseId(null);
     private String model = "";
     private long created = System.currentTimeMillis() / 1000;
     private final OpenAiResponsesTools.Declared tools;

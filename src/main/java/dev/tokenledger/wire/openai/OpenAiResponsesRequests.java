@@ -109,6 +109,11 @@ public final class OpenAiResponsesRequests {
     }
 
     private static void refuseStatefulFields(ObjectNode root) {
+        // a stored response the gateway knows was put into the input before this reading; any other is unknown here
+        String previous = OpenAiStoredResponses.previousId(root);
+        if (previous != null) {
+            throw OpenAiStoredResponses.previousNotFound(previous);
+        }
         Untranslatable.refuse(root, "previous_response_id", Untranslatable.ANY, STATELESS);
         Untranslatable.refuse(root, "conversation", Untranslatable.ANY, STATELESS);
         Untranslatable.refuse(root, "prompt", Untranslatable.ANY,

@@ -172,10 +172,13 @@ public final class OpenAiResponsesResponses {
         return node;
     }
 
-    /** A Responses id for an answer: the upstream's when it is one, else {@code resp_} and the upstream's id. */
+    /**
+     * A Responses id for an answer: the upstream's when it is one, else {@code resp_} and the upstream's id; a new
+     * random one when the upstream gave none (a stored response is found by its id).
+     */
     static String responseId(String upstreamId) {
         if (upstreamId == null || upstreamId.isEmpty()) {
-            return "resp_tokenledger";
+            return "resp_" + java.util.UUID.randomUUID().toString().replace("-", "");
         }
         return upstreamId.startsWith("resp_") ? upstreamId : "resp_" + upstreamId;
     }

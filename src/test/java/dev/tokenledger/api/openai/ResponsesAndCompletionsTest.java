@@ -186,9 +186,10 @@ class ResponsesAndCompletionsTest {
     @Test
     void statefulAndBuiltInToolRequestsAreRefusedBeforeAnyUpstreamCall() {
         call("/v1/responses", "{\"model\":\"gpt-test\",\"input\":\"Hi\",\"previous_response_id\":\"resp_abc\"}")
-                .then().statusCode(400)
+                .then().statusCode(404)
                 .body("error.type", is("invalid_request_error"))
-                .body("error.param", is("previous_response_id"));
+                .body("error.param", is("previous_response_id"))
+                .body("error.code", is("previous_response_not_found"));
         call("/v1/responses", "{\"model\":\"gpt-test\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"}],"
                 + "\"tool_choice\":\"required\"}").then().statusCode(400).body("error.param", is("tools[0].type"));
         given().contentType("application/json").body("{\"model\":\"gpt-test\",\"input\":\"Hi\"}").post("/v1/responses")

@@ -90,7 +90,7 @@ class OpenAiResponsesAgentToolsTest {
         assertEquals("Hi", lenient.messages().get(0).text());
         assertTrue(lenient.tools().isEmpty());
         GatewayError e = assertThrows(GatewayError.class, () -> request(body, true));
-        assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
+        assertEquals(ErrorKind.NOT_FOUND, e.kind(), "a previous response the gateway did not store is unknown");
         assertEquals("previous_response_id", e.param());
         GatewayError hosted = assertThrows(GatewayError.class, () -> request("{\"model\":\"m\",\"input\":\"Hi\","
                 + "\"tools\":[{\"type\":\"web_search\"}],\"tool_choice\":\"required\"}", true));

@@ -127,7 +127,7 @@ class OpenAiResponsesMappersTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "previous_response_id | {'model':'m','input':'hi','previous_response_id':'resp_123'}",
+            "previous_response_id | {'model':'m','input':'hi','previous_response_id':42}",
             "conversation         | {'model':'m','input':'hi','conversation':'conv_123'}",
             "prompt               | {'model':'m','prompt':{'id':'pmpt_1'},'input':'hi'}",
             "background           | {'model':'m','input':'hi','background':true}",
