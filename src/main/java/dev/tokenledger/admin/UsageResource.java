@@ -49,8 +49,8 @@ import dev.tokenledger.provider.ProviderRegistry;
 public class UsageResource {
 
     private static final Map<String, String> GROUPS = Map.of("key", "key_id::text", "team", "team_id::text", "org",
-            "org_id::text", "model", "requested_model", "provider", "provider", "credential", "credential_id", "day",
-            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
+            "org_id::text", "model", "requested_model", "provider", "provider", "credential", "credential_id", "end_user",
+            "end_user", "day", "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
 
     @Inject
     Pool pool;
@@ -98,7 +98,8 @@ public class UsageResource {
     @GET
     @Path("/usage")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(operationId = "getUsage", summary = "Usage aggregates by key, team, org, model, provider, credential or day")
+    @Operation(operationId = "getUsage", summary = "Usage aggregates by key, team, org, model, provider, credential, end "
+            + "user (requests that named one) or day")
     public Uni<List<UsageGroup>> usage(@QueryParam("groupBy") String groupBy, @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("interval") @Parameter(description = "hour, day or month: one group per period and group") String interval) {
@@ -112,6 +113,8 @@ public class UsageResource {
             throw AdminErrors.invalid("interval", "Unknown interval '" + interval + "'; use hour, day or month.");
         }
         Filter f = filter(from, to);
+        // by end user: the requests that named one, whole days from their own rollup (V250)
+        boolean endUser = "end_user".equals(by);
         // whole UTC days read the daily rollup (V191) instead of every ledger row
         boolean daily = !"hour".equals(unit) && wholeDay(from) && wholeDay(to);
         String time = daily ? "day::timestamp" : "(created_at AT TIME ZONE 'UTC')";
@@ -122,14 +125,16 @@ public class UsageResource {
                 ? "SELECT " + period + " AS p, " + ("day".equals(by) ? "to_char(day, 'YYYY-MM-DD')" : group)
                         + " AS g, sum(requests) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read, "
                         + "sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning, "
-                        + "sum(cost_exact) AS cost, sum(unpriced) AS unpriced FROM usage_daily WHERE "
+                        + "sum(cost_exact) AS cost, sum(unpriced) AS unpriced FROM "
+                        + (endUser ? "usage_daily_end_user" : "usage_daily") + " WHERE "
                         + f.where.replace("created_at >= $1 AND created_at < $2",
                                 "day >= ($1 AT TIME ZONE 'UTC')::date AND day < ($2 AT TIME ZONE 'UTC')::date")
                         + " GROUP BY p, g ORDER BY p, g"
                 : "SELECT " + period + " AS p, " + group + " AS g, count(*) AS requests, sum(input_tokens) AS input, "
                         + "sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
                         + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, count(*) FILTER (WHERE price_status = 'unpriced') "
-                        + "AS unpriced FROM usage_event WHERE " + f.where + " GROUP BY p, g ORDER BY p, g";
+                        + "AS unpriced FROM usage_event WHERE " + f.where + (endUser ? " AND end_user IS NOT NULL" : "")
+                        + " GROUP BY p, g ORDER BY p, g";
         return pool.preparedQuery(sql).execute(f.args).chain(rows -> names(by, rows).map(names -> {
             List<UsageGroup> result = new ArrayList<>();
             for (Row r : rows) {

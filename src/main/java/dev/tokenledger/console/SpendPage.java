@@ -22,11 +22,16 @@ import io.smallrye.mutiny.Uni;
 import dev.tokenledger.admin.UsageResource;
 import dev.tokenledger.admin.UsageResource.UsageGroup;
 
-/** Spend: cost, tokens and requests over time by org, team, key, model, provider or credential, with names. */
+/**
+ * Spend: cost, tokens and requests over time by org, team, key, model, provider, credential or end user, with names.
+ */
 @Path("/console")
 public class SpendPage {
 
-    static final Set<String> GROUPS = Set.of("org", "team", "key", "model", "provider", "credential");
+    /** The groupings offered, in the form's order. */
+    static final List<String> GROUP_ORDER = List.of("org", "team", "key", "model", "provider", "credential",
+            "end_user");
+    static final Set<String> GROUPS = Set.copyOf(GROUP_ORDER);
     static final Set<String> INTERVALS = Set.of("hour", "day", "month");
     static final Set<String> METRICS = Set.of("cost", "tokens", "requests");
 
@@ -90,7 +95,7 @@ public class SpendPage {
                     return spend.data("form", form).data("chart", SpendChart.of(series, top, form.metric()))
                             .data("rows", rows).data("unpriced", unpriced).data("requests", requests)
                             .data("cost", requests == unpriced ? null : cost.stripTrailingZeros().toPlainString())
-                            .data("groups", List.of("org", "team", "key", "model", "provider", "credential"))
+                            .data("groups", GROUP_ORDER)
                             .data("intervals", List.of("hour", "day", "month"))
                             .data("metrics", List.of("cost", "tokens", "requests"));
                 })));

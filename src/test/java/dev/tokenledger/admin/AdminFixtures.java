@@ -52,10 +52,16 @@ final class AdminFixtures {
 
     /** One chat completion through {@code key}; answers the request id of its ledger row, once that row exists. */
     static String chat(String key) throws InterruptedException {
+        return chat(key, null);
+    }
+
+    /** One chat completion through {@code key} for the end user {@code user} (none when null); as {@link #chat(String)}. */
+    static String chat(String key, String user) throws InterruptedException {
         Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.COMPLETION)));
         Response response = given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON)
-                .body("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .body("{\"model\":\"gpt-test\"," + (user == null ? "" : "\"user\":\"" + user + "\",")
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
         response.then().statusCode(200);
         String requestId = response.header("x-request-id");

@@ -260,6 +260,9 @@ class CredentialPoolsTest {
         // usage grouped by credential
         String usage = admin().get("/admin/v1/usage?groupBy=credential").then().statusCode(200).extract().asString();
         assertTrue(usage.contains(IDS.get("b")) && usage.contains(IDS.get("c")), usage);
+        List<Map<String, Object>> byCredential = io.restassured.path.json.JsonPath.from(usage).getList("$");
+        assertTrue(byCredential.stream().anyMatch(g -> IDS.get("b").equals(g.get("group")) && "team-b".equals(g.get("name"))),
+                "credentials are named by their label: " + usage);
     }
 
     @Test
