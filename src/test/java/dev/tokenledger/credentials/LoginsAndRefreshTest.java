@@ -47,6 +47,7 @@ import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.provider.ProviderRegistry;
 import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.OpenAiFixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -380,6 +381,18 @@ class LoginsAndRefreshTest {
         // the upstream's list joins the gateway's own, as <provider>/<model>
         admin().get("/v1/models").then().statusCode(200).body("data.id", org.hamcrest.Matchers.hasItems(
                 "copilot/gpt-4o", "copilot/claude-sonnet-4"));
+
+        // the one pricing path for the github-copilot type: bill == quote == reprice, from its catalogue provider
+        int priced = admin().body(Map.of("provider", "github-copilot", "model", "e2e-copilot-model", "effectiveFrom",
+                "2020-01-01T00:00:00Z", "prices", Map.of("inputMtok", "1", "outputMtok", "4"), "reason",
+                "copilot test")).post("/admin/v1/prices").then().extract().statusCode();
+        assertTrue(priced == 201 || priced == 409, "price stored: " + priced);
+        BillQuoteReprice.Checked billed = BillQuoteReprice.check("github-copilot", admin().body(Map.of("model",
+                "copilot/e2e-copilot-model", "messages", List.of(Map.of("role", "user", "content", "Hi"))))
+                .post("/v1/chat/completions"));
+        assertEquals("github-copilot", billed.row().getString("priceProvider"));
+        // 19 prompt tokens x 1 + 3 completion tokens x 4 per million
+        assertEquals(0, new java.math.BigDecimal("0.000031").compareTo(billed.billed()), billed.row().prettify());
     }
 
     @Test

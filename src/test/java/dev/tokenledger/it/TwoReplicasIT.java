@@ -225,6 +225,9 @@ class TwoReplicasIT {
         long admitted = ok(responses);
         assertTrue(admitted > 0, "nothing admitted: " + responses.get(0).body());
         long spent = spent(key[0], admitted);
+        System.out.printf("[two replicas, upstream +30 %% prompt tokens] budget %d micro-USD, settled %d micro-USD,"
+                + " admitted %d of %d (prompt estimated %d tokens, reported %d)%n", budget, spent, admitted,
+                responses.size(), ESTIMATE, REPORTED);
         assertEquals(admitted * (REPORTED + 10) * 10, spent, "the upstream's count is billed");
         assertTrue(spent <= budget, "settled spend " + spent + " exceeds the budget of " + budget);
     }

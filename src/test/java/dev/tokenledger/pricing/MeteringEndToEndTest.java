@@ -19,12 +19,13 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,13 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MeteringEndToEndTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final BigDecimal EPSILON = new BigDecimal("0.000001");
-    private static final Map<String, String> UNIT_FIELDS = Map.of("cache_write_1h", "cache_write_1h_tokens",
-            "input_audio", "input_audio_tokens", "cache_audio_read", "cached_audio_tokens", "input_image",
-            "input_image_tokens", "cache_image_read", "cached_image_tokens", "input_video", "input_video_tokens",
-            "input_tool", "tool_prompt_tokens", "output_audio", "output_audio_tokens", "output_image",
-            "output_image_tokens", "web_searches", "web_searches");
-
     private static JsonNode fixture;
 
     private static RequestSpecification admin() {
@@ -70,9 +64,10 @@ class MeteringEndToEndTest {
         return fixture;
     }
 
+    /** One answer for every request whose path matches a regular expression. */
     private static void upstream(String path, String contentType, String body) {
         Upstreams.wireMock().resetAll();
-        Upstreams.wireMock().stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)
+        Upstreams.wireMock().stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", contentType).withBody(body)));
     }
 
@@ -88,65 +83,13 @@ class MeteringEndToEndTest {
                 .post("/v1/messages");
     }
 
-    private static JsonPath ledgerRow(String requestId) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            Response r = admin().get("/admin/v1/ledger/" + requestId);
-            if (r.statusCode() == 200) {
-                return r.jsonPath();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no ledger row for " + requestId);
-    }
-
-    /** The quote usage of a ledger row: its token columns, its finer counts and its tier. */
-    private static Map<String, Object> usageOf(JsonPath row) {
-        Map<String, Object> usage = new HashMap<>();
-        usage.put("input_tokens", row.getLong("inputTokens"));
-        usage.put("cached_input_tokens", row.getLong("cacheReadTokens"));
-        usage.put("cache_write_tokens", row.getLong("cacheWriteTokens"));
-        usage.put("output_tokens", row.getLong("outputTokens"));
-        usage.put("reasoning_tokens", row.getLong("reasoningTokens"));
-        Map<String, Object> units = row.getMap("usageUnits");
-        if (units != null) {
-            units.forEach((key, value) -> usage.put(UNIT_FIELDS.get(key), value));
-        }
-        usage.put("service_tier", row.getString("serviceTier"));
-        return usage;
-    }
-
-    /** Sends one request, then checks bill == quote == reprice == expected; returns the ledger row. */
+    /** Sends one request, then checks bill == quote == reprice (the one pricing path) == expected; returns the row. */
     private JsonPath check(String name, Response response) throws Exception {
-        response.then().statusCode(200);
-        response.asString();
-        JsonPath row = ledgerRow(response.header("x-request-id"));
+        BillQuoteReprice.Checked checked = BillQuoteReprice.check(name, response);
         String expected = fixture().get("cases").get(name).get("costUsd").textValue();
-        assertEquals("priced", row.getString("priceStatus"), name + ": " + row.prettify());
-        BigDecimal billed = new BigDecimal(row.getString("costExact"));
-
-        Map<String, Object> quoteBody = new HashMap<>();
-        quoteBody.put("provider", row.getString("provider"));
-        quoteBody.put("model", row.getString("upstreamModel"));
-        quoteBody.put("at", row.getString("createdAt"));
-        quoteBody.put("usage", usageOf(row));
-        JsonPath quote = admin().body(quoteBody).post("/admin/v1/prices/quote").then().statusCode(200).extract()
-                .jsonPath();
-        BigDecimal quoted = new BigDecimal(quote.getString("costUsd"));
-
-        Instant at = Instant.parse(row.getString("createdAt"));
-        JsonPath reprice = admin().body(Map.of("from", at.toString(), "to", at.plusMillis(1).toString(), "at",
-                at.toString())).post("/admin/v1/usage/reprice").then().statusCode(200).extract().jsonPath();
-        BigDecimal repriced = new BigDecimal(reprice.getString("repricedCostUsd"));
-
-        assertTrue(billed.subtract(quoted).abs().compareTo(EPSILON) < 0, name + ": bill " + billed + " quote " + quoted);
-        assertTrue(repriced.subtract(billed).abs().compareTo(EPSILON) < 0, name + ": reprice " + repriced + " bill "
-                + billed + " (" + reprice.prettify() + ")");
-        assertEquals(0, new BigDecimal(expected).compareTo(quoted), name + ": quote " + quoted + " expected " + expected);
-        assertEquals(0, new BigDecimal(expected).compareTo(billed), name + ": bill " + billed + " expected " + expected);
-        assertEquals(quote.getLong("costMicros"), row.getLong("costMicros"), name);
-        assertEquals(quote.getLong("priceVersionId"), row.getLong("priceVersionId"), name);
-        assertEquals(quote.getString("priceModel"), row.getString("priceModel"), name);
-        return row;
+        assertEquals(0, new BigDecimal(expected).compareTo(checked.billed()),
+                name + ": bill (= quote = reprice) " + checked.billed() + " expected " + expected);
+        return checked.row();
     }
 
     @Test
@@ -172,6 +115,17 @@ class MeteringEndToEndTest {
         upstream("/v1/messages", "text/event-stream", anthropicStream(1000, 500, 3));
         JsonPath searches = check("anthropic-web-search-translated-stream", openAi("anthropic-mock/e2e-sonnet", true));
         assertEquals(3, ((Number) searches.getMap("usageUnits").get("web_searches")).longValue());
+
+        // Bedrock (Converse): inputTokens excludes the cache; one-hour writes in cacheDetails; priced from aws
+        upstream("/sc-bedrock/model/[^/]+/converse", "application/json",
+                """
+                        {"output":{"message":{"role":"assistant","content":[{"text":"Hi"}]}},"stopReason":"end_turn",
+                         "usage":{"inputTokens":1000,"outputTokens":500,"totalTokens":24500,"cacheReadInputTokens":20000,
+                          "cacheWriteInputTokens":3000,"cacheDetails":[{"ttl":"5m","inputTokens":2000},{"ttl":"1h","inputTokens":1000}]},
+                         "metrics":{"latencyMs":1}}""");
+        JsonPath bedrock = check("bedrock-converse", openAi("sc-bedrock", false));
+        assertEquals("aws", bedrock.getString("priceProvider"));
+        assertEquals(1000, ((Number) bedrock.getMap("usageUnits").get("cache_write_1h")).longValue());
     }
 
     private static String anthropicStream(long input, long output, long searches) {
@@ -283,7 +237,7 @@ class MeteringEndToEndTest {
                 "default"));
         Response corrupt = openAi("mock/e2e-negotiated", false);
         corrupt.then().statusCode(200);
-        assertEquals("unpriced", ledgerRow(corrupt.header("x-request-id")).getString("priceStatus"));
+        assertEquals("unpriced", BillQuoteReprice.ledgerRow(corrupt.header("x-request-id")).getString("priceStatus"));
 
         List<Map<String, Object>> groups = null;
         for (int i = 0; i < 100; i++) {

@@ -102,11 +102,13 @@ public final class PackagedGateway {
         private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         /**
-         * Waits until the replica answers ready, for up to two minutes (a JVM start on a busy machine); fails with the
-         * replica's output if it exits or does not get ready.
+         * Waits until the replica answers ready, for up to two minutes (a JVM start on a busy machine; system property
+         * {@code tokenledger.it.ready-seconds} to wait longer); fails with the replica's output if it exits or does
+         * not get ready.
          */
         public void awaitReady() throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            long deadline = System.nanoTime()
+                    + TimeUnit.SECONDS.toNanos(Long.getLong("tokenledger.it.ready-seconds", 120));
             while (System.nanoTime() < deadline && process.isAlive()) {
                 try {
                     if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))

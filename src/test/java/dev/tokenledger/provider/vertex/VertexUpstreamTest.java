@@ -26,6 +26,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 
@@ -264,7 +265,7 @@ class VertexUpstreamTest {
     }
 
     @Test
-    void eachModelIsBilledUnderItsOwnCatalogueProviderAtTheQuotedPrice() throws Exception {
+    void eachModelIsBilledUnderItsOwnCatalogueProviderAtTheQuotedAndRepricedPrice() throws Exception {
         credential();
         price("anthropic", CLAUDE, "3", "15");
         price("google", GEMINI, "0.3", "2.5");
@@ -279,12 +280,10 @@ class VertexUpstreamTest {
             long input = ((Number) row.get("input_tokens")).longValue();
             long output = ((Number) row.get("output_tokens")).longValue();
             assertTrue(input > 0 && output > 0, row.toString());
-            long quoted = admin().body(Map.of("provider", "vertex", "model", model, "at", row.get("created_at"),
-                    "usage", Map.of("input_tokens", input, "cached_input_tokens", 0, "cache_write_tokens", 0,
-                            "output_tokens", output, "reasoning_tokens", 0)))
-                    .post("/admin/v1/prices/quote").then().statusCode(200).extract().jsonPath().getLong("costMicros");
-            assertEquals(quoted, ((Number) row.get("cost_micros")).longValue(), "bill == quote for " + model);
-            assertTrue(quoted > 0);
+            // the one pricing path: bill == quote == reprice, from the publisher's catalogue provider
+            BillQuoteReprice.Checked checked = BillQuoteReprice.check("vertex/" + model, answer);
+            assertEquals(row.get("price_provider"), checked.row().getString("priceProvider"));
+            assertTrue(checked.billed().signum() > 0);
         }
     }
 
