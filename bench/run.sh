@@ -17,7 +17,10 @@ REBUILD="${REBUILD:-0}"                  # 1: rebuild the gateway even if the ja
 GATEWAY_JAR="${GATEWAY_JAR:-$REPO_ROOT/target/quarkus-app/quarkus-run.jar}"
 # NATIVE=1: also measure the native executable (gateway-native, governed-native) in the same run; default: when one
 # was built (./mvnw package -Dnative)
-NATIVE_RUNNER="${NATIVE_RUNNER:-$(ls "$REPO_ROOT"/target/*-runner 2>/dev/null | head -1 || true)}"
+NATIVE_RUNNER="${NATIVE_RUNNER:-$REPO_ROOT/target/*-runner}"
+# a pattern or a path relative to the repository (NATIVE_RUNNER='target/*-runner'): its first match
+[[ "$NATIVE_RUNNER" == /* ]] || NATIVE_RUNNER="$REPO_ROOT/$NATIVE_RUNNER"
+NATIVE_RUNNER="$(compgen -G "$NATIVE_RUNNER" | head -1 || true)"
 NATIVE="${NATIVE:-$([[ -n "$NATIVE_RUNNER" && -x "$NATIVE_RUNNER" ]] && echo 1 || echo 0)}"
 NATIVE_OPTS="${NATIVE_OPTS:-}"           # run-time flags of the native executable, e.g. -Xmn64m
 # BASELINE_APP: the target/quarkus-app directory of another build (e.g. main before a change), measured in the same

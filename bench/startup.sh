@@ -19,6 +19,8 @@
 # chat completions with a virtual key that has rpm, tpm and a hard budget, answered by a fake upstream (nginx)
 # (rss_gov_mb; GOVERNED=0: none).
 # NATIVE_OPTS: run-time flags of the native rows (e.g. "-Xmn16m" or "-XX:MaxHeapSize=96m").
+# TIMELINE=1: each row's last start also logs its start-up timeline (coherence.StartupTimeline: wall, CPU and RSS at
+# each step of the start), printed after the table.
 # Targets: JVM ready in under 1.5 s; native ready in under 50 ms with under 64 MB resident idle and under 128 MB
 # after 10,000 governed requests.
 set -euo pipefail
@@ -45,6 +47,7 @@ REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/0}"
 GOVERNED="${GOVERNED:-10000}" # governed chat completions before rss_gov_mb; 0: none
 NATIVE_OPTS="${NATIVE_OPTS:-}"
 NATIVE_FLYWAY="${NATIVE_FLYWAY:-0}"
+TIMELINE="${TIMELINE:-0}"
 JAR="$APP/quarkus-run.jar"
 AOT_JAR="$AOT_APP/quarkus-run.jar"
 WORK="$(mktemp -d)"
@@ -137,7 +140,9 @@ launch() {
     QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$(free_port)" TOKENLEDGER_KEYS_PEPPER=startup-pepper \
     OPENAI_BASE_URL="http://$UPSTREAM/v1" OPENAI_API_KEY=sk-startup TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool" \
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$PG/$DB" QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PG/$DB" \
-    QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_REDIS_URL="$REDIS_URL" "$@" >"$log" 2>&1 &
+    QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_REDIS_URL="$REDIS_URL" \
+    QUARKUS_LOG_CATEGORY__DEV_TOKENLEDGER_STARTUP__LEVEL="$([[ "$TIMELINE" == 1 ]] && echo DEBUG || echo INFO)" \
+    "$@" >"$log" 2>&1 &
   STARTED=$!
   PIDS+=("$STARTED")
 }
@@ -278,5 +283,11 @@ for row in "${ROWS[@]}"; do
     "$(median ${CPU[$row]})" "${RSS_IDLE[$row]}" "${RSS_LOAD[$row]}" "${RSS_GOV[$row]}" "$RUNS" "${TIME[$row]}" \
     "${CPU[$row]}"
 done
+if [[ "$TIMELINE" == 1 ]]; then
+  for row in "${ROWS[@]}"; do
+    echo "start-up timeline of $row (last start):"
+    grep -o 'start-up: .*' "$WORK/$row-$RUNS.log" | sed 's/^/  /' || true
+  done
+fi
 for note in "${NOTES[@]:-}"; do [[ -n "$note" ]] && echo "$note"; done
 echo "load average (1 min) at the start of each run: ${LOADS[*]}; after: $(load)"
