@@ -12,7 +12,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * One WireMock server standing in for every upstream of logins and refreshes: GitHub ({@code /github}: device codes,
  * OAuth token endpoint), GitHub's API ({@code /ghapi}: the Copilot token exchange), the Copilot API
- * ({@code /copilot-api}), a generic OAuth token endpoint ({@code /oauth/token}) and two OpenAI-format providers whose
+ * ({@code /copilot-api}; {@code /copilot2-api} for a second Copilot provider whose model list has a
+ * Responses-only model), a generic OAuth token endpoint ({@code /oauth/token}) and two OpenAI-format providers whose
  * stored credentials carry refresh tokens ({@code oauthy}, {@code duo}).
  */
 public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
@@ -42,6 +43,9 @@ public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put("tokenledger.providers.copilot.options.github-api-url", server.baseUrl() + "/ghapi");
         c.put("tokenledger.providers.copilot.options.client-secret", "app-secret-123");
         c.put("tokenledger.providers.copilot.options.editor-version", "vscode/9.9.9");
+        c.put("tokenledger.providers.copilot2.type", "github-copilot");
+        c.put("tokenledger.providers.copilot2.base-url", server.baseUrl() + "/copilot-default");
+        c.put("tokenledger.providers.copilot2.options.github-api-url", server.baseUrl() + "/ghapi");
         for (String id : new String[]{"oauthy", "duo", "imported", "rejecting"}) {
             c.put("tokenledger.providers." + id + ".type", "openai");
             c.put("tokenledger.providers." + id + ".base-url", server.baseUrl() + "/" + id + "/v1");

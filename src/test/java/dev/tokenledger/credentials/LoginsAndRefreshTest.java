@@ -395,6 +395,103 @@ class LoginsAndRefreshTest {
         assertEquals(0, new java.math.BigDecimal("0.000031").compareTo(billed.billed()), billed.row().prettify());
     }
 
+    static final String RESPONSE = """
+            {"id":"resp_1","object":"response","created_at":1741569952,"status":"completed","model":"gpt-5-codex",
+             "output":[{"type":"message","id":"msg_1","role":"assistant","status":"completed",
+               "content":[{"type":"output_text","text":"Hello from Responses","annotations":[]}]}],
+             "usage":{"input_tokens":7,"output_tokens":3,"total_tokens":10,"input_tokens_details":{"cached_tokens":0},
+               "output_tokens_details":{"reasoning_tokens":0}}}""";
+
+    static final String RESPONSE_STREAM = """
+            event: response.created
+            data: {"type":"response.created","response":{"id":"resp_2","object":"response","created_at":1741569952,"status":"in_progress","model":"gpt-5-codex","output":[]}}
+
+            event: response.output_item.added
+            data: {"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"msg_2","role":"assistant","content":[]}}
+
+            event: response.output_text.delta
+            data: {"type":"response.output_text.delta","output_index":0,"content_index":0,"delta":"Streamed "}
+
+            event: response.output_text.delta
+            data: {"type":"response.output_text.delta","output_index":0,"content_index":0,"delta":"via Responses"}
+
+            event: response.completed
+            data: {"type":"response.completed","response":{"id":"resp_2","object":"response","created_at":1741569952,"status":"completed","model":"gpt-5-codex","output":[],"usage":{"input_tokens":7,"output_tokens":4,"total_tokens":11}}}
+
+            """;
+
+    @Test
+    void copilotModelsListedWithTheResponsesApiOnlyGoToResponsesOthersToChatThroughTheOpenAiSdk() throws Exception {
+        LoginUpstreams.server().stubFor(get("/copilot2-api/models").willReturn(okJson("""
+                {"data":[{"id":"gpt-4o","supported_endpoints":["/chat/completions","/responses"]},
+                         {"id":"gpt-5-codex","supported_endpoints":["/responses"]}]}""")));
+        for (String path : List.of("/copilot2-api/chat/completions", "/copilot2-api/responses")) {
+            boolean responses = path.endsWith("/responses");
+            LoginUpstreams.server().stubFor(post(path).withHeader("Accept", equalTo("application/json"))
+                    .withHeader("Authorization", equalTo("Bearer cop-two"))
+                    .willReturn(okJson(responses ? RESPONSE : OpenAiFixtures.COMPLETION)));
+            LoginUpstreams.server().stubFor(post(path).withHeader("Accept", equalTo("text/event-stream"))
+                    .withHeader("Authorization", equalTo("Bearer cop-two"))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                            .withBody(responses ? RESPONSE_STREAM : OpenAiFixtures.STREAM)));
+        }
+        // a Copilot credential as a login leaves it: the exchanged token and the API base the exchange named
+        UUID id = UUID.randomUUID();
+        Secret secret = new Secret("cop-two", Map.of(), "copilot-exchange", Map.of("loginToken", "gho_two"),
+                LoginUpstreams.url("/copilot2-api"), Fingerprints.newIdentity());
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        store.insert(id, "copilot2", "two", CredentialKind.OAUTH, pools.keys().seal(id, "copilot2", secret.encode()),
+                now.plusMinutes(30), now.plusMinutes(25)).await().atMost(Duration.ofSeconds(5));
+        pools.credentialsChanged().await().atMost(Duration.ofSeconds(5));
+        // the upstream's list is read (the model list of the gateway, or a first request, reads it)
+        admin().get("/v1/models").then().statusCode(200).body("data.id", org.hamcrest.Matchers.hasItems(
+                "copilot2/gpt-4o", "copilot2/gpt-5-codex"));
+
+        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey(OpenAiFixtures.MASTER).baseUrl(gateway.toString())
+                .maxRetries(0).build();
+        ChatCompletion chat = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("copilot2/gpt-4o").addUserMessage("Hi").build());
+        assertEquals("Hello there!", chat.choices().get(0).message().content().orElseThrow());
+        ChatCompletion viaResponses = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("copilot2/gpt-5-codex").addSystemMessage("Be brief.").addUserMessage("Hi").build());
+        assertEquals("Hello from Responses", viaResponses.choices().get(0).message().content().orElseThrow());
+        assertEquals(7, viaResponses.usage().orElseThrow().promptTokens());
+        assertEquals(3, viaResponses.usage().orElseThrow().completionTokens());
+        for (String model : List.of("copilot2/gpt-4o", "copilot2/gpt-5-codex")) {
+            StringBuilder text = new StringBuilder();
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                    ChatCompletionCreateParams.builder().model(model).addUserMessage("Hi").build())) {
+                stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content()
+                        .ifPresent(text::append)));
+            }
+            assertEquals(model.endsWith("codex") ? "Streamed via Responses" : "Hello 🙂", text.toString(), model);
+        }
+
+        List<LoggedRequest> chats = LoginUpstreams.server().findAll(postRequestedFor(urlEqualTo(
+                "/copilot2-api/chat/completions")));
+        List<LoggedRequest> responses = LoginUpstreams.server().findAll(postRequestedFor(urlEqualTo(
+                "/copilot2-api/responses")));
+        assertEquals(2, chats.size(), "the model with chat completions is sent there");
+        assertEquals(2, responses.size(), "the Responses-only model is sent to the Responses API");
+        assertTrue(chats.stream().allMatch(r -> r.getBodyAsString().contains("\"model\":\"gpt-4o\"")));
+        com.fasterxml.jackson.databind.JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                responses.get(0).getBodyAsString());
+        assertEquals("gpt-5-codex", first.path("model").asText());
+        assertFalse(first.path("stream").asBoolean());
+        assertFalse(first.path("store").asBoolean(true), "stateless: the whole conversation is sent");
+        assertEquals("system", first.path("input").get(0).path("role").asText());
+        assertEquals("input_text", first.path("input").get(1).path("content").get(0).path("type").asText());
+        assertEquals("Hi", first.path("input").get(1).path("content").get(0).path("text").asText());
+        assertFalse(first.has("messages"), first.toString());
+        assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(responses.get(1).getBodyAsString())
+                .path("stream").asBoolean());
+        for (LoggedRequest r : responses) {
+            assertEquals("vscode-chat", r.getHeader("Copilot-Integration-Id"));
+            assertEquals("user", r.getHeader("X-Initiator"));
+            assertTrue(r.getHeader("Vscode-Machineid").matches("[0-9a-f]{64}"));
+        }
+    }
+
     @Test
     void refreshRaceOfTwoRefreshersAndTwoHundredRequestsMakesOneRefreshCall() throws Exception {
         LoginUpstreams.server().stubFor(post("/oauth/token").withRequestBody(containing("refresh_token=rt-race-1"))

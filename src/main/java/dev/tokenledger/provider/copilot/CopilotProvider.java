@@ -1,12 +1,8 @@
 package dev.tokenledger.provider.copilot;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
@@ -18,6 +14,7 @@ import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.EmbeddingsCapable;
 import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.ModelsCapable;
+import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
@@ -28,21 +25,23 @@ import dev.tokenledger.wire.openai.OpenAiRateLimits;
 
 /**
  * GitHub Copilot's chat API: OpenAI Chat Completions at {@code {api}/chat/completions}, where {@code api} is the base
- * URL the token exchange named, with the Copilot token as bearer and the editor headers of the provider's options
+ * URL the token exchange named (and the Responses API at {@code {api}/responses} for a model the upstream's model list
+ * serves only there, see {@link #forModel}), with the Copilot token as bearer and the editor headers of the provider's options
  * (the credential's fingerprint headers come with the settings' headers). Per request: {@code X-Request-Id},
  * {@code X-Initiator} ({@code agent} when the last message is the assistant's or a tool's, else {@code user}) and
  * {@code Copilot-Vision-Request} when an image is present.
  */
 public final class CopilotProvider extends HttpProvider implements EmbeddingsCapable, ModelsCapable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String base;
     private final Map<String, String> jsonHeaders;
     private final Map<String, String> streamHeaders;
+    private final CopilotModels models;
+    private final Provider responses = new ResponsesOnly();
 
-    public CopilotProvider(ProviderSettings settings, String baseUrl, UpstreamHttp http) {
+    public CopilotProvider(ProviderSettings settings, String baseUrl, UpstreamHttp http, CopilotModels models) {
         super(settings, http);
+        this.models = models;
         this.base = trimmed(baseUrl);
         Map<String, String> own = new LinkedHashMap<>();
         settings.apiKey().ifPresent(key -> own.put("Authorization", "Bearer " + key));
@@ -55,6 +54,7 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
         own.values().removeIf(v -> v == null || v.isBlank());
         this.jsonHeaders = headers("application/json", own);
         this.streamHeaders = headers("text/event-stream", own);
+        readModelsIfStale(); // a credential joining its pool (or refreshed) reads the list before requests need it
     }
 
     private String option(String name) {
@@ -64,6 +64,24 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
     @Override
     public WireFormat format() {
         return WireFormat.OPENAI_CHAT;
+    }
+
+    /**
+     * A model the upstream's list names with the Responses API only ({@code supported_endpoints: ["/responses"]}) is
+     * served at {@code {api}/responses} in that format; every other model at {@code {api}/chat/completions}. A list
+     * older than its TTL is read again in the background by a credential's instance.
+     */
+    @Override
+    public Provider forModel(String upstreamModel) {
+        readModelsIfStale();
+        return models.responsesOnly(upstreamModel) ? responses : this;
+    }
+
+    /** A credential's instance reads the list in the background when it is older than its TTL. */
+    private void readModelsIfStale() {
+        if (settings.apiKey().isPresent() && models.stale()) {
+            models.readSoon(this::models);
+        }
     }
 
     /** The headers of one chat request. */
@@ -110,18 +128,52 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
 
     @Override
     public Uni<List<String>> models() {
-        return http.get(base + "/models", jsonHeaders, OpenAiErrors::message).map(reply -> {
-            List<String> ids = new ArrayList<>();
-            try {
-                for (JsonNode model : JSON.readTree(reply.body()).path("data")) {
-                    if (model.path("id").isTextual()) {
-                        ids.add(model.get("id").asText());
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // an unreadable list is an empty one
-            }
-            return List.copyOf(ids);
-        });
+        return http.get(base + "/models", jsonHeaders, OpenAiErrors::message).map(reply -> models.read(reply.body()));
+    }
+
+    /**
+     * This provider as it serves a Responses-only model: the request in the Responses format (passed through for a
+     * Responses client, written from the canonical request for any other) to {@code {api}/responses}.
+     */
+    private final class ResponsesOnly implements Provider {
+
+        @Override
+        public String id() {
+            return CopilotProvider.this.id();
+        }
+
+        @Override
+        public String type() {
+            return CopilotProvider.this.type();
+        }
+
+        @Override
+        public String priceProvider() {
+            return CopilotProvider.this.priceProvider();
+        }
+
+        @Override
+        public WireFormat format() {
+            return WireFormat.OPENAI_RESPONSES;
+        }
+
+        @Override
+        public Provider forModel(String upstreamModel) {
+            return CopilotProvider.this.forModel(upstreamModel);
+        }
+
+        @Override
+        public Uni<UpstreamReply> chat(ChatCall call) {
+            return Uni.createFrom().deferred(() -> http.post(base + "/responses", traced(perRequest(jsonHeaders,
+                    call.request(), call.requestId()), call), call.body(), OpenAiErrors::message,
+                    OpenAiRateLimits.READER));
+        }
+
+        @Override
+        public Uni<UpstreamStream> chatStream(ChatCall call) {
+            return Uni.createFrom().deferred(() -> http.postStream(base + "/responses", traced(perRequest(
+                    streamHeaders, call.request(), call.requestId()), call), call.body(), OpenAiErrors::message,
+                    OpenAiRateLimits.READER));
+        }
     }
 }

@@ -57,9 +57,14 @@ public class CopilotProviderFactory extends HttpProviderFactory implements Login
                 ProviderOption.of(OPENAI_INTENT, "conversation-panel", "Openai-Intent header")));
     }
 
+    /** The model list of each configured provider of this type, shared by its credentials' instances. */
+    private final Map<String, CopilotModels> models = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Provider create(ProviderSettings settings) {
-        return new CopilotProvider(settings, baseUrl(settings), http(settings));
+        // keyed by configured provider ids only: bounded by the configuration
+        return new CopilotProvider(settings, baseUrl(settings), http(settings),
+                models.computeIfAbsent(settings.id(), id -> new CopilotModels()));
     }
 
     @Override
