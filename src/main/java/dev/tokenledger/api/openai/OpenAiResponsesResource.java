@@ -71,8 +71,9 @@ public class OpenAiResponsesResource {
             String tenant = StoredResponses.tenant(ctx.principal());
             String previous = OpenAiStoredResponses.previousId(root);
             return conversation(tenant, previous).flatMap(turns -> {
-                byte[] sent = turns == null ? body : Json.write(OpenAiStoredResponses.continued(root, turns));
-                ChatRequest request = codec.decodeRequest(sent);
+                ChatRequest request = codec.decodeRequest(turns == null
+                        ? root
+                        : OpenAiStoredResponses.continued(root, turns));
                 Storing storing = stored.enabled() && OpenAiStoredResponses.stores(root)
                         ? new Storing(tenant, turns == null ? null : previous,
                                 OpenAiStoredResponses.inputItems(root).toString(),

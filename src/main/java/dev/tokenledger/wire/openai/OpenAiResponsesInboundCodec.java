@@ -25,6 +25,11 @@ public class OpenAiResponsesInboundCodec extends MappedInboundCodec {
                 request -> new OpenAiResponsesChunkEncoder(OpenAiResponsesTools.of(request)));
     }
 
+    /** A request body already parsed (e.g. continued from stored responses) to the canonical request. */
+    public ChatRequest decodeRequest(ObjectNode root) {
+        return OpenAiResponsesRequests.toCanonical(root, false);
+    }
+
     @Override
     public void checkTranslatable(ChatRequest request, WireFormat upstream) {
         if (request.source() != null && request.source().body() instanceof ObjectNode root) {
