@@ -60,7 +60,8 @@ public class KiroProviderFactory extends HttpProviderFactory implements LoginCap
                         .matching("https://[A-Za-z0-9.-]+(:\\d+)?(/[A-Za-z0-9._~/-]*)?"),
                 ProviderOption.of(REGION, "us-east-1", "AWS region of the logins' SSO OIDC: us-east-1 for Builder ID, "
                         + "the Identity Center's region otherwise; a login may name its own").matching(AWS_REGION),
-                ProviderOption.optional(OIDC_URL, "SSO OIDC base URL; default https://oidc.<region>.amazonaws.com"),
+                ProviderOption.optional(OIDC_URL, "SSO OIDC base URL, where {region} stands for the login's region; "
+                        + "default https://oidc.{region}.amazonaws.com"),
                 ProviderOption.of(SCOPES, DEFAULT_SCOPES, "Scopes the logins' client registers, space-separated"),
                 ProviderOption.of(CLIENT_NAME, DEFAULT_CLIENT_NAME, "Client name the logins register"),
                 ProviderOption.optional(PROFILE_ARN, "Profile ARN sent with every request; default: the one each "
@@ -99,7 +100,7 @@ public class KiroProviderFactory extends HttpProviderFactory implements LoginCap
     public LoginSpec login(ProviderSettings settings) {
         String region = settings.option(REGION).orElseThrow();
         String oidcUrl = settings.option(OIDC_URL).filter(v -> !v.isBlank())
-                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .map(u -> (u.endsWith("/") ? u.substring(0, u.length() - 1) : u).replace("{region}", region))
                 .orElse("https://oidc." + region + ".amazonaws.com");
         String scopes = settings.option(SCOPES).orElseThrow();
         KiroDeviceGrant grant = new KiroDeviceGrant(client(), oidcUrl, settings.option(START_URL).orElseThrow(), region,
