@@ -378,7 +378,7 @@ func (r ApiGetUsageRequest) Execute() ([]UsageGroup, *http.Response, error) {
 }
 
 /*
-GetUsage Usage aggregates by key, team, org, model, provider, credential or day
+GetUsage Usage aggregates by key, team, org, model, provider, credential, end user (requests that named one) or day
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @return ApiGetUsageRequest

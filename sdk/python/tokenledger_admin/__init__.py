@@ -43,6 +43,7 @@ __all__ = [
     "CreateTeam",
     "CreatedKey",
     "CredentialView",
+    "DeploymentTraffic",
     "DeploymentView",
     "Entry",
     "Error",
@@ -106,6 +107,7 @@ from tokenledger_admin.models.create_org import CreateOrg as CreateOrg
 from tokenledger_admin.models.create_team import CreateTeam as CreateTeam
 from tokenledger_admin.models.created_key import CreatedKey as CreatedKey
 from tokenledger_admin.models.credential_view import CredentialView as CredentialView
+from tokenledger_admin.models.deployment_traffic import DeploymentTraffic as DeploymentTraffic
 from tokenledger_admin.models.deployment_view import DeploymentView as DeploymentView
 from tokenledger_admin.models.entry import Entry as Entry
 from tokenledger_admin.models.error import Error as Error

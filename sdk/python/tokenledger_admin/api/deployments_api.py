@@ -18,10 +18,12 @@ import warnings
 
 from pydantic import validate_arguments, ValidationError
 
-from pydantic import constr, validator
+from typing_extensions import Annotated
+from pydantic import Field, StrictInt, constr, validator
 
-from typing import List
+from typing import List, Optional
 
+from tokenledger_admin.models.deployment_traffic import DeploymentTraffic
 from tokenledger_admin.models.deployment_view import DeploymentView
 
 from tokenledger_admin.api_client import ApiClient
@@ -165,6 +167,148 @@ class DeploymentsApi:
 
         return self.api_client.call_api(
             '/admin/v1/deployments/{id}/cooldown', 'DELETE',
+            _path_params,
+            _query_params,
+            _header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            response_types_map=_response_types_map,
+            auth_settings=_auth_settings,
+            async_req=_params.get('async_req'),
+            _return_http_data_only=_params.get('_return_http_data_only'),  # noqa: E501
+            _preload_content=_params.get('_preload_content', True),
+            _request_timeout=_params.get('_request_timeout'),
+            collection_formats=_collection_formats,
+            _request_auth=_params.get('_request_auth'))
+
+    @validate_arguments
+    def get_deployment_traffic(self, hours : Annotated[Optional[StrictInt], Field(description="The period: the last 1 to 168 hours (default 24)")] = None, **kwargs) -> List[DeploymentTraffic]:  # noqa: E501
+        """What each deployment served per alias over the last hours, from the ledger: requests, those it served as a fallback, error rate, latency (a viewer: its teams' requests)  # noqa: E501
+
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.get_deployment_traffic(hours, async_req=True)
+        >>> result = thread.get()
+
+        :param hours: The period: the last 1 to 168 hours (default 24)
+        :type hours: int
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _request_timeout: timeout setting for this request.
+               If one number provided, it will be total request
+               timeout. It can also be a pair (tuple) of
+               (connection, read) timeouts.
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: List[DeploymentTraffic]
+        """
+        kwargs['_return_http_data_only'] = True
+        if '_preload_content' in kwargs:
+            message = "Error! Please call the get_deployment_traffic_with_http_info method with `_preload_content` instead and obtain raw data from ApiResponse.raw_data"  # noqa: E501
+            raise ValueError(message)
+        return self.get_deployment_traffic_with_http_info(hours, **kwargs)  # noqa: E501
+
+    @validate_arguments
+    def get_deployment_traffic_with_http_info(self, hours : Annotated[Optional[StrictInt], Field(description="The period: the last 1 to 168 hours (default 24)")] = None, **kwargs) -> ApiResponse:  # noqa: E501
+        """What each deployment served per alias over the last hours, from the ledger: requests, those it served as a fallback, error rate, latency (a viewer: its teams' requests)  # noqa: E501
+
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.get_deployment_traffic_with_http_info(hours, async_req=True)
+        >>> result = thread.get()
+
+        :param hours: The period: the last 1 to 168 hours (default 24)
+        :type hours: int
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _preload_content: if False, the ApiResponse.data will
+                                 be set to none and raw_data will store the
+                                 HTTP response body without reading/decoding.
+                                 Default is True.
+        :type _preload_content: bool, optional
+        :param _return_http_data_only: response data instead of ApiResponse
+                                       object with status code, headers, etc
+        :type _return_http_data_only: bool, optional
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the authentication
+                              in the spec for a single request.
+        :type _request_auth: dict, optional
+        :type _content_type: string, optional: force content-type for the request
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: tuple(List[DeploymentTraffic], status_code(int), headers(HTTPHeaderDict))
+        """
+
+        _params = locals()
+
+        _all_params = [
+            'hours'
+        ]
+        _all_params.extend(
+            [
+                'async_req',
+                '_return_http_data_only',
+                '_preload_content',
+                '_request_timeout',
+                '_request_auth',
+                '_content_type',
+                '_headers'
+            ]
+        )
+
+        # validate the arguments
+        for _key, _val in _params['kwargs'].items():
+            if _key not in _all_params:
+                raise ApiTypeError(
+                    "Got an unexpected keyword argument '%s'"
+                    " to method get_deployment_traffic" % _key
+                )
+            _params[_key] = _val
+        del _params['kwargs']
+
+        _collection_formats = {}
+
+        # process the path parameters
+        _path_params = {}
+
+        # process the query parameters
+        _query_params = []
+        if _params.get('hours') is not None:  # noqa: E501
+            _query_params.append(('hours', _params['hours']))
+
+        # process the header parameters
+        _header_params = dict(_params.get('_headers', {}))
+        # process the form parameters
+        _form_params = []
+        _files = {}
+        # process the body parameter
+        _body_params = None
+        # set the HTTP header `Accept`
+        _header_params['Accept'] = self.api_client.select_header_accept(
+            ['application/json'])  # noqa: E501
+
+        # authentication setting
+        _auth_settings = ['bearer']  # noqa: E501
+
+        _response_types_map = {
+            '200': "List[DeploymentTraffic]",
+            '400': "Error",
+            '401': "Error",
+            '403': "Error",
+            '404': "Error",
+        }
+
+        return self.api_client.call_api(
+            '/admin/v1/deployments/traffic', 'GET',
             _path_params,
             _query_params,
             _header_params,

@@ -342,7 +342,7 @@ class UsageApi:
 
     @validate_arguments
     def get_usage(self, var_from : Optional[StrictStr] = None, group_by : Optional[StrictStr] = None, interval : Annotated[Optional[StrictStr], Field(description="hour, day or month: one group per period and group")] = None, to : Optional[StrictStr] = None, **kwargs) -> List[UsageGroup]:  # noqa: E501
-        """Usage aggregates by key, team, org, model, provider, credential or day  # noqa: E501
+        """Usage aggregates by key, team, org, model, provider, credential, end user (requests that named one) or day  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
@@ -377,7 +377,7 @@ class UsageApi:
 
     @validate_arguments
     def get_usage_with_http_info(self, var_from : Optional[StrictStr] = None, group_by : Optional[StrictStr] = None, interval : Annotated[Optional[StrictStr], Field(description="hour, day or month: one group per period and group")] = None, to : Optional[StrictStr] = None, **kwargs) -> ApiResponse:  # noqa: E501
-        """Usage aggregates by key, team, org, model, provider, credential or day  # noqa: E501
+        """Usage aggregates by key, team, org, model, provider, credential, end user (requests that named one) or day  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True

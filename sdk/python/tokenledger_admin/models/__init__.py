@@ -22,6 +22,7 @@ from tokenledger_admin.models.create_org import CreateOrg
 from tokenledger_admin.models.create_team import CreateTeam
 from tokenledger_admin.models.created_key import CreatedKey
 from tokenledger_admin.models.credential_view import CredentialView
+from tokenledger_admin.models.deployment_traffic import DeploymentTraffic
 from tokenledger_admin.models.deployment_view import DeploymentView
 from tokenledger_admin.models.entry import Entry
 from tokenledger_admin.models.error import Error

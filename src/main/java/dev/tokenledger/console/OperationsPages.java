@@ -129,7 +129,8 @@ public class OperationsPages {
     }
 
     private Uni<TemplateInstance> renderDeployments(String message) {
-        return deployments.list().map(list -> deploymentsPage.data("deployments", list).data("message", message));
+        return deployments.list().chain(list -> deployments.traffic(24).map(traffic -> deploymentsPage
+                .data("deployments", list).data("traffic", traffic).data("message", message)));
     }
 
     @GET

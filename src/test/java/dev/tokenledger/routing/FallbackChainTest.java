@@ -1,18 +1,24 @@
 package dev.tokenledger.routing;
 
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.RoutingUpstreams;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static dev.tokenledger.routing.RoutingFixtures.*;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Fallback aliases, errors that never fall back, and the larger-context alias. */
 @QuarkusTest
@@ -32,6 +38,19 @@ class FallbackChainTest {
         assertEquals(1, row.count());
         assertEquals("r2", row.provider());
         assertEquals("chain-backup", row.upstreamModel());
+
+        // the deployments' traffic (admin API and console) counts it as served by the backup as chain's fallback
+        List<Map<String, Object>> traffic = given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
+                .get("/admin/v1/deployments/traffic").then().statusCode(200).extract().jsonPath().getList("$");
+        Map<String, Object> served = traffic.stream()
+                .filter(t -> "r2/chain-backup".equals(t.get("deployment")) && "chain".equals(t.get("alias"))).findFirst()
+                .orElseThrow(() -> new AssertionError(traffic.toString()));
+        assertEquals(true, served.get("fallback"), served.toString());
+        assertTrue(((Number) served.get("requests")).intValue() >= 1, served.toString());
+        assertTrue(traffic.stream().filter(t -> "chain-backup".equals(t.get("alias")))
+                .noneMatch(t -> Boolean.TRUE.equals(t.get("fallback"))), "an alias's own deployment is no fallback");
+        given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).queryParam("hours", 0)
+                .get("/admin/v1/deployments/traffic").then().statusCode(400);
     }
 
     @Test
