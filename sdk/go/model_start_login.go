@@ -22,6 +22,7 @@ type StartLogin struct {
 	Provider *string `json:"provider,omitempty"`
 	Label *string `json:"label,omitempty"`
 	Flow *string `json:"flow,omitempty"`
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // NewStartLogin instantiates a new StartLogin object
@@ -137,6 +138,38 @@ func (o *StartLogin) SetFlow(v string) {
 	o.Flow = &v
 }
 
+// GetOptions returns the Options field value if set, zero value otherwise.
+func (o *StartLogin) GetOptions() map[string]string {
+	if o == nil || IsNil(o.Options) {
+		var ret map[string]string
+		return ret
+	}
+	return o.Options
+}
+
+// GetOptionsOk returns a tuple with the Options field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *StartLogin) GetOptionsOk() (map[string]string, bool) {
+	if o == nil || IsNil(o.Options) {
+		return map[string]string{}, false
+	}
+	return o.Options, true
+}
+
+// HasOptions returns a boolean if a field has been set.
+func (o *StartLogin) HasOptions() bool {
+	if o != nil && !IsNil(o.Options) {
+		return true
+	}
+
+	return false
+}
+
+// SetOptions gets a reference to the given map[string]string and assigns it to the Options field.
+func (o *StartLogin) SetOptions(v map[string]string) {
+	o.Options = v
+}
+
 func (o StartLogin) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -155,6 +188,9 @@ func (o StartLogin) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Flow) {
 		toSerialize["flow"] = o.Flow
+	}
+	if !IsNil(o.Options) {
+		toSerialize["options"] = o.Options
 	}
 	return toSerialize, nil
 }

@@ -18,7 +18,7 @@ import re  # noqa: F401
 import json
 
 
-from typing import Optional
+from typing import Dict, Optional
 from pydantic import BaseModel, StrictStr
 
 class StartLogin(BaseModel):
@@ -28,7 +28,8 @@ class StartLogin(BaseModel):
     provider: Optional[StrictStr] = None
     label: Optional[StrictStr] = None
     flow: Optional[StrictStr] = None
-    __properties = ["provider", "label", "flow"]
+    options: Optional[Dict[str, StrictStr]] = None
+    __properties = ["provider", "label", "flow", "options"]
 
     class Config:
         """Pydantic configuration"""
@@ -68,7 +69,8 @@ class StartLogin(BaseModel):
         _obj = StartLogin.parse_obj({
             "provider": obj.get("provider"),
             "label": obj.get("label"),
-            "flow": obj.get("flow")
+            "flow": obj.get("flow"),
+            "options": obj.get("options")
         })
         return _obj
 
