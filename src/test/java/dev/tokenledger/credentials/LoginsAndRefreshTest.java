@@ -238,7 +238,10 @@ class LoginsAndRefreshTest {
         deviceCode("dev-expired-1", "EXPI-0001", 1);
         polls("dev-expired-1", List.of(okJson("{\"error\":\"authorization_pending\"}"),
                 okJson("{\"error\":\"expired_token\"}")));
-        String expired = startDevice("github-copilot"); // the type names the one provider of that type
+        String expired = startDevice("copilot");
+        // a type names a provider only when one provider has it: two here, so the answer names both
+        admin().body(Map.of("provider", "github-copilot")).post("/admin/v1/credentials/logins").then().statusCode(400)
+                .body("error.message", org.hamcrest.Matchers.containsString("[copilot, copilot2]"));
 
         await("the logins end", Duration.ofSeconds(20), () -> !"pending".equals(loginStatus(denied))
                 && !"pending".equals(loginStatus(expired)));
