@@ -286,4 +286,22 @@ class PricingValuesTest {
         assertEquals(List.of("y: a caveat"), result.notes());
         assertEquals(List.of(), new ImportResult(List.of(), List.of()).notes());
     }
+
+    @Test
+    void theSixCountsNameTheCountThatCannotBe() {
+        String[] names = {"inputTotal", "cacheRead", "cacheWrite", "cacheWrite1h", "output", "reasoning"};
+        for (int i = 0; i < names.length; i++) {
+            long[] c = {10, 1, 2, 1, 5, 1};
+            c[i] = -1;
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> new TokenCounts(c[0], c[1], c[2], c[3], c[4], c[5]));
+            assertTrue(refused.getMessage().startsWith(names[i]), refused::getMessage);
+        }
+        // every write may be a one-hour write, never more than every write
+        assertEquals(2, new TokenCounts(10, 0, 2, 2, 0, 0).count(Unit.CACHE_WRITE_1H));
+        assertEquals(0, new TokenCounts(10, 0, 2, 2, 0, 0).count(Unit.CACHE_WRITE_5M));
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> new TokenCounts(10, 0, 2, 3, 0, 0));
+        assertTrue(tooMany.getMessage().startsWith("cacheWrite1h (3) exceeds cacheWrite (2)"), tooMany::getMessage);
+    }
 }
