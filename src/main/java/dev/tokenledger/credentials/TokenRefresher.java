@@ -26,9 +26,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
@@ -51,38 +48,18 @@ import dev.tokenledger.provider.TokenRefreshException;
 @ApplicationScoped
 public class TokenRefresher {
 
-    static final String LOCK = "tokenledger:credential-refresh:";
-    static final String FENCE = "tokenledger:credential-refresh-fence:";
-    /**
-     * Marks a refresh under way, for the longest a live refresh can take: a holder whose lock lapsed (a loaded machine
-     * renewed it late) is still calling the token endpoint, and no second replica may spend the same grant meanwhile.
-     */
-    static final String STARTED = "tokenledger:credential-refresh-started:";
-    /** Takes the lock unless another owner's refresh is still under way (its lock may have lapsed). */
-    private static final String ACQUIRE = "local started = redis.call('get', KEYS[2]) "
-            + "if started and started ~= ARGV[1] then return 0 end "
-            + "if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then "
-            + "redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[3]) return 1 end return 0";
-    private static final String RELEASE = "if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end "
-            + "if redis.call('get', KEYS[1]) == ARGV[1] then "
-            + "return redis.call('del', KEYS[1]) else return 0 end";
-    /** Whether a refresh is under way: its lock is held, or its holder is still within its longest refresh. */
-    private static final String HELD = "return redis.call('exists', KEYS[1]) + redis.call('exists', KEYS[2])";
-    private static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
-            + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
     private static final long WAIT_STEP_MS = 100;
 
     private final CredentialStore store;
     private final CredentialPools pools;
     private final ProviderRegistry registry;
     private final Fingerprints fingerprints;
-    private final Redis redis;
+    private final RefreshLock lock;
     private final Vertx vertx;
     private final Changes changes;
     private final MeterRegistry meters;
     private final GatewayConfig.Refresh settings;
     private final Map<String, TokenKind> kinds = new HashMap<>();
-    private final String owner = UUID.randomUUID().toString();
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     /** After a transient failure, a credential is not refreshed again before this time (ms) unless a request needs it. */
@@ -92,13 +69,13 @@ public class TokenRefresher {
 
     @Inject
     public TokenRefresher(CredentialStore store, CredentialPools pools, ProviderRegistry registry,
-            Fingerprints fingerprints, Redis redis, Vertx vertx, Changes changes, MeterRegistry meters,
+            Fingerprints fingerprints, RefreshLock lock, Vertx vertx, Changes changes, MeterRegistry meters,
             GatewayConfig config, @Any Instance<TokenKind> kinds) {
         this.store = store;
         this.pools = pools;
         this.registry = registry;
         this.fingerprints = fingerprints;
-        this.redis = redis;
+        this.lock = lock;
         this.vertx = vertx;
         this.changes = changes;
         this.meters = meters;
@@ -186,10 +163,10 @@ public class TokenRefresher {
             if (!due(row, rejectedVersion)) {
                 return reload();
             }
-            return lock(id).flatMap(locked -> locked
-                    ? holding(id, () -> fenced(row).flatMap(fence -> refreshLocked(id, fence, rejectedVersion)))
+            return lock.take(id).flatMap(locked -> locked
+                    ? lock.holding(id, () -> lock.fenced(row).flatMap(fence -> refreshLocked(id, fence, rejectedVersion)))
                     : awaitOther(id, row.version(), System.currentTimeMillis() + settings.lockTtl().toMillis(),
-                            System.currentTimeMillis() + longestRefresh().toMillis()));
+                            System.currentTimeMillis() + lock.longestRefresh().toMillis()));
         });
     }
 
@@ -197,52 +174,6 @@ public class TokenRefresher {
     private static boolean due(StoredCredential row, long rejectedVersion) {
         return row != null && row.status() == CredentialStatus.ENABLED && row.refreshAt() != null
                 && (row.version() == rejectedVersion || !Instant.now().isBefore(row.refreshAt().toInstant()));
-    }
-
-    private Uni<Boolean> lock(UUID id) {
-        return redis.send(Request.cmd(Command.EVAL).arg(ACQUIRE).arg(2).arg(LOCK + id).arg(STARTED + id).arg(owner)
-                .arg(settings.lockTtl().toMillis()).arg(longestRefresh().toMillis())).map(r -> r != null && r.toLong() == 1);
-    }
-
-    /**
-     * Runs the lock holder's work while renewing the lock every third of its TTL, then releases it: a refresh that
-     * outlasts the TTL (a slow token endpoint, a loaded machine) keeps the lock, so no other replica starts a second
-     * one. The lock lapses only when its holder is gone.
-     */
-    private Uni<Void> holding(UUID id, java.util.function.Supplier<Uni<Void>> work) {
-        long every = Math.max(50, settings.lockTtl().toMillis() / 3);
-        long renewal = vertx.setPeriodic(every, t -> redis.send(Request.cmd(Command.EVAL).arg(RENEW).arg(1)
-                .arg(LOCK + id).arg(owner).arg(settings.lockTtl().toMillis())).subscribe().with(ignored -> {
-                }, failure -> Log.debugf("Refresh lock of credential %s not renewed: %s", id, failure.toString())));
-        return Uni.createFrom().<Void>deferred(work::get).eventually(() -> {
-            vertx.cancelTimer(renewal);
-            return release(id);
-        });
-    }
-
-    /** The longest a live lock holder may take: its attempts, their backoffs, and the lock's own TTL. */
-    private Duration longestRefresh() {
-        long attempts = Math.max(1, settings.maxAttempts());
-        return settings.lockTtl().plus(settings.timeout().multipliedBy(attempts))
-                .plus(settings.retryBackoff().multipliedBy(10 * attempts));
-    }
-
-    private Uni<Void> release(UUID id) {
-        return redis.send(Request.cmd(Command.EVAL).arg(RELEASE).arg(2).arg(LOCK + id).arg(STARTED + id).arg(owner))
-                .onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    /** A fencing token above the row's version: every lock holder gets a larger one than all before it. */
-    private Uni<Long> fenced(StoredCredential row) {
-        return redis.send(Request.cmd(Command.INCR).arg(FENCE + row.id())).flatMap(r -> {
-            long fence = r.toLong();
-            if (fence > row.version()) {
-                return Uni.createFrom().item(fence);
-            }
-            // the fence counter was lost (Redis flushed): restart it above the stored version
-            long next = row.version() + 1;
-            return redis.send(Request.cmd(Command.SET).arg(FENCE + row.id()).arg(next)).replaceWith(next);
-        });
     }
 
     /** Holding the lock: re-reads the row (a refresh may have finished before the lock was taken) and refreshes. */
@@ -363,11 +294,9 @@ public class TokenRefresher {
                     if (now >= limit) {
                         return reload();
                     }
-                    return redis.send(Request.cmd(Command.EVAL).arg(HELD).arg(2).arg(LOCK + id).arg(STARTED + id))
-                            .flatMap(held -> held != null
-                                    && held.toLong() > 0
-                                            ? awaitOther(id, version, now + settings.lockTtl().toMillis(), limit)
-                                            : reload());
+                    return lock.held(id).flatMap(held -> held
+                            ? awaitOther(id, version, now + settings.lockTtl().toMillis(), limit)
+                            : reload());
                 });
     }
 
@@ -405,6 +334,6 @@ public class TokenRefresher {
         }
         return Uni.join().all(ids.stream().map(id -> refresh(id).onFailure().recoverWithNull()).toList())
                 .andCollectFailures().replaceWithVoid()
-                .ifNoItem().after(longestRefresh().plus(settings.lockTtl())).recoverWithItem((Void) null);
+                .ifNoItem().after(lock.longestRefresh().plus(settings.lockTtl())).recoverWithItem((Void) null);
     }
 }

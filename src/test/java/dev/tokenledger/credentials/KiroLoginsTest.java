@@ -364,7 +364,8 @@ class KiroLoginsTest {
                         .withFixedDelay(1500)));
         KiroUpstreams.server().stubFor(post("/kiro-api/ListAvailableProfiles").willReturn(okJson("{\"profiles\":[]}")));
 
-        TokenRefresher other = new TokenRefresher(store, pools, registry, fingerprints, redis, vertx, changes, meters,
+        TokenRefresher other = new TokenRefresher(store, pools, registry, fingerprints, new RefreshLock(redis, vertx, config),
+                vertx, changes, meters,
                 config, kinds);
         String id = start(Map.of("provider", "kiro", "label", "short"));
         await("the login ends", Duration.ofSeconds(15), () -> !"pending".equals(status(id)));

@@ -166,7 +166,8 @@ class LoginsAndRefreshTest {
     }
 
     TokenRefresher secondRefresher() {
-        return new TokenRefresher(store, pools, registry, fingerprints, redis, vertx, changes, meters, config, kinds);
+        return new TokenRefresher(store, pools, registry, fingerprints, new RefreshLock(redis, vertx, config), vertx, changes,
+                meters, config, kinds);
     }
 
     @Test
