@@ -57,6 +57,7 @@ final class ChatAttempt {
     final RequestContext ctx;
     final RequestSpan span;
     volatile Target target;
+    /** Whether a call left for an upstream: a request refused before any did (untranslatable) leaves no ledger row. */
     volatile boolean attempted;
     private final AtomicBoolean recorded = new AtomicBoolean();
 
@@ -72,7 +73,6 @@ final class ChatAttempt {
 
     void use(Target next) {
         target = next;
-        attempted = true;
     }
 
     /**
@@ -100,8 +100,10 @@ final class ChatAttempt {
         if (format != client.format()) {
             client.checkTranslatable(request, format);
         }
-        return new ChatCall(request, t.upstreamModel(), ctx.requestId(),
+        ChatCall call = new ChatCall(request, t.upstreamModel(), ctx.requestId(),
                 services.codecs().get(format).encodeRequest(request, t.upstreamModel()), format, traceparent);
+        attempted = true;
+        return call;
     }
 
     /**

@@ -131,7 +131,7 @@ class GeminiApiTest {
     }
 
     @Test
-    void errorsAreAnsweredInGooglesShape() {
+    void errorsAreAnsweredInGooglesShape() throws Exception {
         upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(429)
                 .withHeader("Content-Type", "application/json").withBody("{\"error\":{\"message\":\"Rate limit reached\","
                         + "\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}")));
@@ -145,9 +145,10 @@ class GeminiApiTest {
         gemini("/v1beta/models/gpt-test:generateContent", "{\"contents\":[]}").then().statusCode(400)
                 .body("error.status", org.hamcrest.Matchers.is("INVALID_ARGUMENT"))
                 .body("error.details[0].fieldViolations[0].field", org.hamcrest.Matchers.is("contents"));
-        gemini("/v1beta/models/gpt-test:generateContent", "{\"contents\":[{\"parts\":[{\"text\":\"news?\"}]}],"
-                + "\"tools\":[{\"googleSearch\":{}}]}").then().statusCode(400)
-                .body("error.details[0].fieldViolations[0].field", org.hamcrest.Matchers.is("tools[0].googleSearch"));
+        String refused = gemini("/v1beta/models/gpt-test:generateContent", "{\"contents\":[{\"parts\":[{\"text\":"
+                + "\"news?\"}]}],\"tools\":[{\"googleSearch\":{}}]}").then().statusCode(400)
+                .body("error.details[0].fieldViolations[0].field", org.hamcrest.Matchers.is("tools[0].googleSearch"))
+                .extract().header("x-request-id");
         gemini("/v1beta/models/gpt-test:embedContent", "{}").then().statusCode(404)
                 .body("error.status", org.hamcrest.Matchers.is("NOT_FOUND"));
         given().contentType("application/json").body("{\"contents\":[{\"parts\":[{\"text\":\"Hi\"}]}]}")
@@ -156,6 +157,22 @@ class GeminiApiTest {
         gemini("/v1beta/models/gpt-test:generateContent", "{\"contents\":").then().statusCode(400)
                 .body("error.status", org.hamcrest.Matchers.is("INVALID_ARGUMENT"));
         upstream.verify(rateLimitedCalls, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        // a request refused before any call left has nothing to bill and no upstream outcome: no ledger row
+        for (int i = 0; i < 30; i++) { // ledger rows are written in batches within milliseconds; give one time to come
+            assertEquals(0, ledgerRows(refused), "a refused request is not an upstream error");
+            Thread.sleep(50);
+        }
+    }
+
+    private static int ledgerRows(String requestId) throws Exception {
+        try (var db = java.sql.DriverManager.getConnection(dev.tokenledger.testing.TestDb.JDBC_URL, "postgres", "");
+                var q = db.prepareStatement("SELECT count(*) FROM usage_event WHERE request_id = ?")) {
+            q.setString(1, requestId);
+            try (var rs = q.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     @Test
