@@ -302,7 +302,8 @@ public class UsageResource {
 
     /**
      * The catalogue provider a row is billed from: the one recorded on the row, else (rows written before it was
-     * recorded) the configured price provider of its provider, else its provider type.
+     * recorded) the configured price provider of its provider for the row's model (a Vertex deployment prices Claude
+     * from Anthropic's entries, Gemini from Google's), else its provider type.
      */
     private String priceProvider(Row r) {
         String recorded = r.getString("price_provider");
@@ -310,9 +311,11 @@ public class UsageResource {
             return recorded;
         }
         String provider = r.getString("provider");
+        String model = r.getString("upstream_model");
         return provider == null
                 ? null
-                : providers.find(provider).map(Provider::priceProvider).orElse(r.getString("provider_type"));
+                : providers.find(provider).map(p -> model == null ? p : p.forModel(model)).map(Provider::priceProvider)
+                        .orElse(r.getString("provider_type"));
     }
 
     /** A WHERE clause for a period and the caller's visible teams. */

@@ -267,7 +267,9 @@ class VertexUpstreamTest {
     @Test
     void eachModelIsBilledUnderItsOwnCatalogueProviderAtTheQuotedAndRepricedPrice() throws Exception {
         credential();
-        price("anthropic", CLAUDE, "3", "15");
+        // Vertex's regional endpoints charge 10 % above Anthropic's list price; a price of its own also tells the
+        // Anthropic entry apart from the Google catalogue's entry for the same Claude model
+        price("anthropic", CLAUDE, "3.3", "16.5");
         price("google", GEMINI, "0.3", "2.5");
         for (String model : List.of(CLAUDE, GEMINI)) {
             Response answer = admin().body(Map.of("model", "vertex/" + model, "max_tokens", 64, "messages",
@@ -284,11 +286,25 @@ class VertexUpstreamTest {
             BillQuoteReprice.Checked checked = BillQuoteReprice.check("vertex/" + model, answer);
             assertEquals(row.get("price_provider"), checked.row().getString("priceProvider"));
             assertTrue(checked.billed().signum() > 0);
+            // a row written before the price provider was recorded reprices from the provider bound to its model
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                    java.sql.PreparedStatement u = db.prepareStatement(
+                            "UPDATE usage_event SET price_provider = NULL WHERE request_id = ?")) {
+                u.setString(1, answer.header("x-request-id"));
+                assertEquals(1, u.executeUpdate());
+            }
+            java.time.Instant at = java.time.Instant.parse(checked.row().getString("createdAt"));
+            io.restassured.path.json.JsonPath reprice = admin().body(Map.of("from", at.toString(), "to",
+                    at.plusMillis(1).toString(), "at", at.toString())).post("/admin/v1/usage/reprice").then()
+                    .statusCode(200).extract().jsonPath();
+            assertEquals(0, reprice.getLong("unpricedRequests"), model + ": " + reprice.prettify());
+            assertEquals(0, new java.math.BigDecimal(reprice.getString("repricedCostUsd")).compareTo(checked.billed()),
+                    model + ": " + reprice.prettify());
         }
     }
 
     static void price(String provider, String model, String input, String output) {
-        int status = admin().body(Map.of("provider", provider, "model", model, "effectiveFrom", "2020-01-01T00:00:00Z",
+        int status = admin().body(Map.of("provider", provider, "model", model, "effectiveFrom", "2020-01-02T00:00:00Z",
                 "prices", Map.of("inputMtok", input, "outputMtok", output), "reason", "vertex test"))
                 .post("/admin/v1/prices").then().extract().statusCode();
         assertTrue(status == 201 || status == 409, "price stored: " + status);
