@@ -44,6 +44,14 @@ BENCH_REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/${BENCH_REDIS_DB:-15}
 TARGET_GOV_RPS_RATIO="${TARGET_GOV_RPS_RATIO:-0.25}"    # governed/nginx req/s at c=32, minimum
 TARGET_GOV_ADDED_P99_MS="${TARGET_GOV_ADDED_P99_MS:-1.0}" # governed p99 - direct p99 at c=1, maximum
 TARGET_REDIS_CALLS="${TARGET_REDIS_CALLS:-0.05}"       # Redis commands per governed request, maximum (reported)
+# REPLICAS=1 (with GOVERNED=1): a second governed replica on the same PostgreSQL and Redis, and an nginx ingress in
+# front of both, measured as governed-2x with the same virtual key (limits shared across the replicas)
+REPLICAS="${REPLICAS:-$GOVERNED}"
+# STREAMS=1: a streaming run after the others: STREAM_CONC streams open at once until STREAM_TOTAL have run, through
+# the nginx proxy (the floor) and through a governed gateway, every stream checked frame by frame (bench/streams.mjs)
+STREAMS="${STREAMS:-1}"
+STREAM_CONC="${STREAM_CONC:-1000}"
+STREAM_TOTAL="${STREAM_TOTAL:-10000}"
 
 MASTER_KEY="bench-master-key"
 UPSTREAM_KEY="sk-bench"
@@ -82,6 +90,7 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
 if [[ "$SKIP_GATEWAY" != 1 ]] && ! command -v java >/dev/null; then missing+=(openjdk-17-jdk-headless); fi
+if [[ "$STREAMS" == 1 ]] && ! command -v node >/dev/null; then missing+=(nodejs); fi
 ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 NGINX="$(find_nginx)"
 [[ -n "$NGINX" ]] || die "nginx not found after install"
@@ -393,6 +402,49 @@ if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 ]]; then
   fi
 fi
 
+# ---- a second governed replica behind an nginx ingress ----------------------
+if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 && "$REPLICAS" == 1 ]]; then
+  free_port GOVERNED_B_PORT
+  start_gateway governed-b "$GOVERNED_B_PORT" "${GATEWAY_DB_ENV[@]}" TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-b"
+  free_port INGRESS_PORT
+  mkdir -p "$WORK/ingress"
+  {
+    nginx_preamble "$WORK/ingress"
+    cat <<EOF
+    upstream replicas {
+        server 127.0.0.1:$GOVERNED_PORT;
+        server 127.0.0.1:$GOVERNED_B_PORT;
+        keepalive 64;
+        keepalive_requests 10000000;
+    }
+    server {
+        listen 127.0.0.1:$INGRESS_PORT backlog=4096;
+        location = /health { default_type text/plain; return 200 'ok'; }
+        location / {
+            proxy_pass http://replicas;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+        }
+    }
+}
+EOF
+  } >"$WORK/ingress/nginx.conf"
+  start_nginx ingress
+  wait_http "http://127.0.0.1:$INGRESS_PORT/health" "$LAST_PID" 10 "$WORK/ingress/error.log"
+  # the target's gateway CPU is both replicas'; the ingress's own CPU shows under "rest"
+  GW_PID[governed-2x]="${GW_PID[governed]} ${GW_PID[governed-b]}"
+  log "ingress on 127.0.0.1:$INGRESS_PORT in front of governed and governed-b"
+fi
+
+# ---- a governed gateway in front of the streaming upstream -------------------
+if [[ "$SKIP_GATEWAY" != 1 && "$STREAMS" == 1 ]]; then
+  free_port STREAMING_PORT
+  start_gateway streaming "$STREAMING_PORT" "${GATEWAY_DB_ENV[@]}" TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-streaming" \
+    OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/sse/v1"
+  if [[ "$GOVERNED" == 1 ]]; then STREAMING_AUTH="Bearer $GOVERNED_KEY"; else STREAMING_AUTH="Bearer $MASTER_KEY"; fi
+fi
+
 if [[ "$HOLD" == 1 ]]; then
   {
     echo "UPSTREAM_PORT=$UPSTREAM_PORT"; echo "PROXY_PORT=$PROXY_PORT"
@@ -494,7 +546,8 @@ redis_calls() {
 # and idle time are summed over all cores from /proc/stat.
 cpu_snapshot() {
   local gw=- rd pg=-
-  [[ -n "${1:-}" ]] && gw="$(procs_cpu_us "$1")"
+  # shellcheck disable=SC2086 # one PID, or several (the replicas of one target)
+  [[ -n "${1:-}" ]] && gw="$(procs_cpu_us $1)"
   rd="$(redis_cpu_us)"
   [[ "$BENCH_PG_HOST" == 127.0.0.1 || "$BENCH_PG_HOST" == localhost ]] && pg="$(procs_cpu_us $(pgrep -x postgres))"
   echo "$gw ${rd:--} $pg $(nginx_cpu_us "$UPSTREAM_PID") $(nginx_cpu_us "$PROXY_PID") $(awk -v hz="$CLK_TCK" \
@@ -568,6 +621,10 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
   if [[ "$GOVERNED" == 1 ]]; then
     add_target governed "http://127.0.0.1:$GOVERNED_PORT$CHAT_PATH" "Bearer $GOVERNED_KEY" "$GATEWAY_WARMUP"
   fi
+  if [[ -n "${INGRESS_PORT:-}" ]]; then
+    # governed-b has had no traffic yet: the same warm-up, through the ingress
+    add_target governed-2x "http://127.0.0.1:$INGRESS_PORT$CHAT_PATH" "Bearer $GOVERNED_KEY" "$GATEWAY_WARMUP"
+  fi
   if [[ -n "$BASELINE_APP" ]]; then
     add_target gateway-baseline "http://127.0.0.1:$GATEWAY_BASELINE_PORT$CHAT_PATH" "Bearer $MASTER_KEY" \
       "$GATEWAY_WARMUP"
@@ -595,6 +652,35 @@ for spec in "${TARGET_SPECS[@]}"; do
   IFS='|' read -r t_name t_url t_auth t_warm <<<"$spec"
   run_target "$t_name" "$t_url" "$t_auth" "$t_warm"
 done
+
+# ---- streaming run -------------------------------------------------------------
+# The upstream's reply has 6 data events (role, two text deltas, finish, usage, [DONE]); the client asks for usage so
+# that all 6 reach it. Warm-up: one round of STREAM_CONC streams, not counted.
+declare -A STREAM_RESULT
+STREAM_BODY='{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say hello"}]}'
+stream_run() { # NAME URL AUTH
+  local name="$1" out="$WORK/streams-$1.json" pid="${GW_PID[$1]:-}" cpu0 cpu1 n
+  log "$name: streams, warm-up $STREAM_CONC"
+  node "$BENCH_DIR/streams.mjs" "$2" "$3" "$STREAM_BODY" 6 "$STREAM_CONC" "$STREAM_CONC" >/dev/null 2>&1 || true
+  log "$name: $STREAM_TOTAL streams, $STREAM_CONC at once"
+  cpu0="$(cpu_snapshot "$pid")"
+  node "$BENCH_DIR/streams.mjs" "$2" "$3" "$STREAM_BODY" 6 "$STREAM_CONC" "$STREAM_TOTAL" >"$out" 2>&1 ||
+    ERRORS+=("$name streams: $(tail -n 3 "$out" | paste -sd ' ' -)")
+  cpu1="$(cpu_snapshot "$pid")"
+  n="$(sed -n 's/.*"complete":\([0-9]*\).*/\1/p' "$out")"
+  [[ "${n:-0}" -gt 0 ]] && cpu_record "$name:streams" "$n" "$cpu0" "$cpu1"
+  STREAM_RESULT[$name]="$(cat "$out")"
+  grep -q '"failed":0,"framesLost":0' "$out" || ERRORS+=("$name streams: $(cat "$out")")
+}
+STREAM_TARGETS=()
+if [[ "$STREAMS" == 1 ]]; then
+  STREAM_TARGETS+=(nginx)
+  stream_run nginx "http://127.0.0.1:$PROXY_PORT/sse$CHAT_PATH" "Bearer $UPSTREAM_KEY"
+  if [[ -n "${STREAMING_PORT:-}" ]]; then
+    STREAM_TARGETS+=(streaming)
+    stream_run streaming "http://127.0.0.1:$STREAMING_PORT$CHAT_PATH" "$STREAMING_AUTH"
+  fi
+fi
 
 # ---- report ----------------------------------------------------------------
 status=0
@@ -642,6 +728,11 @@ REPORT="$WORK/report.txt"
       printf '%-15s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' "$t" "$c" "${v[@]}"
     done
   done
+  for t in "${STREAM_TARGETS[@]}"; do
+    [[ -n "${CPU[$t:streams]:-}" ]] || continue
+    read -r -a v <<<"${CPU[$t:streams]}"
+    printf '%-15s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' "$t" streams "${v[@]}"
+  done
   for t in "${TARGETS[@]}"; do
     for c in "${CONCS[@]}"; do
       [[ -n "${CALLS[$t:$c]:-}" ]] || continue
@@ -649,6 +740,11 @@ REPORT="$WORK/report.txt"
       echo "$t c=$c Redis calls per request = ${v[0]} (target <= $TARGET_REDIS_CALLS; ${v[1]} commands with those run inside scripts; INFO commandstats)"
     done
   done
+  if ((${#STREAM_TARGETS[@]} > 0)); then
+    echo
+    echo "streams: $STREAM_TOTAL chat-completion streams, $STREAM_CONC open at once, each checked frame by frame (6 events)"
+    for t in "${STREAM_TARGETS[@]}"; do echo "$t ${STREAM_RESULT[$t]:-}"; done
+  fi
   # what the throughput targets leave per request: all cores busy at the target rate
   for spec in "gateway:$TARGET_RPS_RATIO" "governed:$TARGET_GOV_RPS_RATIO" "gateway-native:$TARGET_RPS_RATIO" \
     "governed-native:$TARGET_GOV_RPS_RATIO"; do
@@ -668,6 +764,7 @@ REPORT="$WORK/report.txt"
     if [[ "$GOVERNED" == 1 ]]; then
       check_ratio governed "$TARGET_GOV_RPS_RATIO"
       check_added governed p99 "$TARGET_GOV_ADDED_P99_MS" "<="
+      [[ -z "${RPS[governed-2x:32]:-}" ]] || check_ratio governed-2x "$TARGET_GOV_RPS_RATIO"
     fi
     if [[ "$NATIVE" == 1 ]]; then
       check_ratio gateway-native "$TARGET_RPS_RATIO"
