@@ -1,9 +1,6 @@
 package dev.tokenledger.api;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +13,8 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
 import dev.tokenledger.testing.GatewayCalls;
+import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
-import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -299,21 +296,9 @@ class PassThroughTest {
     }
 
     static Row row(String requestId) throws Exception {
-        assertNotNull(requestId, "x-request-id");
-        try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
-                PreparedStatement q = db.prepareStatement("SELECT key_id::text, provider, input_tokens, "
-                        + "cache_read_tokens, output_tokens, cost_micros FROM usage_event WHERE request_id = ?")) {
-            q.setString(1, requestId);
-            for (int i = 0; i < 200; i++) {
-                try (ResultSet rs = q.executeQuery()) {
-                    if (rs.next()) {
-                        return new Row(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                                (Long) rs.getObject(6));
-                    }
-                }
-                Thread.sleep(25);
-            }
-        }
-        throw new AssertionError("no ledger row for " + requestId);
+        Map<String, Object> r = LedgerRows.await(requestId);
+        return new Row(r.get("key_id") == null ? null : r.get("key_id").toString(), (String) r.get("provider"),
+                LedgerRows.longOf(r, "input_tokens"), LedgerRows.longOf(r, "cache_read_tokens"),
+                LedgerRows.longOf(r, "output_tokens"), (Long) r.get("cost_micros"));
     }
 }

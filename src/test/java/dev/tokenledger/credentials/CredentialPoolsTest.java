@@ -38,6 +38,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import dev.tokenledger.coherence.StartupReads;
+import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 
@@ -354,19 +355,8 @@ class CredentialPoolsTest {
     }
 
     private static String credentialOf(String requestId) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
-                    PreparedStatement q = db.prepareStatement("SELECT credential_id FROM usage_event WHERE request_id = ?")) {
-                q.setString(1, requestId);
-                try (ResultSet rs = q.executeQuery()) {
-                    if (rs.next()) {
-                        return rs.getString(1);
-                    }
-                }
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("no ledger row for " + requestId);
+        Object credential = LedgerRows.await(requestId).get("credential_id");
+        return credential == null ? null : credential.toString();
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

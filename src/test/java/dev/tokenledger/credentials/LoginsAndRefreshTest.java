@@ -620,23 +620,8 @@ class LoginsAndRefreshTest {
         answer.then().statusCode(200);
         assertEquals(1, LoginUpstreams.server().countRequestsMatching(postRequestedFor(urlEqualTo(
                 "/embedder/v1/embeddings")).withHeader("Authorization", equalTo("Bearer " + limited)).build()).getCount());
-        String requestId = answer.header("x-request-id");
-        String served = null;
-        for (int i = 0; i < 200 && served == null; i++) {
-            try (java.sql.Connection db = java.sql.DriverManager.getConnection(dev.tokenledger.testing.TestDb.JDBC_URL,
-                    "postgres", "");
-                    java.sql.PreparedStatement q = db.prepareStatement(
-                            "SELECT credential_id FROM usage_event WHERE request_id = ?")) {
-                q.setString(1, requestId);
-                try (java.sql.ResultSet rs = q.executeQuery()) {
-                    served = rs.next() ? rs.getString(1) : null;
-                }
-            }
-            if (served == null) {
-                Thread.sleep(25);
-            }
-        }
-        assertEquals(fineId, served, "the ledger row names the credential that served the embeddings");
+        Object served = dev.tokenledger.testing.LedgerRows.await(answer.header("x-request-id")).get("credential_id");
+        assertEquals(fineId, String.valueOf(served), "the ledger row names the credential that served the embeddings");
     }
 
     @Test

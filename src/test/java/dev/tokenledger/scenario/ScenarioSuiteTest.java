@@ -5,13 +5,10 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -25,8 +22,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tokenledger.testing.Golden;
+import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
-import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -136,26 +133,10 @@ class ScenarioSuiteTest {
     }
 
     private static void assertLedger(String requestId, long cached, String context) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
-                PreparedStatement q = db.prepareStatement(
-                        "SELECT input_tokens, cache_read_tokens, output_tokens FROM usage_event WHERE request_id = ?")) {
-            q.setString(1, requestId);
-            while (true) {
-                try (ResultSet rs = q.executeQuery()) {
-                    if (rs.next()) {
-                        assertEquals(Script.PROMPT_TOKENS, rs.getLong(1), "ledger input: " + context);
-                        assertEquals(cached, rs.getLong(2), "ledger cache reads: " + context);
-                        assertEquals(Script.COMPLETION_TOKENS, rs.getLong(3), "ledger output: " + context);
-                        return;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no ledger row for " + requestId + ": " + context);
-                }
-                Thread.sleep(50);
-            }
-        }
+        Map<String, Object> row = LedgerRows.await(requestId);
+        assertEquals(Script.PROMPT_TOKENS, LedgerRows.longOf(row, "input_tokens"), "ledger input: " + context);
+        assertEquals(cached, LedgerRows.longOf(row, "cache_read_tokens"), "ledger cache reads: " + context);
+        assertEquals(Script.COMPLETION_TOKENS, LedgerRows.longOf(row, "output_tokens"), "ledger output: " + context);
     }
 
     private String base() {

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 import dev.tokenledger.testing.Golden;
+import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -159,19 +160,8 @@ class GeminiApiTest {
         upstream.verify(rateLimitedCalls, postRequestedFor(urlEqualTo("/v1/chat/completions")));
         // a request refused before any call left has nothing to bill and no upstream outcome: no ledger row
         for (int i = 0; i < 30; i++) { // ledger rows are written in batches within milliseconds; give one time to come
-            assertEquals(0, ledgerRows(refused), "a refused request is not an upstream error");
+            assertEquals(0, LedgerRows.count(refused), "a refused request is not an upstream error");
             Thread.sleep(50);
-        }
-    }
-
-    private static int ledgerRows(String requestId) throws Exception {
-        try (var db = java.sql.DriverManager.getConnection(dev.tokenledger.testing.TestDb.JDBC_URL, "postgres", "");
-                var q = db.prepareStatement("SELECT count(*) FROM usage_event WHERE request_id = ?")) {
-            q.setString(1, requestId);
-            try (var rs = q.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 

@@ -27,6 +27,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import dev.tokenledger.testing.BillQuoteReprice;
+import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 
@@ -39,7 +40,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -312,26 +312,7 @@ class VertexUpstreamTest {
 
     /** The ledger row of a request, once written. */
     static Map<String, Object> row(String requestId) throws Exception {
-        assertNotNull(requestId);
-        for (int i = 0; i < 200; i++) {
-            try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
-                    java.sql.PreparedStatement q = db.prepareStatement("SELECT provider, price_provider, credential_id, "
-                            + "input_tokens, output_tokens, cost_micros, to_char(created_at AT TIME ZONE 'UTC', "
-                            + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at FROM usage_event WHERE request_id = ?")) {
-                q.setString(1, requestId);
-                try (java.sql.ResultSet rs = q.executeQuery()) {
-                    if (rs.next()) {
-                        Map<String, Object> row = new java.util.HashMap<>();
-                        for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                            row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
-                        }
-                        return row;
-                    }
-                }
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("no ledger row for " + requestId);
+        return LedgerRows.await(requestId);
     }
 
     static LoggedRequest last(String path) {
