@@ -210,7 +210,8 @@ public class UsageResource {
     @GET
     @Path("/ledger/{requestId}")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(operationId = "getLedgerRow", summary = "One ledger row")
+    @Operation(operationId = "getLedgerRow", summary = "One ledger row: every column (usageUnits: the finer counts by "
+            + "unit), and credits, the decimal credits of a provider that bills in credits (Kiro)")
     public Uni<RestResponse<Map<String, Object>>> ledger(@PathParam("requestId") String requestId) {
         return pool.preparedQuery("SELECT * FROM usage_event WHERE request_id = $1").execute(Tuple.of(requestId)).map(rows -> {
             if (!rows.iterator().hasNext()) {
@@ -231,6 +232,10 @@ public class UsageResource {
                                         ? t.toInstant().toString()
                                         : v instanceof UUID u ? u.toString() : v);
             }
+            // what a provider billing credits (Kiro) metered, as a decimal: the row's unit of account
+            io.vertx.core.json.JsonObject units = r.getJsonObject("usage_units");
+            Long micro = units == null ? null : units.getLong(UsageUnits.MICRO_CREDITS);
+            row.put("credits", micro == null ? null : UsageUnits.credits(micro));
             return RestResponse.ok(row);
         });
     }

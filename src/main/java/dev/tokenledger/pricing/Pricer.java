@@ -96,8 +96,8 @@ public class Pricer {
 
     /**
      * A usage's counts by unit: all input, its cache reads and writes (by lifetime), audio, image, video and tool
-     * parts, all output with its reasoning, audio and image parts, web searches, seconds of audio (all, sent, received)
-     * and one request.
+     * parts, all output with its reasoning, audio and image parts, web searches, seconds of audio (all, sent, received),
+     * millionths of credits and one request.
      * {@link IllegalArgumentException} when the counts contradict each other.
      */
     public static TokenCounts counts(Usage usage) {
@@ -122,6 +122,7 @@ public class Pricer {
         counts.put(Unit.AUDIO_SECONDS, d.inputAudioSeconds() + d.outputAudioSeconds());
         counts.put(Unit.INPUT_AUDIO_SECONDS, d.inputAudioSeconds());
         counts.put(Unit.OUTPUT_AUDIO_SECONDS, d.outputAudioSeconds());
+        counts.put(Unit.CREDITS, d.microCredits());
         counts.put(Unit.REQUESTS, 1L);
         return new TokenCounts(counts);
     }
