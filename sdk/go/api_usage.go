@@ -201,7 +201,7 @@ func (r ApiGetLedgerRowRequest) Execute() (map[string]*interface{}, *http.Respon
 }
 
 /*
-GetLedgerRow One ledger row
+GetLedgerRow One ledger row: every column (usageUnits: the finer counts by unit), and credits, the decimal credits of a provider that bills in credits (Kiro)
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param requestId
