@@ -104,6 +104,9 @@ class KiroLoginsTest {
     @Any
     Instance<TokenKind> kinds;
 
+    /** The request id of the last Kiro chat whose row was checked. */
+    String lastRequestId;
+
     @BeforeEach
     void reset() {
         KiroUpstreams.server().resetAll();
@@ -308,8 +311,13 @@ class KiroLoginsTest {
             assertTrue(((Number) row.get("output_tokens")).longValue() > 0);
             assertEquals(credentialId, String.valueOf(row.get("credential_id")));
             assertCredits(answer, "0.05");
+            lastRequestId = answer.header("x-request-id");
         }
         assertTrue(requestsPage().contains("\"credits\":\"0.05\""), "the ledger list shows the credits");
+        String csv = admin().get("/admin/v1/usage/export").asString();
+        assertTrue(csv.lines().findFirst().orElseThrow().endsWith(",streamed,credits"), csv);
+        assertTrue(csv.lines().anyMatch(line -> line.startsWith(lastRequestId + ",") && line.endsWith(",0.05")),
+                "the export carries the credits: " + csv);
 
         // an operator's price per credit (tokens explicitly free: Kiro bills credits): 0.05 credits x 0.04 USD
         admin().body(Map.of("provider", "kiro", "model", "claude-sonnet-4.5", "reason", "Kiro overage rate",
