@@ -241,6 +241,15 @@ class PricingValuesTest {
                 Pricer.counts(unmetered))).getMessage().contains("credits"));
         // credits without a price for them leave the usage unpriced, as any counted unit does
         assertThrows(IllegalArgumentException.class, () -> CostCalculator.cost(sheet("3", "15"), Pricer.counts(metered)));
+
+        // a catalogue file prices them as "credits", read and written back as the same decimal
+        String file = "{\"version\":1,\"entries\":[{\"provider\":\"kiro\",\"model\":\"*\","
+                + "\"effectiveFrom\":\"2026-01-01T00:00:00Z\",\"source\":\"operator\",\"prices\":{\"input\":\"0\","
+                + "\"output\":\"0\",\"credits\":\"0.04\"}}]}";
+        List<CatalogueEntry> read = CatalogueFormat.read(new java.io.ByteArrayInputStream(
+                file.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(d("0.04"), read.get(0).prices().price(Unit.CREDITS).base());
+        assertEquals(read, CatalogueFormat.read(new java.io.ByteArrayInputStream(CatalogueFormat.write(read))));
     }
 
     @Test
