@@ -45,7 +45,7 @@ func (r ApiExportUsageRequest) Execute() (string, *http.Response, error) {
 }
 
 /*
-ExportUsage Ledger rows of a period as CSV
+ExportUsage Ledger rows of a period as CSV (credits: what a provider that bills credits metered)
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @return ApiExportUsageRequest
@@ -201,7 +201,7 @@ func (r ApiGetLedgerRowRequest) Execute() (map[string]*interface{}, *http.Respon
 }
 
 /*
-GetLedgerRow One ledger row
+GetLedgerRow One ledger row: every column (usageUnits: the finer counts by unit), and credits, the decimal credits of a provider that bills in credits (Kiro)
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @param requestId

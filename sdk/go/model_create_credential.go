@@ -25,6 +25,7 @@ type CreateCredential struct {
 	Headers map[string]string `json:"headers,omitempty"`
 	Oauth *OAuthTokens `json:"oauth,omitempty"`
 	ServiceAccount *ServiceAccountKey `json:"serviceAccount,omitempty"`
+	Aws *AwsKeys `json:"aws,omitempty"`
 }
 
 // NewCreateCredential instantiates a new CreateCredential object
@@ -236,6 +237,38 @@ func (o *CreateCredential) SetServiceAccount(v ServiceAccountKey) {
 	o.ServiceAccount = &v
 }
 
+// GetAws returns the Aws field value if set, zero value otherwise.
+func (o *CreateCredential) GetAws() AwsKeys {
+	if o == nil || IsNil(o.Aws) {
+		var ret AwsKeys
+		return ret
+	}
+	return *o.Aws
+}
+
+// GetAwsOk returns a tuple with the Aws field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *CreateCredential) GetAwsOk() (*AwsKeys, bool) {
+	if o == nil || IsNil(o.Aws) {
+		return nil, false
+	}
+	return o.Aws, true
+}
+
+// HasAws returns a boolean if a field has been set.
+func (o *CreateCredential) HasAws() bool {
+	if o != nil && !IsNil(o.Aws) {
+		return true
+	}
+
+	return false
+}
+
+// SetAws gets a reference to the given AwsKeys and assigns it to the Aws field.
+func (o *CreateCredential) SetAws(v AwsKeys) {
+	o.Aws = &v
+}
+
 func (o CreateCredential) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -263,6 +296,9 @@ func (o CreateCredential) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.ServiceAccount) {
 		toSerialize["serviceAccount"] = o.ServiceAccount
+	}
+	if !IsNil(o.Aws) {
+		toSerialize["aws"] = o.Aws
 	}
 	return toSerialize, nil
 }

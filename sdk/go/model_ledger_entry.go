@@ -37,6 +37,8 @@ type LedgerEntry struct {
 	LatencyMs *int64 `json:"latencyMs,omitempty"`
 	TtftMs *int64 `json:"ttftMs,omitempty"`
 	Streamed *bool `json:"streamed,omitempty"`
+	UsageSource *string `json:"usageSource,omitempty"`
+	Credits *string `json:"credits,omitempty"`
 }
 
 // NewLedgerEntry instantiates a new LedgerEntry object
@@ -600,6 +602,70 @@ func (o *LedgerEntry) SetStreamed(v bool) {
 	o.Streamed = &v
 }
 
+// GetUsageSource returns the UsageSource field value if set, zero value otherwise.
+func (o *LedgerEntry) GetUsageSource() string {
+	if o == nil || IsNil(o.UsageSource) {
+		var ret string
+		return ret
+	}
+	return *o.UsageSource
+}
+
+// GetUsageSourceOk returns a tuple with the UsageSource field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *LedgerEntry) GetUsageSourceOk() (*string, bool) {
+	if o == nil || IsNil(o.UsageSource) {
+		return nil, false
+	}
+	return o.UsageSource, true
+}
+
+// HasUsageSource returns a boolean if a field has been set.
+func (o *LedgerEntry) HasUsageSource() bool {
+	if o != nil && !IsNil(o.UsageSource) {
+		return true
+	}
+
+	return false
+}
+
+// SetUsageSource gets a reference to the given string and assigns it to the UsageSource field.
+func (o *LedgerEntry) SetUsageSource(v string) {
+	o.UsageSource = &v
+}
+
+// GetCredits returns the Credits field value if set, zero value otherwise.
+func (o *LedgerEntry) GetCredits() string {
+	if o == nil || IsNil(o.Credits) {
+		var ret string
+		return ret
+	}
+	return *o.Credits
+}
+
+// GetCreditsOk returns a tuple with the Credits field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *LedgerEntry) GetCreditsOk() (*string, bool) {
+	if o == nil || IsNil(o.Credits) {
+		return nil, false
+	}
+	return o.Credits, true
+}
+
+// HasCredits returns a boolean if a field has been set.
+func (o *LedgerEntry) HasCredits() bool {
+	if o != nil && !IsNil(o.Credits) {
+		return true
+	}
+
+	return false
+}
+
+// SetCredits gets a reference to the given string and assigns it to the Credits field.
+func (o *LedgerEntry) SetCredits(v string) {
+	o.Credits = &v
+}
+
 func (o LedgerEntry) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -660,6 +726,12 @@ func (o LedgerEntry) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Streamed) {
 		toSerialize["streamed"] = o.Streamed
+	}
+	if !IsNil(o.UsageSource) {
+		toSerialize["usageSource"] = o.UsageSource
+	}
+	if !IsNil(o.Credits) {
+		toSerialize["credits"] = o.Credits
 	}
 	return toSerialize, nil
 }

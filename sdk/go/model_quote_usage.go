@@ -37,6 +37,8 @@ type QuoteUsage struct {
 	ServiceTier *string `json:"service_tier,omitempty"`
 	InputAudioSeconds *int64 `json:"input_audio_seconds,omitempty"`
 	OutputAudioSeconds *int64 `json:"output_audio_seconds,omitempty"`
+	// Credits billed instead of tokens (Kiro), a decimal of at most 6 places, e.g. 0.0123
+	Credits *float32 `json:"credits,omitempty"`
 }
 
 // NewQuoteUsage instantiates a new QuoteUsage object
@@ -632,6 +634,38 @@ func (o *QuoteUsage) SetOutputAudioSeconds(v int64) {
 	o.OutputAudioSeconds = &v
 }
 
+// GetCredits returns the Credits field value if set, zero value otherwise.
+func (o *QuoteUsage) GetCredits() float32 {
+	if o == nil || IsNil(o.Credits) {
+		var ret float32
+		return ret
+	}
+	return *o.Credits
+}
+
+// GetCreditsOk returns a tuple with the Credits field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *QuoteUsage) GetCreditsOk() (*float32, bool) {
+	if o == nil || IsNil(o.Credits) {
+		return nil, false
+	}
+	return o.Credits, true
+}
+
+// HasCredits returns a boolean if a field has been set.
+func (o *QuoteUsage) HasCredits() bool {
+	if o != nil && !IsNil(o.Credits) {
+		return true
+	}
+
+	return false
+}
+
+// SetCredits gets a reference to the given float32 and assigns it to the Credits field.
+func (o *QuoteUsage) SetCredits(v float32) {
+	o.Credits = &v
+}
+
 func (o QuoteUsage) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -695,6 +729,9 @@ func (o QuoteUsage) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.OutputAudioSeconds) {
 		toSerialize["output_audio_seconds"] = o.OutputAudioSeconds
+	}
+	if !IsNil(o.Credits) {
+		toSerialize["credits"] = o.Credits
 	}
 	return toSerialize, nil
 }

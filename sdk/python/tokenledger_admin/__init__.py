@@ -36,6 +36,7 @@ __all__ = [
     "ApiAttributeError",
     "ApiException",
     "AuditPage",
+    "AwsKeys",
     "BudgetSpec",
     "CreateCredential",
     "CreateKey",
@@ -100,6 +101,7 @@ from tokenledger_admin.exceptions import ApiException as ApiException
 
 # import models into sdk package
 from tokenledger_admin.models.audit_page import AuditPage as AuditPage
+from tokenledger_admin.models.aws_keys import AwsKeys as AwsKeys
 from tokenledger_admin.models.budget_spec import BudgetSpec as BudgetSpec
 from tokenledger_admin.models.create_credential import CreateCredential as CreateCredential
 from tokenledger_admin.models.create_key import CreateKey as CreateKey

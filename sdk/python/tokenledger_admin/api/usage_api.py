@@ -50,7 +50,7 @@ class UsageApi:
 
     @validate_arguments
     def export_usage(self, var_from : Optional[StrictStr] = None, to : Optional[StrictStr] = None, **kwargs) -> str:  # noqa: E501
-        """Ledger rows of a period as CSV  # noqa: E501
+        """Ledger rows of a period as CSV (credits: what a provider that bills credits metered)  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
@@ -81,7 +81,7 @@ class UsageApi:
 
     @validate_arguments
     def export_usage_with_http_info(self, var_from : Optional[StrictStr] = None, to : Optional[StrictStr] = None, **kwargs) -> ApiResponse:  # noqa: E501
-        """Ledger rows of a period as CSV  # noqa: E501
+        """Ledger rows of a period as CSV (credits: what a provider that bills credits metered)  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
@@ -200,7 +200,7 @@ class UsageApi:
 
     @validate_arguments
     def get_ledger_row(self, request_id : StrictStr, **kwargs) -> Dict[str, object]:  # noqa: E501
-        """One ledger row  # noqa: E501
+        """One ledger row: every column (usageUnits: the finer counts by unit), and credits, the decimal credits of a provider that bills in credits (Kiro)  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True
@@ -229,7 +229,7 @@ class UsageApi:
 
     @validate_arguments
     def get_ledger_row_with_http_info(self, request_id : StrictStr, **kwargs) -> ApiResponse:  # noqa: E501
-        """One ledger row  # noqa: E501
+        """One ledger row: every column (usageUnits: the finer counts by unit), and credits, the decimal credits of a provider that bills in credits (Kiro)  # noqa: E501
 
         This method makes a synchronous HTTP request by default. To make an
         asynchronous HTTP request, please pass async_req=True

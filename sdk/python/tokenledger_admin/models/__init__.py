@@ -15,6 +15,7 @@
 
 # import models into model package
 from tokenledger_admin.models.audit_page import AuditPage
+from tokenledger_admin.models.aws_keys import AwsKeys
 from tokenledger_admin.models.budget_spec import BudgetSpec
 from tokenledger_admin.models.create_credential import CreateCredential
 from tokenledger_admin.models.create_key import CreateKey

@@ -20,6 +20,7 @@ import json
 
 from typing import Dict, Optional
 from pydantic import BaseModel, Field, StrictStr
+from tokenledger_admin.models.aws_keys import AwsKeys
 from tokenledger_admin.models.o_auth_tokens import OAuthTokens
 from tokenledger_admin.models.service_account_key import ServiceAccountKey
 
@@ -33,7 +34,8 @@ class CreateCredential(BaseModel):
     headers: Optional[Dict[str, StrictStr]] = None
     oauth: Optional[OAuthTokens] = None
     service_account: Optional[ServiceAccountKey] = Field(default=None, alias="serviceAccount")
-    __properties = ["provider", "label", "apiKey", "headers", "oauth", "serviceAccount"]
+    aws: Optional[AwsKeys] = None
+    __properties = ["provider", "label", "apiKey", "headers", "oauth", "serviceAccount", "aws"]
 
     class Config:
         """Pydantic configuration"""
@@ -65,6 +67,9 @@ class CreateCredential(BaseModel):
         # override the default output from pydantic by calling `to_dict()` of service_account
         if self.service_account:
             _dict['serviceAccount'] = self.service_account.to_dict()
+        # override the default output from pydantic by calling `to_dict()` of aws
+        if self.aws:
+            _dict['aws'] = self.aws.to_dict()
         return _dict
 
     @classmethod
@@ -82,7 +87,8 @@ class CreateCredential(BaseModel):
             "api_key": obj.get("apiKey"),
             "headers": obj.get("headers"),
             "oauth": OAuthTokens.from_dict(obj.get("oauth")) if obj.get("oauth") is not None else None,
-            "service_account": ServiceAccountKey.from_dict(obj.get("serviceAccount")) if obj.get("serviceAccount") is not None else None
+            "service_account": ServiceAccountKey.from_dict(obj.get("serviceAccount")) if obj.get("serviceAccount") is not None else None,
+            "aws": AwsKeys.from_dict(obj.get("aws")) if obj.get("aws") is not None else None
         })
         return _obj
 

@@ -42,7 +42,9 @@ class LedgerEntry(BaseModel):
     latency_ms: Optional[StrictInt] = Field(default=None, alias="latencyMs")
     ttft_ms: Optional[StrictInt] = Field(default=None, alias="ttftMs")
     streamed: Optional[StrictBool] = None
-    __properties = ["requestId", "createdAt", "teamId", "teamName", "keyId", "keyName", "requestedModel", "provider", "upstreamModel", "status", "inputTokens", "outputTokens", "costUsd", "priceStatus", "latencyMs", "ttftMs", "streamed"]
+    usage_source: Optional[StrictStr] = Field(default=None, alias="usageSource")
+    credits: Optional[StrictStr] = None
+    __properties = ["requestId", "createdAt", "teamId", "teamName", "keyId", "keyName", "requestedModel", "provider", "upstreamModel", "status", "inputTokens", "outputTokens", "costUsd", "priceStatus", "latencyMs", "ttftMs", "streamed", "usageSource", "credits"]
 
     @validator('team_id')
     def team_id_validate_regular_expression(cls, value):
@@ -116,7 +118,9 @@ class LedgerEntry(BaseModel):
             "price_status": obj.get("priceStatus"),
             "latency_ms": obj.get("latencyMs"),
             "ttft_ms": obj.get("ttftMs"),
-            "streamed": obj.get("streamed")
+            "streamed": obj.get("streamed"),
+            "usage_source": obj.get("usageSource"),
+            "credits": obj.get("credits")
         })
         return _obj
 

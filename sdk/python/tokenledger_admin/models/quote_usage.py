@@ -18,8 +18,8 @@ import re  # noqa: F401
 import json
 
 
-from typing import Optional
-from pydantic import BaseModel, StrictInt, StrictStr
+from typing import Optional, Union
+from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
 
 class QuoteUsage(BaseModel):
     """
@@ -43,7 +43,8 @@ class QuoteUsage(BaseModel):
     service_tier: Optional[StrictStr] = None
     input_audio_seconds: Optional[StrictInt] = None
     output_audio_seconds: Optional[StrictInt] = None
-    __properties = ["input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "input_audio_tokens", "cached_audio_tokens", "input_image_tokens", "cached_image_tokens", "input_video_tokens", "tool_prompt_tokens", "output_audio_tokens", "output_image_tokens", "web_searches", "service_tier", "input_audio_seconds", "output_audio_seconds"]
+    credits: Optional[Union[StrictFloat, StrictInt]] = Field(default=None, description="Credits billed instead of tokens (Kiro), a decimal of at most 6 places, e.g. 0.0123")
+    __properties = ["input_tokens", "cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "input_audio_tokens", "cached_audio_tokens", "input_image_tokens", "cached_image_tokens", "input_video_tokens", "tool_prompt_tokens", "output_audio_tokens", "output_image_tokens", "web_searches", "service_tier", "input_audio_seconds", "output_audio_seconds", "credits"]
 
     class Config:
         """Pydantic configuration"""
@@ -98,7 +99,8 @@ class QuoteUsage(BaseModel):
             "web_searches": obj.get("web_searches"),
             "service_tier": obj.get("service_tier"),
             "input_audio_seconds": obj.get("input_audio_seconds"),
-            "output_audio_seconds": obj.get("output_audio_seconds")
+            "output_audio_seconds": obj.get("output_audio_seconds"),
+            "credits": obj.get("credits")
         })
         return _obj
 

@@ -25,6 +25,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import dev.tokenledger.ledger.UsageUnits;
+
 /** The ledger's rows, newest first, filtered and paged by time (a viewer sees its teams' rows). */
 @Path("/admin/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,12 +45,14 @@ public class LedgerResource {
     }
 
     /**
-     * One ledger row as listed; {@code costUsd} is null for an unpriced row (never 0).
+     * One ledger row as listed; {@code costUsd} is null for an unpriced row (never 0); {@code usageSource} says whether
+     * the token counts are the provider's or estimated; {@code credits} is what a provider that bills credits instead
+     * of tokens (Kiro) metered, a decimal string, null for other rows.
      */
     public record LedgerEntry(String requestId, Instant createdAt, UUID teamId, String teamName, UUID keyId,
             String keyName, String requestedModel, String provider, String upstreamModel, String status,
             long inputTokens, long outputTokens, String costUsd, String priceStatus, long latencyMs, Long ttftMs,
-            boolean streamed) {
+            boolean streamed, String usageSource, String credits) {
     }
 
     /** A page of rows; {@code next} is the {@code before} of the following (older) page, or null at the end. */
@@ -91,7 +95,8 @@ public class LedgerResource {
         args.add(size);
         String sql = "SELECT u.request_id, u.created_at, u.team_id, t.name AS team_name, u.key_id, k.name AS key_name, "
                 + "u.requested_model, u.provider, u.upstream_model, u.status, u.input_tokens, u.output_tokens, u.cost_exact, "
-                + "u.price_status, u.latency_ms, u.ttft_ms, u.streamed FROM usage_event u "
+                + "u.price_status, u.latency_ms, u.ttft_ms, u.streamed, u.usage_source, "
+                + "(u.usage_units->>'" + UsageUnits.MICRO_CREDITS + "')::bigint AS micro_credits FROM usage_event u "
                 + "LEFT JOIN team t ON t.id = u.team_id LEFT JOIN api_key k ON k.id = u.key_id WHERE " + where
                 + " ORDER BY u.created_at DESC LIMIT $" + args.size();
         return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
@@ -103,7 +108,10 @@ public class LedgerResource {
                         r.getString("requested_model"), r.getString("provider"), r.getString("upstream_model"),
                         r.getString("status"), r.getLong("input_tokens"), r.getLong("output_tokens"),
                         cost == null ? null : cost.stripTrailingZeros().toPlainString(), r.getString("price_status"),
-                        r.getLong("latency_ms"), r.getLong("ttft_ms"), r.getBoolean("streamed")));
+                        r.getLong("latency_ms"), r.getLong("ttft_ms"), r.getBoolean("streamed"),
+                        r.getString("usage_source"), r.getLong("micro_credits") == null
+                                ? null
+                                : UsageUnits.credits(r.getLong("micro_credits"))));
             }
             return new LedgerPage(out, out.size() == size ? out.get(out.size() - 1).createdAt() : null);
         });

@@ -78,7 +78,7 @@ public class PricesResource {
      * Prices per million tokens as decimal strings; a null unit is not priced separately. {@code units} prices the
      * other units by their catalogue names ({@code cacheWrite5m, inputAudio, cacheAudioRead, inputImage,
      * cacheImageRead, inputVideo, inputTool, outputAudio, outputImage, outputVideo, outputCitation}; {@code requests}
-     * and {@code webSearches} per thousand).
+     * and {@code webSearches} per thousand; {@code credits} per credit).
      */
     public record Prices(BigDecimal inputMtok, BigDecimal cacheReadMtok, BigDecimal cacheWriteMtok,
             BigDecimal cacheWrite1hMtok, BigDecimal outputMtok, BigDecimal reasoningMtok, Map<String, BigDecimal> units) {
@@ -101,7 +101,8 @@ public class PricesResource {
      * A usage to quote, counted as the ledger counts it: {@code input_tokens} is all input (cache reads and writes,
      * audio, images, video and tool-use prompt included), {@code output_tokens} all output (reasoning, audio and
      * images included); every other count is a part of one of them. {@code input_audio_seconds} and
-     * {@code output_audio_seconds} are seconds of audio billed by duration. {@code service_tier} is the tier reported by
+     * {@code output_audio_seconds} are seconds of audio billed by duration, {@code credits} the credits billed
+     * instead of tokens (Kiro). {@code service_tier} is the tier reported by
      * the provider (standard when absent).
      */
     public record QuoteUsage(@JsonProperty("input_tokens") long inputTokens,
@@ -119,14 +120,26 @@ public class PricesResource {
             @JsonProperty("output_image_tokens") long outputImageTokens,
             @JsonProperty("web_searches") long webSearches, @JsonProperty("service_tier") String serviceTier,
             @JsonProperty("input_audio_seconds") long inputAudioSeconds,
-            @JsonProperty("output_audio_seconds") long outputAudioSeconds) {
+            @JsonProperty("output_audio_seconds") long outputAudioSeconds,
+            @JsonProperty("credits") @Schema(description = "Credits billed instead of tokens (Kiro), a decimal of at most "
+                    + "6 places, e.g. 0.0123") BigDecimal credits) {
 
-        /** The canonical usage the gateway would have recorded. */
+        /** The canonical usage the gateway would have recorded; a 400 for credits it could not have recorded. */
         public Usage toUsage() {
+            long microCredits = 0;
+            if (credits != null) {
+                if (credits.signum() < 0 || credits.stripTrailingZeros().scale() > 6
+                        || credits.compareTo(BigDecimal.valueOf(1_000_000_000)) > 0) {
+                    throw AdminErrors.invalid("usage.credits", "'usage.credits' is a number of credits from 0 to "
+                            + "1000000000 with at most 6 decimal places.");
+                }
+                microCredits = credits.movePointRight(6).longValueExact();
+            }
             return new Usage(inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens,
                     Usage.Source.PROVIDER, new Usage.Detail(cacheWrite1hTokens, inputAudioTokens, cachedAudioTokens,
                             inputImageTokens, cachedImageTokens, inputVideoTokens, toolPromptTokens, outputAudioTokens,
-                            outputImageTokens, webSearches, serviceTier, inputAudioSeconds, outputAudioSeconds));
+                            outputImageTokens, webSearches, serviceTier, inputAudioSeconds, outputAudioSeconds,
+                            microCredits));
         }
     }
 

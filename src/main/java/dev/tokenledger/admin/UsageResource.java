@@ -183,22 +183,28 @@ public class UsageResource {
     @Path("/usage/export")
     @Produces("text/csv")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(operationId = "exportUsage", summary = "Ledger rows of a period as CSV")
+    @Operation(operationId = "exportUsage", summary = "Ledger rows of a period as CSV (credits: what a provider that bills "
+            + "credits metered)")
     public Uni<String> export(@QueryParam("from") String from, @QueryParam("to") String to) {
         Filter f = filter(from, to);
         return pool.preparedQuery("SELECT request_id, created_at, org_id, team_id, key_id, requested_model, provider, "
                 + "upstream_model, status, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
-                + "usage_source, cost_exact, price_status, price_version_id, streamed FROM usage_event WHERE " + f.where
+                + "usage_source, cost_exact, price_status, price_version_id, streamed, (usage_units->>'"
+                + UsageUnits.MICRO_CREDITS + "')::bigint AS micro_credits FROM usage_event WHERE " + f.where
                 + " ORDER BY created_at").execute(f.args).map(rows -> {
                     StringBuilder csv = new StringBuilder("request_id,created_at,org_id,team_id,key_id,requested_model,"
                             + "provider,upstream_model,status,input_tokens,cache_read_tokens,cache_write_tokens,"
-                            + "output_tokens,reasoning_tokens,usage_source,cost_usd,price_status,price_version_id,streamed\n");
+                            + "output_tokens,reasoning_tokens,usage_source,cost_usd,price_status,price_version_id,streamed,"
+                            + "credits\n");
                     for (Row r : rows) {
                         for (int i = 0; i < r.size(); i++) {
                             if (i > 0) {
                                 csv.append(',');
                             }
-                            Object v = r.getValue(i);
+                            // credits (Kiro) as a decimal, like the ledger row shows them
+                            Object v = "micro_credits".equals(r.getColumnName(i)) && r.getLong(i) != null
+                                    ? UsageUnits.credits(r.getLong(i))
+                                    : r.getValue(i);
                             csv.append(v == null ? "" : csvCell(v instanceof BigDecimal b ? b.toPlainString() : v.toString()));
                         }
                         csv.append('\n');
@@ -210,7 +216,8 @@ public class UsageResource {
     @GET
     @Path("/ledger/{requestId}")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
-    @Operation(operationId = "getLedgerRow", summary = "One ledger row")
+    @Operation(operationId = "getLedgerRow", summary = "One ledger row: every column (usageUnits: the finer counts by "
+            + "unit), and credits, the decimal credits of a provider that bills in credits (Kiro)")
     public Uni<RestResponse<Map<String, Object>>> ledger(@PathParam("requestId") String requestId) {
         return pool.preparedQuery("SELECT * FROM usage_event WHERE request_id = $1").execute(Tuple.of(requestId)).map(rows -> {
             if (!rows.iterator().hasNext()) {
@@ -231,6 +238,10 @@ public class UsageResource {
                                         ? t.toInstant().toString()
                                         : v instanceof UUID u ? u.toString() : v);
             }
+            // what a provider billing credits (Kiro) metered, as a decimal: the row's unit of account
+            io.vertx.core.json.JsonObject units = r.getJsonObject("usage_units");
+            Long micro = units == null ? null : units.getLong(UsageUnits.MICRO_CREDITS);
+            row.put("credits", micro == null ? null : UsageUnits.credits(micro));
             return RestResponse.ok(row);
         });
     }

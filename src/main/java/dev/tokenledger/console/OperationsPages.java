@@ -149,7 +149,7 @@ public class OperationsPages {
         return pages.change(csrf, "prices", viewer -> {
             try {
                 PricesResource.Quote quote = prices.quote(new PricesResource.QuoteRequest(provider, model,
-                        new PricesResource.QuoteUsage(input, 0, 0, 0, output, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0),
+                        new PricesResource.QuoteUsage(input, 0, 0, 0, output, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, null),
                         null));
                 return Uni.createFrom().item(renderPrices(model, quote, null, null));
             } catch (RuntimeException e) {

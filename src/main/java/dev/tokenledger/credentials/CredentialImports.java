@@ -19,8 +19,8 @@ import dev.tokenledger.provider.TokenKind;
 
 /**
  * Stores a new credential given through the admin API, by the kind of its secret: an API key (kept as it is), OAuth
- * tokens obtained elsewhere (kept fresh by the refresh-token grant) or a Google service-account key (exchanged by the
- * JWT bearer grant). The secret is checked, sealed under the active key-encryption key and inserted; it is never kept
+ * tokens obtained elsewhere (kept fresh by the refresh-token grant), a Google service-account key (exchanged by the
+ * JWT bearer grant) or an AWS key pair (requests signed with it). The secret is checked, sealed under the active key-encryption key and inserted; it is never kept
  * in clear.
  */
 @ApplicationScoped
@@ -29,7 +29,7 @@ public class CredentialImports {
     /** A new credential: the provider it belongs to, a label, and its secret (one of the kinds). */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record CreateCredential(String provider, String label, String apiKey, Map<String, String> headers,
-            OAuthTokens oauth, ServiceAccountKey serviceAccount) {
+            OAuthTokens oauth, ServiceAccountKey serviceAccount, AwsKeys aws) {
         @Override
         public String toString() {
             return "CreateCredential[provider=" + provider + ", label=" + label + "]";
@@ -67,6 +67,26 @@ public class CredentialImports {
         }
     }
 
+    /**
+     * An AWS key pair for a {@code bedrock} provider (its requests are signed with it, SigV4), with the session token
+     * of temporary credentials; the secret and the token are sealed at once and never shown again.
+     *
+     * @param accessKeyId the access key id ({@code AKIA…}, or {@code ASIA…} for temporary credentials)
+     * @param sessionToken the session token of temporary credentials (STS), or null
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record AwsKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
+        @Override
+        public String toString() {
+            return "AwsKeys[accessKeyId=" + accessKeyId + "]";
+        }
+    }
+
+    /** The provider type whose requests {@link AwsKeys} sign. */
+    static final String AWS_TYPE = "bedrock";
+    /** An access key id as AWS writes them: capital letters and digits (20 of them today), at most 128. */
+    private static final java.util.regex.Pattern ACCESS_KEY_ID = java.util.regex.Pattern.compile("[A-Z0-9]{1,128}");
+
     private final CredentialStore store;
     private final CredentialPools pools;
     private final TokenRefresher refresher;
@@ -81,12 +101,16 @@ public class CredentialImports {
     /** Checks the secret of a request for a configured provider; fails with a 400 naming the field at fault. */
     static void check(CreateCredential body) {
         int kinds = (body.apiKey() != null ? 1 : 0) + (body.oauth() != null ? 1 : 0)
-                + (body.serviceAccount() != null ? 1 : 0);
+                + (body.serviceAccount() != null ? 1 : 0) + (body.aws() != null ? 1 : 0);
         if (kinds > 1) {
-            throw GatewayError.invalid("apiKey", "Give one of 'apiKey', 'oauth' or 'serviceAccount'.");
+            throw GatewayError.invalid("apiKey", "Give one of 'apiKey', 'oauth', 'serviceAccount' or 'aws'.");
         }
         if (kinds == 0 || body.apiKey() != null && body.apiKey().isBlank()) {
-            throw GatewayError.invalid("apiKey", "Missing required field: 'apiKey' (or 'oauth', 'serviceAccount').");
+            throw GatewayError.invalid("apiKey", "Missing required field: 'apiKey' (or 'oauth', 'serviceAccount', "
+                    + "'aws').");
+        }
+        if (body.aws() != null) {
+            awsKey(body.aws());
         }
         if (body.apiKey() != null) {
             CredentialInput.secret("apiKey", body.apiKey());
@@ -103,9 +127,35 @@ public class CredentialImports {
         if (body.serviceAccount() != null) {
             return serviceAccount(id, provider, label, headers, body.serviceAccount());
         }
+        if (body.aws() != null) {
+            KeyEncryption.Sealed sealed = pools.keys().seal(id, provider, new Secret(awsKey(body.aws()), headers)
+                    .withIdentity(Fingerprints.newIdentity()).encode());
+            return store.insert(id, provider, label, CredentialKind.AWS, sealed);
+        }
         KeyEncryption.Sealed sealed = pools.keys().seal(id, provider,
                 new Secret(body.apiKey(), headers).withIdentity(Fingerprints.newIdentity()).encode());
         return store.insert(id, provider, label, CredentialKind.API_KEY, sealed);
+    }
+
+    /**
+     * The checked key pair as the Bedrock provider reads a key: {@code <access-key-id>:<secret-access-key>} or
+     * {@code <access-key-id>:<secret-access-key>:<session-token>}; a 400 naming the field at fault otherwise.
+     */
+    static String awsKey(AwsKeys aws) {
+        String keyId = CredentialInput.required(aws.accessKeyId(), "aws.accessKeyId", 128);
+        if (!ACCESS_KEY_ID.matcher(keyId).matches()) {
+            throw GatewayError.invalid("aws.accessKeyId", "'aws.accessKeyId' is an AWS access key id: at most 128 "
+                    + "capital letters and digits (AKIA…, ASIA…).");
+        }
+        String secret = CredentialInput.secret("aws.secretAccessKey", aws.secretAccessKey());
+        if (secret.indexOf(':') >= 0 || secret.isBlank() || !secret.equals(secret.trim())) {
+            throw GatewayError.invalid("aws.secretAccessKey", "'aws.secretAccessKey' holds no ':' and no spaces "
+                    + "around it.");
+        }
+        if (aws.sessionToken() == null) {
+            return keyId + ":" + secret;
+        }
+        return keyId + ":" + secret + ":" + CredentialInput.secret("aws.sessionToken", aws.sessionToken());
     }
 
     /** Imported OAuth tokens: due for refresh at once when no access token is given, else before they expire. */

@@ -113,6 +113,11 @@ public class CredentialsResource {
         }
         String label = CredentialInput.required(body.label(), "label", CredentialInput.MAX_LABEL);
         CredentialImports.check(body);
+        String type = registry.find(provider).orElseThrow().type();
+        if (body.aws() != null && !CredentialImports.AWS_TYPE.equals(type)) {
+            throw GatewayError.invalid("aws", "'aws' keys sign requests of providers of type "
+                    + CredentialImports.AWS_TYPE + "; provider '" + provider + "' is of type " + type + ".");
+        }
         if (!pools.keys().configured()) {
             throw GatewayError.of(ErrorKind.CONFLICT, "Credentials cannot be stored: no key-encryption key is "
                     + "configured (tokenledger.credentials.kek or tokenledger.credentials.keks with active-kek).");

@@ -281,7 +281,8 @@ public class ChatPipeline {
 
     /**
      * Usage of an answer: what the upstream reported, never less than what we can count ourselves when the report is
-     * partial (a stream that was cut, or an upstream that left a count out).
+     * partial (a stream that was cut, or an upstream that left a count out); our count when it reported units but no
+     * tokens.
      */
     private Usage usage(ChatRequest request, Usage reported, CharSequence generated) {
         if (reported != null && reported.source() == Usage.Source.PROVIDER) {
@@ -290,6 +291,10 @@ public class ChatPipeline {
         Usage estimated = estimator.estimate(request, generated);
         if (reported == null) {
             return estimated;
+        }
+        if (reported.source() == Usage.Source.ESTIMATED) {
+            // no token counts, only other units (Kiro's credits): the tokens are ours, the units the upstream's
+            return estimated.withDetail(reported.detail());
         }
         return new Usage(Math.max(reported.promptTokens(), estimated.promptTokens()), reported.cachedPromptTokens(),
                 reported.cacheWriteTokens(), Math.max(reported.completionTokens(), estimated.completionTokens()),

@@ -12,12 +12,23 @@ import dev.tokenledger.json.Json;
 /**
  * The finer counts of a usage as the ledger keeps them ({@code usage_units}): a JSON object of the non-zero parts by
  * unit, {@code cache_write_1h, input_audio, cache_audio_read, input_image, cache_image_read, input_video, input_tool,
- * output_audio, output_image, web_searches, input_audio_seconds, output_audio_seconds}. With the token columns and the service tier they give back the exact
+ * output_audio, output_image, web_searches, input_audio_seconds, output_audio_seconds, micro_credits} (millionths of the
+ * credits a provider billed in, {@link #credits}). With the token columns and the service tier they give back the exact
  * usage, so that a reprice prices what the bill priced.
  */
 public final class UsageUnits {
 
+    /** The key of the millionths of credits. */
+    public static final String MICRO_CREDITS = "micro_credits";
+
     private UsageUnits() {
+    }
+
+    /** Credits as the admin API shows them: a decimal string ({@code 0.0123}), or null for none. */
+    public static String credits(long microCredits) {
+        return microCredits == 0
+                ? null
+                : java.math.BigDecimal.valueOf(microCredits, 6).stripTrailingZeros().toPlainString();
     }
 
     /** The parts of a usage by key, in a fixed order (zeros included). */
@@ -35,6 +46,7 @@ public final class UsageUnits {
         parts.put("web_searches", d.webSearches());
         parts.put("input_audio_seconds", d.inputAudioSeconds());
         parts.put("output_audio_seconds", d.outputAudioSeconds());
+        parts.put(MICRO_CREDITS, d.microCredits());
         return parts;
     }
 
@@ -64,7 +76,8 @@ public final class UsageUnits {
                 parts.path("cache_image_read").asLong(0), parts.path("input_video").asLong(0),
                 parts.path("input_tool").asLong(0), parts.path("output_audio").asLong(0),
                 parts.path("output_image").asLong(0), parts.path("web_searches").asLong(0), serviceTier,
-                parts.path("input_audio_seconds").asLong(0), parts.path("output_audio_seconds").asLong(0));
+                parts.path("input_audio_seconds").asLong(0), parts.path("output_audio_seconds").asLong(0),
+                parts.path(MICRO_CREDITS).asLong(0));
         return new Usage(input, cacheRead, cacheWrite, output, reasoning, Usage.Source.PROVIDER, detail);
     }
 }

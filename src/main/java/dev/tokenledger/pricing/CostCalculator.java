@@ -17,11 +17,12 @@ import java.util.Objects;
  * cache-write leaf is cacheWrite - cacheWrite1h when one-hour writes are priced; the output leaf is output - reasoning
  * only when reasoning is priced. An unpriced part stays in its nearest priced ancestor and is billed at that rate. A
  * counted unit the sheet does not price and that has no priced ancestor (web searches) cannot be billed: the usage is
- * rejected ({@link IllegalArgumentException}), as is usage that makes a leaf negative.
+ * rejected ({@link IllegalArgumentException}), as is usage that makes a leaf negative, and usage without credits
+ * priced by a sheet that prices credits ({@link Unit#requiredWhenPriced}).
  * <p>
  * The tier is chosen once from inputTotal and applies to every unit (cliff pricing). Each part is
  * {@code leaf x price / per} (per = 1,000,000 for tokens, 1,000 for counted units: exact; 3,600 for seconds of audio
- * priced per hour: to 12 decimal places); the total is rounded once, half-up, to micro-USD.
+ * priced per hour: to 12 decimal places; 1,000,000 for millionths of a credit priced per credit); the total is rounded once, half-up, to micro-USD.
  */
 public final class CostCalculator {
 
@@ -82,6 +83,10 @@ public final class CostCalculator {
                     && !hasPricedAncestor(prices, unit)) {
                 throw new IllegalArgumentException(
                         "the price sheet has no price for " + unit.breakdownKey + ", which the usage counts");
+            }
+            if (tokens.count(unit) == 0 && prices.price(unit) != null && unit.requiredWhenPriced()) {
+                throw new IllegalArgumentException(
+                        "the price sheet prices " + unit.breakdownKey + ", which the usage does not report");
             }
         }
         return leaves;

@@ -21,7 +21,9 @@ import dev.tokenledger.config.ConfiguredModels;
  * Prices usage from the catalogue: the one pricing path of the live bill, the admin quote and the reprice. A
  * deployment's own provider id is looked up first (a negotiated or internal rate entered for that provider), then its
  * configured price provider (the catalogue provider of its type unless configured otherwise), each by exact model id,
- * match clauses, then wildcard ({@link PriceBook#resolve}), for the service tier the provider reported. A model with
+ * match clauses, then wildcard ({@link PriceBook#resolve}), for the service tier the provider reported; an Amazon
+ * Bedrock foundation-model or inference-profile ARN that nothing prices as a whole is looked up again as the model id
+ * it names ({@link #bedrockArnModel}). A model with
  * no price, or usage the sheet cannot price, is reported unpriced, counted in a metric and logged once per model:
  * never priced at zero.
  */
@@ -85,6 +87,35 @@ public class Pricer {
 
     private Optional<PriceBook.Resolved> resolve(String providerId, String catalogueProvider, String model, String tier,
             Instant at) {
+        Optional<PriceBook.Resolved> found = resolveName(providerId, catalogueProvider, model, tier, at);
+        String named = found.isEmpty() ? bedrockArnModel(model) : null;
+        return named == null ? found : resolveName(providerId, catalogueProvider, named, tier, at);
+    }
+
+    /**
+     * The model id an Amazon Bedrock ARN of a foundation model or an inference profile names
+     * ({@code arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0}), or null: such an
+     * ARN is priced as that id when the ARN itself has no entry. An application inference profile's ARN names no model
+     * and is priced only by an entry of its own.
+     */
+    static String bedrockArnModel(String model) {
+        if (model == null || !model.startsWith("arn:")) {
+            return null;
+        }
+        String[] parts = model.split(":", 6);
+        if (parts.length < 6 || !"bedrock".equals(parts[2])) {
+            return null;
+        }
+        for (String type : new String[]{"foundation-model/", "inference-profile/"}) {
+            if (parts[5].startsWith(type) && parts[5].length() > type.length()) {
+                return parts[5].substring(type.length());
+            }
+        }
+        return null;
+    }
+
+    private Optional<PriceBook.Resolved> resolveName(String providerId, String catalogueProvider, String model,
+            String tier, Instant at) {
         Optional<PriceBook.Resolved> found = providerId == null
                 ? Optional.empty()
                 : book.resolve(providerId, model, tier, at);
@@ -96,8 +127,8 @@ public class Pricer {
 
     /**
      * A usage's counts by unit: all input, its cache reads and writes (by lifetime), audio, image, video and tool
-     * parts, all output with its reasoning, audio and image parts, web searches, seconds of audio (all, sent, received)
-     * and one request.
+     * parts, all output with its reasoning, audio and image parts, web searches, seconds of audio (all, sent, received),
+     * millionths of credits and one request.
      * {@link IllegalArgumentException} when the counts contradict each other.
      */
     public static TokenCounts counts(Usage usage) {
@@ -122,6 +153,7 @@ public class Pricer {
         counts.put(Unit.AUDIO_SECONDS, d.inputAudioSeconds() + d.outputAudioSeconds());
         counts.put(Unit.INPUT_AUDIO_SECONDS, d.inputAudioSeconds());
         counts.put(Unit.OUTPUT_AUDIO_SECONDS, d.outputAudioSeconds());
+        counts.put(Unit.CREDITS, d.microCredits());
         counts.put(Unit.REQUESTS, 1L);
         return new TokenCounts(counts);
     }

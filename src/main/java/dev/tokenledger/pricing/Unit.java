@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code cache_write} is the price of cache writes of unspecified or five-minute lifetime; {@code cache_write_5m} and
  * {@code cache_write_1h} price writes by lifetime. {@code requests} is a fee per request: when a sheet does not price it
  * there is no such fee. Every other counted unit ({@code web_searches}) that a request uses but its sheet does not price
- * leaves the request unpriced: a cost without it would be too low.
+ * leaves the request unpriced: a cost without it would be too low. {@code credits} is the other way round too: a sheet
+ * that prices credits cannot price a usage that reports none (the bill is in credits, and they are unknown).
  */
 public enum Unit {
 
@@ -117,15 +118,17 @@ public enum Unit {
                                                                                                                                                                                                             "output_audio_seconds",
                                                                                                                                                                                                             Family.DURATIONS,
                                                                                                                                                                                                             "out",
-                                                                                                                                                                                                            "modality=audio");
+                                                                                                                                                                                                            "modality=audio"),
+    /** Credits a provider bills in instead of tokens (Kiro), counted in millionths of a credit, priced per credit. */
+    CREDITS("credits", "credits", "credits", Family.CREDITS);
 
     /**
      * Units that share a normalisation: tokens are priced per million, counted units per thousand, durations (counted
-     * in seconds) per hour.
+     * in seconds) per hour, credits (counted in millionths) per credit.
      */
     public enum Family {
         TOKENS(1_000_000), REQUESTS(1_000), WEB_SEARCHES(1_000), STORAGE_SEARCHES(1_000), DOCUMENT_PAGES(1_000), MESSAGES(
-                1_000), DURATIONS(3_600);
+                1_000), DURATIONS(3_600), CREDITS(1_000_000);
 
         /** Decimal places kept of a part whose divisor is not a power of ten (the ledger's exact cost keeps 12). */
         static final int SCALE = 12;
@@ -185,6 +188,14 @@ public enum Unit {
     /** A used but unpriced unit without a priced ancestor leaves the request unpriced, except a request fee. */
     boolean freeWhenUnpriced() {
         return this == REQUESTS;
+    }
+
+    /**
+     * A unit a sheet prices only for a usage that reports it: credits are what such a request is billed in, so a usage
+     * without them (an upstream that sent no metering) has an unknown cost, not the cost of its other units.
+     */
+    boolean requiredWhenPriced() {
+        return this == CREDITS;
     }
 
     /** This unit's price in a sheet, or null when the sheet does not price it separately. */

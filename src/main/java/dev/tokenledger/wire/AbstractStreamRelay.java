@@ -101,6 +101,8 @@ public abstract class AbstractStreamRelay implements StreamRelay {
     /** The usage reported so far; partial unless the stream completed. */
     @Override
     public final Usage reportedUsage() {
-        return usage == null || complete() ? usage : usage.withSource(Usage.Source.PROVIDER_PARTIAL);
+        return usage == null || complete() || usage.source() == Usage.Source.ESTIMATED
+                ? usage
+                : usage.withSource(Usage.Source.PROVIDER_PARTIAL);
     }
 }

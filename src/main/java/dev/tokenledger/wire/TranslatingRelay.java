@@ -63,7 +63,13 @@ public final class TranslatingRelay extends AbstractStreamRelay {
         }
         if (decoder.complete()) {
             finished = true;
-            encoder.finish(usage != null ? usage : estimate.apply(text.text()), out);
+            // a report of units without token counts (Kiro's credits) keeps its units, with tokens counted here
+            encoder.finish(usage == null
+                    ? estimate.apply(text.text())
+                    : usage.source() == Usage.Source.ESTIMATED
+                            ? estimate.apply(text.text()).withDetail(usage.detail())
+                            : usage,
+                    out);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tokenledger.credentials;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.core.Vertx;
@@ -45,6 +47,7 @@ import dev.tokenledger.json.Json;
 import dev.tokenledger.provider.ProviderRegistry;
 import dev.tokenledger.provider.TokenKind;
 import dev.tokenledger.stream.EventStreamFrame;
+import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.NodeSdk;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
@@ -100,6 +103,9 @@ class KiroLoginsTest {
     @Inject
     @Any
     Instance<TokenKind> kinds;
+
+    /** The request id of the last Kiro chat whose row was checked. */
+    String lastRequestId;
 
     @BeforeEach
     void reset() {
@@ -295,8 +301,7 @@ class KiroLoginsTest {
                 .path("userInputMessage").path("content").asText().startsWith("Be brief.\n\nHi"));
 
         for (boolean stream : new boolean[]{false, true}) {
-            Response answer = admin().body(Map.of("model", "kiro/claude-sonnet-4.5", "stream", stream, "messages",
-                    List.of(Map.of("role", "user", "content", "Hi")))).post("/v1/chat/completions");
+            Response answer = chat(stream);
             answer.then().statusCode(200);
             Map<String, Object> row = ledgerRow(answer.header("x-request-id"));
             assertEquals("kiro", row.get("provider_type"));
@@ -305,7 +310,60 @@ class KiroLoginsTest {
             assertNull(row.get("cost_micros"));
             assertTrue(((Number) row.get("output_tokens")).longValue() > 0);
             assertEquals(credentialId, String.valueOf(row.get("credential_id")));
+            assertCredits(answer, "0.05");
+            lastRequestId = answer.header("x-request-id");
         }
+        assertTrue(requestsPage().contains("\"credits\":\"0.05\""), "the ledger list shows the credits");
+        String csv = admin().get("/admin/v1/usage/export").asString();
+        assertTrue(csv.lines().findFirst().orElseThrow().endsWith(",streamed,credits"), csv);
+        assertTrue(csv.lines().anyMatch(line -> line.startsWith(lastRequestId + ",") && line.endsWith(",0.05")),
+                "the export carries the credits: " + csv);
+
+        // an operator's price per credit (tokens explicitly free: Kiro bills credits): 0.05 credits x 0.04 USD
+        admin().body(Map.of("provider", "kiro", "model", "claude-sonnet-4.5", "reason", "Kiro overage rate",
+                "prices", Map.of("inputMtok", "0", "outputMtok", "0", "units", Map.of("credits", "0.04"))))
+                .post("/admin/v1/prices").then().statusCode(201);
+        for (boolean stream : new boolean[]{false, true}) {
+            BillQuoteReprice.Checked checked = BillQuoteReprice.check("kiro stream=" + stream, chat(stream));
+            assertEquals(0, new BigDecimal("0.002").compareTo(checked.billed()), checked.row().prettify());
+            assertEquals(2_000, checked.row().getLong("costMicros"));
+            assertEquals("0.05", checked.row().getString("credits"));
+            assertEquals("estimated", checked.row().getString("usageSource"));
+        }
+        // no metering in the answer: the credits are unknown, so is the cost (the tokens' 0 is not the bill)
+        KiroUpstreams.server().stubFor(post("/kiro-api/generateAssistantResponse").atPriority(1)
+                .withHeader("Authorization", equalTo("Bearer kat-builder")).willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/vnd.amazon.eventstream")
+                        .withBody(frames(event("assistantResponseEvent", "{\"content\":\"Hello\"}")))));
+        JsonPath unmetered = BillQuoteReprice.ledgerRow(chat(true).header("x-request-id"));
+        assertEquals("unpriced", unmetered.getString("priceStatus"), unmetered.prettify());
+        assertNull(unmetered.get("costMicros"));
+        assertNull(unmetered.get("credits"));
+    }
+
+    static Response chat(boolean stream) {
+        Response answer = admin().body(Map.of("model", "kiro/claude-sonnet-4.5", "stream", stream, "messages",
+                List.of(Map.of("role", "user", "content", "Hi")))).post("/v1/chat/completions");
+        answer.asString();
+        return answer;
+    }
+
+    /** The row of an answer shows the metered credits through the admin API and the console. */
+    static void assertCredits(Response answer, String credits) throws Exception {
+        String id = answer.header("x-request-id");
+        JsonPath row = BillQuoteReprice.ledgerRow(id);
+        assertEquals(credits, row.getString("credits"), row.prettify());
+        assertEquals(new BigDecimal(credits).movePointRight(6).longValueExact(),
+                row.getLong("usageUnits.micro_credits"));
+        Response signIn = io.restassured.RestAssured.given().redirects().follow(false)
+                .formParam("credential", OpenAiFixtures.MASTER).post("/console/login");
+        String page = io.restassured.RestAssured.given().cookies(signIn.getCookies()).get("/console/requests/" + id)
+                .asString();
+        assertTrue(page.contains(">credits</th><td>" + credits + "<"), page);
+    }
+
+    static String requestsPage() {
+        return admin().get("/admin/v1/ledger?model=kiro/claude-sonnet-4.5&limit=5").asString();
     }
 
     JsonNode anthropic(String scenario) {

@@ -12,7 +12,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * One WireMock server standing in for AWS SSO OIDC ({@code /oidc/<region>}: RegisterClient, StartDeviceAuthorization,
  * CreateToken) and Kiro's API ({@code /kiro-api}: ListAvailableProfiles, generateAssistantResponse answering real
- * event-stream frames), behind a provider {@code kiro} of type {@code kiro}.
+ * event-stream frames), behind a provider {@code kiro} of type {@code kiro}; and Bedrock Runtime ({@code /bedrock}) for
+ * a provider {@code bedrock} of type {@code bedrock} without a configured key (its pool: stored {@code aws}
+ * credentials), region eu-west-3, and {@code bedrock-invoke} (InvokeModel with Anthropic bodies, the test key
+ * configured with a session token).
  */
 public class KiroUpstreams implements QuarkusTestResourceLifecycleManager {
 
@@ -36,6 +39,16 @@ public class KiroUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put("tokenledger.providers.kiro.base-url", server.baseUrl() + "/kiro-api");
         c.put("tokenledger.providers.kiro.timeout", "10s");
         c.put("tokenledger.providers.kiro.options.oidc-url", server.baseUrl() + "/oidc/{region}");
+        c.put("tokenledger.providers.bedrock.type", "bedrock");
+        c.put("tokenledger.providers.bedrock.base-url", server.baseUrl() + "/bedrock");
+        c.put("tokenledger.providers.bedrock.options.region", "eu-west-3");
+        c.put("tokenledger.providers.bedrock.timeout", "10s");
+        c.put("tokenledger.providers.bedrock-invoke.type", "bedrock");
+        c.put("tokenledger.providers.bedrock-invoke.base-url", server.baseUrl() + "/bedrock");
+        c.put("tokenledger.providers.bedrock-invoke.options.region", "eu-west-3");
+        c.put("tokenledger.providers.bedrock-invoke.options.api", "invoke-anthropic");
+        c.put("tokenledger.providers.bedrock-invoke.api-key", "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY:"
+                + "invoke-session-token");
         c.put("tokenledger.credentials.kek", Base64.getEncoder().encodeToString(CredentialUpstreams.bytes(7)));
         c.put("tokenledger.credentials.reload-interval", "1s");
         c.put("tokenledger.credentials.refresh.sweep-interval", "500ms");

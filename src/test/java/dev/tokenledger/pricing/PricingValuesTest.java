@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tokenledger.canonical.Usage;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -219,6 +221,35 @@ class PricingValuesTest {
         assertEquals(d("0.000277777778"), Unit.Family.DURATIONS.perUnit(BigDecimal.ONE));
         assertEquals(d("1.0000000000000"), Unit.Family.DURATIONS.perUnit(d("3600.0000000000000")),
                 "a finer scale than 12 places is kept");
+    }
+
+    @Test
+    void creditsArePricedPerCreditExactlyAndASheetPricingCreditsCannotPriceAUsageWithoutThem() {
+        assertEquals(1_000_000, Unit.Family.CREDITS.per);
+        assertSame(Unit.CREDITS, Unit.byCatalogueKey("credits"));
+        assertFalse(Unit.CREDITS.isPartOf(Unit.INPUT), "credits are not tokens");
+        PriceSheet kiro = sheet("0", "0").with(Unit.CREDITS, new UnitPrice(d("0.04"), List.of()));
+        Usage metered = new Usage(1200, 0, 0, 300, 0, Usage.Source.ESTIMATED,
+                Usage.Detail.NONE.withMicroCredits(5_835));
+        Cost cost = CostCalculator.cost(kiro, Pricer.counts(metered));
+        assertEquals(0, d("0.0002334").compareTo(cost.exactUsd()), "5835 millionths x 0.04 USD: " + cost.exactUsd());
+        assertEquals(233, cost.micros());
+        assertEquals(0, d("0.0002334").compareTo(cost.breakdown().get("credits")));
+        // the bill is in credits: none reported (no metering) is an unknown cost, not the tokens' 0
+        Usage unmetered = new Usage(1200, 0, 0, 300, 0, Usage.Source.ESTIMATED);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CostCalculator.cost(kiro,
+                Pricer.counts(unmetered))).getMessage().contains("credits"));
+        // credits without a price for them leave the usage unpriced, as any counted unit does
+        assertThrows(IllegalArgumentException.class, () -> CostCalculator.cost(sheet("3", "15"), Pricer.counts(metered)));
+
+        // a catalogue file prices them as "credits", read and written back as the same decimal
+        String file = "{\"version\":1,\"entries\":[{\"provider\":\"kiro\",\"model\":\"*\","
+                + "\"effectiveFrom\":\"2026-01-01T00:00:00Z\",\"source\":\"operator\",\"prices\":{\"input\":\"0\","
+                + "\"output\":\"0\",\"credits\":\"0.04\"}}]}";
+        List<CatalogueEntry> read = CatalogueFormat.read(new java.io.ByteArrayInputStream(
+                file.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(d("0.04"), read.get(0).prices().price(Unit.CREDITS).base());
+        assertEquals(read, CatalogueFormat.read(new java.io.ByteArrayInputStream(CatalogueFormat.write(read))));
     }
 
     @Test

@@ -65,7 +65,14 @@ public final class BillQuoteReprice {
         usage.put("reasoning_tokens", row.getLong("reasoningTokens"));
         Map<String, Object> units = row.getMap("usageUnits");
         if (units != null) {
-            units.forEach((key, value) -> usage.put(UNIT_FIELDS.get(key), value));
+            units.forEach((key, value) -> {
+                if ("micro_credits".equals(key)) {
+                    // the quote takes credits as a decimal
+                    usage.put("credits", BigDecimal.valueOf(((Number) value).longValue(), 6));
+                } else {
+                    usage.put(UNIT_FIELDS.getOrDefault(key, key), value);
+                }
+            });
         }
         usage.put("service_tier", row.getString("serviceTier"));
         return usage;

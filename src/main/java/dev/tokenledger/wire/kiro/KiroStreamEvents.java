@@ -1,6 +1,9 @@
 package dev.tokenledger.wire.kiro;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -22,9 +25,12 @@ import dev.tokenledger.wire.SseChunkDecoder;
  * type; both are read. {@code assistantResponseEvent} ({@code content}) is text, {@code reasoningContentEvent}
  * ({@code text}, {@code signature}, {@code redactedContent}) reasoning, {@code toolUseEvent} ({@code toolUseId},
  * {@code name}, {@code input} as a JSON fragment or a whole value, {@code stop}) a tool call built up over several
- * events, {@code metadataEvent} ({@code tokenUsage}) usage where the service reports it. {@code invalidStateEvent}
- * and exception or error frames end the stream with an error; other events (metering in credits, context usage,
- * follow-up prompts, web links, code references) carry nothing to forward. Kiro names no stop reason and may send no
+ * events, {@code metadataEvent} ({@code tokenUsage}) usage where the service reports it, {@code meteringEvent}
+ * ({@code {"unit":"credit","unitPlural":"credits","usage":0.0123}}) the credits the request is billed (several are
+ * added; a unit other than credits is ignored). A usage report carries both: the last token usage with the credits so
+ * far; with credits but no token usage its source is {@link Usage.Source#ESTIMATED} (tokens to be counted by the
+ * gateway, the credits kept). {@code invalidStateEvent} and exception or error frames end the stream with an error;
+ * other events (context usage, follow-up prompts, web links, code references) carry nothing to forward. Kiro names no stop reason and may send no
  * closing event: an answer is complete when the stream closes between two frames (or at {@code messageStopEvent}); it
  * ends with {@code tool_calls} when it called a tool, else {@code stop}.
  */
@@ -32,12 +38,18 @@ public final class KiroStreamEvents implements EventStreamEvents {
 
     /** Tool calls per stream at most. */
     private static final int MAX_TOOLS = 4096;
+    /** Credits per answer at most (far beyond any real answer; keeps the count a long). */
+    private static final BigDecimal MAX_CREDITS = BigDecimal.valueOf(1_000_000_000);
     /** Kiro's signed reasoning comes from Anthropic's models, like Bedrock's. */
     static final String FAMILY = "anthropic";
 
     private final Map<String, Integer> tools = new LinkedHashMap<>();
     private boolean started;
     private boolean stopped;
+    /** The last token usage reported, or null. */
+    private Usage tokens;
+    /** Credits reported so far, in exact decimal. */
+    private BigDecimal credits;
 
     @Override
     public void onFrame(EventStreamFrame frame, Consumer<ChatChunk> sink) {
@@ -77,7 +89,19 @@ public final class KiroStreamEvents implements EventStreamEvents {
             case "metadataEvent" -> {
                 Usage usage = usage(event.path("tokenUsage"));
                 if (usage != null) {
-                    sink.accept(new ChatChunk.UsageReport(usage));
+                    tokens = usage;
+                    sink.accept(new ChatChunk.UsageReport(report()));
+                }
+            }
+            case "meteringEvent" -> {
+                BigDecimal metered = credits(event);
+                if (metered != null) {
+                    credits = credits == null ? metered : credits.add(metered);
+                    if (credits.compareTo(MAX_CREDITS) > 0) {
+                        throw SseChunkDecoder.protocolError("The upstream metered more than " + MAX_CREDITS
+                                + " credits.");
+                    }
+                    sink.accept(new ChatChunk.UsageReport(report()));
                 }
             }
             case "invalidStateEvent" -> throw GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 500,
@@ -86,7 +110,7 @@ public final class KiroStreamEvents implements EventStreamEvents {
                     "upstream_error");
             case "messageStopEvent" -> finish(sink);
             default -> {
-                // meteringEvent, contextUsageEvent, followupPromptEvent, … carry nothing to forward
+                // contextUsageEvent, followupPromptEvent, … carry nothing to forward
             }
         }
     }
@@ -131,6 +155,31 @@ public final class KiroStreamEvents implements EventStreamEvents {
         long prompt = tokens.path("uncachedInputTokens").asLong(0) + cacheRead + cacheWrite;
         return new Usage(prompt, cacheRead, cacheWrite, tokens.path("outputTokens").asLong(0), 0,
                 Usage.Source.PROVIDER);
+    }
+
+    /**
+     * The credits of a {@code meteringEvent}: its {@code usage} as an exact decimal (the number as written), or null
+     * when it names another unit or holds no usable number.
+     */
+    static BigDecimal credits(JsonNode event) {
+        String unit = event.path("unit").asText(event.path("unitPlural").asText("credit")).toLowerCase(Locale.ROOT);
+        JsonNode usage = event.get("usage");
+        if (!unit.equals("credit") && !unit.equals("credits") || usage == null || !usage.isNumber()) {
+            return null;
+        }
+        BigDecimal value = usage.isBigDecimal() ? usage.decimalValue() : new BigDecimal(usage.asText());
+        return value.signum() < 0 ? null : value;
+    }
+
+    /** Millionths of credits, half-up. */
+    static long microCredits(BigDecimal credits) {
+        return credits.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /** The usage so far: the last token usage with the credits, or (no token usage) estimated tokens with them. */
+    private Usage report() {
+        Usage base = tokens != null ? tokens : Usage.NONE;
+        return credits == null ? base : base.withDetail(base.detail().withMicroCredits(microCredits(credits)));
     }
 
     private void finish(Consumer<ChatChunk> sink) {

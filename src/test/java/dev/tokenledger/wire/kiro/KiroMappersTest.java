@@ -160,9 +160,60 @@ class KiroMappersTest {
             assertEquals(1, chunks.stream().filter(ChatChunk.ToolCallStart.class::isInstance).count());
             ChatChunk last = chunks.get(chunks.size() - 1);
             assertEquals("tool_calls", ((ChatChunk.Finish) last).reason());
-            assertTrue(chunks.stream().noneMatch(ChatChunk.UsageReport.class::isInstance),
-                    "no token counts: the gateway estimates");
+            Usage usage = lastUsage(chunks);
+            assertEquals(Usage.Source.ESTIMATED, usage.source(), "no token counts: the gateway estimates");
+            assertEquals(0, usage.totalTokens());
+            assertEquals(42_000, usage.detail().microCredits(), "the metered credits, split at " + at);
         }
+    }
+
+    static Usage lastUsage(List<ChatChunk> chunks) {
+        Usage usage = null;
+        for (ChatChunk c : chunks) {
+            if (c instanceof ChatChunk.UsageReport r) {
+                usage = r.usage();
+            }
+        }
+        return usage;
+    }
+
+    @Test
+    void meteringIsReadExactlyBareOrWrappedAddedUpAndJoinsTheTokenUsage() {
+        // Kiro's doubles as written: rounded half-up to millionths of a credit, never through a binary fraction
+        assertEquals(5_835, KiroStreamEvents.microCredits(KiroStreamEvents.credits(Json.tryParseObject(
+                "{\"unit\":\"credit\",\"unitPlural\":\"credits\",\"usage\":0.005835419900497513}"))));
+        assertEquals(2_328_326, KiroStreamEvents.microCredits(KiroStreamEvents.credits(Json.tryParseObject(
+                "{\"unit\":\"credit\",\"usage\":2.3283256603316747}"))));
+        assertEquals(1, KiroStreamEvents.microCredits(KiroStreamEvents.credits(Json.tryParseObject(
+                "{\"usage\":0.0000005}"))), "half-up; no unit named is credits");
+        assertEquals(10, KiroStreamEvents.microCredits(KiroStreamEvents.credits(Json.tryParseObject(
+                "{\"unit\":\"credit\",\"usage\":1.0E-5}"))));
+        assertNull(KiroStreamEvents.credits(Json.tryParseObject("{\"unit\":\"request\",\"usage\":1}")),
+                "another unit is not credits");
+        assertNull(KiroStreamEvents.credits(Json.tryParseObject("{\"unit\":\"credit\",\"usage\":\"x\"}")));
+        assertNull(KiroStreamEvents.credits(Json.tryParseObject("{\"unit\":\"credit\",\"usage\":-1}")));
+
+        // wrapped and bare, two metering events added (exactly: 0.1 + 0.2), tokens reported after the credits
+        byte[] stream = concat(frame("assistantResponseEvent", "{\"content\":\"Hi\"}"),
+                frame("meteringEvent", "{\"meteringEvent\":{\"unit\":\"credit\",\"unitPlural\":\"credits\","
+                        + "\"usage\":0.1}}"),
+                frame("meteringEvent", "{\"unit\":\"credit\",\"unitPlural\":\"credits\",\"usage\":0.2}"),
+                frame("metadataEvent", "{\"tokenUsage\":{\"uncachedInputTokens\":12,\"outputTokens\":7}}"));
+        for (int at = 0; at <= stream.length; at++) {
+            Usage usage = lastUsage(decodeSplit(stream, at));
+            assertEquals(300_000, usage.detail().microCredits(), "split at " + at);
+            assertEquals(Usage.Source.PROVIDER, usage.source(), "the tokens are the provider's");
+            assertEquals(12, usage.promptTokens());
+            assertEquals(7, usage.completionTokens());
+        }
+        Usage whole = KiroResponses.usage(stream);
+        assertEquals(300_000, whole.detail().microCredits());
+        assertEquals(whole, KiroResponses.toCanonical(stream).usage());
+
+        byte[] absurd = frame("meteringEvent", "{\"unit\":\"credit\",\"usage\":1e12}");
+        assertThrows(GatewayError.class, () -> new EventStreamChunkDecoder(LIMITS, new KiroStreamEvents())
+                .decode(absurd, c -> {
+                }));
     }
 
     @Test
@@ -220,8 +271,11 @@ class KiroMappersTest {
         assertEquals("Olá, São Paulo 🙂", message.text());
         assertEquals("tool_calls", response.choices().get(0).finishReason());
         assertEquals(new ToolCall("tooluse_1", "get_weather", "{\"city\":\"SP\"}"), message.toolCalls().get(0));
-        assertNull(response.usage(), "estimated by the gateway");
-        assertNull(KiroResponses.usage(TOOL_ANSWER));
+        assertEquals(Usage.Source.ESTIMATED, response.usage().source(), "tokens estimated by the gateway");
+        assertEquals(42_000, response.usage().detail().microCredits(), "the credits metered");
+        assertEquals(response.usage(), KiroResponses.usage(TOOL_ANSWER));
+        byte[] unmetered = concat(frame("assistantResponseEvent", "{\"content\":\"Hi\"}"));
+        assertNull(KiroResponses.usage(unmetered), "neither tokens nor credits: all estimated");
         assertThrows(GatewayError.class, () -> KiroResponses.toCanonical(new byte[0]));
     }
 }
