@@ -153,6 +153,15 @@ class BedrockUpstream implements UpstreamSide {
         } else {
             assertFalse(body.has("toolConfig"), body.toString());
         }
+        if (c == ScenarioCase.JSON_MODE) {
+            JsonNode format = body.path("outputConfig").path("textFormat");
+            assertEquals("json_schema", format.path("type").asText(), body.toString());
+            // Converse takes the schema as a JSON string
+            assertEquals("object", Golden.tree(format.at("/structure/jsonSchema/schema").asText()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).path("type").asText(), body.toString());
+        } else {
+            assertFalse(body.has("outputConfig"), body.toString());
+        }
     }
 
     /** The Converse system and messages as {@link Script#transcript} lines; tool results must answer earlier calls. */

@@ -15,10 +15,9 @@ public final class ScenarioMatrix {
             "openai-chat|anthropic|JSON_MODE", "response_format",
             "openai-responses|anthropic|JSON_MODE", "response_format",
             "gemini|anthropic|JSON_MODE", "response_format",
-            // Converse's structured output is not mapped: JSON output is refused rather than silently dropped
+            // so does Converse's structured output (outputConfig.textFormat)
             "openai-chat|bedrock|JSON_MODE", "response_format",
             "openai-responses|bedrock|JSON_MODE", "response_format",
-            "anthropic|bedrock|JSON_MODE", "response_format",
             "gemini|bedrock|JSON_MODE", "response_format");
 
     private ScenarioMatrix() {

@@ -1,5 +1,6 @@
 package dev.tokenledger.wire.bedrock;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +32,8 @@ import dev.tokenledger.wire.anthropic.AnthropicRequests;
  * <li>an Anthropic client's {@code cache_control} marks become {@code cachePoint} blocks after the system prompt, the
  * tools and each marked turn.</li>
  * </ul>
- * What Converse cannot express fails with a 400 naming the field: image URLs, JSON mode, tool arguments that are not
- * a JSON object.
+ * What Converse cannot express fails with a 400 naming the field: image URLs, JSON mode without a schema (a schema
+ * becomes {@code outputConfig.textFormat}), tool arguments that are not a JSON object.
  */
 public final class BedrockRequests {
 
@@ -48,8 +49,8 @@ public final class BedrockRequests {
     }
 
     static ObjectNode build(ChatRequest request) {
-        responseFormat(request.responseFormat());
         ObjectNode root = Json.NODES.objectNode();
+        outputConfig(request.responseFormat(), root);
         BedrockCachePoints marks = BedrockCachePoints.of(request);
         ArrayNode messages = messages(request.messages(), marks);
         root.set("messages", messages);
@@ -80,12 +81,30 @@ public final class BedrockRequests {
         return root;
     }
 
-    private static void responseFormat(Map<String, Object> responseFormat) {
-        if (responseFormat != null && !"text".equals(responseFormat.get("type"))) {
-            throw GatewayError.invalid("response_format", "response_format type '" + responseFormat.get("type")
-                    + "' cannot be expressed for a Bedrock Converse upstream; describe the format in the prompt or use a "
-                    + "tool.");
+    /**
+     * A JSON schema output as Converse's structured output ({@code outputConfig.textFormat}: the schema as a JSON
+     * string, with its name and description); JSON mode without a schema has no Converse equivalent.
+     */
+    private static void outputConfig(Map<String, Object> responseFormat, ObjectNode root) {
+        Object type = responseFormat == null ? null : responseFormat.get("type");
+        if (type == null || "text".equals(type)) {
+            return;
         }
+        if ("json_schema".equals(type) && responseFormat.get("json_schema") instanceof Map<?, ?> jsonSchema
+                && jsonSchema.get("schema") instanceof Map<?, ?> schema) {
+            ObjectNode definition = root.putObject("outputConfig").putObject("textFormat").put("type", "json_schema")
+                    .putObject("structure").putObject("jsonSchema");
+            definition.put("schema", new String(Json.write(Json.toNode(schema)), StandardCharsets.UTF_8));
+            if (jsonSchema.get("name") instanceof String name) {
+                definition.put("name", name);
+            }
+            if (jsonSchema.get("description") instanceof String description) {
+                definition.put("description", description);
+            }
+            return;
+        }
+        throw GatewayError.invalid("response_format", "response_format type '" + type + "' cannot be expressed for a "
+                + "Bedrock Converse upstream; use {\"type\":\"json_schema\"} with a schema.");
     }
 
     private static ObjectNode inferenceConfig(ChatRequest request, Integer budget) {

@@ -32,6 +32,36 @@ class BedrockMappersTest {
     }
 
     @Test
+    void aJsonSchemaBecomesConverseStructuredOutputAndJsonModeWithoutOneIsRefused() {
+        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string")));
+        ChatRequest request = ChatRequest.builder("alias", null)
+                .messages(List.of(new Message("user", List.of(new ContentPart.Text("City?")), null, null, null)))
+                .responseFormat(Map.of("type", "json_schema", "json_schema", Map.of("name", "place", "description",
+                        "A city", "strict", true, "schema", schema)))
+                .build();
+        JsonNode format = wire(request).path("outputConfig").path("textFormat");
+        assertEquals("json_schema", format.path("type").asText());
+        JsonNode definition = format.path("structure").path("jsonSchema");
+        assertEquals("place", definition.path("name").asText());
+        assertEquals("A city", definition.path("description").asText());
+        assertTrue(definition.path("schema").isTextual(), "Converse takes the schema as a JSON string");
+        assertEquals(Golden.tree("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"
+                .getBytes(StandardCharsets.UTF_8)), Golden.tree(
+                        definition.path("schema").asText()
+                                .getBytes(StandardCharsets.UTF_8)));
+
+        ChatRequest jsonMode = ChatRequest.builder("alias", null)
+                .messages(List.of(new Message("user", List.of(new ContentPart.Text("City?")), null, null, null)))
+                .responseFormat(Map.of("type", "json_object")).build();
+        GatewayError refused = assertThrows(GatewayError.class, () -> wire(jsonMode));
+        assertEquals("response_format", refused.param());
+        ChatRequest text = ChatRequest.builder("alias", null)
+                .messages(List.of(new Message("user", List.of(new ContentPart.Text("City?")), null, null, null)))
+                .responseFormat(Map.of("type", "text")).build();
+        assertFalse(wire(text).has("outputConfig"));
+    }
+
+    @Test
     void systemTurnsImagesToolsAndReasoningBecomeConverseBlocks() {
         ChatRequest request = ChatRequest.builder("alias", null).messages(List.of(
                 new Message("system", List.of(new ContentPart.Text("Be brief.")), null, null, null),
