@@ -193,6 +193,13 @@ class ConsoleBrowserTest {
         Duration left = Duration.between(java.time.OffsetDateTime.now(),
                 java.time.OffsetDateTime.parse(old.getString("expiresAt")));
         assertTrue(left.toMinutes() >= 55 && left.toMinutes() <= 60, left.toString());
+        // rotating it again during its overlap is refused, and the page says why
+        browser.get(url("/console/keys?q=rotating-" + unique));
+        browser.findElement(By.cssSelector("#key-" + rotating + " button.rotate")).click();
+        browser.switchTo().alert().accept();
+        String refusal = await(By.cssSelector("#main p.error")).getText();
+        assertTrue(refusal.contains("already rotated"), refusal);
+        shot("06-key-rotated-again-refused");
         for (String page : List.of("limits", "deployments", "prices")) {
             browser.get(url("/console/" + page));
             await(By.id(page));
@@ -218,6 +225,8 @@ class ConsoleBrowserTest {
         String spend = await(By.id("top")).getText();
         assertTrue(spend.contains("console-a-" + unique), spend);
         assertFalse(spend.contains("console-b-" + unique), spend);
+        String totals = browser.findElement(By.id("totals")).getText();
+        assertTrue(totals.startsWith("1 request;"), "one request of its team, in the singular: " + totals);
         shot("08-viewer-spend");
         browser.get(url("/console/keys"));
         String keys = await(By.id("keys")).getText();
