@@ -149,8 +149,8 @@ public class KeysResource {
         return keys.map(list -> list.stream().map(KeyView::of).toList());
     }
 
-    /** One page of keys, newest first, and how many keys match in all. */
-    public record KeyPage(List<KeyView> keys, long total) {
+    /** One page of keys, newest first, and whether more keys match after it. */
+    public record KeyPage(List<KeyView> keys, boolean more) {
     }
 
     /** The longest search text: longer ones are cut (a name is at most 200 characters). */
@@ -158,7 +158,7 @@ public class KeysResource {
 
     /**
      * Keys the caller may see whose name, display prefix or team name contains {@code q} (any case), newest first,
-     * from {@code offset}, at most {@code limit}: the console's list, searched and paged in the database.
+     * from {@code offset}, at most {@code limit}: the console's list, searched and paged in the database (one query).
      */
     @RolesAllowed({AdminScope.ADMIN, AdminScope.VIEWER})
     @WithSession
@@ -167,7 +167,7 @@ public class KeysResource {
         Map<String, Object> params = new java.util.HashMap<>();
         if (!scope.allTeams()) {
             if (scope.teams().isEmpty()) {
-                return Uni.createFrom().item(new KeyPage(List.of(), 0));
+                return Uni.createFrom().item(new KeyPage(List.of(), false));
             }
             where.append(" and teamId in :teams");
             params.put("teams", List.copyOf(scope.teams()));
@@ -181,8 +181,9 @@ public class KeysResource {
         }
         io.quarkus.hibernate.reactive.panache.PanacheQuery<ApiKey> query = ApiKey.find(where + " order by createdAt desc, id",
                 params);
-        return query.count().chain(total -> query.range(offset, offset + limit - 1).list()
-                .map(list -> new KeyPage(list.stream().map(KeyView::of).toList(), total)));
+        // one row more than the page says whether another page follows, without counting every match
+        return query.range(offset, offset + limit).list().map(list -> new KeyPage(list.stream().limit(limit)
+                .map(KeyView::of).toList(), list.size() > limit));
     }
 
     @GET
@@ -251,7 +252,10 @@ public class KeysResource {
                             ? replace(old, overlap)
                             : Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "Key " + old.name + " ("
                                     + old.keyPrefix + "…" + old.keyLast4 + ") was already rotated"
-                                    + (old.expiresAt == null ? "" : " and works only until " + old.expiresAt)
+                                    + (old.expiresAt == null
+                                            ? ""
+                                            : " and works only until "
+                                                    + old.expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                                     + "; rotate its replacement (" + replacement.keyPrefix + "…" + replacement.keyLast4
                                     + ") instead.")));
         });

@@ -114,7 +114,7 @@ public final class SpendChart {
                         names.get(i) + ", " + period + ": " + format(v, metric)));
             }
             if (index % every == 0) {
-                chart.labels.add(new Label(x, period.length() >= 13 && period.endsWith("00:00:00Z") && !period.contains("T00")
+                chart.labels.add(new Label(x, period.length() >= 13 && period.endsWith(":00:00Z") && !period.contains("T00:")
                         ? period.substring(5, 13).replace('T', ' ') + "h"
                         : period.substring(0, 10)));
             }
@@ -147,6 +147,9 @@ public final class SpendChart {
     static String tick(BigDecimal value, BigDecimal step, String metric) {
         if (!"cost".equals(metric)) {
             return String.format(java.util.Locale.ROOT, "%,d", value.longValue());
+        }
+        if (value.signum() == 0) {
+            return "$0";
         }
         int decimals = step.stripTrailingZeros().scale() <= 0 ? 0 : Math.max(2, step.stripTrailingZeros().scale());
         return "$" + String.format(java.util.Locale.ROOT, "%,." + decimals + "f", value);

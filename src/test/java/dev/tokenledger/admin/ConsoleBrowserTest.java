@@ -28,15 +28,20 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
+import dev.tokenledger.testing.NodeSdk;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,9 +148,15 @@ class ConsoleBrowserTest {
                 .getMap("limits.budget");
         assertEquals("5", String.valueOf(limits.get("amountUsd")), "the budget was set in the same step");
 
-        // requests with the key, seen on the chart and in the requests table at the right cost
-        AdminFixtures.chat(key);
-        AdminFixtures.chat(key);
+        // requests with the key through the official OpenAI SDK, seen on the chart and in the requests table at the
+        // right cost
+        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.COMPLETION)));
+        for (int i = 0; i < 2; i++) {
+            JsonNode answer = NodeSdk.run("openai.mjs", "chat", Map.of("TL_BASE_URL", url("/v1"), "TL_API_KEY", key));
+            assertEquals("Hello there!", answer.path("text").asText(), answer.toString());
+        }
+        awaitLedgerRows(keyId, 2);
         BigDecimal expected = ONE_REQUEST.multiply(BigDecimal.valueOf(2));
         browser.get(url("/console/spend?groupBy=key&interval=hour"));
         WebElement top = await(By.id("top"));
@@ -205,6 +216,17 @@ class ConsoleBrowserTest {
             await(By.id(page));
             shot("07-" + page);
         }
+    }
+
+    /** Waits for a key's ledger rows (written in batches off the response path). */
+    static void awaitLedgerRows(String keyId, int rows) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (AdminFixtures.master().get("/admin/v1/ledger?keyId=" + keyId).jsonPath().getList("rows").size() >= rows) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("fewer than " + rows + " ledger rows for key " + keyId);
     }
 
     /** A viewer signed in with an OIDC access token sees only its own team. */
