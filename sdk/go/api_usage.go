@@ -529,6 +529,223 @@ func (a *UsageAPIService) GetUsageExecute(r ApiGetUsageRequest) ([]UsageGroup, *
 	return localVarReturnValue, localVarHTTPResponse, nil
 }
 
+type ApiGetUsageTopRequest struct {
+	ctx context.Context
+	ApiService *UsageAPIService
+	from *string
+	groupBy *string
+	interval *string
+	limit *int32
+	metric *string
+	series *int32
+	to *string
+}
+
+func (r ApiGetUsageTopRequest) From(from string) ApiGetUsageTopRequest {
+	r.from = &from
+	return r
+}
+
+// key, team, org, model, provider, credential or end_user (default model)
+func (r ApiGetUsageTopRequest) GroupBy(groupBy string) ApiGetUsageTopRequest {
+	r.groupBy = &groupBy
+	return r
+}
+
+// hour, day (default) or month
+func (r ApiGetUsageTopRequest) Interval(interval string) ApiGetUsageTopRequest {
+	r.interval = &interval
+	return r
+}
+
+// How many of the largest groups (1 to 500, default 50)
+func (r ApiGetUsageTopRequest) Limit(limit int32) ApiGetUsageTopRequest {
+	r.limit = &limit
+	return r
+}
+
+// cost (default), tokens or requests: what ranks the groups
+func (r ApiGetUsageTopRequest) Metric(metric string) ApiGetUsageTopRequest {
+	r.metric = &metric
+	return r
+}
+
+// How many of them get a series of their own (0 to 20, default 8)
+func (r ApiGetUsageTopRequest) Series(series int32) ApiGetUsageTopRequest {
+	r.series = &series
+	return r
+}
+
+func (r ApiGetUsageTopRequest) To(to string) ApiGetUsageTopRequest {
+	r.to = &to
+	return r
+}
+
+func (r ApiGetUsageTopRequest) Execute() (*UsageTop, *http.Response, error) {
+	return r.ApiService.GetUsageTopExecute(r)
+}
+
+/*
+GetUsageTop The largest groups of a period by cost, tokens or requests, the series of the largest few per hour, day or month (all other groups summed as \"other\"), and the totals
+
+ @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
+ @return ApiGetUsageTopRequest
+*/
+func (a *UsageAPIService) GetUsageTop(ctx context.Context) ApiGetUsageTopRequest {
+	return ApiGetUsageTopRequest{
+		ApiService: a,
+		ctx: ctx,
+	}
+}
+
+// Execute executes the request
+//  @return UsageTop
+func (a *UsageAPIService) GetUsageTopExecute(r ApiGetUsageTopRequest) (*UsageTop, *http.Response, error) {
+	var (
+		localVarHTTPMethod   = http.MethodGet
+		localVarPostBody     interface{}
+		formFiles            []formFile
+		localVarReturnValue  *UsageTop
+	)
+
+	localBasePath, err := a.client.cfg.ServerURLWithContext(r.ctx, "UsageAPIService.GetUsageTop")
+	if err != nil {
+		return localVarReturnValue, nil, &GenericOpenAPIError{error: err.Error()}
+	}
+
+	localVarPath := localBasePath + "/admin/v1/usage/top"
+
+	localVarHeaderParams := make(map[string]string)
+	localVarQueryParams := url.Values{}
+	localVarFormParams := url.Values{}
+
+	if r.from != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "from", r.from, "form", "")
+	}
+	if r.groupBy != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "groupBy", r.groupBy, "form", "")
+	}
+	if r.interval != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "interval", r.interval, "form", "")
+	}
+	if r.limit != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "limit", r.limit, "form", "")
+	}
+	if r.metric != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "metric", r.metric, "form", "")
+	}
+	if r.series != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "series", r.series, "form", "")
+	}
+	if r.to != nil {
+		parameterAddToHeaderOrQuery(localVarQueryParams, "to", r.to, "form", "")
+	}
+	// to determine the Content-Type header
+	localVarHTTPContentTypes := []string{}
+
+	// set Content-Type header
+	localVarHTTPContentType := selectHeaderContentType(localVarHTTPContentTypes)
+	if localVarHTTPContentType != "" {
+		localVarHeaderParams["Content-Type"] = localVarHTTPContentType
+	}
+
+	// to determine the Accept header
+	localVarHTTPHeaderAccepts := []string{"application/json"}
+
+	// set Accept header
+	localVarHTTPHeaderAccept := selectHeaderAccept(localVarHTTPHeaderAccepts)
+	if localVarHTTPHeaderAccept != "" {
+		localVarHeaderParams["Accept"] = localVarHTTPHeaderAccept
+	}
+	req, err := a.client.prepareRequest(r.ctx, localVarPath, localVarHTTPMethod, localVarPostBody, localVarHeaderParams, localVarQueryParams, localVarFormParams, formFiles)
+	if err != nil {
+		return localVarReturnValue, nil, err
+	}
+
+	localVarHTTPResponse, err := a.client.callAPI(req)
+	if err != nil || localVarHTTPResponse == nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	localVarBody, err := io.ReadAll(localVarHTTPResponse.Body)
+	localVarHTTPResponse.Body.Close()
+	localVarHTTPResponse.Body = io.NopCloser(bytes.NewBuffer(localVarBody))
+	if err != nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	if localVarHTTPResponse.StatusCode >= 300 {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 400 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 403 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 404 {
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+			var v Error
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+					newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+					newErr.model = v
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	err = a.client.decode(&localVarReturnValue, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+	if err != nil {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: err.Error(),
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	return localVarReturnValue, localVarHTTPResponse, nil
+}
+
 type ApiListLedgerRequest struct {
 	ctx context.Context
 	ApiService *UsageAPIService

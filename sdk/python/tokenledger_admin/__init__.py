@@ -75,6 +75,7 @@ __all__ = [
     "Tier",
     "UpdateCredential",
     "UsageGroup",
+    "UsageTop",
     "VersionView",
 ]
 
@@ -140,4 +141,5 @@ from tokenledger_admin.models.team_view import TeamView as TeamView
 from tokenledger_admin.models.tier import Tier as Tier
 from tokenledger_admin.models.update_credential import UpdateCredential as UpdateCredential
 from tokenledger_admin.models.usage_group import UsageGroup as UsageGroup
+from tokenledger_admin.models.usage_top import UsageTop as UsageTop
 from tokenledger_admin.models.version_view import VersionView as VersionView

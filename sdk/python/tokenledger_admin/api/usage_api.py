@@ -27,6 +27,7 @@ from tokenledger_admin.models.ledger_page import LedgerPage
 from tokenledger_admin.models.reprice import Reprice
 from tokenledger_admin.models.reprice_request import RepriceRequest
 from tokenledger_admin.models.usage_group import UsageGroup
+from tokenledger_admin.models.usage_top import UsageTop
 
 from tokenledger_admin.api_client import ApiClient
 from tokenledger_admin.api_response import ApiResponse
@@ -491,6 +492,196 @@ class UsageApi:
 
         return self.api_client.call_api(
             '/admin/v1/usage', 'GET',
+            _path_params,
+            _query_params,
+            _header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            response_types_map=_response_types_map,
+            auth_settings=_auth_settings,
+            async_req=_params.get('async_req'),
+            _return_http_data_only=_params.get('_return_http_data_only'),  # noqa: E501
+            _preload_content=_params.get('_preload_content', True),
+            _request_timeout=_params.get('_request_timeout'),
+            collection_formats=_collection_formats,
+            _request_auth=_params.get('_request_auth'))
+
+    @validate_arguments
+    def get_usage_top(self, var_from : Optional[StrictStr] = None, group_by : Annotated[Optional[StrictStr], Field(description="key, team, org, model, provider, credential or end_user (default model)")] = None, interval : Annotated[Optional[StrictStr], Field(description="hour, day (default) or month")] = None, limit : Annotated[Optional[StrictInt], Field(description="How many of the largest groups (1 to 500, default 50)")] = None, metric : Annotated[Optional[StrictStr], Field(description="cost (default), tokens or requests: what ranks the groups")] = None, series : Annotated[Optional[StrictInt], Field(description="How many of them get a series of their own (0 to 20, default 8)")] = None, to : Optional[StrictStr] = None, **kwargs) -> UsageTop:  # noqa: E501
+        """The largest groups of a period by cost, tokens or requests, the series of the largest few per hour, day or month (all other groups summed as \"other\"), and the totals  # noqa: E501
+
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.get_usage_top(var_from, group_by, interval, limit, metric, series, to, async_req=True)
+        >>> result = thread.get()
+
+        :param var_from:
+        :type var_from: str
+        :param group_by: key, team, org, model, provider, credential or end_user (default model)
+        :type group_by: str
+        :param interval: hour, day (default) or month
+        :type interval: str
+        :param limit: How many of the largest groups (1 to 500, default 50)
+        :type limit: int
+        :param metric: cost (default), tokens or requests: what ranks the groups
+        :type metric: str
+        :param series: How many of them get a series of their own (0 to 20, default 8)
+        :type series: int
+        :param to:
+        :type to: str
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _request_timeout: timeout setting for this request.
+               If one number provided, it will be total request
+               timeout. It can also be a pair (tuple) of
+               (connection, read) timeouts.
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: UsageTop
+        """
+        kwargs['_return_http_data_only'] = True
+        if '_preload_content' in kwargs:
+            message = "Error! Please call the get_usage_top_with_http_info method with `_preload_content` instead and obtain raw data from ApiResponse.raw_data"  # noqa: E501
+            raise ValueError(message)
+        return self.get_usage_top_with_http_info(var_from, group_by, interval, limit, metric, series, to, **kwargs)  # noqa: E501
+
+    @validate_arguments
+    def get_usage_top_with_http_info(self, var_from : Optional[StrictStr] = None, group_by : Annotated[Optional[StrictStr], Field(description="key, team, org, model, provider, credential or end_user (default model)")] = None, interval : Annotated[Optional[StrictStr], Field(description="hour, day (default) or month")] = None, limit : Annotated[Optional[StrictInt], Field(description="How many of the largest groups (1 to 500, default 50)")] = None, metric : Annotated[Optional[StrictStr], Field(description="cost (default), tokens or requests: what ranks the groups")] = None, series : Annotated[Optional[StrictInt], Field(description="How many of them get a series of their own (0 to 20, default 8)")] = None, to : Optional[StrictStr] = None, **kwargs) -> ApiResponse:  # noqa: E501
+        """The largest groups of a period by cost, tokens or requests, the series of the largest few per hour, day or month (all other groups summed as \"other\"), and the totals  # noqa: E501
+
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.get_usage_top_with_http_info(var_from, group_by, interval, limit, metric, series, to, async_req=True)
+        >>> result = thread.get()
+
+        :param var_from:
+        :type var_from: str
+        :param group_by: key, team, org, model, provider, credential or end_user (default model)
+        :type group_by: str
+        :param interval: hour, day (default) or month
+        :type interval: str
+        :param limit: How many of the largest groups (1 to 500, default 50)
+        :type limit: int
+        :param metric: cost (default), tokens or requests: what ranks the groups
+        :type metric: str
+        :param series: How many of them get a series of their own (0 to 20, default 8)
+        :type series: int
+        :param to:
+        :type to: str
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _preload_content: if False, the ApiResponse.data will
+                                 be set to none and raw_data will store the
+                                 HTTP response body without reading/decoding.
+                                 Default is True.
+        :type _preload_content: bool, optional
+        :param _return_http_data_only: response data instead of ApiResponse
+                                       object with status code, headers, etc
+        :type _return_http_data_only: bool, optional
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the authentication
+                              in the spec for a single request.
+        :type _request_auth: dict, optional
+        :type _content_type: string, optional: force content-type for the request
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: tuple(UsageTop, status_code(int), headers(HTTPHeaderDict))
+        """
+
+        _params = locals()
+
+        _all_params = [
+            'var_from',
+            'group_by',
+            'interval',
+            'limit',
+            'metric',
+            'series',
+            'to'
+        ]
+        _all_params.extend(
+            [
+                'async_req',
+                '_return_http_data_only',
+                '_preload_content',
+                '_request_timeout',
+                '_request_auth',
+                '_content_type',
+                '_headers'
+            ]
+        )
+
+        # validate the arguments
+        for _key, _val in _params['kwargs'].items():
+            if _key not in _all_params:
+                raise ApiTypeError(
+                    "Got an unexpected keyword argument '%s'"
+                    " to method get_usage_top" % _key
+                )
+            _params[_key] = _val
+        del _params['kwargs']
+
+        _collection_formats = {}
+
+        # process the path parameters
+        _path_params = {}
+
+        # process the query parameters
+        _query_params = []
+        if _params.get('var_from') is not None:  # noqa: E501
+            _query_params.append(('from', _params['var_from']))
+
+        if _params.get('group_by') is not None:  # noqa: E501
+            _query_params.append(('groupBy', _params['group_by']))
+
+        if _params.get('interval') is not None:  # noqa: E501
+            _query_params.append(('interval', _params['interval']))
+
+        if _params.get('limit') is not None:  # noqa: E501
+            _query_params.append(('limit', _params['limit']))
+
+        if _params.get('metric') is not None:  # noqa: E501
+            _query_params.append(('metric', _params['metric']))
+
+        if _params.get('series') is not None:  # noqa: E501
+            _query_params.append(('series', _params['series']))
+
+        if _params.get('to') is not None:  # noqa: E501
+            _query_params.append(('to', _params['to']))
+
+        # process the header parameters
+        _header_params = dict(_params.get('_headers', {}))
+        # process the form parameters
+        _form_params = []
+        _files = {}
+        # process the body parameter
+        _body_params = None
+        # set the HTTP header `Accept`
+        _header_params['Accept'] = self.api_client.select_header_accept(
+            ['application/json'])  # noqa: E501
+
+        # authentication setting
+        _auth_settings = ['bearer']  # noqa: E501
+
+        _response_types_map = {
+            '200': "UsageTop",
+            '400': "Error",
+            '401': "Error",
+            '403': "Error",
+            '404': "Error",
+        }
+
+        return self.api_client.call_api(
+            '/admin/v1/usage/top', 'GET',
             _path_params,
             _query_params,
             _header_params,

@@ -54,4 +54,5 @@ from tokenledger_admin.models.team_view import TeamView
 from tokenledger_admin.models.tier import Tier
 from tokenledger_admin.models.update_credential import UpdateCredential
 from tokenledger_admin.models.usage_group import UsageGroup
+from tokenledger_admin.models.usage_top import UsageTop
 from tokenledger_admin.models.version_view import VersionView

@@ -149,6 +149,43 @@ public class KeysResource {
         return keys.map(list -> list.stream().map(KeyView::of).toList());
     }
 
+    /** One page of keys, newest first, and whether more keys match after it. */
+    public record KeyPage(List<KeyView> keys, boolean more) {
+    }
+
+    /** The longest search text: longer ones are cut (a name is at most 200 characters). */
+    static final int MAX_SEARCH = 200;
+
+    /**
+     * Keys the caller may see whose name, display prefix or team name contains {@code q} (any case), newest first,
+     * from {@code offset}, at most {@code limit}: the console's list, searched and paged in the database (one query).
+     */
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.VIEWER})
+    @WithSession
+    public Uni<KeyPage> search(String q, int offset, int limit) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (!scope.allTeams()) {
+            if (scope.teams().isEmpty()) {
+                return Uni.createFrom().item(new KeyPage(List.of(), false));
+            }
+            where.append(" and teamId in :teams");
+            params.put("teams", List.copyOf(scope.teams()));
+        }
+        String needle = q == null ? "" : q.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!needle.isEmpty()) {
+            needle = needle.substring(0, Math.min(needle.length(), MAX_SEARCH));
+            where.append(" and (lower(name) like :q escape '!' or lower(keyPrefix) like :q escape '!' or teamId in "
+                    + "(select t.id from Team t where lower(t.name) like :q escape '!'))");
+            params.put("q", "%" + needle.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        io.quarkus.hibernate.reactive.panache.PanacheQuery<ApiKey> query = ApiKey.find(where + " order by createdAt desc, id",
+                params);
+        // one row more than the page says whether another page follows, without counting every match
+        return query.range(offset, offset + limit).list().map(list -> new KeyPage(list.stream().limit(limit)
+                .map(KeyView::of).toList(), list.size() > limit));
+    }
+
     @GET
     @Path("/{id}")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.VIEWER})
@@ -206,27 +243,46 @@ public class KeysResource {
             if (ApiKey.REVOKED.equals(old.status)) {
                 return Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "A revoked key cannot be rotated."));
             }
-            // to the microsecond, as stored, so that the answer says what the key row says
-            OffsetDateTime now = OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-            // the new key keeps the old one's expiry, not the overlap's end
-            OffsetDateTime expiresAt = old.expiresAt;
-            OffsetDateTime until;
-            if (overlap == 0) {
-                old.status = ApiKey.REVOKED;
-                old.revokedAt = now;
-                until = now;
-            } else {
-                until = now.plusSeconds(overlap);
-                if (old.expiresAt == null || old.expiresAt.isAfter(until)) {
-                    old.expiresAt = until;
-                } else {
-                    until = old.expiresAt;
-                }
-            }
-            OffsetDateTime oldUntil = until;
-            return issue(old.name, old.teamId, old.models, expiresAt, old.metadata, old.id)
-                    .map(created -> RestResponse.status(RestResponse.Status.CREATED, created.until(oldUntil)));
+            // a key already replaced (working on only until its overlap ends) is not rotated again: that would leave
+            // two replacements, and the second rotation would move the first one's overlap
+            // the key's row is locked first, so that of two rotations at once the second sees the first's replacement
+            return Panache.getSession().chain(session -> session.lock(old, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE))
+                    .chain(() -> ApiKey.<ApiKey>find("rotatedFrom = ?1 order by createdAt", old.id).<ApiKey>firstResult())
+                    .chain(replacement -> replacement == null
+                            ? replace(old, overlap)
+                            : Uni.createFrom().failure(GatewayError.of(ErrorKind.CONFLICT, "Key " + old.name + " ("
+                                    + old.keyPrefix + "…" + old.keyLast4 + ") was already rotated"
+                                    + (old.expiresAt == null
+                                            ? ""
+                                            : " and works only until "
+                                                    + old.expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                                    + "; rotate its replacement (" + replacement.keyPrefix + "…" + replacement.keyLast4
+                                    + ") instead.")));
         });
+    }
+
+    /** Replaces a key by a new one; the old one stops now, or when the overlap ends. */
+    private Uni<RestResponse<CreatedKey>> replace(ApiKey old, long overlap) {
+        // to the microsecond, as stored, so that the answer says what the key row says
+        OffsetDateTime now = OffsetDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        // the new key keeps the old one's expiry, not the overlap's end
+        OffsetDateTime expiresAt = old.expiresAt;
+        OffsetDateTime until;
+        if (overlap == 0) {
+            old.status = ApiKey.REVOKED;
+            old.revokedAt = now;
+            until = now;
+        } else {
+            until = now.plusSeconds(overlap);
+            if (old.expiresAt == null || old.expiresAt.isAfter(until)) {
+                old.expiresAt = until;
+            } else {
+                until = old.expiresAt;
+            }
+        }
+        OffsetDateTime oldUntil = until;
+        return issue(old.name, old.teamId, old.models, expiresAt, old.metadata, old.id)
+                .map(created -> RestResponse.status(RestResponse.Status.CREATED, created.until(oldUntil)));
     }
 
     private Uni<KeyView> setStatus(UUID id, String status) {

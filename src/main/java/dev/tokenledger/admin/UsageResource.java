@@ -113,42 +113,177 @@ public class UsageResource {
             throw AdminErrors.invalid("interval", "Unknown interval '" + interval + "'; use hour, day or month.");
         }
         Filter f = filter(from, to);
-        // by end user: the requests that named one, whole days from their own rollup (V250)
-        boolean endUser = "end_user".equals(by);
-        // whole UTC days read the daily rollup (V191) instead of every ledger row
-        boolean daily = !"hour".equals(unit) && wholeDay(from) && wholeDay(to);
-        String time = daily ? "day::timestamp" : "(created_at AT TIME ZONE 'UTC')";
-        String period = unit == null
-                ? "NULL::text"
-                : "to_char(date_trunc('" + unit + "', " + time + "), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-        String sql = daily
-                ? "SELECT " + period + " AS p, " + ("day".equals(by) ? "to_char(day, 'YYYY-MM-DD')" : group)
-                        + " AS g, sum(requests) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read, "
-                        + "sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, sum(reasoning_tokens) AS reasoning, "
-                        + "sum(cost_exact) AS cost, sum(unpriced) AS unpriced FROM "
-                        + (endUser ? "usage_daily_end_user" : "usage_daily") + " WHERE "
-                        + f.where.replace("created_at >= $1 AND created_at < $2",
-                                "day >= ($1 AT TIME ZONE 'UTC')::date AND day < ($2 AT TIME ZONE 'UTC')::date")
-                        + " GROUP BY p, g ORDER BY p, g"
-                : "SELECT " + period + " AS p, " + group + " AS g, count(*) AS requests, sum(input_tokens) AS input, "
-                        + "sum(cache_read_tokens) AS cache_read, sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
-                        + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, count(*) FILTER (WHERE price_status = 'unpriced') "
-                        + "AS unpriced FROM usage_event WHERE " + f.where + (endUser ? " AND end_user IS NOT NULL" : "")
-                        + " GROUP BY p, g ORDER BY p, g";
+        String sql = "SELECT to_char(p, '" + PERIOD_FORMAT + "') AS p, g, requests, input, cache_read, cache_write, "
+                + "output, reasoning, cost, unpriced FROM (" + Source.of(by, group, unit, from, to, f).grouped()
+                + ") b ORDER BY b.p, g";
         return pool.preparedQuery(sql).execute(f.args).chain(rows -> names(by, rows).map(names -> {
             List<UsageGroup> result = new ArrayList<>();
             for (Row r : rows) {
-                BigDecimal cost = r.getBigDecimal("cost");
-                long requests = r.getLong("requests");
-                long unpriced = r.getLong("unpriced");
                 String g = r.getString("g");
-                result.add(new UsageGroup(g, requests, r.getLong("input"), r.getLong("cache_read"),
-                        r.getLong("cache_write"), r.getLong("output"), r.getLong("reasoning"),
-                        unpriced == requests || cost == null ? null : cost.stripTrailingZeros().toPlainString(), unpriced,
-                        unpriced == 0, g == null ? null : names.getOrDefault(g, g), r.getString("p")));
+                result.add(group(r, g, g == null ? null : names.getOrDefault(g, g), r.getString("p")));
             }
             return result;
         }));
+    }
+
+    /** How a period's start is written: an ISO instant in UTC. */
+    private static final String PERIOD_FORMAT = "YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"";
+
+    /**
+     * Where a period's usage is read and how it is summed: {@code from} is a table with its WHERE clause, {@code period}
+     * and {@code group} expressions over its rows, {@code measures} the sums (requests, input, cache_read, cache_write,
+     * output, reasoning, cost, unpriced). Whole UTC days read the daily rollups (V191; by end user V250, the requests
+     * that named one); anything else reads the ledger.
+     */
+    private record Source(String from, String period, String group, String measures) {
+
+        static Source of(String by, String group, String unit, String from, String to, Filter f) {
+            boolean endUser = "end_user".equals(by);
+            boolean daily = !"hour".equals(unit) && wholeDay(from) && wholeDay(to);
+            String time = daily ? "day::timestamp" : "(created_at AT TIME ZONE 'UTC')";
+            String period = unit == null ? "NULL::timestamp" : "date_trunc('" + unit + "', " + time + ")";
+            if (daily) {
+                return new Source((endUser ? "usage_daily_end_user" : "usage_daily") + " WHERE "
+                        + f.where.replace("created_at >= $1 AND created_at < $2",
+                                "day >= ($1 AT TIME ZONE 'UTC')::date AND day < ($2 AT TIME ZONE 'UTC')::date"),
+                        period, "day".equals(by) ? "to_char(day, 'YYYY-MM-DD')" : group,
+                        "sum(requests) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read, "
+                                + "sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
+                                + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, sum(unpriced) AS unpriced");
+            }
+            return new Source("usage_event WHERE " + f.where + (endUser ? " AND end_user IS NOT NULL" : ""), period, group,
+                    "count(*) AS requests, sum(input_tokens) AS input, sum(cache_read_tokens) AS cache_read, "
+                            + "sum(cache_write_tokens) AS cache_write, sum(output_tokens) AS output, "
+                            + "sum(reasoning_tokens) AS reasoning, sum(cost_exact) AS cost, "
+                            + "count(*) FILTER (WHERE price_status = 'unpriced') AS unpriced");
+        }
+
+        /** The usage summed per period start ({@code p}, a UTC timestamp; null without an interval) and group ({@code g}). */
+        String grouped() {
+            return "SELECT " + period + " AS p, " + group + " AS g, " + measures + " FROM " + from + " GROUP BY 1, 2";
+        }
+    }
+
+    /**
+     * The largest groups of a period and their series, summed in SQL so that many groups (end users, keys) cost one
+     * pass over the rollup or ledger and a few rows to the caller: {@code top} holds
+     * the largest {@code rows} groups by the metric (largest first), {@code series} one row per period for each of the
+     * largest {@code series} groups and one per period for all others together (group null, name "other"), {@code all}
+     * the period's totals.
+     */
+    public record UsageTop(List<UsageGroup> top, List<UsageGroup> series, UsageGroup all) {
+    }
+
+    /** The metrics a top-N is ranked by: cost (priced rows), tokens (input and output) or requests. */
+    private static final Map<String, String> RANKED_BY = Map.of("cost", "coalesce(cost, 0)", "tokens",
+            "input + output", "requests", "requests");
+
+    /** The most rows and series a top-N answers. */
+    static final int MAX_TOP_ROWS = 500;
+    static final int MAX_TOP_SERIES = 20;
+
+    @GET
+    @Path("/usage/top")
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
+    @Operation(operationId = "getUsageTop", summary = "The largest groups of a period by cost, tokens or requests, the "
+            + "series of the largest few per hour, day or month (all other groups summed as \"other\"), and the totals")
+    public Uni<UsageTop> top(@QueryParam("groupBy") @Parameter(description = "key, team, org, model, provider, "
+            + "credential or end_user (default model)") String groupBy, @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("interval") @Parameter(description = "hour, day (default) or month") String interval,
+            @QueryParam("metric") @Parameter(description = "cost (default), tokens or requests: what ranks the groups") String metric,
+            @QueryParam("limit") @Parameter(description = "How many of the largest groups (1 to 500, default 50)") Integer limit,
+            @QueryParam("series") @Parameter(description = "How many of them get a series of their own (0 to 20, default 8)") Integer series) {
+        String by = groupBy == null || groupBy.isBlank() ? "model" : groupBy;
+        String group = "day".equals(by) ? null : GROUPS.get(by);
+        if (group == null) {
+            throw AdminErrors.invalid("groupBy", "Unknown groupBy '" + groupBy + "'; use key, team, org, model, provider, "
+                    + "credential or end_user.");
+        }
+        String unit = INTERVALS.get(interval == null || interval.isBlank() ? "day" : interval);
+        if (unit == null) {
+            throw AdminErrors.invalid("interval", "Unknown interval '" + interval + "'; use hour, day or month.");
+        }
+        String rank = RANKED_BY.get(metric == null || metric.isBlank() ? "cost" : metric);
+        if (rank == null) {
+            throw AdminErrors.invalid("metric", "Unknown metric '" + metric + "'; use cost, tokens or requests.");
+        }
+        int rows = limit == null ? 50 : limit;
+        if (rows < 1 || rows > MAX_TOP_ROWS) {
+            throw AdminErrors.invalid("limit", "'limit' must be between 1 and " + MAX_TOP_ROWS + ".");
+        }
+        int shownSeries = series == null ? 8 : series;
+        if (shownSeries < 0 || shownSeries > MAX_TOP_SERIES) {
+            throw AdminErrors.invalid("series", "'series' must be between 0 and " + MAX_TOP_SERIES + ".");
+        }
+        return top(by, group, unit, rank, from, to, rows, shownSeries);
+    }
+
+    private Uni<UsageTop> top(String groupBy, String group, String unit, String rank, String from, String to, int rows,
+            int series) {
+        Filter f = filter(from, to);
+        Source source = Source.of(groupBy, group, unit, from, to, f);
+        String columns = "requests, input, cache_read, cache_write, output, reasoning, cost, unpriced";
+        String shown = "SELECT g FROM t WHERE n <= " + series;
+        // one pass sums per group and per period (grouping sets); the largest few groups' series are read apart (by
+        // end user through the rollup's (end_user, day) index), and all other groups of a period are that period's
+        // total less theirs: no step holds a row per period and group, however many groups there are
+        String sql = "WITH a AS MATERIALIZED (SELECT " + source.period() + " AS p, " + source.group() + " AS g, GROUPING("
+                + source.period() + ") AS whole, " + source.measures() + " FROM " + source.from()
+                + " GROUP BY GROUPING SETS ((" + source.group() + "), (" + source.period() + "))), "
+                + "t AS (SELECT *, row_number() OVER (ORDER BY " + rank
+                + " DESC, g COLLATE \"C\" NULLS LAST) AS n FROM a WHERE whole = 1), "
+                + "s AS (SELECT " + source.period() + " AS p, " + source.group() + " AS g, " + source.measures() + " FROM "
+                + source.from() + " AND (" + source.group() + " = ANY(ARRAY(" + shown + ")) OR (" + source.group()
+                + " IS NULL AND EXISTS (" + shown + " AND g IS NULL))) GROUP BY 1, 2), "
+                + "o AS (SELECT p, sum(requests) AS requests, sum(input) AS input, sum(cache_read) AS cache_read, "
+                + "sum(cache_write) AS cache_write, sum(output) AS output, sum(reasoning) AS reasoning, "
+                + "coalesce(sum(cost), 0) AS cost, sum(unpriced) AS unpriced FROM s GROUP BY p) "
+                + "SELECT 0 AS kind, NULL AS p, n, g, false AS other, " + columns + " FROM t WHERE n <= " + rows + " "
+                + "UNION ALL SELECT 1, to_char(p, '" + PERIOD_FORMAT + "'), 0, g, false, " + columns + " FROM s "
+                + "UNION ALL SELECT 1, to_char(a.p, '" + PERIOD_FORMAT
+                + "'), 0, NULL, true, a.requests - coalesce(o.requests, 0), "
+                + "a.input - coalesce(o.input, 0), a.cache_read - coalesce(o.cache_read, 0), "
+                + "a.cache_write - coalesce(o.cache_write, 0), a.output - coalesce(o.output, 0), "
+                + "a.reasoning - coalesce(o.reasoning, 0), coalesce(a.cost, 0) - coalesce(o.cost, 0), "
+                + "a.unpriced - coalesce(o.unpriced, 0) FROM a LEFT JOIN o ON o.p = a.p "
+                + "WHERE a.whole = 0 AND a.requests > coalesce(o.requests, 0) "
+                + "UNION ALL SELECT 2, NULL, 0, NULL, false, sum(requests), sum(input), sum(cache_read), sum(cache_write), "
+                + "sum(output), sum(reasoning), sum(cost), sum(unpriced) FROM t ORDER BY 1, 2, 3";
+        return pool.preparedQuery(sql).execute(f.args).chain(result -> names(groupBy, result).map(names -> {
+            List<UsageGroup> top = new ArrayList<>();
+            List<UsageGroup> periods = new ArrayList<>();
+            UsageGroup all = null;
+            for (Row r : result) {
+                int kind = r.getInteger("kind");
+                String g = r.getString("g");
+                String name = r.getBoolean("other") ? "other" : g == null ? null : names.getOrDefault(g, g);
+                UsageGroup row = group(r, g, name, r.getString("p"));
+                if (kind == 0) {
+                    top.add(row);
+                } else if (kind == 1) {
+                    periods.add(row);
+                } else {
+                    all = row;
+                }
+            }
+            return new UsageTop(top, periods, all);
+        }));
+    }
+
+    /** One row of a usage query as a group; an all-unpriced sum has no cost (never 0). */
+    private static UsageGroup group(Row r, String g, String name, String period) {
+        BigDecimal cost = r.getBigDecimal("cost");
+        long requests = r.getLong("requests") == null ? 0 : r.getLong("requests");
+        long unpriced = r.getLong("unpriced") == null ? 0 : r.getLong("unpriced");
+        return new UsageGroup(g, requests, orZero(r.getLong("input")), orZero(r.getLong("cache_read")),
+                orZero(r.getLong("cache_write")), orZero(r.getLong("output")), orZero(r.getLong("reasoning")),
+                unpriced == requests || cost == null ? null : cost.stripTrailingZeros().toPlainString(), unpriced,
+                unpriced == 0, name, period);
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 
     /** Whether a bound is a whole UTC day (a date, or an instant at midnight UTC). */

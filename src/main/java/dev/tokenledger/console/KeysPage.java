@@ -1,8 +1,6 @@
 package dev.tokenledger.console;
 
 import java.math.BigDecimal;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -53,8 +51,8 @@ public class KeysPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Uni<Response> page(@QueryParam("q") String q) {
-        return pages.page("keys", viewer -> render(q, null, null));
+    public Uni<Response> page(@QueryParam("q") String q, @QueryParam("page") Integer page) {
+        return pages.page("keys", viewer -> render(q, page == null ? 1 : page, null, null));
     }
 
     @POST
@@ -68,17 +66,17 @@ public class KeysPage {
             try {
                 spec = spec(budgetUsd, window, rpm);
             } catch (RuntimeException e) {
-                return render(null, null, ConsolePages.message(e));
+                return render(null, 1, null, ConsolePages.message(e));
             }
             return keys.create(new KeysResource.CreateKey(name, teamId, null, null, null)).chain(created -> {
                 KeysResource.CreatedKey key = created.getEntity();
                 Uni<?> limited = spec == null
                         ? Uni.createFrom().voidItem()
                         : limits.put("key", key.id(), spec);
-                return limited.chain(x -> render(null, key, null))
-                        .onFailure().recoverWithUni(e -> render(null, key, "The key was created, but its limits "
+                return limited.chain(x -> render(null, 1, key, null))
+                        .onFailure().recoverWithUni(e -> render(null, 1, key, "The key was created, but its limits "
                                 + "were refused: " + ConsolePages.message(e)));
-            }).onFailure().recoverWithUni(e -> render(null, null, ConsolePages.message(e)));
+            }).onFailure().recoverWithUni(e -> render(null, 1, null, ConsolePages.message(e)));
         });
     }
 
@@ -95,9 +93,9 @@ public class KeysPage {
                 case "rotate" -> keys.rotate(id, overlapSeconds).map(r -> r.getEntity());
                 default -> Uni.createFrom().failure(ConsolePages.invalid("Unknown action."));
             };
-            return change.chain(result -> render(null,
+            return change.chain(result -> render(null, 1,
                     result instanceof KeysResource.CreatedKey k ? k : null, null))
-                    .onFailure().recoverWithUni(e -> render(null, null, ConsolePages.message(e)));
+                    .onFailure().recoverWithUni(e -> render(null, 1, null, ConsolePages.message(e)));
         });
     }
 
@@ -114,18 +112,30 @@ public class KeysPage {
         return new LimitSpec(perMinute, null, null, null, null, budget, null);
     }
 
-    private Uni<TemplateInstance> render(String q, KeysResource.CreatedKey created, String error) {
-        return tenancy.teams().chain(teams -> keys.list(null).map(list -> {
+    /** Keys per page of the list. */
+    static final int PAGE_SIZE = 50;
+
+    private Uni<TemplateInstance> render(String q, int page, KeysResource.CreatedKey created, String error) {
+        int shown = Math.max(1, page);
+        String search = q == null ? "" : q;
+        return tenancy.teams().chain(teams -> keys.search(search, (shown - 1) * PAGE_SIZE, PAGE_SIZE).map(found -> {
             Map<UUID, String> teamNames = teams.stream()
                     .collect(Collectors.toMap(TenancyResource.TeamView::id, TenancyResource.TeamView::name));
-            String needle = q == null ? "" : q.toLowerCase(Locale.ROOT).trim();
-            List<KeysResource.KeyView> shown = list.stream()
-                    .filter(k -> needle.isEmpty() || k.name().toLowerCase(Locale.ROOT).contains(needle)
-                            || k.prefix().toLowerCase(Locale.ROOT).contains(needle)
-                            || teamNames.getOrDefault(k.teamId(), "").toLowerCase(Locale.ROOT).contains(needle))
-                    .sorted((a, b) -> b.createdAt().compareTo(a.createdAt())).limit(500).toList();
-            return template.data("keys", shown).data("teams", teams).data("teamNames", teamNames)
-                    .data("q", q == null ? "" : q).data("created", created).data("error", error);
+            long first = found.keys().isEmpty() ? 0 : (long) (shown - 1) * PAGE_SIZE + 1;
+            return template.data("keys", found.keys()).data("teams", teams).data("teamNames", teamNames)
+                    .data("q", search).data("created", created).data("error", error)
+                    .data("first", first).data("last", first == 0 ? 0 : first + found.keys().size() - 1)
+                    .data("previous", shown > 1 ? link(search, shown - 1) : null)
+                    .data("next", found.more() ? link(search, shown + 1) : null);
         }));
+    }
+
+    /** A link to another page of the list, with the same search. */
+    static String link(String q, int page) {
+        return "/console/keys?" + (q.isBlank()
+                ? ""
+                : "q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&")
+                + "page=" + page;
     }
 }

@@ -2,7 +2,6 @@ package dev.tokenledger.console;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,8 @@ public final class SpendChart {
     static final int LEFT = 70;
     static final int BOTTOM = 40;
     static final int MAX_SERIES = 8;
+    /** At most this many steps on the y axis. */
+    static final int TICKS = 5;
     static final String[] COLOURS = {"#2f6fde", "#e0772e", "#2e9e5b", "#b8429a", "#8a6d3b", "#17a2b8", "#d64545",
             "#6f42c1", "#888888"};
 
@@ -83,18 +84,18 @@ public final class SpendChart {
         for (int i = 0; i < names.size(); i++) {
             chart.legend.add(new Legend(names.get(i), COLOURS[Math.min(i, COLOURS.length - 1)]));
         }
-        double max = stacks.values().stream().mapToDouble(m -> m.values().stream().mapToDouble(d -> d).sum()).max()
+        double tallest = stacks.values().stream().mapToDouble(m -> m.values().stream().mapToDouble(d -> d).sum()).max()
                 .orElse(0);
-        if (max <= 0) {
-            max = 1;
-        }
+        BigDecimal step = step(tallest, metric);
+        int steps = Math.max(1, (int) Math.ceil(tallest / step.doubleValue()));
+        double max = step.doubleValue() * steps;
         int plotW = WIDTH - LEFT - 10;
         int plotH = HEIGHT - BOTTOM - 10;
         double slot = periods.isEmpty() ? plotW : (double) plotW / periods.size();
         double barW = Math.max(1, slot * 0.8);
-        for (int t = 0; t <= 4; t++) {
-            double v = max * t / 4;
-            chart.ticks.add(new Tick(10 + plotH - plotH * t / 4.0, format(v, metric)));
+        for (int t = 0; t <= steps; t++) {
+            chart.ticks.add(new Tick(10 + plotH - plotH * (double) t / steps, tick(step.multiply(BigDecimal.valueOf(t)),
+                    step, metric)));
         }
         int index = 0;
         int every = Math.max(1, periods.size() / 8);
@@ -113,13 +114,45 @@ public final class SpendChart {
                         names.get(i) + ", " + period + ": " + format(v, metric)));
             }
             if (index % every == 0) {
-                chart.labels.add(new Label(x, period.length() >= 13 && period.endsWith("00:00:00Z") && !period.contains("T00")
+                chart.labels.add(new Label(x, period.length() >= 13 && period.endsWith(":00:00Z") && !period.contains("T00:")
                         ? period.substring(5, 13).replace('T', ' ') + "h"
                         : period.substring(0, 10)));
             }
             index++;
         }
         return chart;
+    }
+
+    /**
+     * The distance between the y axis' ticks: 1, 2, 2.5 or 5 times a power of ten, so that at most {@link #TICKS}
+     * steps reach the tallest bar (counts step by whole numbers).
+     */
+    static BigDecimal step(double tallest, String metric) {
+        boolean counts = !"cost".equals(metric);
+        if (!(tallest > 0)) {
+            return counts ? BigDecimal.ONE : new BigDecimal("0.01");
+        }
+        BigDecimal rough = new BigDecimal(tallest / TICKS, new java.math.MathContext(3));
+        BigDecimal power = BigDecimal.ONE.scaleByPowerOfTen(rough.precision() - rough.scale() - 1);
+        for (String m : new String[]{"1", "2", "2.5", "5", "10"}) {
+            BigDecimal step = new BigDecimal(m).multiply(power).stripTrailingZeros();
+            if (step.compareTo(rough) >= 0 && !(counts && step.compareTo(BigDecimal.ONE) < 0)) {
+                return step;
+            }
+        }
+        return counts && power.compareTo(BigDecimal.ONE) < 0 ? BigDecimal.ONE : BigDecimal.TEN.multiply(power);
+    }
+
+    /** A tick's label: money with as many decimals as the step needs (at least cents below a dollar), counts whole. */
+    static String tick(BigDecimal value, BigDecimal step, String metric) {
+        if (!"cost".equals(metric)) {
+            return String.format(java.util.Locale.ROOT, "%,d", value.longValue());
+        }
+        if (value.signum() == 0) {
+            return "$0";
+        }
+        int decimals = step.stripTrailingZeros().scale() <= 0 ? 0 : Math.max(2, step.stripTrailingZeros().scale());
+        return "$" + String.format(java.util.Locale.ROOT, "%,." + decimals + "f", value);
     }
 
     static String format(double v, String metric) {
@@ -129,9 +162,4 @@ public final class SpendChart {
         };
     }
 
-    /** The names of the largest groups by the metric, at most {@link #MAX_SERIES}. */
-    static List<String> top(List<UsageGroup> totals, String metric) {
-        return totals.stream().sorted(Comparator.comparingDouble((UsageGroup g) -> value(g, metric)).reversed())
-                .limit(MAX_SERIES).map(SpendChart::label).toList();
-    }
 }

@@ -1,9 +1,7 @@
 package dev.tokenledger.console;
 
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -34,6 +32,8 @@ public class SpendPage {
     static final Set<String> GROUPS = Set.copyOf(GROUP_ORDER);
     static final Set<String> INTERVALS = Set.of("hour", "day", "month");
     static final Set<String> METRICS = Set.of("cost", "tokens", "requests");
+    /** Rows of the top table. */
+    static final int TOP_ROWS = 50;
 
     private final ConsolePages pages;
     private final UsageResource usage;
@@ -84,21 +84,17 @@ public class SpendPage {
     public Uni<Response> page(@QueryParam("groupBy") String groupBy, @QueryParam("interval") String interval,
             @QueryParam("metric") String metric, @QueryParam("from") String from, @QueryParam("to") String to) {
         Form form = Form.of(groupBy, interval, metric, from, to);
-        return pages.page("spend", viewer -> usage.usage(form.groupBy(), form.from(), form.end(), null)
-                .chain(totals -> usage.usage(form.groupBy(), form.from(), form.end(), form.interval()).map(series -> {
-                    List<String> top = SpendChart.top(totals, form.metric());
-                    List<TopRow> rows = rows(totals, form.metric());
-                    long unpriced = totals.stream().mapToLong(UsageGroup::unpricedRequests).sum();
-                    BigDecimal cost = totals.stream().filter(g -> g.costUsd() != null).map(g -> new BigDecimal(g.costUsd()))
-                            .reduce(BigDecimal.ZERO, BigDecimal::add);
-                    long requests = totals.stream().mapToLong(UsageGroup::requests).sum();
-                    return spend.data("form", form).data("chart", SpendChart.of(series, top, form.metric()))
-                            .data("rows", rows).data("unpriced", unpriced).data("requests", requests)
-                            .data("cost", requests == unpriced ? null : cost.stripTrailingZeros().toPlainString())
+        return pages.page("spend", viewer -> usage.top(form.groupBy(), form.from(), form.end(), form.interval(),
+                form.metric(), TOP_ROWS, SpendChart.MAX_SERIES).map(result -> {
+                    List<String> top = result.top().stream().limit(SpendChart.MAX_SERIES).map(SpendChart::label).toList();
+                    UsageGroup all = result.all();
+                    return spend.data("form", form).data("chart", SpendChart.of(result.series(), top, form.metric()))
+                            .data("rows", rows(result.top())).data("unpriced", all.unpricedRequests())
+                            .data("requests", all.requests()).data("cost", all.costUsd())
                             .data("groups", GROUP_ORDER)
                             .data("intervals", List.of("hour", "day", "month"))
                             .data("metrics", List.of("cost", "tokens", "requests"));
-                })));
+                }));
     }
 
     @GET
@@ -122,10 +118,9 @@ public class SpendPage {
         }));
     }
 
-    static List<TopRow> rows(List<UsageGroup> totals, String metric) {
-        return totals.stream().sorted(Comparator.comparingDouble((UsageGroup g) -> SpendChart.value(g, metric)).reversed())
-                .limit(50).map(g -> new TopRow(SpendChart.label(g), g.group(), g.requests(), g.inputTokens() + g.outputTokens(),
-                        g.costUsd(), g.unpricedRequests(), g.costComplete()))
-                .toList();
+    /** The top table, in the order of the ranking. */
+    static List<TopRow> rows(List<UsageGroup> top) {
+        return top.stream().map(g -> new TopRow(SpendChart.label(g), g.group(), g.requests(), g.inputTokens()
+                + g.outputTokens(), g.costUsd(), g.unpricedRequests(), g.costComplete())).toList();
     }
 }

@@ -160,8 +160,17 @@ public class ChatPipeline {
 
     /** The answer, once its usage is durable in the ledger. */
     private Uni<ClientResponse> answer(ChatAttempt attempt, Decoded decoded, CacheKey key) {
-        if (decoded.response() != null) {
-            attempt.span.finishReasons(decoded.response().choices().stream().map(ChatResponse.Choice::finishReason)
+        ChatResponse read = decoded.response();
+        if (read == null && attempt.span.traced()) {
+            // a body passed through unread is read for its span only when the request is traced
+            try {
+                read = attempt.upstream(attempt.target).decodeResponse(decoded.body());
+            } catch (GatewayError e) {
+                read = null;
+            }
+        }
+        if (read != null) {
+            attempt.span.answered(read.model(), read.choices().stream().map(ChatResponse.Choice::finishReason)
                     .filter(java.util.Objects::nonNull).toList());
         }
         ChatAttempt.Recorded recorded = attempt.record(UsageRecord.Outcome.OK, null, decoded.usage(), -1, decoded.limits());

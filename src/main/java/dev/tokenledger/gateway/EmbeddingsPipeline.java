@@ -16,6 +16,8 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.http.RequestContext;
+import dev.tokenledger.observability.RequestSpan;
+import dev.tokenledger.observability.Tracing;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.pricing.Pricer;
 import dev.tokenledger.provider.EmbeddingsCapable;
@@ -40,10 +42,11 @@ public class EmbeddingsPipeline {
     private final Admission admission;
     private final Metered metered;
     private final CredentialRotation credentials;
+    private final Tracing tracing;
 
     @Inject
     public EmbeddingsPipeline(ModelRouter router, UsageRecorder recorder, TokenEstimator estimator, Pricer pricer,
-            Admission admission, Metered metered, CredentialRotation credentials) {
+            Admission admission, Metered metered, CredentialRotation credentials, Tracing tracing) {
         this.router = router;
         this.recorder = recorder;
         this.estimator = estimator;
@@ -51,6 +54,7 @@ public class EmbeddingsPipeline {
         this.admission = admission;
         this.metered = metered;
         this.credentials = credentials;
+        this.tracing = tracing;
     }
 
     public Uni<byte[]> embed(byte[] body, RequestContext ctx) {
@@ -70,31 +74,34 @@ public class EmbeddingsPipeline {
             long inputTokens = estimator.count(OpenAiEmbeddings.text(request));
             byte[] wire = OpenAiEmbeddings.toWire(request, target.upstreamModel());
             Target[] served = {target};
-            return admission.admitEmbeddings(ctx, model, inputTokens, target).chain(() -> {
+            RequestSpan span = tracing.embeddings(ctx, model);
+            return span.step("admission", admission.admitEmbeddings(ctx, model, inputTokens, target)).chain(() -> {
                 ctx.upstreamSent();
                 // the provider's credential pool: another member on 401/403/429, as for chat
                 return credentials.call(target, member -> {
                     served[0] = member;
-                    return ((EmbeddingsCapable) member.provider()).embeddings(wire, ctx.requestId());
+                    return span.upstream(member, traceparent -> ((EmbeddingsCapable) member.provider())
+                            .embeddings(wire, ctx.requestId(), traceparent));
                 })
                         .onItemOrFailure().invoke((reply, failure) -> ctx.upstreamAnswered())
                         .onFailure().invoke(failure -> record(ctx, model, served[0], UsageRecord.Outcome.UPSTREAM_ERROR,
                                 failure instanceof GatewayError g ? g.kind() : ErrorKind.UPSTREAM_ERROR, Usage.NONE,
-                                user, null))
+                                user, null, span))
                         .flatMap(reply -> {
                             Usage usage = OpenAiEmbeddings.usage(reply.body());
                             if (usage == null) {
                                 usage = new Usage(inputTokens, 0, 0, 0, 0, Usage.Source.ESTIMATED);
                             }
                             return metered.answer(record(ctx, model, served[0], UsageRecord.Outcome.OK, null, usage,
-                                    user, reply.limits()), reply::body);
+                                    user, reply.limits(), span), reply::body);
                         });
-            });
+            }).onFailure().invoke(span::failed);
         });
     }
 
     private CompletionStage<Durability> record(RequestContext ctx, String model, Target target,
-            UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits) {
+            UsageRecord.Outcome outcome, ErrorKind error, Usage usage, String user, UpstreamLimits limits,
+            RequestSpan span) {
         PricedUsage priced = pricer.price(target.provider().id(), target.provider().priceProvider(), target.upstreamModel(),
                 usage, ctx.arrivedAt());
         UsageRecord record = UsageRecord.builder(ctx.requestId(), ctx.arrivedAt(), ctx.principal())
@@ -103,7 +110,9 @@ public class EmbeddingsPipeline {
                 .credential(target.credentialId())
                 .outcome(outcome, error).usage(usage, priced).timing(false, System.nanoTime() - ctx.startNanos(), -1)
                 .upstreamLimits(limits).clientRequestId(ctx.clientRequestId()).traceId(ctx.traceId()).build();
-        ctx.usage(record);
-        return recorder.record(record);
+        return span.ledger(record, r -> {
+            ctx.usage(r);
+            return recorder.record(r);
+        });
     }
 }

@@ -46,26 +46,38 @@ public class RequestSpan {
     private final Tracer tracer;
     private final Span span;
     private final Context context;
+    private final String operation;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The model the answer names, when it was read; else the deployment's model is the response model. */
+    private volatile String answeredModel;
 
     private RequestSpan() {
         this.tracer = null;
         this.span = null;
         this.context = null;
+        this.operation = null;
     }
 
-    private RequestSpan(Tracer tracer, Span span, Context context) {
+    private RequestSpan(Tracer tracer, Span span, Context context, String operation) {
         this.tracer = tracer;
         this.span = span;
         this.context = context;
+        this.operation = operation;
+    }
+
+    /** The span of a request of {@code operation} ({@code chat}, {@code embeddings}) for a model. */
+    static RequestSpan start(Tracer tracer, Context parent, String operation, String model) {
+        Span span = tracer.spanBuilder(operation + " " + model).setParent(parent)
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(OPERATION, operation)
+                .setAttribute(REQUEST_MODEL, model)
+                .startSpan();
+        return new RequestSpan(tracer, span, parent.with(span), operation);
     }
 
     static RequestSpan start(Tracer tracer, Context parent, String operation, ChatRequest request) {
-        Span span = tracer.spanBuilder(operation + " " + request.model()).setParent(parent)
-                .setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(OPERATION, operation)
-                .setAttribute(REQUEST_MODEL, request.model())
-                .startSpan();
+        RequestSpan started = start(tracer, parent, operation, request.model());
+        Span span = started.span;
         if (request.maxTokens() != null) {
             span.setAttribute(MAX_TOKENS, (long) request.maxTokens());
         }
@@ -76,7 +88,12 @@ public class RequestSpan {
             span.setAttribute(TOP_P, request.topP());
         }
         span.setAttribute("gen_ai.request.stream", request.stream());
-        return new RequestSpan(tracer, span, parent.with(span));
+        return started;
+    }
+
+    /** Whether the request is traced: what only its span needs is worth reading then, not otherwise. */
+    public boolean traced() {
+        return span != null;
     }
 
     /** A child span around a step of the request (admission, cache lookup). */
@@ -106,9 +123,9 @@ public class RequestSpan {
             return send.apply(null);
         }
         return Uni.createFrom().deferred(() -> {
-            Span attempt = tracer.spanBuilder("chat " + target.upstreamModel()).setParent(context)
+            Span attempt = tracer.spanBuilder(operation + " " + target.upstreamModel()).setParent(context)
                     .setSpanKind(SpanKind.CLIENT)
-                    .setAttribute(OPERATION, "chat")
+                    .setAttribute(OPERATION, operation)
                     .setAttribute(PROVIDER, providerName(target.provider().type()))
                     .setAttribute(REQUEST_MODEL, target.upstreamModel())
                     .setAttribute("tokenledger.deployment", target.id())
@@ -149,11 +166,14 @@ public class RequestSpan {
         if (record.providerType() != null) {
             span.setAttribute(PROVIDER, providerName(record.providerType()));
         }
-        if (record.upstreamModel() != null) {
-            span.setAttribute(RESPONSE_MODEL, record.upstreamModel());
+        String responseModel = answeredModel != null ? answeredModel : record.upstreamModel();
+        if (responseModel != null) {
+            span.setAttribute(RESPONSE_MODEL, responseModel);
         }
         span.setAttribute(INPUT_TOKENS, record.usage().promptTokens());
-        span.setAttribute(OUTPUT_TOKENS, record.usage().completionTokens());
+        if (!"embeddings".equals(operation)) {
+            span.setAttribute(OUTPUT_TOKENS, record.usage().completionTokens());
+        }
         span.setAttribute("tokenledger.request_id", record.requestId());
         span.setAttribute("tokenledger.cached", record.cached());
         if (record.errorKind() != null) {
@@ -165,10 +185,18 @@ public class RequestSpan {
         span.end();
     }
 
-    /** The reasons the answer's choices finished, when the answer was read (not passed through unread). */
-    public void finishReasons(List<String> reasons) {
-        if (span != null && !reasons.isEmpty()) {
-            span.setAttribute(FINISH_REASONS, reasons);
+    /**
+     * What the answer says of itself: the model that answered (null when it names none) and why its choices finished.
+     */
+    public void answered(String model, List<String> finishReasons) {
+        if (span == null) {
+            return;
+        }
+        if (model != null && !model.isBlank()) {
+            answeredModel = model;
+        }
+        if (!finishReasons.isEmpty()) {
+            span.setAttribute(FINISH_REASONS, finishReasons);
         }
     }
 

@@ -61,4 +61,12 @@ public class Tracing {
         }
         return RequestSpan.start(tracer, ctx.trace(), "chat", request);
     }
+
+    /** The GenAI span of one embeddings request for a model; {@link RequestSpan#NONE} when untraced. */
+    public RequestSpan embeddings(RequestContext ctx, String model) {
+        if (!enabled || ctx.trace() == null) {
+            return RequestSpan.NONE;
+        }
+        return RequestSpan.start(tracer, ctx.trace(), "embeddings", model);
+    }
 }

@@ -9,6 +9,7 @@ public interface EmbeddingsCapable {
      * Sends an embeddings request.
      *
      * @param body the OpenAI-format request body, with the upstream model already in place
+     * @param traceparent the W3C {@code traceparent} of the attempt's span, sent upstream; null when it is not traced
      */
-    Uni<UpstreamReply> embeddings(byte[] body, String requestId);
+    Uni<UpstreamReply> embeddings(byte[] body, String requestId, String traceparent);
 }

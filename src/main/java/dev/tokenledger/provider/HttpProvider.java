@@ -44,11 +44,16 @@ public abstract class HttpProvider implements Provider {
 
     /** The headers with the call's {@code traceparent} added when it is traced; the same map when it is not. */
     protected static Map<String, String> traced(Map<String, String> headers, ChatCall call) {
-        if (call.traceparent() == null) {
+        return traced(headers, call.traceparent());
+    }
+
+    /** The headers with a {@code traceparent} added; the same map when it is null (untraced). */
+    protected static Map<String, String> traced(Map<String, String> headers, String traceparent) {
+        if (traceparent == null) {
             return headers;
         }
         Map<String, String> traced = new LinkedHashMap<>(headers);
-        traced.put("traceparent", call.traceparent());
+        traced.put("traceparent", traceparent);
         return traced;
     }
 

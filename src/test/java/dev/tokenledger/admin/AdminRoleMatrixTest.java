@@ -217,6 +217,9 @@ class AdminRoleMatrixTest {
                         .statusCode(200).extract().jsonPath().getList("$"))));
         ENDPOINTS.put("GET /usage", new Endpoint(ALL, 200, c -> c.caller.spec().get("/admin/v1/usage?groupBy=team"),
                 (c, body) -> assertTrue(body.getList("group").contains(teamId), body.prettify()), READ_ONLY));
+        ENDPOINTS.put("GET /usage/top", new Endpoint(ALL, 200, c -> c.caller.spec().get("/admin/v1/usage/top?groupBy=team"
+                + "&metric=requests&limit=500&from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)),
+                (c, body) -> assertTrue(body.getList("top.group").contains(teamId), body.prettify()), READ_ONLY));
         ENDPOINTS.put("GET /usage/export", new Endpoint(ALL, 200, c -> c.caller.spec().get("/admin/v1/usage/export"),
                 null, READ_ONLY));
         ENDPOINTS.put("GET /ledger/{id}", new Endpoint(ALL, 200, c -> c.caller.spec().get("/admin/v1/ledger/" + requestId),

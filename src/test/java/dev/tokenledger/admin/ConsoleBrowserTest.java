@@ -28,15 +28,20 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
+import dev.tokenledger.testing.NodeSdk;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,9 +148,15 @@ class ConsoleBrowserTest {
                 .getMap("limits.budget");
         assertEquals("5", String.valueOf(limits.get("amountUsd")), "the budget was set in the same step");
 
-        // requests with the key, seen on the chart and in the requests table at the right cost
-        AdminFixtures.chat(key);
-        AdminFixtures.chat(key);
+        // requests with the key through the official OpenAI SDK, seen on the chart and in the requests table at the
+        // right cost
+        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.COMPLETION)));
+        for (int i = 0; i < 2; i++) {
+            JsonNode answer = NodeSdk.run("openai.mjs", "chat", Map.of("TL_BASE_URL", url("/v1"), "TL_API_KEY", key));
+            assertEquals("Hello there!", answer.path("text").asText(), answer.toString());
+        }
+        awaitLedgerRows(keyId, 2);
         BigDecimal expected = ONE_REQUEST.multiply(BigDecimal.valueOf(2));
         browser.get(url("/console/spend?groupBy=key&interval=hour"));
         WebElement top = await(By.id("top"));
@@ -193,11 +204,29 @@ class ConsoleBrowserTest {
         Duration left = Duration.between(java.time.OffsetDateTime.now(),
                 java.time.OffsetDateTime.parse(old.getString("expiresAt")));
         assertTrue(left.toMinutes() >= 55 && left.toMinutes() <= 60, left.toString());
+        // rotating it again during its overlap is refused, and the page says why
+        browser.get(url("/console/keys?q=rotating-" + unique));
+        browser.findElement(By.cssSelector("#key-" + rotating + " button.rotate")).click();
+        browser.switchTo().alert().accept();
+        String refusal = await(By.cssSelector("#main p.error")).getText();
+        assertTrue(refusal.contains("already rotated"), refusal);
+        shot("06-key-rotated-again-refused");
         for (String page : List.of("limits", "deployments", "prices")) {
             browser.get(url("/console/" + page));
             await(By.id(page));
             shot("07-" + page);
         }
+    }
+
+    /** Waits for a key's ledger rows (written in batches off the response path). */
+    static void awaitLedgerRows(String keyId, int rows) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (AdminFixtures.master().get("/admin/v1/ledger?keyId=" + keyId).jsonPath().getList("rows").size() >= rows) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("fewer than " + rows + " ledger rows for key " + keyId);
     }
 
     /** A viewer signed in with an OIDC access token sees only its own team. */
@@ -218,6 +247,8 @@ class ConsoleBrowserTest {
         String spend = await(By.id("top")).getText();
         assertTrue(spend.contains("console-a-" + unique), spend);
         assertFalse(spend.contains("console-b-" + unique), spend);
+        String totals = browser.findElement(By.id("totals")).getText();
+        assertTrue(totals.startsWith("1 request;"), "one request of its team, in the singular: " + totals);
         shot("08-viewer-spend");
         browser.get(url("/console/keys"));
         String keys = await(By.id("keys")).getText();

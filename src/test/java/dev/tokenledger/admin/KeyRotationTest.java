@@ -97,6 +97,34 @@ class KeyRotationTest {
     }
 
     @Test
+    void aKeyInItsOverlapIsNotRotatedAgainButItsReplacementIs() throws Exception {
+        String[] old = used("rotated-once");
+        String oldId = old[0];
+        JsonPath first = master().queryParam("overlapSeconds", 3600).post("/admin/v1/keys/" + oldId + "/rotate").then()
+                .statusCode(201).extract().jsonPath();
+        String until = master().get("/admin/v1/keys/" + oldId).jsonPath().getString("expiresAt");
+
+        JsonPath refused = AdminApiHygieneTest.shaped(master().queryParam("overlapSeconds", 86400)
+                .post("/admin/v1/keys/" + oldId + "/rotate"), 409);
+        String message = refused.getString("error.message");
+        assertTrue(message.contains("already rotated") && message.contains(first.getString("prefix")), message);
+        assertFalse(message.contains(old[1]) || message.contains(first.getString("key")), "no key in the refusal");
+
+        // nothing changed: the old key keeps its overlap and works, one rotation in the audit log, one replacement
+        JsonPath after = master().get("/admin/v1/keys/" + oldId).jsonPath();
+        assertEquals("active", after.getString("status"));
+        assertEquals(until, after.getString("expiresAt"));
+        AdminFixtures.chat(old[1]);
+        assertEquals(1, AuditLogTest.entries("key", oldId).stream().filter(e -> "rotate".equals(e.get("action"))).count());
+        String teamId = first.getString("teamId");
+        assertEquals(1, master().get("/admin/v1/keys?teamId=" + teamId).jsonPath().getList("findAll { it.rotatedFrom == '"
+                + oldId + "' }").size());
+
+        // the replacement itself can be rotated
+        master().post("/admin/v1/keys/" + first.getString("id") + "/rotate").then().statusCode(201);
+    }
+
+    @Test
     void anOverlapOutsideZeroToThirtyDaysIsRefusedAndChangesNothing() {
         String id = AdminFixtures.createKey("kept", team()).getString("id");
         for (long overlap : List.of(-1L, KeysResource.MAX_OVERLAP_SECONDS + 1)) {

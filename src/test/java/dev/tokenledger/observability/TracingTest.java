@@ -77,11 +77,8 @@ class TracingTest {
         }
         InMemoryTraces.EXPORTER.reset();
         Upstreams.wireMock().resetRequests();
-        Response response = given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
-                .header("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01")
-                .body("{\"model\":\"gpt-test\",\"max_tokens\":50,\"temperature\":0.5,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .post("/v1/chat/completions");
+        Response response = send("/v1/chat/completions", "{\"model\":\"gpt-test\",\"max_tokens\":50,\"temperature\":0.5,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         response.then().statusCode(200);
         assertEquals(TRACE_ID, response.header(Tracing.TRACE_ID_HEADER));
 
@@ -96,6 +93,8 @@ class TracingTest {
         assertEquals("openai", attr(chat, "gen_ai.provider.name"));
         assertEquals(19L, chat.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")));
         assertEquals(3L, chat.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens")));
+        assertEquals(List.of("stop"), chat.getAttributes().get(AttributeKey.stringArrayKey(
+                "gen_ai.response.finish_reasons")), "a body that passed through is read for its span");
         assertEquals(50L, chat.getAttributes().get(AttributeKey.longKey("gen_ai.request.max_tokens")));
         assertEquals(0.5, chat.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature")));
         assertEquals(response.header("x-request-id"), attr(chat, "tokenledger.request_id"));
@@ -128,6 +127,80 @@ class TracingTest {
         assertEquals(TRACE_ID, line.path("mdc").path("trace_id").asText(), line.toString());
     }
 
+    /**
+     * The same attributes whether the body passed through unread (OpenAI client, OpenAI upstream) or was translated
+     * (OpenAI client, Anthropic upstream): why the answer finished and the model the answer names, which here differs
+     * from the deployment's configured model so that it can only have come from the answer.
+     */
+    @Test
+    void passThroughAndTranslatedAnswersCarryFinishReasonsAndTheAnswersModel() throws Exception {
+        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(OpenAiFixtures.COMPLETION.replace("\"model\":\"gpt-4o-mini-2024-07-18\"",
+                        "\"model\":\"gpt-4o-mini-answered\"").replace("\"stop\"", "\"length\""))));
+        Upstreams.wireMock().stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+                        + "\"claude-sonnet-answered\",\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}],"
+                        + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,"
+                        + "\"output_tokens\":2}}")));
+        SpanData passedThrough = traced("gpt-test");
+        assertEquals(List.of("length"), passedThrough.getAttributes().get(AttributeKey.stringArrayKey(
+                "gen_ai.response.finish_reasons")));
+        assertEquals("gpt-4o-mini-answered", attr(passedThrough, "gen_ai.response.model"));
+        SpanData translated = traced("claude-test");
+        assertEquals(List.of("stop"), translated.getAttributes().get(AttributeKey.stringArrayKey(
+                "gen_ai.response.finish_reasons")));
+        assertEquals("claude-sonnet-answered", attr(translated, "gen_ai.response.model"));
+        assertEquals("anthropic", attr(translated, "gen_ai.provider.name"));
+        assertEquals(12L, translated.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")));
+    }
+
+    /** The request span of one traced chat request for a model. */
+    private static SpanData traced(String model) throws InterruptedException {
+        InMemoryTraces.EXPORTER.reset();
+        Response response = send("/v1/chat/completions",
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        response.then().statusCode(200);
+        return await(s -> s.getName().equals("chat " + model) && s.getKind() == SpanKind.INTERNAL);
+    }
+
+    /** An embeddings request: its own GenAI span (operation embeddings, input tokens) and children, traced upstream. */
+    @Test
+    void anEmbeddingsRequestHasItsSpanTree() throws Exception {
+        Upstreams.wireMock().stubFor(post("/v1/embeddings").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                        + "\"embedding\":[0.1,-0.2]}],\"model\":\"text-embedding-3-small\","
+                        + "\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}")));
+        InMemoryTraces.EXPORTER.reset();
+        Upstreams.wireMock().resetRequests();
+        Response response = send("/v1/embeddings", "{\"model\":\"mock/text-embedding-3-small\",\"input\":\"hello there\"}");
+        response.then().statusCode(200);
+        assertEquals(TRACE_ID, response.header(Tracing.TRACE_ID_HEADER));
+
+        SpanData embeddings = await(s -> s.getName().equals("embeddings mock/text-embedding-3-small"));
+        assertEquals(SpanKind.INTERNAL, embeddings.getKind());
+        assertEquals(TRACE_ID, embeddings.getTraceId());
+        assertEquals("embeddings", attr(embeddings, "gen_ai.operation.name"));
+        assertEquals("mock/text-embedding-3-small", attr(embeddings, "gen_ai.request.model"));
+        assertEquals("openai", attr(embeddings, "gen_ai.provider.name"));
+        assertEquals(7L, embeddings.getAttributes().get(AttributeKey.longKey("gen_ai.usage.input_tokens")));
+        assertEquals(null, embeddings.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens")),
+                "an embedding has no output tokens");
+        assertEquals(response.header("x-request-id"), attr(embeddings, "tokenledger.request_id"));
+
+        await(s -> s.getName().equals("ledger write") && s.getParentSpanId().equals(embeddings.getSpanId()));
+        SpanData attempt = only(s -> s.getKind() == SpanKind.CLIENT);
+        assertEquals(embeddings.getSpanId(), attempt.getParentSpanId());
+        assertEquals(embeddings.getSpanId(), only(s -> s.getName().equals("admission")).getParentSpanId());
+        assertEquals("embeddings text-embedding-3-small", attempt.getName());
+        assertEquals("embeddings", attr(attempt, "gen_ai.operation.name"));
+        Upstreams.wireMock().verify(postRequestedFor(urlEqualTo("/v1/embeddings"))
+                .withHeader("traceparent", matching("00-" + TRACE_ID + "-" + attempt.getSpanId() + "-01")));
+        assertEquals(TRACE_ID, ledgerTraceId(response.header("x-request-id")));
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode accessLine(String requestId) throws Exception {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         for (int i = 0; i < 100; i++) {
@@ -145,12 +218,16 @@ class TracingTest {
 
     @Test
     void errorAnswersCarryTheTraceId() {
-        Response response = given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
-                .header("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01")
-                .body("{\"model\":\"no-such-model-anywhere\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .post("/v1/chat/completions");
+        Response response = send("/v1/chat/completions",
+                "{\"model\":\"no-such-model-anywhere\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         response.then().statusCode(404);
         assertEquals(TRACE_ID, response.header(Tracing.TRACE_ID_HEADER));
+    }
+
+    /** A request with the client's {@code traceparent}, through the master key. */
+    private static Response send(String path, String body) {
+        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER)
+                .header("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01").body(body).post(path);
     }
 
     private static String attr(SpanData span, String key) {

@@ -117,8 +117,8 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
     }
 
     @Override
-    public Uni<UpstreamReply> embeddings(byte[] body, String requestId) {
-        Map<String, String> headers = new LinkedHashMap<>(jsonHeaders);
+    public Uni<UpstreamReply> embeddings(byte[] body, String requestId, String traceparent) {
+        Map<String, String> headers = new LinkedHashMap<>(traced(jsonHeaders, traceparent));
         if (requestId != null) {
             headers.put("X-Request-Id", requestId);
         }

@@ -135,13 +135,13 @@ public final class OpenAiProvider extends HttpProvider implements EmbeddingsCapa
     }
 
     @Override
-    public Uni<UpstreamReply> embeddings(byte[] body, String requestId) {
+    public Uni<UpstreamReply> embeddings(byte[] body, String requestId, String traceparent) {
         Supplier<String> model = () -> {
             JsonNode node = Json.topLevelField(body, "model");
             return node == null ? "" : node.asText("");
         };
         return Uni.createFrom().deferred(
-                () -> http.post(endpoints.embeddingsUrl(model), jsonHeaders, body, OpenAiErrors::message,
+                () -> http.post(endpoints.embeddingsUrl(model), traced(jsonHeaders, traceparent), body, OpenAiErrors::message,
                         OpenAiRateLimits.READER));
     }
 }
