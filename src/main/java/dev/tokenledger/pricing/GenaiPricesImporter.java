@@ -78,8 +78,8 @@ public final class GenaiPricesImporter {
     }
 
     private static void importModel(ImportCollector collector, String providerId, JsonNode model, String sourceRef) {
-        JsonNode idNode = model.get("id");
-        if (!model.isObject() || idNode == null || !idNode.isTextual() || idNode.textValue().isBlank()) {
+        JsonNode idNode = model.get("id"); // null when the model is not an object
+        if (idNode == null || !idNode.isTextual() || idNode.textValue().isBlank()) {
             collector.skip(providerId + "/?", "model without an id");
             return;
         }
@@ -165,16 +165,19 @@ public final class GenaiPricesImporter {
         List<Version> versions = new ArrayList<>();
         Instant lastStart = null;
         boolean windowSeen = false;
-        boolean allDaySeen = false;
         for (JsonNode item : prices) {
-            if (!item.isObject() || !item.path("prices").isObject()) {
+            if (!item.path("prices").isObject()) {
                 throw new IllegalArgumentException("conditional price without a prices object");
             }
             Constraint constraint = constraint(item.get("constraint"));
             Sheet sheet = sheet(item.get("prices"));
             if (constraint.window() != null) {
+                if (lastStart == null) {
+                    throw new IllegalArgumentException(
+                            "time-of-day prices without an all-day price for the rest of the day");
+                }
                 // a window applies from the latest start date before it: the list is read last to first
-                Instant from = lastStart == null ? Instant.EPOCH : lastStart;
+                Instant from = lastStart;
                 for (Version v : versions) {
                     if (constraint.window().equals(v.window())) {
                         throw new IllegalArgumentException("two prices for the time-of-day window "
@@ -198,10 +201,6 @@ public final class GenaiPricesImporter {
             }
             versions.add(new Version(from, null, sheet));
             lastStart = from;
-            allDaySeen = true;
-        }
-        if (!allDaySeen) {
-            throw new IllegalArgumentException("time-of-day prices without an all-day price for the rest of the day");
         }
         return versions;
     }

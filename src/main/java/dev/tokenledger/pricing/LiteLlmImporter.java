@@ -202,7 +202,10 @@ public final class LiteLlmImporter {
         return perMillion(value, name).movePointLeft(3).stripTrailingZeros();
     }
 
-    /** USD per token -> USD per million tokens, exact, without trailing zeros (no negative scale). */
+    /**
+     * USD per token -> USD per million tokens, exact, without trailing zeros ({@link UnitPrice} keeps a scale of at
+     * least 0, so {@code 1E+1} is stored as {@code 10}).
+     */
     static BigDecimal perMillion(JsonNode value, String name) {
         if (!value.isNumber()) {
             throw new IllegalArgumentException("price field " + name + " is not a number");
@@ -211,8 +214,7 @@ public final class LiteLlmImporter {
         if (perToken.signum() < 0) {
             throw new IllegalArgumentException("negative price " + name);
         }
-        BigDecimal perMillion = perToken.movePointRight(6).stripTrailingZeros();
-        return perMillion.scale() < 0 ? perMillion.setScale(0) : perMillion;
+        return perToken.movePointRight(6).stripTrailingZeros();
     }
 
     /** True when a price field charges nothing: 0, or an object or list holding only zeros. */

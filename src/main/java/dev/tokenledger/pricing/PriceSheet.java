@@ -55,11 +55,7 @@ public record PriceSheet(Map<Unit, UnitPrice> units) {
     public PriceSheet with(Unit unit, UnitPrice price) {
         EnumMap<Unit, UnitPrice> map = new EnumMap<>(Unit.class);
         map.putAll(units);
-        if (price == null) {
-            map.remove(unit);
-        } else {
-            map.put(unit, price);
-        }
+        map.put(unit, price); // a null price is dropped by the constructor
         return new PriceSheet(map);
     }
 

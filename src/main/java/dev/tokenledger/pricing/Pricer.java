@@ -116,9 +116,8 @@ public class Pricer {
 
     private Optional<PriceBook.Resolved> resolveName(String providerId, String catalogueProvider, String model,
             String tier, Instant at) {
-        Optional<PriceBook.Resolved> found = providerId == null
-                ? Optional.empty()
-                : book.resolve(providerId, model, tier, at);
+        // empty when there is no deployment provider (a null provider resolves nothing)
+        Optional<PriceBook.Resolved> found = book.resolve(providerId, model, tier, at);
         if (found.isEmpty() && catalogueProvider != null && !catalogueProvider.equals(providerId)) {
             found = book.resolve(catalogueProvider, model, tier, at);
         }

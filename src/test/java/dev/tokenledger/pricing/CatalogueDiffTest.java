@@ -54,6 +54,18 @@ class CatalogueDiffTest {
     }
 
     @Test
+    void aCurrentPriceForAModelWhoseOnlyStoredVersionIsScheduledIsAddedFromNow() {
+        Instant future = Instant.parse("2027-01-01T00:00:00Z");
+        CatalogueDiff d = diff(List.of(entry("m", Instant.EPOCH, sheet("1", "2"), null)),
+                List.of(entry("m", future, sheet("3", "4"), null)));
+
+        assertEquals(1, d.count(CatalogueDiff.Kind.CHANGED), d.changes()::toString);
+        // nothing in force to differ from: the price applies from now, before the scheduled version
+        assertEquals("a price from " + NOW, d.changes().get(0).reason());
+        assertEquals(List.of(NOW), d.writes().stream().map(CatalogueEntry::effectiveFrom).toList());
+    }
+
+    @Test
     void aChangeInAnyUnitOrTierIsSeen() {
         PriceSheet base = sheet("1", "2");
         List<PriceSheet> others = List.of(

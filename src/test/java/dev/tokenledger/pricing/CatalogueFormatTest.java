@@ -7,7 +7,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,141 @@ class CatalogueFormatTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CatalogueFormat.read(Fixtures.json("{\"version\":2,\"entries\":[]}")));
         assertThrows(IllegalArgumentException.class, () -> CatalogueFormat.read(Fixtures.json("[]")));
+    }
+
+    /** Each malformed part is refused for its own reason, named in the message (the entry's position first). */
+    @Test
+    void eachRefusalNamesItsReason() {
+        String valid = """
+                {"provider":"p","model":"m","effectiveFrom":"2025-01-01T00:00:00Z","prices":{"input":"1","output":"2"}}""";
+        String tiers = "\"output\":\"2\",\"tiers\":";
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put("[]", "not an object");
+        entries.put(valid.replace("\"effectiveFrom\":\"2025-01-01T00:00:00Z\",", ""), "no effectiveFrom");
+        entries.put(valid.replace("2025-01-01T00:00:00Z", "2025-01-01"), "effectiveFrom is not an ISO-8601 instant");
+        entries.put(valid.replace(",\"prices\":{\"input\":\"1\",\"output\":\"2\"}", ""), "no prices object");
+        entries.put(valid.replace("{\"input\":\"1\",\"output\":\"2\"}", "\"1\""), "no prices object");
+        entries.put(valid.replace("\"model\":\"m\"", "\"model\":\"m\",\"modle\":\"n\""), "entry has an unknown field modle");
+        entries.put(valid.replace("\"input\":\"1\"", "\"input\":\"1\",\"cachRead\":\"0.1\""),
+                "prices has an unknown field cachRead");
+        entries.put(valid.replace("\"input\":\"1\"", "\"input\":\"1.\""), "input price is not a plain decimal string");
+        entries.put(valid.replace("\"input\":\"1\"", "\"input\":\".5\""), "input price is not a plain decimal string");
+        entries.put(valid.replace("\"input\":\"1\"", "\"input\":\"0.5 \""), "input price is not a plain decimal string");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "[]"), "tiers is not an object");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"inptu\":[]}"), "tiers of unknown unit inptu");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"input\":{}}"), "tiers of input is not a list");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"input\":[1]}"), "a tier of input is not an object");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"input\":[{\"start\":1,\"price\":\"1\",\"end\":2}]}"),
+                "tier of input has an unknown field end");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"input\":[{\"price\":\"1\"}]}"),
+                "a tier of input has no whole start");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"input\":[{\"start\":\"1\",\"price\":\"1\"}]}"),
+                "a tier of input has no whole start");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"input\":[{\"start\":1}]}"), "a tier of input has no price");
+        entries.put(valid.replace("\"output\":\"2\"", tiers + "{\"input\":[{\"start\":1,\"price\":\"1e3\"}]}"),
+                "tier of input price is not a plain decimal string");
+        entries.put(valid.replace("\"model\":\"m\"", "\"model\":\"m\",\"timeOfDay\":\"night\""),
+                "timeOfDay is not an object");
+        entries.put(valid.replace("\"model\":\"m\"", "\"model\":\"m\",\"timeOfDay\":{\"start\":\"00:00:00Z\"}"),
+                "timeOfDay needs start and end");
+        entries.put(valid.replace("\"model\":\"m\"", "\"model\":\"m\",\"timeOfDay\":{\"end\":\"08:00:00Z\"}"),
+                "timeOfDay needs start and end");
+        entries.put(valid.replace("\"model\":\"m\"",
+                "\"model\":\"m\",\"timeOfDay\":{\"start\":\"00:00:00Z\",\"end\":\"08:00:00Z\",\"zone\":\"UTC\"}"),
+                "timeOfDay has an unknown field zone");
+        for (Map.Entry<String, String> bad : entries.entrySet()) {
+            // the second entry of the file is the bad one
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> CatalogueFormat.read(catalogue(valid + "," + bad.getKey())), bad.getKey());
+            assertTrue(refused.getMessage().startsWith("catalogue entry #1: " + bad.getValue()),
+                    () -> bad.getKey() + " -> " + refused.getMessage());
+        }
+
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("[]", "a catalogue is a JSON object");
+        files.put("{\"version\":1,\"entries\":[],\"more\":1}", "catalogue has an unknown field more");
+        files.put("{\"entries\":[]}", "unsupported catalogue version null");
+        files.put("{\"version\":\"1\",\"entries\":[]}", "unsupported catalogue version");
+        files.put("{\"version\":1.0,\"entries\":[]}", "unsupported catalogue version");
+        files.put("{\"version\":0,\"entries\":[]}", "unsupported catalogue version 0");
+        // 2^32 + 1: its int value would be 1
+        files.put("{\"version\":4294967297,\"entries\":[]}", "unsupported catalogue version 4294967297");
+        files.put("{\"version\":1}", "catalogue entries is not a list");
+        files.put("{\"version\":1,\"entries\":{}}", "catalogue entries is not a list");
+        for (Map.Entry<String, String> bad : files.entrySet()) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> CatalogueFormat.read(Fixtures.json(bad.getKey())), bad.getKey());
+            assertTrue(refused.getMessage().startsWith(bad.getValue()), () -> bad.getKey() + " -> " + refused.getMessage());
+        }
+    }
+
+    @Test
+    void aSecondEntryIsOneOfTheSameProviderModelTimeTierAndWindow() {
+        String first = """
+                {"provider":"p","model":"m","effectiveFrom":"2025-01-01T00:00:00Z","prices":{"input":"1","output":"2"}}""";
+        List<String> others = List.of(first.replace("\"p\"", "\"q\""), first.replace("\"m\"", "\"n\""),
+                first.replace("2025-01-01", "2025-01-02"),
+                first.replace("\"model\":\"m\"", "\"model\":\"m\",\"serviceTier\":\"batch\""),
+                first.replace("\"model\":\"m\"",
+                        "\"model\":\"m\",\"timeOfDay\":{\"start\":\"00:00:00Z\",\"end\":\"08:00:00Z\"}"));
+        assertEquals(6, CatalogueFormat.read(catalogue(first + "," + String.join(",", others))).size());
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> CatalogueFormat.read(catalogue(first + "," + others.get(0) + "," + first)));
+        assertEquals("catalogue entry #2: a second entry for p/m from 2025-01-01T00:00:00Z", refused.getMessage());
+    }
+
+    @Test
+    void tiersWindowsTierNamesAndClausesAreReadAndWrittenBack() {
+        String text = """
+                {"version":1,"entries":[{"provider":"p","model":"m","effectiveFrom":"2025-01-01T00:00:00Z",
+                "serviceTier":"priority","timeOfDay":{"start":"16:30:00Z","end":"00:30:00Z"},
+                "match":{"starts_with":"m-"},"source":null,"note":null,"timeOfDay":null,
+                "prices":{"input":"1","output":"2","webSearches":"10","outputAudio":"0",
+                "tiers":{"input":[{"start":1000,"price":"2"},{"start":2000,"price":"3"}],"webSearches":[{"start":5,"price":"20"}]}}}]}
+                """;
+        assertThrows(IllegalArgumentException.class, () -> CatalogueFormat.read(Fixtures.json(text)),
+                "a repeated field is refused");
+        List<CatalogueEntry> read = CatalogueFormat.read(Fixtures.json(text.replace(",\"timeOfDay\":null", "")));
+
+        CatalogueEntry entry = read.get(0);
+        assertEquals(ServiceTier.PRIORITY, entry.serviceTier());
+        assertEquals(new TimeOfDay(java.time.LocalTime.of(16, 30), java.time.LocalTime.of(0, 30)), entry.timeOfDay());
+        assertTrue(entry.match().matches("m-1"));
+        assertFalse(entry.match().matches("n-1"));
+        assertEquals(new UnitPrice(new BigDecimal("1"), List.of(new TierStep(1000, new BigDecimal("2")),
+                new TierStep(2000, new BigDecimal("3")))), entry.prices().input());
+        assertEquals(new UnitPrice(new BigDecimal("10"), List.of(new TierStep(5, new BigDecimal("20")))),
+                entry.prices().price(Unit.WEB_SEARCHES));
+        assertEquals(UnitPrice.flat(BigDecimal.ZERO), entry.prices().price(Unit.OUTPUT_AUDIO));
+        assertNull(entry.prices().price(Unit.INPUT_AUDIO));
+
+        byte[] written = CatalogueFormat.write(read);
+        assertEquals(read, CatalogueFormat.read(new ByteArrayInputStream(written)));
+        String json = new String(written, StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"serviceTier\": \"priority\""), json);
+        assertTrue(json.contains("\"start\": \"16:30:00Z\""), json);
+        assertTrue(json.contains("\"match\": {"), json);
+        // a unit outside the first six is written only when priced
+        assertTrue(json.contains("\"outputAudio\": \"0\""), json);
+        assertFalse(json.contains("inputAudio"), json);
+        assertTrue(json.endsWith("}\n"), json);
+        // a standard-tier entry without a window or clauses writes none of them
+        String plain = new String(CatalogueFormat.write(List.of(new CatalogueEntry("p", "m", Instant.EPOCH,
+                entry.prices(), null, null))), StandardCharsets.UTF_8);
+        assertFalse(plain.contains("serviceTier"), plain);
+        assertFalse(plain.contains("timeOfDay"), plain);
+        assertFalse(plain.contains("match"), plain);
+        assertTrue(plain.contains("\"effectiveFrom\": \"1970-01-01T00:00:00Z\""), plain);
+
+        // optional parts written as null are absent
+        CatalogueEntry nulls = CatalogueFormat.read(catalogue("""
+                {"provider":"p","model":"m","effectiveFrom":"2025-01-01T00:00:00Z","serviceTier":null,"timeOfDay":null,
+                "match":null,"source":null,"note":null,"prices":{"input":"1","output":"2","reasoning":null,"tiers":null}}"""))
+                .get(0);
+        assertEquals(new CatalogueEntry("p", "m", Instant.parse("2025-01-01T00:00:00Z"), new PriceSheet(
+                UnitPrice.flat(BigDecimal.ONE), null, null, null, UnitPrice.flat(new BigDecimal("2")), null), null, null),
+                nulls);
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.tokenledger.pricing;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -395,6 +397,122 @@ class GenaiPricesImporterTest {
 
         assertEquals(new BigDecimal("0.00875"), exact.entries().get(0).prices().input().base());
         assertEquals(new BigDecimal("1.1"), exact.entries().get(0).prices().output().base());
+    }
+
+    /** Each model that cannot be imported is skipped for its own reason, named in the report. */
+    @Test
+    void eachSkippedModelNamesItsReason() {
+        String prices = "\"prices\": {\"input_mtok\": 1, \"output_mtok\": 2}";
+        Map<String, String> models = new LinkedHashMap<>();
+        models.put("{\"id\": \"negative\", \"prices\": {\"input_mtok\": -1, \"output_mtok\": 2}}",
+                "negative price input_mtok");
+        models.put("{\"id\": \"negative-base\", \"prices\": {\"input_mtok\": {\"base\": -1}, \"output_mtok\": 2}}",
+                "negative price input_mtok");
+        models.put("{\"id\": \"negative-start\", \"prices\": {\"input_mtok\": {\"base\": 1, "
+                + "\"tiers\": [{\"start\": -1, \"price\": 1}]}, \"output_mtok\": 2}}", "negative tier start in input_mtok");
+        models.put("{\"id\": \"no-base\", \"prices\": {\"input_mtok\": {\"tiers\": []}, \"output_mtok\": 2}}",
+                "tiered price input_mtok has no numeric base");
+        models.put("{\"id\": \"text-base\", \"prices\": {\"input_mtok\": {\"base\": \"1\"}, \"output_mtok\": 2}}",
+                "tiered price input_mtok has no numeric base");
+        models.put("{\"id\": \"bad-field\", \"prices\": {\"input_mtok\": {\"base\": 1, \"tier\": []}, \"output_mtok\": 2}}",
+                "tiered price input_mtok has an unknown field tier");
+        models.put("{\"id\": \"tiers-not-list\", \"prices\": {\"input_mtok\": {\"base\": 1, \"tiers\": {}}, "
+                + "\"output_mtok\": 2}}", "tiers of input_mtok is not a list");
+        for (String tier : List.of("5", "{\"start\": 5}", "{\"price\": 1, \"x\": 5}", "{\"start\": 5, \"x\": 1}",
+                "{\"start\": 5, \"price\": 1, \"x\": 1}", "{\"start\": 5, \"price\": \"1\"}")) {
+            models.put("{\"id\": \"tier " + tier.replace("\"", "'") + "\", \"prices\": {\"input_mtok\": {\"base\": 1, "
+                    + "\"tiers\": [" + tier + "]}, \"output_mtok\": 2}}", "a tier of input_mtok is not {start, price}");
+        }
+        models.put("{\"id\": \"text-price\", \"prices\": {\"input_mtok\": \"1\", \"output_mtok\": 2}}",
+                "price input_mtok is neither a number nor a tiered price");
+        models.put("{\"id\": \"unknown-unit\", \"prices\": {\"input_mtok\": 1, \"output_mtok\": 2, \"input_smell_mtok\": 1}}",
+                "price unit input_smell_mtok is not supported");
+        models.put("{\"id\": \"no-prices\"}", "no prices");
+        models.put("{\"id\": \"null-prices\", \"prices\": null}", "no prices");
+        models.put("{\"id\": \"text-prices\", \"prices\": \"free\"}", "prices is neither a price object nor a list");
+        models.put("{\"id\": \"empty-list\", \"prices\": []}", "prices is neither a price object nor a list");
+        models.put("{\"id\": \"item-not-object\", \"prices\": [1]}", "conditional price without a prices object");
+        models.put("{\"id\": \"item-without-prices\", \"prices\": [{\"prices\": 1}]}",
+                "conditional price without a prices object");
+        models.put("{\"id\": \"constraint-not-object\", \"prices\": [{\"constraint\": \"2026-01-01\", " + prices + "}]}",
+                "constraint is not an object");
+        models.put("{\"id\": \"null-time\", \"prices\": [{" + prices + "}, {\"constraint\": {\"start_time\": null, "
+                + "\"end_time\": \"04:00:00Z\"}, " + prices + "}]}", "start_time is missing");
+        models.put("{\"id\": \"null-end\", \"prices\": [{" + prices + "}, {\"constraint\": {\"start_time\": \"01:00:00Z\", "
+                + "\"end_time\": null}, " + prices + "}]}", "end_time is missing");
+        models.put("{\"id\": \"null-date\", \"prices\": [{\"constraint\": {\"start_date\": null}, " + prices + "}]}",
+                "start_date is not a YYYY-MM-DD date: null");
+        models.put("{\"id\": \"only-window\", \"prices\": [{\"constraint\": {\"start_time\": \"01:00:00Z\", "
+                + "\"end_time\": \"04:00:00Z\"}, " + prices + "}]}", "time-of-day prices without an all-day price");
+        String window = "{\"constraint\": {\"start_time\": \"01:00:00Z\", \"end_time\": \"04:00:00Z\"}, " + prices + "}";
+        String dated = "{\"constraint\": {\"start_date\": \"2026-01-01\"}, " + prices + "}";
+        models.put("{\"id\": \"undated-after\", \"prices\": [{" + prices + "}, {" + prices + "}]}",
+                "a price without a start_date follows another price");
+        models.put("{\"id\": \"dates-backwards\", \"prices\": [" + dated.replace("01-01", "02-01") + ", " + dated + "]}",
+                "dated prices are not in increasing start_date order");
+        models.put("{\"id\": \"same-date\", \"prices\": [" + dated + ", " + dated + "]}",
+                "dated prices are not in increasing start_date order");
+        models.put("{\"id\": \"window-twice\", \"prices\": [{" + prices + "}, " + window + ", " + window + "]}",
+                "two prices for the time-of-day window 01:00:00Z-04:00:00Z");
+        models.put("{\"id\": \"all-day-after-window\", \"prices\": [{" + prices + "}, " + window + ", " + dated + "]}",
+                "an all-day price follows a time-of-day price");
+        ImportResult r = GenaiPricesImporter.parse(Fixtures.json(
+                "[{\"id\": \"p\", \"models\": [" + String.join(",", models.keySet()) + "]}]"), SOURCE);
+
+        assertEquals(List.of(), r.entries());
+        for (Map.Entry<String, String> model : models.entrySet()) {
+            String id = Fixtures.readTree(model.getKey()).get("id").textValue();
+            String skipped = Fixtures.skipped(r, "p/" + id);
+            assertTrue(skipped.startsWith("p/" + id + ": " + model.getValue()), () -> model.getKey() + " -> " + skipped);
+        }
+        assertEquals(models.size(), r.skipped().size());
+    }
+
+    @Test
+    void aModelWithoutAnIdIsSkippedAndTheOthersImported() {
+        ImportResult r = GenaiPricesImporter.parse(Fixtures.json("""
+                [{"id": "p", "models": [{"prices": {"input_mtok": 1, "output_mtok": 2}}, "m", {"id": 5},
+                  {"id": " "}, {"id": null}, {"id": "m", "prices": {"input_mtok": 1, "output_mtok": 2}}]}]
+                """), SOURCE);
+
+        assertEquals(List.of("p/?: model without an id", "p/?: model without an id", "p/?: model without an id",
+                "p/?: model without an id", "p/?: model without an id"), r.skipped());
+        assertEquals(1, r.entries().size());
+    }
+
+    @Test
+    void aNullConstraintIsNoConstraintAndATierMayStartAtZero() {
+        ImportResult r = GenaiPricesImporter.parse(Fixtures.json("""
+                [{"id": "p", "models": [{"id": "m", "prices": [
+                  {"constraint": null, "prices": {"input_mtok": {"base": 1, "tiers": [{"start": 0, "price": 3}]},
+                   "output_mtok": 2}}]}]}]
+                """), SOURCE);
+
+        assertEquals(List.of(), r.skipped());
+        CatalogueEntry entry = r.entries().get(0);
+        assertEquals(Instant.EPOCH, entry.effectiveFrom());
+        assertNull(entry.timeOfDay());
+        // a tier from 0 applies to every request with any input
+        assertEquals(List.of(new TierStep(0, new BigDecimal("3"))), entry.prices().input().tiers());
+    }
+
+    @Test
+    void aMalformedDocumentIsRefusedForItsReasonNamingTheProvider() {
+        Map<String, String> documents = new LinkedHashMap<>();
+        documents.put("{\"id\": \"openai\", \"models\": []}", "a genai-prices v2 file is a JSON array of providers");
+        documents.put("[{\"id\": \"p\"}, \"q\"]", "provider #1 is not an object");
+        documents.put("[{\"id\": \"p\"}, {\"id\": \"q\"}, {\"models\": []}]", "provider #2 has no id");
+        documents.put("[{\"id\": \"p\"}, {\"id\": \" \", \"models\": []}]", "provider #1 has no id");
+        documents.put("[{\"id\": \"p\", \"models\": {}}]", "provider p: models is not an array");
+        documents.put("[{\"id\": \"p\", \"models\": 1}]", "provider p: models is not an array");
+        for (Map.Entry<String, String> document : documents.entrySet()) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> GenaiPricesImporter.parse(Fixtures.json(document.getKey()), SOURCE), document.getKey());
+            assertEquals(document.getValue(), refused.getMessage(), document.getKey());
+        }
+        // a provider without models, or with null models, contributes nothing and is no error
+        assertEquals(List.of(), GenaiPricesImporter.parse(Fixtures.json("[{\"id\": \"p\"}, {\"id\": \"q\", "
+                + "\"models\": null}]"), SOURCE).entries());
     }
 
     @Test

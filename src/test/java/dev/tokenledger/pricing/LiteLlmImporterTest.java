@@ -2,7 +2,9 @@ package dev.tokenledger.pricing;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,81 @@ class LiteLlmImporterTest {
         assertTrue(Fixtures.skipped(result, "dall-e-3").contains("image_generation"));
         assertTrue(Fixtures.skipped(result, "model-without-mode").contains("no mode"));
         assertTrue(Fixtures.skipped(result, "chat-without-output-price").contains("no output price"));
+    }
+
+    /** Each model that cannot be imported is skipped for its own reason, named in the report. */
+    @Test
+    void eachSkippedModelNamesItsReason() {
+        String chat = "\"mode\": \"chat\", \"litellm_provider\": \"p\", ";
+        String priced = "\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 2e-06";
+        Map<String, String> models = new LinkedHashMap<>();
+        models.put("\"not-object\": \"chat\"", "not an object");
+        models.put("\"no-mode\": {\"litellm_provider\": \"p\", " + priced + "}", "no mode");
+        models.put("\"image\": {\"mode\": \"image_generation\", \"litellm_provider\": \"p\", " + priced + "}",
+                "mode image_generation is not priced by tokens");
+        models.put("\"no-provider\": {\"mode\": \"chat\", " + priced + "}", "no litellm_provider");
+        models.put("\"blank-provider\": {\"mode\": \"chat\", \"litellm_provider\": \" \", " + priced + "}",
+                "no litellm_provider");
+        models.put("\"no-prices\": {" + chat + "\"max_tokens\": 8192}", "no prices");
+        models.put("\"only-priority\": {" + chat + "\"input_cost_per_token_priority\": 1e-06, "
+                + "\"output_cost_per_token_priority\": 2e-06}", "prices of other service tiers without standard prices");
+        models.put("\"text-price\": {" + chat + "\"input_cost_per_token\": \"1e-06\", \"output_cost_per_token\": 2e-06}",
+                "price field input_cost_per_token is not a number");
+        models.put("\"negative\": {" + chat + "\"input_cost_per_token\": -1e-06, \"output_cost_per_token\": 2e-06}",
+                "negative price input_cost_per_token");
+        models.put("\"no-output\": {" + chat + "\"input_cost_per_token\": 1e-06}", "no output price");
+        models.put("\"per-character\": {" + chat + priced + ", \"input_cost_per_character\": 1e-07}",
+                "price field input_cost_per_character is not supported");
+        models.put("\"tiered-pricing\": {" + chat + priced + ", \"tiered_pricing\": [null, {\"input\": 0}, 1e-07]}",
+                "price field tiered_pricing is not supported");
+        models.put("\"text-cost\": {" + chat + priced + ", \"cost_note\": \"see the page\"}",
+                "price field cost_note is not supported");
+        models.put("\"search-without-medium\": {" + chat + priced + ", \"search_context_cost_per_query\": "
+                + "{\"search_context_size_low\": 0.03}}", "price field search_context_cost_per_query is not supported");
+        ImportResult r = LiteLlmImporter.parse(Fixtures.json("{" + String.join(",", models.keySet()) + "}"), SOURCE,
+                FROM);
+
+        assertEquals(List.of(), r.entries());
+        for (Map.Entry<String, String> model : models.entrySet()) {
+            String key = model.getKey().substring(1, model.getKey().indexOf('"', 1));
+            String skipped = Fixtures.skipped(r, key);
+            assertTrue(skipped.startsWith(key + ": " + model.getValue()), () -> model.getKey() + " -> " + skipped);
+        }
+        assertEquals(models.size(), r.skipped().size());
+    }
+
+    @Test
+    void priceFieldsThatChargeNothingOrAreNullAreIgnored() {
+        ImportResult r = LiteLlmImporter.parse(Fixtures.json("""
+                {"m": {"mode": "chat", "litellm_provider": "p", "input_cost_per_token": 1e-06,
+                  "output_cost_per_token": 2e-06, "output_cost_per_reasoning_token": null,
+                  "input_cost_per_character": 0, "input_cost_per_second": 0.0,
+                  "tiered_pricing": [null, 0, {"input_cost_per_token": 0, "steps": [0, null]}],
+                  "search_context_cost_per_query": {"search_context_size_low": 0, "search_context_size_high": 0},
+                  "max_tokens": 8192}}
+                """), SOURCE, FROM);
+
+        assertEquals(List.of(), r.skipped());
+        PriceSheet sheet = Fixtures.only(r.entries(), "p", "m").prices();
+        assertEquals(UnitPrice.flat(new BigDecimal("1")), sheet.input());
+        assertEquals(UnitPrice.flat(new BigDecimal("2")), sheet.output());
+        assertNull(sheet.reasoning());
+        assertNull(sheet.price(Unit.WEB_SEARCHES));
+    }
+
+    @Test
+    void anotherTiersEntryNamesItsTierInTheNote() {
+        ImportResult r = LiteLlmImporter.parse(Fixtures.json("""
+                {"p/m": {"mode": "chat", "litellm_provider": "p", "input_cost_per_token": 1e-06,
+                  "output_cost_per_token": 2e-06, "output_cost_per_token_flex": 1e-06}}
+                """), SOURCE, FROM);
+
+        assertEquals("LiteLLM key p/m (mode chat)", Fixtures.only(r.entries(), "p", "m").note());
+        CatalogueEntry flex = Fixtures.tier(r.entries(), "p", "m", ServiceTier.FLEX).get(0);
+        assertEquals("LiteLLM key p/m (mode chat), flex tier", flex.note());
+        assertEquals(UnitPrice.flat(new BigDecimal("1")), flex.prices().output());
+        assertEquals(UnitPrice.flat(new BigDecimal("1")), flex.prices().input());
+        assertEquals(2, r.entries().size());
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.tokenledger.canonical.Usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -153,6 +154,32 @@ class PricingValuesTest {
     }
 
     @Test
+    void pricesSheetsAndEntriesAreEqualByValueOnly() {
+        UnitPrice one = UnitPrice.flat(BigDecimal.ONE);
+        UnitPrice tiered = new UnitPrice(BigDecimal.ONE, List.of(new TierStep(5, BigDecimal.TEN)));
+        assertEquals(one, UnitPrice.flat(new BigDecimal("1")));
+        assertNotEquals(one, tiered);
+        assertNotEquals(one, UnitPrice.flat(BigDecimal.TEN));
+
+        PriceSheet sheet = new PriceSheet(one, null, null, null, one, null);
+        assertEquals(sheet, new PriceSheet(one, null, null, null, UnitPrice.flat(BigDecimal.ONE), null));
+        assertNotEquals(sheet, sheet.with(Unit.CACHE_READ, one));
+        assertEquals(sheet, sheet.with(Unit.CACHE_READ, one).with(Unit.CACHE_READ, null), "null removes the price");
+        assertFalse(sheet.with(Unit.CACHE_READ, null).units().containsKey(Unit.CACHE_READ));
+
+        CatalogueEntry entry = new CatalogueEntry("p", "m", Instant.EPOCH, sheet, null, null);
+        assertEquals(entry, new CatalogueEntry("p", "m", Instant.EPOCH, sheet, null, null));
+        assertNotEquals(entry, new CatalogueEntry("p", "n", Instant.EPOCH, sheet, null, null));
+        assertNotEquals(entry, new CatalogueEntry("p", "m", Instant.EPOCH, sheet.with(Unit.CACHE_READ, one), null, null));
+        for (String blank : new String[]{null, "", " "}) {
+            assertEquals("provider must not be blank", assertThrows(IllegalArgumentException.class,
+                    () -> new CatalogueEntry(blank, "m", Instant.EPOCH, sheet, null, null)).getMessage());
+            assertEquals("model must not be blank", assertThrows(IllegalArgumentException.class,
+                    () -> new CatalogueEntry("p", blank, Instant.EPOCH, sheet, null, null)).getMessage());
+        }
+    }
+
+    @Test
     void countsRefuseWhatNoRequestCouldReport() {
         TokenCounts counts = new TokenCounts(1000, 200, 300, 100, 50, 20);
         assertEquals(1000, counts.inputTotal());
@@ -166,6 +193,9 @@ class PricingValuesTest {
         assertEquals(3, counts.with(Unit.WEB_SEARCHES, 3).count(Unit.WEB_SEARCHES));
         assertEquals(0, counts.count(Unit.WEB_SEARCHES), "with() leaves the original alone");
         assertFalse(counts.with(Unit.WEB_SEARCHES, 0).counts().containsKey(Unit.WEB_SEARCHES), "zero is absent");
+        // counts are equal by value; a zero count equals an absent one
+        assertEquals(counts, counts.with(Unit.WEB_SEARCHES, 0));
+        assertNotEquals(counts, counts.with(Unit.WEB_SEARCHES, 1));
 
         assertEquals(500, new TokenCounts(1000, 500, 500, 500, 0, 0).cacheWrite1h(), "every bound is inclusive");
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(1000, 501, 500, 0, 0, 0));
@@ -326,7 +356,7 @@ class PricingValuesTest {
             c[i] = -1;
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> new TokenCounts(c[0], c[1], c[2], c[3], c[4], c[5]));
-            assertTrue(refused.getMessage().startsWith(names[i]), refused::getMessage);
+            assertEquals(names[i] + " must be >= 0, was -1", refused.getMessage());
         }
         // every write may be a one-hour write, never more than every write
         assertEquals(2, new TokenCounts(10, 0, 2, 2, 0, 0).count(Unit.CACHE_WRITE_1H));
