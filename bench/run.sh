@@ -586,6 +586,7 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
   fi
 fi
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Check every target answers correctly before spending time on measurements.
 for spec in "${TARGET_SPECS[@]}"; do
   IFS='|' read -r t_name t_url t_auth _ <<<"$spec"
@@ -625,6 +626,8 @@ REPORT="$WORK/report.txt"
   [[ "$NATIVE" != 1 ]] || env_line+=", native $(basename "$NATIVE_RUNNER") ($(date -r "$NATIVE_RUNNER" +%FT%T))"
   echo "$env_line"
   echo "duration ${DURATION}s per run, warm-up ${WARMUP}s (gateway ${GATEWAY_WARMUP}s), wrk threads: c=1 -> 1, c=32 -> 2"
+  # other work on the machine shares its cores with every target alike, but it bounds what any of them reaches
+  echo "load average (1, 5, 15 min) before the measurements: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   printf '%-15s %5s %10s %8s %8s\n' target conc req/s p50_ms p99_ms
   for t in "${TARGETS[@]}"; do
