@@ -275,9 +275,10 @@ start_gateway() {
     # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM flags
     command=(java $JAVA_OPTS -jar "$WORK/baseline-app/quarkus-run.jar")
   elif [[ "$name" == *-native ]]; then
-    [[ -x "$WORK/gateway-native" ]] || cp "$NATIVE_RUNNER" "$WORK/gateway-native"
+    # not $WORK/gateway-native: that is the directory of the gateway-native target
+    [[ -f "$WORK/native-runner" ]] || cp "$NATIVE_RUNNER" "$WORK/native-runner"
     # shellcheck disable=SC2206 # NATIVE_OPTS is a list of flags
-    command=("$WORK/gateway-native" $NATIVE_OPTS)
+    command=("$WORK/native-runner" $NATIVE_OPTS)
   else
     [[ -d "$WORK/gateway-app" ]] || cp -r "$(dirname "$GATEWAY_JAR")" "$WORK/gateway-app"
     # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM flags
