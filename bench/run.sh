@@ -284,9 +284,10 @@ start_gateway() {
     # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM flags
     command=(java $JAVA_OPTS -jar "$WORK/baseline-app/quarkus-run.jar")
   elif [[ "$name" == *-native ]]; then
-    [[ -x "$WORK/gateway-native" ]] || cp "$NATIVE_RUNNER" "$WORK/gateway-native"
+    # not $WORK/gateway-native: that is the directory of the gateway-native target
+    [[ -f "$WORK/native-runner" ]] || cp "$NATIVE_RUNNER" "$WORK/native-runner"
     # shellcheck disable=SC2206 # NATIVE_OPTS is a list of flags
-    command=("$WORK/gateway-native" $NATIVE_OPTS)
+    command=("$WORK/native-runner" $NATIVE_OPTS)
   else
     [[ -d "$WORK/gateway-app" ]] || cp -r "$(dirname "$GATEWAY_JAR")" "$WORK/gateway-app"
     # shellcheck disable=SC2206 # JAVA_OPTS is a list of JVM flags
@@ -643,6 +644,7 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
   fi
 fi
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Check every target answers correctly before spending time on measurements.
 for spec in "${TARGET_SPECS[@]}"; do
   IFS='|' read -r t_name t_url t_auth _ <<<"$spec"
@@ -711,6 +713,8 @@ REPORT="$WORK/report.txt"
   [[ "$NATIVE" != 1 ]] || env_line+=", native $(basename "$NATIVE_RUNNER") ($(date -r "$NATIVE_RUNNER" +%FT%T))"
   echo "$env_line"
   echo "duration ${DURATION}s per run, warm-up ${WARMUP}s (gateway ${GATEWAY_WARMUP}s), wrk threads: c=1 -> 1, c=32 -> 2"
+  # other work on the machine shares its cores with every target alike, but it bounds what any of them reaches
+  echo "load average (1, 5, 15 min) before the measurements: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   printf '%-15s %5s %10s %8s %8s\n' target conc req/s p50_ms p99_ms
   for t in "${TARGETS[@]}"; do

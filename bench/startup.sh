@@ -10,15 +10,16 @@
 #   jdk25-aotjar  the AOT build on JDK 25 without its cache: a start where the cache cannot be used (only when named
 #                 in ONLY)
 #   native        the native executable, when one was built (./mvnw package -Dnative), started as Kubernetes runs it:
-#                 without Flyway at start (QUARKUS_FLYWAY_MIGRATE_AT_START=false; the schema is migrated by a separate
-#                 step and readiness refuses an outdated one)
+#                 without Flyway at start (QUARKUS_FLYWAY_MIGRATE_AT_START=false: neither Flyway nor the JDBC pool is
+#                 set up; the schema is migrated by a separate step and readiness refuses an outdated one)
 #   native-flyway the same executable with Flyway at every start, as a plain run does (only when named in ONLY, or
 #                 with NATIVE_FLYWAY=1)
 # Every row's first start (not measured) migrates the schema, so the measured starts find it current.
 # In the last run, after the idle reading: LOAD_SECONDS of wrk on GET /v1/models (rss_load_mb), then GOVERNED
 # chat completions with a virtual key that has rpm, tpm and a hard budget, answered by a fake upstream (nginx)
 # (rss_gov_mb; GOVERNED=0: none).
-# NATIVE_OPTS: run-time flags of the native rows (e.g. "-Xmn16m" or "-XX:MaxHeapSize=96m").
+# NATIVE_OPTS: run-time flags of the native rows (e.g. "-Xmn32m" or "-XX:MaxHeapSize=96m"; the executable's young
+# generation is 16 MB unless -Xmn says otherwise).
 # TIMELINE=1: each row's last start also logs its start-up timeline (coherence.StartupTimeline: wall, CPU and RSS at
 # each step of the start), printed after the table.
 # Targets: JVM ready in under 1.5 s; native ready in under 50 ms with under 64 MB resident idle and under 128 MB

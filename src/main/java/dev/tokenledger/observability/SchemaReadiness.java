@@ -1,6 +1,5 @@
 package dev.tokenledger.observability;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -8,13 +7,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.Configuration;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.resource.LoadableResource;
 
 import io.quarkus.flyway.runtime.QuarkusPathLocationScanner;
@@ -32,7 +31,9 @@ import io.vertx.pgclient.PgException;
  * starts, and start the gateway with {@code QUARKUS_FLYWAY_MIGRATE_AT_START=false}), a replica must not take traffic
  * on a schema older than its code. Reads the applied versions over the reactive pool instead of asking Flyway, which
  * would open a JDBC connection and validate every migration at each start; the versions this build carries are the
- * migration files Quarkus listed at build time. Once current, the schema stays current for the life of the process. A
+ * migration files Quarkus listed at build time. It needs no Flyway instance, so a process that does not migrate sets
+ * up neither Flyway nor the JDBC datasource ({@code quarkus.flyway.active} follows
+ * {@code quarkus.flyway.migrate-at-start} in application.yaml). Once current, the schema stays current for the life of the process. A
  * database that cannot be reached leaves the answer open (up, {@code unknown}): the ledger spools meanwhile.
  */
 @Readiness
@@ -41,15 +42,18 @@ public class SchemaReadiness implements AsyncHealthCheck {
 
     private static final String UNDEFINED_TABLE = "42P01";
 
+    /** Flyway's (and Quarkus') default location of migrations. */
+    private static final String DEFAULT_LOCATION = "db/migration";
+
     private final Pool pool;
-    private final Instance<Flyway> flyway;
+    private final Config config;
     private volatile Bundled bundled;
     private volatile boolean current;
     private volatile boolean warned;
 
-    public SchemaReadiness(Pool pool, Instance<Flyway> flyway) {
+    public SchemaReadiness(Pool pool, Config config) {
         this.pool = pool;
-        this.flyway = flyway;
+        this.config = config;
     }
 
     /** The versioned migrations this build carries and the table Flyway records applied ones in. */
@@ -99,19 +103,15 @@ public class SchemaReadiness implements AsyncHealthCheck {
         if (known != null) {
             return known;
         }
-        Configuration configuration;
-        try {
-            configuration = flyway.get().getConfiguration();
-        } catch (RuntimeException inactive) {
-            // Flyway switched off for this datasource (quarkus.flyway.active=false): the schema is not Flyway's
-            known = new Bundled(Set.of(), "");
-            bundled = known;
-            return known;
-        }
+        List<String> locations = config.getOptionalValues("quarkus.flyway.locations", String.class)
+                .orElse(List.of(DEFAULT_LOCATION));
+        // the configuration serves file-system locations only; the build's own migrations are listed by Quarkus
+        Configuration configuration = new FluentConfiguration().locations(locations.toArray(String[]::new));
         Collection<LoadableResource> resources = new QuarkusPathLocationScanner(configuration,
                 List.of(configuration.getLocations())).scanForResources();
         Set<MigrationVersion> versions = new TreeSet<>();
-        String prefix = configuration.getSqlMigrationPrefix();
+        String prefix = config.getOptionalValue("quarkus.flyway.sql-migration-prefix", String.class)
+                .orElse(configuration.getSqlMigrationPrefix());
         String separator = configuration.getSqlMigrationSeparator();
         for (LoadableResource resource : resources) {
             String name = resource.getFilename();
@@ -120,11 +120,10 @@ public class SchemaReadiness implements AsyncHealthCheck {
                 versions.add(MigrationVersion.fromVersion(name.substring(prefix.length(), end)));
             }
         }
-        List<String> schemas = new ArrayList<>(List.of(configuration.getSchemas()));
-        String table = schemas.isEmpty()
-                ? quote(configuration.getTable())
-                : quote(schemas.get(0)) + "." + quote(configuration.getTable());
-        known = new Bundled(versions, table);
+        String table = quote(config.getOptionalValue("quarkus.flyway.table", String.class)
+                .orElse(configuration.getTable()));
+        List<String> schemas = config.getOptionalValues("quarkus.flyway.schemas", String.class).orElse(List.of());
+        known = new Bundled(versions, schemas.isEmpty() ? table : quote(schemas.get(0)) + "." + table);
         bundled = known;
         return known;
     }

@@ -60,7 +60,7 @@ class SchemaReadinessTest {
                 .body("checks.find { it.name == 'schema' }.data.state", is("ok"));
     }
 
-    private static void history(String sql) throws SQLException {
+    static void history(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", ""); Statement s = c.createStatement()) {
             if (s.executeUpdate(sql) != 1) {
                 throw new IllegalStateException("migration " + NEWEST + " is not in the schema history");
