@@ -295,7 +295,10 @@ public class CapacityLeases {
                     lease.used = 0;
                     lease.inFlight = 0;
                     forget(lease);
-                    quietUntil.put(lease.key, now + settings().ttl().toNanos());
+                    // asked again after a flush interval, not a lease TTL: a counter that does not exist yet (the
+                    // first request of a scope asks for a lease while its own admission seeds the counter) or that
+                    // rolled over exists again once a request was checked in Redis
+                    quietUntil.put(lease.key, now + settings().flushInterval().toNanos());
                     continue;
                 }
                 if (lease.rate) {
