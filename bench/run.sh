@@ -52,6 +52,8 @@ REPLICAS="${REPLICAS:-$GOVERNED}"
 STREAMS="${STREAMS:-1}"
 STREAM_CONC="${STREAM_CONC:-1000}"
 STREAM_TOTAL="${STREAM_TOTAL:-10000}"
+GOVERNED_LEASES="${GOVERNED_LEASES:-1}"  # 1: the governed gateways admit from capacity leases (0: every request in Redis)
+COUNT_SECONDS="${COUNT_SECONDS:-5}"      # seconds of the Redis counting pass of each governed target at c=32 (0: none)
 
 MASTER_KEY="bench-master-key"
 UPSTREAM_KEY="sk-bench"
@@ -335,6 +337,7 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
     redis-cli -u "$BENCH_REDIS_URL" FLUSHDB >/dev/null || die "cannot empty the Redis database $BENCH_REDIS_URL"
   fi
 fi
+LEASES_ENV=(TOKENLEDGER_ADMISSION_LEASES_ENABLED="$([[ "$GOVERNED_LEASES" == 1 ]] && echo true || echo false)")
 GATEWAY_DB_ENV=(QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/$BENCH_DB"
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$BENCH_PG_HOST:$BENCH_PG_PORT/$BENCH_DB"
   QUARKUS_DATASOURCE_USERNAME=postgres TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool" QUARKUS_REDIS_HOSTS="$BENCH_REDIS_URL")
@@ -362,7 +365,7 @@ fi
 # Every request then costs one admission call to Redis (rate, tokens, budget hold), one settle call and a ledger
 # row. The limits are far above what the run can reach: nothing is refused, everything is enforced.
 governed_admin() { # PORT METHOD PATH JSON -> response body
-  curl -sf --max-time 10 -X "$2" -H "Authorization: Bearer $MASTER_KEY" -H 'Content-Type: application/json' \
+  curl -sf --max-time 60 -X "$2" -H "Authorization: Bearer $MASTER_KEY" -H 'Content-Type: application/json' \
     --data "$4" "http://127.0.0.1:$1$3" || die "governed setup: $2 $3 failed"
 }
 json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
@@ -383,20 +386,21 @@ governed_key() {
 }
 if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 ]]; then
   free_port GOVERNED_PORT
-  start_gateway governed "$GOVERNED_PORT" "${GATEWAY_DB_ENV[@]}" TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed"
+  start_gateway governed "$GOVERNED_PORT" "${GATEWAY_DB_ENV[@]}" "${LEASES_ENV[@]}" \
+    TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed"
   governed_key "$GOVERNED_PORT"
   GOVERNED_KEY="$KEY_OUT"
   log "governed: virtual key ${GOVERNED_KEY:0:12}... with rpm, tpm and a hard budget"
   if [[ -n "$BASELINE_APP" ]]; then
     free_port GOVERNED_BASELINE_PORT
-    start_gateway governed-baseline "$GOVERNED_BASELINE_PORT" "${BASELINE_DB_ENV[@]}" \
+    start_gateway governed-baseline "$GOVERNED_BASELINE_PORT" "${BASELINE_DB_ENV[@]}" "${LEASES_ENV[@]}" \
       TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-baseline"
     governed_key "$GOVERNED_BASELINE_PORT"
     GOVERNED_BASELINE_KEY="$KEY_OUT"
   fi
   if [[ "$NATIVE" == 1 ]]; then
     free_port GOVERNED_NATIVE_PORT
-    start_gateway governed-native "$GOVERNED_NATIVE_PORT" "${GATEWAY_DB_ENV[@]}" \
+    start_gateway governed-native "$GOVERNED_NATIVE_PORT" "${GATEWAY_DB_ENV[@]}" "${LEASES_ENV[@]}" \
       TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-native"
     governed_key "$GOVERNED_NATIVE_PORT"
     GOVERNED_NATIVE_KEY="$KEY_OUT"
@@ -406,7 +410,8 @@ fi
 # ---- a second governed replica behind an nginx ingress ----------------------
 if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 && "$REPLICAS" == 1 ]]; then
   free_port GOVERNED_B_PORT
-  start_gateway governed-b "$GOVERNED_B_PORT" "${GATEWAY_DB_ENV[@]}" TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-b"
+  start_gateway governed-b "$GOVERNED_B_PORT" "${GATEWAY_DB_ENV[@]}" "${LEASES_ENV[@]}" \
+    TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-b"
   free_port INGRESS_PORT
   mkdir -p "$WORK/ingress"
   {
@@ -441,7 +446,8 @@ fi
 # ---- a governed gateway in front of the streaming upstream -------------------
 if [[ "$SKIP_GATEWAY" != 1 && "$STREAMS" == 1 ]]; then
   free_port STREAMING_PORT
-  start_gateway streaming "$STREAMING_PORT" "${GATEWAY_DB_ENV[@]}" TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-streaming" \
+  start_gateway streaming "$STREAMING_PORT" "${GATEWAY_DB_ENV[@]}" "${LEASES_ENV[@]}" \
+    TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-streaming" \
     OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/sse/v1"
   if [[ "$GOVERNED" == 1 ]]; then STREAMING_AUTH="Bearer $GOVERNED_KEY"; else STREAMING_AUTH="Bearer $MASTER_KEY"; fi
 fi
@@ -460,7 +466,7 @@ if [[ "$HOLD" == 1 ]]; then
 fi
 
 # ---- measurement -----------------------------------------------------------
-declare -A RPS P50 P99 CPU CALLS
+declare -A RPS P50 P99 CPU CALLS COMMANDS
 TARGETS=()
 ERRORS=()
 RAW="$WORK/wrk-raw.txt"
@@ -532,25 +538,71 @@ redis_cpu_us() {
   redis-cli -u "$BENCH_REDIS_URL" INFO cpu 2>/dev/null | tr -d '\r' |
     awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { s += $2 } END { if (NR) printf "%d", s * 1000000 }'
 }
-# redis_calls: "calls commands" the Redis server has run so far (INFO commandstats). calls: the commands a client
-# sends and no admission script runs (script calls, pub/sub, connection commands; the gateway's round trips, less the
-# rare SET and ZREM of its background rounds, which scripts run too); commands: all of them, those run inside scripts
-# included. Empty without redis-cli. The server may be shared: other clients' commands in the same seconds count too.
-redis_calls() {
+# redis_commands: every command the Redis server has run so far (INFO commandstats), those run inside scripts
+# included: an upper bound of what the gateways cost Redis. Empty without redis-cli. The server may be shared: other
+# clients' commands in the same seconds count too.
+redis_commands() {
   command -v redis-cli >/dev/null || return 0
   redis-cli -u "$BENCH_REDIS_URL" INFO commandstats 2>/dev/null | tr -d '\r' |
-    awk -F'[:=,]' '/^cmdstat_/ { all += $3; if ($1 ~ /^cmdstat_(eval|evalsha|evalsha_ro|eval_ro|fcall|info|publish|ping|select|client|hello|subscribe|script)$/) c += $3 }
-      END { if (NR) printf "%d %d", c, all }'
+    awk -F'[:=,]' '/^cmdstat_/ { all += $3 } END { if (NR) printf "%d", all }'
+}
+# The Redis database of the run (the last part of BENCH_REDIS_URL): the counting pass counts that one only.
+BENCH_REDIS_INDEX="${BENCH_REDIS_URL##*/}"
+[[ "$BENCH_REDIS_INDEX" =~ ^[0-9]+$ ]] || BENCH_REDIS_INDEX=0
+# redis_count NAME URL AUTH: Redis calls per request of a governed target, into CALLS[NAME] as "calls top": a pass of
+# COUNT_SECONDS at c=32, apart from the measured runs (MONITOR costs Redis CPU), while redis-cli MONITOR records every
+# command the server runs. Counted: each command a client sent on this run's database between wrk's start and end,
+# whatever it is (script calls, settlement, key and cooldown reads, lease calls, heartbeats, pub/sub, connection
+# commands); not counted: those the scripts run themselves (MONITOR shows them as from "lua"). Every gateway of the run
+# shares the database, so the others' background calls count too. "top": the five commonest, with their share.
+redis_count() {
+  local name="$1" url="$2" auth="$3" mon="$WORK/monitor-$1.txt" out="$WORK/wrk-$1-count.txt" mpid t0 t1 n
+  command -v redis-cli >/dev/null && ((COUNT_SECONDS > 0)) || return 0
+  log "$name: counting Redis calls, ${COUNT_SECONDS}s at c=32 (MONITOR)"
+  redis-cli -u "$BENCH_REDIS_URL" MONITOR >"$mon" 2>/dev/null &
+  mpid=$!
+  sleep 1
+  t0="$(date +%s.%N)"
+  wrk_run "$out" 32 "$COUNT_SECONDS" "$url" "$auth" || true
+  t1="$(date +%s.%N)"
+  sleep 1
+  kill "$mpid" 2>/dev/null || true
+  wait "$mpid" 2>/dev/null || true
+  n="$(awk '/requests in/ {print $1; exit}' "$out")"
+  if [[ "${n:-0}" -gt 0 ]]; then
+    CALLS[$name]="$(awk -v db="[$BENCH_REDIS_INDEX" -v t0="$t0" -v t1="$t1" -v n="$n" '
+      $2 == db && $3 != "lua]" && $1 + 0 >= t0 && $1 + 0 <= t1 { c++; gsub(/"/, "", $4); k[toupper($4)]++ }
+      END {
+        top = ""
+        for (i = 0; i < 5; i++) {
+          best = ""; m = 0
+          for (x in k) if (k[x] > m) { m = k[x]; best = x }
+          if (best == "") break
+          top = top (top == "" ? "" : ", ") sprintf("%s %.4f", best, m / n); delete k[best]
+        }
+        printf "%.4f %d %d %s", c / n, c, n, (top == "" ? "none" : top)
+      }' "$mon")"
+  fi
+  rm -f "$mon"
+}
+# pg_pids: the PostgreSQL processes that work for this run: the backends connected to its databases (the gateways'
+# pools, autovacuum workers on them) and the server's own WAL writer, checkpointer and background writer, which serve
+# every database (on a server shared with other work, their share of it counts too). Without psql: every process
+# named postgres.
+pg_pids() {
+  psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qAtc "SELECT pid FROM pg_stat_activity
+    WHERE datname IN ('$BENCH_DB', '${BENCH_DB}_baseline') OR backend_type IN ('walwriter', 'checkpointer',
+    'background writer')" 2>/dev/null || pgrep -x postgres
 }
 # cpu_snapshot [GATEWAY_PID]: "gateway redis postgres upstream proxy busy idle", microseconds so far (- unknown).
-# PostgreSQL is every local process named postgres (the ledger's backends, the WAL writer, ...); the machine's busy
+# PostgreSQL is the server's processes that work for this run (pg_pids); the machine's busy
 # and idle time are summed over all cores from /proc/stat.
 cpu_snapshot() {
   local gw=- rd pg=-
   # shellcheck disable=SC2086 # one PID, or several (the replicas of one target)
   [[ -n "${1:-}" ]] && gw="$(procs_cpu_us $1)"
   rd="$(redis_cpu_us)"
-  [[ "$BENCH_PG_HOST" == 127.0.0.1 || "$BENCH_PG_HOST" == localhost ]] && pg="$(procs_cpu_us $(pgrep -x postgres))"
+  [[ "$BENCH_PG_HOST" == 127.0.0.1 || "$BENCH_PG_HOST" == localhost ]] && pg="$(procs_cpu_us $(pg_pids))"
   echo "$gw ${rd:--} $pg $(nginx_cpu_us "$UPSTREAM_PID") $(nginx_cpu_us "$PROXY_PID") $(awk -v hz="$CLK_TCK" \
     '$1 == "cpu" { i = $5 + $6; printf "%d %d", ($2 + $3 + $4 + $7 + $8) * 1000000 / hz, i * 1000000 / hz }' /proc/stat)"
 }
@@ -584,19 +636,18 @@ run_target() {
     log "$name: c=$conc, ${DURATION}s"
     out="$WORK/wrk-$name-c$conc.txt"
     local pid="${GW_PID[$name]:-}" cpu0 cpu1 n calls0 calls1
-    calls0="$(redis_calls)"
+    calls0="$(redis_commands)"
     cpu0="$(cpu_snapshot "$pid")"
     if ! wrk_run "$out" "$conc" "$DURATION" "$url" "$auth"; then
       ERRORS+=("$name c=$conc: wrk failed: $(tail -n 3 "$out" | paste -sd ' ' -)")
     fi
     cpu1="$(cpu_snapshot "$pid")"
-    calls1="$(redis_calls)"
+    calls1="$(redis_commands)"
     n="$(awk '/requests in/ {print $1; exit}' "$out")"
     [[ "${n:-0}" -gt 0 ]] && cpu_record "$name:$conc" "$n" "$cpu0" "$cpu1"
     # INFO commandstats itself counts 1 (the first snapshot's, the second's runs after it is read)
     if [[ "${n:-0}" -gt 0 && -n "$calls0" && -n "$calls1" && "$name" == governed* ]]; then
-      CALLS[$name:$conc]="$(awk -v a="$calls0" -v b="$calls1" -v n="$n" 'BEGIN { split(a, x, " "); split(b, y, " ")
-        printf "%.4f %.4f", (y[1] - x[1] - 1) / n, (y[2] - x[2] - 1) / n }')"
+      COMMANDS[$name:$conc]="$(awk -v a="$calls0" -v b="$calls1" -v n="$n" 'BEGIN { printf "%.4f", (b - a - 1) / n }')"
     fi
     { echo "=== $name c=$conc ($url)"; cat "$out"; echo; } >>"$RAW"
     problems="$(wrk_problems "$out")"
@@ -608,6 +659,7 @@ run_target() {
     P50[$name:$conc]="$( [[ -n "$p50" ]] && to_ms "$p50" || echo NaN)"
     P99[$name:$conc]="$( [[ -n "$p99" ]] && to_ms "$p99" || echo NaN)"
   done
+  [[ "$name" != governed* ]] || redis_count "$name" "$url" "$auth"
 }
 
 # Targets, measured in this order: NAME|URL|AUTH_HEADER|WARMUP_SECONDS.
@@ -715,6 +767,7 @@ REPORT="$WORK/report.txt"
   echo "duration ${DURATION}s per run, warm-up ${WARMUP}s (gateway ${GATEWAY_WARMUP}s), wrk threads: c=1 -> 1, c=32 -> 2"
   # other work on the machine shares its cores with every target alike, but it bounds what any of them reaches
   echo "load average (1, 5, 15 min) before the measurements: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "governed: capacity leases $([[ "$GOVERNED_LEASES" == 1 ]] && echo on || echo off) (GOVERNED_LEASES)"
   echo
   printf '%-15s %5s %10s %8s %8s\n' target conc req/s p50_ms p99_ms
   for t in "${TARGETS[@]}"; do
@@ -738,10 +791,13 @@ REPORT="$WORK/report.txt"
     printf '%-15s %5s %8s %6s %9s %9s %6s %6s %6s %5s\n' "$t" streams "${v[@]}"
   done
   for t in "${TARGETS[@]}"; do
+    [[ -n "${CALLS[$t]:-}" ]] || continue
+    read -r c_per c_calls c_n c_top <<<"${CALLS[$t]}"
+    echo "$t Redis calls per request = $c_per (target <= $TARGET_REDIS_CALLS; $c_calls commands sent by clients for" \
+      "$c_n requests at c=32, MONITOR; $c_top)"
     for c in "${CONCS[@]}"; do
-      [[ -n "${CALLS[$t:$c]:-}" ]] || continue
-      read -r -a v <<<"${CALLS[$t:$c]}"
-      echo "$t c=$c Redis calls per request = ${v[0]} (target <= $TARGET_REDIS_CALLS; ${v[1]} commands with those run inside scripts; INFO commandstats)"
+      [[ -n "${COMMANDS[$t:$c]:-}" ]] || continue
+      echo "$t c=$c Redis commands per request, those run inside scripts included = ${COMMANDS[$t:$c]} (INFO commandstats)"
     done
   done
   if ((${#STREAM_TARGETS[@]} > 0)); then

@@ -119,7 +119,10 @@ public interface AdmissionConfig {
         @WithDefault("2s")
         Duration ttl();
 
-        /** How often usage admitted from leases is posted to Redis (the leases renewed with it). */
+        /**
+         * How often the lease timer looks for leases to renew (each once a {@code ttl}, posting what it used), to give
+         * back or to close; usage is also posted with every call that grows a lease.
+         */
         @WithDefault("500ms")
         Duration flushInterval();
 

@@ -35,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * other starves near the limit, and on shutdown; the budget is used exactly, never exceeded. Leases live a minute
  * here, so that only those two ways can give one back within the test.
  */
-@org.junit.jupiter.api.Disabled("written, not run yet: needs the packaged artifact (see docs/limits-and-budgets.md, Leases)")
 class LeasesIT {
 
     /** Requests the budget pays for (1,000 micro-USD each: 100 output tokens at 10 USD per million). */

@@ -104,6 +104,7 @@ public class LimitStore {
     }
 
     public Uni<Void> reload() {
+        long reading = reloads.incrementAndGet();
         return pool.query("SELECT scope_type, scope_id, org_id, spec::text AS spec, anchor FROM scope_limit").execute()
                 .map(rows -> {
                     Map<String, StoredLimits> loaded = new HashMap<>();
@@ -111,9 +112,24 @@ public class LimitStore {
                         StoredLimits stored = fromRow(row);
                         loaded.put(key(stored.type(), stored.scopeId()), stored);
                     }
-                    limits = Map.copyOf(loaded);
+                    install(reading, Map.copyOf(loaded));
                     return null;
                 }).replaceWithVoid();
+    }
+
+    /** Reads begun, and the latest whose result is in {@link #limits}. */
+    private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
+    private long installed;
+
+    /**
+     * Keeps what a read found unless a read begun after it was installed first: a periodic reload that began before a
+     * write committed and ends after the write's own reload must not put the old limits back.
+     */
+    private synchronized void install(long reading, Map<String, StoredLimits> loaded) {
+        if (reading > installed) {
+            installed = reading;
+            limits = loaded;
+        }
     }
 
     /** Replaces a scope's limits; fails with 404 when the key, team or organization does not exist. */

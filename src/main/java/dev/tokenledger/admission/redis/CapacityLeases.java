@@ -73,6 +73,10 @@ public class CapacityLeases {
     private final Map<String, Long> quietUntil = new ConcurrentHashMap<>();
     private long timer = -1;
     private volatile boolean stopped;
+    private volatile long pacesPostedAt = System.nanoTime();
+    private static final long PACES_EVERY_NANOS = 1_000_000_000L;
+    /** Lease calls made to grow leases (asked for by requests, not by the timer). */
+    private final java.util.concurrent.atomic.LongAdder growCalls = new java.util.concurrent.atomic.LongAdder();
 
     /** A request admitted from leases: the lease of each of its checks and what it took of each. */
     private record Admitted(Lease[] leases, long[] amounts) {
@@ -255,6 +259,7 @@ public class CapacityLeases {
             }
         }
         if (!ops.isEmpty()) {
+            growCalls.increment();
             send(ticket.tag(), ops).subscribe().with(v -> {
             }, e -> {
             });
@@ -290,7 +295,10 @@ public class CapacityLeases {
                     lease.used = 0;
                     lease.inFlight = 0;
                     forget(lease);
-                    quietUntil.put(lease.key, now + settings().ttl().toNanos());
+                    // asked again after a flush interval, not a lease TTL: a counter that does not exist yet (the
+                    // first request of a scope asks for a lease while its own admission seeds the counter) or that
+                    // rolled over exists again once a request was checked in Redis
+                    quietUntil.put(lease.key, now + settings().flushInterval().toNanos());
                     continue;
                 }
                 if (lease.rate) {
@@ -358,16 +366,20 @@ public class CapacityLeases {
                     forget(lease);
                     continue;
                 }
-                // a draining lease is called again when there is use to post, when it emptied, or to renew it
-                boolean due = close && (!wasClosing || all || lease.inFlight == 0) || lease.used != 0
-                        || now - lease.lastCall > ttl / 2;
+                // a lease is called when it closes, when a draining one emptied, and to renew it (Redis keeps it for
+                // 3 x ttl): what it used is posted then, or with the next call that grows it. Until then its hold in
+                // Redis covers that use, so posting it sooner would only cost calls.
+                boolean due = close && (!wasClosing || all || lease.inFlight == 0) || now - lease.lastCall > ttl;
                 if (due) {
                     byTag.computeIfAbsent(lease.tag, t -> new ArrayList<>()).add(LeaseCalls.op(lease, close, 0, 0));
                 }
             }
         }
         List<Uni<Void>> sent = new ArrayList<>(byTag.size() + 1);
-        if (calls.hasPaces()) {
+        // per-second request counts toward deployments: at most once a second (a first 429 paces from about the rate
+        // that was taken), at once at shutdown
+        if (calls.hasPaces() && (all || now - pacesPostedAt >= PACES_EVERY_NANOS)) {
+            pacesPostedAt = now;
             sent.add(calls.postPaces());
         }
         byTag.forEach((tag, ops) -> sent.add(send(tag, ops).onFailure().recoverWithNull()));
@@ -389,6 +401,11 @@ public class CapacityLeases {
         tick(false).subscribe().with(v -> {
         }, e -> {
         });
+    }
+
+    /** Lease calls made so far to grow leases, as requests asked for them (the rest are the timer's rounds). */
+    public long growCalls() {
+        return growCalls.sum();
     }
 
     /** Leases open on this replica (for tests and the shutdown log). */

@@ -85,10 +85,23 @@ public class RedisScripts {
 
     /** Script calls sent to Redis (each call of a pipeline counts): what admission costs Redis, per request. */
     private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+    /** The same, by script name. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> byScript = new ConcurrentHashMap<>();
 
     /** Script calls sent to Redis since start (a pipeline counts each of its calls). */
     public long calls() {
         return calls.sum();
+    }
+
+    /** Calls of one script sent to Redis since start (a pipeline counts each of its calls). */
+    public long calls(Script script) {
+        java.util.concurrent.atomic.LongAdder n = byScript.get(script.name());
+        return n == null ? 0 : n.sum();
+    }
+
+    private void count(Script script, int n) {
+        calls.add(n);
+        byScript.computeIfAbsent(script.name(), k -> new java.util.concurrent.atomic.LongAdder()).add(n);
     }
 
     /** When Redis last answered any call (nanoTime). */
@@ -111,7 +124,7 @@ public class RedisScripts {
 
     public Uni<Response> run(Script script, List<String> keys, List<String> args) {
         long start = System.nanoTime();
-        calls.increment();
+        count(script, 1);
         RedisConnection own = own();
         return deadline(dispatch(own, request(Command.EVALSHA, script.sha(), keys, args))
                 .onFailure(RedisScripts::noScript).recoverWithUni(() -> dispatch(own, request(Command.EVAL,
@@ -126,7 +139,7 @@ public class RedisScripts {
      */
     public Uni<List<Response>> runAll(Script script, List<? extends Invocation> calls) {
         long start = System.nanoTime();
-        this.calls.add(calls.size());
+        count(script, calls.size());
         List<Request> requests = new ArrayList<>(calls.size());
         for (Invocation call : calls) {
             requests.add(request(Command.EVALSHA, script.sha(), call.keys(), call.args()));
