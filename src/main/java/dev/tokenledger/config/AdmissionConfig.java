@@ -109,10 +109,9 @@ public interface AdmissionConfig {
      */
     interface Leases {
         /**
-         * Turns leases on. Off by default until the two-replica starvation and shutdown tests have run and the Redis
-         * call target is met (docs/limits-and-budgets.md, "Leases"); off, every governed request is checked in Redis.
+         * Turns leases on (docs/limits-and-budgets.md, "Leases"); off, every governed request is checked in Redis.
          */
-        @WithDefault("false")
+        @WithDefault("true")
         boolean enabled();
 
         /** How long a lease serves unused before its replica gives it back; Redis charges an unrenewed one after 3x. */
