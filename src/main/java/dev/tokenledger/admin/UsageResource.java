@@ -13,9 +13,7 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -35,14 +33,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.ledger.UsageUnits;
-import dev.tokenledger.pricing.CostCalculator;
-import dev.tokenledger.pricing.PriceBook;
-import dev.tokenledger.pricing.PriceVersion;
-import dev.tokenledger.pricing.Pricer;
-import dev.tokenledger.provider.Provider;
-import dev.tokenledger.provider.ProviderRegistry;
 
-/** Usage aggregates, CSV export, single ledger rows, and what-if repricing. A viewer sees only its teams. */
+/** Usage aggregates, CSV export and single ledger rows ({@link RepriceResource}: what-if repricing). A viewer sees only its teams. */
 @Path("/admin/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Usage", description = "The usage ledger: aggregates, CSV export, single rows and repricing")
@@ -57,15 +49,6 @@ public class UsageResource {
 
     @Inject
     AdminScope scope;
-
-    @Inject
-    PriceBook book;
-
-    @Inject
-    Pricer pricer;
-
-    @Inject
-    ProviderRegistry providers;
 
     /**
      * One group's totals. {@code costUsd} is the sum over its priced rows, or null when every row is unpriced (an
@@ -87,13 +70,6 @@ public class UsageResource {
             "team", "SELECT id::text AS id, name FROM team WHERE id::text = ANY($1)", "org",
             "SELECT id::text AS id, name FROM org WHERE id::text = ANY($1)", "credential",
             "SELECT id::text AS id, label AS name FROM upstream_credential WHERE id::text = ANY($1)");
-
-    public record RepriceRequest(Instant from, Instant to, List<Long> priceVersionIds, Instant at) {
-    }
-
-    public record Reprice(long requests, String recordedCostUsd, String repricedCostUsd, long unpricedRequests,
-            List<Long> priceVersionIds) {
-    }
 
     @GET
     @Path("/usage")
@@ -381,89 +357,6 @@ public class UsageResource {
         });
     }
 
-    @POST
-    @Path("/usage/reprice")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE})
-    @Operation(operationId = "repriceUsage", summary = "What a period would have cost with given price versions (recorded rows are not changed)")
-    public Uni<Reprice> reprice(RepriceRequest body) {
-        if (body == null || body.from() == null || body.to() == null) {
-            throw AdminErrors.invalid("from", "'from' and 'to' are required.");
-        }
-        Map<String, PriceVersion> chosen = new HashMap<>();
-        List<Long> ids = body.priceVersionIds() == null ? List.of() : body.priceVersionIds();
-        Set<Long> wanted = Set.copyOf(ids);
-        for (PriceVersion v : book.all()) {
-            if (wanted.contains(v.id())) {
-                chosen.put(v.provider() + "/" + v.model(), v);
-            }
-        }
-        if (chosen.size() != wanted.size()) {
-            throw AdminErrors.invalid("priceVersionIds", "Unknown price version id in " + ids + ".");
-        }
-        Instant at = body.at() == null ? Instant.now() : body.at();
-        return pool.preparedQuery("SELECT provider, provider_type, upstream_model, input_tokens, cache_read_tokens, "
-                + "cache_write_tokens, output_tokens, reasoning_tokens, cost_exact, usage_units::text AS units, "
-                + "service_tier, price_provider FROM usage_event WHERE created_at >= $1 AND created_at < $2")
-                .execute(Tuple.of(utc(body.from()), utc(body.to()))).map(rows -> {
-                    BigDecimal recorded = BigDecimal.ZERO;
-                    BigDecimal repriced = BigDecimal.ZERO;
-                    long count = 0;
-                    long unpriced = 0;
-                    for (Row r : rows) {
-                        count++;
-                        if (r.getBigDecimal("cost_exact") != null) {
-                            recorded = recorded.add(r.getBigDecimal("cost_exact"));
-                        }
-                        String model = r.getString("upstream_model");
-                        String provider = r.getString("provider");
-                        String priceProvider = priceProvider(r);
-                        Usage usage = UsageUnits.read(r.getLong("input_tokens"), r.getLong("cache_read_tokens"),
-                                r.getLong("cache_write_tokens"), r.getLong("output_tokens"), r.getLong("reasoning_tokens"),
-                                r.getString("units"), r.getString("service_tier"));
-                        PriceVersion v = chosen.get(provider + "/" + model);
-                        if (v == null && priceProvider != null) {
-                            v = chosen.get(priceProvider + "/" + model);
-                        }
-                        BigDecimal cost;
-                        try {
-                            cost = v != null
-                                    ? CostCalculator.cost(v.prices(), Pricer.counts(usage)).exactUsd()
-                                    : java.util.Optional.ofNullable(
-                                            pricer.evaluate(provider, priceProvider, model, usage, at).cost())
-                                            .map(dev.tokenledger.pricing.Cost::exactUsd).orElse(null);
-                        } catch (IllegalArgumentException e) {
-                            cost = null;
-                        }
-                        if (cost == null) {
-                            unpriced++;
-                            continue;
-                        }
-                        repriced = repriced.add(cost);
-                    }
-                    return new Reprice(count, recorded.stripTrailingZeros().toPlainString(),
-                            repriced.stripTrailingZeros().toPlainString(), unpriced, ids);
-                });
-    }
-
-    /**
-     * The catalogue provider a row is billed from: the one recorded on the row, else (rows written before it was
-     * recorded) the configured price provider of its provider for the row's model (a Vertex deployment prices Claude
-     * from Anthropic's entries, Gemini from Google's), else its provider type.
-     */
-    private String priceProvider(Row r) {
-        String recorded = r.getString("price_provider");
-        if (recorded != null) {
-            return recorded;
-        }
-        String provider = r.getString("provider");
-        String model = r.getString("upstream_model");
-        return provider == null
-                ? null
-                : providers.find(provider).map(p -> model == null ? p : p.forModel(model)).map(Provider::priceProvider)
-                        .orElse(r.getString("provider_type"));
-    }
-
     /** A WHERE clause for a period and the caller's visible teams. */
     private Filter filter(String from, String to) {
         List<Object> args = new ArrayList<>();
@@ -494,7 +387,7 @@ public class UsageResource {
         }
     }
 
-    private static OffsetDateTime utc(Instant instant) {
+    static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
