@@ -6,12 +6,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -19,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -126,5 +129,52 @@ public class LedgerResource {
             args.add(value);
             where.append(" AND ").append(sql).append('$').append(args.size());
         }
+    }
+
+    @GET
+    @Path("/ledger/{requestId}")
+    @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
+    @Operation(operationId = "getLedgerRow", summary = "One ledger row: every column (usageUnits: the finer counts by "
+            + "unit), and credits, the decimal credits of a provider that bills in credits (Kiro)")
+    public Uni<RestResponse<Map<String, Object>>> ledger(@PathParam("requestId") String requestId) {
+        return pool.preparedQuery("SELECT * FROM usage_event WHERE request_id = $1").execute(Tuple.of(requestId)).map(rows -> {
+            if (!rows.iterator().hasNext()) {
+                throw AdminErrors.notFound("Ledger row " + requestId);
+            }
+            Row r = rows.iterator().next();
+            if (!scope.canSee(r.getUUID("team_id"))) {
+                throw AdminErrors.notFound("Ledger row " + requestId);
+            }
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < r.size(); i++) {
+                Object v = r.getValue(i);
+                row.put(camel(r.getColumnName(i)), v instanceof BigDecimal b
+                        ? b.toPlainString()
+                        : v instanceof io.vertx.core.json.JsonObject j
+                                ? j.getMap()
+                                : v instanceof OffsetDateTime t
+                                        ? t.toInstant().toString()
+                                        : v instanceof UUID u ? u.toString() : v);
+            }
+            // what a provider billing credits (Kiro) metered, as a decimal: the row's unit of account
+            io.vertx.core.json.JsonObject units = r.getJsonObject("usage_units");
+            Long micro = units == null ? null : units.getLong(UsageUnits.MICRO_CREDITS);
+            row.put("credits", micro == null ? null : UsageUnits.credits(micro));
+            return RestResponse.ok(row);
+        });
+    }
+
+    private static String camel(String column) {
+        StringBuilder sb = new StringBuilder();
+        boolean upper = false;
+        for (char c : column.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return sb.toString();
     }
 }

@@ -17,7 +17,6 @@ import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.admin.AuditResource;
 import dev.tokenledger.admin.LedgerResource;
-import dev.tokenledger.admin.UsageResource;
 
 /** Requests (the ledger, filterable, and one request's detail) and the audit log. */
 @Path("/console")
@@ -25,19 +24,17 @@ public class LedgerPages {
 
     private final ConsolePages pages;
     private final LedgerResource ledger;
-    private final UsageResource usage;
     private final AuditResource audit;
     private final Template requests;
     private final Template request;
     private final Template auditPage;
 
     @Inject
-    public LedgerPages(ConsolePages pages, LedgerResource ledger, UsageResource usage, AuditResource audit,
+    public LedgerPages(ConsolePages pages, LedgerResource ledger, AuditResource audit,
             @Location("console/requests.html") Template requests, @Location("console/request.html") Template request,
             @Location("console/audit.html") Template auditPage) {
         this.pages = pages;
         this.ledger = ledger;
-        this.usage = usage;
         this.audit = audit;
         this.requests = requests;
         this.request = request;
@@ -59,7 +56,7 @@ public class LedgerPages {
     @Path("/requests/{id}")
     @Produces(MediaType.TEXT_HTML)
     public Uni<Response> request(@PathParam("id") String id) {
-        return pages.page("requests", viewer -> usage.ledger(id).map(row -> request.data("row", row.getEntity())
+        return pages.page("requests", viewer -> ledger.ledger(id).map(row -> request.data("row", row.getEntity())
                 .data("id", id)));
     }
 
