@@ -114,9 +114,11 @@ public class KeysPage {
 
     /** Keys per page of the list. */
     static final int PAGE_SIZE = 50;
+    /** The last page asked for that is served: past it the offset would overflow (5,000,000 keys). */
+    static final int MAX_PAGE = 100_000;
 
     private Uni<TemplateInstance> render(String q, int page, KeysResource.CreatedKey created, String error) {
-        int shown = Math.max(1, page);
+        int shown = Math.min(Math.max(1, page), MAX_PAGE);
         String search = q == null ? "" : q;
         return tenancy.teams().chain(teams -> keys.search(search, (shown - 1) * PAGE_SIZE, PAGE_SIZE).map(found -> {
             Map<UUID, String> teamNames = teams.stream()

@@ -177,6 +177,11 @@ class ConsoleBrowserTest {
         await(By.id("request"));
         shot("05-request");
 
+        // a page number past any list is an empty page of the list, not an error
+        browser.get(url("/console/keys?q=" + keyName + "&page=2147483647"));
+        assertTrue(browser.findElement(By.tagName("h1")).getText().contains("Keys"), browser.getPageSource());
+        assertTrue(browser.findElements(By.id("key-" + keyId)).isEmpty(), "no key on a page past the list");
+
         // revoke, then the audit entry
         browser.get(url("/console/keys?q=" + keyName));
         browser.findElement(By.cssSelector("#key-" + keyId + " button.revoke")).click();
