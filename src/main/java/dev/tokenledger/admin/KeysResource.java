@@ -150,7 +150,8 @@ public class KeysResource {
     }
 
     /** One page of keys, newest first, and whether more keys match after it. */
-    public record KeyPage(List<KeyView> keys, boolean more) {
+    /** A page of the key list; {@code replaced}: the keys on it already rotated, working on only until their overlap ends. */
+    public record KeyPage(List<KeyView> keys, boolean more, java.util.Set<UUID> replaced) {
     }
 
     /** The longest search text: longer ones are cut (a name is at most 200 characters). */
@@ -167,7 +168,7 @@ public class KeysResource {
         Map<String, Object> params = new java.util.HashMap<>();
         if (!scope.allTeams()) {
             if (scope.teams().isEmpty()) {
-                return Uni.createFrom().item(new KeyPage(List.of(), false));
+                return Uni.createFrom().item(new KeyPage(List.of(), false, java.util.Set.of()));
             }
             where.append(" and teamId in :teams");
             params.put("teams", List.copyOf(scope.teams()));
@@ -182,8 +183,17 @@ public class KeysResource {
         io.quarkus.hibernate.reactive.panache.PanacheQuery<ApiKey> query = ApiKey.find(where + " order by createdAt desc, id",
                 params);
         // one row more than the page says whether another page follows, without counting every match
-        return query.range(offset, offset + limit).list().map(list -> new KeyPage(list.stream().limit(limit)
-                .map(KeyView::of).toList(), list.size() > limit));
+        return query.range(offset, offset + limit).list().chain(list -> {
+            List<KeyView> keys = list.stream().limit(limit).map(KeyView::of).toList();
+            if (keys.isEmpty()) {
+                return Uni.createFrom().item(new KeyPage(keys, false, java.util.Set.of()));
+            }
+            // the keys of the page that a rotation replaced (their replacement names them), in one query
+            return Panache.getSession().chain(session -> session.createSelectionQuery(
+                    "select k.rotatedFrom from ApiKey k where k.rotatedFrom in :ids", UUID.class)
+                    .setParameter("ids", keys.stream().map(KeyView::id).toList()).getResultList())
+                    .map(replaced -> new KeyPage(keys, list.size() > limit, java.util.Set.copyOf(replaced)));
+        });
     }
 
     @GET

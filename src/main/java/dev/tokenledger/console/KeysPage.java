@@ -126,6 +126,7 @@ public class KeysPage {
             long first = found.keys().isEmpty() ? 0 : (long) (shown - 1) * PAGE_SIZE + 1;
             return template.data("keys", found.keys()).data("teams", teams).data("teamNames", teamNames)
                     .data("q", search).data("created", created).data("error", error)
+                    .data("replaced", found.replaced())
                     .data("first", first).data("last", first == 0 ? 0 : first + found.keys().size() - 1)
                     .data("previous", shown > 1 ? link(search, shown - 1) : null)
                     .data("next", found.more() ? link(search, shown + 1) : null);

@@ -209,13 +209,17 @@ class ConsoleBrowserTest {
         Duration left = Duration.between(java.time.OffsetDateTime.now(),
                 java.time.OffsetDateTime.parse(old.getString("expiresAt")));
         assertTrue(left.toMinutes() >= 55 && left.toMinutes() <= 60, left.toString());
-        // rotating it again during its overlap is refused, and the page says why
+        // during its overlap the old key is marked as replaced and offers no second rotation (the API refuses one with
+        // a 409, KeyRotationTest); its replacement can be rotated
         browser.get(url("/console/keys?q=rotating-" + unique));
-        browser.findElement(By.cssSelector("#key-" + rotating + " button.rotate")).click();
-        browser.switchTo().alert().accept();
-        String refusal = await(By.cssSelector("#main p.error")).getText();
-        assertTrue(refusal.contains("already rotated"), refusal);
-        shot("06-key-rotated-again-refused");
+        String replacedRow = await(By.cssSelector("#key-" + rotating + " .status")).getText();
+        assertTrue(replacedRow.contains("replaced by a new key"), replacedRow);
+        assertTrue(browser.findElements(By.cssSelector("#key-" + rotating + " button.rotate")).isEmpty(),
+                "no Rotate button on a key already rotated");
+        assertEquals(2, browser.findElements(By.cssSelector("#keys tbody tr")).size(), "the old key and its replacement");
+        assertEquals(1, browser.findElements(By.cssSelector("#keys tbody tr button.rotate")).size(),
+                "the replacement offers its Rotate button");
+        shot("06-key-rotated-replaced");
         for (String page : List.of("limits", "deployments", "prices")) {
             browser.get(url("/console/" + page));
             await(By.id(page));
