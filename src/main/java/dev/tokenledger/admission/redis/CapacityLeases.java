@@ -1,6 +1,5 @@
 package dev.tokenledger.admission.redis;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,18 +8,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.quarkus.logging.Log;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 
 import dev.tokenledger.admission.limits.Check;
@@ -35,29 +27,21 @@ import dev.tokenledger.config.GatewayConfig;
  * lease is at most the limit's free capacity divided by four times the live replicas and none below
  * {@code min-requests} requests' worth, so near a limit, and for small limits, every request is checked in Redis as
  * without leases. Unused capacity goes back when a lease is idle for its TTL, on shutdown, and when a replica refused
- * near the limit asks for it (channel {@value #CHANNEL}). Design: docs/limits-and-budgets.md, "Leases".
+ * near the limit asks for it (channel {@value LeaseRounds#CHANNEL}; {@link LeaseRounds} drives the rounds). Design: docs/limits-and-budgets.md, "Leases".
  */
 @ApplicationScoped
 public class CapacityLeases {
 
-    /** Pub/sub channel on which the admission script asks every replica to give back its leases on one limit. */
-    public static final String CHANNEL = "tl:leases:starve";
-
     private final RedisScripts scripts;
     private final RedisState state;
     private final GatewayConfig config;
-    private final Vertx vertx;
-    private final ReactivePubSubCommands<String> pubsub;
     private final LeaseCalls calls;
 
     @Inject
-    public CapacityLeases(RedisScripts scripts, RedisState state, GatewayConfig config, Vertx vertx,
-            ReactiveRedisDataSource redis) {
+    public CapacityLeases(RedisScripts scripts, RedisState state, GatewayConfig config) {
         this.scripts = scripts;
         this.state = state;
         this.config = config;
-        this.vertx = vertx;
-        this.pubsub = redis.pubsub(String.class);
         this.calls = new LeaseCalls(scripts, state, replicaId);
     }
 
@@ -71,7 +55,6 @@ public class CapacityLeases {
     private final Map<String, Admitted> admitted = new ConcurrentHashMap<>();
     /** Limits near their end (a grant refused, or a replica starved): no lease is asked for until then (nanoTime). */
     private final Map<String, Long> quietUntil = new ConcurrentHashMap<>();
-    private long timer = -1;
     private volatile boolean stopped;
     private volatile long pacesPostedAt = System.nanoTime();
     private static final long PACES_EVERY_NANOS = 1_000_000_000L;
@@ -84,45 +67,6 @@ public class CapacityLeases {
 
     private AdmissionConfig.Leases settings() {
         return config.admission().leases();
-    }
-
-    void onStart(@Observes StartupEvent event) {
-        if (!config.admission().enabled() || !settings().enabled()) {
-            return;
-        }
-        long every = Math.max(50, settings().flushInterval().toMillis());
-        timer = vertx.setPeriodic(every, every, id -> tick(false).subscribe().with(v -> {
-        }, e -> Log.debugf("Lease round failed: %s", e.getMessage())));
-        subscribe();
-    }
-
-    /** Gives every lease back before the Redis connections close, so the other replicas can use it at once. */
-    void onStop(@Observes @Priority(10) ShutdownEvent event) {
-        stopped = true;
-        if (timer < 0) {
-            return;
-        }
-        vertx.cancelTimer(timer);
-        try {
-            tick(true).await().atMost(Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            Log.warnf("Leases not given back at shutdown (%s): Redis charges them when they expire", e.getMessage());
-        }
-    }
-
-    private void subscribe() {
-        if (stopped) {
-            return;
-        }
-        pubsub.subscribe(CHANNEL, this::starved, this::resubscribe, e -> resubscribe())
-                .subscribe().with(s -> {
-                }, e -> resubscribe());
-    }
-
-    private void resubscribe() {
-        if (!stopped) {
-            vertx.setTimer(1000, id -> subscribe());
-        }
     }
 
     /**
@@ -386,8 +330,13 @@ public class CapacityLeases {
         return sent.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sent).andCollectFailures().replaceWithVoid();
     }
 
+    /** No lease is taken or used from now on (shutdown: {@link LeaseRounds} gives them back). */
+    void stop() {
+        stopped = true;
+    }
+
     /** A replica was refused on a limit while leases on it exist: give this replica's back at once. */
-    private void starved(String key) {
+    void starved(String key) {
         long until = System.nanoTime() + settings().ttl().toNanos() * 5;
         Lease lease;
         synchronized (this) {
