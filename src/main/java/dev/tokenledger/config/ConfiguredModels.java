@@ -1,7 +1,10 @@
 package dev.tokenledger.config;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,12 +23,20 @@ public class ConfiguredModels {
 
     private final Set<String> aliases = new HashSet<>();
     private final Set<String> deployments = new HashSet<>();
+    /** The configured deployments' models by provider id: looked up per request without building a string. */
+    private final Map<String, Set<String>> deploymentModels = new HashMap<>();
+    /** {@code <provider>/*} by provider id, at most {@link #MAX_SHARED_KEYS}: the state key of unconfigured models. */
+    private final Map<String, String> sharedKeys = new ConcurrentHashMap<>();
+    private static final int MAX_SHARED_KEYS = 256;
 
     @Inject
     public ConfiguredModels(GatewayConfig config) {
         config.models().forEach((alias, model) -> {
             aliases.add(alias);
-            model.deployments().forEach(d -> deployments.add(d.provider() + "/" + d.model().orElse(alias)));
+            model.deployments().forEach(d -> {
+                deployments.add(d.provider() + "/" + d.model().orElse(alias));
+                deploymentModels.computeIfAbsent(d.provider(), p -> new HashSet<>()).add(d.model().orElse(alias));
+            });
         });
     }
 
@@ -49,7 +60,8 @@ public class ConfiguredModels {
 
     /** Whether a provider's model is a configured deployment. */
     public boolean deployment(String providerId, String upstreamModel) {
-        return deployments.contains(providerId + "/" + upstreamModel);
+        Set<String> models = deploymentModels.get(providerId);
+        return models != null && models.contains(upstreamModel);
     }
 
     /**
@@ -57,6 +69,16 @@ public class ConfiguredModels {
      * {@code <provider>/<model>} when configured, else the provider's shared {@code <provider>/*}.
      */
     public String stateKey(String providerId, String upstreamModel) {
-        return deployment(providerId, upstreamModel) ? providerId + "/" + upstreamModel : providerId + "/*";
+        if (deployment(providerId, upstreamModel)) {
+            return providerId + "/" + upstreamModel;
+        }
+        String shared = providerId == null ? null : sharedKeys.get(providerId);
+        if (shared == null) {
+            shared = providerId + "/*";
+            if (providerId != null && sharedKeys.size() < MAX_SHARED_KEYS) {
+                sharedKeys.put(providerId, shared);
+            }
+        }
+        return shared;
     }
 }

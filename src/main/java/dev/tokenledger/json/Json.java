@@ -94,23 +94,49 @@ public final class Json {
      * without building a tree. Null when the bytes are not a JSON object or the field is absent.
      */
     public static JsonNode topLevelField(byte[] body, String field) {
+        return topLevelFields(body, field)[0];
+    }
+
+    /**
+     * The values of some top-level fields of a JSON object in one pass of the streaming parser (each its first
+     * occurrence, as {@link #topLevelField} reads it); an element is null when its field is absent, or comes after
+     * bytes that are not JSON. The pass stops once every field is found.
+     */
+    public static JsonNode[] topLevelFields(byte[] body, String... fields) {
+        JsonNode[] values = new JsonNode[fields.length];
+        boolean[] read = new boolean[fields.length];
+        int missing = fields.length;
         try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(body)) {
             if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return null;
+                return values;
             }
-            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            while (missing > 0 && parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 parser.nextToken();
-                if (field.equals(name)) {
+                int wanted = indexOf(fields, read, name);
+                if (wanted < 0) {
+                    parser.skipChildren();
+                } else {
                     // the rest of the document follows this value: no trailing-token check here
-                    return IN_STREAM.readTree(parser);
+                    values[wanted] = IN_STREAM.readTree(parser);
+                    read[wanted] = true;
+                    missing--;
                 }
-                parser.skipChildren();
             }
-            return null;
         } catch (IOException e) {
-            return null;
+            // what was read before the bytes stopped being JSON stands
         }
+        return values;
+    }
+
+    /** The index of a field not read yet, or -1. */
+    private static int indexOf(String[] fields, boolean[] read, String name) {
+        for (int i = 0; i < fields.length; i++) {
+            if (!read[i] && fields[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public static byte[] write(JsonNode node) {

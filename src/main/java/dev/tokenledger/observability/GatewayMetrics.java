@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.config.ConfiguredModels;
 import dev.tokenledger.usage.UsageRecord;
@@ -26,6 +27,12 @@ import dev.tokenledger.usage.UsageRecord;
  */
 @ApplicationScoped
 public class GatewayMetrics {
+
+    /** The error.type label of each error kind, and the source label of each usage source: not rebuilt per request. */
+    private static final String[] ERROR_LABELS = java.util.Arrays.stream(ErrorKind.values())
+            .map(k -> k.name().toLowerCase()).toArray(String[]::new);
+    private static final String[] SOURCE_LABELS = java.util.Arrays.stream(Usage.Source.values())
+            .map(k -> k.name().toLowerCase()).toArray(String[]::new);
 
     private final MeterRegistry registry;
     /** Bounds the model label: a model the configuration does not name is {@code other}. */
@@ -64,8 +71,8 @@ public class GatewayMetrics {
     public void usage(UsageRecord record) {
         UsageMeters meters = usageMeters.computeIfAbsent(new UsageKey(record.operation(),
                 record.providerType() == null ? "none" : record.providerType(), configured.label(record.requestedModel()),
-                record.errorKind() == null ? "none" : record.errorKind().name().toLowerCase(),
-                record.usage().source().name().toLowerCase()), this::usageMeters);
+                record.errorKind() == null ? "none" : ERROR_LABELS[record.errorKind().ordinal()],
+                SOURCE_LABELS[record.usage().source().ordinal()]), this::usageMeters);
         Usage usage = record.usage();
         meters.duration.record(record.durationNanos(), TimeUnit.NANOSECONDS);
         meters.input.record(usage.promptTokens());

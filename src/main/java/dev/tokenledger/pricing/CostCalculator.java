@@ -48,10 +48,9 @@ public final class CostCalculator {
         long tierBasis = tokens.inputTotal();
         Map<String, BigDecimal> parts = new LinkedHashMap<>();
         BigDecimal exact = BigDecimal.ZERO;
-        for (Map.Entry<Unit, Long> leaf : leaves.entrySet()) {
-            Unit unit = leaf.getKey();
+        for (Unit unit : leaves.keySet()) { // by key: an EnumMap makes an entry object per element it iterates
             BigDecimal part = unit.family
-                    .perUnit(BigDecimal.valueOf(leaf.getValue()).multiply(prices.price(unit).at(tierBasis)));
+                    .perUnit(BigDecimal.valueOf(leaves.get(unit)).multiply(prices.price(unit).at(tierBasis)));
             parts.put(unit.breakdownKey, part);
             exact = exact.add(part);
         }
@@ -67,9 +66,9 @@ public final class CostCalculator {
                 continue;
             }
             long leaf = tokens.count(unit);
-            for (Map.Entry<Unit, Long> below : leaves.entrySet()) {
-                if (below.getKey().isPartOf(unit)) {
-                    leaf -= below.getValue();
+            for (Unit below : leaves.keySet()) {
+                if (below.isPartOf(unit)) {
+                    leaf -= leaves.get(below);
                 }
             }
             if (leaf < 0) {
@@ -78,7 +77,7 @@ public final class CostCalculator {
             }
             leaves.put(unit, leaf);
         }
-        for (Unit unit : Unit.values()) {
+        for (Unit unit : Unit.ALL) {
             if (tokens.count(unit) > 0 && prices.price(unit) == null && !unit.freeWhenUnpriced()
                     && !hasPricedAncestor(prices, unit)) {
                 throw new IllegalArgumentException(

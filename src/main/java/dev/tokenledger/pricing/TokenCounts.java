@@ -20,18 +20,20 @@ public record TokenCounts(Map<Unit, Long> counts) {
     public TokenCounts {
         Objects.requireNonNull(counts, "counts");
         EnumMap<Unit, Long> copy = new EnumMap<>(Unit.class);
-        counts.forEach((unit, count) -> {
+        // by key, not by entry: an EnumMap makes an entry object per element it iterates (pricing runs per request)
+        for (Unit unit : counts.keySet()) {
             Objects.requireNonNull(unit, "unit");
+            Long count = counts.get(unit);
             long value = count == null ? 0 : count;
             if (value < 0) {
                 throw new IllegalArgumentException(unit.breakdownKey + " must be >= 0, was " + value);
             }
             if (value > 0) {
-                copy.put(unit, value);
+                copy.put(unit, count);
             }
-        });
+        }
         for (Unit part : copy.keySet()) {
-            for (Unit whole : Unit.values()) {
+            for (Unit whole : Unit.ALL) {
                 if (part.isPartOf(whole) && copy.get(part) > copy.getOrDefault(whole, 0L)) {
                     throw new IllegalArgumentException(part.breakdownKey + " (" + copy.get(part) + ") exceeds "
                             + whole.breakdownKey + " (" + copy.getOrDefault(whole, 0L) + ")");

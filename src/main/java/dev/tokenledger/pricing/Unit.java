@@ -2,6 +2,7 @@ package dev.tokenledger.pricing;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -135,9 +136,14 @@ public enum Unit {
 
         /** The price is per this many units. */
         final long per;
+        /** The power of ten {@link #per} is, or -1 when it is none. */
+        private final int exponent;
 
         Family(long per) {
             this.per = per;
+            BigDecimal divisor = BigDecimal.valueOf(per);
+            int e = divisor.precision() - 1;
+            this.exponent = divisor.compareTo(BigDecimal.ONE.movePointRight(e)) == 0 ? e : -1;
         }
 
         /**
@@ -145,12 +151,10 @@ public enum Unit {
          * places, the precision the ledger stores.
          */
         BigDecimal perUnit(BigDecimal amount) {
-            BigDecimal divisor = BigDecimal.valueOf(per);
-            int exponent = divisor.precision() - 1;
-            if (divisor.compareTo(BigDecimal.ONE.movePointRight(exponent)) == 0) {
+            if (exponent >= 0) {
                 return amount.movePointLeft(exponent);
             }
-            return amount.divide(divisor, Math.max(SCALE, amount.scale()), RoundingMode.HALF_UP);
+            return amount.divide(BigDecimal.valueOf(per), Math.max(SCALE, amount.scale()), RoundingMode.HALF_UP);
         }
     }
 
@@ -174,10 +178,25 @@ public enum Unit {
     /** The units priced by the six fields every catalogue entry has always had (written even when null). */
     static final Set<Unit> CORE = Set.of(INPUT, CACHE_READ, CACHE_WRITE, CACHE_WRITE_1H, OUTPUT, REASONING);
 
+    /** Every unit, in declaration order: {@link #values()} without a copy per call (pricing runs per request). */
+    static final List<Unit> ALL = List.of(values());
+
+    /** {@link #isPartOf} of every pair, by ordinals: computed once, read per request. */
+    private static final boolean[][] PART_OF = new boolean[ALL.size()][ALL.size()];
+
+    static {
+        for (Unit part : ALL) {
+            for (Unit whole : ALL) {
+                PART_OF[part.ordinal()][whole.ordinal()] = part != whole && part.family == whole.family
+                        && part.dimensions.size() > whole.dimensions.size()
+                        && part.dimensions.containsAll(whole.dimensions);
+            }
+        }
+    }
+
     /** True when this unit is a strict part of {@code other}: same family, strictly more dimensions. */
     public boolean isPartOf(Unit other) {
-        return this != other && family == other.family && dimensions.size() > other.dimensions.size()
-                && dimensions.containsAll(other.dimensions);
+        return PART_OF[ordinal()][other.ordinal()];
     }
 
     /** How specific the unit is: the number of its dimensions. */

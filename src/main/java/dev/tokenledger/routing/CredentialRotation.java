@@ -28,6 +28,9 @@ import dev.tokenledger.provider.Redactor;
 @ApplicationScoped
 public class CredentialRotation {
 
+    /** What {@link #ready} answers when the pool can serve at once. */
+    public static final Uni<Void> READY = Uni.createFrom().voidItem();
+
     /** Cooldown ids of credentials, apart from deployment ids ({@code <provider>/<model>}). */
     static final String COOLDOWN_PREFIX = "credential:";
 
@@ -59,21 +62,31 @@ public class CredentialRotation {
      * deployment's attempt and its timeout start: a refresh in flight is not the deployment's failure.
      */
     public Uni<Void> ready(Target target) {
-        Instant now = Instant.now();
-        List<UUID> expired = new ArrayList<>();
+        Instant now = null;
+        List<UUID> expired = null;
         boolean live = false;
         for (CredentialPools.Member m : pools.members(target.provider())) {
+            if (m.expiresAt() == null && m.refreshAt() == null) {
+                live = true; // a key that neither expires nor is refreshed (most pools): nothing to look at
+                continue;
+            }
+            if (now == null) {
+                now = Instant.now();
+            }
             if (m.refreshDueAt(now)) {
                 refresher.refreshSoon(UUID.fromString(m.credentialId()));
             }
             if (m.expiredAt(now)) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
                 expired.add(UUID.fromString(m.credentialId()));
             } else {
                 live = true;
             }
         }
         // no member can serve: this request waits for the refresh (the only case where one does)
-        return live || expired.isEmpty() ? Uni.createFrom().voidItem() : refresher.awaitAny(expired);
+        return live || expired == null ? READY : refresher.awaitAny(expired);
     }
 
     /**
@@ -83,6 +96,9 @@ public class CredentialRotation {
      */
     public <T> Uni<T> send(Target target, Function<Target, Uni<T>> attempt) {
         List<CredentialPools.Member> members = pools.members(target.provider());
+        if (members.size() == 1) {
+            return rotate(members, target, attempt); // its only member, expired or not
+        }
         Instant now = Instant.now();
         List<CredentialPools.Member> live = members.stream().filter(m -> !m.expiredAt(now)).toList();
         return rotate(live.isEmpty() ? members : live, target, attempt);
@@ -92,8 +108,11 @@ public class CredentialRotation {
         if (members.size() == 1) {
             CredentialPools.Member only = members.get(0);
             pools.used(only);
-            return attempt.apply(target.servedBy(only.provider(), only.credentialId()))
-                    .onFailure(failure -> FailureClass.of(failure) == FailureClass.AUTH && only.refreshable())
+            Uni<T> sent = attempt.apply(target.servedBy(only.provider(), only.credentialId()));
+            if (!only.refreshable()) {
+                return sent; // a refusal of a key that is not refreshed goes to the deployment's failover as it is
+            }
+            return sent.onFailure(failure -> FailureClass.of(failure) == FailureClass.AUTH)
                     .recoverWithUni(failure -> refreshedOnce(only, target, attempt, failure));
         }
         List<String> ids = members.stream().map(m -> cooldownId(m.credentialId())).toList();

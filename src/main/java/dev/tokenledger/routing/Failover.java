@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -206,12 +207,14 @@ public class Failover {
                 };
                 Target[] served = {target};
                 // a pool whose every token expired waits for their refresh before the attempt and its timeout start
-                return credentials.ready(target).flatMap(ready -> guards.call(state(target), () -> credentials.send(
-                        target, withCredential -> {
+                Supplier<Uni<T>> guarded = () -> guards.call(state(target), () -> credentials.send(target,
+                        withCredential -> {
                             served[0] = withCredential;
                             onAttempt.accept(withCredential);
                             return call.apply(withCredential);
-                        })))
+                        }));
+                Uni<Void> ready = credentials.ready(target);
+                return (ready == CredentialRotation.READY ? guarded.get() : ready.flatMap(ignored -> guarded.get()))
                         .onFailure().invoke(release)
                         .onCancellation().invoke(release)
                         .map(value -> {

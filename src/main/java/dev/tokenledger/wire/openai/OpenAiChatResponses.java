@@ -101,7 +101,8 @@ public final class OpenAiChatResponses {
      * when absent or the body is not a JSON object.
      */
     public static Usage usage(byte[] body) {
-        Usage usage = OpenAiUsage.read(Json.topLevelField(body, "usage"));
-        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(Json.topLevelField(body, "service_tier")));
+        JsonNode[] fields = Json.topLevelFields(body, "usage", "service_tier");
+        Usage usage = OpenAiUsage.read(fields[0]);
+        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(fields[1]));
     }
 }

@@ -29,8 +29,9 @@ public final class OpenAiResponsesAnswers {
 
     /** The usage of a complete answer, or null when it reports none. */
     public static Usage usage(byte[] body) {
-        Usage usage = read(Json.topLevelField(body, "usage"));
-        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(Json.topLevelField(body, "service_tier")));
+        JsonNode[] fields = Json.topLevelFields(body, "usage", "service_tier");
+        Usage usage = read(fields[0]);
+        return usage == null ? null : usage.withReportedTier(OpenAiUsage.tier(fields[1]));
     }
 
     /** A Responses usage object ({@code input_tokens}, {@code output_tokens} and their details); null when absent. */
