@@ -290,11 +290,34 @@ public final class OpenAiChatRequests {
     }
 
     private static List<ContentPart> content(JsonNode node, String path) {
+        return parts(node, path, (type, part, partPath, parts) -> {
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(requiredString(part, "text", partPath + ".text")));
+                case "image_url" -> parts.add(image(part.get("image_url"), partPath + ".image_url"));
+                default -> {
+                    // audio, files and future part types have no canonical form yet; an upstream of this format
+                    // still receives them from the source body
+                }
+            }
+        });
+    }
+
+    /** Reads one typed part of a message's content into {@code parts}, or passes it over. */
+    @FunctionalInterface
+    interface PartReader {
+        void read(String type, ObjectNode part, String partPath, List<ContentPart> parts);
+    }
+
+    /**
+     * A message's content as both OpenAI APIs take it: absent, a string, or an array of parts that each have a
+     * {@code type}, which {@code reader} reads. The list is the caller's to change.
+     */
+    static List<ContentPart> parts(JsonNode node, String path, PartReader reader) {
         if (node == null || node.isNull()) {
-            return List.of();
+            return new ArrayList<>();
         }
         if (node.isTextual()) {
-            return List.of(new ContentPart.Text(node.asText()));
+            return new ArrayList<>(List.of(new ContentPart.Text(node.asText())));
         }
         if (!node.isArray()) {
             throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected a string or an array of parts.");
@@ -307,14 +330,7 @@ public final class OpenAiChatRequests {
             if (type == null) {
                 throw GatewayError.invalid(partPath, "Invalid value for '" + partPath + "': expected a part with a 'type'.");
             }
-            switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requiredString((ObjectNode) part, "text", partPath + ".text")));
-                case "image_url" -> parts.add(image(part.get("image_url"), partPath + ".image_url"));
-                default -> {
-                    // audio, files and future part types have no canonical form yet; an upstream of this format
-                    // still receives them from the source body
-                }
-            }
+            reader.read(type, (ObjectNode) part, partPath, parts);
         }
         return parts;
     }
