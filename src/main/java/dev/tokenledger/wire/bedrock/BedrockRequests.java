@@ -13,6 +13,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.SamplingFields;
 import dev.tokenledger.wire.SystemPrompts;
 import dev.tokenledger.wire.anthropic.AnthropicRequests;
 
@@ -36,6 +37,9 @@ import dev.tokenledger.wire.anthropic.AnthropicRequests;
  * becomes {@code outputConfig.textFormat}), tool arguments that are not a JSON object.
  */
 public final class BedrockRequests {
+
+    /** The output cap is written apart: it must exceed the thinking budget. */
+    private static final SamplingFields SAMPLING = new SamplingFields(null, "temperature", "topP", "stopSequences");
 
     /** The output cap added to a thinking budget when the client named none. */
     static final int DEFAULT_MAX_TOKENS = 4096;
@@ -118,16 +122,7 @@ public final class BedrockRequests {
         } else if (budget != null && budget > 0) {
             config.put("maxTokens", budget + DEFAULT_MAX_TOKENS);
         }
-        if (request.temperature() != null) {
-            config.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            config.put("topP", request.topP());
-        }
-        if (!request.stop().isEmpty()) {
-            ArrayNode stop = config.putArray("stopSequences");
-            request.stop().forEach(stop::add);
-        }
+        SAMPLING.write(request, config);
         return config;
     }
 

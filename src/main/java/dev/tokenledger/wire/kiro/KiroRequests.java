@@ -16,6 +16,7 @@ import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.SamplingFields;
 import dev.tokenledger.wire.SystemPrompts;
 import dev.tokenledger.wire.bedrock.BedrockBlocks;
 
@@ -39,6 +40,9 @@ import dev.tokenledger.wire.bedrock.BedrockBlocks;
  * formats have no field; reasoning parts of earlier turns are not sent back.
  */
 public final class KiroRequests {
+
+    /** Kiro has no field for stop sequences. */
+    private static final SamplingFields SAMPLING = new SamplingFields("maxTokens", "temperature", "topP", null);
 
     /** What a turn without text carries. */
     static final String EMPTY = ".";
@@ -219,15 +223,7 @@ public final class KiroRequests {
 
     private static ObjectNode inferenceConfig(ChatRequest request) {
         ObjectNode config = Json.NODES.objectNode();
-        if (request.maxTokens() != null) {
-            config.put("maxTokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            config.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            config.put("topP", request.topP());
-        }
+        SAMPLING.write(request, config);
         return config;
     }
 }

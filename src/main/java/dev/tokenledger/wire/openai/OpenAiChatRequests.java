@@ -20,6 +20,7 @@ import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ModelParameterRules;
+import dev.tokenledger.wire.SamplingFields;
 
 import static dev.tokenledger.wire.JsonFields.optionalBoolean;
 import static dev.tokenledger.wire.JsonFields.optionalBooleanObject;
@@ -31,6 +32,9 @@ import static dev.tokenledger.wire.JsonFields.text;
 
 /** Pure mapping of OpenAI Chat Completions requests to and from the canonical request. */
 public final class OpenAiChatRequests {
+
+    private static final SamplingFields SAMPLING = new SamplingFields("max_completion_tokens", "temperature", "top_p",
+            "stop");
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
     /** Top-level fields the canonical request names; everything else is kept in {@code extra}. */
@@ -152,19 +156,7 @@ public final class OpenAiChatRequests {
         if (request.parallelToolCalls() != null) {
             root.put("parallel_tool_calls", request.parallelToolCalls());
         }
-        if (request.maxTokens() != null) {
-            root.put("max_completion_tokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            root.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            root.put("top_p", request.topP());
-        }
-        if (!request.stop().isEmpty()) {
-            ArrayNode stop = root.putArray("stop");
-            request.stop().forEach(stop::add);
-        }
+        SAMPLING.write(request, root);
         if (request.responseFormat() != null) {
             root.set("response_format", Json.toNode(request.responseFormat()));
         }
