@@ -2,6 +2,7 @@ package dev.tokenledger.wire;
 
 import java.io.ByteArrayOutputStream;
 
+import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
@@ -75,6 +76,18 @@ public abstract class AbstractStreamRelay implements StreamRelay {
     protected final void fail(GatewayError error, byte[] event) {
         upstreamError = error;
         out.writeBytes(event);
+    }
+
+    /**
+     * Keeps what a canonical chunk read from the upstream's events tells the bookkeeping: the usage of a usage report,
+     * else the text it generated, into {@code text}.
+     */
+    protected final void keep(ChatChunk chunk, GeneratedText text) {
+        if (chunk instanceof ChatChunk.UsageReport report) {
+            usage = report.usage();
+        } else {
+            text.add(chunk);
+        }
     }
 
     /** Writes the client format's error event for {@code error}. */

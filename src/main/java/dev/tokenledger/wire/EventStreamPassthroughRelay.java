@@ -47,11 +47,7 @@ public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
     }
 
     private void onChunk(ChatChunk chunk) {
-        if (chunk instanceof ChatChunk.UsageReport report) {
-            usage = report.usage();
-        } else {
-            text.add(chunk);
-        }
+        keep(chunk, text);
     }
 
     @Override

@@ -42,11 +42,7 @@ public final class TranslatingRelay extends AbstractStreamRelay {
     }
 
     private void onChunk(ChatChunk chunk) {
-        if (chunk instanceof ChatChunk.UsageReport report) {
-            usage = report.usage();
-        } else {
-            text.add(chunk);
-        }
+        keep(chunk, text);
         encoder.encode(chunk, out);
     }
 
