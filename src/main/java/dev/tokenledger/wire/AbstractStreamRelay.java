@@ -22,6 +22,8 @@ public abstract class AbstractStreamRelay implements StreamRelay {
     /** The usage the upstream reported last, or null. */
     protected Usage usage;
     private GatewayError upstreamError;
+    /** The text {@link #keep} kept, from the first chunk that generated some. */
+    private GeneratedText generated;
 
     @Override
     public final byte[] onUpstreamBytes(byte[] chunk) {
@@ -80,14 +82,23 @@ public abstract class AbstractStreamRelay implements StreamRelay {
 
     /**
      * Keeps what a canonical chunk read from the upstream's events tells the bookkeeping: the usage of a usage report,
-     * else the text it generated, into {@code text}.
+     * else the text it generated (see {@link #generatedText}).
      */
-    protected final void keep(ChatChunk chunk, GeneratedText text) {
+    protected final void keep(ChatChunk chunk) {
         if (chunk instanceof ChatChunk.UsageReport report) {
             usage = report.usage();
         } else {
-            text.add(chunk);
+            if (generated == null) {
+                generated = new GeneratedText();
+            }
+            generated.add(chunk);
         }
+    }
+
+    /** The text the chunks given to {@link #keep} generated; a relay that reads its format's events itself overrides this. */
+    @Override
+    public CharSequence generatedText() {
+        return generated == null ? "" : generated.text();
     }
 
     /** Writes the client format's error event for {@code error}. */
