@@ -1,8 +1,11 @@
 package dev.tokenledger.admin;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -10,6 +13,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.config.GatewayConfig;
 
@@ -49,6 +53,18 @@ public class AdminScope {
             }
         }
         return teams;
+    }
+
+    /**
+     * A list kept per team as far as the caller may see it: {@code all} for a caller who sees every team, nothing for
+     * one who sees none, else {@code ofTeams} of the teams it sees.
+     */
+    public <T> Uni<List<T>> visible(Supplier<Uni<List<T>>> all, Function<List<UUID>, Uni<List<T>>> ofTeams) {
+        if (allTeams()) {
+            return all.get();
+        }
+        Set<UUID> teams = teams();
+        return teams.isEmpty() ? Uni.createFrom().item(List.of()) : ofTeams.apply(List.copyOf(teams));
     }
 
     public boolean canSee(UUID teamId) {

@@ -136,16 +136,10 @@ public class KeysResource {
         if (teamId != null && !scope.canSee(teamId)) {
             return Uni.createFrom().item(List.of());
         }
-        Uni<List<ApiKey>> keys;
-        if (teamId != null) {
-            keys = ApiKey.list("teamId = ?1 order by createdAt", teamId);
-        } else if (scope.allTeams()) {
-            keys = ApiKey.list("order by createdAt");
-        } else if (scope.teams().isEmpty()) {
-            keys = Uni.createFrom().item(List.of());
-        } else {
-            keys = ApiKey.list("teamId in ?1 order by createdAt", List.copyOf(scope.teams()));
-        }
+        Uni<List<ApiKey>> keys = teamId != null
+                ? ApiKey.list("teamId = ?1 order by createdAt", teamId)
+                : scope.<ApiKey>visible(() -> ApiKey.list("order by createdAt"),
+                        teams -> ApiKey.list("teamId in ?1 order by createdAt", teams));
         return keys.map(list -> list.stream().map(KeyView::of).toList());
     }
 

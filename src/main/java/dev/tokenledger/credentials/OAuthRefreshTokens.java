@@ -5,17 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.provider.AuthHttp;
-import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.provider.HttpTokenKind;
 import dev.tokenledger.provider.TokenRefreshException;
 
 /**
@@ -24,8 +22,8 @@ import dev.tokenledger.provider.TokenRefreshException;
  * mean the grant is dead ({@code invalid_grant}, {@code refresh_token_reused}, {@code expired_token},
  * {@code invalid_client}, {@code unauthorized_client}) are permanent, whether the server answers 400 or GitHub's 200.
  */
-@ApplicationScoped
-public class OAuthRefreshTokens implements TokenKind {
+@Singleton // not proxied: the base class has no no-args constructor
+public class OAuthRefreshTokens extends HttpTokenKind {
 
     public static final String ID = "oauth-refresh";
     public static final String REFRESH_TOKEN = "refreshToken";
@@ -35,20 +33,9 @@ public class OAuthRefreshTokens implements TokenKind {
     private static final Set<String> DEAD = Set.of("invalid_grant", "refresh_token_reused", "expired_token",
             "invalid_client", "unauthorized_client", "bad_refresh_token", "incorrect_client_credentials");
 
-    private final AuthHttp http;
-
     @Inject
     public OAuthRefreshTokens(Vertx vertx, GatewayConfig config) {
-        this.http = new AuthHttp(vertx, config.credentials().refresh().timeout());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        http.close();
-    }
-
-    @Override
-    public String id() {
-        return ID;
+        super(ID, vertx, config.credentials().refresh().timeout());
     }
 
     @Override
@@ -63,16 +50,27 @@ public class OAuthRefreshTokens implements TokenKind {
         form.put("refresh_token", refreshToken);
         form.put("client_id", grant.value(CLIENT_ID));
         form.put("client_secret", grant.value(CLIENT_SECRET));
-        return http.form(tokenUrl, Map.of(), form).map(answer -> {
-            Issued issued = issued(answer, "The token endpoint refused the refresh token");
-            String rotated = answer.text("refresh_token");
+        return post(http, tokenUrl, form, "The token endpoint refused the refresh token").map(issued -> {
+            String rotated = issued.refreshToken();
             return new FreshToken(issued.accessToken(), issued.expiresAt(), null, null,
                     rotated == null ? Map.of() : Map.of(REFRESH_TOKEN, rotated));
         });
     }
 
-    /** An access token a token endpoint issued, and when it expires (null when it said nothing). */
-    record Issued(String accessToken, Instant expiresAt) {
+    /**
+     * Posts a grant's form to a token endpoint (RFC 6749 §4, §6) and reads the token it issued ({@link #issued}).
+     *
+     * @param refused the start of the message of a dead grant
+     */
+    static Uni<Issued> post(AuthHttp http, String tokenUrl, Map<String, String> form, String refused) {
+        return http.form(tokenUrl, Map.of(), form).map(answer -> issued(answer, refused));
+    }
+
+    /**
+     * An access token a token endpoint issued, when it expires (null when it said nothing) and the refresh token that
+     * replaces the grant's (null when it named none).
+     */
+    record Issued(String accessToken, Instant expiresAt, String refreshToken) {
         @Override
         public String toString() {
             return "Issued[expiresAt=" + expiresAt + "]";
@@ -100,6 +98,7 @@ public class OAuthRefreshTokens implements TokenKind {
             throw TokenRefreshException.ofStatus(answer.status(), "The token endpoint");
         }
         long expiresIn = answer.json().path("expires_in").asLong(0);
-        return new Issued(access, expiresIn > 0 ? Instant.now().plusSeconds(expiresIn) : null);
+        return new Issued(access, expiresIn > 0 ? Instant.now().plusSeconds(expiresIn) : null,
+                answer.text("refresh_token"));
     }
 }

@@ -11,20 +11,17 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.provider.AuthHttp;
-import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.provider.HttpTokenKind;
 import dev.tokenledger.provider.TokenRefreshException;
 
 /**
@@ -35,8 +32,8 @@ import dev.tokenledger.provider.TokenRefreshException;
  * and posts it to the {@code token_uri}. There is no refresh token: the access token (one hour) is replaced by a new
  * assertion before it expires. A refused assertion ({@code invalid_grant}, a deleted key, HTTP 400/401/403) is permanent.
  */
-@ApplicationScoped
-public class ServiceAccountTokens implements TokenKind {
+@Singleton // not proxied: the base class has no no-args constructor
+public class ServiceAccountTokens extends HttpTokenKind {
 
     public static final String ID = "service-account-jwt";
     static final String CLIENT_EMAIL = "clientEmail";
@@ -55,20 +52,9 @@ public class ServiceAccountTokens implements TokenKind {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private final AuthHttp http;
-
     @Inject
     public ServiceAccountTokens(Vertx vertx, GatewayConfig config) {
-        this.http = new AuthHttp(vertx, config.credentials().refresh().timeout());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        http.close();
-    }
-
-    @Override
-    public String id() {
-        return ID;
+        super(ID, vertx, config.credentials().refresh().timeout());
     }
 
     @Override
@@ -83,11 +69,8 @@ public class ServiceAccountTokens implements TokenKind {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", GRANT_TYPE);
         form.put("assertion", assertion);
-        return http.form(tokenUri, Map.of(), form).map(answer -> {
-            OAuthRefreshTokens.Issued issued = OAuthRefreshTokens.issued(answer, "The token endpoint refused the "
-                    + "service-account assertion");
-            return new FreshToken(issued.accessToken(), issued.expiresAt(), null, null, Map.of());
-        });
+        return OAuthRefreshTokens.post(http, tokenUri, form, "The token endpoint refused the service-account assertion")
+                .map(issued -> new FreshToken(issued.accessToken(), issued.expiresAt(), null, null, Map.of()));
     }
 
     /**

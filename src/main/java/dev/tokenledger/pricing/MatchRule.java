@@ -40,43 +40,57 @@ public sealed interface MatchRule {
     /** The clause as JSON, in genai-prices' shape. */
     JsonNode toJson();
 
-    record Equals(String value) implements MatchRule {
+    /** A clause on one lowercase string, written {@code {"<key>": value}} (its kind's key). */
+    sealed interface OnText extends MatchRule {
+
+        String value();
+
+        /** The clause's key in genai-prices' JSON. */
+        String key();
+
+        @Override
+        default JsonNode toJson() {
+            return JsonNodeFactory.instance.objectNode().put(key(), value());
+        }
+    }
+
+    record Equals(String value) implements OnText {
         public boolean test(String name) {
             return name.equals(value);
         }
 
-        public JsonNode toJson() {
-            return JsonNodeFactory.instance.objectNode().put("equals", value);
+        public String key() {
+            return "equals";
         }
     }
 
-    record StartsWith(String value) implements MatchRule {
+    record StartsWith(String value) implements OnText {
         public boolean test(String name) {
             return name.startsWith(value);
         }
 
-        public JsonNode toJson() {
-            return JsonNodeFactory.instance.objectNode().put("starts_with", value);
+        public String key() {
+            return "starts_with";
         }
     }
 
-    record EndsWith(String value) implements MatchRule {
+    record EndsWith(String value) implements OnText {
         public boolean test(String name) {
             return name.endsWith(value);
         }
 
-        public JsonNode toJson() {
-            return JsonNodeFactory.instance.objectNode().put("ends_with", value);
+        public String key() {
+            return "ends_with";
         }
     }
 
-    record Contains(String value) implements MatchRule {
+    record Contains(String value) implements OnText {
         public boolean test(String name) {
             return name.contains(value);
         }
 
-        public JsonNode toJson() {
-            return JsonNodeFactory.instance.objectNode().put("contains", value);
+        public String key() {
+            return "contains";
         }
     }
 
@@ -120,10 +134,7 @@ public sealed interface MatchRule {
         }
 
         public JsonNode toJson() {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            ArrayNode list = node.putArray("or");
-            any.forEach(rule -> list.add(rule.toJson()));
-            return node;
+            return list("or", any);
         }
     }
 
@@ -142,11 +153,16 @@ public sealed interface MatchRule {
         }
 
         public JsonNode toJson() {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            ArrayNode list = node.putArray("and");
-            all.forEach(rule -> list.add(rule.toJson()));
-            return node;
+            return list("and", all);
         }
+    }
+
+    /** A clause on a list of clauses, written {@code {"<key>": [...]}}. */
+    private static JsonNode list(String key, List<MatchRule> rules) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        ArrayNode list = node.putArray(key);
+        rules.forEach(rule -> list.add(rule.toJson()));
+        return node;
     }
 
     /**

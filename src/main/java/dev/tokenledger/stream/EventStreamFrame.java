@@ -24,19 +24,20 @@ public record EventStreamFrame(Map<String, String> headers, byte[] payload) {
 
     /** An {@code event} frame of the given type. */
     public static EventStreamFrame event(String eventType, byte[] payload) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(":event-type", eventType);
-        headers.put(":content-type", "application/json");
-        headers.put(":message-type", "event");
-        return new EventStreamFrame(headers, payload);
+        return json("event", eventType, payload);
     }
 
     /** An {@code exception} frame of the given type. */
     public static EventStreamFrame exception(String exceptionType, byte[] payload) {
+        return json("exception", exceptionType, payload);
+    }
+
+    /** A frame of a message type ({@code event}, {@code exception}) with a JSON payload, its type in {@code :<message type>-type}. */
+    private static EventStreamFrame json(String messageType, String type, byte[] payload) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(":exception-type", exceptionType);
+        headers.put(":" + messageType + "-type", type);
         headers.put(":content-type", "application/json");
-        headers.put(":message-type", "exception");
+        headers.put(":message-type", messageType);
         return new EventStreamFrame(headers, payload);
     }
 

@@ -2,6 +2,7 @@ package dev.tokenledger.wire;
 
 import java.io.ByteArrayOutputStream;
 
+import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
@@ -21,6 +22,8 @@ public abstract class AbstractStreamRelay implements StreamRelay {
     /** The usage the upstream reported last, or null. */
     protected Usage usage;
     private GatewayError upstreamError;
+    /** The text {@link #keep} kept, from the first chunk that generated some. */
+    private GeneratedText generated;
 
     @Override
     public final byte[] onUpstreamBytes(byte[] chunk) {
@@ -75,6 +78,27 @@ public abstract class AbstractStreamRelay implements StreamRelay {
     protected final void fail(GatewayError error, byte[] event) {
         upstreamError = error;
         out.writeBytes(event);
+    }
+
+    /**
+     * Keeps what a canonical chunk read from the upstream's events tells the bookkeeping: the usage of a usage report,
+     * else the text it generated (see {@link #generatedText}).
+     */
+    protected final void keep(ChatChunk chunk) {
+        if (chunk instanceof ChatChunk.UsageReport report) {
+            usage = report.usage();
+        } else {
+            if (generated == null) {
+                generated = new GeneratedText();
+            }
+            generated.add(chunk);
+        }
+    }
+
+    /** The text the chunks given to {@link #keep} generated; a relay that reads its format's events itself overrides this. */
+    @Override
+    public CharSequence generatedText() {
+        return generated == null ? "" : generated.text();
     }
 
     /** Writes the client format's error event for {@code error}. */

@@ -1,5 +1,6 @@
 package dev.tokenledger.wire;
 
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import dev.tokenledger.canonical.ChatChunk;
@@ -26,6 +27,15 @@ public interface EventStreamEvents {
 
     /** Whether the answer is complete. */
     boolean stopped();
+
+    /**
+     * The start of an answer whose stream names no message id (Converse and Kiro name none): a new id with the
+     * format's prefix, created now.
+     */
+    static ChatChunk.Start start(String idPrefix) {
+        return new ChatChunk.Start(idPrefix + UUID.randomUUID().toString().replace("-", ""), null,
+                System.currentTimeMillis() / 1000);
+    }
 
     /** The error for a stream whose framing is broken. */
     static GatewayError broken(String message) {

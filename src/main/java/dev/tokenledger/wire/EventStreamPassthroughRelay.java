@@ -20,7 +20,6 @@ public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
 
     private final EventStreamDecoder frames;
     private final EventStreamEvents events;
-    private final GeneratedText text = new GeneratedText();
 
     public EventStreamPassthroughRelay(StreamLimits limits, EventStreamEvents events) {
         this.frames = new EventStreamDecoder(limits.maxEventBytes());
@@ -47,11 +46,7 @@ public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
     }
 
     private void onChunk(ChatChunk chunk) {
-        if (chunk instanceof ChatChunk.UsageReport report) {
-            usage = report.usage();
-        } else {
-            text.add(chunk);
-        }
+        keep(chunk);
     }
 
     @Override
@@ -73,10 +68,5 @@ public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
     @Override
     protected boolean done() {
         return events.stopped();
-    }
-
-    @Override
-    public CharSequence generatedText() {
-        return text.text();
     }
 }

@@ -1,6 +1,9 @@
 package dev.tokenledger.wire;
 
+import java.util.function.Predicate;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.GatewayError;
@@ -38,14 +41,8 @@ public final class JsonFields {
     }
 
     public static String optionalString(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a string.");
-        }
-        return value.asText();
+        JsonNode value = optional(root, field, field, JsonNode::isTextual, "a string");
+        return value == null ? null : value.asText();
     }
 
     public static boolean optionalBoolean(ObjectNode root, String field) {
@@ -54,36 +51,19 @@ public final class JsonFields {
     }
 
     public static Boolean optionalBooleanObject(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a boolean.");
-        }
-        return value.asBoolean();
+        JsonNode value = optional(root, field, field, JsonNode::isBoolean, "a boolean");
+        return value == null ? null : value.asBoolean();
     }
 
     public static Integer optionalInt(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 0) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a non-negative integer.");
-        }
-        return value.asInt();
+        JsonNode value = optional(root, field, field, v -> v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 0,
+                "a non-negative integer");
+        return value == null ? null : value.asInt();
     }
 
     public static Double optionalDouble(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw GatewayError.invalid(field, "Invalid type for '" + field + "': expected a number.");
-        }
-        return value.asDouble();
+        JsonNode value = optional(root, field, field, JsonNode::isNumber, "a number");
+        return value == null ? null : value.asDouble();
     }
 
     /**
@@ -91,14 +71,26 @@ public final class JsonFields {
      *
      * @param path the field's path in the request, for the error
      */
-    public static com.fasterxml.jackson.databind.node.ArrayNode optionalArray(JsonNode node, String field, String path) {
+    public static ArrayNode optionalArray(JsonNode node, String field, String path) {
+        return (ArrayNode) optional(node, field, path, JsonNode::isArray, "an array");
+    }
+
+    /**
+     * An optional field's value; null when absent or JSON null.
+     *
+     * @param path the field's path in the request, for the error
+     * @param valid whether a value has the field's type
+     * @param expected the type, in the error's words ("a string")
+     */
+    private static JsonNode optional(JsonNode node, String field, String path, Predicate<JsonNode> valid,
+            String expected) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isArray()) {
-            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected an array.");
+        if (!valid.test(value)) {
+            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected " + expected + ".");
         }
-        return (com.fasterxml.jackson.databind.node.ArrayNode) value;
+        return value;
     }
 }

@@ -17,7 +17,6 @@ public final class TranslatingRelay extends AbstractStreamRelay {
     private final ChunkDecoder decoder;
     private final ChunkEncoder encoder;
     private final Function<CharSequence, Usage> estimate;
-    private final GeneratedText text = new GeneratedText();
     private boolean finished;
 
     /**
@@ -42,11 +41,7 @@ public final class TranslatingRelay extends AbstractStreamRelay {
     }
 
     private void onChunk(ChatChunk chunk) {
-        if (chunk instanceof ChatChunk.UsageReport report) {
-            usage = report.usage();
-        } else {
-            text.add(chunk);
-        }
+        keep(chunk);
         encoder.encode(chunk, out);
     }
 
@@ -65,9 +60,9 @@ public final class TranslatingRelay extends AbstractStreamRelay {
             finished = true;
             // a report of units without token counts (Kiro's credits) keeps its units, with tokens counted here
             encoder.finish(usage == null
-                    ? estimate.apply(text.text())
+                    ? estimate.apply(generatedText())
                     : usage.source() == Usage.Source.ESTIMATED
-                            ? estimate.apply(text.text()).withDetail(usage.detail())
+                            ? estimate.apply(generatedText()).withDetail(usage.detail())
                             : usage,
                     out);
         }
@@ -81,10 +76,5 @@ public final class TranslatingRelay extends AbstractStreamRelay {
     @Override
     protected boolean done() {
         return finished;
-    }
-
-    @Override
-    public CharSequence generatedText() {
-        return text.text();
     }
 }

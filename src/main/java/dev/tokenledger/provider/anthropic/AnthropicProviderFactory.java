@@ -6,8 +6,6 @@ import jakarta.inject.Singleton;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.provider.HttpProviderFactory;
-import dev.tokenledger.provider.Provider;
-import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.ProviderType;
 
 /** Type {@code anthropic}: Anthropic's Messages API or any Anthropic-compatible server. */
@@ -16,11 +14,6 @@ public class AnthropicProviderFactory extends HttpProviderFactory {
 
     @Inject
     public AnthropicProviderFactory(Vertx vertx) {
-        super(vertx, ProviderType.of("anthropic", "https://api.anthropic.com", "anthropic"));
-    }
-
-    @Override
-    public Provider create(ProviderSettings settings) {
-        return new AnthropicProvider(settings, baseUrl(settings), http(settings));
+        super(vertx, ProviderType.of("anthropic", "https://api.anthropic.com", "anthropic"), AnthropicProvider::new);
     }
 }

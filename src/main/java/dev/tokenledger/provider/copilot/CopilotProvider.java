@@ -16,6 +16,7 @@ import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.ModelsCapable;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.ProviderView;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
@@ -135,31 +136,16 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
      * This provider as it serves a Responses-only model: the request in the Responses format (passed through for a
      * Responses client, written from the canonical request for any other) to {@code {api}/responses}.
      */
-    private final class ResponsesOnly implements Provider {
+    private final class ResponsesOnly implements ProviderView {
 
         @Override
-        public String id() {
-            return CopilotProvider.this.id();
-        }
-
-        @Override
-        public String type() {
-            return CopilotProvider.this.type();
-        }
-
-        @Override
-        public String priceProvider() {
-            return CopilotProvider.this.priceProvider();
+        public Provider provider() {
+            return CopilotProvider.this;
         }
 
         @Override
         public WireFormat format() {
             return WireFormat.OPENAI_RESPONSES;
-        }
-
-        @Override
-        public Provider forModel(String upstreamModel) {
-            return CopilotProvider.this.forModel(upstreamModel);
         }
 
         @Override

@@ -5,16 +5,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
-import dev.tokenledger.provider.AuthHttp;
-import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.provider.HttpTokenKind;
 import dev.tokenledger.provider.TokenRefreshException;
 
 /**
@@ -23,28 +20,17 @@ import dev.tokenledger.provider.TokenRefreshException;
  * refresh it ({@code refresh_in}, seconds) and the API base URL ({@code endpoints.api}). 401, 403 and 404 mean the
  * GitHub token was revoked or the account has no Copilot subscription: permanent.
  */
-@ApplicationScoped
-public class CopilotTokenExchange implements TokenKind {
+@Singleton // not proxied: the base class has no no-args constructor
+public class CopilotTokenExchange extends HttpTokenKind {
 
     public static final String ID = "copilot-exchange";
     /** The grant value holding the GitHub token a login returned. */
     public static final String LOGIN_TOKEN = "loginToken";
     private static final int MAX_MESSAGE = 200;
 
-    private final AuthHttp http;
-
     @Inject
     public CopilotTokenExchange(Vertx vertx) {
-        this.http = new AuthHttp(vertx, Duration.ofSeconds(15));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        http.close();
-    }
-
-    @Override
-    public String id() {
-        return ID;
+        super(ID, vertx, Duration.ofSeconds(15));
     }
 
     @Override

@@ -6,8 +6,6 @@ import jakarta.inject.Singleton;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.provider.HttpProviderFactory;
-import dev.tokenledger.provider.Provider;
-import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.ProviderType;
 
 /** Type {@code gemini}: the Gemini API with an API key. Prices are Google's ({@code google} in the catalogue). */
@@ -16,11 +14,7 @@ public class GeminiProviderFactory extends HttpProviderFactory {
 
     @Inject
     public GeminiProviderFactory(Vertx vertx) {
-        super(vertx, ProviderType.of("gemini", "https://generativelanguage.googleapis.com/v1beta", "google"));
-    }
-
-    @Override
-    public Provider create(ProviderSettings settings) {
-        return new GeminiProvider(settings, baseUrl(settings), http(settings));
+        super(vertx, ProviderType.of("gemini", "https://generativelanguage.googleapis.com/v1beta", "google"),
+                GeminiProvider::new);
     }
 }

@@ -1,23 +1,22 @@
 package dev.tokenledger.provider.kiro;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.json.Json;
 import dev.tokenledger.provider.AuthHttp;
-import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.provider.HttpTokenKind;
 import dev.tokenledger.provider.TokenRefreshException;
 
 /**
@@ -27,31 +26,27 @@ import dev.tokenledger.provider.TokenRefreshException;
  * {@code invalid_grant}, {@code expired_token} and {@code access_denied} mean the login is over (permanent); 429, 5xx
  * and transport failures are retried by the refresher.
  */
-@ApplicationScoped
-public class KiroTokens implements TokenKind {
+@Singleton // not proxied: the base class has no no-args constructor
+public class KiroTokens extends HttpTokenKind {
 
     public static final String ID = "aws-sso-oidc";
     static final String REFRESH_TOKEN = "refreshToken";
     private static final Set<String> DEAD = Set.of("invalid_grant", "expired_token", "access_denied",
             "unauthorized_client");
 
+    /** The SSO OIDC client of the refreshes; the base's client looks up profiles. */
     private final SsoOidc oidc;
-    private final AuthHttp profiles;
 
     @Inject
     public KiroTokens(Vertx vertx) {
-        this.profiles = new AuthHttp(vertx, java.time.Duration.ofSeconds(15));
-        this.oidc = new SsoOidc(new AuthHttp(vertx, java.time.Duration.ofSeconds(15)));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        oidc.close();
-        profiles.close();
+        super(ID, vertx, Duration.ofSeconds(15));
+        this.oidc = new SsoOidc(new AuthHttp(vertx, Duration.ofSeconds(15)));
     }
 
     @Override
-    public String id() {
-        return ID;
+    protected void close() {
+        oidc.close();
+        super.close();
     }
 
     @Override
@@ -135,7 +130,7 @@ public class KiroTokens implements TokenKind {
         Map<String, String> headers = new LinkedHashMap<>(grant.settings().headers());
         headers.put("Authorization", "Bearer " + grant.accessToken());
         String base = KiroProviderFactory.apiBase(grant.settings(), null);
-        return profiles.json(base + "/ListAvailableProfiles", headers, Json.NODES.objectNode().put("maxResults", 10))
+        return http.json(base + "/ListAvailableProfiles", headers, Json.NODES.objectNode().put("maxResults", 10))
                 .map(answer -> {
                     for (JsonNode profile : answer.json().path("profiles")) {
                         String arn = profile.path("arn").asText(null);

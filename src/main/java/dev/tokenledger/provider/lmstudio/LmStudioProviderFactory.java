@@ -6,8 +6,6 @@ import jakarta.inject.Singleton;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.provider.HttpProviderFactory;
-import dev.tokenledger.provider.Provider;
-import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.ProviderType;
 import dev.tokenledger.provider.openai.OpenAiProvider;
 
@@ -20,11 +18,6 @@ public class LmStudioProviderFactory extends HttpProviderFactory {
 
     @Inject
     public LmStudioProviderFactory(Vertx vertx) {
-        super(vertx, ProviderType.of("lmstudio", "http://localhost:1234/v1", "lmstudio"));
-    }
-
-    @Override
-    public Provider create(ProviderSettings settings) {
-        return new OpenAiProvider(settings, baseUrl(settings), http(settings));
+        super(vertx, ProviderType.of("lmstudio", "http://localhost:1234/v1", "lmstudio"), OpenAiProvider::new);
     }
 }

@@ -6,8 +6,6 @@ import jakarta.inject.Singleton;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.provider.HttpProviderFactory;
-import dev.tokenledger.provider.Provider;
-import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.ProviderType;
 
 /**
@@ -20,11 +18,6 @@ public class OllamaProviderFactory extends HttpProviderFactory {
 
     @Inject
     public OllamaProviderFactory(Vertx vertx) {
-        super(vertx, ProviderType.of("ollama", "http://localhost:11434", "ollama"));
-    }
-
-    @Override
-    public Provider create(ProviderSettings settings) {
-        return new OllamaProvider(settings, baseUrl(settings), http(settings));
+        super(vertx, ProviderType.of("ollama", "http://localhost:11434", "ollama"), OllamaProvider::new);
     }
 }

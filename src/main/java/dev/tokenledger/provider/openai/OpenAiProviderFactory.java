@@ -6,9 +6,7 @@ import jakarta.inject.Singleton;
 import io.vertx.core.Vertx;
 
 import dev.tokenledger.provider.HttpProviderFactory;
-import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderOption;
-import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.ProviderType;
 
 /**
@@ -24,11 +22,7 @@ public class OpenAiProviderFactory extends HttpProviderFactory {
                 ProviderOption.of(OpenAiProvider.RESPONSES_API, "true",
                         "Whether the server has OpenAI's Responses API at {base}/responses: Responses clients' "
                                 + "requests then pass through there untouched but for the model; false translates "
-                                + "them to chat completions")));
-    }
-
-    @Override
-    public Provider create(ProviderSettings settings) {
-        return new OpenAiProvider(settings, baseUrl(settings), http(settings));
+                                + "them to chat completions")),
+                OpenAiProvider::new);
     }
 }

@@ -10,6 +10,7 @@ import dev.tokenledger.provider.ChatCall;
 import dev.tokenledger.provider.HttpProvider;
 import dev.tokenledger.provider.Provider;
 import dev.tokenledger.provider.ProviderSettings;
+import dev.tokenledger.provider.ProviderView;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
@@ -92,7 +93,7 @@ public final class VertexProvider extends HttpProvider {
     }
 
     /** The provider as it serves the models of one publisher: that publisher's format, paths and price provider. */
-    private final class Publisher implements Provider {
+    private final class Publisher implements ProviderView {
 
         private final String name;
         private final WireFormat format;
@@ -105,13 +106,8 @@ public final class VertexProvider extends HttpProvider {
         }
 
         @Override
-        public String id() {
-            return VertexProvider.this.id();
-        }
-
-        @Override
-        public String type() {
-            return VertexProvider.this.type();
+        public Provider provider() {
+            return VertexProvider.this;
         }
 
         @Override
@@ -122,11 +118,6 @@ public final class VertexProvider extends HttpProvider {
         @Override
         public WireFormat format() {
             return format;
-        }
-
-        @Override
-        public Provider forModel(String upstreamModel) {
-            return VertexProvider.this.forModel(upstreamModel);
         }
 
         @Override

@@ -7,7 +7,6 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.stream.SseException;
-import dev.tokenledger.wire.GeneratedText;
 import dev.tokenledger.wire.SsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
 
@@ -20,7 +19,6 @@ import dev.tokenledger.wire.StreamLimits;
 public final class AnthropicPassthroughRelay extends SsePassthroughRelay {
 
     private final AnthropicStreamEvents events = new AnthropicStreamEvents();
-    private final GeneratedText text = new GeneratedText();
 
     public AnthropicPassthroughRelay(StreamLimits limits) {
         super(limits);
@@ -47,11 +45,7 @@ public final class AnthropicPassthroughRelay extends SsePassthroughRelay {
     }
 
     private void onChunk(ChatChunk chunk) {
-        if (chunk instanceof ChatChunk.UsageReport report) {
-            usage = report.usage();
-        } else {
-            text.add(chunk);
-        }
+        keep(chunk);
     }
 
     @Override
@@ -78,10 +72,5 @@ public final class AnthropicPassthroughRelay extends SsePassthroughRelay {
     @Override
     protected boolean done() {
         return events.done();
-    }
-
-    @Override
-    public CharSequence generatedText() {
-        return text.text();
     }
 }

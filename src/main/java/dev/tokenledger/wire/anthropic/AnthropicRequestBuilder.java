@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatRequest;
-import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ModelParameterRules;
+import dev.tokenledger.wire.SystemPrompts;
 
 /**
  * Builds an Anthropic Messages body from a canonical request that came in another format.
@@ -154,29 +154,13 @@ final class AnthropicRequestBuilder {
     }
 
     private static void system(List<Message> messages, ObjectNode root) {
-        ArrayNode blocks = Json.NODES.arrayNode();
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
-            if (!isSystem(m)) {
-                continue;
-            }
-            for (ContentPart part : m.content()) {
-                if (!(part instanceof ContentPart.Text t)) {
-                    throw GatewayError.invalid("messages[" + i + "].content", "Only text can be part of a system prompt "
-                            + "for an Anthropic upstream ('messages[" + i + "].content').");
-                }
-                blocks.addObject().put("type", "text").put("text", t.text());
-            }
+        List<String> texts = SystemPrompts.texts(messages, "an Anthropic upstream");
+        if (texts.size() == 1) {
+            root.put("system", texts.get(0));
+        } else if (!texts.isEmpty()) {
+            ArrayNode blocks = root.putArray("system");
+            texts.forEach(text -> blocks.addObject().put("type", "text").put("text", text));
         }
-        if (blocks.size() == 1) {
-            root.put("system", blocks.get(0).get("text").asText());
-        } else if (!blocks.isEmpty()) {
-            root.set("system", blocks);
-        }
-    }
-
-    private static boolean isSystem(Message m) {
-        return "system".equals(m.role()) || "developer".equals(m.role());
     }
 
     private static ArrayNode messages(List<Message> messages) {
@@ -185,7 +169,7 @@ final class AnthropicRequestBuilder {
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
             String path = "messages[" + i + "]";
-            if (isSystem(m)) {
+            if (SystemPrompts.isSystem(m)) {
                 continue;
             }
             if ("tool".equals(m.role()) || "function".equals(m.role())) {

@@ -9,11 +9,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatRequest;
-import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.SamplingFields;
+import dev.tokenledger.wire.SystemPrompts;
 import dev.tokenledger.wire.anthropic.AnthropicRequests;
 
 /**
@@ -36,6 +37,9 @@ import dev.tokenledger.wire.anthropic.AnthropicRequests;
  * becomes {@code outputConfig.textFormat}), tool arguments that are not a JSON object.
  */
 public final class BedrockRequests {
+
+    /** The output cap is written apart: it must exceed the thinking budget. */
+    private static final SamplingFields SAMPLING = new SamplingFields(null, "temperature", "topP", "stopSequences");
 
     /** The output cap added to a thinking budget when the client named none. */
     static final int DEFAULT_MAX_TOKENS = 4096;
@@ -118,38 +122,13 @@ public final class BedrockRequests {
         } else if (budget != null && budget > 0) {
             config.put("maxTokens", budget + DEFAULT_MAX_TOKENS);
         }
-        if (request.temperature() != null) {
-            config.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            config.put("topP", request.topP());
-        }
-        if (!request.stop().isEmpty()) {
-            ArrayNode stop = config.putArray("stopSequences");
-            request.stop().forEach(stop::add);
-        }
+        SAMPLING.write(request, config);
         return config;
-    }
-
-    private static boolean isSystem(Message m) {
-        return "system".equals(m.role()) || "developer".equals(m.role());
     }
 
     private static ArrayNode system(List<Message> messages) {
         ArrayNode blocks = Json.NODES.arrayNode();
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
-            if (!isSystem(m)) {
-                continue;
-            }
-            for (ContentPart part : m.content()) {
-                if (!(part instanceof ContentPart.Text t)) {
-                    throw GatewayError.invalid("messages[" + i + "].content", "Only text can be part of a system prompt "
-                            + "for a Bedrock upstream ('messages[" + i + "].content').");
-                }
-                blocks.addObject().put("text", t.text());
-            }
-        }
+        SystemPrompts.texts(messages, "a Bedrock upstream").forEach(text -> blocks.addObject().put("text", text));
         return blocks;
     }
 
@@ -161,7 +140,7 @@ public final class BedrockRequests {
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
             String path = "messages[" + i + "]";
-            if (isSystem(m)) {
+            if (SystemPrompts.isSystem(m)) {
                 continue;
             }
             boolean tool = "tool".equals(m.role()) || "function".equals(m.role());

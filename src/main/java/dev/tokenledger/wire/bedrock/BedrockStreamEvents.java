@@ -2,7 +2,6 @@ package dev.tokenledger.wire.bedrock;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,8 +66,7 @@ final class BedrockStreamEvents implements EventStreamEvents {
     private void start(Consumer<ChatChunk> sink) {
         if (!started) {
             started = true;
-            sink.accept(new ChatChunk.Start("msg_bdrk_" + UUID.randomUUID().toString().replace("-", ""), null,
-                    System.currentTimeMillis() / 1000));
+            sink.accept(EventStreamEvents.start("msg_bdrk_"));
         }
     }
 

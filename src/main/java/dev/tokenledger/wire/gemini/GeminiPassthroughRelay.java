@@ -11,8 +11,8 @@ import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.stream.SseException;
 import dev.tokenledger.wire.GeneratedText;
+import dev.tokenledger.wire.JsonSsePassthroughRelay;
 import dev.tokenledger.wire.SseChunkDecoder;
-import dev.tokenledger.wire.SsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
 
 /**
@@ -20,11 +20,9 @@ import dev.tokenledger.wire.StreamLimits;
  * parsed for usage (the last {@code usageMetadata} wins), the finish reason and errors. An error written outside the
  * SSE framing is answered with the client's bare error object.
  */
-public final class GeminiPassthroughRelay extends SsePassthroughRelay {
+public final class GeminiPassthroughRelay extends JsonSsePassthroughRelay {
 
     private final GeminiBareJson bare = new GeminiBareJson();
-    private final StringBuilder text = new StringBuilder();
-    private boolean done;
 
     public GeminiPassthroughRelay(StreamLimits limits) {
         super(limits);
@@ -35,9 +33,8 @@ public final class GeminiPassthroughRelay extends SsePassthroughRelay {
         if (upstreamError() != null) {
             return;
         }
-        ObjectNode chunk = Json.tryParseObject(event.data());
+        ObjectNode chunk = parse(event);
         if (chunk == null) {
-            fail(SseChunkDecoder.protocolError("The upstream sent a stream event that is not JSON."));
             return;
         }
         GatewayError error = GeminiErrors.inStream(chunk);
@@ -57,7 +54,7 @@ public final class GeminiPassthroughRelay extends SsePassthroughRelay {
         JsonNode candidates = chunk.path("candidates");
         for (JsonNode candidate : candidates) {
             if (candidate.hasNonNull("finishReason")) {
-                done = true;
+                finished();
             }
             for (JsonNode part : candidate.path("content").path("parts")) {
                 if (text.length() < GeneratedText.MAX_CHARS) {
@@ -70,7 +67,7 @@ public final class GeminiPassthroughRelay extends SsePassthroughRelay {
             }
         }
         if (candidates.isEmpty() && chunk.path("promptFeedback").has("blockReason")) {
-            done = true;
+            finished();
         }
     }
 
@@ -94,7 +91,7 @@ public final class GeminiPassthroughRelay extends SsePassthroughRelay {
         } catch (SseException e) {
             partial = null;
         }
-        if (partial != null && upstreamError() == null && !done) {
+        if (partial != null && upstreamError() == null && !done()) {
             // an unterminated last event is never forwarded, but it may still carry the usage
             ObjectNode chunk = Json.tryParseObject(partial);
             Usage reported = chunk == null ? null : GeminiUsage.read(chunk.get("usageMetadata"));
@@ -107,15 +104,5 @@ public final class GeminiPassthroughRelay extends SsePassthroughRelay {
     @Override
     protected void writeError(GatewayError error, ByteArrayOutputStream out) {
         out.writeBytes(GeminiChunkEncoder.errorLine(error));
-    }
-
-    @Override
-    protected boolean done() {
-        return done;
-    }
-
-    @Override
-    public CharSequence generatedText() {
-        return text;
     }
 }

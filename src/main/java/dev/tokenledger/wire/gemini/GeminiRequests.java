@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatRequest;
@@ -17,6 +16,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.SamplingFields;
 
 import static dev.tokenledger.wire.gemini.GeminiFields.array;
 import static dev.tokenledger.wire.gemini.GeminiFields.get;
@@ -30,6 +30,10 @@ import static dev.tokenledger.wire.gemini.GeminiFields.string;
  * whether to stream are not in a Gemini body but in the URL ({@code models/{model}:streamGenerateContent}).
  */
 public final class GeminiRequests {
+
+    /** The stop sequences follow the copied extras in {@code generationConfig}. */
+    private static final SamplingFields SAMPLING = new SamplingFields("maxOutputTokens", "temperature", "topP", null);
+    private static final SamplingFields STOP = new SamplingFields(null, null, null, "stopSequences");
 
     private static final Set<String> KNOWN = Set.of("contents", "systemInstruction", "tools", "toolConfig",
             "generationConfig", "model");
@@ -223,24 +227,13 @@ public final class GeminiRequests {
 
     private static ObjectNode generationConfig(ChatRequest request) {
         ObjectNode config = Json.NODES.objectNode();
-        if (request.maxTokens() != null) {
-            config.put("maxOutputTokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            config.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            config.put("topP", request.topP());
-        }
+        SAMPLING.write(request, config);
         copyNumber(request.extra(), "top_k", config, "topK");
         copyNumber(request.extra(), "seed", config, "seed");
         copyNumber(request.extra(), "presence_penalty", config, "presencePenalty");
         copyNumber(request.extra(), "frequency_penalty", config, "frequencyPenalty");
         copyNumber(request.extra(), "n", config, "candidateCount");
-        if (!request.stop().isEmpty()) {
-            ArrayNode stop = config.putArray("stopSequences");
-            request.stop().forEach(stop::add);
-        }
+        STOP.write(request, config);
         responseFormatToWire(request.responseFormat(), config);
         reasoningToWire(request.reasoning(), config);
         return config;

@@ -16,6 +16,8 @@ import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.SamplingFields;
+import dev.tokenledger.wire.SystemPrompts;
 import dev.tokenledger.wire.bedrock.BedrockBlocks;
 
 /**
@@ -38,6 +40,9 @@ import dev.tokenledger.wire.bedrock.BedrockBlocks;
  * formats have no field; reasoning parts of earlier turns are not sent back.
  */
 public final class KiroRequests {
+
+    /** Kiro has no field for stop sequences. */
+    private static final SamplingFields SAMPLING = new SamplingFields("maxTokens", "temperature", "topP", null);
 
     /** What a turn without text carries. */
     static final String EMPTY = ".";
@@ -139,27 +144,13 @@ public final class KiroRequests {
                 : message.putObject("userInputMessageContext");
     }
 
-    private static boolean isSystem(Message m) {
-        return "system".equals(m.role()) || "developer".equals(m.role());
-    }
-
     private static String system(List<Message> messages) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
-            if (!isSystem(m)) {
-                continue;
+        for (String text : SystemPrompts.texts(messages, "a Kiro upstream")) {
+            if (!out.isEmpty()) {
+                out.append("\n\n");
             }
-            for (ContentPart part : m.content()) {
-                if (!(part instanceof ContentPart.Text t)) {
-                    throw GatewayError.invalid("messages[" + i + "].content", "Only text can be part of a system prompt "
-                            + "for a Kiro upstream ('messages[" + i + "].content').");
-                }
-                if (!out.isEmpty()) {
-                    out.append("\n\n");
-                }
-                out.append(t.text());
-            }
+            out.append(text);
         }
         return out.toString();
     }
@@ -170,7 +161,7 @@ public final class KiroRequests {
         Turn turn = null;
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
-            if (isSystem(m)) {
+            if (SystemPrompts.isSystem(m)) {
                 continue;
             }
             String path = "messages[" + i + "]";
@@ -232,15 +223,7 @@ public final class KiroRequests {
 
     private static ObjectNode inferenceConfig(ChatRequest request) {
         ObjectNode config = Json.NODES.objectNode();
-        if (request.maxTokens() != null) {
-            config.put("maxTokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            config.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            config.put("topP", request.topP());
-        }
+        SAMPLING.write(request, config);
         return config;
     }
 }

@@ -5,7 +5,6 @@ import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,8 +117,7 @@ public final class KiroStreamEvents implements EventStreamEvents {
     private void start(Consumer<ChatChunk> sink) {
         if (!started) {
             started = true;
-            sink.accept(new ChatChunk.Start("msg_kiro_" + UUID.randomUUID().toString().replace("-", ""), null,
-                    System.currentTimeMillis() / 1000));
+            sink.accept(EventStreamEvents.start("msg_kiro_"));
         }
     }
 

@@ -18,6 +18,7 @@ import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.JsonPut;
+import dev.tokenledger.wire.SamplingFields;
 
 import static dev.tokenledger.wire.JsonFields.optionalArray;
 import static dev.tokenledger.wire.JsonFields.optionalDouble;
@@ -29,6 +30,8 @@ import static dev.tokenledger.wire.JsonFields.text;
  * told otherwise, so every body this writes says {@code stream} explicitly.
  */
 public final class OllamaChatRequests {
+
+    private static final SamplingFields SAMPLING = new SamplingFields("num_predict", "temperature", "top_p", "stop");
 
     /** Top-level fields the canonical request names; everything else is kept in {@code extra}. */
     private static final Set<String> KNOWN = Set.of("model", "messages", "tools", "format", "options", "stream", "think");
@@ -217,10 +220,7 @@ public final class OllamaChatRequests {
 
     private static ObjectNode options(ChatRequest request) {
         ObjectNode options = Json.NODES.objectNode();
-        JsonPut.ifSet(options, "num_predict", request.maxTokens());
-        JsonPut.ifSet(options, "temperature", request.temperature());
-        JsonPut.ifSet(options, "top_p", request.topP());
-        JsonPut.ifSet(options, "stop", request.stop());
+        SAMPLING.write(request, options);
         OllamaUnsupported.samplingExtras(request.extra(), options);
         return options;
     }

@@ -20,6 +20,7 @@ import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ModelParameterRules;
+import dev.tokenledger.wire.SamplingFields;
 
 import static dev.tokenledger.wire.JsonFields.optionalBoolean;
 import static dev.tokenledger.wire.JsonFields.optionalBooleanObject;
@@ -31,6 +32,9 @@ import static dev.tokenledger.wire.JsonFields.text;
 
 /** Pure mapping of OpenAI Chat Completions requests to and from the canonical request. */
 public final class OpenAiChatRequests {
+
+    private static final SamplingFields SAMPLING = new SamplingFields("max_completion_tokens", "temperature", "top_p",
+            "stop");
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
     /** Top-level fields the canonical request names; everything else is kept in {@code extra}. */
@@ -152,19 +156,7 @@ public final class OpenAiChatRequests {
         if (request.parallelToolCalls() != null) {
             root.put("parallel_tool_calls", request.parallelToolCalls());
         }
-        if (request.maxTokens() != null) {
-            root.put("max_completion_tokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            root.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            root.put("top_p", request.topP());
-        }
-        if (!request.stop().isEmpty()) {
-            ArrayNode stop = root.putArray("stop");
-            request.stop().forEach(stop::add);
-        }
+        SAMPLING.write(request, root);
         if (request.responseFormat() != null) {
             root.set("response_format", Json.toNode(request.responseFormat()));
         }
@@ -290,11 +282,34 @@ public final class OpenAiChatRequests {
     }
 
     private static List<ContentPart> content(JsonNode node, String path) {
+        return parts(node, path, (type, part, partPath, parts) -> {
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(requiredString(part, "text", partPath + ".text")));
+                case "image_url" -> parts.add(image(part.get("image_url"), partPath + ".image_url"));
+                default -> {
+                    // audio, files and future part types have no canonical form yet; an upstream of this format
+                    // still receives them from the source body
+                }
+            }
+        });
+    }
+
+    /** Reads one typed part of a message's content into {@code parts}, or passes it over. */
+    @FunctionalInterface
+    interface PartReader {
+        void read(String type, ObjectNode part, String partPath, List<ContentPart> parts);
+    }
+
+    /**
+     * A message's content as both OpenAI APIs take it: absent, a string, or an array of parts that each have a
+     * {@code type}, which {@code reader} reads. The list is the caller's to change.
+     */
+    static List<ContentPart> parts(JsonNode node, String path, PartReader reader) {
         if (node == null || node.isNull()) {
-            return List.of();
+            return new ArrayList<>();
         }
         if (node.isTextual()) {
-            return List.of(new ContentPart.Text(node.asText()));
+            return new ArrayList<>(List.of(new ContentPart.Text(node.asText())));
         }
         if (!node.isArray()) {
             throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected a string or an array of parts.");
@@ -307,14 +322,7 @@ public final class OpenAiChatRequests {
             if (type == null) {
                 throw GatewayError.invalid(partPath, "Invalid value for '" + partPath + "': expected a part with a 'type'.");
             }
-            switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requiredString((ObjectNode) part, "text", partPath + ".text")));
-                case "image_url" -> parts.add(image(part.get("image_url"), partPath + ".image_url"));
-                default -> {
-                    // audio, files and future part types have no canonical form yet; an upstream of this format
-                    // still receives them from the source body
-                }
-            }
+            reader.read(type, (ObjectNode) part, partPath, parts);
         }
         return parts;
     }

@@ -11,8 +11,7 @@ import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.wire.GeneratedText;
-import dev.tokenledger.wire.SseChunkDecoder;
-import dev.tokenledger.wire.SsePassthroughRelay;
+import dev.tokenledger.wire.JsonSsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
 
 /**
@@ -20,13 +19,11 @@ import dev.tokenledger.wire.StreamLimits;
  * event's data is parsed to read usage and detect errors. The usage-only chunk the gateway asked for on the client's
  * behalf is hidden from a client that did not ask for it.
  */
-public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
+public final class OpenAiPassthroughRelay extends JsonSsePassthroughRelay {
 
     private static final String DONE = "[DONE]";
 
     private final boolean clientWantsUsage;
-    private final StringBuilder text = new StringBuilder();
-    private boolean done;
 
     public OpenAiPassthroughRelay(boolean clientWantsUsage, StreamLimits limits) {
         super(limits);
@@ -38,15 +35,13 @@ public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
         if (over()) {
             return;
         }
-        String data = event.data();
-        if (DONE.equals(data)) {
-            done = true;
+        if (DONE.equals(event.data())) {
+            finished();
             out.writeBytes(event.raw());
             return;
         }
-        ObjectNode chunk = Json.tryParseObject(data);
+        ObjectNode chunk = parse(event);
         if (chunk == null) {
-            fail(SseChunkDecoder.protocolError("The upstream sent a stream event that is not JSON."));
             return;
         }
         JsonNode error = chunk.get("error");
@@ -90,7 +85,7 @@ public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
     @Override
     protected void end() {
         String partial = finishFraming();
-        if (partial != null && !done) {
+        if (partial != null && !done()) {
             // an unterminated last event is never forwarded, but it may still carry the usage
             ObjectNode chunk = Json.tryParseObject(partial);
             if (chunk != null && OpenAiUsage.read(chunk.get("usage")) != null) {
@@ -113,15 +108,5 @@ public final class OpenAiPassthroughRelay extends SsePassthroughRelay {
         event[event.length - 2] = '\n';
         event[event.length - 1] = '\n';
         return event;
-    }
-
-    @Override
-    protected boolean done() {
-        return done;
-    }
-
-    @Override
-    public CharSequence generatedText() {
-        return text;
     }
 }

@@ -177,31 +177,15 @@ final class OpenAiResponsesInput {
     }
 
     static List<ContentPart> content(JsonNode node, String path, boolean strict) {
-        if (node == null || node.isNull()) {
-            return new ArrayList<>();
-        }
-        if (node.isTextual()) {
-            return new ArrayList<>(List.of(new ContentPart.Text(node.asText())));
-        }
-        if (!node.isArray()) {
-            throw GatewayError.invalid(path, "Invalid type for '" + path + "': expected a string or an array of parts.");
-        }
-        List<ContentPart> parts = new ArrayList<>(node.size());
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode part = node.get(i);
-            String partPath = path + "[" + i + "]";
-            String type = part.isObject() ? text(part, "type") : null;
-            if (type == null) {
-                throw GatewayError.invalid(partPath, "Invalid value for '" + partPath + "': expected a part with a 'type'.");
-            }
+        return OpenAiChatRequests.parts(node, path, (type, part, partPath, parts) -> {
             switch (type) {
                 case "input_text", "output_text" -> parts
-                        .add(new ContentPart.Text(requiredString((ObjectNode) part, "text", partPath + ".text")));
+                        .add(new ContentPart.Text(requiredString(part, "text", partPath + ".text")));
                 case "refusal" -> parts
-                        .add(new ContentPart.Text(requiredString((ObjectNode) part, "refusal", partPath + ".refusal")));
+                        .add(new ContentPart.Text(requiredString(part, "refusal", partPath + ".refusal")));
                 case "input_image" -> {
                     if (strict || !part.hasNonNull("file_id")) {
-                        parts.add(image((ObjectNode) part, partPath));
+                        parts.add(image(part, partPath));
                     }
                 }
                 default -> {
@@ -211,8 +195,7 @@ final class OpenAiResponsesInput {
                     }
                 }
             }
-        }
-        return parts;
+        });
     }
 
     private static ContentPart.Image image(ObjectNode part, String path) {

@@ -11,8 +11,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.wire.GeneratedText;
-import dev.tokenledger.wire.SseChunkDecoder;
-import dev.tokenledger.wire.SsePassthroughRelay;
+import dev.tokenledger.wire.JsonSsePassthroughRelay;
 import dev.tokenledger.wire.StreamLimits;
 
 /**
@@ -21,10 +20,7 @@ import dev.tokenledger.wire.StreamLimits;
  * {@code response.incomplete}, the generated text (text and argument deltas) and the stream's end:
  * {@code response.failed} and {@code error} are forwarded as they came and end it.
  */
-public final class OpenAiResponsesPassthroughRelay extends SsePassthroughRelay {
-
-    private final StringBuilder text = new StringBuilder();
-    private boolean done;
+public final class OpenAiResponsesPassthroughRelay extends JsonSsePassthroughRelay {
 
     public OpenAiResponsesPassthroughRelay(StreamLimits limits) {
         super(limits);
@@ -35,9 +31,8 @@ public final class OpenAiResponsesPassthroughRelay extends SsePassthroughRelay {
         if (over()) {
             return;
         }
-        ObjectNode data = Json.tryParseObject(event.data());
+        ObjectNode data = parse(event);
         if (data == null) {
-            fail(SseChunkDecoder.protocolError("The upstream sent a stream event that is not JSON."));
             return;
         }
         String type = data.path("type").asText(event.type() == null ? "" : event.type());
@@ -47,7 +42,7 @@ public final class OpenAiResponsesPassthroughRelay extends SsePassthroughRelay {
                 if (usage != null) {
                     usage = usage.withReportedTier(OpenAiUsage.tier(data.path("response").get("service_tier")));
                 }
-                done = true;
+                finished();
             }
             case "response.failed", "error" -> {
                 fail(failure(data), event.raw());
@@ -100,15 +95,5 @@ public final class OpenAiResponsesPassthroughRelay extends SsePassthroughRelay {
         bytes.writeBytes(Json.write(event));
         bytes.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
         return bytes.toByteArray();
-    }
-
-    @Override
-    protected boolean done() {
-        return done;
-    }
-
-    @Override
-    public CharSequence generatedText() {
-        return text;
     }
 }

@@ -12,6 +12,7 @@ import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.SamplingFields;
 
 /**
  * Pure writing of a canonical request as an OpenAI Responses API request, for an upstream that serves a model through
@@ -22,6 +23,9 @@ import dev.tokenledger.json.Json;
  * {@code function_call_output} items. Reasoning parts stay out (they belong to the answer that carried them).
  */
 public final class OpenAiResponsesUpstreamRequests {
+
+    /** The Responses API has no stop sequences: a request with some is refused. */
+    private static final SamplingFields SAMPLING = new SamplingFields("max_output_tokens", "temperature", "top_p", null);
 
     private OpenAiResponsesUpstreamRequests() {
     }
@@ -49,15 +53,7 @@ public final class OpenAiResponsesUpstreamRequests {
         if (request.parallelToolCalls() != null) {
             root.put("parallel_tool_calls", request.parallelToolCalls());
         }
-        if (request.maxTokens() != null) {
-            root.put("max_output_tokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            root.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            root.put("top_p", request.topP());
-        }
+        SAMPLING.write(request, root);
         if (request.reasoning() != null && request.reasoning().effort() != null) {
             root.putObject("reasoning").put("effort", request.reasoning().effort());
         }
