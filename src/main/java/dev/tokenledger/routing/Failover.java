@@ -93,6 +93,16 @@ public class Failover {
     public <T> Uni<Routed<T>> route(Route route, ChatRequest request, UnaryOperator<String> header,
             Consumer<Target> onAttempt, Function<Target, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
         RequestNeeds needs = new RequestNeeds(request, () -> estimator.promptTokens(request));
+        if (route.targets().size() == 1 && route.policy().fallbacks().isEmpty()
+                && route.policy().contextWindowFallback() == null) {
+            // one deployment and nowhere to fall back to: no cooldown to read, no order to choose
+            Target only = route.targets().get(0);
+            if (!needs.capable(only) || !needs.fits(only)) {
+                return Uni.createFrom().failure(unsupported(route, needs));
+            }
+            return new Attempts<>(request, header, onAttempt, call, hold, List.of(new Candidate(route, only))).from(0,
+                    null);
+        }
         // cooldowns first, then order and start at once: in-flight counts must not lag behind the choice
         java.util.Set<String> reachable = new LinkedHashSet<>();
         reachable(route, new LinkedHashSet<>()).values().forEach(t -> reachable.add(state(t)));
@@ -103,8 +113,7 @@ public class Failover {
         return active.flatMap(cooling -> {
             List<Candidate> candidates = candidates(route, needs, header, new LinkedHashSet<>());
             if (candidates.isEmpty()) {
-                return Uni.createFrom().failure(GatewayError.of(ErrorKind.UNSUPPORTED, "No deployment of the model '"
-                        + route.model() + "' supports this request" + needs.describe() + "."));
+                return Uni.createFrom().failure(unsupported(route, needs));
             }
             List<Candidate> order = new ArrayList<>(candidates.stream()
                     .filter(t -> !cooling.containsKey(state(t.target()))).toList());
@@ -112,6 +121,11 @@ public class Failover {
                     .sorted(Comparator.comparing(t -> cooling.get(state(t.target())).until())).forEach(order::add);
             return new Attempts<>(request, header, onAttempt, call, hold, order).from(0, null);
         });
+    }
+
+    private static GatewayError unsupported(Route route, RequestNeeds needs) {
+        return GatewayError.of(ErrorKind.UNSUPPORTED, "No deployment of the model '" + route.model()
+                + "' supports this request" + needs.describe() + ".");
     }
 
     /**

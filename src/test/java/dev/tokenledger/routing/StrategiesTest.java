@@ -131,6 +131,18 @@ class StrategiesTest {
     }
 
     @Test
+    void aSingleDeploymentThatCannotCallToolsRefusesAToolRequestWithoutCallingIt() {
+        serve("one-no-tools");
+        assertEquals("one-no-tools", text(chat("st-one-no-tools")));
+        int before = calls(RoutingUpstreams.r1(), "one-no-tools");
+        String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"parameters\":{\"type\":\"object\"}}}]";
+        String message = chat(client(), "st-one-no-tools", tools).then().statusCode(400).extract().jsonPath()
+                .getString("error.message");
+        assertEquals("No deployment of the model 'st-one-no-tools' supports this request (tools).", message);
+        assertEquals(before, calls(RoutingUpstreams.r1(), "one-no-tools"), "the deployment was not called");
+    }
+
+    @Test
     void sessionAffinityKeepsASessionOnOneDeployment() {
         serve("sticky-a", "sticky-b", "sticky-c");
         String first = text(chat(client().header("x-session", "s-1"), "st-sticky", ""));

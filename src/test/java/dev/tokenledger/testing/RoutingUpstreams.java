@@ -89,6 +89,9 @@ public class RoutingUpstreams implements QuarkusTestResourceLifecycleManager {
         c.put(key("st-cost", 0) + "capabilities", "tools,images");
         c.put(key("st-cost", 1) + "capabilities", "images");
         c.put(key("st-cost", 2) + "capabilities", "tools");
+        // one deployment and no fallback: refused, not tried, when it cannot serve the request
+        deployment(c, "st-one-no-tools", 0, "r1", "one-no-tools");
+        c.put(key("st-one-no-tools", 0) + "capabilities", "images");
         strategy(c, "st-sticky", "round-robin", "sticky-a", "sticky-b", "sticky-c");
         c.put("tokenledger.models.st-sticky.session-affinity-header", "x-session");
     }
