@@ -29,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The generated admin SDKs ({@code sdk/python}, {@code sdk/go}) as real clients of a running gateway, with the Python
- * and Go that Debian packages: their examples create a team with a budget and a key, then read the team's spend after
- * a priced request. A changed endpoint shape breaks them here (the models read every answer; the examples print what
+ * The admin SDKs the build generated ({@code target/sdk/python}, {@code target/sdk/go}: {@code generate-resources}
+ * writes them afresh on every build, with the READMEs and examples from {@code sdk/}) as real clients of a running
+ * gateway, with the Python and Go that Debian packages: their examples create a team with a budget and a key, then read
+ * the team's spend after a priced request. A changed endpoint shape breaks them here (the models read every answer; the examples print what
  * they read, compared with what the API answers). Without python3 (and its Debian modules) or go the test is skipped
  * with the reason; with {@code TOKENLEDGER_SDK_TESTS=required} (CI) a missing tool fails it instead.
  */
@@ -39,37 +40,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
 class AdminSdkTest {
 
-    static final Path PYTHON_SDK = Path.of("sdk/python").toAbsolutePath();
-    static final Path GO_SDK = Path.of("sdk/go").toAbsolutePath();
-
     @TestHTTPResource("/")
     URL gateway;
 
     @Test
     void python() throws Exception {
+        Path sdk = generated("python", "tokenledger_admin/api_client.py");
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        require(Processes.succeeds(List.of(python, "--version"), PYTHON_SDK), "python3 is not installed");
+        require(Processes.succeeds(List.of(python, "--version"), sdk), "python3 is not installed");
         require(Processes.succeeds(List.of(python, "-c",
-                "import urllib3, dateutil, pydantic; assert pydantic.VERSION.startswith('1.')"), PYTHON_SDK),
+                "import urllib3, dateutil, pydantic; assert pydantic.VERSION.startswith('1.')"), sdk),
                 python + " lacks the SDK's modules (Debian: apt-get install python3-urllib3 python3-dateutil "
                         + "python3-pydantic)");
         scenario(example -> Processes.run(concat(List.of(python, "examples/" + example.get(0) + ".py"),
-                example.subList(1, example.size())), PYTHON_SDK, env(Map.of("PYTHONPATH", PYTHON_SDK.toString())),
+                example.subList(1, example.size())), sdk, env(Map.of("PYTHONPATH", sdk.toString())),
                 120));
     }
 
     @Test
     void go() throws Exception {
-        require(Processes.succeeds(List.of("go", "version"), GO_SDK), "go is not installed (Debian: apt-get install "
+        Path sdk = generated("go", "client.go");
+        require(Processes.succeeds(List.of("go", "version"), sdk), "go is not installed (Debian: apt-get install "
                 + "golang-go)");
         Path bin = Files.createTempDirectory("sdk-go");
         Map<String, String> goEnv = env(Map.of("GOFLAGS", "-mod=mod", "GOPROXY", "off", "GOTOOLCHAIN", "local"));
         for (String example : List.of("quickstart", "spend")) {
-            Processes.run(List.of("go", "build", "-o", bin.resolve(example).toString(), "./examples/" + example), GO_SDK,
+            Processes.run(List.of("go", "build", "-o", bin.resolve(example).toString(), "./examples/" + example), sdk,
                     goEnv, 600);
         }
         scenario(example -> Processes.run(concat(List.of(bin.resolve(example.get(0)).toString()),
-                example.subList(1, example.size())), GO_SDK, env(Map.of()), 120));
+                example.subList(1, example.size())), sdk, env(Map.of()), 120));
     }
 
     interface Example {
@@ -139,6 +139,14 @@ class AdminSdkTest {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
+    }
+
+    /** The generated SDK, which a test run without {@code generate-resources} before it would not find. */
+    static Path generated(String language, String generatedFile) {
+        Path sdk = Path.of("target/sdk", language).toAbsolutePath();
+        assertTrue(Files.isRegularFile(sdk.resolve(generatedFile)) && Files.isDirectory(sdk.resolve("examples")),
+                sdk + " lacks the generated SDK or its examples: ./mvnw generate-resources writes it");
+        return sdk;
     }
 
     static void require(boolean present, String missing) {

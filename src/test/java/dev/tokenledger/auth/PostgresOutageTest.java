@@ -16,6 +16,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.DurableLedger;
 import dev.tokenledger.testing.KeyOutageLedger;
 import dev.tokenledger.testing.OpenAiFixtures;
@@ -144,18 +145,8 @@ class PostgresOutageTest {
         }
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
+    private static void waitFor(String what, Await.Condition condition) throws Exception {
+        Await.until(what, Duration.ofSeconds(30), Duration.ofMillis(200), condition);
     }
 
     private static io.restassured.specification.RequestSpecification admin() {

@@ -5,9 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import dev.tokenledger.testing.UpstreamConfig;
 
 /**
  * A WireMock upstream with three providers: {@code pooled} (no configured key: its pool is its stored credentials),
@@ -36,21 +37,16 @@ public class CredentialUpstreams implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
+        server = UpstreamConfig.wireMock(0);
         Map<String, String> c = new HashMap<>();
         for (String id : new String[]{"pooled", "keyed", "spare"}) {
-            c.put("tokenledger.providers." + id + ".type", "openai");
-            c.put("tokenledger.providers." + id + ".base-url", server.baseUrl() + "/" + id + "/v1");
-            c.put("tokenledger.providers." + id + ".timeout", "5s");
+            UpstreamConfig.provider(c, id, "openai", server.baseUrl() + "/" + id + "/v1", "timeout", "5s");
         }
         c.put("tokenledger.providers.keyed.api-key", CONFIGURED_KEY);
         c.put("tokenledger.providers.spare.api-key", "sk-spare-000001");
-        c.put("tokenledger.models.pooled.deployments[0].provider", "pooled");
-        c.put("tokenledger.models.pooled.deployments[0].model", "pool-model");
-        c.put("tokenledger.models.pooled.deployments[1].provider", "spare");
-        c.put("tokenledger.models.pooled.deployments[1].model", "spare-model");
-        c.put("tokenledger.models.pooled.deployments[1].priority", "1");
+        UpstreamConfig.deployment(c, "pooled", 0, "pooled", "pool-model");
+        UpstreamConfig.deployment(c, "pooled", 1, "spare", "spare-model");
+        c.put(UpstreamConfig.deploymentKey("pooled", 1) + "priority", "1");
         c.put("tokenledger.models.pooled.strategy", "fill-first");
         c.put("tokenledger.credentials.keks.old", Base64.getEncoder().encodeToString(OLD_KEK));
         c.put("tokenledger.credentials.keks.new", Base64.getEncoder().encodeToString(NEW_KEK));

@@ -1,13 +1,13 @@
 package dev.tokenledger.credentials;
 
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import dev.tokenledger.testing.UpstreamConfig;
 
 /**
  * One WireMock server standing in for AWS SSO OIDC ({@code /oidc/<region>}: RegisterClient, StartDeviceAuthorization,
@@ -31,33 +31,17 @@ public class KiroUpstreams implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
-                .containerThreads(32));
-        server.start();
+        server = UpstreamConfig.wireMock(32);
         Map<String, String> c = new HashMap<>();
-        c.put("tokenledger.providers.kiro.type", "kiro");
-        c.put("tokenledger.providers.kiro.base-url", server.baseUrl() + "/kiro-api");
-        c.put("tokenledger.providers.kiro.timeout", "10s");
-        c.put("tokenledger.providers.kiro.options.oidc-url", server.baseUrl() + "/oidc/{region}");
-        c.put("tokenledger.providers.bedrock.type", "bedrock");
-        c.put("tokenledger.providers.bedrock.base-url", server.baseUrl() + "/bedrock");
-        c.put("tokenledger.providers.bedrock.options.region", "eu-west-3");
-        c.put("tokenledger.providers.bedrock.timeout", "10s");
-        c.put("tokenledger.providers.bedrock-invoke.type", "bedrock");
-        c.put("tokenledger.providers.bedrock-invoke.base-url", server.baseUrl() + "/bedrock");
-        c.put("tokenledger.providers.bedrock-invoke.options.region", "eu-west-3");
-        c.put("tokenledger.providers.bedrock-invoke.options.api", "invoke-anthropic");
-        c.put("tokenledger.providers.bedrock-invoke.api-key", "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY:"
-                + "invoke-session-token");
-        c.put("tokenledger.credentials.kek", Base64.getEncoder().encodeToString(CredentialUpstreams.bytes(7)));
-        c.put("tokenledger.credentials.reload-interval", "1s");
-        c.put("tokenledger.credentials.refresh.sweep-interval", "500ms");
-        c.put("tokenledger.credentials.refresh.retry-backoff", "50ms");
-        c.put("tokenledger.credentials.refresh.max-attempts", "3");
-        c.put("tokenledger.credentials.refresh.lock-ttl", "1s");
-        c.put("tokenledger.credentials.logins.poll-tick", "200ms");
-        c.put("tokenledger.credentials.logins.lease", "3s");
-        c.put("tokenledger.routing.max-retries", "0");
+        UpstreamConfig.provider(c, "kiro", "kiro", url("/kiro-api"), "timeout", "10s", "options.oidc-url",
+                url("/oidc/{region}"));
+        UpstreamConfig.provider(c, "bedrock", "bedrock", url("/bedrock"), "options.region", "eu-west-3", "timeout",
+                "10s");
+        UpstreamConfig.provider(c, "bedrock-invoke", "bedrock", url("/bedrock"), "options.region", "eu-west-3",
+                "options.api", "invoke-anthropic", "api-key",
+                "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY:invoke-session-token");
+        UpstreamConfig.refreshingCredentials(c, CredentialUpstreams.bytes(7), 3);
+        UpstreamConfig.shortLogins(c);
         return c;
     }
 

@@ -47,6 +47,7 @@ import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.provider.ProviderRegistry;
 import dev.tokenledger.provider.TokenKind;
+import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.OpenAiFixtures;
 
@@ -110,13 +111,7 @@ class LoginsAndRefreshTest {
     }
 
     static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.untilTrue(what, max, Duration.ofMillis(50), condition);
     }
 
     static String loginStatus(String id) {

@@ -31,6 +31,7 @@ import io.restassured.http.ContentType;
 
 import dev.tokenledger.auth.VirtualKeys;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.DefaultKeysLedger;
 import dev.tokenledger.testing.DurableLedger;
 import dev.tokenledger.testing.OpenAiFixtures;
@@ -252,18 +253,8 @@ class PostgresTwoMinuteOutageTest {
         }
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(500);
-        }
+    private static void waitFor(String what, Await.Condition condition) throws Exception {
+        Await.until(what, Duration.ofSeconds(60), Duration.ofMillis(500), condition);
     }
 
     private static io.restassured.specification.RequestSpecification admin() {

@@ -24,6 +24,7 @@ import dev.tokenledger.auth.Principal;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.PricedUsage;
+import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
@@ -152,17 +153,7 @@ class InterruptedStreamTest {
         }
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void waitFor(String what, Await.Condition condition) throws Exception {
+        Await.until(what, WAIT, Duration.ofMillis(50), condition);
     }
 }

@@ -36,6 +36,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 import dev.tokenledger.json.Json;
+import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.DurableLedger;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
@@ -380,18 +381,8 @@ class LedgerDurabilityTest {
         }
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + LEDGER_WAIT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + " (spool: " + describeSpool() + ")");
-            }
-            Thread.sleep(100);
-        }
+    private static void waitFor(String what, Await.Condition condition) throws Exception {
+        Await.until(what, LEDGER_WAIT, Duration.ofMillis(100), condition, () -> "(spool: " + describeSpool() + ")");
     }
 
     private static String describeSpool() {

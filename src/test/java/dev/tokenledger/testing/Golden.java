@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Loads the golden files of {@code src/test/resources/golden/}, named by their path below it, e.g.
  * {@code openai/chat-request-basic.json}.
@@ -18,6 +20,28 @@ public final class Golden {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Golden() {
+    }
+
+    /**
+     * Asserts fields of {@code node}, given as pairs of a JSON pointer ({@code "/usage/input_tokens"},
+     * {@code "/calls/0/id"}) and the value expected there: a String compared with the field's text, an Integer with its
+     * number (a missing field reads as "" and 0).
+     */
+    public static void assertFields(JsonNode node, Object... pointersAndValues) {
+        for (int i = 0; i < pointersAndValues.length; i += 2) {
+            String pointer = (String) pointersAndValues[i];
+            Object expected = pointersAndValues[i + 1];
+            JsonNode field = node.at(pointer);
+            Object actual;
+            if (expected instanceof Integer) {
+                actual = field.asInt();
+            } else if (expected instanceof String) {
+                actual = field.asText();
+            } else {
+                throw new IllegalArgumentException("neither text nor a number: " + expected);
+            }
+            assertEquals(expected, actual, pointer + " in " + node);
+        }
     }
 
     /** The exact bytes of a golden file. */

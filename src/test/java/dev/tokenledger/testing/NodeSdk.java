@@ -47,6 +47,15 @@ public final class NodeSdk {
         return Golden.tree((line < 0 ? last : last.substring(line + 1)).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Runs {@code node <script> <scenario>} as a client of the gateway at {@code baseUrl} with the master key, asking
+     * for model alias {@code model}, and returns the JSON it printed.
+     */
+    public static JsonNode run(String script, String scenario, String baseUrl, String model) {
+        return run(script, scenario, Map.of("TL_BASE_URL", baseUrl, "TL_API_KEY", OpenAiFixtures.MASTER, "TL_MODEL",
+                model));
+    }
+
     private static boolean onPath(String program) {
         String path = System.getenv("PATH");
         return path != null && Stream.of(path.split(java.io.File.pathSeparator))

@@ -1,5 +1,6 @@
 package dev.tokenledger.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import io.restassured.http.ContentType;
@@ -26,6 +27,16 @@ public final class OpenAiFixtures {
                         Map.of("inputMtok", "2.50", "cacheReadMtok", "1.25", "outputMtok", "10"), "reason", "test rate"))
                 .post("/admin/v1/prices").statusCode();
         assertTrue(status == 201 || status == 409, "price version: " + status);
+    }
+
+    /** The WireMock upstream's {@code /v1/chat/completions} answers {@link #COMPLETION}. */
+    public static void upstreamCompletes() {
+        Upstreams.answers("/v1/chat/completions", "application/json", COMPLETION.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The WireMock upstream's {@code /v1/chat/completions} answers {@link #STREAM}. */
+    public static void upstreamStreams() {
+        Upstreams.answers("/v1/chat/completions", "text/event-stream", STREAM.getBytes(StandardCharsets.UTF_8));
     }
 
     public static final String COMPLETION = """

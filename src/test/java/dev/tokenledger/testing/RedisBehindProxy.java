@@ -71,25 +71,18 @@ public class RedisBehindProxy extends Upstreams {
         config.put("tokenledger.admission.drift-tolerance", "100");
         config.put("tokenledger.admission.alerts.webhook-url", limitedServer.baseUrl() + "/alerts");
         config.put("tokenledger.admission.alerts.backoff", "100ms");
-        config.put("tokenledger.providers.limited.type", "openai");
-        config.put("tokenledger.providers.limited.base-url", limitedServer.baseUrl() + "/v1");
-        config.put("tokenledger.providers.limited.api-key", UPSTREAM_KEY);
-        config.put("tokenledger.providers.limited-anthropic.type", "anthropic");
-        config.put("tokenledger.providers.limited-anthropic.base-url", limitedServer.baseUrl());
-        config.put("tokenledger.providers.limited-anthropic.api-key", UPSTREAM_KEY);
+        UpstreamConfig.provider(config, "limited", "openai", limitedServer.baseUrl() + "/v1", "api-key", UPSTREAM_KEY);
+        UpstreamConfig.provider(config, "limited-anthropic", "anthropic", limitedServer.baseUrl(), "api-key",
+                UPSTREAM_KEY);
         // the deployments whose paces tests learn: configured (a name outside the configuration shares its provider's
         // pace), unique to this run so that a pace left in Redis by an earlier run does not carry over
         for (String name : List.of("adaptive", "headers", "room")) {
-            config.put("tokenledger.models.paced-" + name + ".deployments[0].provider", "limited");
-            config.put("tokenledger.models.paced-" + name + ".deployments[0].model", deployment(name));
+            UpstreamConfig.deployment(config, "paced-" + name, 0, "limited", deployment(name));
         }
-        config.put("tokenledger.models.paced-claude-headers.deployments[0].provider", "limited-anthropic");
-        config.put("tokenledger.models.paced-claude-headers.deployments[0].model", deployment("claude-headers"));
+        UpstreamConfig.deployment(config, "paced-claude-headers", 0, "limited-anthropic", deployment("claude-headers"));
         // a primary that fails and a fallback that answers, both on the limited upstream
-        config.put("tokenledger.models.paced-fallback.deployments[0].provider", "limited");
-        config.put("tokenledger.models.paced-fallback.deployments[0].model", "fallback-broken");
-        config.put("tokenledger.models.paced-fallback.deployments[1].provider", "limited");
-        config.put("tokenledger.models.paced-fallback.deployments[1].model", "fallback-spare");
+        UpstreamConfig.deployment(config, "paced-fallback", 0, "limited", "fallback-broken");
+        UpstreamConfig.deployment(config, "paced-fallback", 1, "limited", "fallback-spare");
         return config;
     }
 

@@ -4,9 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import static dev.tokenledger.testing.UpstreamConfig.deployment;
+import static dev.tokenledger.testing.UpstreamConfig.deploymentKey;
 
 /**
  * Two more WireMock upstreams, providers {@code r1} and {@code r2}, and the model aliases the routing and cache tests
@@ -32,10 +34,8 @@ public class RoutingUpstreams implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        r1 = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        r1.start();
-        r2 = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        r2.start();
+        r1 = UpstreamConfig.wireMock(0);
+        r2 = UpstreamConfig.wireMock(0);
         Map<String, String> c = new HashMap<>();
         provider(c, "r1", r1);
         provider(c, "r2", r2);
@@ -54,7 +54,7 @@ public class RoutingUpstreams implements QuarkusTestResourceLifecycleManager {
             String alias = "f-" + fault;
             deployment(c, alias, 0, "r1", alias + "-primary");
             deployment(c, alias, 1, "r2", alias + "-backup");
-            c.put(key(alias, 1) + "priority", "1");
+            c.put(deploymentKey(alias, 1) + "priority", "1");
         }
         strategies(c);
         // a chain across providers: one deployment, then a fallback alias
@@ -76,22 +76,22 @@ public class RoutingUpstreams implements QuarkusTestResourceLifecycleManager {
     private static void strategies(Map<String, String> c) {
         strategy(c, "st-rr", "round-robin", "rr-a", "rr-b", "rr-c");
         strategy(c, "st-weighted", "weighted", "w-light", "w-heavy");
-        c.put(key("st-weighted", 1) + "weight", "3");
+        c.put(deploymentKey("st-weighted", 1) + "weight", "3");
         strategy(c, "st-fill", "fill-first", "ff-second", "ff-first");
-        c.put(key("st-fill", 0) + "priority", "2");
-        c.put(key("st-fill", 1) + "priority", "1");
+        c.put(deploymentKey("st-fill", 0) + "priority", "2");
+        c.put(deploymentKey("st-fill", 1) + "priority", "1");
         strategy(c, "st-busy", "least-busy", "lb-a", "lb-b");
         strategy(c, "st-fast", "lowest-latency", "lat-slow", "lat-fast");
         strategy(c, "st-cost", "cost", "cost-dear", "cost-cheap-no-tools", "cost-mid");
         price(c, "st-cost", 0, "5", "10");
         price(c, "st-cost", 1, "0.1", "0.2");
         price(c, "st-cost", 2, "1", "2");
-        c.put(key("st-cost", 0) + "capabilities", "tools,images");
-        c.put(key("st-cost", 1) + "capabilities", "images");
-        c.put(key("st-cost", 2) + "capabilities", "tools");
+        c.put(deploymentKey("st-cost", 0) + "capabilities", "tools,images");
+        c.put(deploymentKey("st-cost", 1) + "capabilities", "images");
+        c.put(deploymentKey("st-cost", 2) + "capabilities", "tools");
         // one deployment and no fallback: refused, not tried, when it cannot serve the request
         deployment(c, "st-one-no-tools", 0, "r1", "one-no-tools");
-        c.put(key("st-one-no-tools", 0) + "capabilities", "images");
+        c.put(deploymentKey("st-one-no-tools", 0) + "capabilities", "images");
         strategy(c, "st-sticky", "round-robin", "sticky-a", "sticky-b", "sticky-c");
         c.put("tokenledger.models.st-sticky.session-affinity-header", "x-session");
     }
@@ -104,24 +104,12 @@ public class RoutingUpstreams implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void price(Map<String, String> c, String alias, int index, String input, String output) {
-        c.put(key(alias, index) + "input-price-per-mtok", input);
-        c.put(key(alias, index) + "output-price-per-mtok", output);
+        c.put(deploymentKey(alias, index) + "input-price-per-mtok", input);
+        c.put(deploymentKey(alias, index) + "output-price-per-mtok", output);
     }
 
     private static void provider(Map<String, String> c, String id, WireMockServer server) {
-        c.put("tokenledger.providers." + id + ".type", "openai");
-        c.put("tokenledger.providers." + id + ".base-url", server.baseUrl() + "/v1");
-        c.put("tokenledger.providers." + id + ".api-key", "sk-" + id);
-        c.put("tokenledger.providers." + id + ".timeout", "5s");
-    }
-
-    private static void deployment(Map<String, String> c, String alias, int index, String provider, String model) {
-        c.put(key(alias, index) + "provider", provider);
-        c.put(key(alias, index) + "model", model);
-    }
-
-    private static String key(String alias, int index) {
-        return "tokenledger.models." + alias + ".deployments[" + index + "].";
+        UpstreamConfig.provider(c, id, "openai", server.baseUrl() + "/v1", "api-key", "sk-" + id, "timeout", "5s");
     }
 
     @Override

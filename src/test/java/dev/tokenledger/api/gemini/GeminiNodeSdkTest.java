@@ -2,7 +2,6 @@ package dev.tokenledger.api.gemini;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,9 +17,7 @@ import dev.tokenledger.testing.NodeSdk;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,75 +40,57 @@ class GeminiNodeSdkTest {
     }
 
     private JsonNode run(String scenario, String model) {
-        String base = gateway.toString().replaceAll("/$", "");
-        return NodeSdk.run("gemini.mjs", scenario, Map.of("TL_BASE_URL", base, "TL_API_KEY", OpenAiFixtures.MASTER,
-                "TL_MODEL", model));
-    }
-
-    private static void upstreamAnswers(String url, String contentType, byte[] body) {
-        Upstreams.wireMock().stubFor(post(urlEqualTo(url)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", contentType).withBody(body)));
+        return NodeSdk.run("gemini.mjs", scenario, gateway.toString().replaceAll("/$", ""), model);
     }
 
     @Test
     void generateContentFromAGeminiUpstream() {
-        upstreamAnswers("/v1beta/models/gemini-2.5-flash:generateContent", "application/json",
+        Upstreams.answers("/v1beta/models/gemini-2.5-flash:generateContent", "application/json",
                 Golden.bytes("gemini/generate-response-basic.json"));
         JsonNode result = run("generate", "gemini-test");
-        assertEquals("The capital of New Zealand is Wellington. 🙂", result.path("text").asText());
-        assertEquals("STOP", result.path("finish").asText());
-        assertEquals(1045, result.path("usage").path("promptTokenCount").asInt());
-        assertEquals(1024, result.path("usage").path("cachedContentTokenCount").asInt());
-        assertEquals(48, result.path("usage").path("thoughtsTokenCount").asInt());
+        Golden.assertFields(result, "/text", "The capital of New Zealand is Wellington. 🙂", "/finish", "STOP",
+                "/usage/promptTokenCount", 1045, "/usage/cachedContentTokenCount", 1024,
+                "/usage/thoughtsTokenCount", 48);
         Upstreams.wireMock().verify(postRequestedFor(urlEqualTo("/v1beta/models/gemini-2.5-flash:generateContent"))
                 .withHeader("x-goog-api-key", equalTo(Upstreams.UPSTREAM_KEY)));
     }
 
     @Test
     void streamFromAGeminiUpstream() {
-        upstreamAnswers("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "text/event-stream",
+        Upstreams.answers("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "text/event-stream",
                 Golden.bytes("gemini/stream-basic.sse"));
         JsonNode result = run("stream", "gemini-test");
-        assertEquals("Wellington is the capital of New Zealand 🙂 — São Paulo is not.", result.path("text").asText());
-        assertEquals("STOP", result.path("finish").asText());
-        assertEquals(1045, result.path("usage").path("promptTokenCount").asInt());
-        assertEquals(16, result.path("usage").path("candidatesTokenCount").asInt());
+        Golden.assertFields(result, "/text", "Wellington is the capital of New Zealand 🙂 — São Paulo is not.",
+                "/finish", "STOP", "/usage/promptTokenCount", 1045, "/usage/candidatesTokenCount", 16);
     }
 
     @Test
     void generateContentFromAnOpenAiUpstream() {
-        upstreamAnswers("/v1/chat/completions", "application/json",
-                OpenAiFixtures.COMPLETION.getBytes(StandardCharsets.UTF_8));
+        OpenAiFixtures.upstreamCompletes();
         JsonNode result = run("generate", "gpt-test");
-        assertEquals("Hello there!", result.path("text").asText());
-        assertEquals(19, result.path("usage").path("promptTokenCount").asInt());
-        assertEquals(3, result.path("usage").path("candidatesTokenCount").asInt());
+        Golden.assertFields(result, "/text", "Hello there!", "/usage/promptTokenCount", 19,
+                "/usage/candidatesTokenCount", 3);
     }
 
     @Test
     void streamFromAnOpenAiUpstream() {
-        upstreamAnswers("/v1/chat/completions", "text/event-stream", OpenAiFixtures.STREAM.getBytes(StandardCharsets.UTF_8));
+        OpenAiFixtures.upstreamStreams();
         JsonNode result = run("stream", "gpt-test");
-        assertEquals("Hello 🙂", result.path("text").asText());
-        assertEquals("STOP", result.path("finish").asText());
-        assertEquals(12, result.path("usage").path("promptTokenCount").asInt());
-        assertEquals(8, result.path("usage").path("cachedContentTokenCount").asInt());
+        Golden.assertFields(result, "/text", "Hello 🙂", "/finish", "STOP", "/usage/promptTokenCount", 12,
+                "/usage/cachedContentTokenCount", 8);
     }
 
     @Test
     void toolCallsFromAnOpenAiUpstream() {
-        upstreamAnswers("/v1/chat/completions", "application/json", Golden.bytes("openai/chat-response-tool-calls.json"));
+        Upstreams.answers("/v1/chat/completions", "application/json", Golden.bytes("openai/chat-response-tool-calls.json"));
         JsonNode result = run("tools", "gpt-test");
-        JsonNode calls = result.path("calls");
-        assertEquals("get_weather", calls.get(0).path("name").asText());
-        assertEquals("Paris", calls.get(0).path("args").path("city").asText());
-        assertEquals("call_9pXjR2mQe7LkT4sVb1NcD8aZ", calls.get(0).path("id").asText());
-        assertEquals("Asia/Tokyo", calls.get(1).path("args").path("timezone").asText());
+        Golden.assertFields(result, "/calls/0/name", "get_weather", "/calls/0/args/city", "Paris",
+                "/calls/0/id", "call_9pXjR2mQe7LkT4sVb1NcD8aZ", "/calls/1/args/timezone", "Asia/Tokyo");
     }
 
     @Test
     void countTokens() {
-        upstreamAnswers("/v1beta/models/gemini-2.5-flash:countTokens", "application/json",
+        Upstreams.answers("/v1beta/models/gemini-2.5-flash:countTokens", "application/json",
                 "{\"totalTokens\":7}".getBytes(StandardCharsets.UTF_8));
         assertEquals(7, run("countTokens", "gemini-test").path("totalTokens").asInt());
     }
@@ -123,7 +102,7 @@ class GeminiNodeSdkTest {
      */
     @Test
     void anErrorAfter200FailsTheSdksStream() {
-        upstreamAnswers("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "text/event-stream",
+        Upstreams.answers("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "text/event-stream",
                 Golden.bytes("gemini/stream-error-after-200.sse"));
         JsonNode result = run("streamError", "gemini-test");
         String error = result.path("error").asText();

@@ -26,6 +26,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
@@ -142,13 +143,7 @@ class VertexUpstreamTest {
     }
 
     static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.untilTrue(what, max, Duration.ofMillis(50), condition);
     }
 
     OpenAIClient client() {

@@ -13,12 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import dev.tokenledger.testing.UpstreamConfig;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -111,8 +112,7 @@ public class VertexUpstreams implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
+        server = UpstreamConfig.wireMock(0);
         // the first token lives 4 s (refreshed after three quarters of it), the next one an hour
         server.stubFor(post(urlEqualTo("/token")).atPriority(1).andMatching(r -> MatchResult.of(validAssertion(r)))
                 .inScenario("tokens").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("second")
@@ -124,17 +124,9 @@ public class VertexUpstreams implements QuarkusTestResourceLifecycleManager {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}")));
         Map<String, String> c = new HashMap<>();
-        c.put("tokenledger.providers.vertex.type", "vertex");
-        c.put("tokenledger.providers.vertex.base-url", server.baseUrl() + "/vertex");
-        c.put("tokenledger.providers.vertex.timeout", "10s");
-        c.put("tokenledger.providers.vertex.options.project", PROJECT);
-        c.put("tokenledger.providers.vertex.options.location", LOCATION);
-        c.put("tokenledger.credentials.kek", Base64.getEncoder().encodeToString(new byte[32]));
-        c.put("tokenledger.credentials.reload-interval", "1s");
-        c.put("tokenledger.credentials.refresh.sweep-interval", "500ms");
-        c.put("tokenledger.credentials.refresh.retry-backoff", "50ms");
-        c.put("tokenledger.credentials.refresh.max-attempts", "2");
-        c.put("tokenledger.routing.max-retries", "0");
+        UpstreamConfig.provider(c, "vertex", "vertex", url("/vertex"), "timeout", "10s", "options.project", PROJECT,
+                "options.location", LOCATION);
+        UpstreamConfig.refreshingCredentials(c, new byte[32], 2);
         return c;
     }
 
