@@ -19,16 +19,32 @@ public interface LedgerConfig {
     Duration flushInterval();
 
     /**
-     * Whether an answer completes only once its ledger row is durable (written, or forced to the spool): a replica
-     * that crashes then loses no answered request, at the cost of one group-committed insert on every answer. Off,
-     * answers leave at once and a crash can lose the rows of the last moments before it.
+     * Whether an answer completes only once its ledger row is durable (forced to the write-ahead log, written, or
+     * forced to the spool): a replica that crashes then loses no answered request. Off, answers leave at once and a
+     * crash can lose the rows of the last moments before it.
      */
     @WithDefault("true")
     boolean answerWhenDurable();
 
-    /** Largest batch of ledger rows written at once. */
+    /** Largest batch of ledger rows written at once (with the write-ahead log: the size that starts a batch). */
     @WithDefault("500")
     int batchSize();
+
+    /**
+     * Whether ledger rows go through this replica's write-ahead log: each row is appended to a local file and forced
+     * to disk (one fsync for all rows that arrive together) before its answer completes, and written to PostgreSQL
+     * behind the answers in large batches, the log's file deleted once its batch is committed. A process crash loses
+     * nothing (the next start, or another replica sharing the spool directory, replays the file); the loss of the
+     * disk loses the rows of the last {@code write-ahead-interval}. Off, every answer waits for the group-committed
+     * insert of its row (a crash loses nothing, the disk holds nothing but rows the database could not take), at
+     * several times the database's CPU per request (docs/operations.md, "The ledger's durability").
+     */
+    @WithDefault("true")
+    boolean writeAhead();
+
+    /** With the write-ahead log: how long a logged row may wait for its batch to start before it leaves anyway. */
+    @WithDefault("100ms")
+    Duration writeAheadInterval();
 
     /**
      * How long a stream's provisional ledger record may go without being touched by its replica (which touches it

@@ -34,7 +34,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
- * Local durability spool of the usage ledger while PostgreSQL is unreachable.
+ * Local durability spool of the usage ledger while PostgreSQL is unreachable, and its write-ahead log.
  * <p>
  * Rows go to this instance's active file ("*.spool"), one line each, {@code <crc32 of the UTF-8 json, 8 lowercase hex>
  * <json>\n}, forced to disk before {@link #append} returns. {@link #takeForReplay} renames pending active files to
@@ -47,6 +47,12 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * never reused, so a name once moved aside cannot reappear under a live writer. Use one LedgerSpool per process and
  * directory: closing any descriptor of a file drops the process's lock on it, which is also why this instance never
  * opens its own active file a second time.
+ * <p>
+ * As a write-ahead log, every row is appended before its database insert, and the instance's own active file is not
+ * replayed: its rows are in memory on their way to the database. {@link #seal} closes the active file under its replay
+ * name, still held back from replay, when its rows leave as one batch; {@link #release} deletes it once they are
+ * written, or hands it to replay when they could not be. A crash leaves the active and sealed files to be replayed by
+ * the next instance.
  */
 public final class LedgerSpool {
 
@@ -58,7 +64,8 @@ public final class LedgerSpool {
     private final String instanceId;
     private final UnaryOperator<FileChannel> channels;
     private final Object lock = new Object();
-    private final Set<Path> ownActive = ConcurrentHashMap.newKeySet();
+    private final boolean writeAhead;
+    private final Set<Path> ownActive = ConcurrentHashMap.newKeySet(); // and own sealed files not yet released
     private final Map<Path, long[]> counted = new HashMap<>(); // other files: {bytes scanned, rows seen}
     private FileChannel channel; // guarded by lock; null until the first append after start or after a take
     private Path activePath;
@@ -67,16 +74,27 @@ public final class LedgerSpool {
 
     /** Spool files live in dir (created if missing); this instance appends to its own file named with instanceId. */
     public LedgerSpool(Path dir, String instanceId) throws IOException {
-        this(dir, instanceId, UnaryOperator.identity());
+        this(dir, instanceId, false, UnaryOperator.identity());
+    }
+
+    /** As a write-ahead log (writeAhead) or as a spool only. */
+    public LedgerSpool(Path dir, String instanceId, boolean writeAhead) throws IOException {
+        this(dir, instanceId, writeAhead, UnaryOperator.identity());
     }
 
     /** With a wrapper around the channel of each active file (tests count forces and inject failures). */
     LedgerSpool(Path dir, String instanceId, UnaryOperator<FileChannel> channels) throws IOException {
+        this(dir, instanceId, false, channels);
+    }
+
+    LedgerSpool(Path dir, String instanceId, boolean writeAhead, UnaryOperator<FileChannel> channels)
+            throws IOException {
         if (!instanceId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
             throw new IllegalArgumentException("instance id must be a plain file name: " + instanceId);
         }
         this.dir = Files.createDirectories(dir);
         this.instanceId = instanceId;
+        this.writeAhead = writeAhead;
         this.channels = channels;
     }
 
@@ -123,7 +141,7 @@ public final class LedgerSpool {
     /** Whether any spool file in dir holds rows not yet committed (this instance's and leftovers of others). */
     public boolean hasPending() throws IOException {
         synchronized (lock) {
-            if (end > 0) {
+            if (end > 0 && !writeAhead) {
                 return true;
             }
         }
@@ -134,7 +152,7 @@ public final class LedgerSpool {
     public long pendingRows() throws IOException {
         long rows;
         synchronized (lock) {
-            rows = activeRows;
+            rows = writeAhead ? 0 : activeRows;
         }
         synchronized (counted) {
             Map<Path, long[]> now = new HashMap<>();
@@ -160,7 +178,7 @@ public final class LedgerSpool {
      */
     public Batch takeForReplay() throws IOException {
         synchronized (lock) {
-            if (channel != null && end > 0) {
+            if (channel != null && end > 0 && !writeAhead) {
                 retire();
             }
         }
@@ -182,6 +200,38 @@ public final class LedgerSpool {
             }
         }
         return new Batch(List.copyOf(rows), List.copyOf(files), skipped);
+    }
+
+    /**
+     * Write-ahead log: closes the active file under its replay name, held back from replay until {@link #release}, so
+     * that the rows appended so far can leave as one batch; the next append starts a new file.
+     *
+     * @return the sealed file, or null when nothing was appended since the last seal
+     */
+    public Path seal() throws IOException {
+        synchronized (lock) {
+            if (channel == null || end == 0) {
+                return null;
+            }
+            Path sealed = replayName(activePath);
+            ownActive.add(sealed);
+            retire();
+            return sealed;
+        }
+    }
+
+    /**
+     * Write-ahead log: the rows of a sealed file were written to the database (the file is deleted), or could not be
+     * (the file is left to replay).
+     */
+    public void release(Path sealed, boolean written) throws IOException {
+        try {
+            if (written) {
+                Files.deleteIfExists(sealed);
+            }
+        } finally {
+            ownActive.remove(sealed);
+        }
     }
 
     /** After the batch's rows were durably written elsewhere: delete its files. */

@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +23,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -32,12 +35,19 @@ import dev.tokenledger.usage.UsageRecord;
 import dev.tokenledger.usage.UsageRecorder;
 
 /**
- * Writes every usage record to the ledger, exactly once: rows are written with an idempotent insert on the request id
- * by a group commit (one insert at a time; the rows that arrive while it runs leave together in the next), and
- * appended to the local spool (fsync'd) when PostgreSQL cannot take them. Each record's future completes when its row
- * is durable, so that an answer is only complete once it is metered: a replica that crashes loses no answered
- * request. The spool is replayed whenever the database answers again, and at start-up. A row PostgreSQL refuses
- * (written or replayed) is quarantined alone ({@link LedgerInserts}); it never holds its batch or the spool.
+ * Writes every usage record to the ledger, exactly once, with an idempotent insert on the request id. Each record's
+ * future completes when its row is durable, so that an answer is only complete once it is metered: a replica that
+ * crashes loses no answered request.
+ * <p>
+ * With the write-ahead log ({@code tokenledger.ledger.write-ahead}, the default) one thread appends the rows that
+ * arrive together to the log and forces them to disk with one fsync, which makes them durable; they leave for
+ * PostgreSQL behind the answers in large batches (every {@code write-ahead-interval}, or as soon as {@code batch-size}
+ * rows wait), and the log file of a batch is deleted once it is committed. Without it, rows are written by a group
+ * commit before their answers (one insert at a time; the rows that arrive while it runs leave together in the next).
+ * <p>
+ * Rows PostgreSQL cannot take go to the local spool (a log file is simply left there), which is replayed whenever the
+ * database answers again, and at start-up. A row PostgreSQL refuses (written or replayed) is quarantined alone
+ * ({@link LedgerInserts}); it never holds its batch or the spool.
  */
 @ApplicationScoped
 public class LedgerWriter implements UsageRecorder {
@@ -62,6 +72,14 @@ public class LedgerWriter implements UsageRecorder {
     private record Entry(LedgerRow row, CompletableFuture<Durability> durable) {
     }
 
+    /** A row on its way to the log, and the event loop its caller runs on (null: none). */
+    private record Arrival(Entry entry, Context context) {
+    }
+
+    /** A logged row: completes when its batch is written to the ledger, with the writing transaction (0: unknown). */
+    private record Logged(LedgerRow row, CompletableFuture<Long> committed) {
+    }
+
     private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
@@ -69,20 +87,34 @@ public class LedgerWriter implements UsageRecorder {
     /** After a failed insert, batches go straight to the spool until then (nanoTime), instead of each waiting. */
     private volatile long databaseDownUntil = System.nanoTime();
     private LedgerSpool spool;
+    /** The write-ahead log's files, in a directory of their own ("log" in the spool directory); null without it. */
+    private LedgerSpool logFiles;
+    private WriteAheadLog log;
     private long flushTimer = -1;
     private long replayTimer = -1;
 
     void onStart(@Observes StartupEvent event) throws IOException {
-        spool = new LedgerSpool(Path.of(config.ledger().spoolDir()), UUID.randomUUID().toString());
+        String instance = UUID.randomUUID().toString();
+        spool = new LedgerSpool(Path.of(config.ledger().spoolDir()), instance);
+        if (config.ledger().writeAhead()) {
+            logFiles = new LedgerSpool(Path.of(config.ledger().spoolDir(), "log"), instance, true);
+        }
         long every = Math.max(1, config.ledger().flushInterval().toMillis());
         flushTimer = vertx.setPeriodic(every, every, id -> write());
         replayTimer = vertx.setPeriodic(0, 2000, id -> replay().subscribe().with(v -> {
         }, e -> Log.debugf("Spool replay deferred: %s", e.getMessage())));
+        if (logFiles != null) {
+            log = new WriteAheadLog();
+            log.start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         vertx.cancelTimer(flushTimer);
         vertx.cancelTimer(replayTimer);
+        if (log != null) {
+            log.stop();
+        }
         try {
             while (queued.get() > 0) {
                 flush().await().atMost(LedgerInserts.INSERT_TIMEOUT.plusSeconds(1));
@@ -104,6 +136,10 @@ public class LedgerWriter implements UsageRecorder {
     @Override
     public CompletionStage<Durability> record(UsageRecord record) {
         CompletableFuture<Durability> durable = new CompletableFuture<>();
+        WriteAheadLog log = this.log;
+        if (log != null && log.offer(new Entry(LedgerRow.of(record), durable))) {
+            return durable;
+        }
         queue.add(new Entry(LedgerRow.of(record), durable));
         queued.incrementAndGet();
         write();
@@ -156,7 +192,7 @@ public class LedgerWriter implements UsageRecorder {
         batch.forEach(e -> rows.add(e.row()));
         return inserts.insert(rows).invoke(transactions -> {
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).durable().complete(new Durability(transactions[i]));
+                batch.get(i).durable().complete(Durability.written(transactions[i]));
             }
         }).onFailure()
                 .invoke(failure -> {
@@ -189,11 +225,19 @@ public class LedgerWriter implements UsageRecorder {
         }
     }
 
-    /** Replays the spool into the database when there is something to replay and the database takes it. */
+    /**
+     * Replays the spool, then the write-ahead log files left for replay (by a batch the database could not take, or by
+     * a process that is gone), into the database when there is something to replay and the database takes it.
+     */
     public Uni<Void> replay() {
         if (!replaying.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();
         }
+        return replay(spool).chain(() -> logFiles == null ? Uni.createFrom().voidItem() : replay(logFiles))
+                .eventually(() -> replaying.set(false));
+    }
+
+    private Uni<Void> replay(LedgerSpool spool) {
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             try {
                 return spool.hasPending() ? spool.takeForReplay() : null;
@@ -203,7 +247,7 @@ public class LedgerWriter implements UsageRecorder {
         })).chain(batch -> {
             if (batch == null || batch.rows().isEmpty()) {
                 if (batch != null) {
-                    commit(batch);
+                    commit(spool, batch);
                 }
                 return Uni.createFrom().voidItem();
             }
@@ -217,14 +261,14 @@ public class LedgerWriter implements UsageRecorder {
             }
             return inserts.insert(rows)
                     .invoke(() -> {
-                        commit(batch);
+                        commit(spool, batch);
                         Log.infof("Replayed %d spooled ledger rows", rows.size());
                     })
                     .onFailure().invoke(e -> spool.abort(batch)).replaceWithVoid();
-        }).eventually(() -> replaying.set(false));
+        });
     }
 
-    private void commit(LedgerSpool.Batch batch) {
+    private static void commit(LedgerSpool spool, LedgerSpool.Batch batch) {
         try {
             spool.commit(batch);
         } catch (IOException e) {
@@ -232,10 +276,198 @@ public class LedgerWriter implements UsageRecorder {
         }
     }
 
+    /**
+     * The write-ahead log: one thread appends the rows that arrive together and forces them to disk once, completes
+     * their futures (on the event loop of each record's caller), and starts a batch insert when enough rows wait or the
+     * oldest has waited long enough; the log file of a batch is sealed with it, so that a batch and its file hold the
+     * same rows. Rows the log cannot take (the disk full or failing) go the group-commit way instead.
+     */
+    private final class WriteAheadLog implements Runnable {
+
+        private final LinkedBlockingQueue<Arrival> incoming = new LinkedBlockingQueue<>();
+        private final Arrival wake = new Arrival(null, null);
+        private final long intervalNanos = Math.max(1, config.ledger().writeAheadInterval().toNanos());
+        private final AtomicBoolean inserting = new AtomicBoolean();
+        private volatile boolean running = true;
+        private Thread thread;
+        /** Logged rows not yet in a batch, and when the oldest of them was logged (nanoTime). Logger thread only. */
+        private List<Logged> pending = new ArrayList<>();
+        private long oldest;
+
+        void start() {
+            thread = new Thread(this, "tokenledger-ledger-log");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Queues a row for the log; false once the log has stopped. */
+        boolean offer(Entry entry) {
+            if (!running) {
+                return false;
+            }
+            incoming.add(new Arrival(entry, io.vertx.core.Vertx.currentContext()));
+            return true;
+        }
+
+        @Override
+        public void run() {
+            List<Arrival> arrived = new ArrayList<>();
+            while (running || !incoming.isEmpty()) {
+                try {
+                    Arrival first = incoming.poll(waitNanos(), TimeUnit.NANOSECONDS);
+                    if (first != null && first != wake) {
+                        arrived.add(first);
+                    }
+                } catch (InterruptedException e) {
+                    // stop() interrupts nothing; a stray interrupt only ends this wait
+                }
+                incoming.drainTo(arrived);
+                arrived.remove(wake);
+                if (!arrived.isEmpty()) {
+                    append(arrived);
+                    arrived.clear();
+                }
+                if (!pending.isEmpty() && (pending.size() >= config.ledger().batchSize()
+                        || System.nanoTime() - oldest >= intervalNanos || !running)) {
+                    startBatch();
+                }
+            }
+        }
+
+        private long waitNanos() {
+            return pending.isEmpty() || inserting.get()
+                    ? intervalNanos
+                    : Math.max(1, intervalNanos - (System.nanoTime() - oldest));
+        }
+
+        private void append(List<Arrival> arrived) {
+            List<String> lines = new ArrayList<>(arrived.size());
+            List<Arrival> logged = new ArrayList<>(arrived.size());
+            for (Arrival arrival : arrived) {
+                Entry entry = arrival.entry();
+                try {
+                    lines.add(Json.MAPPER.writeValueAsString(entry.row()));
+                    logged.add(arrival);
+                } catch (JsonProcessingException e) {
+                    Log.errorf(e, "Ledger row %s cannot be serialised", entry.row().requestId());
+                    entry.durable().completeExceptionally(e);
+                }
+            }
+            try {
+                logFiles.append(lines);
+            } catch (IOException | RuntimeException e) {
+                Log.errorf(e, "Ledger write-ahead log cannot take %d rows: writing them before their answers",
+                        logged.size());
+                logged.forEach(arrival -> queue.add(arrival.entry()));
+                queued.addAndGet(logged.size());
+                vertx.runOnContext(LedgerWriter.this::write);
+                return;
+            }
+            if (pending.isEmpty()) {
+                oldest = System.nanoTime();
+            }
+            for (Arrival arrival : logged) {
+                CompletableFuture<Long> committed = new CompletableFuture<>();
+                pending.add(new Logged(arrival.entry().row(), committed));
+                Durability durability = Durability.logged(committed);
+                CompletableFuture<Durability> durable = arrival.entry().durable();
+                if (arrival.context() == null) {
+                    durable.complete(durability);
+                } else {
+                    arrival.context().runOnContext(v -> durable.complete(durability));
+                }
+            }
+        }
+
+        /** Seals the log file of the pending rows and inserts them, unless an insert is running already. */
+        private void startBatch() {
+            if (!inserting.compareAndSet(false, true)) {
+                return;
+            }
+            List<Logged> batch = pending;
+            Path sealed;
+            try {
+                sealed = logFiles.seal();
+            } catch (IOException e) {
+                // the rows stay pending, and in the active file: the next attempt takes them, with those logged later
+                Log.errorf(e, "Ledger write-ahead log file could not be sealed; its %d rows wait", batch.size());
+                oldest = System.nanoTime();
+                inserting.set(false);
+                return;
+            }
+            pending = new ArrayList<>();
+            vertx.runOnContext(() -> insert(batch, sealed));
+        }
+
+        private void insert(List<Logged> batch, Path sealed) {
+            Uni<long[]> written = System.nanoTime() - databaseDownUntil < 0
+                    ? Uni.createFrom().failure(new IllegalStateException("the database failed a moment ago"))
+                    : inserts.insert(batch.stream().map(Logged::row).toList());
+            written.subscribe().with(transactions -> {
+                released(sealed, true);
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).committed().complete(transactions[i]);
+                }
+                inserted();
+            }, failure -> {
+                if (System.nanoTime() - databaseDownUntil >= 0) {
+                    Log.warnf("Ledger database unavailable (%s): %d logged rows wait for the spool's replay",
+                            failure.getMessage(), batch.size());
+                    databaseDownUntil = System.nanoTime() + SPOOL_DIRECTLY.toNanos();
+                }
+                released(sealed, false);
+                batch.forEach(logged -> logged.committed().complete(0L));
+                inserted();
+            });
+        }
+
+        private void released(Path sealed, boolean written) {
+            if (sealed == null) {
+                return;
+            }
+            try {
+                logFiles.release(sealed, written);
+            } catch (IOException e) {
+                Log.errorf(e, "Written ledger log file could not be removed; it will be replayed (idempotently)");
+            }
+        }
+
+        private void inserted() {
+            inserting.set(false);
+            incoming.add(wake); // the logger looks again: rows may have piled up meanwhile
+        }
+
+        /** Stops taking rows, logs and writes what was queued, and waits (bounded) for the last batch. */
+        void stop() {
+            running = false;
+            incoming.add(wake);
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+                // rows offered as the log stopped: the group commit below takes them
+                for (Arrival late; (late = incoming.poll()) != null;) {
+                    if (late != wake) {
+                        queue.add(late.entry());
+                        queued.incrementAndGet();
+                    }
+                }
+                long deadline = System.nanoTime() + LedgerInserts.INSERT_TIMEOUT.plusSeconds(1).toNanos();
+                while ((inserting.get() || !pending.isEmpty()) && System.nanoTime() < deadline) {
+                    if (!inserting.get()) {
+                        startBatch();
+                    }
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // whatever did not reach the database stays in the log's files, replayed at the next start
+        }
+    }
+
     /** Rows waiting in the spool, for readiness and metrics. */
     public long spooledRows() {
         try {
-            return spool == null ? 0 : spool.pendingRows();
+            return (spool == null ? 0 : spool.pendingRows()) + (logFiles == null ? 0 : logFiles.pendingRows());
         } catch (IOException e) {
             return -1;
         }

@@ -11,7 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SIGTERM on the packaged gateway: the stream in flight completes, a new request is refused, the process exits.
+ * SIGTERM on the packaged gateway: the stream in flight completes, a new request is refused, the process exits. SIGKILL
+ * under load: every answered request is in the ledger exactly once after a restart on the same spool, the rows still
+ * in the write-ahead log at the kill included.
  */
 class GracefulShutdownIT {
 
@@ -36,13 +44,14 @@ class GracefulShutdownIT {
     Path log;
 
     Path spool;
+    /** Environment of the next launch beyond the common one. */
+    final Map<String, String> environment = new HashMap<>();
 
     @BeforeEach
     void start() throws Exception {
         upstream = new DribbleUpstream();
         upstream.start();
         spool = Files.createTempDirectory("spool");
-        gateway = launch();
     }
 
     /** Starts the packaged gateway on a fresh port and waits until it is ready. */
@@ -60,6 +69,7 @@ class GracefulShutdownIT {
         builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", dev.tokenledger.testing.TestDb.JDBC_URL);
         builder.environment().put("QUARKUS_REDIS_HOSTS", dev.tokenledger.testing.TestDb.REDIS_URL);
         builder.environment().put("TOKENLEDGER_LEDGER_SPOOL_DIR", spool.toString());
+        builder.environment().putAll(environment);
         Process process = builder.start();
         HttpClient client = HttpClient.newHttpClient();
         // a start on a machine busy with builds can take a minute or more
@@ -88,6 +98,7 @@ class GracefulShutdownIT {
 
     @Test
     void inFlightStreamCompletesNewRequestsAreRefusedAndTheProcessExits() throws Exception {
+        gateway = launch();
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest streamRequest = chat("{\"model\":\"ticks-40\",\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
@@ -132,6 +143,62 @@ class GracefulShutdownIT {
         assertEquals(1, rows, "the in-flight request is in the ledger exactly once");
         Thread.sleep(2500); // one more replay period: nothing is written twice
         assertEquals(1, ledgerRows(requestId));
+    }
+
+    @Test
+    void aKilledGatewayLosesNoAnsweredRequest() throws Exception {
+        // batches leave every 30 s: the rows answered before the kill are in the write-ahead log only
+        environment.put("TOKENLEDGER_LEDGER_WRITE_AHEAD_INTERVAL", "30s");
+        gateway = launch();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            calls.add(client.sendAsync(chat("{\"model\":\"ticks-2\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"Hi " + i + "\"}]}"), HttpResponse.BodyHandlers.ofString()).thenAccept(answer -> {
+                        if (answer.statusCode() == 200 && answer.body().endsWith("data: [DONE]\n\n")) {
+                            answered.add(answer.headers().firstValue("x-request-id").orElseThrow());
+                        }
+                    }));
+            if (i % 16 == 15) {
+                Thread.sleep(50);
+            }
+            if (answered.size() >= 60) {
+                break;
+            }
+        }
+        gateway.destroyForcibly(); // SIGKILL: no shutdown of any kind
+        assertTrue(gateway.waitFor(20, TimeUnit.SECONDS), "the gateway was killed");
+        CompletableFuture.allOf(calls.stream().map(c -> c.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
+                .get(30, TimeUnit.SECONDS);
+        Set<String> served = Set.copyOf(answered);
+        int inLedgerAtKill = 0;
+        for (String id : served) {
+            inLedgerAtKill += ledgerRows(id);
+        }
+        assertTrue(served.size() >= 20, "answers before the kill: " + served.size());
+        assertTrue(inLedgerAtKill < served.size(), "the rows in the log only are what this test is about: "
+                + inLedgerAtKill + " of " + served.size() + " were in the ledger at the kill");
+
+        environment.remove("TOKENLEDGER_LEDGER_WRITE_AHEAD_INTERVAL");
+        gateway = launch(); // replays the killed process's log
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        List<String> missing = new ArrayList<>(served);
+        while (System.nanoTime() < deadline && !missing.isEmpty()) {
+            Thread.sleep(200);
+            missing.removeIf(id -> {
+                try {
+                    return ledgerRows(id) > 0;
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        assertEquals(List.of(), missing, "answered before the kill, not in the ledger after the restart");
+        Thread.sleep(2500); // one more replay period: nothing is written twice
+        for (String id : served) {
+            assertEquals(1, ledgerRows(id), id);
+        }
     }
 
     private static int ledgerRows(String requestId) throws java.sql.SQLException {
