@@ -73,12 +73,12 @@ class AnsweredIsDurableTest {
         }
     }
 
-    private static Response chat(String body) {
+    static Response chat(String body) {
         return given().header("Authorization", "Bearer " + MASTER).contentType("application/json").body(body)
                 .post("/v1/chat/completions");
     }
 
-    private static int rows(Connection db, String requestId) throws Exception {
+    static int rows(Connection db, String requestId) throws Exception {
         try (PreparedStatement q = db.prepareStatement("SELECT count(*) FROM usage_event WHERE request_id = ?")) {
             q.setString(1, requestId);
             try (ResultSet rs = q.executeQuery()) {

@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -39,9 +38,7 @@ import static dev.tokenledger.ledger.LedgerQuarantineTest.count;
 import static dev.tokenledger.ledger.LedgerQuarantineTest.record;
 import static dev.tokenledger.ledger.LedgerQuarantineTest.waitFor;
 import static dev.tokenledger.testing.OpenAiFixtures.COMPLETION;
-import static dev.tokenledger.testing.OpenAiFixtures.MASTER;
 import static dev.tokenledger.testing.OpenAiFixtures.STREAM;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,37 +69,28 @@ class WriteAheadLedgerTest {
     @ConfigProperty(name = "tokenledger.ledger.spool-dir")
     String spoolDir;
 
-    WireMockServer upstream;
-
-    @BeforeEach
-    void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
-    }
-
     @Test
     void jsonAnswersAreLoggedBeforeTheClientHasThemAndWrittenOnceInBatches() throws Exception {
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
         answeredThenWritten(false);
     }
 
     @Test
     void streamedAnswersAreLoggedBeforeTheirLastEventAndWrittenOnceInBatches() throws Exception {
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
         answeredThenWritten(true);
     }
 
     private void answeredThenWritten(boolean stream) throws Exception {
+        WireMockServer upstream = Upstreams.wireMock();
+        upstream.resetAll();
+        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200).withHeader("Content-Type",
+                stream ? "text/event-stream" : "application/json").withBody(stream ? STREAM : COMPLETION)));
         List<String> ids = new ArrayList<>();
         int logOnly = 0;
         try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "")) {
             for (int i = 0; i < REQUESTS; i++) {
-                Response answer = given().header("Authorization", "Bearer " + MASTER).contentType("application/json")
-                        .body("{\"model\":\"gpt-test\"," + (stream ? "\"stream\":true," : "")
-                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi " + i + "\"}]}")
-                        .post("/v1/chat/completions");
+                Response answer = AnsweredIsDurableTest.chat("{\"model\":\"gpt-test\","
+                        + (stream ? "\"stream\":true," : "") + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi " + i
+                        + "\"}]}");
                 assertEquals(200, answer.statusCode());
                 answer.asString(); // the whole answer, through its last event
                 String id = answer.header("x-request-id");
@@ -167,13 +155,7 @@ class WriteAheadLedgerTest {
     }
 
     private static int rows(Connection db, String requestId) throws Exception {
-        try (PreparedStatement q = db.prepareStatement("SELECT count(*) FROM usage_event WHERE request_id = ?")) {
-            q.setString(1, requestId);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        return AnsweredIsDurableTest.rows(db, requestId);
     }
 
     private static int rowsOrFail(Connection db, String requestId) {
