@@ -212,6 +212,40 @@ start_nginx() {
   LAST_PID=$!
 }
 
+# start_nginx_proxy NAME PORT DIRECTIVES SERVER...: an nginx reverse proxy NAME on 127.0.0.1:PORT passing everything
+# but /health to the servers SERVER... (host:port) over keep-alive connections, with the extra DIRECTIVES (may be
+# empty) in its location; returns once its /health answers, with its pid in LAST_PID.
+start_nginx_proxy() {
+  local name="$1" port="$2" directives="$3" server servers=""
+  shift 3
+  for server in "$@"; do
+    servers+="        server $server;"$'\n'
+  done
+  mkdir -p "$WORK/$name"
+  {
+    nginx_preamble "$WORK/$name"
+    cat <<EOF
+    upstream $name {
+${servers}        keepalive 64;
+        keepalive_requests 10000000;
+    }
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location = /health { default_type text/plain; return 200 'ok'; }
+        location / {
+            proxy_pass http://$name;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            $directives
+        }
+    }
+}
+EOF
+  } >"$WORK/$name/nginx.conf"
+  start_nginx "$name"
+  wait_http "http://127.0.0.1:$port/health" "$LAST_PID" 10 "$WORK/$name/error.log"
+}
+
 free_port UPSTREAM_PORT
 mkdir -p "$WORK/upstream"
 {
@@ -245,30 +279,8 @@ log "fake upstream on 127.0.0.1:$UPSTREAM_PORT"
 
 # ---- nginx reverse proxy (the floor) ----------------------------------------
 free_port PROXY_PORT
-mkdir -p "$WORK/proxy"
-{
-  nginx_preamble "$WORK/proxy"
-  cat <<EOF
-    upstream fake_openai {
-        server 127.0.0.1:$UPSTREAM_PORT;
-        keepalive 64;
-        keepalive_requests 10000000;
-    }
-    server {
-        listen 127.0.0.1:$PROXY_PORT backlog=4096;
-        location = /health { default_type text/plain; return 200 'ok'; }
-        location / {
-            proxy_pass http://fake_openai;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
-}
-EOF
-} >"$WORK/proxy/nginx.conf"
-start_nginx proxy
+start_nginx_proxy proxy "$PROXY_PORT" "" "127.0.0.1:$UPSTREAM_PORT"
 PROXY_PID=$LAST_PID
-wait_http "http://127.0.0.1:$PROXY_PORT/health" "$LAST_PID" 10 "$WORK/proxy/error.log"
 log "nginx proxy on 127.0.0.1:$PROXY_PORT"
 
 # ---- gateway ---------------------------------------------------------------
@@ -413,31 +425,8 @@ if [[ "$SKIP_GATEWAY" != 1 && "$GOVERNED" == 1 && "$REPLICAS" == 1 ]]; then
   start_gateway governed-b "$GOVERNED_B_PORT" "${GATEWAY_DB_ENV[@]}" "${LEASES_ENV[@]}" \
     TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-governed-b"
   free_port INGRESS_PORT
-  mkdir -p "$WORK/ingress"
-  {
-    nginx_preamble "$WORK/ingress"
-    cat <<EOF
-    upstream replicas {
-        server 127.0.0.1:$GOVERNED_PORT;
-        server 127.0.0.1:$GOVERNED_B_PORT;
-        keepalive 64;
-        keepalive_requests 10000000;
-    }
-    server {
-        listen 127.0.0.1:$INGRESS_PORT backlog=4096;
-        location = /health { default_type text/plain; return 200 'ok'; }
-        location / {
-            proxy_pass http://replicas;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_buffering off;
-        }
-    }
-}
-EOF
-  } >"$WORK/ingress/nginx.conf"
-  start_nginx ingress
-  wait_http "http://127.0.0.1:$INGRESS_PORT/health" "$LAST_PID" 10 "$WORK/ingress/error.log"
+  start_nginx_proxy ingress "$INGRESS_PORT" "proxy_buffering off;" "127.0.0.1:$GOVERNED_PORT" \
+    "127.0.0.1:$GOVERNED_B_PORT"
   # the target's gateway CPU is both replicas'; the ingress's own CPU shows under "rest"
   GW_PID[governed-2x]="${GW_PID[governed]} ${GW_PID[governed-b]}"
   log "ingress on 127.0.0.1:$INGRESS_PORT in front of governed and governed-b"

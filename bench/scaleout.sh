@@ -72,27 +72,16 @@ data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\
 data: [DONE]
 
 "
-cat >"$WORK/gateway.yaml" <<YAML
-tokenledger:
-  providers:
-    json:
-      type: openai
-      base-url: http://127.0.0.1:$UPSTREAM_PORT/v1
-    sse:
-      type: openai
-      base-url: http://127.0.0.1:$UPSTREAM_PORT/sse/v1
-    metered:
-      type: openai
-      base-url: http://127.0.0.1:$UPSTREAM_PORT/metered/v1
-    broken:
-      type: openai
-      base-url: http://127.0.0.1:$UPSTREAM_PORT/broken/v1
-    backup:
-      type: openai
-      base-url: http://127.0.0.1:$UPSTREAM_PORT/backup/v1
-    cached:
-      type: openai
-      base-url: http://127.0.0.1:$UPSTREAM_PORT/cached/v1
+{
+  echo "tokenledger:"
+  echo "  providers:"
+  # one OpenAI provider per upstream path: json at /v1, every other one at /<name>/v1
+  for provider in json sse metered broken backup cached; do
+    prefix="/$provider"
+    [[ "$provider" == json ]] && prefix=""
+    printf '    %s:\n      type: openai\n      base-url: http://127.0.0.1:%s%s/v1\n' "$provider" "$UPSTREAM_PORT" "$prefix"
+  done
+  cat <<YAML
   models:
     failover:
       strategy: fill-first
@@ -109,6 +98,7 @@ tokenledger:
         - provider: cached
           model: gpt-4o-mini
 YAML
+} >"$WORK/gateway.yaml"
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1;
 pid $WORK/nginx.pid;

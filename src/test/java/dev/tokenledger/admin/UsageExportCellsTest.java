@@ -1,27 +1,35 @@
 package dev.tokenledger.admin;
 
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Usage export cells cannot run as spreadsheet formulas (OWASP CSV injection) and stay valid RFC 4180. */
 class UsageExportCellsTest {
 
-    @Test
-    void formulaPrefixesAreNeutralised() {
-        assertEquals("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", UsageResource.csvCell("=HYPERLINK(\"http://x\",\"y\")"));
-        assertEquals("\"'+1+cmd|' /C calc'!A0\"", UsageResource.csvCell("+1+cmd|' /C calc'!A0"));
-        assertEquals("\"'-2+3\"", UsageResource.csvCell("-2+3"));
-        assertEquals("\"'@SUM(A1)\"", UsageResource.csvCell("@SUM(A1)"));
-        assertEquals("\"'\t=1\"", UsageResource.csvCell("\t=1"));
-        assertEquals("\"'\r=1\"", UsageResource.csvCell("\r=1"));
+    /** Formula prefixes are neutralised; numbers and plain text stay as they are (quoted only for RFC 4180). */
+    static Stream<Arguments> cells() {
+        return Stream.of(
+                arguments("formula", "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+                arguments("formula", "+1+cmd|' /C calc'!A0", "\"'+1+cmd|' /C calc'!A0\""),
+                arguments("formula", "-2+3", "\"'-2+3\""),
+                arguments("formula", "@SUM(A1)", "\"'@SUM(A1)\""),
+                arguments("formula", "\t=1", "\"'\t=1\""),
+                arguments("formula", "\r=1", "\"'\r=1\""),
+                arguments("number", "-0.000123", "-0.000123"),
+                arguments("number", "42", "42"),
+                arguments("text", "gpt-4o-mini", "gpt-4o-mini"),
+                arguments("text", "a,b", "\"a,b\""));
     }
 
-    @Test
-    void numbersAndPlainTextStayAsTheyAre() {
-        assertEquals("-0.000123", UsageResource.csvCell("-0.000123"));
-        assertEquals("42", UsageResource.csvCell("42"));
-        assertEquals("gpt-4o-mini", UsageResource.csvCell("gpt-4o-mini"));
-        assertEquals("\"a,b\"", UsageResource.csvCell("a,b"));
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("cells")
+    void cellIsWrittenSafely(String kind, String cell, String written) {
+        assertEquals(written, UsageResource.csvCell(cell));
     }
 }

@@ -59,12 +59,8 @@ class AdmissionConcurrencyTest {
         Tenant.price("mock", "budget-model", "0", "10");
         Tenant.limits("key", tenant.keyId(), "{\"budget\":{\"amountUsd\":\"0.010\",\"window\":\"month\",\"hard\":true}}");
 
-        List<HttpResponse<String>> responses = Tenant.burst(gateway, tenant.key(), Tenant.body("mock/budget-model", 100,
-                false), 200);
-
-        assertEquals(10, Tenant.count(responses, 200), "admitted");
-        assertEquals(190, Tenant.count(responses, 429), "refused");
-        HttpResponse<String> refused = responses.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        List<HttpResponse<String>> responses = burstAdmits(tenant, "mock/budget-model", 10);
+        HttpResponse<String> refused = first(responses, 429);
         assertTrue(refused.body().contains("\"type\":\"insufficient_quota\""), refused.body());
         assertTrue(refused.body().contains("\"code\":\"budget_exceeded\""), refused.body());
         assertEquals("false", refused.headers().firstValue("x-should-retry").orElse(null));
@@ -80,16 +76,12 @@ class AdmissionConcurrencyTest {
         Tenant tenant = Tenant.create();
         Tenant.limits("team", tenant.teamId(), "{\"rpm\":20}");
 
-        List<HttpResponse<String>> responses = Tenant.burst(gateway, tenant.key(), Tenant.body("mock/rate-model", 100,
-                false), 200);
-
-        assertEquals(20, Tenant.count(responses, 200), "admitted");
-        assertEquals(180, Tenant.count(responses, 429), "refused");
-        HttpResponse<String> ok = responses.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow();
+        List<HttpResponse<String>> responses = burstAdmits(tenant, "mock/rate-model", 20);
+        HttpResponse<String> ok = first(responses, 200);
         assertEquals("20", ok.headers().firstValue("x-ratelimit-limit-requests").orElse(null));
         assertTrue(ok.headers().firstValue("x-ratelimit-remaining-requests").isPresent());
         assertTrue(ok.headers().firstValue("x-ratelimit-reset-requests").isPresent());
-        HttpResponse<String> refused = responses.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        HttpResponse<String> refused = first(responses, 429);
         assertTrue(refused.body().contains("\"type\":\"rate_limit_error\""), refused.body());
         assertEquals("0", refused.headers().firstValue("x-ratelimit-remaining-requests").orElse(null));
         assertTrue(Integer.parseInt(refused.headers().firstValue("retry-after").orElseThrow()) >= 1);
@@ -100,13 +92,25 @@ class AdmissionConcurrencyTest {
         Tenant tenant = Tenant.create();
         Tenant.limits("org", tenant.orgId(), "{\"maxParallel\":5}");
 
-        List<HttpResponse<String>> responses = Tenant.burst(gateway, tenant.key(), Tenant.body("mock/slow-model", 100,
-                false), 200);
-
-        assertEquals(5, Tenant.count(responses, 200), "admitted");
-        assertEquals(195, Tenant.count(responses, 429), "refused");
+        burstAdmits(tenant, "mock/slow-model", 5);
         // the slots are free again once those requests settled
         assertEquals(5, Tenant.count(Tenant.burst(gateway, tenant.key(), Tenant.body("mock/slow-model", 100, false), 5),
                 200));
+    }
+
+    /**
+     * 200 requests of 100 output tokens at once to {@code model} with the tenant's key: exactly {@code admitted} of
+     * them pass and every other one is refused with 429.
+     */
+    private List<HttpResponse<String>> burstAdmits(Tenant tenant, String model, int admitted) {
+        List<HttpResponse<String>> responses = Tenant.burst(gateway, tenant.key(), Tenant.body(model, 100, false), 200);
+        assertEquals(admitted, Tenant.count(responses, 200), "admitted");
+        assertEquals(200 - admitted, Tenant.count(responses, 429), "refused");
+        return responses;
+    }
+
+    /** The first answer with {@code status}. */
+    private static HttpResponse<String> first(List<HttpResponse<String>> responses, int status) {
+        return responses.stream().filter(r -> r.statusCode() == status).findFirst().orElseThrow();
     }
 }

@@ -57,6 +57,12 @@ class HostileBodiesTest {
     record Target(String name, String path, Shape shape, String validBody) {
     }
 
+    /** The body of both Gemini generation endpoints, streamed or not. */
+    static final String GEMINI_BODY = "{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":"
+            + "\"user\",\"parts\":[{\"text\":\"Hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
+            + "\"parameters\":{\"type\":\"OBJECT\"}}]}],\"generationConfig\":{\"maxOutputTokens\":5,"
+            + "\"temperature\":0.5}}";
+
     static final List<Target> TARGETS = List.of(
             new Target("openai-chat", "/v1/chat/completions", Shape.OPENAI,
                     "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
@@ -71,15 +77,9 @@ class HostileBodiesTest {
                     "{\"model\":\"claude-test\",\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\","
                             + "\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]}"),
             new Target("gemini", "/v1beta/models/gpt-test:generateContent", Shape.GEMINI,
-                    "{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\","
-                            + "\"parts\":[{\"text\":\"Hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
-                            + "\"parameters\":{\"type\":\"OBJECT\"}}]}],\"generationConfig\":{\"maxOutputTokens\":5,"
-                            + "\"temperature\":0.5}}"),
+                    GEMINI_BODY),
             new Target("gemini-stream", "/v1beta/models/gpt-test:streamGenerateContent?alt=sse", Shape.GEMINI,
-                    "{\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},\"contents\":[{\"role\":\"user\","
-                            + "\"parts\":[{\"text\":\"Hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\","
-                            + "\"parameters\":{\"type\":\"OBJECT\"}}]}],\"generationConfig\":{\"maxOutputTokens\":5,"
-                            + "\"temperature\":0.5}}"),
+                    GEMINI_BODY),
             new Target("gemini-count-tokens", "/v1beta/models/gemini-test:countTokens", Shape.GEMINI,
                     "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}]}"),
             new Target("openai-responses", "/v1/responses", Shape.OPENAI,

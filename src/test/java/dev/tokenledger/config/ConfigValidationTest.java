@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -14,11 +13,11 @@ import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.vertx.core.Vertx;
 
 import dev.tokenledger.provider.ProviderRegistry;
 import dev.tokenledger.provider.openai.OpenAiProviderFactory;
 import dev.tokenledger.routing.ModelRouter;
+import dev.tokenledger.testing.ClassVertx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,17 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Start-up validation of the configuration: the property at fault and the valid choices are named. */
 class ConfigValidationTest {
 
-    static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
 
     static SmallRyeConfig config(Map<String, String> properties) {
         return new SmallRyeConfigBuilder()
@@ -49,7 +39,8 @@ class ConfigValidationTest {
     }
 
     static ProviderRegistry registry(SmallRyeConfig config) {
-        return new ProviderRegistry(config.getConfigMapping(GatewayConfig.class), List.of(new OpenAiProviderFactory(vertx)),
+        return new ProviderRegistry(config.getConfigMapping(GatewayConfig.class),
+                List.of(new OpenAiProviderFactory(VERTX.get())),
                 config);
     }
 

@@ -12,14 +12,13 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Singleton;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.smallrye.config.SmallRyeConfig;
-import io.vertx.core.Vertx;
 
 import dev.tokenledger.provider.HttpProviderFactory;
 import dev.tokenledger.provider.Provider;
@@ -30,6 +29,7 @@ import dev.tokenledger.provider.ProviderRegistry;
 import dev.tokenledger.provider.ProviderSettings;
 import dev.tokenledger.provider.ProviderType;
 import dev.tokenledger.provider.openai.OpenAiProviderFactory;
+import dev.tokenledger.testing.ClassVertx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,18 +50,13 @@ class ProviderOptionsTest {
             "ollama", "[]",
             "lmstudio", "[]");
 
-    static Vertx vertx;
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
     static List<ProviderFactory> factories;
 
     @BeforeAll
     static void start() {
-        vertx = Vertx.vertx();
-        factories = ProviderFactoriesOnClasspath.instances(vertx);
-    }
-
-    @AfterAll
-    static void stop() {
-        vertx.close();
+        factories = ProviderFactoriesOnClasspath.instances(VERTX.get());
     }
 
     static Stream<String> types() {
@@ -126,7 +121,7 @@ class ProviderOptionsTest {
             @Override
             public Provider create(ProviderSettings settings) {
                 seen.add(settings);
-                return new OpenAiProviderFactory(vertx).create(settings);
+                return new OpenAiProviderFactory(VERTX.get()).create(settings);
             }
         };
         SmallRyeConfig config = ConfigValidationTest.config(Map.of("tokenledger.providers.a.type", "acme",
@@ -140,7 +135,7 @@ class ProviderOptionsTest {
 
     @Test
     void invalidDeclarationsFailStartUpNamingTheFactory() {
-        ProviderFactory openai = new OpenAiProviderFactory(vertx);
+        ProviderFactory openai = new OpenAiProviderFactory(VERTX.get());
         ProviderFactory twin = new TestFactory(ProviderType.of("openai", "http://x", "openai"));
         assertEquals("provider type 'openai' is declared twice, by " + OpenAiProviderFactory.class.getName() + " and "
                 + twin.getClass().getName(), failure(List.of(openai, twin)));
@@ -206,7 +201,7 @@ class ProviderOptionsTest {
     /** A factory declared by a test. */
     static class TestFactory extends HttpProviderFactory {
         TestFactory(ProviderType type) {
-            super(vertx, type);
+            super(VERTX.get(), type);
         }
 
         @Override

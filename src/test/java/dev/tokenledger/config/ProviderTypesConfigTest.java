@@ -3,12 +3,10 @@ package dev.tokenledger.config;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.smallrye.config.SmallRyeConfig;
-import io.vertx.core.Vertx;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
@@ -23,6 +21,7 @@ import dev.tokenledger.provider.openai.OpenAiProvider;
 import dev.tokenledger.provider.openai.OpenAiProviderFactory;
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Target;
+import dev.tokenledger.testing.ClassVertx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,22 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class ProviderTypesConfigTest {
 
-    static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
 
     private static ProviderRegistry registry(SmallRyeConfig config) {
         return new ProviderRegistry(config.getConfigMapping(GatewayConfig.class),
-                List.of(new OpenAiProviderFactory(vertx), new OllamaProviderFactory(vertx), new LmStudioProviderFactory(vertx),
-                        new AzureOpenAiProviderFactory(vertx)),
+                List.of(new OpenAiProviderFactory(VERTX.get()), new OllamaProviderFactory(VERTX.get()),
+                        new LmStudioProviderFactory(VERTX.get()), new AzureOpenAiProviderFactory(VERTX.get())),
                 config);
     }
 

@@ -3,15 +3,15 @@ package dev.tokenledger.config;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.smallrye.config.SmallRyeConfig;
 
 import dev.tokenledger.routing.ModelRouter;
 import dev.tokenledger.routing.Route;
 import dev.tokenledger.routing.Strategy;
+import dev.tokenledger.testing.ClassVertx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,15 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Routing options of a model alias: validated at start-up, naming the property and the valid choices. */
 class RoutingConfigTest {
 
-    @BeforeAll
-    static void startVertx() {
-        ConfigValidationTest.startVertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        ConfigValidationTest.stopVertx();
-    }
+    /** The Vert.x of {@link ConfigValidationTest#registry}, started for this class too. */
+    @RegisterExtension
+    static final ClassVertx VERTX = ConfigValidationTest.VERTX;
 
     static Map<String, String> alias(String... more) {
         Map<String, String> p = new HashMap<>();

@@ -1,30 +1,26 @@
 package dev.tokenledger.credentials;
 
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import dev.tokenledger.testing.UpstreamConfig;
+import dev.tokenledger.testing.WireMockResource;
 
 /**
  * A WireMock upstream with three providers: {@code pooled} (no configured key: its pool is its stored credentials),
  * {@code keyed} (a configured key plus stored ones) and {@code spare} (the fallback deployment of alias
  * {@code pooled}); two key-encryption keys, {@code old} and {@code new}, the latter active.
  */
-public class CredentialUpstreams implements QuarkusTestResourceLifecycleManager {
+public class CredentialUpstreams extends WireMockResource {
 
     static final byte[] OLD_KEK = bytes(1);
     static final byte[] NEW_KEK = bytes(2);
     static final String CONFIGURED_KEY = "sk-configured-keyed-0001";
 
-    private static WireMockServer server;
-
     static WireMockServer server() {
-        return server;
+        return server(CredentialUpstreams.class);
     }
 
     static byte[] bytes(int seed) {
@@ -36,9 +32,7 @@ public class CredentialUpstreams implements QuarkusTestResourceLifecycleManager 
     }
 
     @Override
-    public Map<String, String> start() {
-        server = UpstreamConfig.wireMock(0);
-        Map<String, String> c = new HashMap<>();
+    protected void configure(WireMockServer server, Map<String, String> c) {
         for (String id : new String[]{"pooled", "keyed", "spare"}) {
             UpstreamConfig.provider(c, id, "openai", server.baseUrl() + "/" + id + "/v1", "timeout", "5s");
         }
@@ -53,13 +47,5 @@ public class CredentialUpstreams implements QuarkusTestResourceLifecycleManager 
         c.put("tokenledger.credentials.active-kek", "new");
         c.put("tokenledger.credentials.reload-interval", "1s");
         c.put("tokenledger.routing.max-retries", "0");
-        return c;
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop();
-        }
     }
 }

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -31,21 +29,15 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 
-import dev.tokenledger.coherence.Changes;
-import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.json.Json;
-import dev.tokenledger.provider.ProviderRegistry;
-import dev.tokenledger.provider.TokenKind;
 import dev.tokenledger.stream.EventStreamFrame;
 import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.NodeSdk;
@@ -85,24 +77,9 @@ class KiroLoginsTest {
     @Inject
     CredentialPools pools;
     @Inject
-    ProviderRegistry registry;
-    @Inject
-    Fingerprints fingerprints;
-    @Inject
     TokenRefresher refresher;
     @Inject
-    Redis redis;
-    @Inject
-    Vertx vertx;
-    @Inject
-    Changes changes;
-    @Inject
-    MeterRegistry meters;
-    @Inject
-    GatewayConfig config;
-    @Inject
-    @Any
-    Instance<TokenKind> kinds;
+    SecondReplica replica;
 
     /** The request id of the last Kiro chat whose row was checked. */
     String lastRequestId;
@@ -422,9 +399,7 @@ class KiroLoginsTest {
                         .withFixedDelay(1500)));
         KiroUpstreams.server().stubFor(post("/kiro-api/ListAvailableProfiles").willReturn(okJson("{\"profiles\":[]}")));
 
-        TokenRefresher other = new TokenRefresher(store, pools, registry, fingerprints, new RefreshLock(redis, vertx, config),
-                vertx, changes, meters,
-                config, kinds);
+        TokenRefresher other = replica.refresher();
         String id = start(Map.of("provider", "kiro", "label", "short"));
         await("the login ends", Duration.ofSeconds(15), () -> !"pending".equals(status(id)));
         String credentialId = admin().get("/admin/v1/credentials/logins/" + id).jsonPath().getString("credentialId");

@@ -1,13 +1,11 @@
 package dev.tokenledger.credentials;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import dev.tokenledger.testing.UpstreamConfig;
+import dev.tokenledger.testing.WireMockResource;
 
 /**
  * One WireMock server standing in for AWS SSO OIDC ({@code /oidc/<region>}: RegisterClient, StartDeviceAuthorization,
@@ -17,38 +15,28 @@ import dev.tokenledger.testing.UpstreamConfig;
  * credentials), region eu-west-3, and {@code bedrock-invoke} (InvokeModel with Anthropic bodies, the test key
  * configured with a session token).
  */
-public class KiroUpstreams implements QuarkusTestResourceLifecycleManager {
-
-    private static WireMockServer server;
+public class KiroUpstreams extends WireMockResource {
 
     static WireMockServer server() {
-        return server;
-    }
-
-    static String url(String path) {
-        return server.baseUrl() + path;
+        return server(KiroUpstreams.class);
     }
 
     @Override
-    public Map<String, String> start() {
-        server = UpstreamConfig.wireMock(32);
-        Map<String, String> c = new HashMap<>();
-        UpstreamConfig.provider(c, "kiro", "kiro", url("/kiro-api"), "timeout", "10s", "options.oidc-url",
-                url("/oidc/{region}"));
-        UpstreamConfig.provider(c, "bedrock", "bedrock", url("/bedrock"), "options.region", "eu-west-3", "timeout",
+    protected int containerThreads() {
+        return 32;
+    }
+
+    @Override
+    protected void configure(WireMockServer server, Map<String, String> c) {
+        String base = server.baseUrl();
+        UpstreamConfig.provider(c, "kiro", "kiro", base + "/kiro-api", "timeout", "10s", "options.oidc-url",
+                base + "/oidc/{region}");
+        UpstreamConfig.provider(c, "bedrock", "bedrock", base + "/bedrock", "options.region", "eu-west-3", "timeout",
                 "10s");
-        UpstreamConfig.provider(c, "bedrock-invoke", "bedrock", url("/bedrock"), "options.region", "eu-west-3",
+        UpstreamConfig.provider(c, "bedrock-invoke", "bedrock", base + "/bedrock", "options.region", "eu-west-3",
                 "options.api", "invoke-anthropic", "api-key",
                 "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY:invoke-session-token");
         UpstreamConfig.refreshingCredentials(c, CredentialUpstreams.bytes(7), 3);
         UpstreamConfig.shortLogins(c);
-        return c;
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop();
-        }
     }
 }

@@ -1,13 +1,11 @@
 package dev.tokenledger.credentials;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import dev.tokenledger.testing.UpstreamConfig;
+import dev.tokenledger.testing.WireMockResource;
 
 /**
  * One WireMock server standing in for every upstream of logins and refreshes: GitHub ({@code /github}: device codes,
@@ -16,24 +14,25 @@ import dev.tokenledger.testing.UpstreamConfig;
  * Responses-only model), a generic OAuth token endpoint ({@code /oauth/token}) and two OpenAI-format providers whose
  * stored credentials carry refresh tokens ({@code oauthy}, {@code duo}).
  */
-public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
+public class LoginUpstreams extends WireMockResource {
 
     static final byte[] KEK = CredentialUpstreams.bytes(5);
 
-    private static WireMockServer server;
-
     static WireMockServer server() {
-        return server;
+        return server(LoginUpstreams.class);
     }
 
     static String url(String path) {
-        return server.baseUrl() + path;
+        return url(LoginUpstreams.class, path);
     }
 
     @Override
-    public Map<String, String> start() {
-        server = UpstreamConfig.wireMock(64);
-        Map<String, String> c = new HashMap<>();
+    protected int containerThreads() {
+        return 64;
+    }
+
+    @Override
+    protected void configure(WireMockServer server, Map<String, String> c) {
         UpstreamConfig.provider(c, "copilot", "github-copilot", url("/copilot-default"), "timeout", "5s",
                 "options.github-url", url("/github"), "options.github-api-url", url("/ghapi"),
                 "options.client-secret", "app-secret-123", "options.editor-version", "vscode/9.9.9");
@@ -57,18 +56,10 @@ public class LoginUpstreams implements QuarkusTestResourceLifecycleManager {
         // machine loaded many times over, take longer than the short one the routing tests use (this resource starts
         // after theirs, so its value is the one kept; the race test checks it)
         c.put("tokenledger.routing.attempt-timeout", "60s");
-        return c;
     }
 
     @Override
     public int order() {
         return 100;
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop();
-        }
     }
 }

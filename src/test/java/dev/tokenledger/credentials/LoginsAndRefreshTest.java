@@ -17,8 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -32,21 +30,15 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 
-import dev.tokenledger.coherence.Changes;
 import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.provider.ProviderRegistry;
-import dev.tokenledger.provider.TokenKind;
 import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.OpenAiFixtures;
@@ -85,26 +77,11 @@ class LoginsAndRefreshTest {
     @Inject
     CredentialPools pools;
     @Inject
-    ProviderRegistry registry;
-    @Inject
-    Fingerprints fingerprints;
-    @Inject
     TokenRefresher refresher;
-    @Inject
-    Redis redis;
-    @Inject
-    ReactiveRedisDataSource redisSource;
-    @Inject
-    Vertx vertx;
-    @Inject
-    Changes changes;
-    @Inject
-    MeterRegistry meters;
     @Inject
     GatewayConfig config;
     @Inject
-    @Any
-    Instance<TokenKind> kinds;
+    SecondReplica replica;
 
     static RequestSpecification admin() {
         return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
@@ -152,19 +129,6 @@ class LoginsAndRefreshTest {
         return started.jsonPath().getString("loginId");
     }
 
-    /** A second poller on the same Redis, as another replica would run it. */
-    DeviceLogins secondPoller() {
-        TokenRefresher otherRefresher = secondRefresher();
-        LoginState state = new LoginState(redisSource, pools, config);
-        return new DeviceLogins(state, new LoginProviders(registry), new LoginCompletion(registry, store, pools,
-                otherRefresher, fingerprints, changes, state), vertx, config);
-    }
-
-    TokenRefresher secondRefresher() {
-        return new TokenRefresher(store, pools, registry, fingerprints, new RefreshLock(redis, vertx, config), vertx, changes,
-                meters, config, kinds);
-    }
-
     @Test
     void deviceLoginPendingThenSlowDownThenOkWithOnePollerAcrossTwoInstances() throws Exception {
         deviceCode("dev-ok-1", "WDJB-MJHT", 1);
@@ -174,7 +138,7 @@ class LoginsAndRefreshTest {
                 okJson("{\"access_token\":\"gho_devok\",\"token_type\":\"bearer\",\"scope\":\"read:user\"}")));
         exchange("gho_devok", "cop-devok", 1800, 1500, "/copilot-api");
 
-        DeviceLogins other = secondPoller();
+        DeviceLogins other = replica.poller();
         AtomicBoolean running = new AtomicBoolean(true);
         Thread second = new Thread(() -> {
             while (running.get()) {
@@ -504,7 +468,7 @@ class LoginsAndRefreshTest {
         // a token 1 s from expiry, due for refresh
         UUID id = oauthCredential("oauthy", "race-old", "rt-race-1", Instant.now().plusSeconds(1));
         pools.credentialsChanged().await().atMost(Duration.ofSeconds(5));
-        TokenRefresher second = secondRefresher();
+        TokenRefresher second = replica.refresher();
         // HTTP/1.1: the client's default h2c upgrade attempt on 200 new connections at once tests the JDK, not us
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30)).build();

@@ -8,20 +8,15 @@ import java.sql.ResultSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static dev.tokenledger.testing.OpenAiFixtures.COMPLETION;
 import static dev.tokenledger.testing.OpenAiFixtures.MASTER;
-import static dev.tokenledger.testing.OpenAiFixtures.STREAM;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,18 +31,14 @@ class AnsweredIsDurableTest {
 
     static final int REQUESTS = 15;
 
-    WireMockServer upstream;
-
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
+        Upstreams.wireMock().resetAll();
     }
 
     @Test
     void aJsonAnswerIsInTheLedgerWhenTheClientHasIt() throws Exception {
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        OpenAiFixtures.upstreamCompletes();
         try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "")) {
             for (int i = 0; i < REQUESTS; i++) {
                 Response answer = chat("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi " + i
@@ -60,8 +51,7 @@ class AnsweredIsDurableTest {
 
     @Test
     void aStreamedAnswerIsInTheLedgerWhenTheClientHasItsLastEvent() throws Exception {
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
+        OpenAiFixtures.upstreamStreams();
         try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "")) {
             for (int i = 0; i < REQUESTS; i++) {
                 Response answer = chat("{\"model\":\"gpt-test\",\"stream\":true,\"messages\":[{\"role\":\"user\","

@@ -25,6 +25,7 @@ import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.Cost;
 import dev.tokenledger.pricing.PricedUsage;
 import dev.tokenledger.testing.Await;
+import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
@@ -141,16 +142,8 @@ class InterruptedStreamTest {
         }
     }
 
-    private static List<String> statusAndSource(String id) throws Exception {
-        try (Connection db = db();
-                PreparedStatement q = db.prepareStatement(
-                        "SELECT status, usage_source FROM usage_event WHERE request_id = ?")) {
-            q.setString(1, id);
-            try (ResultSet rs = q.executeQuery()) {
-                assertTrue(rs.next(), "a ledger row for " + id);
-                return List.of(rs.getString(1), rs.getString(2));
-            }
-        }
+    private static List<Object> statusAndSource(String id) throws Exception {
+        return LedgerRows.columns(TestDb.JDBC_URL, id, "status", "usage_source");
     }
 
     private static void waitFor(String what, Await.Condition condition) throws Exception {

@@ -38,6 +38,7 @@ import io.restassured.http.ContentType;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.DurableLedger;
+import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
@@ -369,16 +370,8 @@ class LedgerDurabilityTest {
         }
     }
 
-    private static List<Long> tokens(String requestId) throws Exception {
-        try (Connection db = DurableLedger.db();
-                PreparedStatement q = db.prepareStatement(
-                        "SELECT input_tokens, output_tokens FROM usage_event WHERE request_id = ?")) {
-            q.setString(1, requestId);
-            try (ResultSet rs = q.executeQuery()) {
-                assertTrue(rs.next(), "a row for " + requestId);
-                return List.of(rs.getLong(1), rs.getLong(2));
-            }
-        }
+    private static List<Object> tokens(String requestId) throws Exception {
+        return LedgerRows.columns(DurableLedger.JDBC_URL, requestId, "input_tokens", "output_tokens");
     }
 
     private static void waitFor(String what, Await.Condition condition) throws Exception {

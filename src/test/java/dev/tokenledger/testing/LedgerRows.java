@@ -6,10 +6,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A request's ledger row read straight from the test database ({@code usage_event}), for tests that check what was
@@ -65,6 +68,26 @@ public final class LedgerRows {
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * {@code columns} of the request's row in the ledger of the database at {@code jdbcUrl}, as JDBC values (a
+     * {@code TEXT} as a String, a {@code BIGINT} as a Long); fails when the request has no row.
+     */
+    public static List<Object> columns(String jdbcUrl, String requestId, String... columns) throws SQLException {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                PreparedStatement q = db.prepareStatement(
+                        "SELECT " + String.join(", ", columns) + " FROM usage_event WHERE request_id = ?")) {
+            q.setString(1, requestId);
+            try (ResultSet rs = q.executeQuery()) {
+                assertTrue(rs.next(), "a ledger row for " + requestId);
+                List<Object> values = new ArrayList<>();
+                for (int c = 1; c <= columns.length; c++) {
+                    values.add(rs.getObject(c));
+                }
+                return values;
             }
         }
     }

@@ -60,6 +60,15 @@ public final class OpenAiStreamSummary {
                         .append(chunk.path("usage").path("completion_tokens").asInt());
             }
         }
+        return lines(reasoning, text, calls, tail);
+    }
+
+    /**
+     * A stream's summary from its parts: {@code reasoning=} and {@code text=} lines when they are not empty, a line a
+     * tool call, then {@code tail} (finish, usage, end), the same whatever format the stream was in.
+     */
+    public static String lines(CharSequence reasoning, CharSequence text, List<? extends CharSequence> calls,
+            Object tail) {
         StringBuilder sb = new StringBuilder();
         if (!reasoning.isEmpty()) {
             sb.append("reasoning=").append(reasoning).append('\n');

@@ -1,19 +1,16 @@
 package dev.tokenledger.api.anthropic;
 
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tokenledger.testing.Golden;
-import dev.tokenledger.testing.NodeSdk;
+import dev.tokenledger.testing.JsSdkClient;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
@@ -25,18 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @QuarkusTest
 @QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
-class AnthropicNodeSdkTest {
+class AnthropicNodeSdkTest extends JsSdkClient {
 
-    @TestHTTPResource("/")
-    URL gateway;
-
-    @BeforeEach
-    void setUp() {
-        Upstreams.wireMock().resetAll();
-    }
-
-    private JsonNode run(String scenario, String model) {
-        return NodeSdk.run("anthropic.mjs", scenario, gateway.toString().replaceAll("/$", ""), model);
+    AnthropicNodeSdkTest() {
+        super("anthropic.mjs");
     }
 
     @Test

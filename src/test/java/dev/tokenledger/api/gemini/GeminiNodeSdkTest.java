@@ -1,19 +1,16 @@
 package dev.tokenledger.api.gemini;
 
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tokenledger.testing.Golden;
-import dev.tokenledger.testing.NodeSdk;
+import dev.tokenledger.testing.JsSdkClient;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
@@ -29,18 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
-class GeminiNodeSdkTest {
+class GeminiNodeSdkTest extends JsSdkClient {
 
-    @TestHTTPResource("/")
-    URL gateway;
-
-    @BeforeEach
-    void setUp() {
-        Upstreams.wireMock().resetAll();
-    }
-
-    private JsonNode run(String scenario, String model) {
-        return NodeSdk.run("gemini.mjs", scenario, gateway.toString().replaceAll("/$", ""), model);
+    GeminiNodeSdkTest() {
+        super("gemini.mjs");
     }
 
     @Test

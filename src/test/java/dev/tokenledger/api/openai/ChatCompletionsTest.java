@@ -43,8 +43,7 @@ class ChatCompletionsTest {
 
     @Test
     void nonStreamingChatIsForwardedExactlyAndAnsweredAsSent() {
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        upstreamCompletes();
 
         String body = given().header("Authorization", "Bearer " + MASTER).contentType("application/json")
                 .accept("application/json")
@@ -89,8 +88,7 @@ class ChatCompletionsTest {
 
     @Test
     void streamAsksUpstreamForUsageAndHidesTheUsageChunkFromAClientThatDidNotAsk() {
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
+        upstreamStreams();
 
         Response response = chat(
                 "{\"model\":\"gpt-test\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
@@ -110,8 +108,7 @@ class ChatCompletionsTest {
 
     @Test
     void streamKeepsTheUsageChunkForAClientThatAsked() {
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
+        upstreamStreams();
 
         Response response = chat("{\"model\":\"gpt-test\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");

@@ -1,17 +1,14 @@
 package dev.tokenledger.api.openai;
 
-import java.net.URL;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tokenledger.testing.Golden;
+import dev.tokenledger.testing.JsSdkClient;
 import dev.tokenledger.testing.NodeSdk;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
@@ -19,18 +16,14 @@ import dev.tokenledger.testing.Upstreams;
 /** The official OpenAI JavaScript SDK ({@code openai} on npm) as a real client of the OpenAI chat endpoint. */
 @QuarkusTest
 @QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
-class OpenAiNodeSdkTest {
+class OpenAiNodeSdkTest extends JsSdkClient {
 
-    @TestHTTPResource("/v1")
-    URL gateway;
-
-    @BeforeEach
-    void setUp() {
-        Upstreams.wireMock().resetAll();
+    OpenAiNodeSdkTest() {
+        super("openai.mjs");
     }
 
     private JsonNode run(String scenario) {
-        return NodeSdk.run("openai.mjs", scenario, gateway.toString(), "gpt-test");
+        return NodeSdk.run("openai.mjs", scenario, gatewayUrl("/v1"), "gpt-test");
     }
 
     private static void upstreamAnswers(String contentType, byte[] body) {

@@ -74,7 +74,7 @@ class VertexUpstreamTest {
     static Map<String, Object> key(java.security.KeyPair pair) {
         return Map.of("type", "service_account", "project_id", VertexUpstreams.PROJECT, "private_key_id",
                 VertexUpstreams.KEY_ID, "private_key", VertexUpstreams.pem(pair), "client_email", VertexUpstreams.EMAIL,
-                "client_id", "1234567890", "token_uri", VertexUpstreams.url("/token"), "universe_domain",
+                "client_id", "1234567890", "token_uri", VertexUpstreams.tokenUri(), "universe_domain",
                 "googleapis.com");
     }
 

@@ -17,9 +17,8 @@ import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import dev.tokenledger.testing.UpstreamConfig;
+import dev.tokenledger.testing.WireMockResource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -32,7 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
  * {@code aud} = this token URI, {@code scope}, {@code kid}, {@code exp − iat ≤ 3600}), answering {@code invalid_grant}
  * otherwise; and Vertex AI under {@code /vertex} (the provider's base URL), stubbed by the test.
  */
-public class VertexUpstreams implements QuarkusTestResourceLifecycleManager {
+public class VertexUpstreams extends WireMockResource {
 
     static final String PROJECT = "tl-project";
     static final String LOCATION = "us-east5";
@@ -44,14 +43,13 @@ public class VertexUpstreams implements QuarkusTestResourceLifecycleManager {
     static final AtomicInteger ACCEPTED = new AtomicInteger();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static WireMockServer server;
-
     static WireMockServer server() {
-        return server;
+        return server(VertexUpstreams.class);
     }
 
-    static String url(String path) {
-        return server.baseUrl() + path;
+    /** The token endpoint's URI, the audience of a valid assertion. */
+    static String tokenUri() {
+        return url(VertexUpstreams.class, "/token");
     }
 
     static KeyPair rsa() {
@@ -103,7 +101,7 @@ public class VertexUpstreams implements QuarkusTestResourceLifecycleManager {
             long exp = claims.path("exp").asLong();
             return "RS256".equals(header.path("alg").asText()) && "JWT".equals(header.path("typ").asText())
                     && KEY_ID.equals(header.path("kid").asText()) && EMAIL.equals(claims.path("iss").asText())
-                    && url("/token").equals(claims.path("aud").asText()) && SCOPE.equals(claims.path("scope").asText())
+                    && tokenUri().equals(claims.path("aud").asText()) && SCOPE.equals(claims.path("scope").asText())
                     && iat <= now + 5 && exp > now && exp - iat <= 3600 && !claims.has("sub");
         } catch (Exception e) {
             return false;
@@ -111,8 +109,7 @@ public class VertexUpstreams implements QuarkusTestResourceLifecycleManager {
     }
 
     @Override
-    public Map<String, String> start() {
-        server = UpstreamConfig.wireMock(0);
+    protected void configure(WireMockServer server, Map<String, String> c) {
         // the first token lives 4 s (refreshed after three quarters of it), the next one an hour
         server.stubFor(post(urlEqualTo("/token")).atPriority(1).andMatching(r -> MatchResult.of(validAssertion(r)))
                 .inScenario("tokens").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("second")
@@ -123,17 +120,9 @@ public class VertexUpstreams implements QuarkusTestResourceLifecycleManager {
         server.stubFor(post(urlEqualTo("/token")).atPriority(5).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}")));
-        Map<String, String> c = new HashMap<>();
-        UpstreamConfig.provider(c, "vertex", "vertex", url("/vertex"), "timeout", "10s", "options.project", PROJECT,
+        UpstreamConfig.provider(c, "vertex", "vertex", server.baseUrl() + "/vertex", "timeout", "10s", "options.project",
+                PROJECT,
                 "options.location", LOCATION);
         UpstreamConfig.refreshingCredentials(c, new byte[32], 2);
-        return c;
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.stop();
-        }
     }
 }

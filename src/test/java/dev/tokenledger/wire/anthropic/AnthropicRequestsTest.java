@@ -16,7 +16,6 @@ import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
-import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.wire.openai.OpenAiChatRequests;
@@ -39,12 +38,7 @@ class AnthropicRequestsTest {
         ChatRequest r = AnthropicRequests.toCanonical(Golden.bytes("anthropic/messages-request-basic.json"));
 
         assertEquals(CLAUDE, r.model());
-        assertEquals(List.of(
-                new Message("system", List.of(new ContentPart.Text("You are a concise assistant. Answer in one sentence.")),
-                        List.of(), null, null),
-                new Message("user", List.of(new ContentPart.Text("What is the capital of Australia?")), List.of(), null,
-                        null)),
-                r.messages());
+        assertEquals(Golden.BASIC_MESSAGES, r.messages());
         assertEquals(1024, r.maxTokens());
         assertEquals(List.of("END"), r.stop());
         assertEquals(0.2, r.temperature());
@@ -78,14 +72,7 @@ class AnthropicRequestsTest {
         assertEquals(new ContentPart.Reasoning(null, null,
                 "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP", "anthropic"), assistant.content().get(1));
         assertEquals("Let me look both up.", assistant.text());
-        assertEquals(List.of(
-                new ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
-                new ToolCall("toolu_01B7dQxH2kPmZr4sLw8Tn3Vc", "get_local_time", "{\"timezone\":\"Asia/Tokyo\"}")),
-                assistant.toolCalls());
-
-        assertEquals("toolu_01A09q90qw90lq917835lq9", r.messages().get(3).toolCallId());
-        assertEquals("{\"temperature\":14,\"condition\":\"light rain\"}", r.messages().get(3).text());
-        assertEquals("toolu_01B7dQxH2kPmZr4sLw8Tn3Vc", r.messages().get(4).toolCallId());
+        Golden.assertWeatherAndTimeExchange(r, 2, "toolu_01A09q90qw90lq917835lq9", "toolu_01B7dQxH2kPmZr4sLw8Tn3Vc");
         assertEquals("time service unavailable", r.messages().get(4).text());
         assertEquals("Answer in French.", r.messages().get(5).text());
 
@@ -108,16 +95,15 @@ class AnthropicRequestsTest {
     }
 
     private static ChatRequest choice(String toolChoice) {
-        return AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
-                + "\"content\":\"Hi\"}],\"tool_choice\":" + toolChoice + "}").getBytes(StandardCharsets.UTF_8));
+        return canonical("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hi\"}],\"tool_choice\":" + toolChoice + "}");
     }
 
     @Test
     void jsonSchemaOutputAndEffortToCanonical() {
-        ChatRequest r = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+        ChatRequest r = canonical("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"Hi\"}],\"thinking\":{\"type\":\"adaptive\"},\"output_config\":{\"effort\":\"high\","
-                + "\"format\":{\"type\":\"json_schema\",\"schema\":{\"type\":\"object\"}}},\"stream\":true}")
-                .getBytes(StandardCharsets.UTF_8));
+                + "\"format\":{\"type\":\"json_schema\",\"schema\":{\"type\":\"object\"}}},\"stream\":true}");
         assertEquals(new ChatRequest.Reasoning("high", null), r.reasoning());
         assertEquals(Map.of("type", "json_schema", "json_schema", Map.of("name", "response", "schema",
                 Map.of("type", "object"), "strict", true)), r.responseFormat());
@@ -141,7 +127,7 @@ class AnthropicRequestsTest {
     void invalidRequestsNameTheField(String bodyAndParam) {
         String[] parts = bodyAndParam.split("\\|");
         GatewayError e = assertThrows(GatewayError.class,
-                () -> AnthropicRequests.toCanonical(parts[0].getBytes(StandardCharsets.UTF_8)));
+                () -> canonical(parts[0]));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         assertEquals(parts[1], e.param());
     }
@@ -149,10 +135,9 @@ class AnthropicRequestsTest {
     /** Claude Code under a newer beta sends a system turn inside messages: it joins the system prompt. */
     @Test
     void systemTurnsInsideMessagesJoinTheSystemPrompt() {
-        ChatRequest r = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"system\":\"Be terse.\","
+        ChatRequest r = canonical("{\"model\":\"m\",\"max_tokens\":5,\"system\":\"Be terse.\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"system\",\"content\":"
-                + "[{\"type\":\"text\",\"text\":\"Today is Monday.\"}]},{\"role\":\"user\",\"content\":\"Day?\"}]}")
-                .getBytes(StandardCharsets.UTF_8));
+                + "[{\"type\":\"text\",\"text\":\"Today is Monday.\"}]},{\"role\":\"user\",\"content\":\"Day?\"}]}");
         assertEquals(List.of("system", "user", "user"), r.messages().stream().map(Message::role).toList());
         assertEquals(List.of(new ContentPart.Text("Be terse."), new ContentPart.Text("Today is Monday.")),
                 r.messages().get(0).content());
@@ -294,17 +279,15 @@ class AnthropicRequestsTest {
         assertEquals("tools.2", e.param());
         assertTrue(e.getMessage().contains("web_search_20250305"), e.getMessage());
 
-        ChatRequest withDocument = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"messages\":["
+        ChatRequest withDocument = canonical("{\"model\":\"m\",\"max_tokens\":5,\"messages\":["
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":["
                 + "{\"type\":\"search_result\",\"source\":\"s\",\"title\":\"t\",\"content\":[]}]},"
-                + "{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"x\"}}]}]}")
-                .getBytes(StandardCharsets.UTF_8));
+                + "{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"x\"}}]}]}");
         e = assertThrows(GatewayError.class, () -> AnthropicTranslatable.check(withDocument));
         assertEquals("messages.0.content.0.content.0", e.param());
 
-        ChatRequest withMcp = AnthropicRequests.toCanonical(("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],"
-                + "\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://example.com/sse\",\"name\":\"x\"}]}")
-                .getBytes(StandardCharsets.UTF_8));
+        ChatRequest withMcp = canonical("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[],"
+                + "\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://example.com/sse\",\"name\":\"x\"}]}");
         e = assertThrows(GatewayError.class, () -> AnthropicTranslatable.check(withMcp));
         assertEquals("mcp_servers", e.param());
 
@@ -313,5 +296,10 @@ class AnthropicRequestsTest {
 
     private static ChatRequest openAi(String body) {
         return OpenAiChatRequests.toCanonical(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An Anthropic Messages request body, read as canonical. */
+    private static ChatRequest canonical(String json) {
+        return AnthropicRequests.toCanonical(json.getBytes(StandardCharsets.UTF_8));
     }
 }

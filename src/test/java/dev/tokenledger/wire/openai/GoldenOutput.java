@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
+import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.testing.Golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +27,14 @@ final class GoldenOutput {
             return;
         }
         assertEquals(Golden.tree(Golden.bytes(name)), Golden.tree(actual), name);
+    }
+
+    /**
+     * The golden OpenAI chat answer {@code chat} (below {@code openai/}), read as canonical and written by
+     * {@code toWire}, compared as JSON with the golden file {@code expected}.
+     */
+    static void assertChatAnswerAs(String chat, String expected, Function<ChatResponse, byte[]> toWire) {
+        assertJson(expected, toWire.apply(OpenAiChatResponses.toCanonical(Golden.bytes("openai/" + chat))));
     }
 
     /** Streams compared byte for byte. */

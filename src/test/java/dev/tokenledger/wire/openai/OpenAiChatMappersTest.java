@@ -46,12 +46,7 @@ class OpenAiChatMappersTest {
         ChatRequest r = OpenAiChatRequests.toCanonical(Golden.bytes("openai/chat-request-basic.json"));
 
         assertEquals("gpt-4o-mini", r.model());
-        assertEquals(List.of(
-                new Message("system", List.of(new ContentPart.Text("You are a concise assistant. Answer in one sentence.")),
-                        List.of(), null, null),
-                new Message("user", List.of(new ContentPart.Text("What is the capital of Australia?")), List.of(), null,
-                        null)),
-                r.messages());
+        assertEquals(Golden.BASIC_MESSAGES, r.messages());
         assertEquals(0.2, r.temperature());
         assertEquals(0.9, r.topP());
         assertEquals(256, r.maxTokens(), "max_tokens is used when max_completion_tokens is absent");
@@ -75,13 +70,7 @@ class OpenAiChatMappersTest {
                 r.messages().stream().map(Message::role).toList());
         Message assistant = r.messages().get(2);
         assertEquals(List.of(), assistant.content(), "content null is no content");
-        assertEquals(List.of(
-                new ToolCall("call_9pXjR2mQe7LkT4sVb1NcD8aZ", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
-                new ToolCall("call_3HwYt6UoP0qZfG5eKx2MnJ7r", "get_local_time", "{\"timezone\":\"Asia/Tokyo\"}")),
-                assistant.toolCalls());
-        assertEquals("call_9pXjR2mQe7LkT4sVb1NcD8aZ", r.messages().get(3).toolCallId());
-        assertEquals("{\"temperature\":14,\"condition\":\"light rain\"}", r.messages().get(3).text());
-        assertEquals("call_3HwYt6UoP0qZfG5eKx2MnJ7r", r.messages().get(4).toolCallId());
+        Golden.assertWeatherAndTimeExchange(r, 2, "call_9pXjR2mQe7LkT4sVb1NcD8aZ", "call_3HwYt6UoP0qZfG5eKx2MnJ7r");
 
         assertEquals(2, r.tools().size());
         ToolSpec weather = r.tools().get(0);

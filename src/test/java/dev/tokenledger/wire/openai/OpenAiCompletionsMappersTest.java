@@ -8,7 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.tokenledger.canonical.ChatRequest;
-import dev.tokenledger.canonical.ChatResponse;
 import dev.tokenledger.canonical.ContentPart;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.Usage;
@@ -73,8 +72,8 @@ class OpenAiCompletionsMappersTest {
 
     @Test
     void chatAnswerAsATextCompletion() {
-        ChatResponse chat = OpenAiChatResponses.toCanonical(Golden.bytes("openai/chat-response-basic.json"));
-        GoldenOutput.assertJson(DIR + "response-from-chat.json", OpenAiCompletionsResponses.toWire(chat));
+        GoldenOutput.assertChatAnswerAs("chat-response-basic.json", DIR + "response-from-chat.json",
+                OpenAiCompletionsResponses::toWire);
     }
 
     @Test

@@ -76,11 +76,7 @@ class OpenAiResponsesMappersTest {
                 "rs_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b",
                 "gAAAAABor0AyVv3qGs0Q8b1bBf3d9YxQW6kq2p3yG8Q1t0xvXK5d4h2e", "openai"), assistant.content().get(0));
         assertEquals("Both are Alpine views; the second is a placeholder pixel. Let me look up the rest.", assistant.text());
-        assertEquals(List.of(new ToolCall(CALL_1, "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}"),
-                new ToolCall(CALL_2, "get_local_time", "{\"timezone\":\"Asia/Tokyo\"}")), assistant.toolCalls());
-        assertEquals(CALL_1, r.messages().get(4).toolCallId());
-        assertEquals("{\"temperature\":14,\"condition\":\"light rain\"}", r.messages().get(4).text());
-        assertEquals(CALL_2, r.messages().get(5).toolCallId());
+        Golden.assertWeatherAndTimeExchange(r, 3, CALL_1, CALL_2);
 
         assertEquals(2, r.tools().size());
         assertEquals(new ToolSpec("get_local_time", "Get the local time in a time zone.",
@@ -163,16 +159,11 @@ class OpenAiResponsesMappersTest {
 
     // ---- response: canonical to wire (what a Responses client receives) ----
 
-    @Test
-    void chatToolCallAnswerAsAResponse() {
-        ChatResponse chat = OpenAiChatResponses.toCanonical(Golden.bytes("openai/chat-response-tool-calls.json"));
-        GoldenOutput.assertJson(DIR + "response-tool-calls.json", OpenAiResponsesResponses.toWire(chat));
-    }
-
-    @Test
-    void chatTextAnswerWithCachedAndReasoningUsageAsAResponse() {
-        ChatResponse chat = OpenAiChatResponses.toCanonical(Golden.bytes("openai/chat-response-basic.json"));
-        GoldenOutput.assertJson(DIR + "response-basic.json", OpenAiResponsesResponses.toWire(chat));
+    /** A chat answer with tool calls; one with text, cached and reasoning usage. */
+    @ParameterizedTest(name = "{0} as {1}")
+    @CsvSource({"chat-response-tool-calls.json, response-tool-calls.json", "chat-response-basic.json, response-basic.json"})
+    void chatAnswerAsAResponse(String chat, String response) {
+        GoldenOutput.assertChatAnswerAs(chat, DIR + response, OpenAiResponsesResponses::toWire);
     }
 
     @ParameterizedTest

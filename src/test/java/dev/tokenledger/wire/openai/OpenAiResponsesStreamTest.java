@@ -17,6 +17,7 @@ import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.stream.SseDecoder;
 import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.testing.Golden;
+import dev.tokenledger.testing.OpenAiStreamSummary;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.TranslatingRelay;
 
@@ -208,15 +209,7 @@ class OpenAiResponsesStreamTest {
                 }
             }
         }
-        StringBuilder sb = new StringBuilder();
-        if (!reasoning.isEmpty()) {
-            sb.append("reasoning=").append(reasoning).append('\n');
-        }
-        if (!text.isEmpty()) {
-            sb.append("text=").append(text).append('\n');
-        }
-        calls.forEach(c -> sb.append(c).append('\n'));
-        return sb.append(tail).toString();
+        return OpenAiStreamSummary.lines(reasoning, text, calls, tail);
     }
 
     private static String delta(JsonNode data, Set<Integer> open) {
