@@ -20,25 +20,20 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 import dev.tokenledger.usage.Durability;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static dev.tokenledger.ledger.LedgerQuarantineTest.count;
 import static dev.tokenledger.ledger.LedgerQuarantineTest.record;
 import static dev.tokenledger.ledger.LedgerQuarantineTest.waitFor;
-import static dev.tokenledger.testing.OpenAiFixtures.COMPLETION;
-import static dev.tokenledger.testing.OpenAiFixtures.STREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,10 +75,12 @@ class WriteAheadLedgerTest {
     }
 
     private void answeredThenWritten(boolean stream) throws Exception {
-        WireMockServer upstream = Upstreams.wireMock();
-        upstream.resetAll();
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200).withHeader("Content-Type",
-                stream ? "text/event-stream" : "application/json").withBody(stream ? STREAM : COMPLETION)));
+        Upstreams.wireMock().resetAll();
+        if (stream) {
+            OpenAiFixtures.upstreamStreams();
+        } else {
+            OpenAiFixtures.upstreamCompletes();
+        }
         List<String> ids = new ArrayList<>();
         int logOnly = 0;
         try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "")) {
