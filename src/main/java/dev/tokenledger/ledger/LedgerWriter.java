@@ -288,6 +288,8 @@ public class LedgerWriter implements UsageRecorder {
         private final Arrival wake = new Arrival(null, null);
         private final long intervalNanos = Math.max(1, config.ledger().writeAheadInterval().toNanos());
         private final AtomicBoolean inserting = new AtomicBoolean();
+        /** Rows logged and not yet committed or left for a replay. */
+        private final AtomicInteger onTheirWay = new AtomicInteger();
         private volatile boolean running = true;
         private Thread thread;
         /** Logged rows not yet in a batch, and when the oldest of them was logged (nanoTime). Logger thread only. */
@@ -366,6 +368,7 @@ public class LedgerWriter implements UsageRecorder {
             if (pending.isEmpty()) {
                 oldest = System.nanoTime();
             }
+            onTheirWay.addAndGet(logged.size());
             for (Arrival arrival : logged) {
                 CompletableFuture<Long> committed = new CompletableFuture<>();
                 pending.add(new Logged(arrival.entry().row(), committed));
@@ -408,7 +411,7 @@ public class LedgerWriter implements UsageRecorder {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).committed().complete(transactions[i]);
                 }
-                inserted();
+                inserted(batch.size());
             }, failure -> {
                 if (System.nanoTime() - databaseDownUntil >= 0) {
                     Log.warnf("Ledger database unavailable (%s): %d logged rows wait for the spool's replay",
@@ -417,7 +420,7 @@ public class LedgerWriter implements UsageRecorder {
                 }
                 released(sealed, false);
                 batch.forEach(logged -> logged.committed().complete(0L));
-                inserted();
+                inserted(batch.size());
             });
         }
 
@@ -432,7 +435,8 @@ public class LedgerWriter implements UsageRecorder {
             }
         }
 
-        private void inserted() {
+        private void inserted(int rows) {
+            onTheirWay.addAndGet(-rows);
             inserting.set(false);
             incoming.add(wake); // the logger looks again: rows may have piled up meanwhile
         }
@@ -462,6 +466,12 @@ public class LedgerWriter implements UsageRecorder {
             }
             // whatever did not reach the database stays in the log's files, replayed at the next start
         }
+    }
+
+    /** Rows in the write-ahead log on their way to the database, for metrics. */
+    public long loggedRows() {
+        WriteAheadLog log = this.log;
+        return log == null ? 0 : log.onTheirWay.get();
     }
 
     /** Rows waiting in the spool, for readiness and metrics. */

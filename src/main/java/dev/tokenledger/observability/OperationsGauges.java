@@ -58,6 +58,9 @@ public class OperationsGauges {
         Gauge.builder("tokenledger.ledger.spooled.rows", ledger, LedgerWriter::spooledRows)
                 .description("Ledger rows waiting in the local spool for PostgreSQL (-1: the spool cannot be read)")
                 .register(meters);
+        Gauge.builder("tokenledger.ledger.logged.rows", ledger, LedgerWriter::loggedRows)
+                .description("Ledger rows in the write-ahead log on their way to PostgreSQL (forced, not yet committed)")
+                .register(meters);
     }
 
     void start(@Observes StartupEvent event) {

@@ -83,6 +83,7 @@ class WriteAheadLedgerTest {
         }
         List<String> ids = new ArrayList<>();
         int logOnly = 0;
+        long mostLogged = 0;
         try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "")) {
             for (int i = 0; i < REQUESTS; i++) {
                 Response answer = AnsweredIsDurableTest.chat("{\"model\":\"gpt-test\","
@@ -96,8 +97,10 @@ class WriteAheadLedgerTest {
                 boolean inLog = logged(id);
                 assertTrue(inLedger || inLog, "answer " + i + " is neither in the log nor in the ledger");
                 logOnly += inLedger ? 0 : 1;
+                mostLogged = Math.max(mostLogged, writer.loggedRows());
             }
             assertTrue(logOnly > 0, "no answer completed before its row reached the ledger: the log was not used");
+            assertTrue(mostLogged > 0, "the gauge of logged rows on their way showed none");
             for (String id : ids) {
                 waitFor("row " + id + " in the ledger", () -> rowsOrFail(db, id) == 1);
             }
@@ -109,6 +112,7 @@ class WriteAheadLedgerTest {
         }
         waitFor("the written rows' log files to go", () -> !logged(ids.get(0)));
         assertEquals(0, writer.spooledRows(), "nothing waits for a replay: the database was there all along");
+        assertEquals(0, writer.loggedRows(), "every logged row is committed");
     }
 
     @Test
