@@ -38,10 +38,8 @@ import dev.tokenledger.admission.limits.LimitStore;
 import dev.tokenledger.admission.limits.ScopeType;
 import dev.tokenledger.admission.limits.StoredLimits;
 import dev.tokenledger.admission.redis.LimitUsage;
-import dev.tokenledger.audit.Actor;
 import dev.tokenledger.audit.AuditEntry;
-import dev.tokenledger.audit.AuditLog;
-import dev.tokenledger.audit.Auditor;
+import dev.tokenledger.audit.AuditedChange;
 import dev.tokenledger.json.Json;
 
 /** Limits of a key, a team or an organization: rates, concurrency, token quotas and a money budget. */
@@ -58,18 +56,13 @@ public class LimitsResource {
     private final LimitUsage usage;
     private final AdminScope scope;
     private final ObjectMapper mapper;
-    private final Auditor auditor;
-    private final AuditLog audit;
 
     @Inject
-    public LimitsResource(LimitStore store, LimitUsage usage, AdminScope scope, ObjectMapper mapper, Auditor auditor,
-            AuditLog audit) {
+    public LimitsResource(LimitStore store, LimitUsage usage, AdminScope scope, ObjectMapper mapper) {
         this.store = store;
         this.usage = usage;
         this.scope = scope;
         this.mapper = mapper;
-        this.auditor = auditor;
-        this.audit = audit;
     }
 
     @PUT
@@ -126,10 +119,10 @@ public class LimitsResource {
                     "key", "team", "org"})) String type,
             @PathParam("id") UUID id) {
         ScopeType scopeType = ScopeType.parse(type);
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         StoredLimits before = store.get(scopeType, id);
         return store.remove(scopeType, id).call(removed -> removed
-                ? record(actor, scopeType, id, "delete", before, null)
+                ? record(audit, scopeType, id, "delete", before, null)
                 : Uni.createFrom().voidItem()).map(removed -> RestResponse.noContent());
     }
 
@@ -139,14 +132,14 @@ public class LimitsResource {
      */
     private Uni<StoredLimits> audited(ScopeType type, UUID id, String action,
             java.util.function.Supplier<Uni<StoredLimits>> change) {
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         StoredLimits before = store.get(type, id);
-        return change.get().call(after -> record(actor, type, id, action, before, after));
+        return change.get().call(after -> record(audit, type, id, action, before, after));
     }
 
-    private Uni<Void> record(Actor actor, ScopeType type, UUID id, String action, StoredLimits before,
+    private Uni<Void> record(AuditedChange audit, ScopeType type, UUID id, String action, StoredLimits before,
             StoredLimits after) {
-        return store.owner(type, id).chain(owner -> audit.append(actor, AuditEntry.of("limits", type.id() + ":" + id,
+        return store.owner(type, id).chain(owner -> audit.append(AuditEntry.of("limits", type.id() + ":" + id,
                 action, type == ScopeType.TEAM ? id : owner == null ? null : owner.teamId(),
                 before == null ? null : before.spec(), after == null ? null : after.spec())));
     }
