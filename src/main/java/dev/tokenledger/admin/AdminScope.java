@@ -15,11 +15,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.audit.AuditedChange;
+import dev.tokenledger.audit.Auditor;
 import dev.tokenledger.config.GatewayConfig;
 
 /**
- * What the caller of the admin API may see. {@code admin} and {@code finance} see every team; a {@code viewer} sees
- * only the teams listed in its token's team claim ({@code tokenledger.admin.team-claim}).
+ * The caller of the admin API: what it may see, and the audit of the changes it makes. {@code admin} and
+ * {@code finance} see every team; a {@code viewer} sees only the teams listed in its token's team claim
+ * ({@code tokenledger.admin.team-claim}).
  */
 @RequestScoped
 public class AdminScope {
@@ -28,11 +31,16 @@ public class AdminScope {
     public static final String FINANCE = "finance";
     public static final String VIEWER = "viewer";
 
-    @Inject
-    SecurityIdentity identity;
+    private final SecurityIdentity identity;
+    private final GatewayConfig config;
+    private final Auditor auditor;
 
     @Inject
-    GatewayConfig config;
+    public AdminScope(SecurityIdentity identity, GatewayConfig config, Auditor auditor) {
+        this.identity = identity;
+        this.config = config;
+        this.auditor = auditor;
+    }
 
     /** Whether every team is visible. */
     public boolean allTeams() {
@@ -69,6 +77,11 @@ public class AdminScope {
 
     public boolean canSee(UUID teamId) {
         return allTeams() || teamId != null && teams().contains(teamId);
+    }
+
+    /** The audit of a change the caller is about to make: start it on the request's thread, before the change. */
+    public AuditedChange change() {
+        return auditor.change();
     }
 
     public String actor() {

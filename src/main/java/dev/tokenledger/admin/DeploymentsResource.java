@@ -26,10 +26,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import dev.tokenledger.audit.Actor;
 import dev.tokenledger.audit.AuditEntry;
-import dev.tokenledger.audit.AuditLog;
-import dev.tokenledger.audit.Auditor;
+import dev.tokenledger.audit.AuditedChange;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.routing.Cooldowns;
@@ -78,18 +76,14 @@ public class DeploymentsResource {
     private final Cooldowns cooldowns;
     private final DeploymentGuards guards;
     private final DeploymentStats stats;
-    private final Auditor auditor;
-    private final AuditLog audit;
     private final Pool pool;
     private final AdminScope scope;
 
     @Inject
     public DeploymentsResource(ModelRouter router, Cooldowns cooldowns, DeploymentGuards guards, DeploymentStats stats,
-            Auditor auditor, AuditLog audit, Pool pool, AdminScope scope) {
+            Pool pool, AdminScope scope) {
         this.pool = pool;
         this.scope = scope;
-        this.auditor = auditor;
-        this.audit = audit;
         this.router = router;
         this.cooldowns = cooldowns;
         this.guards = guards;
@@ -126,9 +120,9 @@ public class DeploymentsResource {
         if (!known) {
             throw GatewayError.of(ErrorKind.NOT_FOUND, "Deployment " + id + " is not configured.");
         }
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         return cooldowns.active(java.util.Set.of(id)).chain(before -> cooldowns.clear(id)
-                .call(cleared -> audit.append(actor, AuditEntry.of("deployment", id, "clear-cooldown", null,
+                .call(cleared -> audit.append(AuditEntry.of("deployment", id, "clear-cooldown", null,
                         before.get(id), null))))
                 .map(cleared -> RestResponse.noContent());
     }

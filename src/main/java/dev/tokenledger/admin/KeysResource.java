@@ -31,10 +31,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
-import dev.tokenledger.audit.Actor;
 import dev.tokenledger.audit.AuditEntry;
-import dev.tokenledger.audit.AuditLog;
-import dev.tokenledger.audit.Auditor;
+import dev.tokenledger.audit.AuditedChange;
 import dev.tokenledger.auth.KeyChanges;
 import dev.tokenledger.auth.Pepper;
 import dev.tokenledger.auth.VirtualKeys;
@@ -56,17 +54,12 @@ public class KeysResource {
     private final AdminScope scope;
     private final GatewayConfig config;
     private final KeyChanges keyChanges;
-    private final Auditor auditor;
-    private final AuditLog audit;
 
     @Inject
-    public KeysResource(AdminScope scope, GatewayConfig config, KeyChanges keyChanges, Auditor auditor,
-            AuditLog audit) {
+    public KeysResource(AdminScope scope, GatewayConfig config, KeyChanges keyChanges) {
         this.scope = scope;
         this.config = config;
         this.keyChanges = keyChanges;
-        this.auditor = auditor;
-        this.audit = audit;
     }
 
     public record CreateKey(@Schema(required = true, examples = "notebook") String name, @Schema(required = true) UUID teamId,
@@ -116,14 +109,14 @@ public class KeysResource {
         if (body.expiresAt() != null && !body.expiresAt().isAfter(OffsetDateTime.now())) {
             throw AdminErrors.invalid("expiresAt", "'expiresAt' must be in the future.");
         }
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         return Team.<Team>findById(body.teamId()).chain(team -> {
             if (team == null) {
                 return Uni.createFrom().failure(AdminErrors.notFound("Team " + body.teamId()));
             }
             return issue(name, team.id, body.models(), body.expiresAt(), body.metadata(), null)
-                    .call(created -> audit.inTransaction(actor,
-                            AuditEntry.of("key", created.id(), "create", created.teamId(), null, created)))
+                    .call(created -> audit
+                            .inTransaction(AuditEntry.of("key", created.id(), "create", created.teamId(), null, created)))
                     .map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
         });
     }
@@ -306,11 +299,11 @@ public class KeysResource {
      */
     private <T> Uni<T> committed(UUID id, String action, Function<ApiKey, Uni<T>> change) {
         String[] keyHash = new String[1];
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         return Panache.withTransaction(() -> visible(id).chain(key -> {
             keyHash[0] = key.keyHash;
             KeyView before = KeyView.of(key);
-            return change.apply(key).call(result -> audit.inTransaction(actor, AuditEntry.of("key", id, action,
+            return change.apply(key).call(result -> audit.inTransaction(AuditEntry.of("key", id, action,
                     key.teamId, before, result instanceof RestResponse<?> r ? r.getEntity() : KeyView.of(key))));
         })).call(() -> keyChanges.changed(keyHash[0]));
     }

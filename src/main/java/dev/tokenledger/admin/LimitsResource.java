@@ -7,20 +7,19 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -38,14 +37,12 @@ import dev.tokenledger.admission.limits.LimitStore;
 import dev.tokenledger.admission.limits.ScopeType;
 import dev.tokenledger.admission.limits.StoredLimits;
 import dev.tokenledger.admission.redis.LimitUsage;
-import dev.tokenledger.audit.Actor;
 import dev.tokenledger.audit.AuditEntry;
-import dev.tokenledger.audit.AuditLog;
-import dev.tokenledger.audit.Auditor;
+import dev.tokenledger.audit.AuditedChange;
 import dev.tokenledger.json.Json;
 
 /** Limits of a key, a team or an organization: rates, concurrency, token quotas and a money budget. */
-@Path("/admin/v1/limits")
+@Path("/admin/v1/limits/{scope}/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Limits", description = "Rate limits, token quotas and money budgets of a key, a team or an organization")
@@ -58,31 +55,24 @@ public class LimitsResource {
     private final LimitUsage usage;
     private final AdminScope scope;
     private final ObjectMapper mapper;
-    private final Auditor auditor;
-    private final AuditLog audit;
 
     @Inject
-    public LimitsResource(LimitStore store, LimitUsage usage, AdminScope scope, ObjectMapper mapper, Auditor auditor,
-            AuditLog audit) {
+    public LimitsResource(LimitStore store, LimitUsage usage, AdminScope scope, ObjectMapper mapper) {
         this.store = store;
         this.usage = usage;
         this.scope = scope;
         this.mapper = mapper;
-        this.auditor = auditor;
-        this.audit = audit;
     }
 
     @PUT
-    @Path("/{scope}/{id}")
     @RolesAllowed(AdminScope.ADMIN)
     @Operation(operationId = "setLimits", summary = "Set the limits of a key, team or organization (replaces them all; absent fields are "
             + "unlimited; unknown fields are refused; PATCH changes some, DELETE removes all)")
     @APIResponse(responseCode = "200", description = "The limits as stored, with current consumption", content = @Content(schema = @Schema(implementation = AdminSchemas.ScopeLimits.class)))
     public Uni<Map<String, Object>> put(
-            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
-                    "key", "team", "org"})) String type,
-            @PathParam("id") UUID id, LimitSpec body) {
-        ScopeType scopeType = ScopeType.parse(type);
+            @BeanParam LimitScope target, LimitSpec body) {
+        ScopeType scopeType = target.type();
+        UUID id = target.id();
         if (body == null) {
             throw AdminErrors.invalid(null, "A JSON body with the limits is required.");
         }
@@ -95,20 +85,18 @@ public class LimitsResource {
     }
 
     @PATCH
-    @Path("/{scope}/{id}")
     @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
     @RolesAllowed(AdminScope.ADMIN)
     @Operation(operationId = "patchLimits", summary = "Change some limits of a key, team or organization (JSON merge patch: fields present are set, "
             + "null removes one, absent fields are kept)")
     @APIResponse(responseCode = "200", description = "The limits as stored, with current consumption", content = @Content(schema = @Schema(implementation = AdminSchemas.ScopeLimits.class)))
     public Uni<Map<String, Object>> patch(
-            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
-                    "key", "team", "org"})) String type,
-            @PathParam("id") UUID id,
+            @BeanParam LimitScope target,
             @RequestBody(description = "A JSON merge patch of the limits", required = true, content = {
                     @Content(mediaType = MERGE_PATCH, schema = @Schema(implementation = LimitSpec.class)),
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LimitSpec.class))}) JsonNode body) {
-        ScopeType scopeType = ScopeType.parse(type);
+        ScopeType scopeType = target.type();
+        UUID id = target.id();
         if (body == null || !body.isObject()) {
             throw AdminErrors.invalid(null, "A JSON object (a merge patch of the limits) is required.");
         }
@@ -117,19 +105,17 @@ public class LimitsResource {
     }
 
     @DELETE
-    @Path("/{scope}/{id}")
     @RolesAllowed(AdminScope.ADMIN)
     @Operation(operationId = "deleteLimits", summary = "Remove every limit of a key, team or organization")
     @APIResponse(responseCode = "204", description = "Removed")
     public Uni<RestResponse<Void>> delete(
-            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
-                    "key", "team", "org"})) String type,
-            @PathParam("id") UUID id) {
-        ScopeType scopeType = ScopeType.parse(type);
-        Actor actor = auditor.actor();
+            @BeanParam LimitScope target) {
+        ScopeType scopeType = target.type();
+        UUID id = target.id();
+        AuditedChange audit = scope.change();
         StoredLimits before = store.get(scopeType, id);
         return store.remove(scopeType, id).call(removed -> removed
-                ? record(actor, scopeType, id, "delete", before, null)
+                ? record(audit, scopeType, id, "delete", before, null)
                 : Uni.createFrom().voidItem()).map(removed -> RestResponse.noContent());
     }
 
@@ -139,14 +125,14 @@ public class LimitsResource {
      */
     private Uni<StoredLimits> audited(ScopeType type, UUID id, String action,
             java.util.function.Supplier<Uni<StoredLimits>> change) {
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         StoredLimits before = store.get(type, id);
-        return change.get().call(after -> record(actor, type, id, action, before, after));
+        return change.get().call(after -> record(audit, type, id, action, before, after));
     }
 
-    private Uni<Void> record(Actor actor, ScopeType type, UUID id, String action, StoredLimits before,
+    private Uni<Void> record(AuditedChange audit, ScopeType type, UUID id, String action, StoredLimits before,
             StoredLimits after) {
-        return store.owner(type, id).chain(owner -> audit.append(actor, AuditEntry.of("limits", type.id() + ":" + id,
+        return store.owner(type, id).chain(owner -> audit.append(AuditEntry.of("limits", type.id() + ":" + id,
                 action, type == ScopeType.TEAM ? id : owner == null ? null : owner.teamId(),
                 before == null ? null : before.spec(), after == null ? null : after.spec())));
     }
@@ -162,15 +148,13 @@ public class LimitsResource {
     }
 
     @GET
-    @Path("/{scope}/{id}")
     @RolesAllowed({AdminScope.ADMIN, AdminScope.FINANCE, AdminScope.VIEWER})
     @Operation(operationId = "getLimits", summary = "The limits of a key, team or organization, with current consumption and what remains")
     @APIResponse(responseCode = "200", description = "The limits with current consumption", content = @Content(schema = @Schema(implementation = AdminSchemas.ScopeLimits.class)))
     public Uni<Map<String, Object>> get(
-            @PathParam("scope") @Parameter(description = "key, team or org", schema = @Schema(enumeration = {
-                    "key", "team", "org"})) String type,
-            @PathParam("id") UUID id) {
-        ScopeType scopeType = ScopeType.parse(type);
+            @BeanParam LimitScope target) {
+        ScopeType scopeType = target.type();
+        UUID id = target.id();
         return store.owner(scopeType, id).chain(owner -> {
             if (!visible(scopeType, id, owner)) {
                 return Uni.createFrom().failure(AdminErrors.notFound("Limits of " + scopeType.id() + " " + id));

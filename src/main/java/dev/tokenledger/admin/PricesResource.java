@@ -31,6 +31,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.tokenledger.audit.AuditEntry;
+import dev.tokenledger.audit.AuditedChange;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.pricing.CatalogueDiff;
 import dev.tokenledger.pricing.CatalogueEntry;
@@ -56,23 +58,18 @@ import dev.tokenledger.provider.ProviderRegistry;
 @Tag(name = "Prices", description = "The versioned price catalogue: current prices, versions, imports and quotes")
 public class PricesResource {
 
-    @Inject
-    PriceBook book;
+    private final PriceBook book;
+    private final AdminScope scope;
+    private final Pricer pricer;
+    private final ProviderRegistry providers;
 
     @Inject
-    AdminScope scope;
-
-    @Inject
-    dev.tokenledger.audit.Auditor auditor;
-
-    @Inject
-    dev.tokenledger.audit.AuditLog audit;
-
-    @Inject
-    Pricer pricer;
-
-    @Inject
-    ProviderRegistry providers;
+    public PricesResource(PriceBook book, AdminScope scope, Pricer pricer, ProviderRegistry providers) {
+        this.book = book;
+        this.scope = scope;
+        this.pricer = pricer;
+        this.providers = providers;
+    }
 
     /**
      * Prices per million tokens as decimal strings; a null unit is not priced separately. {@code units} prices the
@@ -208,10 +205,10 @@ public class PricesResource {
                 body.effectiveFrom() == null ? Instant.now() : body.effectiveFrom(),
                 PriceViews.sheet(body.prices(), body.tiers()),
                 "admin:" + scope.actor(), null, tier, null, null);
-        dev.tokenledger.audit.Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         return book.append(entry, scope.actor(), reason).call(stored -> stored.isEmpty()
                 ? Uni.createFrom().voidItem()
-                : audit.append(actor, dev.tokenledger.audit.AuditEntry.of("price-version", stored.get().id(), "create",
+                : audit.append(AuditEntry.of("price-version", stored.get().id(), "create",
                         null, null, PriceViews.view(stored.get()))))
                 .map(stored -> stored
                         .map(v -> RestResponse.status(RestResponse.Status.CREATED, PriceViews.view(v)))
@@ -269,9 +266,9 @@ public class PricesResource {
         if (dryRun) {
             return Uni.createFrom().item(summary);
         }
-        dev.tokenledger.audit.Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         return book.appendAll(diff.writes(), scope.actor(), "import " + format)
-                .call(() -> audit.append(actor, dev.tokenledger.audit.AuditEntry.of("price-import",
+                .call(() -> audit.append(AuditEntry.of("price-import",
                         sourceRef == null ? format : format + ":" + sourceRef, "import", null, null, importRecord(summary))))
                 .replaceWith(summary);
     }

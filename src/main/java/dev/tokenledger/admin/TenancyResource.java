@@ -24,10 +24,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
-import dev.tokenledger.audit.Actor;
 import dev.tokenledger.audit.AuditEntry;
-import dev.tokenledger.audit.AuditLog;
-import dev.tokenledger.audit.Auditor;
+import dev.tokenledger.audit.AuditedChange;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.tenancy.Org;
@@ -40,14 +38,12 @@ import dev.tokenledger.tenancy.Team;
 @Tag(name = "Tenancy", description = "Organizations and their teams")
 public class TenancyResource {
 
-    @Inject
-    AdminScope scope;
+    private final AdminScope scope;
 
     @Inject
-    Auditor auditor;
-
-    @Inject
-    AuditLog audit;
+    public TenancyResource(AdminScope scope) {
+        this.scope = scope;
+    }
 
     public record CreateOrg(@Schema(required = true, examples = "acme") String name) {
     }
@@ -75,7 +71,7 @@ public class TenancyResource {
     @APIResponse(responseCode = "201", description = "The organization", content = @Content(schema = @Schema(implementation = OrgView.class)))
     public Uni<RestResponse<OrgView>> createOrg(CreateOrg body) {
         String name = AdminErrors.required(body == null ? null : body.name(), "name");
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         return Org.<Org>find("name", name).firstResult().chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(
@@ -86,7 +82,7 @@ public class TenancyResource {
             org.name = name;
             org.createdAt = OffsetDateTime.now();
             return org.<Org>persist().map(OrgView::of)
-                    .call(o -> audit.inTransaction(actor, AuditEntry.of("org", o.id(), "create", null, null, o)))
+                    .call(o -> audit.inTransaction(AuditEntry.of("org", o.id(), "create", null, null, o)))
                     .map(o -> RestResponse.status(RestResponse.Status.CREATED, o));
         });
     }
@@ -113,7 +109,7 @@ public class TenancyResource {
         if (body.orgId() == null) {
             throw AdminErrors.invalid("orgId", "Missing required field: 'orgId'.");
         }
-        Actor actor = auditor.actor();
+        AuditedChange audit = scope.change();
         return Org.<Org>findById(body.orgId()).chain(org -> {
             if (org == null) {
                 return Uni.createFrom().failure(AdminErrors.notFound("Organization " + body.orgId()));
@@ -129,7 +125,7 @@ public class TenancyResource {
                 team.name = name;
                 team.createdAt = OffsetDateTime.now();
                 return team.<Team>persist().map(TeamView::of)
-                        .call(t -> audit.inTransaction(actor, AuditEntry.of("team", t.id(), "create", t.id(), null, t)))
+                        .call(t -> audit.inTransaction(AuditEntry.of("team", t.id(), "create", t.id(), null, t)))
                         .map(t -> RestResponse.status(RestResponse.Status.CREATED, t));
             });
         });

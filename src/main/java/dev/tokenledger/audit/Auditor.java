@@ -10,8 +10,8 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The actor of the current admin request. Read it on the request's own thread, before the change starts; the entry is
- * then written with {@link AuditLog}.
+ * The actor of the current admin request. Start a change's audit ({@link #change}) on the request's own thread, before
+ * the change starts; its entry is then written through the {@link AuditedChange}.
  */
 @RequestScoped
 public class Auditor {
@@ -25,11 +25,18 @@ public class Auditor {
 
     private final SecurityIdentity identity;
     private final CurrentVertxRequest request;
+    private final AuditLog log;
 
     @Inject
-    public Auditor(SecurityIdentity identity, CurrentVertxRequest request) {
+    public Auditor(SecurityIdentity identity, CurrentVertxRequest request, AuditLog log) {
         this.identity = identity;
         this.request = request;
+        this.log = log;
+    }
+
+    /** The audit of a change the current request is about to make, with its actor read now. */
+    public AuditedChange change() {
+        return new AuditedChange(actor(), log);
     }
 
     public Actor actor() {

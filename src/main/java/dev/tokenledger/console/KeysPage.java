@@ -24,10 +24,12 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.admin.KeysResource;
+import dev.tokenledger.admin.LimitScope;
 import dev.tokenledger.admin.LimitsResource;
 import dev.tokenledger.admin.TenancyResource;
 import dev.tokenledger.admission.limits.BudgetSpec;
 import dev.tokenledger.admission.limits.LimitSpec;
+import dev.tokenledger.admission.limits.ScopeType;
 
 /** Keys: list and search, create with a budget and rate limit in one step (the key shown once), state changes. */
 @Path("/console/keys")
@@ -72,7 +74,7 @@ public class KeysPage {
                 KeysResource.CreatedKey key = created.getEntity();
                 Uni<?> limited = spec == null
                         ? Uni.createFrom().voidItem()
-                        : limits.put("key", key.id(), spec);
+                        : limits.put(LimitScope.of(ScopeType.KEY, key.id()), spec);
                 return limited.chain(x -> render(null, 1, key, null))
                         .onFailure().recoverWithUni(e -> render(null, 1, key, "The key was created, but its limits "
                                 + "were refused: " + ConsolePages.message(e)));

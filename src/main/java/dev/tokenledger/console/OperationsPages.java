@@ -25,6 +25,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 
 import dev.tokenledger.admin.DeploymentsResource;
+import dev.tokenledger.admin.LimitScope;
 import dev.tokenledger.admin.LimitsResource;
 import dev.tokenledger.admin.PricesResource;
 import dev.tokenledger.admission.limits.LimitStore;
@@ -69,7 +70,7 @@ public class OperationsPages {
         return pages.page("limits", viewer -> {
             List<Uni<List<Gauge>>> each = new ArrayList<>();
             for (StoredLimits s : store.all().stream().limit(200).toList()) {
-                each.add(limits.get(s.type().id(), s.scopeId()).map(OperationsPages::gauges)
+                each.add(limits.get(LimitScope.of(s.type(), s.scopeId())).map(OperationsPages::gauges)
                         .onFailure().recoverWithItem(List.of()));
             }
             Uni<List<Gauge>> all = each.isEmpty()

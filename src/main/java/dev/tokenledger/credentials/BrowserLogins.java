@@ -10,13 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.node.MissingNode;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
@@ -32,29 +30,15 @@ import dev.tokenledger.provider.LoginCapable;
  * back to {@code /admin/v1/credentials/logins/callback}, where the {@code state} names its login once and the code is
  * exchanged with the verifier.
  */
-@ApplicationScoped
-public class BrowserLogins {
+@Singleton
+public class BrowserLogins extends LoginFlow {
 
     static final String CALLBACK_PATH = "/admin/v1/credentials/logins/callback";
-
-    private final LoginState state;
-    private final LoginProviders providers;
-    private final LoginCompletion completion;
-    private final GatewayConfig.Logins settings;
-    private final AuthHttp http;
 
     @Inject
     public BrowserLogins(LoginState state, LoginProviders providers, LoginCompletion completion, Vertx vertx,
             GatewayConfig config) {
-        this.state = state;
-        this.providers = providers;
-        this.completion = completion;
-        this.settings = config.credentials().logins();
-        this.http = new AuthHttp(vertx.getDelegate(), config.credentials().refresh().timeout());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        http.close();
+        super(state, providers, completion, vertx, config);
     }
 
     /** Starts a browser login; {@code baseUrl} is where the admin called, for the redirect URI (unless configured). */

@@ -30,9 +30,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
-import dev.tokenledger.audit.Actor;
 import dev.tokenledger.audit.AuditEntry;
-import dev.tokenledger.audit.AuditLog;
+import dev.tokenledger.audit.AuditedChange;
 import dev.tokenledger.audit.Auditor;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
@@ -58,14 +57,12 @@ public class CredentialsResource {
     private final Changes changes;
     private final CredentialImports imports;
     private final Auditor auditor;
-    private final AuditLog audit;
 
     @Inject
     public CredentialsResource(CredentialStore store, CredentialPools pools, ProviderRegistry registry,
-            Changes changes, CredentialImports imports, Auditor auditor, AuditLog audit) {
+            Changes changes, CredentialImports imports, Auditor auditor) {
         this.imports = imports;
         this.auditor = auditor;
-        this.audit = audit;
         this.store = store;
         this.pools = pools;
         this.registry = registry;
@@ -123,10 +120,10 @@ public class CredentialsResource {
                     + "configured (tokenledger.credentials.kek or tokenledger.credentials.keks with active-kek).");
         }
         Uni<StoredCredential> insert = Uni.createFrom().deferred(() -> imports.store(provider, label, body));
-        Actor actor = auditor.actor();
+        AuditedChange audit = auditor.change();
         return insert
                 .call(row -> changed())
-                .call(row -> audit.append(actor, AuditEntry.of("credential", row.id(), "create", null, null, view(row))))
+                .call(row -> audit.append(AuditEntry.of("credential", row.id(), "create", null, null, view(row))))
                 .map(row -> {
                     Log.infof("Credential %s stored for provider '%s'", row.id(), provider);
                     return RestResponse.status(RestResponse.Status.CREATED, view(row));
@@ -212,9 +209,9 @@ public class CredentialsResource {
     @Operation(operationId = "deleteCredential", summary = "Delete a credential and its sealed secret")
     public Uni<RestResponse<Void>> delete(@PathParam("id") String id) {
         UUID key = stored(id);
-        Actor actor = auditor.actor();
+        AuditedChange audit = auditor.change();
         return store.find(key).chain(before -> store.delete(key).call(deleted -> changed()).call(deleted -> deleted
-                ? audit.append(actor, AuditEntry.of("credential", key, "delete", null,
+                ? audit.append(AuditEntry.of("credential", key, "delete", null,
                         before == null ? null : view(before), null))
                 : Uni.createFrom().voidItem())).map(deleted -> {
                     if (!deleted) {
@@ -232,17 +229,17 @@ public class CredentialsResource {
         if (!pools.keys().configured()) {
             throw GatewayError.of(ErrorKind.CONFLICT, "No key-encryption key is configured.");
         }
-        Actor actor = auditor.actor();
+        AuditedChange audit = auditor.change();
         return pools.rewrap().call(n -> changed())
                 .map(n -> new Rewrapped(n, pools.keys().activeId().orElseThrow()))
-                .call(r -> audit.append(actor, AuditEntry.of("credentials", "*", "rewrap", null, null, r)));
+                .call(r -> audit.append(AuditEntry.of("credentials", "*", "rewrap", null, null, r)));
     }
 
     /** A change of one stored credential, audited with its view before and after (metadata only, never the secret). */
     private Uni<CredentialView> audited(UUID key, String action, java.util.function.Supplier<Uni<CredentialView>> change) {
-        Actor actor = auditor.actor();
-        return store.find(key).chain(before -> change.get().call(after -> audit.append(actor,
-                AuditEntry.of("credential", key, action, null, before == null ? null : view(before), after))));
+        AuditedChange audit = auditor.change();
+        return store.find(key).chain(before -> change.get().call(after -> audit
+                .append(AuditEntry.of("credential", key, action, null, before == null ? null : view(before), after))));
     }
 
     private Uni<CredentialView> changed(Uni<StoredCredential> update, String id) {

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,7 +23,6 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.json.Json;
-import dev.tokenledger.provider.AuthHttp;
 import dev.tokenledger.provider.DeviceGrant;
 import dev.tokenledger.provider.LoginCapable;
 
@@ -38,8 +37,8 @@ import dev.tokenledger.provider.LoginCapable;
  * GitHub's 200 answers alike. A type whose server does not take RFC 8628's forms (AWS SSO OIDC) hands out its own
  * {@link DeviceGrant} for the calls; everything else stays the same.
  */
-@ApplicationScoped
-public class DeviceLogins {
+@Singleton
+public class DeviceLogins extends LoginFlow {
 
     static final int MAX_PENDING = 100;
     private static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -48,12 +47,7 @@ public class DeviceLogins {
             + "if v then return 0 end "
             + "redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 1";
 
-    private final LoginState state;
-    private final LoginProviders providers;
-    private final LoginCompletion completion;
     private final Vertx vertx;
-    private final GatewayConfig.Logins settings;
-    private final AuthHttp http;
     private final String owner = UUID.randomUUID().toString();
     private final Set<String> working = ConcurrentHashMap.newKeySet();
     private volatile long timer = -1;
@@ -61,12 +55,8 @@ public class DeviceLogins {
     @Inject
     public DeviceLogins(LoginState state, LoginProviders providers, LoginCompletion completion, Vertx vertx,
             GatewayConfig config) {
-        this.state = state;
-        this.providers = providers;
-        this.completion = completion;
+        super(state, providers, completion, vertx, config);
         this.vertx = vertx;
-        this.settings = config.credentials().logins();
-        this.http = new AuthHttp(vertx.getDelegate(), config.credentials().refresh().timeout());
     }
 
     void start(@Observes StartupEvent event) {
@@ -78,7 +68,6 @@ public class DeviceLogins {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        http.close();
     }
 
     /**

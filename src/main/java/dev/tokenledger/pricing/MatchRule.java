@@ -1,10 +1,13 @@
 package dev.tokenledger.pricing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -40,57 +43,37 @@ public sealed interface MatchRule {
     /** The clause as JSON, in genai-prices' shape. */
     JsonNode toJson();
 
+    /** The clauses on one lowercase string: each kind's key in genai-prices' JSON and its test of a name. */
+    enum TextTest {
+        EQUALS("equals", String::equals), STARTS_WITH("starts_with", String::startsWith), ENDS_WITH("ends_with",
+                String::endsWith), CONTAINS("contains", String::contains);
+
+        private final String key;
+        private final BiPredicate<String, String> test;
+
+        TextTest(String key, BiPredicate<String, String> test) {
+            this.key = key;
+            this.test = test;
+        }
+
+        /** The kind written with this key, if one is. */
+        static Optional<TextTest> of(String key) {
+            return Arrays.stream(values()).filter(kind -> kind.key.equals(key)).findFirst();
+        }
+    }
+
     /** A clause on one lowercase string, written {@code {"<key>": value}} (its kind's key). */
-    sealed interface OnText extends MatchRule {
-
-        String value();
-
-        /** The clause's key in genai-prices' JSON. */
-        String key();
-
-        @Override
-        default JsonNode toJson() {
-            return JsonNodeFactory.instance.objectNode().put(key(), value());
+    record OnText(TextTest kind, String value) implements MatchRule {
+        public OnText {
+            Objects.requireNonNull(kind, "kind");
         }
-    }
 
-    record Equals(String value) implements OnText {
         public boolean test(String name) {
-            return name.equals(value);
+            return kind.test.test(name, value);
         }
 
-        public String key() {
-            return "equals";
-        }
-    }
-
-    record StartsWith(String value) implements OnText {
-        public boolean test(String name) {
-            return name.startsWith(value);
-        }
-
-        public String key() {
-            return "starts_with";
-        }
-    }
-
-    record EndsWith(String value) implements OnText {
-        public boolean test(String name) {
-            return name.endsWith(value);
-        }
-
-        public String key() {
-            return "ends_with";
-        }
-    }
-
-    record Contains(String value) implements OnText {
-        public boolean test(String name) {
-            return name.contains(value);
-        }
-
-        public String key() {
-            return "contains";
+        public JsonNode toJson() {
+            return JsonNodeFactory.instance.objectNode().put(kind.key, value);
         }
     }
 
@@ -202,19 +185,17 @@ public sealed interface MatchRule {
             throw new IllegalArgumentException("match clause " + kind + " is not lowercase: \"" + text
                     + "\" (model names are lowercased before matching)");
         }
-        return switch (kind) {
-            case "equals" -> new Equals(text);
-            case "starts_with" -> new StartsWith(text);
-            case "ends_with" -> new EndsWith(text);
-            case "contains" -> new Contains(text);
-            case "regex" -> {
-                try {
-                    yield new Regex(Pattern.compile(text));
-                } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("match clause regex is not a valid pattern: " + e.getDescription());
-                }
-            }
-            default -> throw new IllegalArgumentException("unknown match clause " + kind);
-        };
+        Optional<TextTest> onText = TextTest.of(kind);
+        if (onText.isPresent()) {
+            return new OnText(onText.get(), text);
+        }
+        if (!kind.equals("regex")) {
+            throw new IllegalArgumentException("unknown match clause " + kind);
+        }
+        try {
+            return new Regex(Pattern.compile(text));
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("match clause regex is not a valid pattern: " + e.getDescription());
+        }
     }
 }

@@ -20,7 +20,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
-import dev.tokenledger.coherence.Coalesced;
+import dev.tokenledger.coherence.KeptCurrent;
 import dev.tokenledger.coherence.StartupReads;
 import dev.tokenledger.config.GatewayConfig;
 
@@ -37,34 +37,26 @@ public class PriceBook {
     public static final String ANY_MODEL = "*";
 
     private final Pool pool;
-    private final Vertx vertx;
-    private final GatewayConfig config;
     private final Changes changes;
-    private final Coalesced announcedReload;
+    private final KeptCurrent current;
 
     private volatile PriceIndex index = new PriceIndex(List.of());
 
     @Inject
-    public PriceBook(Pool pool, Vertx vertx, GatewayConfig config, Changes changes) {
+    public PriceBook(Pool pool, Changes changes) {
         this.pool = pool;
-        this.vertx = vertx;
-        this.config = config;
         this.changes = changes;
-        this.announcedReload = new Coalesced("Price catalogue", this::reload);
+        this.current = new KeptCurrent("Price catalogue", Change.Kind.PRICES, this::reload);
     }
 
     /** Prices changed through another replica (or announcements may have been missed). */
     void onChange(@Observes Change change) {
-        if (change.kind() == Change.Kind.PRICES || change.kind() == Change.Kind.ALL) {
-            announcedReload.request();
-        }
+        current.changed(change);
     }
 
-    void onStart(@Observes StartupEvent event, StartupReads startupReads) {
-        startupReads.start("the price catalogue", seedIfEmpty().chain(this::reload));
-        long every = config.ledger().priceRefresh().toMillis();
-        vertx.setPeriodic(every, every, id -> reload().subscribe().with(v -> {
-        }, e -> Log.warnf("Price catalogue reload failed: %s", e.getMessage())));
+    void onStart(@Observes StartupEvent event, StartupReads startupReads, Vertx vertx, GatewayConfig config) {
+        current.start(startupReads, "the price catalogue", seedIfEmpty().chain(this::reload), vertx,
+                config.ledger().priceRefresh());
     }
 
     /** How a model name found its catalogue entry. */
@@ -108,7 +100,7 @@ public class PriceBook {
 
     /** A book over fixed versions, without a database or reloads (for tools and tests). */
     public static PriceBook of(java.util.Collection<PriceVersion> versions) {
-        PriceBook book = new PriceBook(null, null, null, null);
+        PriceBook book = new PriceBook(null, null);
         book.index = new PriceIndex(versions);
         return book;
     }

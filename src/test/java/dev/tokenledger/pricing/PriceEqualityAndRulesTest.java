@@ -133,7 +133,7 @@ class PriceEqualityAndRulesTest {
         assertEquals(one, same);
         assertEquals(one.hashCode(), same.hashCode());
         assertNotEquals(one, new MatchRule.Regex(java.util.regex.Pattern.compile("^b$")));
-        assertNotEquals(one, new MatchRule.Equals("^a$"));
+        assertNotEquals(one, new MatchRule.OnText(MatchRule.TextTest.EQUALS, "^a$"));
         assertThrows(NullPointerException.class, () -> new MatchRule.Regex(null));
     }
 

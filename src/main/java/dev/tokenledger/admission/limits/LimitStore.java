@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -24,7 +23,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.coherence.Change;
 import dev.tokenledger.coherence.Changes;
-import dev.tokenledger.coherence.Coalesced;
+import dev.tokenledger.coherence.KeptCurrent;
 import dev.tokenledger.coherence.StartupReads;
 import dev.tokenledger.config.GatewayConfig;
 import dev.tokenledger.json.Json;
@@ -52,34 +51,25 @@ public class LimitStore {
     private static final String DELETE = "DELETE FROM scope_limit WHERE scope_type = $1 AND scope_id = $2";
 
     private final Pool pool;
-    private final Vertx vertx;
-    private final GatewayConfig config;
     private final Changes changes;
-    private final Coalesced announcedReload;
+    private final KeptCurrent current;
 
     private volatile Map<String, StoredLimits> limits = Map.of();
 
     @Inject
-    public LimitStore(Pool pool, Vertx vertx, GatewayConfig config, Changes changes) {
+    public LimitStore(Pool pool, Changes changes) {
         this.pool = pool;
-        this.vertx = vertx;
-        this.config = config;
         this.changes = changes;
-        this.announcedReload = new Coalesced("Limits", this::reload);
+        this.current = new KeptCurrent("Limits", Change.Kind.LIMITS, this::reload);
     }
 
     /** Limits changed through another replica (or announcements may have been missed). */
     void onChange(@Observes Change change) {
-        if (change.kind() == Change.Kind.LIMITS || change.kind() == Change.Kind.ALL) {
-            announcedReload.request();
-        }
+        current.changed(change);
     }
 
-    void onStart(@Observes StartupEvent event, StartupReads startupReads) {
-        startupReads.start("the limits", reload());
-        long every = config.admission().limitsRefresh().toMillis();
-        vertx.setPeriodic(every, every, id -> reload().subscribe().with(v -> {
-        }, e -> Log.warnf("Limits reload failed: %s", e.getMessage())));
+    void onStart(@Observes StartupEvent event, StartupReads startupReads, Vertx vertx, GatewayConfig config) {
+        current.start(startupReads, "the limits", reload(), vertx, config.admission().limitsRefresh());
     }
 
     /** The limits of a scope, or null when it has none. */
