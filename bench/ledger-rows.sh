@@ -121,7 +121,8 @@ run() { # $1: script, $2: transactions; prints "transactions cpu_seconds"
     local bench=$!
     pid=""
     while [ -z "$pid" ] && kill -0 $bench 2>/dev/null; do
-        pid=$(psql -Atq -d postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND application_name = 'pgbench'" || true)
+        # the client's connection, once it runs the script (not a connection pgbench opens for itself first)
+        pid=$(psql -Atq -d postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND application_name = 'pgbench' AND query LIKE '%unnest(%' ORDER BY backend_start DESC LIMIT 1" || true)
         [ -n "$pid" ] || sleep 0.02
     done
     while [ -n "$pid" ] && s=$(cat /proc/"$pid"/stat 2>/dev/null); do
@@ -129,6 +130,7 @@ run() { # $1: script, $2: transactions; prints "transactions cpu_seconds"
         sleep 0.05
     done
     wait $bench || { cat "$work/out" >&2; exit 1; }
+    [ "$cpu" != 0 ] || { echo "no CPU read for the backend of $1" >&2; exit 1; }
     out=$(grep -E 'number of transactions actually processed' "$work/out" | sed -E 's/.*: ([0-9]+).*/\1/')
     echo "$out $(echo "$cpu $hz" | awk '{printf "%.2f", $1 / $2}')"
 }
