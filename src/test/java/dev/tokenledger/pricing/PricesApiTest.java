@@ -2,6 +2,11 @@ package dev.tokenledger.pricing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,11 +17,14 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The price catalogue through the admin API: versions chosen by time, append-only, imports then quotes. */
 @QuarkusTest
@@ -68,6 +76,31 @@ class PricesApiTest {
                 .then().statusCode(409);
         admin().body(Map.of("provider", "acme-test", "model", "m3", "prices", Map.of("inputMtok", "1"), "reason", "x"))
                 .post("/admin/v1/prices").then().statusCode(400).body("error.param", is("prices"));
+    }
+
+    /**
+     * Ledger rows name the version that priced them by id, without a foreign key (V320): the database itself keeps the
+     * catalogue append-only, so no row's version can disappear or change its id.
+     */
+    @Test
+    void theDatabaseRefusesToDeleteOrRenumberAVersion() throws SQLException {
+        long id = admin().body(Map.of("provider", "acme-test", "model", "m4", "effectiveFrom", "2025-01-01T00:00:00Z",
+                "prices", Map.of("inputMtok", "1", "outputMtok", "2"), "reason", "launch")).post("/admin/v1/prices")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        try (Connection db = DriverManager.getConnection(TestDb.JDBC_URL, "postgres", "");
+                Statement sql = db.createStatement()) {
+            for (String change : new String[]{"DELETE FROM price_version WHERE id = " + id,
+                    "UPDATE price_version SET id = -id WHERE id = " + id, "TRUNCATE price_version CASCADE"}) {
+                SQLException refused = assertThrows(SQLException.class, () -> sql.execute(change), change);
+                assertEquals("23001", refused.getSQLState(), change);
+            }
+            // what is not the version's identity may still change
+            assertEquals(1, sql.executeUpdate("UPDATE price_version SET reason = 'launch' WHERE id = " + id));
+            try (ResultSet rows = sql.executeQuery("SELECT count(*) FROM price_version WHERE id = " + id)) {
+                rows.next();
+                assertEquals(1, rows.getInt(1));
+            }
+        }
     }
 
     @Test
