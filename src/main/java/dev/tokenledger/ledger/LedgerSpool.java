@@ -2,12 +2,9 @@ package dev.tokenledger.ledger;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,17 +14,13 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
@@ -105,7 +98,7 @@ public final class LedgerSpool {
     public void append(List<String> jsonRows) throws IOException {
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         for (String json : jsonRows) {
-            lines.writeBytes(line(json));
+            lines.writeBytes(SpoolLines.line(json));
         }
         if (lines.size() == 0) {
             return;
@@ -158,7 +151,7 @@ public final class LedgerSpool {
             Map<Path, long[]> now = new HashMap<>();
             for (SpoolFile file : others()) {
                 try {
-                    long[] count = countLines(file, counted.getOrDefault(file.path(), new long[2]));
+                    long[] count = SpoolLines.count(file.path(), file.size(), counted.getOrDefault(file.path(), new long[2]));
                     now.put(file.path(), count);
                     rows += count[1];
                 } catch (NoSuchFileException e) {
@@ -193,7 +186,7 @@ public final class LedgerSpool {
         for (SpoolFile file : others().stream().filter(f -> !f.active())
                 .sorted(Comparator.comparing(SpoolFile::written).thenComparing(SpoolFile::path)).toList()) {
             try {
-                skipped += read(file.path(), rows);
+                skipped += SpoolLines.read(file.path(), rows);
                 files.add(file.path());
             } catch (NoSuchFileException e) {
                 // committed meanwhile
@@ -246,83 +239,6 @@ public final class LedgerSpool {
     }
 
     public record Batch(List<String> rows, List<Path> files, int skippedLines) {
-    }
-
-    private static byte[] line(String json) {
-        if (json.isEmpty() || json.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("a ledger row must be non-empty and on one line");
-        }
-        ByteBuffer utf8;
-        try {
-            utf8 = UTF_8.newEncoder().encode(CharBuffer.wrap(json));
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("a ledger row must be valid Unicode", e);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(utf8.duplicate());
-        ByteBuffer line = ByteBuffer.allocate(9 + utf8.remaining() + 1);
-        line.put((HexFormat.of().toHexDigits((int) crc.getValue()) + ' ').getBytes(US_ASCII));
-        return line.put(utf8).put((byte) '\n').array();
-    }
-
-    /** The json of a "<8 hex> <json>" line whose CRC matches, else null. */
-    private static String parse(byte[] line) {
-        if (line.length < 10 || line[8] != ' ') {
-            return null;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(line, 9, line.length - 9);
-        try {
-            return HexFormat.fromHexDigits(new String(line, 0, 8, US_ASCII)) == (int) crc.getValue()
-                    ? new String(line, 9, line.length - 9, UTF_8)
-                    : null;
-        } catch (IllegalArgumentException e) {
-            return null; // not hex
-        }
-    }
-
-    /** Adds the file's valid rows to rows; returns the number of lines skipped. */
-    private static int read(Path file, List<String> rows) throws IOException {
-        int skipped = 0;
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        line.write(buffer, start, i - start);
-                        String row = parse(line.toByteArray());
-                        if (row == null) {
-                            skipped++;
-                        } else {
-                            rows.add(row);
-                        }
-                        line.reset();
-                        start = i + 1;
-                    }
-                }
-                line.write(buffer, start, n - start);
-            }
-        }
-        return line.size() > 0 ? skipped + 1 : skipped; // a torn last line: its append never returned
-    }
-
-    /** Counts '\n' past what was counted before; spool files only grow, one that shrank is counted anew. */
-    private static long[] countLines(SpoolFile file, long[] before) throws IOException {
-        if (file.size() == before[0]) {
-            return before;
-        }
-        long[] count = file.size() > before[0] ? before.clone() : new long[2];
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-        try (FileChannel in = FileChannel.open(file.path(), READ)) {
-            for (int n; (n = in.read(buffer.clear(), count[0])) > 0; count[0] += n) {
-                for (int i = 0; i < n; i++) {
-                    count[1] += buffer.get(i) == '\n' ? 1 : 0;
-                }
-            }
-        }
-        return count;
     }
 
     /** Starts an active file under a name never used before, locked for as long as this instance writes to it. */

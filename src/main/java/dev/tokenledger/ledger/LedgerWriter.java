@@ -8,8 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,7 +21,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -69,15 +66,7 @@ public class LedgerWriter implements UsageRecorder {
     }
 
     /** A row and the future of its durability. */
-    private record Entry(LedgerRow row, CompletableFuture<Durability> durable) {
-    }
-
-    /** A row on its way to the log, and the event loop its caller runs on (null: none). */
-    private record Arrival(Entry entry, Context context) {
-    }
-
-    /** A logged row: completes when its batch is written to the ledger, with the writing transaction (0: unknown). */
-    private record Logged(LedgerRow row, CompletableFuture<Long> committed) {
+    record Entry(LedgerRow row, CompletableFuture<Durability> durable) {
     }
 
     private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
@@ -104,7 +93,7 @@ public class LedgerWriter implements UsageRecorder {
         replayTimer = vertx.setPeriodic(0, 2000, id -> replay().subscribe().with(v -> {
         }, e -> Log.debugf("Spool replay deferred: %s", e.getMessage())));
         if (logFiles != null) {
-            log = new WriteAheadLog();
+            log = new WriteAheadLog(logFiles, config.ledger(), vertx, inserts, this::writeBeforeAnswers);
             log.start();
         }
     }
@@ -153,6 +142,13 @@ public class LedgerWriter implements UsageRecorder {
                     record.priced().priced() ? record.priced().cost().exactUsd() : "unknown");
         }
         return durable;
+    }
+
+    /** Rows the write-ahead log could not take: the group commit writes them before their answers. */
+    private void writeBeforeAnswers(List<Entry> entries) {
+        queue.addAll(entries);
+        queued.addAndGet(entries.size());
+        vertx.runOnContext(this::write);
     }
 
     /** Starts a write unless one is running; when it ends, the rows that arrived meanwhile leave together. */
@@ -276,202 +272,10 @@ public class LedgerWriter implements UsageRecorder {
         }
     }
 
-    /**
-     * The write-ahead log: one thread appends the rows that arrive together and forces them to disk once, completes
-     * their futures (on the event loop of each record's caller), and starts a batch insert when enough rows wait or the
-     * oldest has waited long enough; the log file of a batch is sealed with it, so that a batch and its file hold the
-     * same rows. Rows the log cannot take (the disk full or failing) go the group-commit way instead.
-     */
-    private final class WriteAheadLog implements Runnable {
-
-        private final LinkedBlockingQueue<Arrival> incoming = new LinkedBlockingQueue<>();
-        private final Arrival wake = new Arrival(null, null);
-        private final long intervalNanos = Math.max(1, config.ledger().writeAheadInterval().toNanos());
-        private final AtomicBoolean inserting = new AtomicBoolean();
-        /** Rows logged and not yet committed or left for a replay. */
-        private final AtomicInteger onTheirWay = new AtomicInteger();
-        private volatile boolean running = true;
-        private Thread thread;
-        /** Logged rows not yet in a batch, and when the oldest of them was logged (nanoTime). Logger thread only. */
-        private List<Logged> pending = new ArrayList<>();
-        private long oldest;
-
-        void start() {
-            thread = new Thread(this, "tokenledger-ledger-log");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** Queues a row for the log; false once the log has stopped. */
-        boolean offer(Entry entry) {
-            if (!running) {
-                return false;
-            }
-            incoming.add(new Arrival(entry, io.vertx.core.Vertx.currentContext()));
-            return true;
-        }
-
-        @Override
-        public void run() {
-            List<Arrival> arrived = new ArrayList<>();
-            while (running || !incoming.isEmpty()) {
-                try {
-                    Arrival first = incoming.poll(waitNanos(), TimeUnit.NANOSECONDS);
-                    if (first != null && first != wake) {
-                        arrived.add(first);
-                    }
-                } catch (InterruptedException e) {
-                    // stop() interrupts nothing; a stray interrupt only ends this wait
-                }
-                incoming.drainTo(arrived);
-                arrived.remove(wake);
-                if (!arrived.isEmpty()) {
-                    append(arrived);
-                    arrived.clear();
-                }
-                if (!pending.isEmpty() && (pending.size() >= config.ledger().batchSize()
-                        || System.nanoTime() - oldest >= intervalNanos || !running)) {
-                    startBatch();
-                }
-            }
-        }
-
-        private long waitNanos() {
-            return pending.isEmpty() || inserting.get()
-                    ? intervalNanos
-                    : Math.max(1, intervalNanos - (System.nanoTime() - oldest));
-        }
-
-        private void append(List<Arrival> arrived) {
-            List<String> lines = new ArrayList<>(arrived.size());
-            List<Arrival> logged = new ArrayList<>(arrived.size());
-            for (Arrival arrival : arrived) {
-                Entry entry = arrival.entry();
-                try {
-                    lines.add(Json.MAPPER.writeValueAsString(entry.row()));
-                    logged.add(arrival);
-                } catch (JsonProcessingException e) {
-                    Log.errorf(e, "Ledger row %s cannot be serialised", entry.row().requestId());
-                    entry.durable().completeExceptionally(e);
-                }
-            }
-            try {
-                logFiles.append(lines);
-            } catch (IOException | RuntimeException e) {
-                Log.errorf(e, "Ledger write-ahead log cannot take %d rows: writing them before their answers",
-                        logged.size());
-                logged.forEach(arrival -> queue.add(arrival.entry()));
-                queued.addAndGet(logged.size());
-                vertx.runOnContext(LedgerWriter.this::write);
-                return;
-            }
-            if (pending.isEmpty()) {
-                oldest = System.nanoTime();
-            }
-            onTheirWay.addAndGet(logged.size());
-            for (Arrival arrival : logged) {
-                CompletableFuture<Long> committed = new CompletableFuture<>();
-                pending.add(new Logged(arrival.entry().row(), committed));
-                Durability durability = Durability.logged(committed);
-                CompletableFuture<Durability> durable = arrival.entry().durable();
-                if (arrival.context() == null) {
-                    durable.complete(durability);
-                } else {
-                    arrival.context().runOnContext(v -> durable.complete(durability));
-                }
-            }
-        }
-
-        /** Seals the log file of the pending rows and inserts them, unless an insert is running already. */
-        private void startBatch() {
-            if (!inserting.compareAndSet(false, true)) {
-                return;
-            }
-            List<Logged> batch = pending;
-            Path sealed;
-            try {
-                sealed = logFiles.seal();
-            } catch (IOException e) {
-                // the rows stay pending, and in the active file: the next attempt takes them, with those logged later
-                Log.errorf(e, "Ledger write-ahead log file could not be sealed; its %d rows wait", batch.size());
-                oldest = System.nanoTime();
-                inserting.set(false);
-                return;
-            }
-            pending = new ArrayList<>();
-            vertx.runOnContext(() -> insert(batch, sealed));
-        }
-
-        private void insert(List<Logged> batch, Path sealed) {
-            Uni<long[]> written = System.nanoTime() - databaseDownUntil < 0
-                    ? Uni.createFrom().failure(new IllegalStateException("the database failed a moment ago"))
-                    : inserts.insert(batch.stream().map(Logged::row).toList());
-            written.subscribe().with(transactions -> {
-                released(sealed, true);
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).committed().complete(transactions[i]);
-                }
-                inserted(batch.size());
-            }, failure -> {
-                if (System.nanoTime() - databaseDownUntil >= 0) {
-                    Log.warnf("Ledger database unavailable (%s): %d logged rows wait for the spool's replay",
-                            failure.getMessage(), batch.size());
-                    databaseDownUntil = System.nanoTime() + SPOOL_DIRECTLY.toNanos();
-                }
-                released(sealed, false);
-                batch.forEach(logged -> logged.committed().complete(0L));
-                inserted(batch.size());
-            });
-        }
-
-        private void released(Path sealed, boolean written) {
-            if (sealed == null) {
-                return;
-            }
-            try {
-                logFiles.release(sealed, written);
-            } catch (IOException e) {
-                Log.errorf(e, "Written ledger log file could not be removed; it will be replayed (idempotently)");
-            }
-        }
-
-        private void inserted(int rows) {
-            onTheirWay.addAndGet(-rows);
-            inserting.set(false);
-            incoming.add(wake); // the logger looks again: rows may have piled up meanwhile
-        }
-
-        /** Stops taking rows, logs and writes what was queued, and waits (bounded) for the last batch. */
-        void stop() {
-            running = false;
-            incoming.add(wake);
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-                // rows offered as the log stopped: the group commit below takes them
-                for (Arrival late; (late = incoming.poll()) != null;) {
-                    if (late != wake) {
-                        queue.add(late.entry());
-                        queued.incrementAndGet();
-                    }
-                }
-                long deadline = System.nanoTime() + LedgerInserts.INSERT_TIMEOUT.plusSeconds(1).toNanos();
-                while ((inserting.get() || !pending.isEmpty()) && System.nanoTime() < deadline) {
-                    if (!inserting.get()) {
-                        startBatch();
-                    }
-                    Thread.sleep(5);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            // whatever did not reach the database stays in the log's files, replayed at the next start
-        }
-    }
-
     /** Rows in the write-ahead log on their way to the database, for metrics. */
     public long loggedRows() {
         WriteAheadLog log = this.log;
-        return log == null ? 0 : log.onTheirWay.get();
+        return log == null ? 0 : log.onTheirWay();
     }
 
     /** Rows waiting in the spool, for readiness and metrics. */
