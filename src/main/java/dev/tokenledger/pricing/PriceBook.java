@@ -147,7 +147,8 @@ public class PriceBook {
     }
 
     /**
-     * Appends many versions in one transaction, then reloads once.
+     * Appends many versions in one transaction, then reloads once and, when any was stored, announces the change, so
+     * that every replica prices with them at once (as after {@link #append}).
      *
      * @return how many were stored (a version whose key exists already is not)
      */
@@ -162,7 +163,8 @@ public class PriceBook {
                 stored += set.rowCount();
             }
             return stored;
-        }).call(this::reload);
+        }).call(this::reload)
+                .call(stored -> stored > 0 ? changes.announce(Change.of(Change.Kind.PRICES)) : Uni.createFrom().voidItem());
     }
 
     Uni<Optional<PriceVersion>> insert(CatalogueEntry entry, String createdBy, String reason) {

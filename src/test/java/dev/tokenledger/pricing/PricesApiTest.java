@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,33 @@ class PricesApiTest {
         admin().body(file.replace("2.50", "2.75")).post("/admin/v1/prices/import?format=genai-prices&dryRun=true")
                 .then().statusCode(200).body("changed", is(2)).body("changes[0].kind", is("changed"));
         admin().get("/admin/v1/prices/acme-dry/" + model + "/versions").then().statusCode(200).body("size()", is(2));
+    }
+
+    @Test
+    void everyCatalogueChangeIsAnnouncedToTheOtherReplicas() throws IOException {
+        String model = "announced-" + System.nanoTime();
+        try (TestDb.Subscription changes = TestDb.subscribe("tokenledger:changes:" + TestDb.REDIS_DB)) {
+            admin().body(Map.of("provider", "acme-test", "model", model, "effectiveFrom", "2025-01-01T00:00:00Z",
+                    "prices", Map.of("inputMtok", "1", "outputMtok", "2"), "reason", "launch")).post("/admin/v1/prices")
+                    .then().statusCode(201);
+            assertPricesAnnounced(changes, "a version added");
+
+            String file = """
+                    [{"id": "acme-test", "models": [{"id": "%s-import", "prices": {"input_mtok": 3, "output_mtok": 4}}]}]
+                    """.formatted(model);
+            admin().body(file).post("/admin/v1/prices/import?format=genai-prices").then().statusCode(200)
+                    .body("added", is(1));
+            assertPricesAnnounced(changes, "an import");
+        }
+    }
+
+    private static void assertPricesAnnounced(TestDb.Subscription changes, String after) throws IOException {
+        for (String message; (message = changes.next(Duration.ofSeconds(5))) != null;) {
+            if (message.contains("|PRICES")) {
+                return;
+            }
+        }
+        throw new AssertionError("no price change announced to the other replicas after " + after);
     }
 
     @Test

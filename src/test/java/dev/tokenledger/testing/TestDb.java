@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,6 +46,48 @@ public final class TestDb {
             StringBuilder printed = new StringBuilder();
             print(call(out, in, List.of(args)), printed);
             return printed.toString();
+        }
+    }
+
+    /**
+     * Subscribes to a channel on the test Redis server: {@link Subscription#next} answers what is published on it from
+     * now on.
+     */
+    public static Subscription subscribe(String channel) throws IOException {
+        Socket socket = new Socket("127.0.0.1", REDIS_PORT);
+        try {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            call(socket.getOutputStream(), in, List.of("SUBSCRIBE", channel));
+            return new Subscription(socket, in);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** A subscription to one Redis channel. */
+    public static final class Subscription implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+
+        private Subscription(Socket socket, InputStream in) {
+            this.socket = socket;
+            this.in = in;
+        }
+
+        /** The next message published on the channel, or null if none comes within the timeout. */
+        public String next(Duration timeout) throws IOException {
+            socket.setSoTimeout((int) timeout.toMillis());
+            try {
+                return (String) ((List<?>) read(in)).get(2); // ["message", channel, payload]
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 
