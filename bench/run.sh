@@ -54,6 +54,9 @@ STREAM_CONC="${STREAM_CONC:-1000}"
 STREAM_TOTAL="${STREAM_TOTAL:-10000}"
 GOVERNED_LEASES="${GOVERNED_LEASES:-1}"  # 1: the governed gateways admit from capacity leases (0: every request in Redis)
 COUNT_SECONDS="${COUNT_SECONDS:-5}"      # seconds of the Redis counting pass of each governed target at c=32 (0: none)
+# FLOOR=1: vertx-floor, a bare reverse proxy on the gateway's own Vert.x and Netty (bench/VertxFloor.java, the jars of
+# the build), measured like nginx: what any gateway on this stack pays per request before its own work
+FLOOR="${FLOOR:-1}"
 
 MASTER_KEY="bench-master-key"
 UPSTREAM_KEY="sk-bench"
@@ -371,6 +374,17 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
     start_gateway gateway-native "$GATEWAY_NATIVE_PORT" "${GATEWAY_DB_ENV[@]}" \
       TOKENLEDGER_LEDGER_SPOOL_DIR="$WORK/spool-native"
   fi
+  if [[ "$FLOOR" == 1 ]]; then
+    free_port FLOOR_PORT
+    mkdir -p "$WORK/vertx-floor"
+    # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM flags
+    java $JAVA_OPTS -cp "$WORK/gateway-app/lib/main/*" "$BENCH_DIR/VertxFloor.java" "$FLOOR_PORT" 127.0.0.1 \
+      "$UPSTREAM_PORT" >"$WORK/vertx-floor/floor.log" 2>&1 &
+    PIDS+=($!)
+    GW_PID[vertx-floor]=$!
+    wait_http "http://127.0.0.1:$FLOOR_PORT/health" "$!" "$READY_TIMEOUT" "$WORK/vertx-floor/floor.log"
+    log "vertx-floor on 127.0.0.1:$FLOOR_PORT"
+  fi
 fi
 
 # ---- governed gateway: a virtual key with RPM, TPM and a hard budget --------
@@ -444,7 +458,7 @@ fi
 if [[ "$HOLD" == 1 ]]; then
   {
     echo "UPSTREAM_PORT=$UPSTREAM_PORT"; echo "PROXY_PORT=$PROXY_PORT"
-    echo "GATEWAY_PORT=${GATEWAY_PORT:-}"; echo "GOVERNED_PORT=${GOVERNED_PORT:-}"
+    echo "GATEWAY_PORT=${GATEWAY_PORT:-}"; echo "GOVERNED_PORT=${GOVERNED_PORT:-}"; echo "FLOOR_PORT=${FLOOR_PORT:-}"
     echo "GATEWAY_NATIVE_PORT=${GATEWAY_NATIVE_PORT:-}"; echo "GOVERNED_NATIVE_PORT=${GOVERNED_NATIVE_PORT:-}"
     echo "GOVERNED_NATIVE_KEY=${GOVERNED_NATIVE_KEY:-}"
     echo "GATEWAY_BASELINE_PORT=${GATEWAY_BASELINE_PORT:-}"; echo "GOVERNED_BASELINE_PORT=${GOVERNED_BASELINE_PORT:-}"
@@ -661,6 +675,10 @@ add_target() { TARGET_SPECS+=("$1|$2|$3|${4:-$WARMUP}"); }
 add_target direct "http://127.0.0.1:$UPSTREAM_PORT$CHAT_PATH" "Bearer $UPSTREAM_KEY"
 add_target nginx "http://127.0.0.1:$PROXY_PORT$CHAT_PATH" "Bearer $UPSTREAM_KEY"
 if [[ "$SKIP_GATEWAY" != 1 ]]; then
+  if [[ -n "${FLOOR_PORT:-}" ]]; then
+    # a JIT to warm, as the gateway's
+    add_target vertx-floor "http://127.0.0.1:$FLOOR_PORT$CHAT_PATH" "Bearer $UPSTREAM_KEY" "$GATEWAY_WARMUP"
+  fi
   add_target gateway "http://127.0.0.1:$GATEWAY_PORT$CHAT_PATH" "Bearer $MASTER_KEY" "$GATEWAY_WARMUP"
   if [[ "$GOVERNED" == 1 ]]; then
     add_target governed "http://127.0.0.1:$GOVERNED_PORT$CHAT_PATH" "Bearer $GOVERNED_KEY" "$GATEWAY_WARMUP"
@@ -816,6 +834,12 @@ REPORT="$WORK/report.txt"
       check_ratio governed "$TARGET_GOV_RPS_RATIO"
       check_added governed p99 "$TARGET_GOV_ADDED_P99_MS" "<="
       [[ -z "${RPS[governed-2x:32]:-}" ]] || check_ratio governed-2x "$TARGET_GOV_RPS_RATIO"
+    fi
+    if [[ -n "${RPS[vertx-floor:32]:-}" ]]; then
+      # the stack's floor: what a bare proxy on the gateway's own Vert.x and Netty reaches and costs here
+      read -r -a v <<<"${CPU[vertx-floor:32]:--}"
+      awk -v f="${RPS[vertx-floor:32]}" -v n="${RPS[nginx:32]}" -v g="${RPS[gateway:32]}" -v cpu="${v[0]}" \
+        'BEGIN { if (n > 0 && f > 0) printf "vertx-floor/nginx req/s at c=32 = %.2f (its CPU per request %s us); gateway/vertx-floor = %.2f\n", f / n, cpu, g / f }'
     fi
     if [[ "$NATIVE" == 1 ]]; then
       check_ratio gateway-native "$TARGET_RPS_RATIO"
