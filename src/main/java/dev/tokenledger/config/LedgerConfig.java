@@ -47,6 +47,26 @@ public interface LedgerConfig {
     Duration writeAheadInterval();
 
     /**
+     * With the write-ahead log: what an answer waits for. {@code answer}: its row is written to the log and forced to
+     * disk (one fsync for the rows that arrive together), so the row survives the process and the machine as long as
+     * the log's volume does. {@code batch}: its row is written to the log (the operating system holds it), and the log
+     * is forced once per batch, when the batch leaves for PostgreSQL: the row survives the process (a kill, an out of
+     * memory, a crash), and the loss of the machine loses at most the rows of one {@code write-ahead-interval} and one
+     * insert. On a volume that does not outlive the machine (an {@code emptyDir}), {@code answer} keeps nothing more
+     * than {@code batch} and costs an fsync per few answers.
+     */
+    @WithDefault("answer")
+    WriteAheadSync writeAheadSync();
+
+    /** What an answer waits for with the write-ahead log ({@link #writeAheadSync()}). */
+    enum WriteAheadSync {
+        /** Its row written to the log and forced to disk. */
+        ANSWER,
+        /** Its row written to the log; the log forced once per batch. */
+        BATCH
+    }
+
+    /**
      * How long a stream's provisional ledger record may go without being touched by its replica (which touches it
      * every quarter of this while the stream runs) before it is taken as interrupted and billed at its estimate.
      */

@@ -58,6 +58,8 @@ public final class LedgerSpool {
     private final UnaryOperator<FileChannel> channels;
     private final Object lock = new Object();
     private final boolean writeAhead;
+    /** Whether append forces its rows to disk (else seal does, for all the file's rows). */
+    private final boolean forceEachAppend;
     private final Set<Path> ownActive = ConcurrentHashMap.newKeySet(); // and own sealed files not yet released
     private final Map<Path, long[]> counted = new HashMap<>(); // other files: {bytes scanned, rows seen}
     private FileChannel channel; // guarded by lock; null until the first append after start or after a take
@@ -67,24 +69,36 @@ public final class LedgerSpool {
 
     /** Spool files live in dir (created if missing); this instance appends to its own file named with instanceId. */
     public LedgerSpool(Path dir, String instanceId) throws IOException {
-        this(dir, instanceId, false, UnaryOperator.identity());
+        this(dir, instanceId, false, true, UnaryOperator.identity());
     }
 
     /** As a write-ahead log (writeAhead) or as a spool only. */
     public LedgerSpool(Path dir, String instanceId, boolean writeAhead) throws IOException {
-        this(dir, instanceId, writeAhead, UnaryOperator.identity());
+        this(dir, instanceId, writeAhead, true, UnaryOperator.identity());
+    }
+
+    /**
+     * As a write-ahead log (writeAhead) or as a spool only; forceEachAppend false (write-ahead log only): append only
+     * writes, and {@link #seal} forces the file's rows to disk.
+     */
+    public LedgerSpool(Path dir, String instanceId, boolean writeAhead, boolean forceEachAppend) throws IOException {
+        this(dir, instanceId, writeAhead, forceEachAppend, UnaryOperator.identity());
     }
 
     /** With a wrapper around the channel of each active file (tests count forces and inject failures). */
     LedgerSpool(Path dir, String instanceId, UnaryOperator<FileChannel> channels) throws IOException {
-        this(dir, instanceId, false, channels);
+        this(dir, instanceId, false, true, channels);
     }
 
-    LedgerSpool(Path dir, String instanceId, boolean writeAhead, UnaryOperator<FileChannel> channels)
-            throws IOException {
+    LedgerSpool(Path dir, String instanceId, boolean writeAhead, boolean forceEachAppend,
+            UnaryOperator<FileChannel> channels) throws IOException {
         if (!instanceId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
             throw new IllegalArgumentException("instance id must be a plain file name: " + instanceId);
         }
+        if (!writeAhead && !forceEachAppend) {
+            throw new IllegalArgumentException("a spool forces every append: its rows have nowhere else to be");
+        }
+        this.forceEachAppend = forceEachAppend;
         this.dir = Files.createDirectories(dir);
         this.instanceId = instanceId;
         this.writeAhead = writeAhead;
@@ -92,7 +106,8 @@ public final class LedgerSpool {
     }
 
     /**
-     * Appends rows, one line each, then forces them to disk once for the whole call. Thread-safe. A row must be
+     * Appends rows, one line each, then forces them to disk once for the whole call (unless this log forces at
+     * {@link #seal} only: then the operating system holds them, which a crash of the process does not lose). Thread-safe. A row must be
      * non-empty valid Unicode without '\n' (else IllegalArgumentException and nothing of the call is written).
      */
     public void append(List<String> jsonRows) throws IOException {
@@ -116,7 +131,9 @@ public final class LedgerSpool {
                 while (buffer.hasRemaining()) {
                     position += channel.write(buffer, position);
                 }
-                channel.force(false);
+                if (forceEachAppend) {
+                    channel.force(false);
+                }
             } catch (IOException e) {
                 // Drop the partial line so the next row is not glued to it; the next append writes at end anyway.
                 try {
@@ -197,7 +214,8 @@ public final class LedgerSpool {
 
     /**
      * Write-ahead log: closes the active file under its replay name, held back from replay until {@link #release}, so
-     * that the rows appended so far can leave as one batch; the next append starts a new file.
+     * that the rows appended so far can leave as one batch; the next append starts a new file. A log that does not
+     * force each append forces the file here, before the batch leaves.
      *
      * @return the sealed file, or null when nothing was appended since the last seal
      */
@@ -206,9 +224,15 @@ public final class LedgerSpool {
             if (channel == null || end == 0) {
                 return null;
             }
+            if (!forceEachAppend) {
+                channel.force(false);
+            }
             Path sealed = replayName(activePath);
             ownActive.add(sealed);
             retire();
+            if (!forceEachAppend) {
+                syncDirectory(); // the sealed name, and the file's creation, outlive the machine as its rows do
+            }
             return sealed;
         }
     }
@@ -252,7 +276,9 @@ public final class LedgerSpool {
                 created = channels.apply(FileChannel.open(path, CREATE_NEW, WRITE));
                 // Unlocked for an instant, a new file may be taken over as an orphan: then start over.
                 if (tryLock(created) && Files.exists(path)) {
-                    syncDirectory(); // the new name must survive a crash as surely as the rows written to it
+                    if (forceEachAppend) {
+                        syncDirectory(); // the new name must survive a crash as surely as the rows written to it
+                    }
                     channel = created;
                     activePath = path;
                 }

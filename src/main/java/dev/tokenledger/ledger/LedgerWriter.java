@@ -26,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 import dev.tokenledger.canonical.ClientText;
 import dev.tokenledger.config.GatewayConfig;
+import dev.tokenledger.config.LedgerConfig;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.usage.Durability;
 import dev.tokenledger.usage.UsageRecord;
@@ -86,7 +87,8 @@ public class LedgerWriter implements UsageRecorder {
         String instance = UUID.randomUUID().toString();
         spool = new LedgerSpool(Path.of(config.ledger().spoolDir()), instance);
         if (config.ledger().writeAhead()) {
-            logFiles = new LedgerSpool(Path.of(config.ledger().spoolDir(), "log"), instance, true);
+            logFiles = new LedgerSpool(Path.of(config.ledger().spoolDir(), "log"), instance, true,
+                    config.ledger().writeAheadSync() == LedgerConfig.WriteAheadSync.ANSWER);
         }
         long every = Math.max(1, config.ledger().flushInterval().toMillis());
         flushTimer = vertx.setPeriodic(every, every, id -> write());

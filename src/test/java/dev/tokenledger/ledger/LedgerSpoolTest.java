@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +100,40 @@ class LedgerSpoolTest {
         spool.append(rows("c", 3));
 
         assertEquals(3, forces.get());
+    }
+
+    @Test
+    void aLogForcedPerBatchOnlyWritesAppendsAndForcesItsFileOnceWhenSealed() throws IOException {
+        AtomicInteger forces = new AtomicInteger();
+        LedgerSpool log = new LedgerSpool(dir, "pod-a", true, false, c -> new Probe(c, forces));
+
+        log.append(rows("a", 5));
+        log.append(rows("b", 1));
+        assertEquals(0, forces.get(), "an append of write-ahead-sync: batch only writes");
+
+        Path sealed = log.seal();
+        assertEquals(1, forces.get(), "the seal forces the batch's file, once");
+        List<String> logged = new ArrayList<>();
+        assertEquals(0, SpoolLines.read(sealed, logged));
+        List<String> expected = new ArrayList<>(rows("a", 5));
+        expected.addAll(rows("b", 1));
+        assertEquals(expected, logged);
+        assertNull(log.seal());
+        assertEquals(1, forces.get());
+    }
+
+    @Test
+    void aLogForcedPerAnswerForcesEveryAppendAndNotAgainWhenSealed() throws IOException {
+        AtomicInteger forces = new AtomicInteger();
+        LedgerSpool log = new LedgerSpool(dir, "pod-a", true, true, c -> new Probe(c, forces));
+
+        log.append(rows("a", 2));
+        log.append(rows("b", 1));
+        assertEquals(2, forces.get());
+        assertNotNull(log.seal());
+        assertEquals(2, forces.get());
+        assertThrows(IllegalArgumentException.class, () -> new LedgerSpool(dir, "pod-b", false, false),
+                "a spool's rows are nowhere else: it forces every append");
     }
 
     @Test
