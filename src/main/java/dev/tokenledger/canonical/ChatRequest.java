@@ -41,6 +41,11 @@ public record ChatRequest(String model, List<Message> messages, List<ToolSpec> t
                 null, stream, includeUsage, user, extra, source);
     }
 
+    /** Whether the client spoke {@code format}: the {@link #source} is then a body of that format. */
+    public boolean arrivedIn(WireFormat format) {
+        return source != null && source.format() == format;
+    }
+
     /**
      * A request built by name: each inbound format's decoder sets what its body carries; what it leaves unset is
      * null, empty or false.

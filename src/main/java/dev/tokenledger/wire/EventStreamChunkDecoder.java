@@ -4,7 +4,7 @@ import java.util.function.Consumer;
 
 import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.stream.EventStreamDecoder;
-import dev.tokenledger.stream.EventStreamException;
+import dev.tokenledger.stream.EventStreamFrame;
 
 /**
  * An AWS event stream as canonical chunks: frames decoded incrementally with both CRCs checked
@@ -23,11 +23,19 @@ public final class EventStreamChunkDecoder implements ChunkDecoder {
 
     @Override
     public void decode(byte[] bytes, Consumer<ChatChunk> sink) {
-        try {
-            frames.feed(bytes, frame -> events.onFrame(frame, sink));
-        } catch (EventStreamException e) {
-            throw EventStreamEvents.broken(e.getMessage());
-        }
+        decode(bytes, sink, frame -> {
+        });
+    }
+
+    /**
+     * Decodes like {@link #decode(byte[], Consumer)}, and hands each frame to {@code read} once its events were read
+     * without error.
+     */
+    void decode(byte[] bytes, Consumer<ChatChunk> sink, Consumer<EventStreamFrame> read) {
+        EventStreamEvents.feed(frames, bytes, frame -> {
+            events.onFrame(frame, sink);
+            read.accept(frame);
+        });
     }
 
     @Override

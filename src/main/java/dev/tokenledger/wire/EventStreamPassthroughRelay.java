@@ -2,12 +2,9 @@ package dev.tokenledger.wire;
 
 import java.io.ByteArrayOutputStream;
 
-import dev.tokenledger.canonical.ChatChunk;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.json.Json;
-import dev.tokenledger.stream.EventStreamDecoder;
-import dev.tokenledger.stream.EventStreamException;
 import dev.tokenledger.stream.EventStreamFrame;
 
 /**
@@ -18,12 +15,11 @@ import dev.tokenledger.stream.EventStreamFrame;
  */
 public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
 
-    private final EventStreamDecoder frames;
-    private final EventStreamEvents events;
+    /** Reads the frames; each one read without error is written on as it came. */
+    private final EventStreamChunkDecoder decoder;
 
     public EventStreamPassthroughRelay(StreamLimits limits, EventStreamEvents events) {
-        this.frames = new EventStreamDecoder(limits.maxEventBytes());
-        this.events = events;
+        this.decoder = new EventStreamChunkDecoder(limits, events);
     }
 
     @Override
@@ -32,29 +28,15 @@ public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
             return;
         }
         try {
-            frames.feed(chunk, this::onFrame);
-        } catch (EventStreamException e) {
-            fail(EventStreamEvents.broken(e.getMessage()));
+            decoder.decode(chunk, this::keep, frame -> out.writeBytes(frame.encode()));
         } catch (GatewayError e) {
             fail(e);
         }
     }
 
-    private void onFrame(EventStreamFrame frame) {
-        events.onFrame(frame, this::onChunk);
-        out.writeBytes(frame.encode());
-    }
-
-    private void onChunk(ChatChunk chunk) {
-        keep(chunk);
-    }
-
     @Override
     protected void end() {
-        // a partial frame carries nothing
-        if (frames.finish()) {
-            events.onEnd(this::onChunk);
-        }
+        decoder.end(this::keep);
     }
 
     @Override
@@ -67,6 +49,6 @@ public final class EventStreamPassthroughRelay extends AbstractStreamRelay {
 
     @Override
     protected boolean done() {
-        return events.stopped();
+        return decoder.complete();
     }
 }

@@ -1,6 +1,9 @@
 package dev.tokenledger.wire;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -73,6 +76,35 @@ public final class JsonFields {
      */
     public static ArrayNode optionalArray(JsonNode node, String field, String path) {
         return (ArrayNode) optional(node, field, path, JsonNode::isArray, "an array");
+    }
+
+    /**
+     * The elements of a JSON list as strings.
+     *
+     * @param notAString the format's error for an element that is not a string
+     */
+    public static List<String> strings(JsonNode list, Supplier<GatewayError> notAString) {
+        List<String> strings = new ArrayList<>(list.size());
+        for (JsonNode element : list) {
+            if (!element.isTextual()) {
+                throw notAString.get();
+            }
+            strings.add(element.asText());
+        }
+        return strings;
+    }
+
+    /**
+     * A field that holds one string or a list of strings (the {@code stop} of OpenAI's chat format and of Ollama's);
+     * empty when absent or JSON null.
+     *
+     * @param notAString the format's error for a list element that is not a string
+     */
+    public static List<String> stringOrStrings(JsonNode node, Supplier<GatewayError> notAString) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        return node.isTextual() ? List.of(node.asText()) : strings(node, notAString);
     }
 
     /**

@@ -21,28 +21,13 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * temporary credentials) are copied onto the outgoing request. Every header handed in is signed, so the request must
  * be sent with exactly those headers (the client adds {@code Host} from the same URL, and {@code Content-Length},
  * which is not signed). The path is encoded a second time in the canonical request, as every service but S3 wants.
+ *
+ * @param service the signing name ({@code bedrock} for Bedrock Runtime, whose host says {@code bedrock-runtime})
+ * @param clock the time to sign at (fixed in tests)
  */
-public final class AwsSigV4 {
+public record AwsSigV4(String service, String region, Clock clock) {
 
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
-
-    private final String service;
-    private final String region;
-    private final Clock clock;
-
-    /**
-     * @param service the signing name ({@code bedrock} for Bedrock Runtime, whose host says {@code bedrock-runtime})
-     * @param clock the time to sign at (fixed in tests)
-     */
-    public AwsSigV4(String service, String region, Clock clock) {
-        this.service = service;
-        this.region = region;
-        this.clock = clock;
-    }
-
-    public String region() {
-        return region;
-    }
 
     /**
      * Signs one request.

@@ -20,7 +20,6 @@ import dev.tokenledger.provider.ProviderView;
 import dev.tokenledger.provider.UpstreamHttp;
 import dev.tokenledger.provider.UpstreamReply;
 import dev.tokenledger.provider.UpstreamStream;
-import dev.tokenledger.wire.openai.OpenAiChatRequests;
 import dev.tokenledger.wire.openai.OpenAiErrors;
 import dev.tokenledger.wire.openai.OpenAiRateLimits;
 
@@ -103,18 +102,26 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
 
     @Override
     public Uni<UpstreamReply> chat(ChatCall call) {
-        return Uni.createFrom().deferred(() -> http.post(base + "/chat/completions",
-                traced(perRequest(jsonHeaders, call.request(), call.requestId()), call),
-                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
-                OpenAiRateLimits.READER));
+        return post("/chat/completions", call);
     }
 
     @Override
     public Uni<UpstreamStream> chatStream(ChatCall call) {
-        return Uni.createFrom().deferred(() -> http.postStream(base + "/chat/completions",
-                traced(perRequest(streamHeaders, call.request(), call.requestId()), call),
-                OpenAiChatRequests.toWire(call.request(), call.upstreamModel()), OpenAiErrors::message,
-                OpenAiRateLimits.READER));
+        return postStream("/chat/completions", call);
+    }
+
+    /** Posts a chat call's body to {@code {api}{path}} for a complete answer. */
+    private Uni<UpstreamReply> post(String path, ChatCall call) {
+        return Uni.createFrom().deferred(() -> http.post(base + path,
+                traced(perRequest(jsonHeaders, call.request(), call.requestId()), call), call.body(),
+                OpenAiErrors::message, OpenAiRateLimits.READER));
+    }
+
+    /** Posts a chat call's body to {@code {api}{path}} for a stream. */
+    private Uni<UpstreamStream> postStream(String path, ChatCall call) {
+        return Uni.createFrom().deferred(() -> http.postStream(base + path,
+                traced(perRequest(streamHeaders, call.request(), call.requestId()), call), call.body(),
+                OpenAiErrors::message, OpenAiRateLimits.READER));
     }
 
     @Override
@@ -150,16 +157,12 @@ public final class CopilotProvider extends HttpProvider implements EmbeddingsCap
 
         @Override
         public Uni<UpstreamReply> chat(ChatCall call) {
-            return Uni.createFrom().deferred(() -> http.post(base + "/responses", traced(perRequest(jsonHeaders,
-                    call.request(), call.requestId()), call), call.body(), OpenAiErrors::message,
-                    OpenAiRateLimits.READER));
+            return post("/responses", call);
         }
 
         @Override
         public Uni<UpstreamStream> chatStream(ChatCall call) {
-            return Uni.createFrom().deferred(() -> http.postStream(base + "/responses", traced(perRequest(
-                    streamHeaders, call.request(), call.requestId()), call), call.body(), OpenAiErrors::message,
-                    OpenAiRateLimits.READER));
+            return postStream("/responses", call);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.ToolArguments;
 
 import static dev.tokenledger.wire.JsonFields.requiredString;
 import static dev.tokenledger.wire.JsonFields.text;
@@ -69,13 +70,9 @@ final class AnthropicBlocks {
     /** A canonical tool call's JSON arguments text as the {@code input} object; an empty text is {@code {}}. */
     static ObjectNode toolUseToWire(ToolCall call, String path) {
         ObjectNode block = Json.NODES.objectNode().put("type", "tool_use").put("id", call.id()).put("name", call.name());
-        String arguments = call.arguments();
-        JsonNode input = arguments == null || arguments.isBlank() ? Json.NODES.objectNode() : Json.tryParseObject(arguments);
-        if (input == null) {
-            throw GatewayError.invalid(path + ".arguments", "The arguments of tool call '" + call.id() + "' in '" + path
-                    + "' are not a JSON object; Anthropic needs the tool input as an object.");
-        }
-        block.set("input", input);
+        block.set("input", ToolArguments.toObject(call.arguments(), () -> GatewayError.invalid(path + ".arguments",
+                "The arguments of tool call '" + call.id() + "' in '" + path
+                        + "' are not a JSON object; Anthropic needs the tool input as an object.")));
         return block;
     }
 

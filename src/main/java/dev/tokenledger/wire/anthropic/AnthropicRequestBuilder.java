@@ -84,7 +84,7 @@ final class AnthropicRequestBuilder {
     }
 
     private static void rejectUnexpressible(ChatRequest request) {
-        if (request.source() != null && request.source().format() == WireFormat.OPENAI_CHAT) {
+        if (request.arrivedIn(WireFormat.OPENAI_CHAT)) {
             Object n = request.extra().get("n");
             if (n instanceof Number number && number.intValue() > 1) {
                 throw GatewayError.invalid("n", "'n' > 1 cannot be served by an Anthropic upstream, which returns one "

@@ -22,6 +22,7 @@ import static dev.tokenledger.wire.JsonFields.optionalBoolean;
 import static dev.tokenledger.wire.JsonFields.optionalDouble;
 import static dev.tokenledger.wire.JsonFields.optionalInt;
 import static dev.tokenledger.wire.JsonFields.requiredString;
+import static dev.tokenledger.wire.JsonFields.strings;
 import static dev.tokenledger.wire.JsonFields.text;
 
 /**
@@ -211,14 +212,8 @@ public final class AnthropicRequests {
         if (!node.isArray()) {
             throw GatewayError.invalid("stop_sequences", "stop_sequences: Input should be a valid list");
         }
-        List<String> stop = new ArrayList<>();
-        for (JsonNode s : node) {
-            if (!s.isTextual()) {
-                throw GatewayError.invalid("stop_sequences", "stop_sequences: Input should be a list of strings");
-            }
-            stop.add(s.asText());
-        }
-        return stop;
+        return strings(node,
+                () -> GatewayError.invalid("stop_sequences", "stop_sequences: Input should be a list of strings"));
     }
 
     private static String user(ObjectNode metadata) {
@@ -291,7 +286,7 @@ public final class AnthropicRequests {
 
     static ObjectNode toWireTree(ChatRequest request, String upstreamModel) {
         ObjectNode root;
-        if (request.source() != null && request.source().format() == WireFormat.ANTHROPIC) {
+        if (request.arrivedIn(WireFormat.ANTHROPIC)) {
             // a copy: mappers are pure, and the same request may be sent to several deployments
             root = ((AnthropicSource) request.source().body()).body().deepCopy();
             root.put("model", upstreamModel);

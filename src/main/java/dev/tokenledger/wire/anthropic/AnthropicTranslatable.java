@@ -29,7 +29,7 @@ final class AnthropicTranslatable {
     }
 
     static void check(ChatRequest request) {
-        if (request.source() == null || request.source().format() != WireFormat.ANTHROPIC) {
+        if (!request.arrivedIn(WireFormat.ANTHROPIC)) {
             return;
         }
         ObjectNode root = ((AnthropicSource) request.source().body()).body();

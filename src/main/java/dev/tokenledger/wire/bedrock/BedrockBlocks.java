@@ -12,6 +12,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.ToolArguments;
 
 /**
  * Converse {@code ContentBlock}s to and from canonical parts: {@code text}, {@code image} (bytes only: the gateway does
@@ -82,17 +83,8 @@ public final class BedrockBlocks {
     }
 
     public static ObjectNode toolUseToWire(ToolCall call, String path) {
-        JsonNode input;
-        String arguments = call.arguments();
-        if (arguments == null || arguments.isBlank()) {
-            input = Json.NODES.objectNode();
-        } else {
-            input = Json.tryParseObject(arguments);
-            if (input == null) {
-                throw GatewayError.invalid(path + ".function.arguments", "Tool call arguments must be a JSON object "
-                        + "for a Bedrock upstream ('" + path + ".function.arguments').");
-            }
-        }
+        JsonNode input = ToolArguments.toObject(call.arguments(), () -> GatewayError.invalid(path + ".function.arguments",
+                "Tool call arguments must be a JSON object for a Bedrock upstream ('" + path + ".function.arguments')."));
         ObjectNode block = Json.NODES.objectNode();
         block.putObject("toolUse").put("toolUseId", call.id()).put("name", call.name()).set("input", input);
         return block;

@@ -22,9 +22,7 @@ record BedrockCachePoints(String system, String tools, JsonNode source) {
     private static final BedrockCachePoints NONE = new BedrockCachePoints(null, null, null);
 
     static BedrockCachePoints of(ChatRequest request) {
-        ObjectNode body = request.source() == null || request.source().format() != WireFormat.ANTHROPIC
-                ? null
-                : AnthropicRequests.sourceBody(request);
+        ObjectNode body = request.arrivedIn(WireFormat.ANTHROPIC) ? AnthropicRequests.sourceBody(request) : null;
         if (body == null) {
             return NONE;
         }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.stream.EventStreamDecoder;
-import dev.tokenledger.stream.EventStreamException;
 import dev.tokenledger.stream.EventStreamFrame;
 import dev.tokenledger.wire.EventStreamEvents;
 import dev.tokenledger.wire.anthropic.AnthropicErrors;
@@ -61,9 +60,7 @@ public final class BedrockInvoke {
             }
             out.reset();
             try {
-                frames.feed(chunk, this::onFrame);
-            } catch (EventStreamException e) {
-                error(EventStreamEvents.broken(e.getMessage()));
+                EventStreamEvents.feed(frames, chunk, this::onFrame);
             } catch (GatewayError e) {
                 error(e);
             }

@@ -26,7 +26,7 @@ final class BedrockStreamEvents implements EventStreamEvents {
     private static final int MAX_BLOCKS = 4096;
 
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
-    private boolean started;
+    private final EventStreamEvents.StartOnce start = new EventStreamEvents.StartOnce("msg_bdrk_");
     private boolean stopped;
 
     @Override
@@ -42,7 +42,7 @@ final class BedrockStreamEvents implements EventStreamEvents {
         if (event == null) {
             throw SseChunkDecoder.protocolError("The upstream sent a malformed " + type + " event.");
         }
-        start(sink);
+        start.emit(sink);
         switch (type) {
             case "contentBlockStart" -> blockStart(event, sink);
             case "contentBlockDelta" -> delta(event, sink);
@@ -60,13 +60,6 @@ final class BedrockStreamEvents implements EventStreamEvents {
             default -> {
                 // messageStart, contentBlockStop and events not known yet carry nothing to forward
             }
-        }
-    }
-
-    private void start(Consumer<ChatChunk> sink) {
-        if (!started) {
-            started = true;
-            sink.accept(EventStreamEvents.start("msg_bdrk_"));
         }
     }
 
@@ -109,7 +102,7 @@ final class BedrockStreamEvents implements EventStreamEvents {
 
     /** Whether any event arrived. */
     boolean started() {
-        return started;
+        return start.emitted();
     }
 
 }

@@ -15,6 +15,8 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ChunkEncoder;
+import dev.tokenledger.wire.SseChunkDecoder;
+import dev.tokenledger.wire.ToolArguments;
 
 /**
  * Canonical chunks as a Gemini stream: one {@code data: <single-line JSON>\r\n\r\n} event per step, a function call
@@ -33,17 +35,7 @@ public final class GeminiChunkEncoder implements ChunkEncoder {
     private PendingCall call;
 
     /** A function call whose arguments are still arriving. */
-    private static final class PendingCall {
-        final int choice;
-        final String id;
-        final String name;
-        final StringBuilder arguments = new StringBuilder();
-
-        PendingCall(int choice, String id, String name) {
-            this.choice = choice;
-            this.id = id;
-            this.name = name;
-        }
+    private record PendingCall(int choice, String id, String name, StringBuilder arguments) {
     }
 
     @Override
@@ -53,7 +45,7 @@ public final class GeminiChunkEncoder implements ChunkEncoder {
             model = start.model();
         } else if (chunk instanceof ChatChunk.ToolArguments a) {
             if (call != null && a.fragment() != null) {
-                call.arguments.append(a.fragment());
+                call.arguments().append(a.fragment());
             }
             return;
         }
@@ -64,7 +56,7 @@ public final class GeminiChunkEncoder implements ChunkEncoder {
         } else if (chunk instanceof ChatChunk.Reasoning r) {
             reasoning(r, out);
         } else if (chunk instanceof ChatChunk.ToolCallStart s) {
-            call = new PendingCall(s.choice(), s.id(), s.name());
+            call = new PendingCall(s.choice(), s.id(), s.name(), new StringBuilder());
         } else if (chunk instanceof ChatChunk.Finish f) {
             finished.put(f.choice(), GeminiResponses.finishToWire(f.reason()));
         }
@@ -95,19 +87,13 @@ public final class GeminiChunkEncoder implements ChunkEncoder {
         call = null;
         ObjectNode part = Json.NODES.objectNode();
         ObjectNode fn = part.putObject("functionCall");
-        fn.put("name", done.name);
-        ObjectNode args = done.arguments.toString().isBlank()
-                ? Json.NODES.objectNode()
-                : Json.tryParseObject(done.arguments.toString());
-        if (args == null) {
-            throw dev.tokenledger.wire.SseChunkDecoder.protocolError(
-                    "The upstream produced tool call arguments that are not a JSON object.");
+        fn.put("name", done.name());
+        fn.set("args", ToolArguments.toObject(done.arguments().toString(), () -> SseChunkDecoder.protocolError(
+                "The upstream produced tool call arguments that are not a JSON object.")));
+        if (done.id() != null && !GeminiToolIds.synthesized(done.id())) {
+            fn.put("id", done.id());
         }
-        fn.set("args", args);
-        if (done.id != null && !GeminiToolIds.synthesized(done.id)) {
-            fn.put("id", done.id);
-        }
-        write(done.choice, part, out);
+        write(done.choice(), part, out);
     }
 
     private void write(int choice, ObjectNode part, ByteArrayOutputStream out) {

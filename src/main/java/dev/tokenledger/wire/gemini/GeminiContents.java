@@ -16,7 +16,9 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.ToolArguments;
 
+import static dev.tokenledger.wire.gemini.GeminiFields.expectObject;
 import static dev.tokenledger.wire.gemini.GeminiFields.get;
 import static dev.tokenledger.wire.gemini.GeminiFields.object;
 import static dev.tokenledger.wire.gemini.GeminiFields.string;
@@ -29,6 +31,9 @@ import static dev.tokenledger.wire.gemini.GeminiFields.string;
 final class GeminiContents {
 
     static final String FAMILY = "gemini";
+    /** The image file extensions whose MIME type a file URI's part can name. */
+    private static final Map<String, String> IMAGE_EXTENSIONS = Map.of(".png", "image/png", ".jpg", "image/jpeg",
+            ".jpeg", "image/jpeg", ".webp", "image/webp", ".gif", "image/gif", ".heic", "image/heic");
 
     private GeminiContents() {
     }
@@ -43,11 +48,8 @@ final class GeminiContents {
         List<Message> messages = new ArrayList<>();
         Map<String, Deque<String>> open = new HashMap<>();
         for (int t = 0; t < contents.size(); t++) {
-            JsonNode turn = contents.get(t);
             String turnPath = path + "[" + t + "]";
-            if (!turn.isObject()) {
-                throw GatewayError.invalid(turnPath, "Invalid value at '" + turnPath + "': expected a Content object.");
-            }
+            JsonNode turn = expectObject(contents.get(t), turnPath, "Content");
             String role = string(turn, "role", turnPath + ".role");
             boolean model = "model".equals(role);
             if (role != null && !model && !"user".equals(role) && !"function".equals(role)) {
@@ -74,10 +76,7 @@ final class GeminiContents {
         if (node.isTextual()) {
             return new Message("system", List.of(new ContentPart.Text(node.asText())), List.of(), null, null);
         }
-        if (!node.isObject()) {
-            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected a Content object.");
-        }
-        Parts parts = parts(node, path, "system", Map.of());
+        Parts parts = parts(expectObject(node, path, "Content"), path, "system", Map.of());
         return new Message("system", parts.content(), List.of(), null, null);
     }
 
@@ -97,11 +96,8 @@ final class GeminiContents {
             return new Parts(out, calls, results);
         }
         for (int i = 0; i < parts.size(); i++) {
-            JsonNode part = parts.get(i);
             String partPath = path + ".parts[" + i + "]";
-            if (!part.isObject()) {
-                throw GatewayError.invalid(partPath, "Invalid value at '" + partPath + "': expected a Part object.");
-            }
+            JsonNode part = expectObject(parts.get(i), partPath, "Part");
             String signature = string(part, "thoughtSignature", partPath + ".thoughtSignature");
             String text = string(part, "text", partPath + ".text");
             JsonNode inline = object(part, "inlineData", partPath + ".inlineData");
@@ -307,23 +303,9 @@ final class GeminiContents {
     static String mimeTypeOf(String url) {
         String path = url.toLowerCase(java.util.Locale.ROOT);
         int query = path.indexOf('?');
-        path = query < 0 ? path : path.substring(0, query);
-        if (path.endsWith(".png")) {
-            return "image/png";
-        }
-        if (path.endsWith(".jpg") || path.endsWith(".jpeg")) {
-            return "image/jpeg";
-        }
-        if (path.endsWith(".webp")) {
-            return "image/webp";
-        }
-        if (path.endsWith(".gif")) {
-            return "image/gif";
-        }
-        if (path.endsWith(".heic")) {
-            return "image/heic";
-        }
-        return null;
+        String file = query < 0 ? path : path.substring(0, query);
+        return IMAGE_EXTENSIONS.entrySet().stream().filter(extension -> file.endsWith(extension.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
     private static ObjectNode resultToWire(Message m, Map<String, String> callNames, String path) {
@@ -351,13 +333,7 @@ final class GeminiContents {
     }
 
     static JsonNode arguments(String arguments, String path) {
-        if (arguments == null || arguments.isBlank()) {
-            return Json.NODES.objectNode();
-        }
-        ObjectNode args = Json.tryParseObject(arguments);
-        if (args == null) {
-            throw GatewayError.invalid(path, "The arguments in '" + path + "' are not a JSON object; Gemini needs one.");
-        }
-        return args;
+        return ToolArguments.toObject(arguments,
+                () -> GatewayError.invalid(path, "The arguments in '" + path + "' are not a JSON object; Gemini needs one."));
     }
 }

@@ -1,5 +1,7 @@
 package dev.tokenledger.wire.gemini;
 
+import java.util.function.Predicate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tokenledger.canonical.GatewayError;
@@ -45,52 +47,53 @@ final class GeminiFields {
     }
 
     static String string(JsonNode node, String camel, String path) {
-        JsonNode value = get(node, camel);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected a string.");
-        }
-        return value.asText();
+        JsonNode value = typed(node, camel, path, JsonNode::isTextual, "a string");
+        return value == null ? null : value.asText();
     }
 
     static JsonNode object(JsonNode node, String camel, String path) {
-        JsonNode value = get(node, camel);
-        if (value != null && !value.isObject()) {
-            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected an object.");
-        }
-        return value;
+        return typed(node, camel, path, JsonNode::isObject, "an object");
     }
 
     static JsonNode array(JsonNode node, String camel, String path) {
+        return typed(node, camel, path, JsonNode::isArray, "a list");
+    }
+
+    static Integer integer(JsonNode node, String camel, String path) {
+        JsonNode value = typed(node, camel, path, v -> v.isIntegralNumber() && v.canConvertToInt(), "an integer");
+        return value == null ? null : value.asInt();
+    }
+
+    static Double number(JsonNode node, String camel, String path) {
+        JsonNode value = typed(node, camel, path, JsonNode::isNumber, "a number");
+        return value == null ? null : value.asDouble();
+    }
+
+    /**
+     * A field's value by either spelling, or null when absent or JSON null.
+     *
+     * @param valid whether a value has the field's type
+     * @param expected the type, in the error's words ("a string")
+     */
+    private static JsonNode typed(JsonNode node, String camel, String path, Predicate<JsonNode> valid,
+            String expected) {
         JsonNode value = get(node, camel);
-        if (value != null && !value.isArray()) {
-            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected a list.");
+        if (value != null && !valid.test(value)) {
+            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected " + expected + ".");
         }
         return value;
     }
 
-    static Integer integer(JsonNode node, String camel, String path) {
-        JsonNode value = get(node, camel);
-        if (value == null) {
-            return null;
+    /**
+     * A list element or field value that must be one of the API's message objects.
+     *
+     * @param type the object's name in Google's reference ({@code Content}, {@code Part}, {@code Tool})
+     */
+    static JsonNode expectObject(JsonNode value, String path, String type) {
+        if (!value.isObject()) {
+            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected a " + type + " object.");
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected an integer.");
-        }
-        return value.asInt();
-    }
-
-    static Double number(JsonNode node, String camel, String path) {
-        JsonNode value = get(node, camel);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected a number.");
-        }
-        return value.asDouble();
+        return value;
     }
 
     static boolean flag(JsonNode node, String camel) {

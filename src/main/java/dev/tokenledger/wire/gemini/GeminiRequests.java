@@ -16,7 +16,9 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.JsonFields;
 import dev.tokenledger.wire.SamplingFields;
+import dev.tokenledger.wire.SourceBodies;
 
 import static dev.tokenledger.wire.gemini.GeminiFields.array;
 import static dev.tokenledger.wire.gemini.GeminiFields.get;
@@ -103,17 +105,11 @@ public final class GeminiRequests {
 
     private static List<String> stopSequences(JsonNode config) {
         JsonNode stop = array(config, "stopSequences", "generationConfig.stopSequences");
-        List<String> out = new ArrayList<>();
-        if (stop != null) {
-            for (JsonNode s : stop) {
-                if (!s.isTextual()) {
-                    throw GatewayError.invalid("generationConfig.stopSequences",
-                            "Invalid value at 'generationConfig.stopSequences': expected strings.");
-                }
-                out.add(s.asText());
-            }
-        }
-        return out;
+        return stop == null
+                ? List.of()
+                : JsonFields.strings(stop, () -> GatewayError.invalid(
+                        "generationConfig.stopSequences",
+                        "Invalid value at 'generationConfig.stopSequences': expected strings."));
     }
 
     private static Map<String, Object> responseFormat(JsonNode config) {
@@ -154,7 +150,7 @@ public final class GeminiRequests {
      * upstream of another format must refuse such a request rather than drop them.
      */
     public static String untranslatable(ChatRequest request) {
-        if (request.source() == null || request.source().format() != WireFormat.GEMINI) {
+        if (!request.arrivedIn(WireFormat.GEMINI)) {
             return null;
         }
         JsonNode root = (JsonNode) request.source().body();
@@ -190,14 +186,14 @@ public final class GeminiRequests {
      * built from the canonical fields.
      */
     public static byte[] toWire(ChatRequest request, String upstreamModel) {
-        if (request.source() != null && request.source().format() == WireFormat.GEMINI) {
-            ObjectNode root = ((ObjectNode) request.source().body()).deepCopy();
-            if (root.has("model")) {
-                root.put("model", "models/" + upstreamModel);
-            }
-            return Json.write(root);
+        ObjectNode root = SourceBodies.copy(request, WireFormat.GEMINI);
+        if (root == null) {
+            return Json.write(build(request));
         }
-        return Json.write(build(request));
+        if (root.has("model")) {
+            root.put("model", "models/" + upstreamModel);
+        }
+        return Json.write(root);
     }
 
     static ObjectNode build(ChatRequest request) {

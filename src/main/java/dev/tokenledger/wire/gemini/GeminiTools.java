@@ -15,6 +15,7 @@ import dev.tokenledger.canonical.ToolSpec;
 import dev.tokenledger.json.Json;
 
 import static dev.tokenledger.wire.gemini.GeminiFields.array;
+import static dev.tokenledger.wire.gemini.GeminiFields.expectObject;
 import static dev.tokenledger.wire.gemini.GeminiFields.object;
 import static dev.tokenledger.wire.gemini.GeminiFields.string;
 
@@ -32,10 +33,7 @@ final class GeminiTools {
         }
         for (int t = 0; t < tools.size(); t++) {
             String path = "tools[" + t + "]";
-            JsonNode tool = tools.get(t);
-            if (!tool.isObject()) {
-                throw GatewayError.invalid(path, "Invalid value at '" + path + "': expected a Tool object.");
-            }
+            JsonNode tool = expectObject(tools.get(t), path, "Tool");
             JsonNode declarations = array(tool, "functionDeclarations", path + ".functionDeclarations");
             if (declarations == null) {
                 continue;

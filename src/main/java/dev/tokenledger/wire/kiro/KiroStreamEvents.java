@@ -43,7 +43,7 @@ public final class KiroStreamEvents implements EventStreamEvents {
     static final String FAMILY = "anthropic";
 
     private final Map<String, Integer> tools = new LinkedHashMap<>();
-    private boolean started;
+    private final EventStreamEvents.StartOnce start = new EventStreamEvents.StartOnce("msg_kiro_");
     private boolean stopped;
     /** The last token usage reported, or null. */
     private Usage tokens;
@@ -68,7 +68,7 @@ public final class KiroStreamEvents implements EventStreamEvents {
         if (event.get(type) instanceof ObjectNode wrapped) {
             event = wrapped;
         }
-        start(sink);
+        start.emit(sink);
         switch (type) {
             case "assistantResponseEvent" -> {
                 String text = event.path("content").asText("");
@@ -111,13 +111,6 @@ public final class KiroStreamEvents implements EventStreamEvents {
             default -> {
                 // contextUsageEvent, followupPromptEvent, … carry nothing to forward
             }
-        }
-    }
-
-    private void start(Consumer<ChatChunk> sink) {
-        if (!started) {
-            started = true;
-            sink.accept(EventStreamEvents.start("msg_kiro_"));
         }
     }
 
@@ -182,7 +175,7 @@ public final class KiroStreamEvents implements EventStreamEvents {
 
     private void finish(Consumer<ChatChunk> sink) {
         if (!stopped) {
-            start(sink);
+            start.emit(sink);
             stopped = true;
             sink.accept(new ChatChunk.Finish(0, tools.isEmpty() ? "stop" : "tool_calls", null));
         }
@@ -190,7 +183,7 @@ public final class KiroStreamEvents implements EventStreamEvents {
 
     @Override
     public void onEnd(Consumer<ChatChunk> sink) {
-        if (started) {
+        if (start.emitted()) {
             finish(sink);
         }
     }

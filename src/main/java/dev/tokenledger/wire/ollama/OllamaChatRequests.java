@@ -19,10 +19,12 @@ import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.JsonPut;
 import dev.tokenledger.wire.SamplingFields;
+import dev.tokenledger.wire.SourceBodies;
 
 import static dev.tokenledger.wire.JsonFields.optionalArray;
 import static dev.tokenledger.wire.JsonFields.optionalDouble;
 import static dev.tokenledger.wire.JsonFields.requiredString;
+import static dev.tokenledger.wire.JsonFields.stringOrStrings;
 import static dev.tokenledger.wire.JsonFields.text;
 
 /**
@@ -123,20 +125,8 @@ public final class OllamaChatRequests {
     }
 
     private static List<String> stop(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        List<String> stop = new ArrayList<>();
-        if (node.isTextual()) {
-            return List.of(node.asText());
-        }
-        for (JsonNode s : node) {
-            if (!s.isTextual()) {
-                throw GatewayError.invalid("options.stop", "Invalid type for 'options.stop': expected strings.");
-            }
-            stop.add(s.asText());
-        }
-        return stop;
+        return stringOrStrings(node,
+                () -> GatewayError.invalid("options.stop", "Invalid type for 'options.stop': expected strings."));
     }
 
     private static Map<String, Object> responseFormat(JsonNode format) {
@@ -173,11 +163,8 @@ public final class OllamaChatRequests {
      * invalid-request error naming it.
      */
     public static byte[] toWire(ChatRequest request, String upstreamModel) {
-        ObjectNode root;
-        if (request.source() != null && request.source().format() == WireFormat.OLLAMA) {
-            // a copy: mappers are pure, and the same request may be sent to several deployments
-            root = ((ObjectNode) request.source().body()).deepCopy();
-        } else {
+        ObjectNode root = SourceBodies.copy(request, WireFormat.OLLAMA);
+        if (root == null) {
             root = build(request);
         }
         root.put("model", upstreamModel);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.ToolCall;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.ToolArguments;
 
 import static dev.tokenledger.wire.JsonFields.optionalArray;
 import static dev.tokenledger.wire.JsonFields.text;
@@ -30,6 +32,9 @@ final class OllamaMessages {
     static final String FAMILY = "ollama";
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
+    /** The base64 of the first bytes of each image format Ollama's models read, and its media type. */
+    private static final Map<String, String> MAGIC_NUMBERS = Map.of("iVBORw0KGgo", "image/png", "/9j/", "image/jpeg",
+            "R0lGOD", "image/gif", "UklGR", "image/webp");
 
     private OllamaMessages() {
     }
@@ -137,19 +142,8 @@ final class OllamaMessages {
 
     /** The media type of base64 image data, told by its first bytes; Ollama itself never says. */
     static String mediaType(String base64) {
-        if (base64.startsWith("iVBORw0KGgo")) {
-            return "image/png";
-        }
-        if (base64.startsWith("/9j/")) {
-            return "image/jpeg";
-        }
-        if (base64.startsWith("R0lGOD")) {
-            return "image/gif";
-        }
-        if (base64.startsWith("UklGR")) {
-            return "image/webp";
-        }
-        return "application/octet-stream";
+        return MAGIC_NUMBERS.entrySet().stream().filter(magic -> base64.startsWith(magic.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse("application/octet-stream");
     }
 
     // ---- canonical -> Ollama ----
@@ -199,14 +193,8 @@ final class OllamaMessages {
 
     /** Canonical arguments text as the object Ollama wants, parsed exactly once; an empty text is {@code {}}. */
     static ObjectNode argumentsObject(String arguments, String path) {
-        if (arguments == null || arguments.isBlank()) {
-            return Json.NODES.objectNode();
-        }
-        ObjectNode object = Json.tryParseObject(arguments);
-        if (object == null) {
-            throw GatewayError.invalid(path, "Invalid value for '" + path + "': Ollama needs the arguments as a JSON object.");
-        }
-        return object;
+        return ToolArguments.toObject(arguments, () -> GatewayError.invalid(path,
+                "Invalid value for '" + path + "': Ollama needs the arguments as a JSON object."));
     }
 
     /** The tool a result answers: the name of the earlier call with its id, else the name the result carries. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,13 +22,16 @@ import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
 import dev.tokenledger.wire.ModelParameterRules;
 import dev.tokenledger.wire.SamplingFields;
+import dev.tokenledger.wire.SourceBodies;
 
+import static dev.tokenledger.wire.JsonFields.optionalArray;
 import static dev.tokenledger.wire.JsonFields.optionalBoolean;
 import static dev.tokenledger.wire.JsonFields.optionalBooleanObject;
 import static dev.tokenledger.wire.JsonFields.optionalDouble;
 import static dev.tokenledger.wire.JsonFields.optionalInt;
 import static dev.tokenledger.wire.JsonFields.optionalString;
 import static dev.tokenledger.wire.JsonFields.requiredString;
+import static dev.tokenledger.wire.JsonFields.stringOrStrings;
 import static dev.tokenledger.wire.JsonFields.text;
 
 /** Pure mapping of OpenAI Chat Completions requests to and from the canonical request. */
@@ -96,7 +100,8 @@ public final class OpenAiChatRequests {
         String reasoningEffort = optionalString(root, "reasoning_effort");
         return ChatRequest.builder(model, new ChatRequest.SourceBody(WireFormat.OPENAI_CHAT, root))
                 .messages(messages)
-                .tools(tools(root.get("tools")), toolChoice == null || toolChoice.isNull() ? null : Json.toValue(toolChoice),
+                .tools(tools(optionalArray(root, "tools", "tools")),
+                        toolChoice == null || toolChoice.isNull() ? null : Json.toValue(toolChoice),
                         optionalBooleanObject(root, "parallel_tool_calls"))
                 .sampling(maxTokens, optionalDouble(root, "temperature"), optionalDouble(root, "top_p"),
                         stop(root.get("stop")))
@@ -110,11 +115,8 @@ public final class OpenAiChatRequests {
      * model replaced and, for streams, usage reporting switched on; any other is built from the canonical fields.
      */
     public static byte[] toWire(ChatRequest request, String upstreamModel) {
-        ObjectNode root;
-        if (request.source() != null && request.source().format() == WireFormat.OPENAI_CHAT) {
-            // a copy: mappers are pure, and the same request may be sent to several deployments
-            root = ((ObjectNode) request.source().body()).deepCopy();
-        } else {
+        ObjectNode root = SourceBodies.copy(request, WireFormat.OPENAI_CHAT);
+        if (root == null) {
             root = build(request);
             ModelParameterRules.apply(WireFormat.OPENAI_CHAT, upstreamModel, root);
         }
@@ -221,9 +223,7 @@ public final class OpenAiChatRequests {
                     parts.addObject().put("type", "text").put("text", t.text());
                 } else if (part instanceof ContentPart.Image img) {
                     ObjectNode imageUrl = parts.addObject().put("type", "image_url").putObject("image_url");
-                    imageUrl.put("url", img.url() != null
-                            ? img.url()
-                            : "data:" + img.mediaType() + ";base64," + img.base64Data());
+                    imageUrl.put("url", OpenAiImageUrls.toWire(img));
                     if (img.detail() != null) {
                         imageUrl.put("detail", img.detail());
                     }
@@ -333,22 +333,12 @@ public final class OpenAiChatRequests {
             throw GatewayError.invalid(path + ".url", "Missing required parameter: '" + path + ".url'.");
         }
         String detail = node.isObject() ? text(node, "detail") : null;
-        if (url.startsWith("data:")) {
-            int semi = url.indexOf(";base64,");
-            if (semi < 0) {
-                throw GatewayError.invalid(path + ".url", "Invalid image data URL in '" + path + ".url'.");
-            }
-            return new ContentPart.Image(null, url.substring(5, semi), url.substring(semi + 8), detail);
-        }
-        return new ContentPart.Image(url, null, null, detail);
+        return OpenAiImageUrls.toCanonical(url, detail, path + ".url");
     }
 
-    private static List<ToolSpec> tools(JsonNode node) {
-        if (node == null || node.isNull()) {
+    private static List<ToolSpec> tools(ArrayNode node) {
+        if (node == null) {
             return List.of();
-        }
-        if (!node.isArray()) {
-            throw GatewayError.invalid("tools", "Invalid type for 'tools': expected an array.");
         }
         List<ToolSpec> tools = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
@@ -371,22 +361,11 @@ public final class OpenAiChatRequests {
     }
 
     private static List<String> stop(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return List.of();
+        Supplier<GatewayError> invalid = () -> GatewayError.invalid("stop",
+                "Invalid type for 'stop': expected a string or an array of strings.");
+        if (node != null && !node.isNull() && !node.isTextual() && !node.isArray()) {
+            throw invalid.get();
         }
-        if (node.isTextual()) {
-            return List.of(node.asText());
-        }
-        if (!node.isArray()) {
-            throw GatewayError.invalid("stop", "Invalid type for 'stop': expected a string or an array of strings.");
-        }
-        List<String> stop = new ArrayList<>();
-        for (JsonNode s : node) {
-            if (!s.isTextual()) {
-                throw GatewayError.invalid("stop", "Invalid type for 'stop': expected a string or an array of strings.");
-            }
-            stop.add(s.asText());
-        }
-        return stop;
+        return stringOrStrings(node, invalid);
     }
 }

@@ -7,37 +7,26 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tokenledger.canonical.ChatChunk;
-import dev.tokenledger.canonical.GatewayError;
-import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.json.Json;
-import dev.tokenledger.wire.ChunkEncoder;
 
 /**
  * Canonical chunks as an OpenAI chat stream: {@code chat.completion.chunk} events, the usage chunk when the client
  * asked for it ({@code stream_options.include_usage}), then {@code [DONE]}. Reasoning text goes in the
  * {@code reasoning_content} delta field OpenAI-compatible clients read; signatures have no place here and are dropped.
  */
-public final class OpenAiChunkEncoder implements ChunkEncoder {
+public final class OpenAiChunkEncoder extends OpenAiSseChunkEncoder {
 
-    private final boolean includeUsage;
     private final Set<Integer> choicesWithRole = new HashSet<>();
     /** The event being built; written by {@link #flush}. */
     private ObjectNode pending;
-    private String id = "chatcmpl-tokenledger";
-    private String model = "";
-    private long created = System.currentTimeMillis() / 1000;
 
     public OpenAiChunkEncoder(boolean includeUsage) {
-        this.includeUsage = includeUsage;
+        super(includeUsage, "chatcmpl-tokenledger", "");
     }
 
     @Override
-    public void encode(ChatChunk chunk, ByteArrayOutputStream out) {
-        if (chunk instanceof ChatChunk.Start start) {
-            id = start.id() != null ? start.id() : id;
-            model = start.model() != null ? start.model() : model;
-            created = start.created() > 0 ? start.created() : created;
-        } else if (chunk instanceof ChatChunk.Text t) {
+    protected void write(ChatChunk chunk, ByteArrayOutputStream out) {
+        if (chunk instanceof ChatChunk.Text t) {
             delta(t.choice()).put("content", t.text());
             flush(out);
         } else if (chunk instanceof ChatChunk.Reasoning r) {
@@ -62,14 +51,15 @@ public final class OpenAiChunkEncoder implements ChunkEncoder {
         }
     }
 
-    private ObjectNode chunk() {
+    @Override
+    protected ObjectNode head(String id, long created, String model) {
         ObjectNode node = Json.NODES.objectNode();
         node.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
         return node;
     }
 
     private ObjectNode choice(int index) {
-        pending = chunk();
+        pending = head();
         ObjectNode choice = pending.putArray("choices").addObject();
         choice.put("index", index);
         return choice;
@@ -87,15 +77,5 @@ public final class OpenAiChunkEncoder implements ChunkEncoder {
 
     private void flush(ByteArrayOutputStream out) {
         OpenAiSse.event(pending, out);
-    }
-
-    @Override
-    public void finish(Usage usage, ByteArrayOutputStream out) {
-        OpenAiSse.end(includeUsage, this::chunk, usage, out);
-    }
-
-    @Override
-    public void error(GatewayError error, ByteArrayOutputStream out) {
-        out.writeBytes(OpenAiPassthroughRelay.errorEvent(error));
     }
 }

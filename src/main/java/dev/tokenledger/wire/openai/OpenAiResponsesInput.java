@@ -205,13 +205,6 @@ final class OpenAiResponsesInput {
                     + ".file_id' refers to an OpenAI file that other providers cannot read; send 'image_url' instead.");
         }
         String url = requiredString(part, "image_url", path + ".image_url");
-        if (url.startsWith("data:")) {
-            int semi = url.indexOf(";base64,");
-            if (semi < 0) {
-                throw GatewayError.invalid(path + ".image_url", "Invalid image data URL in '" + path + ".image_url'.");
-            }
-            return new ContentPart.Image(null, url.substring(5, semi), url.substring(semi + 8), detail);
-        }
-        return new ContentPart.Image(url, null, null, detail);
+        return OpenAiImageUrls.toCanonical(url, detail, path + ".image_url");
     }
 }

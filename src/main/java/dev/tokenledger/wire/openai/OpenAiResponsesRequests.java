@@ -16,6 +16,7 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Message;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.wire.SourceBodies;
 import dev.tokenledger.wire.Untranslatable;
 
 import static dev.tokenledger.wire.JsonFields.optionalBoolean;
@@ -100,10 +101,10 @@ public final class OpenAiResponsesRequests {
      * as it came (unknown fields, built-in tools, encrypted reasoning intact) with only the model replaced.
      */
     public static byte[] toWire(ChatRequest request, String upstreamModel) {
-        if (request.source() == null || request.source().format() != WireFormat.OPENAI_RESPONSES) {
+        ObjectNode root = SourceBodies.copy(request, WireFormat.OPENAI_RESPONSES);
+        if (root == null) {
             throw new IllegalStateException("Only a Responses request is sent to a Responses upstream");
         }
-        ObjectNode root = ((ObjectNode) request.source().body()).deepCopy();
         root.put("model", upstreamModel);
         return Json.write(root);
     }

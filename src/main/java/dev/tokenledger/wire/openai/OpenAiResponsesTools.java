@@ -66,7 +66,7 @@ final class OpenAiResponsesTools {
 
     /** The tools of a request that arrived in the Responses format; none for a request in another format. */
     static Declared of(ChatRequest request) {
-        if (request.source() == null || request.source().format() != WireFormat.OPENAI_RESPONSES) {
+        if (!request.arrivedIn(WireFormat.OPENAI_RESPONSES)) {
             return new Declared(List.of(), Map.of());
         }
         return read((ObjectNode) request.source().body(), false);

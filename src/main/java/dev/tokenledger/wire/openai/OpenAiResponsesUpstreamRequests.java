@@ -32,7 +32,7 @@ public final class OpenAiResponsesUpstreamRequests {
 
     /** The request's body for the Responses API, for an upstream model. */
     public static byte[] toWire(ChatRequest request, String upstreamModel) {
-        if (request.source() != null && request.source().format() == WireFormat.OPENAI_RESPONSES) {
+        if (request.arrivedIn(WireFormat.OPENAI_RESPONSES)) {
             return OpenAiResponsesRequests.toWire(request, upstreamModel);
         }
         if (!request.stop().isEmpty()) {
@@ -84,9 +84,8 @@ public final class OpenAiResponsesUpstreamRequests {
                     throw GatewayError.invalid("messages", "An assistant message with an image cannot be sent to "
                             + "this model's Responses API.");
                 }
-                ObjectNode node = content.addObject().put("type", "input_image").put("image_url", image.url() != null
-                        ? image.url()
-                        : "data:" + image.mediaType() + ";base64," + image.base64Data());
+                ObjectNode node = content.addObject().put("type", "input_image")
+                        .put("image_url", OpenAiImageUrls.toWire(image));
                 if (image.detail() != null) {
                     node.put("detail", image.detail());
                 }
