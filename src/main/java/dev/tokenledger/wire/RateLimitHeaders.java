@@ -7,11 +7,12 @@ import dev.tokenledger.canonical.UpstreamLimits;
 import static dev.tokenledger.canonical.UpstreamLimits.UNKNOWN;
 
 /**
- * Reads one format's six rate-limit headers (limit, remaining and reset, for requests and for tokens) into
- * {@link UpstreamLimits}. An answer without the remaining headers costs two header look-ups and nothing else; counts
- * are parsed without exceptions.
+ * Reads one format's six rate-limit headers (limit, remaining and reset, for requests and for tokens; the components
+ * are the headers' names) into {@link UpstreamLimits}. An answer without the remaining headers costs two header
+ * look-ups and nothing else; counts are parsed without exceptions.
  */
-public final class RateLimitHeaders implements UpstreamLimits.Reader {
+public record RateLimitHeaders(String requestsLimit, String requestsRemaining, String requestsReset, String tokensLimit,
+        String tokensRemaining, String tokensReset, ResetFormat reset) implements UpstreamLimits.Reader {
 
     /** A limit header that was sent without a positive count: a placeholder, which makes its kind unknown. */
     private static final long UNUSABLE = -2;
@@ -21,25 +22,6 @@ public final class RateLimitHeaders implements UpstreamLimits.Reader {
     public interface ResetFormat {
         /** @return milliseconds from {@code nowMillis} until the reset, or {@link UpstreamLimits#UNKNOWN} */
         long millisUntil(String value, long nowMillis);
-    }
-
-    private final String requestsLimit;
-    private final String requestsRemaining;
-    private final String requestsReset;
-    private final String tokensLimit;
-    private final String tokensRemaining;
-    private final String tokensReset;
-    private final ResetFormat reset;
-
-    public RateLimitHeaders(String requestsLimit, String requestsRemaining, String requestsReset, String tokensLimit,
-            String tokensRemaining, String tokensReset, ResetFormat reset) {
-        this.requestsLimit = requestsLimit;
-        this.requestsRemaining = requestsRemaining;
-        this.requestsReset = requestsReset;
-        this.tokensLimit = tokensLimit;
-        this.tokensRemaining = tokensRemaining;
-        this.tokensReset = tokensReset;
-        this.reset = reset;
     }
 
     @Override
