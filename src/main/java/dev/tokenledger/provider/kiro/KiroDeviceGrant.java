@@ -16,23 +16,9 @@ import dev.tokenledger.provider.DeviceGrant;
  * access portal) and polls CreateToken with the device-code grant. The registered client (id, secret, its expiry) and
  * where it was registered are kept with the login and then in the credential's grant, for its refreshes.
  */
-final class KiroDeviceGrant implements DeviceGrant {
-
-    private final SsoOidc oidc;
-    private final String oidcUrl;
-    private final String startUrl;
-    private final String region;
-    private final String clientName;
-    private final String scopes;
-
-    KiroDeviceGrant(SsoOidc oidc, String oidcUrl, String startUrl, String region, String clientName, String scopes) {
-        this.oidc = oidc;
-        this.oidcUrl = oidcUrl;
-        this.startUrl = startUrl;
-        this.region = region;
-        this.clientName = clientName;
-        this.scopes = scopes;
-    }
+record KiroDeviceGrant(SsoOidc oidc, String oidcUrl, String startUrl, String region, String clientName, String scopes)
+        implements
+            DeviceGrant {
 
     @Override
     public Uni<Codes> start() {
