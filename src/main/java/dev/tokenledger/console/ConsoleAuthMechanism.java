@@ -1,8 +1,6 @@
 package dev.tokenledger.console;
 
-import java.util.Collections;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +9,6 @@ import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.AuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
@@ -75,11 +72,6 @@ public class ConsoleAuthMechanism implements HttpAuthenticationMechanism {
             return Uni.createFrom().nullItem();
         }
         return Uni.createFrom().item(new ChallengeData(303, "Location", "/console/login"));
-    }
-
-    @Override
-    public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Collections.emptySet();
     }
 
     @Override
