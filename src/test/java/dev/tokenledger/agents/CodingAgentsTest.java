@@ -16,7 +16,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -79,17 +80,10 @@ class CodingAgentsTest {
 
     // --- Codex CLI ---
 
-    @Test
-    void codexPatchesAFileThroughAnOpenAiResponsesUpstream() throws Exception {
-        codex(null, "responses");
-    }
-
-    @Test
-    void codexPatchesAFileThroughAnAnthropicUpstream() throws Exception {
-        codex("agents-on-anthropic", "messages");
-    }
-
-    private void codex(String model, String upstreamFormat) throws Exception {
+    /** With its default model on an OpenAI Responses upstream, then with a model on an Anthropic upstream. */
+    @ParameterizedTest(name = "model {0} through a {1} upstream")
+    @CsvSource({",responses", "agents-on-anthropic,messages"})
+    void codexPatchesAFile(String model, String upstreamFormat) throws Exception {
         Path work = scratch();
         Files.writeString(work.resolve("notes.txt"), "status: draft\n");
         String patch = "*** Begin Patch\n*** Update File: notes.txt\n@@\n-status: draft\n+status: final\n*** End Patch\n";
@@ -144,23 +138,12 @@ class CodingAgentsTest {
 
     // --- Claude Code ---
 
-    @Test
-    void claudeCodeReadsAFileThroughAnAnthropicUpstream() throws Exception {
-        claudeCode(null, "messages");
-    }
-
-    @Test
-    void claudeCodeReadsAFileThroughAnOpenAiUpstream() throws Exception {
-        claudeCode("agents-on-openai", "chat");
-    }
-
-    private void claudeCode(String model, String upstreamFormat) throws Exception {
+    /** With its default model on an Anthropic upstream, then with a model on an OpenAI Chat Completions upstream. */
+    @ParameterizedTest(name = "model {0} through a {1} upstream")
+    @CsvSource({",messages", "agents-on-openai,chat"})
+    void claudeCodeReadsAFile(String model, String upstreamFormat) throws Exception {
         Path work = scratch();
-        String word = "kumquat-" + UUID.randomUUID().toString().substring(0, 8);
-        Path file = work.resolve("notes.txt");
-        Files.writeString(file, "The code word is " + word + ".\n");
-        AgentUpstream.running().plan(new AgentUpstream.Plan(
-                new AgentUpstream.Tool("Read", schema -> fill(schema, file, null), null)));
+        String word = plantCodeWord(work, "kumquat-", "Read");
         String[] key = GatewayCalls.virtualKey(null);
         Map<String, String> env = isolated(work, work.resolveSibling(work.getFileName() + "-claude"));
         env.put("CLAUDE_CONFIG_DIR", env.get("HOME") + "/.claude");
@@ -176,30 +159,17 @@ class CodingAgentsTest {
         String out = run(List.of(binary("@anthropic-ai/claude-code-linux-x64/claude"), "-p",
                 "What is the code word in notes.txt?"), work, env);
 
-        assertTrue(out.contains(word), "the file's content came back through the tool:\n" + out);
-        assertUpstream(upstreamFormat, out);
-        assertLedger(key[0], out);
+        assertCodeWordRead(word, upstreamFormat, key[0], out);
     }
 
     // --- Gemini CLI ---
 
-    @Test
-    void geminiCliReadsAFileThroughAGeminiUpstream() throws Exception {
-        geminiCli(null, "gemini");
-    }
-
-    @Test
-    void geminiCliReadsAFileThroughAnAnthropicUpstream() throws Exception {
-        geminiCli("agents-on-anthropic", "messages");
-    }
-
-    private void geminiCli(String model, String upstreamFormat) throws Exception {
+    /** With its default model on a Gemini upstream, then with a model on an Anthropic upstream. */
+    @ParameterizedTest(name = "model {0} through a {1} upstream")
+    @CsvSource({",gemini", "agents-on-anthropic,messages"})
+    void geminiCliReadsAFile(String model, String upstreamFormat) throws Exception {
         Path work = scratch();
-        String word = "quince-" + UUID.randomUUID().toString().substring(0, 8);
-        Path file = work.resolve("notes.txt");
-        Files.writeString(file, "The code word is " + word + ".\n");
-        AgentUpstream.running().plan(new AgentUpstream.Plan(
-                new AgentUpstream.Tool("read_file", schema -> fill(schema, file, null), null)));
+        String word = plantCodeWord(work, "quince-", "read_file");
         Path home = Files.createDirectories(work.resolveSibling(work.getFileName() + "-gemini"));
         Files.createDirectories(home.resolve(".gemini"));
         Files.writeString(home.resolve(".gemini/settings.json"), """
@@ -221,12 +191,31 @@ class CodingAgentsTest {
         command.addAll(List.of("--prompt", "What is the code word in notes.txt?"));
         String out = run(command, work, env);
 
-        assertTrue(out.contains(word), "the file's content came back through the tool:\n" + out);
-        assertUpstream(upstreamFormat, out);
-        assertLedger(key[0], out);
+        assertCodeWordRead(word, upstreamFormat, key[0], out);
     }
 
     // --- shared ---
+
+    /**
+     * Writes a fresh code word ({@code prefix} and a random suffix) into {@code notes.txt} in {@code work} and plans the
+     * upstream to have the agent read that file with its tool {@code readTool}; returns the word.
+     */
+    private static String plantCodeWord(Path work, String prefix, String readTool) throws IOException {
+        String word = prefix + UUID.randomUUID().toString().substring(0, 8);
+        Path file = work.resolve("notes.txt");
+        Files.writeString(file, "The code word is " + word + ".\n");
+        AgentUpstream.running().plan(new AgentUpstream.Plan(
+                new AgentUpstream.Tool(readTool, schema -> fill(schema, file, null), null)));
+        return word;
+    }
+
+    /** The agent answered with the code word it read through a tool call to the upstream, and the ledger has the calls. */
+    private static void assertCodeWordRead(String word, String upstreamFormat, String keyId, String out)
+            throws Exception {
+        assertTrue(out.contains(word), "the file's content came back through the tool:\n" + out);
+        assertUpstream(upstreamFormat, out);
+        assertLedger(keyId, out);
+    }
 
     /** Tool arguments for a declared schema: the file's path in its path parameter, the patch in a text one. */
     private static JsonNode fill(JsonNode schema, Path file, String text) {

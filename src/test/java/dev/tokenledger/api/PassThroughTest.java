@@ -73,8 +73,7 @@ class PassThroughTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
+        upstream = GatewayCalls.freshUpstream();
         price("native-mock", GPT);
         price("anthropic-mock", CLAUDE);
         price("gmock", "gemini-2.5-flash");

@@ -22,7 +22,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -46,10 +45,10 @@ import com.sun.management.GcInfo;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
 import dev.tokenledger.auth.VirtualKeys;
 import dev.tokenledger.json.Json;
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
@@ -423,17 +422,11 @@ class HostileInputTest {
 
     @Test
     void tokenCountingTakesARequestOfTheKeysRate() throws Exception {
-        String org = master().body(Map.of("name", "count-" + UUID.randomUUID())).post("/admin/v1/orgs").then()
-                .statusCode(201).extract().path("id");
-        String team = master().body(Map.of("name", "team", "orgId", org)).post("/admin/v1/teams").then().statusCode(201)
-                .extract().path("id");
-        var key = master().body(Map.of("name", "app", "teamId", team)).post("/admin/v1/keys").then().statusCode(201)
-                .extract().jsonPath();
-        master().body("{\"rpm\":3}").put("/admin/v1/limits/key/" + key.getString("id")).then().statusCode(200);
+        String[] key = GatewayCalls.virtualKey("{\"rpm\":3}");
         int[] statuses = new int[5];
         for (int i = 0; i < statuses.length; i++) {
             HttpRequest count = HttpRequest.newBuilder(URI.create(base() + "/v1/messages/count_tokens"))
-                    .header("x-api-key", key.getString("key")).header("Content-Type", "application/json")
+                    .header("x-api-key", key[1]).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\","
                             + "\"content\":\"Hi\"}]}"))
                     .build();
@@ -564,10 +557,6 @@ class HostileInputTest {
         return HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + OpenAiFixtures.MASTER).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static io.restassured.specification.RequestSpecification master() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
     }
 
     private long metricsSize() {

@@ -1,18 +1,13 @@
 package dev.tokenledger.it;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -23,16 +18,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.PackagedGateway;
-import dev.tokenledger.testing.PackagedGateway.Replica;
+import dev.tokenledger.testing.Replicas;
 import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.testing.UpstreamConfig;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,45 +42,25 @@ class AdminCoherenceIT {
             + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":5,\"total_tokens\":10}}";
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<Replica> replicas = new ArrayList<>();
-    final List<Integer> ports = new ArrayList<>();
-    final List<Integer> managementPorts = new ArrayList<>();
+    final Replicas replicas = new Replicas();
     final String channel = "tokenledger:changes:it-" + UUID.randomUUID();
     WireMockServer upstream;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        upstream.start();
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
-        Path spool = Files.createTempDirectory("spool");
-        for (int i = 0; i < 2; i++) {
-            launch(spool.resolve("r" + i));
-        }
-        for (Replica replica : replicas) {
-            replica.awaitReady();
-        }
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (Replica replica : replicas) {
-            replica.kill();
-        }
-        upstream.stop();
-    }
-
-    void launch(Path spool) throws IOException {
-        Replica replica = PackagedGateway.replica(upstream.baseUrl(), spool, Map.of(
+        upstream = UpstreamConfig.completing(0, COMPLETION);
+        replicas.start(2, spool -> PackagedGateway.replica(upstream.baseUrl(), spool, Map.of(
                 "TOKENLEDGER_COHERENCE_CHANNEL", channel,
                 // the backstops an hour apart: whatever arrives within a second came over the change channel
                 "TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "1h",
                 "TOKENLEDGER_KEYS_CACHE_TTL", "1h",
-                "TOKENLEDGER_LEDGER_PRICE_REFRESH", "1h"), Map.of());
-        replicas.add(replica);
-        ports.add(replica.port());
-        managementPorts.add(replica.managementPort());
+                "TOKENLEDGER_LEDGER_PRICE_REFRESH", "1h"), Map.of()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        replicas.kill();
+        upstream.stop();
     }
 
     HttpResponse<String> get(int port, String path, String bearer) throws Exception {
@@ -101,7 +74,7 @@ class AdminCoherenceIT {
 
     /** An admin call through replica {@code replica}. */
     HttpResponse<String> admin(int replica, String method, String path, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(replica) + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicas.port(replica) + path))
                 .header("Authorization", "Bearer " + OpenAiFixtures.MASTER).header("Content-Type", "application/json")
                 .method(method, json == null
                         ? HttpRequest.BodyPublishers.noBody()
@@ -127,11 +100,11 @@ class AdminCoherenceIT {
     }
 
     int models(int replica, String key) throws Exception {
-        return get(ports.get(replica), "/v1/models", key).statusCode();
+        return get(replicas.port(replica), "/v1/models", key).statusCode();
     }
 
     int chat(int replica, String key) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(replica)
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicas.port(replica)
                 + "/v1/chat/completions")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"coherence-model\",\"max_tokens\":10,"
@@ -240,10 +213,10 @@ class AdminCoherenceIT {
 
     @Test
     void metricsAreOnTheManagementInterfaceOnly() throws Exception {
-        assertEquals(404, get(ports.get(0), "/q/metrics", null).statusCode());
-        HttpResponse<String> metrics = get(managementPorts.get(0), "/q/metrics", null);
+        assertEquals(404, get(replicas.port(0), "/q/metrics", null).statusCode());
+        HttpResponse<String> metrics = get(replicas.get(0).managementPort(), "/q/metrics", null);
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("tokenledger_"), metrics.body().substring(0, 200));
-        assertEquals(200, get(ports.get(0), "/q/health/ready", null).statusCode(), "health stays on the API port");
+        assertEquals(200, get(replicas.port(0), "/q/health/ready", null).statusCode(), "health stays on the API port");
     }
 }

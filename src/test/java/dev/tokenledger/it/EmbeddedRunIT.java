@@ -18,14 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.PackagedGateway;
+import dev.tokenledger.testing.UpstreamConfig;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,10 +62,7 @@ class EmbeddedRunIT {
     @Test
     void freshDataDirAnswersPricesKeepsTheLedgerAndLeavesNoServerBehind() throws Exception {
         assumeFalse(PackagedGateway.isNative(), "the native executable never embeds (theNativeExecutableNeverEmbeds)");
-        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        upstream.start();
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.COMPLETION)));
+        upstream = UpstreamConfig.completing(0, OpenAiFixtures.COMPLETION);
         Path data = work.resolve("data");
 
         long started = System.nanoTime();

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.PackagedGateway;
 import dev.tokenledger.testing.PackagedGateway.Replica;
+import dev.tokenledger.testing.Replicas;
+import dev.tokenledger.testing.UpstreamConfig;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,34 +38,22 @@ class LeasesIT {
     static final int N = 1_000;
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<Replica> replicas = new ArrayList<>();
+    final Replicas replicas = new Replicas();
     WireMockServer upstream;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
-                .containerThreads(128));
-        upstream.start();
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(TwoReplicasIT.COMPLETION)));
-        Path spool = Files.createTempDirectory("spool");
-        for (int i = 0; i < 2; i++) {
-            replicas.add(PackagedGateway.replica(upstream.baseUrl(), spool.resolve("r" + i), Map.of(
-                    "TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "300ms",
-                    "TOKENLEDGER_LEDGER_PRICE_REFRESH", "1s",
-                    "TOKENLEDGER_ADMISSION_LEASES_ENABLED", "true",
-                    "TOKENLEDGER_ADMISSION_LEASES_TTL", "60s"), Map.of()));
-        }
-        for (Replica replica : replicas) {
-            replica.awaitReady();
-        }
+        upstream = UpstreamConfig.completing(128, TwoReplicasIT.COMPLETION);
+        replicas.start(2, spool -> PackagedGateway.replica(upstream.baseUrl(), spool, Map.of(
+                "TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "300ms",
+                "TOKENLEDGER_LEDGER_PRICE_REFRESH", "1s",
+                "TOKENLEDGER_ADMISSION_LEASES_ENABLED", "true",
+                "TOKENLEDGER_ADMISSION_LEASES_TTL", "60s"), Map.of()));
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Replica replica : replicas) {
-            replica.kill();
-        }
+        replicas.kill();
         upstream.stop();
     }
 

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,13 +22,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.PackagedGateway;
 import dev.tokenledger.testing.PackagedGateway.Replica;
+import dev.tokenledger.testing.Replicas;
 import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.testing.UpstreamConfig;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -68,40 +68,27 @@ class TwoReplicasIT {
     }
 
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final List<Replica> replicas = new ArrayList<>();
-    final List<Integer> ports = new ArrayList<>();
+    final Replicas replicas = new Replicas();
     WireMockServer upstream;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
-                .containerThreads(256));
-        upstream.start();
-        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        upstream = UpstreamConfig.completing(256, COMPLETION);
         upstream.stubFor(post("/v1/chat/completions").withRequestBody(matchingJsonPath("$.model", equalTo("slow-model")))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withFixedDelay(30_000).withBody(COMPLETION)));
         upstream.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(ANTHROPIC.formatted(REPORTED))));
-        Path spool = Files.createTempDirectory("spool");
-        for (int i = 0; i < 2; i++) {
-            launch(spool.resolve("r" + i));
-        }
-        for (Replica replica : replicas) {
-            replica.awaitReady();
-        }
+        replicas.start(2, this::launch);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Replica replica : replicas) {
-            replica.kill();
-        }
+        replicas.kill();
         upstream.stop();
     }
 
-    void launch(Path spool) throws IOException {
+    Replica launch(Path spool) throws IOException {
         // an Anthropic-type provider on the same upstream, for the prompt-factor case (with one configured, the OpenAI
         // provider of the environment variables must be configured too, as the default)
         Map<String, String> properties = new LinkedHashMap<>();
@@ -112,18 +99,16 @@ class TwoReplicasIT {
         properties.put("tokenledger.providers.claude-up.type", "anthropic");
         properties.put("tokenledger.providers.claude-up.base-url", upstream.baseUrl());
         properties.put("tokenledger.providers.claude-up.api-key", "sk-upstream-test");
-        Replica replica = PackagedGateway.replica(upstream.baseUrl(), spool, Map.of(
+        return PackagedGateway.replica(upstream.baseUrl(), spool, Map.of(
                 "TOKENLEDGER_ADMISSION_LIMITS_REFRESH", "300ms",
                 "TOKENLEDGER_LEDGER_PRICE_REFRESH", "1s", // prices set through the other replica
                 "TOKENLEDGER_ADMISSION_HOLD_TTL", "15s",
                 // a busy machine answers a key lookup slowly: that is not the outage these cases are about
                 "TOKENLEDGER_KEYS_LOOKUP_TIMEOUT", "30s"), properties);
-        replicas.add(replica);
-        ports.add(replica.port());
     }
 
     HttpResponse<String> admin(String method, String path, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(0) + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicas.port(0) + path))
                 .header("Authorization", "Bearer " + OpenAiFixtures.MASTER).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -150,7 +135,7 @@ class TwoReplicasIT {
     List<HttpResponse<String>> burst(String key, String model, int perReplica) {
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < perReplica; i++) {
-            for (int port : ports) {
+            for (int port : replicas.ports()) {
                 futures.add(client.sendAsync(chat(port, key, model), HttpResponse.BodyHandlers.ofString()));
             }
         }
@@ -170,15 +155,20 @@ class TwoReplicasIT {
         return responses.stream().filter(r -> r.statusCode() == 200).count();
     }
 
-    void price(String model) throws Exception {
-        HttpResponse<String> r = admin("POST", "/admin/v1/prices", "{\"provider\":\"openai\",\"model\":\"" + model
-                + "\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"0\",\"outputMtok\":\"10\"},\"reason\":\"test rate\"}");
+    /**
+     * Prices {@code provider}'s {@code model} at {@code inputMtok} USD a million input tokens and 10 a million output
+     * tokens (a price set by an earlier test stays).
+     */
+    void price(String provider, String model, String inputMtok) throws Exception {
+        HttpResponse<String> r = admin("POST", "/admin/v1/prices", "{\"provider\":\"" + provider + "\",\"model\":\""
+                + model + "\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"" + inputMtok
+                + "\",\"outputMtok\":\"10\"},\"reason\":\"test rate\"}");
         assertTrue(r.statusCode() == 201 || r.statusCode() == 409, r.body());
     }
 
     @Test
     void twoReplicasEnforceOneRateAndOneBudget() throws Exception {
-        price("budget-model");
+        price("openai", "budget-model", "0");
         String[] rated = key("{\"rpm\":30}");
         String[] budgeted = key("{\"budget\":{\"amountUsd\":\"0.020\",\"window\":\"month\"}}");
         Thread.sleep(3000); // the other replica reloads the limits and its price catalogue is loaded
@@ -200,10 +190,7 @@ class TwoReplicasIT {
 
     @Test
     void twoReplicasHoldAProviderThatCountsMorePromptTokens() throws Exception {
-        HttpResponse<String> priced = admin("POST", "/admin/v1/prices", "{\"provider\":\"claude-up\",\"model\":"
-                + "\"claude-factor\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"10\","
-                + "\"outputMtok\":\"10\"},\"reason\":\"test rate\"}");
-        assertTrue(priced.statusCode() == 201 || priced.statusCode() == 409, priced.body());
+        price("claude-up", "claude-factor", "10");
         // a small budget: 20 requests as the plain estimate sees them (10 micro-USD a token)
         long budget = 20 * (ESTIMATE + 10) * 10;
         String[] key = key("{\"budget\":{\"amountUsd\":\"" + java.math.BigDecimal.valueOf(budget, 6).toPlainString()
@@ -213,7 +200,7 @@ class TwoReplicasIT {
 
         List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            for (int port : ports) {
+            for (int port : replicas.ports()) {
                 futures.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/v1/chat/completions")).timeout(Duration.ofSeconds(60))
                         .header("Authorization", "Bearer " + key[1]).header("Content-Type", "application/json")
@@ -236,33 +223,30 @@ class TwoReplicasIT {
 
     @Test
     void holdsOfAKilledReplicaExpire() throws Exception {
-        price("slow-model");
-        price("budget-model");
+        price("openai", "slow-model", "0");
+        price("openai", "budget-model", "0");
         String[] key = key("{\"budget\":{\"amountUsd\":\"0.003\",\"window\":\"month\"}}");
         Thread.sleep(3000);
-        int doomed = ports.get(1);
+        int doomed = replicas.port(1);
         List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             slow.add(client.sendAsync(chat(doomed, key[1], "slow-model"), HttpResponse.BodyHandlers.ofString()));
         }
         awaitHeld(key[0], "0.003000"); // admitted and waiting on the upstream: the whole budget is held
         replicas.get(1).kill();
-        HttpResponse<String> held = client.send(chat(ports.get(0), key[1], "budget-model"),
+        HttpResponse<String> held = client.send(chat(replicas.port(0), key[1], "budget-model"),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(429, held.statusCode(), held.body());
 
         Thread.sleep(16_000); // the hold TTL
-        HttpResponse<String> freed = client.send(chat(ports.get(0), key[1], "budget-model"),
+        HttpResponse<String> freed = client.send(chat(replicas.port(0), key[1], "budget-model"),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, freed.statusCode(), "the dead replica's holds still block the budget: " + freed.body());
     }
 
     @Test
     void aResponsesConversationContinuesOnTheOtherReplica() throws Exception {
-        HttpResponse<String> priced = admin("POST", "/admin/v1/prices", "{\"provider\":\"claude-up\",\"model\":"
-                + "\"claude-factor\",\"effectiveFrom\":\"2020-01-01T00:00:00Z\",\"prices\":{\"inputMtok\":\"10\","
-                + "\"outputMtok\":\"10\"},\"reason\":\"test rate\"}");
-        assertTrue(priced.statusCode() == 201 || priced.statusCode() == 409, priced.body());
+        price("claude-up", "claude-factor", "10");
         String[] key = key("{\"rpm\":1000}");
         upstream.stubFor(post("/v1/messages").withRequestBody(containing("And its population?")).atPriority(1)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
@@ -271,7 +255,7 @@ class TwoReplicasIT {
         Thread.sleep(1500); // the other replica's price catalogue
 
         // turn 1 on replica A, translated for an Anthropic upstream, stored (the API's default)
-        HttpResponse<String> first = client.send(responses(ports.get(0), key[1],
+        HttpResponse<String> first = client.send(responses(replicas.port(0), key[1],
                 "{\"model\":\"claude-up/claude-factor\",\"input\":\"Capital of Australia?\",\"max_output_tokens\":10}"),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, first.statusCode(), first.body());
@@ -279,7 +263,7 @@ class TwoReplicasIT {
         assertEquals("resp_msg_1", id);
 
         // turn 2 on replica B names it: the upstream receives the whole conversation
-        HttpResponse<String> second = client.send(responses(ports.get(1), key[1],
+        HttpResponse<String> second = client.send(responses(replicas.port(1), key[1],
                 "{\"model\":\"claude-up/claude-factor\",\"input\":\"And its population?\",\"max_output_tokens\":10,"
                         + "\"previous_response_id\":\"" + id + "\"}"),
                 HttpResponse.BodyHandlers.ofString());
@@ -296,7 +280,7 @@ class TwoReplicasIT {
         assertTrue(messages.get(2).toString().contains("And its population?"), messages.toString());
 
         // replica A reads turn 2, stored by B; both turns are priced rows of the key in the ledger
-        HttpResponse<String> read = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(0)
+        HttpResponse<String> read = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicas.port(0)
                 + "/v1/responses/resp_msg_2")).header("Authorization", "Bearer " + key[1]).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, read.statusCode(), read.body());

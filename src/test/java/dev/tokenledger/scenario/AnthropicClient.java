@@ -28,11 +28,6 @@ final class AnthropicClient implements ClientSide {
     }
 
     @Override
-    public String authValue(String key) {
-        return key;
-    }
-
-    @Override
     public Request request(ScenarioCase c, String model) {
         ObjectNode root = Golden.MAPPER.createObjectNode().put("model", model).put("max_tokens", 1024);
         if (c == ScenarioCase.SYSTEM_PROMPT) {
@@ -85,15 +80,10 @@ final class AnthropicClient implements ClientSide {
         return c.streamed() ? readStream(body) : readMessage(Golden.tree(body));
     }
 
+    /** An Anthropic error; its types are OpenAI's ({@code rate_limit_error}, ...). */
     private static Observed error(JsonNode root) {
         JsonNode error = root.path("error");
-        String type = switch (error.path("type").asText()) {
-            case "rate_limit_error" -> "rate_limit";
-            case "invalid_request_error" -> "invalid_request";
-            case "authentication_error" -> "authentication";
-            default -> "upstream";
-        };
-        return Observed.error(type, error.path("message").asText());
+        return Observed.error(OpenAiChatClient.errorType(error.path("type").asText()), error.path("message").asText());
     }
 
     private static Observed readMessage(JsonNode message) {

@@ -37,9 +37,9 @@ public interface ClientSide {
         return "Authorization";
     }
 
-    /** The header value carrying a key. */
+    /** The header value carrying a key: a bearer token in {@code Authorization}, the key itself in a header of its own. */
     default String authValue(String key) {
-        return "Bearer " + key;
+        return authHeader().equals("Authorization") ? "Bearer " + key : key;
     }
 
     /** Whether this format carries tool-call ids to the client (Gemini does not). */

@@ -28,11 +28,6 @@ final class GeminiClient implements ClientSide {
         return "x-goog-api-key";
     }
 
-    @Override
-    public String authValue(String key) {
-        return key;
-    }
-
     /** Gemini clients get the upstream's ids when it has them, but never the ids the gateway made up. */
     @Override
     public boolean showsToolCallIds() {

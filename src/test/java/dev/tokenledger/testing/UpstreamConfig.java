@@ -6,6 +6,9 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+
 /**
  * What the test resources write into the gateway's configuration again and again: a WireMock stand-in on a free
  * loopback port, providers on it, the deployments of model aliases, and the credential store's short timings.
@@ -22,6 +25,17 @@ public final class UpstreamConfig {
                 ? options.containerThreads(containerThreads)
                 : options);
         server.start();
+        return server;
+    }
+
+    /**
+     * A {@link #wireMock} upstream that answers every OpenAI chat completion ({@code POST /v1/chat/completions}) with
+     * 200 and {@code completion} as JSON.
+     */
+    public static WireMockServer completing(int containerThreads, String completion) {
+        WireMockServer server = wireMock(containerThreads);
+        server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(completion)));
         return server;
     }
 

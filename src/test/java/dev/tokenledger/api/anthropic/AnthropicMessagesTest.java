@@ -16,6 +16,7 @@ import io.restassured.response.Response;
 
 import dev.tokenledger.stream.SseDecoder;
 import dev.tokenledger.stream.SseEvent;
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
@@ -46,8 +47,7 @@ class AnthropicMessagesTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
+        upstream = GatewayCalls.freshUpstream();
     }
 
     private static Response messages(String body) {

@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.Upstreams;
@@ -47,8 +48,7 @@ class GeminiApiTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
+        upstream = GatewayCalls.freshUpstream();
     }
 
     private static Response gemini(String path, String body) {

@@ -18,6 +18,7 @@ import io.restassured.response.Response;
 
 import dev.tokenledger.stream.SseDecoder;
 import dev.tokenledger.stream.SseEvent;
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.NodeSdk;
 import dev.tokenledger.testing.OpenAiFixtures;
@@ -59,8 +60,7 @@ class ResponsesAndCompletionsTest {
 
     @BeforeEach
     void reset() {
-        upstream = Upstreams.wireMock();
-        upstream.resetAll();
+        upstream = GatewayCalls.freshUpstream();
         if (!warm) {
             // the pipeline's first use loads the tokenizer on the event loop (seconds on a loaded machine), which
             // would eat the 1.5 s the mock upstream is given; an unknown model takes that hit without an upstream
