@@ -24,6 +24,7 @@ import static dev.tokenledger.testing.Chunks.byteByByte;
 import static dev.tokenledger.testing.Chunks.concat;
 import static dev.tokenledger.testing.Chunks.fixedSplits;
 import static dev.tokenledger.testing.Chunks.randomSplits;
+import static dev.tokenledger.testing.Golden.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -396,12 +397,6 @@ class OpenAiPassthroughRelayTest {
         JsonNode error = Golden.tree(utf8(out.substring(at + 6, out.length() - 2))).get("error");
         assertEquals(List.of("message", "type", "param", "code"), fieldNames(error));
         return error;
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static byte[] utf8(String s) {
