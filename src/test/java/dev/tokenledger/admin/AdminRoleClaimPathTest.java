@@ -1,6 +1,5 @@
 package dev.tokenledger.admin;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,12 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AdminRoleClaimPathTest {
 
     public static class KeycloakClaims extends AdminOidcProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("quarkus.oidc.roles.role-claim-path", "realm_access/roles");
-            config.put("tokenledger.admin.team-claim", "tl_teams");
-            return config;
+        public KeycloakClaims() {
+            super(Map.of("quarkus.oidc.roles.role-claim-path", "realm_access/roles", "tokenledger.admin.team-claim",
+                    "tl_teams"));
         }
     }
 

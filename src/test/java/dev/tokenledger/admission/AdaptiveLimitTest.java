@@ -19,8 +19,6 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.tokenledger.testing.RedisBehindProxy;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,9 +37,7 @@ class AdaptiveLimitTest {
 
     @Test
     void upstream429sLowerTheAdmittedRateAndRecoveryRaisesIt() throws Exception {
-        RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("adaptive"))));
+        Tenant.answersAll(RedisBehindProxy.limitedServer(), "adaptive");
         Tenant tenant = Tenant.create();
         Tenant.limits("key", tenant.keyId(), "{\"rpm\":1000000}");
         String model = "limited/" + RedisBehindProxy.deployment("adaptive");

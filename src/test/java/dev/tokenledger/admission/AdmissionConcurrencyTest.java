@@ -13,10 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tokenledger.testing.Upstreams;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,15 +37,9 @@ class AdmissionConcurrencyTest {
     void upstream() {
         Upstreams.wireMock().resetAll();
         for (String model : List.of("budget-model", "rate-model")) {
-            Upstreams.wireMock().stubFor(post("/v1/chat/completions")
-                    .withRequestBody(matchingJsonPath("$.model", equalTo(model)))
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                            .withBody(COMPLETION.formatted(model))));
+            Tenant.answers(model, 0);
         }
-        Upstreams.wireMock().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo("slow-model")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withFixedDelay(1200).withBody(COMPLETION.formatted("slow-model"))));
+        Tenant.answers("slow-model", 1200);
         Tenant.warmUp(gateway, "mock/rate-model");
     }
 

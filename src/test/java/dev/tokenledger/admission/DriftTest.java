@@ -12,8 +12,6 @@ import dev.tokenledger.testing.RedisBehindProxy;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,9 +31,7 @@ class DriftTest {
     @Test
     void aCounterThatLeavesTheLedgerIsPublishedAndAlertedOn() throws Exception {
         Upstreams.wireMock().resetAll();
-        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("budget-model"))));
+        Tenant.answersAll(Upstreams.wireMock(), "budget-model");
         Tenant.price("mock", "budget-model", "0", "10");
         Tenant tenant = Tenant.create();
         Tenant.limits("key", tenant.keyId(), "{\"budget\":{\"amountUsd\":\"1\",\"window\":\"month\",\"hard\":true}}");

@@ -57,9 +57,7 @@ class HeaderPacingTest {
 
     @Test
     void openAiHeadersSayingNothingIsLeftLowerTheAdmittedRateAndRoomRaisesIt() throws Exception {
-        RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("headers"))));
+        Tenant.answersAll(RedisBehindProxy.limitedServer(), "headers");
         pacedByHeadersThenRecovers("limited/" + RedisBehindProxy.deployment("headers"));
     }
 
@@ -115,10 +113,7 @@ class HeaderPacingTest {
     void roomCostsNoRedisCallAndAnExhaustedStreamTeachesThePaceOfAnUnlimitedPrincipal() throws Exception {
         String upstreamModel = RedisBehindProxy.deployment("room");
         String model = "limited/" + upstreamModel;
-        RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo(upstreamModel)))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted(upstreamModel))));
+        Tenant.answers(RedisBehindProxy.limitedServer(), upstreamModel, 0);
         RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions")
                 .withRequestBody(matchingJsonPath("$.model", equalTo(upstreamModel)))
                 .withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
@@ -160,10 +155,7 @@ class HeaderPacingTest {
         RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions")
                 .withRequestBody(matchingJsonPath("$.model", equalTo("fallback-broken")))
                 .willReturn(aResponse().withStatus(500).withBody("{\"error\":{\"message\":\"down\"}}")));
-        RedisBehindProxy.limitedServer().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo("fallback-spare")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("fallback-spare"))));
+        Tenant.answers(RedisBehindProxy.limitedServer(), "fallback-spare", 0);
         Tenant tenant = Tenant.create();
         Tenant.limits("key", tenant.keyId(), "{\"rpm\":1000000}");
         RedisBehindProxy.limited().report(true);

@@ -29,10 +29,6 @@ import dev.tokenledger.admission.limits.Window;
 import dev.tokenledger.admission.redis.RedisScripts;
 import dev.tokenledger.testing.Upstreams;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,13 +51,7 @@ class HoldsTest {
 
     @BeforeEach
     void upstream() {
-        Upstreams.wireMock().resetAll();
-        Upstreams.wireMock().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo("budget-model")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("budget-model"))));
-        Tenant.price("mock", "budget-model", "0", "10");
-        Tenant.warmUp(gateway, "mock/budget-model");
+        Tenant.serveOnly(gateway, "budget-model");
     }
 
     /** The Redis counter of a key's monthly (UTC) budget, as the gateway names it. */

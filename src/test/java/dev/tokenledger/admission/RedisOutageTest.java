@@ -24,8 +24,6 @@ import dev.tokenledger.testing.RedisBehindProxy;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,9 +48,7 @@ class RedisOutageTest {
     @Test
     void hardBudgetsFailClosedRatesFallBackAndCountersAreReseeded() throws Exception {
         Upstreams.wireMock().resetAll();
-        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("budget-model"))));
+        Tenant.answersAll(Upstreams.wireMock(), "budget-model");
         Tenant.price("mock", "budget-model", "0", "10");
         Tenant.warmUp(gateway, "mock/budget-model");
         String body = Tenant.body("mock/budget-model", 100, false);

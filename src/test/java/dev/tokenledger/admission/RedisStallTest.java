@@ -22,7 +22,6 @@ import dev.tokenledger.admission.redis.RedisScripts;
 import dev.tokenledger.testing.FrozenRedis;
 import dev.tokenledger.testing.RedisBehindProxy;
 import dev.tokenledger.testing.TestDb;
-import dev.tokenledger.testing.Upstreams;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,10 +44,7 @@ class RedisStallTest {
 
     @BeforeEach
     void upstream() {
-        Upstreams.wireMock().resetAll();
-        Tenant.answers("stall-model", 0);
-        Tenant.price("mock", "stall-model", "0", "10");
-        Tenant.warmUp(gateway, "mock/stall-model");
+        Tenant.serveOnly(gateway, "stall-model");
     }
 
     @AfterEach

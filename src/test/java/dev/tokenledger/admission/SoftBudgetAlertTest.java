@@ -37,9 +37,7 @@ class SoftBudgetAlertTest {
         hooks.stubFor(post("/alerts").inScenario("flaky").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
         hooks.stubFor(post("/alerts").inScenario("flaky").whenScenarioStateIs("up").willReturn(aResponse().withStatus(204)));
-        Upstreams.wireMock().stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("budget-model"))));
+        Tenant.answersAll(Upstreams.wireMock(), "budget-model");
         Tenant.price("mock", "budget-model", "0", "10");
         Tenant tenant = Tenant.create();
         Tenant.limits("team", tenant.teamId(), "{\"budget\":{\"amountUsd\":\"0.010\",\"window\":\"week\","

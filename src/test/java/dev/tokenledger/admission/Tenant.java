@@ -13,16 +13,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
+import dev.tokenledger.testing.Upstreams;
+import dev.tokenledger.testing.VirtualKey;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static io.restassured.RestAssured.given;
 
 /**
@@ -38,19 +46,13 @@ record Tenant(String orgId, String teamId, String keyId, String key) {
     }
 
     static Tenant create() {
-        String org = master().body(Map.of("name", "limits-" + UUID.randomUUID())).post("/admin/v1/orgs").then()
-                .statusCode(201).extract().path("id");
-        String team = master().body(Map.of("name", "team", "orgId", org)).post("/admin/v1/teams").then().statusCode(201)
-                .extract().path("id");
-        JsonPath key = master().body(Map.of("name", "app", "teamId", team)).post("/admin/v1/keys").then()
-                .statusCode(201).extract().jsonPath();
-        return new Tenant(org, team, key.getString("id"), key.getString("key"));
+        VirtualKey key = GatewayCalls.newKey(null);
+        return new Tenant(key.orgId(), key.teamId(), key.id(), key.key());
     }
 
     /** A second key in the same team. */
     String anotherKey() {
-        return master().body(Map.of("name", "other", "teamId", teamId)).post("/admin/v1/keys").then().statusCode(201)
-                .extract().path("key");
+        return GatewayCalls.keyInTeam(teamId, "other");
     }
 
     static void limits(String scope, String id, String json) {
@@ -82,13 +84,34 @@ record Tenant(String orgId, String teamId, String keyId, String key) {
      * {@code delayMs}.
      */
     static void answers(String model, int delayMs) {
-        dev.tokenledger.testing.Upstreams.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
-                .post("/v1/chat/completions")
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.model",
-                        com.github.tomakehurst.wiremock.client.WireMock.equalTo(model)))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
-                        .withHeader("Content-Type", "application/json").withFixedDelay(delayMs)
-                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted(model))));
+        answers(Upstreams.wireMock(), model, delayMs);
+    }
+
+    /** {@link #answers(String, int)} on another upstream. */
+    static void answers(WireMockServer upstream, String model, int delayMs) {
+        upstream.stubFor(post("/v1/chat/completions").withRequestBody(matchingJsonPath("$.model", equalTo(model)))
+                .willReturn(completion(model).withFixedDelay(delayMs)));
+    }
+
+    /** Makes an upstream answer every chat request, whatever its model, with that completion naming {@code model}. */
+    static void answersAll(WireMockServer upstream, String model) {
+        upstream.stubFor(post("/v1/chat/completions").willReturn(completion(model)));
+    }
+
+    private static ResponseDefinitionBuilder completion(String model) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(AdmissionConcurrencyTest.COMPLETION.formatted(model));
+    }
+
+    /**
+     * Resets the shared mock upstream to answer {@code model} alone ({@link #answers(String, int)}), prices it at 10 USD
+     * per million output tokens (1,000 micro-USD a request) and warms the gateway up on it.
+     */
+    static void serveOnly(URI gateway, String model) {
+        Upstreams.wireMock().resetAll();
+        answers(model, 0);
+        price("mock", model, "0", "10");
+        warmUp(gateway, "mock/" + model);
     }
 
     static String body(String model, int maxTokens, boolean stream) {

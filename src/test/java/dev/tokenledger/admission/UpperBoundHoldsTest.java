@@ -110,10 +110,7 @@ class UpperBoundHoldsTest {
         RoutingUpstreams.r1().stubFor(post("/v1/chat/completions")
                 .withRequestBody(matchingJsonPath("$.model", equalTo("chain-primary")))
                 .willReturn(aResponse().withStatus(502)));
-        RoutingUpstreams.r2().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo("chain-backup")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("chain-backup"))));
+        Tenant.answers(RoutingUpstreams.r2(), "chain-backup", 0);
         Tenant tenant = Tenant.create();
         String onlyChain = restrictedKey(tenant, List.of("chain"));
         int backupCalls = backupCalls();
@@ -130,10 +127,7 @@ class UpperBoundHoldsTest {
 
         // and the forbidden fallback is not priced into the hold: 100 micro-USD on the primary fits 5,000, while the
         // dearer fallback (10,000) would not
-        RoutingUpstreams.r1().stubFor(post("/v1/chat/completions")
-                .withRequestBody(matchingJsonPath("$.model", equalTo("chain-primary")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(AdmissionConcurrencyTest.COMPLETION.formatted("chain-primary"))));
+        Tenant.answers(RoutingUpstreams.r1(), "chain-primary", 0);
         Tenant budgeted = Tenant.create();
         Tenant.limits("team", budgeted.teamId(), "{\"budget\":{\"amountUsd\":\"0.005\",\"window\":\"month\",\"hard\":true}}");
         HttpResponse<String> held = Tenant.burst(gateway, restrictedKey(budgeted, List.of("chain")),

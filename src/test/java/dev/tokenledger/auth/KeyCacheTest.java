@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
@@ -14,17 +13,16 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.smallrye.mutiny.Multi;
 
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
+import dev.tokenledger.testing.VirtualKey;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -85,12 +83,9 @@ class KeyCacheTest {
 
     @Test
     void aKeyCachedAsActiveIsRefusedOnceItsLookupIsInvalidated() throws Exception {
-        String orgId = admin().body(Map.of("name", "cache-" + System.nanoTime())).post("/admin/v1/orgs")
-                .then().statusCode(201).extract().path("id");
-        String teamId = admin().body(Map.of("name", "t", "orgId", orgId)).post("/admin/v1/teams")
-                .then().statusCode(201).extract().path("id");
-        String key = admin().body(Map.of("name", "k", "teamId", teamId)).post("/admin/v1/keys")
-                .then().statusCode(201).extract().path("key");
+        VirtualKey made = GatewayCalls.newKey(null);
+        String key = made.key();
+        String teamId = made.teamId();
         Principal principal = authenticator.authenticate(key).await().atMost(WAIT);
         assertEquals(teamId, principal.teamId().toString());
 
@@ -127,9 +122,5 @@ class KeyCacheTest {
         String forged = key.append(VirtualKeys.checksum(key)).toString();
         assertTrue(VirtualKeys.wellFormed(forged));
         return forged;
-    }
-
-    private static io.restassured.specification.RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
     }
 }

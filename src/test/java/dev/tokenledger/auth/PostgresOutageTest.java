@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +17,11 @@ import io.restassured.response.Response;
 
 import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.DurableLedger;
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.KeyOutageLedger;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
+import dev.tokenledger.testing.VirtualKey;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -58,14 +59,9 @@ class PostgresOutageTest {
         Upstreams.wireMock().stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\"stream\":false"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody(OpenAiFixtures.COMPLETION)));
-        String orgId = admin().body(Map.of("name", "outage-" + System.nanoTime())).post("/admin/v1/orgs")
-                .then().statusCode(201).extract().path("id");
-        String teamId = admin().body(Map.of("name", "t", "orgId", orgId)).post("/admin/v1/teams")
-                .then().statusCode(201).extract().path("id");
-        String known = admin().body(Map.of("name", "known", "teamId", teamId)).post("/admin/v1/keys")
-                .then().statusCode(201).extract().path("key");
-        String unseen = admin().body(Map.of("name", "unseen", "teamId", teamId)).post("/admin/v1/keys")
-                .then().statusCode(201).extract().path("key");
+        VirtualKey knownKey = GatewayCalls.newKey(null);
+        String known = knownKey.key();
+        String unseen = GatewayCalls.keyInTeam(knownKey.teamId(), "unseen");
         List<String> answered = new ArrayList<>();
         Response first = chat(known, false);
         assertEquals(200, first.statusCode(), first.asString());
@@ -147,9 +143,5 @@ class PostgresOutageTest {
 
     private static void waitFor(String what, Await.Condition condition) throws Exception {
         Await.until(what, Duration.ofSeconds(30), Duration.ofMillis(200), condition);
-    }
-
-    private static io.restassured.specification.RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
     }
 }

@@ -2,12 +2,13 @@ package dev.tokenledger.coherence;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+import dev.tokenledger.testing.Await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,14 +50,7 @@ class StartupReadsTest {
     private static Uni<Void> waitingForBoth(CountDownLatch started) {
         return Uni.createFrom().item(() -> {
             started.countDown();
-            try {
-                if (!started.await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the other read never started");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Await.latch(started, "the other read never started");
             return (Void) null;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }

@@ -102,21 +102,21 @@ class AwsKeysTest {
     }
 
     static Response create(Map<String, Object> aws) {
-        return KiroLoginsTest.admin().body(Map.of("provider", "bedrock", "label", "aws-" + aws.size(), "aws", aws))
+        return LoginSuite.admin().body(Map.of("provider", "bedrock", "label", "aws-" + aws.size(), "aws", aws))
                 .post("/admin/v1/credentials");
     }
 
     static Response chat(String model) {
-        Response answer = KiroLoginsTest.admin().body(Map.of("model", "bedrock/" + model, "messages",
+        Response answer = LoginSuite.admin().body(Map.of("model", "bedrock/" + model, "messages",
                 List.of(Map.of("role", "user", "content", "Salut")))).post("/v1/chat/completions");
         answer.asString();
         return answer;
     }
 
     static void disableAll() {
-        for (String id : KiroLoginsTest.admin().get("/admin/v1/credentials?provider=bedrock").jsonPath()
+        for (String id : LoginSuite.admin().get("/admin/v1/credentials?provider=bedrock").jsonPath()
                 .<String>getList("id")) {
-            KiroLoginsTest.admin().body(Map.of("status", "disabled")).patch("/admin/v1/credentials/" + id).then()
+            LoginSuite.admin().body(Map.of("status", "disabled")).patch("/admin/v1/credentials/" + id).then()
                     .statusCode(200);
         }
     }
@@ -127,7 +127,7 @@ class AwsKeysTest {
     }
 
     static void assertBadRequest(Map<String, Object> body, String param) {
-        Response refused = KiroLoginsTest.admin().body(body).post("/admin/v1/credentials");
+        Response refused = LoginSuite.admin().body(body).post("/admin/v1/credentials");
         refused.then().statusCode(400);
         assertEquals("invalid_request_error", refused.jsonPath().getString("error.type"), refused.asString());
         assertEquals(param, refused.jsonPath().getString("error.param"), refused.asString());
@@ -145,7 +145,7 @@ class AwsKeysTest {
         assertBadRequest(Map.of("provider", "bedrock", "label", "x", "aws", Map.of("accessKeyId", SigV4Verifier.KEY_ID,
                 "secretAccessKey", "a:b")), "aws.secretAccessKey");
         assertBadRequest(Map.of("provider", "bedrock", "label", "x", "apiKey", "k", "aws", good), "apiKey");
-        Response unknown = KiroLoginsTest.admin().body(Map.of("provider", "bedrock", "label", "x", "aws",
+        Response unknown = LoginSuite.admin().body(Map.of("provider", "bedrock", "label", "x", "aws",
                 Map.of("accessKeyId", SigV4Verifier.KEY_ID, "secretKey", SigV4Verifier.SECRET)))
                 .post("/admin/v1/credentials");
         unknown.then().statusCode(400);
@@ -157,8 +157,8 @@ class AwsKeysTest {
         stored.then().statusCode(201);
         String plain = stored.jsonPath().getString("id");
         assertEquals("aws", stored.jsonPath().getString("kind"));
-        Response view = KiroLoginsTest.admin().get("/admin/v1/credentials/" + plain);
-        Response listed = KiroLoginsTest.admin().get("/admin/v1/credentials?provider=bedrock");
+        Response view = LoginSuite.admin().get("/admin/v1/credentials/" + plain);
+        Response listed = LoginSuite.admin().get("/admin/v1/credentials?provider=bedrock");
         for (Response shown : List.of(stored, view, listed)) {
             assertFalse(shown.asString().contains(SigV4Verifier.SECRET), shown.asString());
         }
@@ -175,7 +175,7 @@ class AwsKeysTest {
         Response session = create(temporary);
         session.then().statusCode(201);
         assertFalse(session.asString().contains(SESSION_TOKEN));
-        assertFalse(KiroLoginsTest.admin().get("/admin/v1/credentials").asString().contains(SESSION_TOKEN));
+        assertFalse(LoginSuite.admin().get("/admin/v1/credentials").asString().contains(SESSION_TOKEN));
         answer = chat(MODEL);
         answer.then().statusCode(200);
         assertEquals(SESSION_TOKEN, lastSent().getHeader("X-Amz-Security-Token"));
@@ -236,7 +236,7 @@ class AwsKeysTest {
         BigDecimal regional = new BigDecimal("0.00264").add(new BigDecimal("0.000066")).add(new BigDecimal("0.00825"));
         BigDecimal global = new BigDecimal("0.0024").add(new BigDecimal("0.00006")).add(new BigDecimal("0.0075"));
         String profileArn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/kq1x2example";
-        KiroLoginsTest.admin().body(Map.of("provider", "aws", "model", profileArn, "reason", "our profile of Sonnet 4.5",
+        LoginSuite.admin().body(Map.of("provider", "aws", "model", profileArn, "reason", "our profile of Sonnet 4.5",
                 "prices", Map.of("inputMtok", "2", "cacheReadMtok", "0.2", "outputMtok", "10")))
                 .post("/admin/v1/prices").then().statusCode(201);
         BigDecimal own = new BigDecimal("0.0016").add(new BigDecimal("0.00004")).add(new BigDecimal("0.005"));

@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,17 +21,13 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.redis.client.Redis;
 
 import dev.tokenledger.json.Json;
@@ -42,6 +35,7 @@ import dev.tokenledger.stream.EventStreamFrame;
 import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.NodeSdk;
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.OpenAiSdk;
 import dev.tokenledger.testing.TestDb;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -65,21 +59,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KiroUpstreams.class, restrictToAnnotatedClass = true)
-class KiroLoginsTest {
+class KiroLoginsTest extends LoginSuite {
 
     static final String PROFILE = "arn:aws:codewhisperer:us-east-1:123456789012:profile/KIROTEST01";
-
-    @TestHTTPResource("/v1")
-    URL gateway;
-
-    @Inject
-    CredentialStore store;
-    @Inject
-    CredentialPools pools;
-    @Inject
-    TokenRefresher refresher;
-    @Inject
-    SecondReplica replica;
 
     /** The request id of the last Kiro chat whose row was checked. */
     String lastRequestId;
@@ -87,18 +69,6 @@ class KiroLoginsTest {
     @BeforeEach
     void reset() {
         KiroUpstreams.server().resetAll();
-    }
-
-    static RequestSpecification admin() {
-        return LoginsAndRefreshTest.admin();
-    }
-
-    static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-        LoginsAndRefreshTest.await(what, max, condition);
-    }
-
-    static String status(String id) {
-        return LoginsAndRefreshTest.loginStatus(id);
     }
 
     static ResponseDefinitionBuilder error(String json) {
@@ -220,7 +190,7 @@ class KiroLoginsTest {
         assertEquals("KIRO-0001", started.jsonPath().getString("userCode"));
         assertEquals("https://device.sso.us-east-1.amazonaws.com/?user_code=KIRO-0001",
                 started.jsonPath().getString("verificationUriComplete"));
-        await("the login ends", Duration.ofSeconds(20), () -> !"pending".equals(status(id)));
+        await("the login ends", Duration.ofSeconds(20), () -> !"pending".equals(loginStatus(id)));
         Response done = admin().get("/admin/v1/credentials/logins/" + id);
         assertEquals("ok", done.jsonPath().getString("status"), done.asString());
         String credentialId = done.jsonPath().getString("credentialId");
@@ -244,12 +214,7 @@ class KiroLoginsTest {
         ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("kiro/claude-sonnet-4.5").addSystemMessage("Be brief.").addUserMessage("Hi").build());
         assertEquals("Hello 🙂", completion.choices().get(0).message().content().orElseThrow());
-        StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("kiro/claude-sonnet-4.5").addUserMessage("Hi").build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
-        }
-        assertEquals("Hello 🙂", text.toString());
+        assertEquals("Hello 🙂", OpenAiSdk.streamedText(client, "kiro/claude-sonnet-4.5"));
 
         JsonNode messages = anthropic("messages");
         assertEquals("Hello 🙂", messages.path("text").asText(), messages.toString());
@@ -358,8 +323,8 @@ class KiroLoginsTest {
         Map<String, Object> idc = Map.of("provider", "kiro", "label", "acme", "options", Map.of("start-url", portal,
                 "region", "eu-west-1"));
         String denied = start(idc);
-        await("the login ends", Duration.ofSeconds(20), () -> !"pending".equals(status(denied)));
-        assertEquals("denied", status(denied));
+        await("the login ends", Duration.ofSeconds(20), () -> !"pending".equals(loginStatus(denied)));
+        assertEquals("denied", loginStatus(denied));
         assertEquals(2, pollsOf("eu-west-1", "kdev-denied").size());
 
         KiroUpstreams.server().resetMappings();
@@ -368,8 +333,8 @@ class KiroLoginsTest {
         polls("eu-west-1", "kdev-expired", List.of(error("{\"__type\":\"ExpiredTokenException\","
                 + "\"message\":\"expired\"}")));
         String expired = start(idc);
-        await("the login ends", Duration.ofSeconds(20), () -> !"pending".equals(status(expired)));
-        assertEquals("expired", status(expired));
+        await("the login ends", Duration.ofSeconds(20), () -> !"pending".equals(loginStatus(expired)));
+        assertEquals("expired", loginStatus(expired));
 
         // only the options a login may set, and with values its type takes
         admin().body(Map.of("provider", "kiro", "options", Map.of("profile-arn", PROFILE))).post(
@@ -401,7 +366,7 @@ class KiroLoginsTest {
 
         TokenRefresher other = replica.refresher();
         String id = start(Map.of("provider", "kiro", "label", "short"));
-        await("the login ends", Duration.ofSeconds(15), () -> !"pending".equals(status(id)));
+        await("the login ends", Duration.ofSeconds(15), () -> !"pending".equals(loginStatus(id)));
         String credentialId = admin().get("/admin/v1/credentials/logins/" + id).jsonPath().getString("credentialId");
         assertNotNull(credentialId, admin().get("/admin/v1/credentials/logins/" + id).asString());
         OffsetDateTime firstExpiry = OffsetDateTime.parse(admin().get("/admin/v1/credentials/" + credentialId)

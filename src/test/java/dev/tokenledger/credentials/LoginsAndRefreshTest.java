@@ -1,7 +1,6 @@
 package dev.tokenledger.credentials;
 
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
 
@@ -31,17 +29,14 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.redis.client.Redis;
 
 import dev.tokenledger.config.GatewayConfig;
-import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.OpenAiSdk;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -67,34 +62,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(value = LoginUpstreams.class, restrictToAnnotatedClass = true)
-class LoginsAndRefreshTest {
+class LoginsAndRefreshTest extends LoginSuite {
 
-    @TestHTTPResource("/v1")
-    URL gateway;
-
-    @Inject
-    CredentialStore store;
-    @Inject
-    CredentialPools pools;
-    @Inject
-    TokenRefresher refresher;
     @Inject
     GatewayConfig config;
-    @Inject
-    SecondReplica replica;
-
-    static RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
-    }
-
-    static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-        Await.untilTrue(what, max, Duration.ofMillis(50), condition);
-    }
-
-    static String loginStatus(String id) {
-        return admin().get("/admin/v1/credentials/logins/" + id).then().statusCode(200).extract().jsonPath()
-                .getString("status");
-    }
 
     /** The device authorization answer of the GitHub stand-in for one device code. */
     static void deviceCode(String deviceCode, String userCode, int interval) {
@@ -306,12 +277,7 @@ class LoginsAndRefreshTest {
         ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("copilot/gpt-4o").addUserMessage("Hi").build());
         assertEquals("Hello there!", completion.choices().get(0).message().content().orElseThrow());
-        StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("copilot/gpt-4o").addUserMessage("Hi").build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
-        }
-        assertEquals("Hello 🙂", text.toString());
+        assertEquals("Hello 🙂", OpenAiSdk.streamedText(client, "copilot/gpt-4o"));
 
         List<LoggedRequest> chats = LoginUpstreams.server().findAll(postRequestedFor(urlEqualTo(
                 "/copilot-api/chat/completions")));

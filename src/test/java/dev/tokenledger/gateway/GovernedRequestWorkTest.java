@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +19,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.PrivateRedis;
 import dev.tokenledger.testing.TestDb;
@@ -146,16 +145,9 @@ class GovernedRequestWorkTest {
 
     /** A new key with limits far above what the test reaches: every check runs, nothing is refused. */
     private static String governedKey() {
-        String org = admin().body(Map.of("name", "work-" + UUID.randomUUID())).post("/admin/v1/orgs").then()
-                .statusCode(201).extract().path("id");
-        String team = admin().body(Map.of("name", "team", "orgId", org)).post("/admin/v1/teams").then().statusCode(201)
-                .extract().path("id");
-        JsonPath key = admin().body(Map.of("name", "app", "teamId", team)).post("/admin/v1/keys").then().statusCode(201)
-                .extract().jsonPath();
-        admin().body("""
+        return GatewayCalls.newKey("""
                 {"rpm":100000000,"tpm":1000000000000,"budget":{"amountUsd":"1000000","window":"month","hard":true}}""")
-                .put("/admin/v1/limits/key/" + key.getString("id")).then().statusCode(200);
-        return key.getString("key");
+                .key();
     }
 
     private int chat(String key) throws Exception {

@@ -21,6 +21,7 @@ import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static dev.tokenledger.testing.BillQuoteReprice.ledgerRow;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -71,18 +72,6 @@ class LedgerAndKeysTest {
                 .body("{\"model\":\"" + model + "\",\"stream\":" + stream
                         + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
-    }
-
-    /** Waits for the ledger row of a request (rows are written in batches off the response path). */
-    static JsonPath ledgerRow(String requestId) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            Response r = admin().get("/admin/v1/ledger/" + requestId);
-            if (r.statusCode() == 200) {
-                return r.jsonPath();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no ledger row for " + requestId);
     }
 
     @Test

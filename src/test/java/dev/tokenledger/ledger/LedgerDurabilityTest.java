@@ -33,13 +33,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 
 import dev.tokenledger.json.Json;
 import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.DurableLedger;
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.LedgerRows;
-import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -110,7 +109,7 @@ class LedgerDurabilityTest {
     void databaseCutMidLoadLosesAndDuplicatesNothing() throws Exception {
         assertTrue(DurableLedger.spoolFiles().isEmpty(), "the spool is empty before the load");
         long startedAt = System.nanoTime();
-        String key = bootstrapKey();
+        String key = GatewayCalls.newKey(null).key();
         for (int i = 0; i < N; i++) {
             stubUpstream(i);
         }
@@ -240,19 +239,6 @@ class LedgerDurabilityTest {
             DurableLedger.proxy().restore();
             clients.shutdownNow();
         }
-    }
-
-    private String bootstrapKey() {
-        String orgId = admin().body(Map.of("name", "durable-" + System.nanoTime())).post("/admin/v1/orgs")
-                .then().statusCode(201).extract().path("id");
-        String teamId = admin().body(Map.of("name", "ledger", "orgId", orgId)).post("/admin/v1/teams")
-                .then().statusCode(201).extract().path("id");
-        return admin().body(Map.of("name", "load", "teamId", teamId)).post("/admin/v1/keys")
-                .then().statusCode(201).extract().path("key");
-    }
-
-    private static io.restassured.specification.RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
     }
 
     static boolean streamed(int i) {

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.ConfigOverrides;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
 import dev.tokenledger.testing.Upstreams;
@@ -48,11 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
 class WriteAheadLedgerTest {
 
-    public static class WriteAhead implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
+    public static class WriteAhead extends ConfigOverrides {
+        public WriteAhead() {
             // long enough that answers given one after another leave as one batch
-            return Map.of("tokenledger.ledger.write-ahead", "true", "tokenledger.ledger.write-ahead-interval", "400ms");
+            super(Map.of("tokenledger.ledger.write-ahead", "true", "tokenledger.ledger.write-ahead-interval", "400ms"));
         }
     }
 

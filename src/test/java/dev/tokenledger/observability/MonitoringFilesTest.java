@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,11 +20,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
+import dev.tokenledger.testing.VirtualKey;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -53,7 +51,7 @@ class MonitoringFilesTest {
 
     @Test
     void metricsHaveBucketsSpendAndBudgetsAndTheMonitoringFilesNameThem() throws Exception {
-        String[] tenant = tenantWithBudget();
+        VirtualKey tenant = tenantWithBudget();
         OpenAiFixtures.priceMockModel();
         Upstreams.wireMock().stubFor(post("/v1/chat/completions")
                 .withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
@@ -62,11 +60,11 @@ class MonitoringFilesTest {
                         .withBody(OpenAiFixtures.STREAM)));
         Upstreams.wireMock().stubFor(post("/v1/chat/completions").atPriority(5).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.COMPLETION)));
-        chat(tenant[2], false).then().statusCode(200);
-        chat(tenant[2], true).then().statusCode(200);
+        chat(tenant.key(), false).then().statusCode(200);
+        chat(tenant.key(), true).then().statusCode(200);
 
-        String metrics = awaitMetrics(List.of("tokenledger_budget_limit_micros{scope=\"key:" + tenant[1] + "\"}",
-                "tokenledger_spend_usd_total{model=\"gpt-test\",team=\"" + tenant[0] + "\"}",
+        String metrics = awaitMetrics(List.of("tokenledger_budget_limit_micros{scope=\"key:" + tenant.id() + "\"}",
+                "tokenledger_spend_usd_total{model=\"gpt-test\",team=\"" + tenant.teamId() + "\"}",
                 "gen_ai_server_time_to_first_token_seconds_bucket"));
         // the conventions' boundaries: 14 and +Inf per series
         assertEquals(15, count(metrics, "(?m)^gen_ai_client_operation_duration_seconds_bucket\\{error_type=\"none\","
@@ -83,11 +81,11 @@ class MonitoringFilesTest {
         assertEquals(14,
                 count(metrics, "gen_ai_server_time_per_output_token_seconds_bucket\\{[^}]*gen_ai_request_model=\"gpt-test\""));
         // 19 + 12 input tokens at 2.50, 8 of them cached at 1.25; 3 + 4 output tokens at 10 (USD per million)
-        double spend = value(metrics, "tokenledger_spend_usd_total{model=\"gpt-test\",team=\"" + tenant[0] + "\"}");
+        double spend = value(metrics, "tokenledger_spend_usd_total{model=\"gpt-test\",team=\"" + tenant.teamId() + "\"}");
         assertEquals((19 * 2.50 + 3 * 10 + 4 * 2.50 + 8 * 1.25 + 4 * 10) / 1e6, spend, 1e-12, metrics);
-        double limit = value(metrics, "tokenledger_budget_limit_micros{scope=\"key:" + tenant[1] + "\"}");
+        double limit = value(metrics, "tokenledger_budget_limit_micros{scope=\"key:" + tenant.id() + "\"}");
         assertEquals(1_000_000, limit);
-        assertTrue(value(metrics, "tokenledger_budget_remaining_micros{scope=\"key:" + tenant[1] + "\"}") < limit);
+        assertTrue(value(metrics, "tokenledger_budget_remaining_micros{scope=\"key:" + tenant.id() + "\"}") < limit);
 
         List<String> problems = new ArrayList<>();
         for (String name : referencedSeries()) {
@@ -208,20 +206,8 @@ class MonitoringFilesTest {
                 .post("/v1/chat/completions");
     }
 
-    /** A team and key with a monthly budget of 1 USD: {team id, key id, key}. */
-    private static String[] tenantWithBudget() {
-        String org = master().body(Map.of("name", "monitoring-" + UUID.randomUUID())).post("/admin/v1/orgs").then()
-                .statusCode(201).extract().path("id");
-        String team = master().body(Map.of("name", "team", "orgId", org)).post("/admin/v1/teams").then().statusCode(201)
-                .extract().path("id");
-        JsonPath key = master().body(Map.of("name", "app", "teamId", team)).post("/admin/v1/keys").then()
-                .statusCode(201).extract().jsonPath();
-        master().body("{\"budget\":{\"amountUsd\":\"1.00\",\"window\":\"month\"}}")
-                .put("/admin/v1/limits/key/" + key.getString("id")).then().statusCode(200);
-        return new String[]{team, key.getString("id"), key.getString("key")};
-    }
-
-    private static RequestSpecification master() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
+    /** A team and key with a monthly budget of 1 USD. */
+    private static VirtualKey tenantWithBudget() {
+        return GatewayCalls.newKey("{\"budget\":{\"amountUsd\":\"1.00\",\"window\":\"month\"}}");
     }
 }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.tokenledger.testing.ConfigOverrides;
 import dev.tokenledger.testing.TestDb;
 
 import static io.restassured.RestAssured.given;
@@ -29,10 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class SchemaReadinessWithoutFlywayTest {
 
     /** The gateway container of the Kubernetes manifests: no migration at start. */
-    public static class NoMigration implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.flyway.migrate-at-start", "false");
+    public static class NoMigration extends ConfigOverrides {
+        public NoMigration() {
+            super(Map.of("quarkus.flyway.migrate-at-start", "false"));
         }
     }
 

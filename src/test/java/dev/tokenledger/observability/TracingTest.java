@@ -17,10 +17,10 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import dev.tokenledger.testing.ConfigOverrides;
 import dev.tokenledger.testing.InMemoryTraces;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.TestDb;
@@ -46,12 +46,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class TracingTest {
 
     /** Tracing on; the OTLP exporter points at a port nobody listens on (the in-memory processor is what is read). */
-    public static class On implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
+    public static class On extends ConfigOverrides {
+        public On() {
             // and JSON logs, written to a file the test reads (the console's JSON is the same formatter)
-            return Map.of("tokenledger.tracing.endpoint", "http://127.0.0.1:1", "quarkus.log.file.enabled", "true",
-                    "quarkus.log.file.json.enabled", "true", "quarkus.log.file.path", JSON_LOG.toString());
+            super(Map.of("tokenledger.tracing.endpoint", "http://127.0.0.1:1", "quarkus.log.file.enabled", "true",
+                    "quarkus.log.file.json.enabled", "true", "quarkus.log.file.path", JSON_LOG.toString()));
         }
     }
 

@@ -225,6 +225,7 @@ class CostCalculatorTest {
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, -1, 0, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, -1, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, 0, -1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, 1, -1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, 0, 0, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, 0, 0, 5, -1));
         // cacheRead + cacheWrite above inputTotal
@@ -234,6 +235,7 @@ class CostCalculatorTest {
                 () -> new TokenCounts(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, 0, 0, 0));
         // one-hour writes above all writes, reasoning above output
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, 3, 4, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, 2, 3, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new TokenCounts(10, 0, 0, 0, 5, 6));
         // the limits themselves are valid
         new TokenCounts(10, 6, 4, 4, 5, 5);

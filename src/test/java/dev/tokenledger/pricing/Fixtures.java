@@ -5,8 +5,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static dev.tokenledger.pricing.CostCalculatorTest.tiered;
+
 /** Test files of {@code src/test/resources/pricing/} and lookups in imported entries. */
 final class Fixtures {
+
+    /**
+     * claude-sonnet-4-5 as both importers read it from their test files: every unit dearer above 200,000 input tokens,
+     * prices at the scale the sources write them, no reasoning price.
+     */
+    static final PriceSheet SONNET_45_IMPORTED = new PriceSheet(tiered("3", "6"), tiered("0.3", "0.6"),
+            tiered("3.75", "7.5"), tiered("6", "12"), tiered("15", "22.5"), null);
 
     private Fixtures() {
     }

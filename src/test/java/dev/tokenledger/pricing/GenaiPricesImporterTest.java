@@ -70,18 +70,8 @@ class GenaiPricesImporterTest {
     @Test
     void tieredPricesOnEveryUnit() {
         CatalogueEntry sonnet = Fixtures.only(result.entries(), "anthropic", "claude-sonnet-4-5");
-        PriceSheet prices = sonnet.prices();
 
-        assertEquals(new UnitPrice(new BigDecimal("3"), List.of(new TierStep(200_000, new BigDecimal("6")))),
-                prices.input());
-        assertEquals(new UnitPrice(new BigDecimal("0.3"), List.of(new TierStep(200_000, new BigDecimal("0.6")))),
-                prices.cacheRead());
-        assertEquals(new UnitPrice(new BigDecimal("3.75"), List.of(new TierStep(200_000, new BigDecimal("7.5")))),
-                prices.cacheWrite());
-        assertEquals(new UnitPrice(new BigDecimal("6"), List.of(new TierStep(200_000, new BigDecimal("12")))),
-                prices.cacheWrite1h());
-        assertEquals(new UnitPrice(new BigDecimal("15"), List.of(new TierStep(200_000, new BigDecimal("22.5")))),
-                prices.output());
+        assertEquals(Fixtures.SONNET_45_IMPORTED, sonnet.prices());
         assertEquals("One-hour cache writes cost 2x the base input price.", sonnet.note());
     }
 

@@ -44,7 +44,7 @@ class GuardsAndCooldownsTest {
 
     @Test
     void breakerOpensOnABurstAndLetsAProbeThroughAfterItsDelay() throws Exception {
-        DeploymentGuards guards = new DeploymentGuards(new SmallBreaker(config.routing()));
+        DeploymentGuards guards = new DeploymentGuards(Routing.smallBreaker(config.routing()));
         String id = "guard-test/" + System.nanoTime();
         AtomicInteger calls = new AtomicInteger();
         GatewayError boom = GatewayError.upstream(ErrorKind.UPSTREAM_ERROR, 500, "boom", "upstream_error");
@@ -98,51 +98,15 @@ class GuardsAndCooldownsTest {
         assertEquals(null, cooldowns.coolDown("x/y", FailureClass.CLIENT, null).await().atMost(WAIT));
     }
 
-    /** The test configuration with a breaker that opens after four failures and half-opens after half a second. */
-    record SmallBreaker(RoutingConfig base) implements RoutingConfig {
-        @Override
-        public Duration attemptTimeout() {
-            return base.attemptTimeout();
-        }
+    /** Routing options as plain values: the record's accessors implement the mapping's methods. */
+    record Routing(Duration attemptTimeout, int maxRetries, Duration retryDelay, Duration maxRetryDelay,
+            int breakerRequestVolume, double breakerFailureRatio, Duration breakerDelay, CooldownConfig cooldown,
+            Duration redisTimeout) implements RoutingConfig {
 
-        @Override
-        public int maxRetries() {
-            return 0;
-        }
-
-        @Override
-        public Duration retryDelay() {
-            return base.retryDelay();
-        }
-
-        @Override
-        public Duration maxRetryDelay() {
-            return base.maxRetryDelay();
-        }
-
-        @Override
-        public int breakerRequestVolume() {
-            return 4;
-        }
-
-        @Override
-        public double breakerFailureRatio() {
-            return 0.5;
-        }
-
-        @Override
-        public Duration breakerDelay() {
-            return Duration.ofMillis(500);
-        }
-
-        @Override
-        public CooldownConfig cooldown() {
-            return base.cooldown();
-        }
-
-        @Override
-        public Duration redisTimeout() {
-            return base.redisTimeout();
+        /** The test configuration with a breaker that opens after four failures and half-opens after half a second. */
+        static Routing smallBreaker(RoutingConfig base) {
+            return new Routing(base.attemptTimeout(), 0, base.retryDelay(), base.maxRetryDelay(), 4, 0.5,
+                    Duration.ofMillis(500), base.cooldown(), base.redisTimeout());
         }
     }
 }

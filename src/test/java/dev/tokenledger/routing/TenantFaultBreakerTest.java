@@ -2,7 +2,6 @@ package dev.tokenledger.routing;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -14,6 +13,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 
+import dev.tokenledger.testing.GatewayCalls;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
 
@@ -76,8 +76,9 @@ class TenantFaultBreakerTest {
                 .withRequestBody(containing("good request")).withRequestBody(containing("\"stream\":true"))
                 .willReturn(aResponse().withStatus(200)
                         .withHeader("Content-Type", "text/event-stream").withBody(OpenAiFixtures.STREAM)));
-        String tenantKey = key("tenant-at-fault");
-        String otherKey = key("other-tenant");
+        // each in an organization of its own
+        String tenantKey = GatewayCalls.newKey(null).key();
+        String otherKey = GatewayCalls.newKey(null).key();
 
         for (int i = 0; i < BAD; i++) {
             Response r = chat(tenantKey, model, "in-stream-invalid " + i, true);
@@ -106,18 +107,5 @@ class TenantFaultBreakerTest {
                 .body("{\"model\":\"mock/" + model + "\",\"stream\":" + stream
                         + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}")
                 .post("/v1/chat/completions");
-    }
-
-    private static String key(String org) {
-        String orgId = admin().body(Map.of("name", org + "-" + System.nanoTime())).post("/admin/v1/orgs")
-                .then().statusCode(201).extract().path("id");
-        String teamId = admin().body(Map.of("name", "t", "orgId", orgId)).post("/admin/v1/teams")
-                .then().statusCode(201).extract().path("id");
-        return admin().body(Map.of("name", "k", "teamId", teamId)).post("/admin/v1/keys")
-                .then().statusCode(201).extract().path("key");
-    }
-
-    private static io.restassured.specification.RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + OpenAiFixtures.MASTER).contentType(ContentType.JSON);
     }
 }

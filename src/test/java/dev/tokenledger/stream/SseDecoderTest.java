@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static dev.tokenledger.testing.Chunks.byteByByte;
+import static dev.tokenledger.testing.Chunks.concat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -398,14 +400,6 @@ class SseDecoderTest {
         return events;
     }
 
-    private static List<byte[]> byteByByte(byte[] input) {
-        List<byte[]> chunks = new ArrayList<>(input.length);
-        for (byte b : input) {
-            chunks.add(new byte[]{b});
-        }
-        return chunks;
-    }
-
     private static byte[] rawOf(List<SseEvent> events) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         events.forEach(e -> out.writeBytes(e.raw()));
@@ -430,13 +424,5 @@ class SseDecoderTest {
             out[i] = (byte) values[i];
         }
         return out;
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }

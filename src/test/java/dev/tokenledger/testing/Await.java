@@ -1,10 +1,12 @@
 package dev.tokenledger.testing;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Polling for something the gateway does in the background, failing with what was awaited once time is up. */
+/** Waiting for something done in the background, failing with what was awaited once time is up. */
 public final class Await {
 
     /** A condition whose check may throw (a query, an HTTP call). */
@@ -33,6 +35,21 @@ public final class Await {
     /** {@link #until(String, Duration, Duration, Condition, Supplier)} without a detail. */
     public static void until(String what, Duration max, Duration every, Condition condition) throws Exception {
         until(what, max, every, condition, null);
+    }
+
+    /**
+     * Waits up to ten seconds for {@code latch} to reach zero, for code that may not throw checked exceptions (a
+     * callback, a test resource's start): fails with {@code failure} once time is up, and keeps an interruption.
+     */
+    public static void latch(CountDownLatch latch, String failure) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@link #until(String, Duration, Duration, Condition)} for a condition that cannot throw. */

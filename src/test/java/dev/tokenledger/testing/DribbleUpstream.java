@@ -51,14 +51,7 @@ public class DribbleUpstream {
             server = s;
             started.countDown();
         });
-        try {
-            if (!started.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("dribble upstream did not start");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Await.latch(started, "dribble upstream did not start");
     }
 
     /** Model {@code ticks-N} streams N chunks; any other model streams 200. */

@@ -35,8 +35,8 @@ public final class GatewayCalls {
                 .body(json).post(path);
     }
 
-    /** A new virtual key {id, key} in a new organization and team, with the given limits if not null. */
-    public static String[] virtualKey(String limitsJson) {
+    /** A new virtual key in a new organization and team, with the given limits if not null. */
+    public static VirtualKey newKey(String limitsJson) {
         String org = master().body(Map.of("name", "org-" + UUID.randomUUID())).post("/admin/v1/orgs").then()
                 .statusCode(201).extract().path("id");
         String team = master().body(Map.of("name", "team", "orgId", org)).post("/admin/v1/teams").then()
@@ -46,7 +46,19 @@ public final class GatewayCalls {
         if (limitsJson != null) {
             master().body(limitsJson).put("/admin/v1/limits/key/" + key.getString("id")).then().statusCode(200);
         }
-        return new String[]{key.getString("id"), key.getString("key")};
+        return new VirtualKey(org, team, key.getString("id"), key.getString("key"));
+    }
+
+    /** The secret of a new key, named {@code name}, in an existing team. */
+    public static String keyInTeam(String teamId, String name) {
+        return master().body(Map.of("name", name, "teamId", teamId)).post("/admin/v1/keys").then().statusCode(201)
+                .extract().path("key");
+    }
+
+    /** {@link #newKey(String)} as {id, key}. */
+    public static String[] virtualKey(String limitsJson) {
+        VirtualKey key = newKey(limitsJson);
+        return new String[]{key.id(), key.key()};
     }
 
     /**

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.tokenledger.testing.ConfigOverrides;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.OpenAiFixtures;
 import dev.tokenledger.testing.Upstreams;
@@ -28,10 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
 class TokenizerOnFirstNeedTest {
 
-    public static class NoPreload implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("tokenledger.ledger.tokenizer-preload", "false");
+    public static class NoPreload extends ConfigOverrides {
+        public NoPreload() {
+            super(Map.of("tokenledger.ledger.tokenizer-preload", "false"));
         }
     }
 

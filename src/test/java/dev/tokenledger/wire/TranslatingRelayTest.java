@@ -36,12 +36,9 @@ class TranslatingRelayTest {
         String expected = null;
         for (int split = 1; split < golden.length; split += 7) {
             TranslatingRelay relay = relay(true);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.writeBytes(relay.onUpstreamBytes(java.util.Arrays.copyOfRange(golden, 0, split)));
-            out.writeBytes(relay.onUpstreamBytes(java.util.Arrays.copyOfRange(golden, split, golden.length)));
-            out.writeBytes(relay.onUpstreamEnd());
+            byte[] out = StreamRelays.cutAt(relay, golden, split);
             assertTrue(relay.complete());
-            String summary = OpenAiStreamSummary.of(out.toByteArray());
+            String summary = OpenAiStreamSummary.of(out);
             if (expected == null) {
                 expected = summary;
             }

@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTestResource(value = Upstreams.class, restrictToAnnotatedClass = false)
 class AzureOpenAiUpstreamTest {
 
-    private static final String CLASSIC = "/azure/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21";
+    private static final String DEPLOYMENT = "/azure/openai/deployments/gpt4o-prod/chat/completions";
+    private static final String CLASSIC = DEPLOYMENT + "?api-version=2024-10-21";
 
     WireMockServer upstream;
 
@@ -43,15 +44,21 @@ class AzureOpenAiUpstreamTest {
         upstream = GatewayCalls.freshUpstream();
     }
 
+    private void answer(String path, int status, String contentType, String body) {
+        upstream.stubFor(post(urlPathEqualTo(path))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", contentType).withBody(body)));
+    }
+
+    /** The gateway's answer to a chat completion written with single quotes, which must succeed. */
+    private static String chat(String singleQuotedRequest) {
+        return GatewayCalls.post("/v1/chat/completions", singleQuotedRequest).then().statusCode(200).extract().asString();
+    }
+
     @Test
     void classicApiPutsTheDeploymentAndVersionInTheUrlAndTheKeyInApiKey() {
-        upstream.stubFor(post(urlPathEqualTo("/azure/openai/deployments/gpt4o-prod/chat/completions"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        answer(DEPLOYMENT, 200, "application/json", COMPLETION);
 
-        String body = GatewayCalls
-                .post("/v1/chat/completions",
-                        "{'model':'azure-mock/gpt4o-prod','messages':[{'role':'user','content':'Hi'}],'seed':3}")
-                .then().statusCode(200).extract().asString();
+        String body = chat("{'model':'azure-mock/gpt4o-prod','messages':[{'role':'user','content':'Hi'}],'seed':3}");
 
         assertEquals(COMPLETION, body, "an OpenAI-format answer passes through byte for byte");
         upstream.verify(1, postRequestedFor(urlEqualTo(CLASSIC))
@@ -64,13 +71,9 @@ class AzureOpenAiUpstreamTest {
 
     @Test
     void streamsAskForUsageAndPassThrough() {
-        upstream.stubFor(post(urlPathEqualTo("/azure/openai/deployments/gpt4o-prod/chat/completions"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
+        answer(DEPLOYMENT, 200, "text/event-stream", STREAM);
 
-        String body = GatewayCalls
-                .post("/v1/chat/completions",
-                        "{'model':'azure-mock/gpt4o-prod','stream':true,'messages':[{'role':'user','content':'Hi'}]}")
-                .then().statusCode(200).extract().asString();
+        String body = chat("{'model':'azure-mock/gpt4o-prod','stream':true,'messages':[{'role':'user','content':'Hi'}]}");
 
         assertEquals(STREAM.replace(USAGE_EVENT, ""), body);
         upstream.verify(postRequestedFor(urlEqualTo(CLASSIC))
@@ -82,13 +85,9 @@ class AzureOpenAiUpstreamTest {
 
     @Test
     void v1ApiTakesTheDeploymentInTheBodyAndABearerToken() {
-        upstream.stubFor(post("/azure-v1/openai/v1/chat/completions")
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(COMPLETION)));
+        answer("/azure-v1/openai/v1/chat/completions", 200, "application/json", COMPLETION);
 
-        GatewayCalls
-                .post("/v1/chat/completions",
-                        "{'model':'azure-v1-mock/gpt-4o-mini','messages':[{'role':'user','content':'Hi'}]}")
-                .then().statusCode(200);
+        chat("{'model':'azure-v1-mock/gpt-4o-mini','messages':[{'role':'user','content':'Hi'}]}");
 
         upstream.verify(1, postRequestedFor(urlEqualTo("/azure-v1/openai/v1/chat/completions"))
                 .withHeader("Authorization", equalTo("Bearer " + Upstreams.AZURE_KEY))
@@ -99,12 +98,11 @@ class AzureOpenAiUpstreamTest {
 
     @Test
     void aContentFilterRefusalKeepsItsStatusAndMessage() {
-        upstream.stubFor(post(urlPathEqualTo("/azure/openai/deployments/gpt4o-prod/chat/completions"))
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
-                        {"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's \
-                        content management policy.","type":null,"param":"prompt","code":"content_filter","status":400,\
-                        "innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"hate":\
-                        {"filtered":true,"severity":"high"}}}}}""")));
+        answer(DEPLOYMENT, 400, "application/json", """
+                {"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's \
+                content management policy.","type":null,"param":"prompt","code":"content_filter","status":400,\
+                "innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"hate":\
+                {"filtered":true,"severity":"high"}}}}}""");
 
         GatewayCalls
                 .post("/v1/chat/completions", "{'model':'azure-mock/gpt4o-prod','messages':[{'role':'user','content':'Hi'}]}")

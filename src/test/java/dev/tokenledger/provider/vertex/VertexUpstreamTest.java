@@ -14,9 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -30,6 +28,7 @@ import dev.tokenledger.testing.Await;
 import dev.tokenledger.testing.BillQuoteReprice;
 import dev.tokenledger.testing.LedgerRows;
 import dev.tokenledger.testing.OpenAiFixtures;
+import dev.tokenledger.testing.OpenAiSdk;
 import dev.tokenledger.testing.TestDb;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -202,12 +201,7 @@ class VertexUpstreamTest {
                 .model("vertex/" + GEMINI).addUserMessage("Hi").build());
         assertEquals("Hello from Gemini", completion.choices().get(0).message().content().orElseThrow());
         assertEquals(12, completion.usage().orElseThrow().promptTokens());
-        StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = client().chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("vertex/" + GEMINI).addUserMessage("Hi").build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
-        }
-        assertEquals("Gemini", text.toString());
+        assertEquals("Gemini", OpenAiSdk.streamedText(client(), "vertex/" + GEMINI));
 
         LoggedRequest sent = last(path("google", GEMINI, "generateContent"));
         assertTrue(sent.getHeader("Authorization").matches(BEARER), sent.getHeader("Authorization"));
@@ -226,12 +220,7 @@ class VertexUpstreamTest {
                 .model("vertex/" + CLAUDE).addUserMessage("Hi").maxCompletionTokens(64).build());
         assertEquals("Hello from Claude", completion.choices().get(0).message().content().orElseThrow());
         assertEquals(20, completion.usage().orElseThrow().promptTokens());
-        StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = client().chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("vertex/" + CLAUDE).addUserMessage("Hi").build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
-        }
-        assertEquals("Claude", text.toString());
+        assertEquals("Claude", OpenAiSdk.streamedText(client(), "vertex/" + CLAUDE));
 
         for (String method : List.of("rawPredict", "streamRawPredict")) {
             LoggedRequest sent = last(path("anthropic", CLAUDE, method));

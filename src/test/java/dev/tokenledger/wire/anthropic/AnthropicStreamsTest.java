@@ -19,6 +19,7 @@ import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.StreamRelay;
+import dev.tokenledger.wire.StreamRelays;
 import dev.tokenledger.wire.TranslatingRelay;
 import dev.tokenledger.wire.openai.OpenAiChunkDecoder;
 
@@ -238,15 +239,12 @@ class AnthropicStreamsTest {
         byte[] expected = null;
         for (int split = 0; split <= bytes.length; split++) {
             StreamRelay relay = relays.get();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.writeBytes(relay.onUpstreamBytes(Arrays.copyOfRange(bytes, 0, split)));
-            out.writeBytes(relay.onUpstreamBytes(Arrays.copyOfRange(bytes, split, bytes.length)));
-            out.writeBytes(relay.onUpstreamEnd());
+            byte[] out = StreamRelays.cutAt(relay, bytes, split);
             assertTrue(relay.complete(), "split at " + split);
             if (expected == null) {
-                expected = out.toByteArray();
+                expected = out;
             }
-            assertArrayEquals(expected, out.toByteArray(), "split at " + split);
+            assertArrayEquals(expected, out, "split at " + split);
         }
         return expected;
     }

@@ -19,6 +19,7 @@ import dev.tokenledger.stream.SseEvent;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.wire.StreamLimits;
 import dev.tokenledger.wire.StreamRelay;
+import dev.tokenledger.wire.StreamRelays;
 import dev.tokenledger.wire.TranslatingRelay;
 import dev.tokenledger.wire.openai.OpenAiChunkDecoder;
 import dev.tokenledger.wire.openai.OpenAiChunkEncoder;
@@ -44,13 +45,9 @@ class GeminiStreamsTest {
     private static byte[] everySplit(Supplier<StreamRelay> relays, byte[] upstream) {
         byte[] expected = null;
         for (int split = 0; split <= upstream.length; split++) {
-            StreamRelay relay = relays.get();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.writeBytes(relay.onUpstreamBytes(Arrays.copyOfRange(upstream, 0, split)));
-            out.writeBytes(relay.onUpstreamBytes(Arrays.copyOfRange(upstream, split, upstream.length)));
-            out.writeBytes(relay.onUpstreamEnd());
+            byte[] out = StreamRelays.cutAt(relays.get(), upstream, split);
             // an OpenAI client's chunks carry the time they were written when the upstream names none
-            byte[] bytes = new String(out.toByteArray(), StandardCharsets.UTF_8).replaceAll("\"created\":\\d+",
+            byte[] bytes = new String(out, StandardCharsets.UTF_8).replaceAll("\"created\":\\d+",
                     "\"created\":0").getBytes(StandardCharsets.UTF_8);
             if (expected == null) {
                 expected = bytes;

@@ -1,6 +1,5 @@
 package dev.tokenledger.wire.kiro;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +25,7 @@ import dev.tokenledger.stream.EventStreamFrame;
 import dev.tokenledger.wire.EventStreamChunkDecoder;
 import dev.tokenledger.wire.StreamLimits;
 
+import static dev.tokenledger.testing.Chunks.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,14 +39,6 @@ class KiroMappersTest {
 
     static byte[] frame(String type, String json) {
         return EventStreamFrame.event(type, json.getBytes(StandardCharsets.UTF_8)).encode();
-    }
-
-    static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 
     /** A text answer in two events (one wrapped), then a tool call in three fragments, metering and context usage. */

@@ -18,7 +18,7 @@ import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.testing.OpenAiStreamSummary;
 import dev.tokenledger.wire.StreamLimits;
-import dev.tokenledger.wire.StreamRelay;
+import dev.tokenledger.wire.StreamRelays;
 import dev.tokenledger.wire.TranslatingRelay;
 import dev.tokenledger.wire.openai.OpenAiChunkDecoder;
 import dev.tokenledger.wire.openai.OpenAiChunkEncoder;
@@ -127,7 +127,7 @@ class OllamaStreamsTest {
         for (int split = 0; split <= golden.length; split++) {
             TranslatingRelay relay = new TranslatingRelay(new OllamaChunkDecoder(LIMITS), new OpenAiChunkEncoder(true),
                     t -> ESTIMATE);
-            String summary = OpenAiStreamSummary.of(relaySplit(relay, golden, split));
+            String summary = OpenAiStreamSummary.of(StreamRelays.cutAt(relay, golden, split));
             assertTrue(relay.complete());
             expected = expected == null ? summary : expected;
             assertEquals(expected, summary, "split " + split);
@@ -145,7 +145,7 @@ class OllamaStreamsTest {
             assertEquals("reasoning=Weather and time for São Paulo.\n"
                     + "call_0 get_weather {\"city\":\"São Paulo\",\"unit\":\"celsius\"}\n"
                     + "call_1 get_local_time {\"timezone\":\"America/Sao_Paulo\"}\nfinish=tool_calls done",
-                    OpenAiStreamSummary.of(relaySplit(relay, golden, split)), "split " + split);
+                    OpenAiStreamSummary.of(StreamRelays.cutAt(relay, golden, split)), "split " + split);
             assertEquals(412, relay.reportedUsage().promptTokens());
         }
     }
@@ -154,7 +154,8 @@ class OllamaStreamsTest {
     void anOllamaErrorLineBecomesTheOpenAiErrorEvent() {
         TranslatingRelay relay = new TranslatingRelay(new OllamaChunkDecoder(LIMITS), new OpenAiChunkEncoder(true),
                 t -> ESTIMATE);
-        String out = OpenAiStreamSummary.of(relaySplit(relay, Golden.bytes("ollama/chat-stream-error-after-200.ndjson"), 10));
+        String out = OpenAiStreamSummary
+                .of(StreamRelays.cutAt(relay, Golden.bytes("ollama/chat-stream-error-after-200.ndjson"), 10));
         assertEquals("text=Hi\nerror=upstream_error", out);
         assertFalse(relay.complete());
         assertNull(relay.reportedUsage());
@@ -169,7 +170,7 @@ class OllamaStreamsTest {
         for (int split = 0; split <= golden.length; split += 3) {
             TranslatingRelay relay = new TranslatingRelay(new OpenAiChunkDecoder(LIMITS), new OllamaChunkEncoder(),
                     t -> ESTIMATE);
-            String out = new String(relaySplit(relay, golden, split), StandardCharsets.UTF_8);
+            String out = new String(StreamRelays.cutAt(relay, golden, split), StandardCharsets.UTF_8);
             expected = expected == null ? out : expected;
             assertEquals(expected, out, "split " + split);
         }
@@ -212,7 +213,7 @@ class OllamaStreamsTest {
         byte[] golden = Golden.bytes("ollama/chat-stream-basic.ndjson");
         for (int split = 0; split <= golden.length; split++) {
             OllamaPassthroughRelay relay = new OllamaPassthroughRelay(LIMITS);
-            assertArrayEquals(golden, relaySplit(relay, golden, split), "split " + split);
+            assertArrayEquals(golden, StreamRelays.cutAt(relay, golden, split), "split " + split);
             assertTrue(relay.complete());
             assertEquals(new Usage(12, 0, 0, 9, 0, Usage.Source.PROVIDER), relay.reportedUsage());
             assertEquals("The user greets; answer warmly.Hello 🙂 ¡Olá, 中文!", relay.generatedText().toString());
@@ -222,7 +223,7 @@ class OllamaStreamsTest {
     @Test
     void passthroughEndsWithAnErrorLineOnAnUpstreamErrorOrACutStream() {
         OllamaPassthroughRelay relay = new OllamaPassthroughRelay(LIMITS);
-        String out = new String(relaySplit(relay, Golden.bytes("ollama/chat-stream-error-after-200.ndjson"), 7),
+        String out = new String(StreamRelays.cutAt(relay, Golden.bytes("ollama/chat-stream-error-after-200.ndjson"), 7),
                 StandardCharsets.UTF_8);
         assertTrue(out.endsWith("\"done\":false}\n{\"error\":\"an error was encountered while running the model: "
                 + "unexpected EOF\"}\n"), out);
@@ -230,8 +231,10 @@ class OllamaStreamsTest {
         assertEquals(0, relay.onFailure(relay.upstreamError()).length);
 
         OllamaPassthroughRelay cut = new OllamaPassthroughRelay(LIMITS);
-        String cutOut = new String(relaySplit(cut, "{\"model\":\"m\",\"message\":{\"content\":\"Hi\"},\"done\":false}\n{\"mo"
-                .getBytes(StandardCharsets.UTF_8), 3), StandardCharsets.UTF_8);
+        String cutOut = new String(
+                StreamRelays.cutAt(cut, "{\"model\":\"m\",\"message\":{\"content\":\"Hi\"},\"done\":false}\n{\"mo"
+                        .getBytes(StandardCharsets.UTF_8), 3),
+                StandardCharsets.UTF_8);
         assertTrue(cutOut.endsWith("}\n{\"error\":\"The upstream closed the stream before it was complete.\"}\n"), cutOut);
         assertFalse(cut.complete());
     }
@@ -240,14 +243,6 @@ class OllamaStreamsTest {
 
     private static byte[] utf8(String json) {
         return json.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] relaySplit(StreamRelay relay, byte[] input, int split) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(relay.onUpstreamBytes(Arrays.copyOfRange(input, 0, split)));
-        out.writeBytes(relay.onUpstreamBytes(Arrays.copyOfRange(input, split, input.length)));
-        out.writeBytes(relay.onUpstreamEnd());
-        return out.toByteArray();
     }
 
     private static String describe(ChatChunk chunk) {

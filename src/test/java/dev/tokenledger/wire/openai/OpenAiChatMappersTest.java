@@ -26,6 +26,7 @@ import dev.tokenledger.canonical.Usage;
 import dev.tokenledger.canonical.WireFormat;
 import dev.tokenledger.testing.Golden;
 
+import static dev.tokenledger.testing.Chunks.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -528,13 +529,5 @@ class OpenAiChatMappersTest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }

@@ -17,6 +17,7 @@ import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.testing.Golden;
 
+import static dev.tokenledger.testing.Golden.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,12 +116,6 @@ class OpenAiErrorsTest {
         JsonNode root = Golden.tree(body);
         assertEquals(1, root.size());
         return root.get("error");
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static byte[] utf8(String s) {

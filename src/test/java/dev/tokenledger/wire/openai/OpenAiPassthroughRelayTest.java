@@ -1,11 +1,9 @@
 package dev.tokenledger.wire.openai;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -18,9 +16,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenledger.canonical.ErrorKind;
 import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.Usage;
+import dev.tokenledger.testing.Chunks;
 import dev.tokenledger.testing.Golden;
 import dev.tokenledger.wire.StreamLimits;
 
+import static dev.tokenledger.testing.Chunks.byteByByte;
+import static dev.tokenledger.testing.Chunks.concat;
+import static dev.tokenledger.testing.Chunks.fixedSplits;
+import static dev.tokenledger.testing.Chunks.randomSplits;
+import static dev.tokenledger.testing.Golden.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +55,7 @@ class OpenAiPassthroughRelayTest {
     static Stream<Arguments> chunkings() {
         return Stream.of(
                 Arguments.of("whole", (Chunking) List::of),
-                Arguments.of("byte by byte", (Chunking) OpenAiPassthroughRelayTest::byteByByte),
+                Arguments.of("byte by byte", (Chunking) Chunks::byteByByte),
                 Arguments.of("random seed 1", (Chunking) in -> randomSplits(in, 1)),
                 Arguments.of("random seed 42", (Chunking) in -> randomSplits(in, 42)),
                 Arguments.of("random seed 2026", (Chunking) in -> randomSplits(in, 2026)),
@@ -63,14 +67,18 @@ class OpenAiPassthroughRelayTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("chunkings")
     void basicStreamIsForwardedByteForByteWhenTheClientAskedForUsage(String name, Chunking chunking) {
-        byte[] input = Golden.bytes(BASIC);
+        assertForwardedWithUsage(Golden.bytes(BASIC), chunking, BASIC_USAGE, BASIC_TEXT);
+    }
+
+    /** With usage asked for, the stream passes byte for byte, complete, its usage and text read in flight. */
+    private static void assertForwardedWithUsage(byte[] input, Chunking chunking, Usage usage, String text) {
         OpenAiPassthroughRelay relay = new OpenAiPassthroughRelay(true, LIMITS);
 
         assertArrayEquals(input, run(relay, chunking.split(input)));
         assertTrue(relay.complete());
         assertNull(relay.upstreamError());
-        assertEquals(BASIC_USAGE, relay.reportedUsage());
-        assertEquals(BASIC_TEXT, relay.generatedText().toString());
+        assertEquals(usage, relay.reportedUsage());
+        assertEquals(text, relay.generatedText().toString());
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -91,11 +99,7 @@ class OpenAiPassthroughRelayTest {
     @MethodSource("chunkings")
     void toolCallStreamIsForwardedAndItsArgumentsCounted(String name, Chunking chunking) {
         byte[] input = Golden.bytes(TOOLS);
-        OpenAiPassthroughRelay withUsage = new OpenAiPassthroughRelay(true, LIMITS);
-        assertArrayEquals(input, run(withUsage, chunking.split(input)));
-        assertTrue(withUsage.complete());
-        assertEquals(TOOLS_USAGE, withUsage.reportedUsage());
-        assertEquals(TOOLS_TEXT, withUsage.generatedText().toString());
+        assertForwardedWithUsage(input, chunking, TOOLS_USAGE, TOOLS_TEXT);
 
         OpenAiPassthroughRelay withoutUsage = new OpenAiPassthroughRelay(false, LIMITS);
         assertEquals(withoutUsageOnlyEvent(input),
@@ -118,7 +122,7 @@ class OpenAiPassthroughRelayTest {
     void crlfStreamIsForwardedByteForByte() {
         byte[] input = new String(Golden.bytes(BASIC), StandardCharsets.UTF_8).replace("\n", "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
-        for (Chunking chunking : List.<Chunking>of(List::of, OpenAiPassthroughRelayTest::byteByByte)) {
+        for (Chunking chunking : List.<Chunking>of(List::of, Chunks::byteByByte)) {
             OpenAiPassthroughRelay relay = new OpenAiPassthroughRelay(true, LIMITS);
             assertArrayEquals(input, run(relay, chunking.split(input)));
             assertTrue(relay.complete());
@@ -395,51 +399,7 @@ class OpenAiPassthroughRelayTest {
         return error;
     }
 
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static List<byte[]> byteByByte(byte[] input) {
-        List<byte[]> chunks = new ArrayList<>(input.length);
-        for (byte b : input) {
-            chunks.add(new byte[]{b});
-        }
-        return chunks;
-    }
-
-    private static List<byte[]> fixedSplits(byte[] input, int size) {
-        List<byte[]> chunks = new ArrayList<>();
-        for (int i = 0; i < input.length; i += size) {
-            chunks.add(Arrays.copyOfRange(input, i, Math.min(input.length, i + size)));
-        }
-        return chunks;
-    }
-
-    private static List<byte[]> randomSplits(byte[] input, long seed) {
-        Random random = new Random(seed);
-        List<byte[]> chunks = new ArrayList<>();
-        int i = 0;
-        while (i < input.length) {
-            int n = Math.min(input.length - i, random.nextInt(64)); // empty chunks included
-            chunks.add(Arrays.copyOfRange(input, i, i + n));
-            i += n;
-        }
-        return chunks;
-    }
-
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        return concat(List.of(parts));
-    }
-
-    private static byte[] concat(List<byte[]> parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        parts.forEach(out::writeBytes);
-        return out.toByteArray();
     }
 }
