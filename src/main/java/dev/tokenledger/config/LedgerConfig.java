@@ -19,7 +19,7 @@ public interface LedgerConfig {
     Duration flushInterval();
 
     /**
-     * Whether an answer completes only once its ledger row is durable (forced to the write-ahead log, written, or
+     * Whether an answer completes only once its ledger row is durable (in the write-ahead log, written, or
      * forced to the spool): a replica that crashes then loses no answered request. Off, answers leave at once and a
      * crash can lose the rows of the last moments before it.
      */
@@ -31,8 +31,8 @@ public interface LedgerConfig {
     int batchSize();
 
     /**
-     * Whether ledger rows go through this replica's write-ahead log: each row is appended to a local file and forced
-     * to disk (one fsync for all rows that arrive together) before its answer completes, and written to PostgreSQL
+     * Whether ledger rows go through this replica's write-ahead log: each row is appended to a local file (and forced
+     * to disk with {@code write-ahead-sync: answer}) before its answer completes, and written to PostgreSQL
      * behind the answers in large batches, the log's file deleted once its batch is committed. A process crash loses
      * nothing (the next start, or another replica sharing the spool directory, replays the file); the loss of the
      * disk loses the rows of the last {@code write-ahead-interval}. Off, every answer waits for the group-committed
@@ -47,15 +47,15 @@ public interface LedgerConfig {
     Duration writeAheadInterval();
 
     /**
-     * With the write-ahead log: what an answer waits for. {@code answer}: its row is written to the log and forced to
-     * disk (one fsync for the rows that arrive together), so the row survives the process and the machine as long as
-     * the log's volume does. {@code batch}: its row is written to the log (the operating system holds it), and the log
-     * is forced once per batch, when the batch leaves for PostgreSQL: the row survives the process (a kill, an out of
-     * memory, a crash), and the loss of the machine loses at most the rows of one {@code write-ahead-interval} and one
-     * insert. On a volume that does not outlive the machine (an {@code emptyDir}), {@code answer} keeps nothing more
-     * than {@code batch} and costs an fsync per few answers.
+     * With the write-ahead log: what an answer waits for. {@code batch}: its row is written to the log (the operating
+     * system holds it), and the log is forced once per batch, when the batch leaves for PostgreSQL: the row survives a
+     * crash of the process (a kill, an out of memory), and a crash of the machine loses at most the rows of one
+     * {@code write-ahead-interval} and one insert. {@code answer}: its row is written to the log and forced to disk
+     * (one fsync for the rows that arrive together), so the row survives a crash of the machine too, as long as the
+     * log's volume does. On a volume that does not outlive the machine (an {@code emptyDir}, the container's file
+     * system) {@code answer} keeps nothing more than {@code batch} and costs an fsync every few answers.
      */
-    @WithDefault("answer")
+    @WithDefault("batch")
     WriteAheadSync writeAheadSync();
 
     /** What an answer waits for with the write-ahead log ({@link #writeAheadSync()}). */
