@@ -341,7 +341,7 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
     "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'" | grep -q 1 ||
     psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
   psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d "$BENCH_DB" -qc \
-    "DO \$\$ BEGIN IF to_regclass('usage_event') IS NOT NULL THEN TRUNCATE usage_event; END IF; END \$\$" >/dev/null
+    "DO \$\$ BEGIN IF to_regclass('usage_event') IS NOT NULL THEN TRUNCATE usage_event, usage_provisional; END IF; END \$\$" >/dev/null
   if [[ -n "$BASELINE_APP" ]]; then
     # the baseline's schema may be older than this build's: a database of its own, recreated each run
     psql -h "$BENCH_PG_HOST" -p "$BENCH_PG_PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS ${BENCH_DB}_baseline" >/dev/null
