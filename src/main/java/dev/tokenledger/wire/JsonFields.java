@@ -81,13 +81,16 @@ public final class JsonFields {
     /**
      * The elements of a JSON list as strings.
      *
-     * @param notAString the format's error for an element that is not a string
+     * @param notStrings the format's error for a value that is not a list, or an element that is not a string
      */
-    public static List<String> strings(JsonNode list, Supplier<GatewayError> notAString) {
+    public static List<String> strings(JsonNode list, Supplier<GatewayError> notStrings) {
+        if (!list.isArray()) {
+            throw notStrings.get(); // an object's values are not a list
+        }
         List<String> strings = new ArrayList<>(list.size());
         for (JsonNode element : list) {
             if (!element.isTextual()) {
-                throw notAString.get();
+                throw notStrings.get();
             }
             strings.add(element.asText());
         }
@@ -98,13 +101,13 @@ public final class JsonFields {
      * A field that holds one string or a list of strings (the {@code stop} of OpenAI's chat format and of Ollama's);
      * empty when absent or JSON null.
      *
-     * @param notAString the format's error for a list element that is not a string
+     * @param notStrings the format's error for a value that is neither, or a list element that is not a string
      */
-    public static List<String> stringOrStrings(JsonNode node, Supplier<GatewayError> notAString) {
+    public static List<String> stringOrStrings(JsonNode node, Supplier<GatewayError> notStrings) {
         if (node == null || node.isNull()) {
             return List.of();
         }
-        return node.isTextual() ? List.of(node.asText()) : strings(node, notAString);
+        return node.isTextual() ? List.of(node.asText()) : strings(node, notStrings);
     }
 
     /**

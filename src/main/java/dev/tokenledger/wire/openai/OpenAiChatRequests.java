@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -361,11 +360,7 @@ public final class OpenAiChatRequests {
     }
 
     private static List<String> stop(JsonNode node) {
-        Supplier<GatewayError> invalid = () -> GatewayError.invalid("stop",
-                "Invalid type for 'stop': expected a string or an array of strings.");
-        if (node != null && !node.isNull() && !node.isTextual() && !node.isArray()) {
-            throw invalid.get();
-        }
-        return stringOrStrings(node, invalid);
+        return stringOrStrings(node, () -> GatewayError.invalid("stop",
+                "Invalid type for 'stop': expected a string or an array of strings."));
     }
 }

@@ -106,7 +106,9 @@ class OllamaChatMappersTest {
             "{'model':'m','messages':[{'role':'user','content':'x'}],'think':'max'}",
             "{'model':'m','messages':[{'role':'user','content':'x'}],'format':'yaml'}",
             "{'model':'m','messages':[{'role':'user','content':'x'}],'stream':'yes'}",
-            "{'model':'m','messages':[{'role':'user','content':'x'}],'options':[1]}"})
+            "{'model':'m','messages':[{'role':'user','content':'x'}],'options':[1]}",
+            "{'model':'m','messages':[{'role':'user','content':'x'}],'options':{'stop':{'a':'b'}}}",
+            "{'model':'m','messages':[{'role':'user','content':'x'}],'options':{'stop':42}}"})
     void malformedOllamaRequestsAreInvalid(String body) {
         GatewayError e = assertThrows(GatewayError.class,
                 () -> OllamaChatRequests.toCanonical(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8)));
