@@ -72,11 +72,6 @@ public final class LedgerSpool {
         this(dir, instanceId, false, true, UnaryOperator.identity());
     }
 
-    /** As a write-ahead log (writeAhead) or as a spool only. */
-    public LedgerSpool(Path dir, String instanceId, boolean writeAhead) throws IOException {
-        this(dir, instanceId, writeAhead, true, UnaryOperator.identity());
-    }
-
     /**
      * As a write-ahead log (writeAhead) or as a spool only; forceEachAppend false (write-ahead log only): append only
      * writes, and {@link #seal} forces the file's rows to disk.
@@ -107,8 +102,9 @@ public final class LedgerSpool {
 
     /**
      * Appends rows, one line each, then forces them to disk once for the whole call (unless this log forces at
-     * {@link #seal} only: then the operating system holds them, which a crash of the process does not lose). Thread-safe. A row must be
-     * non-empty valid Unicode without '\n' (else IllegalArgumentException and nothing of the call is written).
+     * {@link #seal} only: then the operating system holds them, which a crash of the process does not lose).
+     * Thread-safe. A row must be non-empty valid Unicode without '\n' (else IllegalArgumentException and nothing of
+     * the call is written).
      */
     public void append(List<String> jsonRows) throws IOException {
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
@@ -168,7 +164,8 @@ public final class LedgerSpool {
             Map<Path, long[]> now = new HashMap<>();
             for (SpoolFile file : others()) {
                 try {
-                    long[] count = SpoolLines.count(file.path(), file.size(), counted.getOrDefault(file.path(), new long[2]));
+                    long[] before = counted.getOrDefault(file.path(), new long[2]);
+                    long[] count = SpoolLines.count(file.path(), file.size(), before);
                     now.put(file.path(), count);
                     rows += count[1];
                 } catch (NoSuchFileException e) {

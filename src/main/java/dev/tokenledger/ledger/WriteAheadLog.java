@@ -28,8 +28,9 @@ import dev.tokenledger.usage.Durability;
  * The write-ahead log: one thread appends the rows that arrive together (and forces them to disk once, with
  * {@code write-ahead-sync: answer}), completes their futures (on the event loop of each record's caller), and starts a
  * batch insert when enough rows wait or the oldest has waited long enough; the log file of a batch is sealed with it
- * (and forced then, with {@code write-ahead-sync: batch}), so that a batch and its file hold the same rows. Rows the log cannot take (the disk full or failing) go the group-commit way instead. A batch the
- * database cannot take leaves its file to the spool's replay ({@link LedgerWriter#replay}).
+ * (and forced then, with {@code write-ahead-sync: batch}), so that a batch and its file hold the same rows. Rows the
+ * log cannot take (the disk full or failing) go the group-commit way instead. A batch the database cannot take leaves
+ * its file to the spool's replay ({@link LedgerWriter#replay}).
  */
 final class WriteAheadLog implements Runnable {
 

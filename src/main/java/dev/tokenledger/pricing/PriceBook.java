@@ -163,8 +163,9 @@ public class PriceBook {
                 stored += set.rowCount();
             }
             return stored;
-        }).call(this::reload)
-                .call(stored -> stored > 0 ? changes.announce(Change.of(Change.Kind.PRICES)) : Uni.createFrom().voidItem());
+        }).call(this::reload).call(stored -> stored > 0
+                ? changes.announce(Change.of(Change.Kind.PRICES))
+                : Uni.createFrom().voidItem());
     }
 
     Uni<Optional<PriceVersion>> insert(CatalogueEntry entry, String createdBy, String reason) {

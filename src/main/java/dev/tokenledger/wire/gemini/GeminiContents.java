@@ -304,8 +304,8 @@ final class GeminiContents {
         String path = url.toLowerCase(java.util.Locale.ROOT);
         int query = path.indexOf('?');
         String file = query < 0 ? path : path.substring(0, query);
-        return IMAGE_EXTENSIONS.entrySet().stream().filter(extension -> file.endsWith(extension.getKey()))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        int dot = file.lastIndexOf('.');
+        return dot < 0 ? null : IMAGE_EXTENSIONS.get(file.substring(dot));
     }
 
     private static ObjectNode resultToWire(Message m, Map<String, String> callNames, String path) {
