@@ -34,7 +34,7 @@ public interface ProviderConfig {
      */
     Optional<String> priceProvider();
 
-    /** Largest number of pooled connections to this provider. */
+    /** Largest number of pooled connections to this provider, shared out among the event loops' pools. */
     @WithDefault("256")
     int maxConnections();
 

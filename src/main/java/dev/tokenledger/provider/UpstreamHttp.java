@@ -25,12 +25,23 @@ import dev.tokenledger.canonical.GatewayError;
 import dev.tokenledger.canonical.UpstreamLimits;
 
 /**
- * The HTTP client of one provider: a Vert.x client with its own keep-alive connection pool. Maps transport failures
- * and non-2xx answers to {@link GatewayError}s whose messages are safe to show (secrets redacted).
+ * The HTTP client of one provider: Vert.x clients with keep-alive connection pools, one per event loop. Maps transport
+ * failures and non-2xx answers to {@link GatewayError}s whose messages are safe to show (secrets redacted).
+ *
+ * <p>
+ * Vert.x's client pool hands an exchange any idle connection, whatever event loop owns it: a request served on one
+ * loop then writes through, and reads its answer on, another, and every exchange wakes a second thread twice. A pool
+ * per loop keeps each exchange on the loop of the request it serves, as a verticle per loop would.
  */
 public final class UpstreamHttp {
 
+    private final Vertx vertx;
+    private final HttpClientOptions options;
+    private final PoolOptions pool;
+    /** The pool of callers on no event loop (start-up, worker threads). */
     private final HttpClient client;
+    /** One pool per event-loop thread: as many as the loops, whatever the traffic. */
+    private final Map<Thread, HttpClient> loops = new java.util.concurrent.ConcurrentHashMap<>();
     private final long idleTimeoutMs;
     private final Redactor redactor;
     /** Parsed URLs kept at most. */
@@ -47,7 +58,10 @@ public final class UpstreamHttp {
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
                 .setKeepAliveTimeout(60)
                 .setName("upstream-" + settings.id());
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
+        this.vertx = vertx;
+        this.options = options;
+        this.pool = new PoolOptions().setHttp1MaxSize(perLoop(settings.maxConnections(), vertx));
+        this.client = vertx.createHttpClient(options, pool);
         this.idleTimeoutMs = settings.timeout().toMillis();
         this.redactor = new Redactor(settings.apiKey().orElse(null), settings.baseUrl().orElse(null));
     }
@@ -144,7 +158,7 @@ public final class UpstreamHttp {
             OnResponse<T> onResponse) {
         AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
         return resetOnCancel(
-                Uni.createFrom().<T>emitter(emitter -> client.request(options(method, url, headers)).onComplete(ar -> {
+                Uni.createFrom().<T>emitter(emitter -> client().request(options(method, url, headers)).onComplete(ar -> {
                     if (ar.failed()) {
                         emitter.fail(transportError(ar.cause()));
                         return;
@@ -261,7 +275,25 @@ public final class UpstreamHttp {
                 "upstream_connection_failed");
     }
 
+    /** The pool of the calling event loop, or the shared one off the loops. */
+    private HttpClient client() {
+        if (!io.vertx.core.Context.isOnEventLoopThread()) {
+            return client;
+        }
+        return loops.computeIfAbsent(Thread.currentThread(), loop -> vertx.createHttpClient(options, pool));
+    }
+
+    /** The connections each loop's pool may hold: the provider's {@code max-connections} shared by the loops. */
+    private static int perLoop(int maxConnections, Vertx vertx) {
+        int eventLoops = 0;
+        for (var ignored : ((io.vertx.core.impl.VertxInternal) vertx).getEventLoopGroup()) {
+            eventLoops++;
+        }
+        return Math.max(1, (maxConnections + eventLoops - 1) / Math.max(1, eventLoops));
+    }
+
     public void close() {
         client.close();
+        loops.values().forEach(HttpClient::close);
     }
 }
