@@ -62,6 +62,8 @@ public final class LedgerSpool {
     private final boolean forceEachAppend;
     private final Set<Path> ownActive = ConcurrentHashMap.newKeySet(); // and own sealed files not yet released
     private final Map<Path, long[]> counted = new HashMap<>(); // other files: {bytes scanned, rows seen}
+    /** Sealed files not forced yet, with their open channels: the batches on their way, a handful at most. */
+    private final Map<Path, FileChannel> unsynced = new ConcurrentHashMap<>();
     private FileChannel channel; // guarded by lock; null until the first append after start or after a take
     private Path activePath;
     private long end; // bytes of whole, forced rows in the active file
@@ -74,7 +76,7 @@ public final class LedgerSpool {
 
     /**
      * As a write-ahead log (writeAhead) or as a spool only; forceEachAppend false (write-ahead log only): append only
-     * writes, and {@link #seal} forces the file's rows to disk.
+     * writes, and {@link #sync} forces a sealed file's rows to disk.
      */
     public LedgerSpool(Path dir, String instanceId, boolean writeAhead, boolean forceEachAppend) throws IOException {
         this(dir, instanceId, writeAhead, forceEachAppend, UnaryOperator.identity());
@@ -212,7 +214,8 @@ public final class LedgerSpool {
     /**
      * Write-ahead log: closes the active file under its replay name, held back from replay until {@link #release}, so
      * that the rows appended so far can leave as one batch; the next append starts a new file. A log that does not
-     * force each append forces the file here, before the batch leaves.
+     * force each append leaves the sealed file to {@link #sync}, which the caller runs off the appending thread, so
+     * that appends never wait for a force.
      *
      * @return the sealed file, or null when nothing was appended since the last seal
      */
@@ -221,17 +224,33 @@ public final class LedgerSpool {
             if (channel == null || end == 0) {
                 return null;
             }
-            if (!forceEachAppend) {
-                channel.force(false);
-            }
             Path sealed = replayName(activePath);
             ownActive.add(sealed);
-            retire();
-            if (!forceEachAppend) {
-                syncDirectory(); // the sealed name, and the file's creation, outlive the machine as its rows do
+            FileChannel retired = channel;
+            if (forceEachAppend) {
+                retire();
+            } else {
+                unsynced.put(sealed, retired);
+                retire(false);
             }
             return sealed;
         }
+    }
+
+    /**
+     * Write-ahead log forced per batch: forces a sealed file's rows to disk, then the directory, so that the sealed
+     * name and the rows outlive the machine. Nothing to do for a file already synced or for a log that forces each
+     * append.
+     */
+    public void sync(Path sealed) throws IOException {
+        FileChannel retired = unsynced.remove(sealed);
+        if (retired == null) {
+            return;
+        }
+        try (retired) {
+            retired.force(false);
+        }
+        syncDirectory();
     }
 
     /**
@@ -242,6 +261,10 @@ public final class LedgerSpool {
         try {
             if (written) {
                 Files.deleteIfExists(sealed);
+                FileChannel unforced = unsynced.remove(sealed); // in the database already: no force needed
+                if (unforced != null) {
+                    unforced.close();
+                }
             }
         } finally {
             ownActive.remove(sealed);
@@ -292,6 +315,11 @@ public final class LedgerSpool {
 
     /** Renames the active file for replay; the next append starts a new one. Called with the lock held. */
     private void retire() throws IOException {
+        retire(true);
+    }
+
+    /** As {@link #retire()}; close false: the channel stays open for {@link #sync}. */
+    private void retire(boolean close) throws IOException {
         try {
             Files.move(activePath, replayName(activePath), ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
@@ -302,7 +330,9 @@ public final class LedgerSpool {
         end = 0;
         activeRows = 0;
         ownActive.remove(activePath);
-        retired.close();
+        if (close) {
+            retired.close();
+        }
     }
 
     /** Moves another instance's active file aside for replay unless its writer is alive (holds the lock). */

@@ -28,7 +28,8 @@ import dev.tokenledger.usage.Durability;
  * The write-ahead log: one thread appends the rows that arrive together (and forces them to disk once, with
  * {@code write-ahead-sync: answer}), completes their futures (on the event loop of each record's caller), and starts a
  * batch insert when enough rows wait or the oldest has waited long enough; the log file of a batch is sealed with it
- * (and forced then, with {@code write-ahead-sync: batch}), so that a batch and its file hold the same rows. Rows the
+ * (and forced then by a second thread, with {@code write-ahead-sync: batch}, so that appends and the answers waiting
+ * on them never wait for a force), so that a batch and its file hold the same rows. Rows the
  * log cannot take (the disk full or failing) go the group-commit way instead. A batch the database cannot take leaves
  * its file to the spool's replay ({@link LedgerWriter#replay}).
  */
@@ -59,6 +60,8 @@ final class WriteAheadLog implements Runnable {
     private final AtomicInteger onTheirWay = new AtomicInteger();
     private volatile boolean running = true;
     private Thread thread;
+    /** Forces sealed files (write-ahead-sync: batch) while the log thread appends on. */
+    private java.util.concurrent.ExecutorService syncs;
     /** Logged rows not yet in a batch, and when the oldest of them was logged (nanoTime). Logger thread only. */
     private List<Logged> pending = new ArrayList<>();
     private long oldest;
@@ -78,6 +81,11 @@ final class WriteAheadLog implements Runnable {
     void start() {
         thread = new Thread(this, "tokenledger-ledger-log");
         thread.setDaemon(true);
+        syncs = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread sync = new Thread(task, "tokenledger-ledger-sync");
+            sync.setDaemon(true);
+            return sync;
+        });
         thread.start();
     }
 
@@ -176,7 +184,23 @@ final class WriteAheadLog implements Runnable {
             return;
         }
         pending = new ArrayList<>();
+        if (sealed != null) {
+            try {
+                syncs.execute(() -> sync(sealed));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                sync(sealed);
+            }
+        }
         vertx.runOnContext(() -> insert(batch, sealed));
+    }
+
+    private void sync(Path sealed) {
+        try {
+            files.sync(sealed);
+        } catch (IOException | RuntimeException e) {
+            // the rows stay with the operating system: a crash of the process keeps them, one of the machine may not
+            Log.errorf(e, "Ledger write-ahead log file could not be forced to disk");
+        }
     }
 
     private void insert(List<Logged> batch, Path sealed) {
@@ -246,6 +270,8 @@ final class WriteAheadLog implements Runnable {
                 }
                 Thread.sleep(5);
             }
+            syncs.shutdown();
+            syncs.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,6 +3,7 @@ package dev.tokenledger.ledger;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,7 +105,7 @@ class LedgerSpoolTest {
     }
 
     @Test
-    void aLogForcedPerBatchOnlyWritesAppendsAndForcesItsFileOnceWhenSealed() throws IOException {
+    void aLogForcedPerBatchOnlyWritesAppendsAndForcesItsFileOnceWhenSynced() throws IOException {
         AtomicInteger forces = new AtomicInteger();
         LedgerSpool log = new LedgerSpool(dir, "pod-a", true, false, c -> new Probe(c, forces));
 
@@ -112,7 +114,11 @@ class LedgerSpoolTest {
         assertEquals(0, forces.get(), "an append of write-ahead-sync: batch only writes");
 
         Path sealed = log.seal();
-        assertEquals(1, forces.get(), "the seal forces the batch's file, once");
+        assertEquals(0, forces.get(), "the seal leaves the force to sync, off the appending thread");
+        log.sync(sealed);
+        assertEquals(1, forces.get(), "sync forces the batch's file, once");
+        log.sync(sealed);
+        assertEquals(1, forces.get());
         List<String> logged = new ArrayList<>();
         assertEquals(0, SpoolLines.read(sealed, logged));
         List<String> expected = new ArrayList<>(rows("a", 5));
@@ -120,6 +126,50 @@ class LedgerSpoolTest {
         assertEquals(expected, logged);
         assertNull(log.seal());
         assertEquals(1, forces.get());
+    }
+
+    @Test
+    void appendsGoOnWhileASealedFileIsForced() throws Exception {
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LedgerSpool log = new LedgerSpool(dir, "pod-a", true, false, c -> new Probe(c, new AtomicInteger()) {
+            @Override
+            public void force(boolean metaData) throws IOException {
+                forcing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                super.force(metaData);
+            }
+        });
+        log.append(rows("a", 2));
+        Path sealed = log.seal();
+        Thread sync = new Thread(() -> {
+            try {
+                log.sync(sealed);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        sync.start();
+        assertTrue(forcing.await(5, TimeUnit.SECONDS));
+
+        CompletableFuture<Void> append = CompletableFuture
+                .runAsync(() -> {
+                    try {
+                        log.append(rows("b", 1));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+        append.get(5, TimeUnit.SECONDS); // not behind the force
+        release.countDown();
+        sync.join(5_000);
+        List<String> logged = new ArrayList<>();
+        assertEquals(0, SpoolLines.read(sealed, logged));
+        assertEquals(rows("a", 2), logged);
     }
 
     @Test
@@ -498,7 +548,7 @@ class LedgerSpoolTest {
     }
 
     /** Delegates to the real channel; counts forces and can tear the next write halfway. */
-    static final class Probe extends FileChannel {
+    static class Probe extends FileChannel {
         private final FileChannel real;
         private final AtomicInteger forces;
         volatile boolean tearNextWrite;
