@@ -1,6 +1,5 @@
 package dev.tokenledger.ledger;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -109,14 +108,20 @@ public final class LedgerSpool {
      * the call is written).
      */
     public void append(List<String> jsonRows) throws IOException {
-        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        List<byte[]> rows = new ArrayList<>(jsonRows.size());
         for (String json : jsonRows) {
-            lines.writeBytes(SpoolLines.line(json));
+            rows.add(SpoolLines.utf8(json));
         }
-        if (lines.size() == 0) {
+        appendUtf8(rows);
+    }
+
+    /** As {@link #append}, with rows already UTF-8 (as a JSON writer gives them): non-empty, without '\n'. */
+    public void appendUtf8(List<byte[]> jsonRows) throws IOException {
+        if (jsonRows.isEmpty()) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.wrap(lines.toByteArray());
+        ByteBuffer buffer = ByteBuffer.wrap(SpoolLines.lines(jsonRows));
+        int rows = jsonRows.size();
         synchronized (lock) {
             if (channel != null && !channel.isOpen()) {
                 retire(); // closed by an interrupted write: keep its rows for replay, write on in a new file
@@ -142,7 +147,7 @@ public final class LedgerSpool {
                 throw e;
             }
             end = position;
-            activeRows += jsonRows.size();
+            activeRows += rows;
         }
     }
 

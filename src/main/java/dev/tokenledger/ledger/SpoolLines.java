@@ -27,6 +27,11 @@ final class SpoolLines {
     }
 
     static byte[] line(String json) {
+        return lines(List.of(utf8(json)));
+    }
+
+    /** A row's JSON as UTF-8: it must be non-empty valid Unicode on one line (else IllegalArgumentException). */
+    static byte[] utf8(String json) {
         if (json.isEmpty() || json.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("a ledger row must be non-empty and on one line");
         }
@@ -36,14 +41,50 @@ final class SpoolLines {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("a ledger row must be valid Unicode", e);
         }
-        CRC32 crc = new CRC32();
-        crc.update(utf8.duplicate());
-        ByteBuffer line = ByteBuffer.allocate(9 + utf8.remaining() + 1);
-        line.put((HexFormat.of().toHexDigits((int) crc.getValue()) + ' ').getBytes(US_ASCII));
-        return line.put(utf8).put((byte) '\n').array();
+        byte[] row = new byte[utf8.remaining()];
+        utf8.get(row);
+        return row;
     }
 
-    /** The json of a "<8 hex> <json>" line whose CRC matches, else null. */
+    /**
+     * The lines of rows given as UTF-8 JSON, one after the other in one array. A row must be non-empty and hold no
+     * '\n' byte (else IllegalArgumentException).
+     */
+    static byte[] lines(List<byte[]> utf8Rows) {
+        int size = 0;
+        for (byte[] row : utf8Rows) {
+            if (row.length == 0 || indexOfNewline(row) >= 0) {
+                throw new IllegalArgumentException("a ledger row must be non-empty and on one line");
+            }
+            size += 9 + row.length + 1;
+        }
+        byte[] lines = new byte[size];
+        int at = 0;
+        CRC32 crc = new CRC32();
+        for (byte[] row : utf8Rows) {
+            crc.reset();
+            crc.update(row);
+            long value = crc.getValue();
+            for (int digit = 7; digit >= 0; digit--, value >>>= 4) {
+                lines[at + digit] = (byte) Character.forDigit((int) (value & 0xF), 16);
+            }
+            lines[at + 8] = ' ';
+            System.arraycopy(row, 0, lines, at + 9, row.length);
+            at += 9 + row.length;
+            lines[at++] = '\n';
+        }
+        return lines;
+    }
+
+    private static int indexOfNewline(byte[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static String parse(byte[] line) {
         if (line.length < 10 || line[8] != ' ') {
             return null;

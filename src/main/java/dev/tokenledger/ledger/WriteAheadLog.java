@@ -130,20 +130,25 @@ final class WriteAheadLog implements Runnable {
     }
 
     private void append(List<Arrival> arrived) {
-        List<String> lines = new ArrayList<>(arrived.size());
+        List<byte[]> lines = new ArrayList<>(arrived.size());
         List<Arrival> logged = new ArrayList<>(arrived.size());
+        List<Entry> unwritable = new ArrayList<>(0);
         for (Arrival arrival : arrived) {
             Entry entry = arrival.entry();
             try {
-                lines.add(Json.MAPPER.writeValueAsString(entry.row()));
+                lines.add(Json.MAPPER.writeValueAsBytes(entry.row())); // UTF-8, escapes keep it on one line
                 logged.add(arrival);
             } catch (JsonProcessingException e) {
-                Log.errorf(e, "Ledger row %s cannot be serialised", entry.row().requestId());
-                entry.durable().completeExceptionally(e);
+                // e.g. a lone surrogate in a client-given name: the database's own check decides (dead letter)
+                Log.errorf(e, "Ledger row %s cannot be logged: written before its answer", entry.row().requestId());
+                unwritable.add(entry);
             }
         }
+        if (!unwritable.isEmpty()) {
+            fallback.accept(unwritable);
+        }
         try {
-            files.append(lines);
+            files.appendUtf8(lines);
         } catch (IOException | RuntimeException e) {
             Log.errorf(e, "Ledger write-ahead log cannot take %d rows: writing them before their answers",
                     logged.size());
