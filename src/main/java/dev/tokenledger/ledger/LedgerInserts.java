@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -40,10 +41,18 @@ public class LedgerInserts {
      *         with rows that were, or was quarantined)
      */
     public Uni<long[]> insert(List<LedgerRow> rows) {
+        return insert(rows, null);
+    }
+
+    /**
+     * As {@link #insert(List)}, with the statement's parameters laid out already ({@link LedgerRow#columns}, null: not
+     * yet), so that a caller off the event loop does that work there and the loop only sends.
+     */
+    Uni<long[]> insert(List<LedgerRow> rows, Tuple columns) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(new long[0]);
         }
-        return statement(rows).map(transaction -> {
+        return statement(rows, columns == null ? LedgerRow.columns(rows) : columns).map(transaction -> {
             long[] each = new long[rows.size()];
             Arrays.fill(each, transaction);
             return each;
@@ -70,10 +79,10 @@ public class LedgerInserts {
     }
 
     /** One statement for the batch: the id of the transaction that wrote every row, 0 when some were there already. */
-    private Uni<Long> statement(List<LedgerRow> rows) {
+    private Uni<Long> statement(List<LedgerRow> rows, Tuple columns) {
         // a database that stops answering must not hold rows hostage: after the timeout they go to the spool, and a
         // late commit of the same rows is harmless because the replay's insert ignores request ids already written
-        return pool.preparedQuery(LedgerRow.INSERT).execute(LedgerRow.columns(rows)).map(result -> {
+        return pool.preparedQuery(LedgerRow.INSERT).execute(columns).map(result -> {
             Row row = result.iterator().next();
             String transaction = row.getString("transaction");
             return transaction != null && row.getLong("written") == rows.size() ? Long.parseLong(transaction) : 0L;

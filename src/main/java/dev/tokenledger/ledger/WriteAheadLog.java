@@ -18,6 +18,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 import dev.tokenledger.config.LedgerConfig;
 import dev.tokenledger.json.Json;
@@ -196,7 +197,9 @@ final class WriteAheadLog implements Runnable {
                 sync(sealed);
             }
         }
-        vertx.runOnContext(() -> insert(batch, sealed));
+        List<LedgerRow> rows = batch.stream().map(Logged::row).toList();
+        Tuple columns = LedgerRow.columns(rows); // laid out here: the event loop only sends them
+        vertx.runOnContext(() -> insert(batch, rows, columns, sealed));
     }
 
     private void sync(Path sealed) {
@@ -208,10 +211,10 @@ final class WriteAheadLog implements Runnable {
         }
     }
 
-    private void insert(List<Logged> batch, Path sealed) {
+    private void insert(List<Logged> batch, List<LedgerRow> rows, Tuple columns, Path sealed) {
         Uni<long[]> written = System.nanoTime() - databaseDownUntil < 0
                 ? Uni.createFrom().failure(new IllegalStateException("the database failed a moment ago"))
-                : inserts.insert(batch.stream().map(Logged::row).toList());
+                : inserts.insert(rows, columns);
         written.subscribe().with(transactions -> {
             released(sealed, true);
             for (int i = 0; i < batch.size(); i++) {
