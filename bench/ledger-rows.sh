@@ -18,8 +18,7 @@
 # in percent, 0: the bench's chat request names none), KEYS (distinct keys, 20, of 12 teams and 3 organizations),
 # CREDENTIALS (1), RUNS (runs per batch size, 1), EXTRA (SQL run after the migrations), KEEP (keep the scripts),
 # UNNEST (select: the arrays unnested in the select list, as LedgerRow.INSERT does; from: `unnest(a, b, ...)` in FROM,
-# as it did before), ROLLUPS and END_USER_ROLLUP (below). From V330 on the preload's rows (inserted by psql) go
-# through V330's row trigger into the rollups, and the statement under test does not.
+# as it did before), ROLLUPS and END_USER_ROLLUP (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres} PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
@@ -53,15 +52,10 @@ DROP INDEX IF EXISTS usage_event_time, usage_event_team_time, usage_event_key_ti
 CREATE INDEX usage_event_time_brin ON usage_event USING brin (created_at);
 SQL
 fi
-# ROLLUPS=statement (the default from V330 on): the rollups kept by the insert statement itself (upserts from its
-# RETURNING rows), as LedgerRow.INSERT does; before V330 the statement triggers are dropped for it. ROLLUPS=triggers:
-# the statement of before V330, which left the rollups to V191's and V250's triggers. END_USER_ROLLUP=0 leaves the
-# end-user upsert out of the statement.
-if [ "$UPTO" -ge 330 ] && ls src/main/resources/db/migration/V330__*.sql >/dev/null 2>&1; then
-    ROLLUPS=${ROLLUPS:-statement}
-else
-    ROLLUPS=${ROLLUPS:-triggers}
-fi
+# ROLLUPS=statement: the rollups kept by the insert statement itself (upserts from its RETURNING rows, as a variant: it
+# cost as much as V191's and V250's triggers, bench/README.md), which are dropped after the preload; END_USER_ROLLUP=0
+# leaves the end-user upsert out of that statement. ROLLUPS=triggers (the default): the triggers keep them.
+ROLLUPS=${ROLLUPS:-triggers}
 UNNEST=${UNNEST:-select}
 ROLLUP_COLUMNS="created_at, org_id, team_id, key_id, requested_model, provider, credential_id, end_user, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_exact, price_status"
 sums="sum(input_tokens), sum(cache_read_tokens), sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cost_exact), count(*) FILTER (WHERE price_status = 'unpriced')"
@@ -138,7 +132,7 @@ make_scripts() { # $1: batch size; the other columns' arrays are constant, made 
         source="SELECT * FROM unnest($params)"
     fi
     if [ "$ROLLUPS" = statement ]; then
-        echo "WITH written AS (INSERT INTO usage_event ($(echo "$columns" | tr -d '\n')) $source FROM (SELECT set_config('tokenledger.ledger_rollups', 'statement', true)) AS rollups (here) WHERE rollups.here IS NOT NULL ON CONFLICT (request_id) DO NOTHING RETURNING $ROLLUP_COLUMNS)$ROLLUP_SQL SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction, set_config('tokenledger.ledger_rollups', '', true) AS rollups_cleared FROM written;" >"$work/insert-$b.sql"
+        echo "WITH written AS (INSERT INTO usage_event ($(echo "$columns" | tr -d '\n')) $source ON CONFLICT (request_id) DO NOTHING RETURNING $ROLLUP_COLUMNS)$ROLLUP_SQL SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written;" >"$work/insert-$b.sql"
     else
         echo "WITH written AS (INSERT INTO usage_event ($(echo "$columns" | tr -d '\n')) $source ON CONFLICT (request_id) DO NOTHING RETURNING 1) SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written;" >"$work/insert-$b.sql"
     fi
