@@ -16,7 +16,9 @@
 # migration version applied, default all), SCHEMA (migrated | lean), BATCHES ("16 64 256 512"), ROWS (rows per batch
 # size, 100000), PRELOAD (rows in the table before the first run, 200000), END_USERS (share of rows naming an end user,
 # in percent, 0: the bench's chat request names none), KEYS (distinct keys, 20, of 12 teams and 3 organizations),
-# CREDENTIALS (1), RUNS (runs per batch size, 1), EXTRA (SQL run after the migrations), KEEP (keep the scripts).
+# CREDENTIALS (1), RUNS (runs per batch size, 1), EXTRA (SQL run after the migrations), KEEP (keep the scripts),
+# UNNEST (select: the arrays unnested in the select list, as LedgerRow.INSERT does; from: `unnest(a, b, ...)` in FROM,
+# as it did before), ROLLUPS and END_USER_ROLLUP (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres} PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
@@ -50,6 +52,16 @@ DROP INDEX IF EXISTS usage_event_time, usage_event_team_time, usage_event_key_ti
 CREATE INDEX usage_event_time_brin ON usage_event USING brin (created_at);
 SQL
 fi
+# ROLLUPS=statement: the rollups kept by the insert statement itself (upserts from its RETURNING rows, as a variant: it
+# cost as much as V191's and V250's triggers, bench/README.md), which are dropped after the preload; END_USER_ROLLUP=0
+# leaves the end-user upsert out of that statement. ROLLUPS=triggers (the default): the triggers keep them.
+ROLLUPS=${ROLLUPS:-triggers}
+UNNEST=${UNNEST:-select}
+ROLLUP_COLUMNS="created_at, org_id, team_id, key_id, requested_model, provider, credential_id, end_user, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_exact, price_status"
+sums="sum(input_tokens), sum(cache_read_tokens), sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cost_exact), count(*) FILTER (WHERE price_status = 'unpriced')"
+adds="requests = d.requests + EXCLUDED.requests, input_tokens = d.input_tokens + EXCLUDED.input_tokens, cache_read_tokens = d.cache_read_tokens + EXCLUDED.cache_read_tokens, cache_write_tokens = d.cache_write_tokens + EXCLUDED.cache_write_tokens, output_tokens = d.output_tokens + EXCLUDED.output_tokens, reasoning_tokens = d.reasoning_tokens + EXCLUDED.reasoning_tokens, cost_exact = CASE WHEN d.cost_exact IS NULL THEN EXCLUDED.cost_exact WHEN EXCLUDED.cost_exact IS NULL THEN d.cost_exact ELSE d.cost_exact + EXCLUDED.cost_exact END, unpriced = d.unpriced + EXCLUDED.unpriced"
+ROLLUP_SQL=", daily AS (INSERT INTO usage_daily AS d (day, org_id, team_id, key_id, requested_model, provider, credential_id, requests, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_exact, unpriced) SELECT (created_at AT TIME ZONE 'UTC')::date, org_id, team_id, key_id, requested_model, provider, credential_id, count(*), $sums FROM written GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7 ON CONFLICT (day, org_id, team_id, key_id, requested_model, provider, credential_id) DO UPDATE SET $adds)"
+[ "${END_USER_ROLLUP:-1}" = 0 ] || ROLLUP_SQL="$ROLLUP_SQL, by_end_user AS (INSERT INTO usage_daily_end_user AS d (day, org_id, team_id, end_user, requests, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_exact, unpriced) SELECT (created_at AT TIME ZONE 'UTC')::date, org_id, team_id, end_user, count(*), $sums FROM written WHERE end_user IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 ON CONFLICT (day, org_id, team_id, end_user) DO UPDATE SET $adds)"
 # any other change to measure, e.g. EXTRA="DROP INDEX usage_event_time"
 [ -z "${EXTRA:-}" ] || psql -q -v ON_ERROR_STOP=1 -d "$DB" -c "$EXTRA" >/dev/null
 
@@ -86,6 +98,11 @@ if [ "$PRELOAD" -gt 0 ]; then
         "(now() - interval '30 days' + g * interval '10 ms')")" >/dev/null
 fi
 psql -q -d "$DB" -c "VACUUM ANALYZE" >/dev/null
+# after the preload, which the triggers counted in the rollups
+if [ "$ROLLUPS" = statement ]; then
+    psql -q -v ON_ERROR_STOP=1 -d "$DB" -c "DROP TRIGGER IF EXISTS usage_daily_on_insert ON usage_event" \
+        -c "DROP TRIGGER IF EXISTS usage_daily_end_user_on_insert ON usage_event" >/dev/null
+fi
 
 # The statement under test: LedgerRow.INSERT verbatim. pgbench sends its variables as the parameters of the prepared
 # statement (as text: the gateway sends binary arrays); request ids and times are made per statement, in it.
@@ -93,23 +110,33 @@ types=(text timestamptz uuid uuid uuid text text text text text text text text t
     bigint bigint text "text[]::numeric" bigint text bigint bigint bigint boolean boolean bigint "text[]::jsonb" text
     text text text text text text)
 make_scripts() { # $1: batch size; the other columns' arrays are constant, made once with psql
-    local b=$1 i=0 c params="" values
+    local b=$1 i=0 c params source plist=() values
     values=$(psql -Atq -d "$DB" -F $'\x1f' -c "SELECT $(echo "$columns" | tr -d '\n' | sed -E 's/([a-z_]+)/array_agg(\1)/g') FROM ($(rows_sql "$b" "now()")) r ($columns)")
     IFS=$'\x1f' read -r -a arr <<<"$values"
     defines=()
     for c in $(echo "$columns" | tr -d ','); do
         if [ $i -eq 0 ]; then
-            params="(SELECT array_agg('c' || (extract(epoch FROM now()) * 1000000)::bigint || '-' || lpad(g::text, 7, '0')) FROM generate_series(1, $b) g)"
+            plist=("(SELECT array_agg('c' || (extract(epoch FROM now()) * 1000000)::bigint || '-' || lpad(g::text, 7, '0')) FROM generate_series(1, $b) g)")
         elif [ $i -eq 1 ]; then
-            params="$params, (SELECT array_agg(now() + g * interval '1 us') FROM generate_series(1, $b) g)"
+            plist+=("(SELECT array_agg(now() + g * interval '1 us') FROM generate_series(1, $b) g)")
         else
-            params="$params, :$c::${types[$i]}[]"
+            plist+=(":$c::${types[$i]}[]")
             defines+=(-D "$c=${arr[$i]}")
         fi
         i=$((i + 1))
     done
-    echo "WITH written AS (INSERT INTO usage_event ($(echo "$columns" | tr -d '\n')) SELECT * FROM unnest($params) ON CONFLICT (request_id) DO NOTHING RETURNING 1) SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written;" >"$work/insert-$b.sql"
-    echo "SELECT count(*) FROM unnest($params);" >"$work/arrays-$b.sql"
+    params=$(IFS=,; echo "${plist[*]}")
+    if [ "$UNNEST" = select ]; then # every array unnested in the select list: one ProjectSet, nothing materialised
+        source="SELECT $(printf 'unnest(%s), ' "${plist[@]}" | sed 's/, $//')"
+    else # unnest(a, b, ...) in FROM: one function scan per array, each materialising its column
+        source="SELECT * FROM unnest($params)"
+    fi
+    if [ "$ROLLUPS" = statement ]; then
+        echo "WITH written AS (INSERT INTO usage_event ($(echo "$columns" | tr -d '\n')) $source ON CONFLICT (request_id) DO NOTHING RETURNING $ROLLUP_COLUMNS)$ROLLUP_SQL SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written;" >"$work/insert-$b.sql"
+    else
+        echo "WITH written AS (INSERT INTO usage_event ($(echo "$columns" | tr -d '\n')) $source ON CONFLICT (request_id) DO NOTHING RETURNING 1) SELECT count(*) AS written, pg_current_xact_id_if_assigned()::text AS transaction FROM written;" >"$work/insert-$b.sql"
+    fi
+    echo "SELECT count(*) FROM ($source) s;" >"$work/arrays-$b.sql"
     printf '%s\0' "${defines[@]}" >"$work/defines-$b"
 }
 
@@ -135,7 +162,7 @@ run() { # $1: script, $2: transactions; prints "transactions cpu_seconds"
     echo "$out $(echo "$cpu $hz" | awk '{printf "%.2f", $1 / $2}')"
 }
 
-echo "# $(date -u +%FT%TZ) schema=$SCHEMA upto=V$UPTO extra=\"${EXTRA:-}\" preload=$PRELOAD end_users=$END_USERS% keys=$KEYS credentials=$CREDENTIALS $(uptime | sed 's/.*load/load/')"
+echo "# $(date -u +%FT%TZ) schema=$SCHEMA rollups=$ROLLUPS unnest=$UNNEST end_user_rollup=${END_USER_ROLLUP:-1} upto=V$UPTO extra=\"${EXTRA:-}\" preload=$PRELOAD end_users=$END_USERS% keys=$KEYS credentials=$CREDENTIALS $(uptime | sed 's/.*load/load/')"
 printf '%6s %8s %10s %10s %12s %12s %8s\n' b rows cpu_s arrays_s us_per_row arrays_us row_us
 for b in $BATCHES; do
     make_scripts "$b"
