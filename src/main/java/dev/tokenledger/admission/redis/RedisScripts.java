@@ -35,10 +35,10 @@ import dev.tokenledger.config.GatewayConfig;
  * Runs the admission Lua scripts: by their SHA1 ({@code EVALSHA}, one round trip), sending the source only when a
  * Redis has not seen it yet (a fresh or restarted server). Every call has the configured timeout and is timed.
  * <p>
- * Calls made on an event loop go through a connection of that event loop, pipelined: the command is written and its
- * answer read by the thread that asked, with no hand-over to another thread (a pooled connection belongs to whichever
- * event loop opened it, and every command on it from another loop costs two thread wake-ups). The connection is
- * opened on first use and dropped when it fails; until it exists, and off the event loops, calls use the pool.
+ * Calls made on an event loop go through a connection kept for that event loop, pipelined, with no lease from the pool
+ * per call. The connection is opened on first use and dropped when it fails; until it exists, and off the event
+ * loops, calls use the pool. The Vert.x Redis client (4.5) opens every connection, these included, on the context the
+ * client was created on: one event loop writes and reads them all, whichever loop asked (see {@link #deadline}).
  */
 @ApplicationScoped
 public class RedisScripts {
@@ -156,10 +156,16 @@ public class RedisScripts {
 
     /**
      * A call that fails with {@link RedisSilent} once Redis has said nothing, to this or any other call, for the Redis
-     * timeout while it waited. Time this replica's event loop was late to look is not Redis's silence, nor is a wait
-     * behind other commands while Redis keeps answering: a burst queued on our own connections is not an outage. The
-     * call still fails after 20 timeouts (at least 5 s) without its own answer. A late answer is dropped: an admission
-     * given up this way is released by its caller.
+     * timeout while it waited. Time this replica's event loops were late is not Redis's silence, nor is a wait behind
+     * other commands while Redis keeps answering: a burst queued on our own connections is not an outage.
+     * <p>
+     * The answer is read by the event loop its connection belongs to, which need not be the loop watching the call:
+     * the Vert.x Redis client (4.5) opens every pooled connection on the context it was created on, so one loop reads
+     * all of them. Once the timeout has passed, {@link #probe} therefore asks every event loop to run a task after its
+     * next read of its sockets before judging: what arrived meanwhile has been read by then, and the time the loops
+     * took is theirs, not Redis's. Only when they were prompt and still no answer came is Redis silent. The call still
+     * fails after 20 timeouts (at least 5 s) without its own answer. A late answer is dropped: an admission given up
+     * this way is released by its caller.
      */
     <T> Uni<T> deadline(Uni<T> call) {
         return Uni.createFrom().emitter(emitter -> {
@@ -178,7 +184,7 @@ public class RedisScripts {
                 }
             });
             if (!wait.over.get()) {
-                watch(wait, timeoutNanos(), false);
+                watch(wait, timeoutNanos());
             }
         });
     }
@@ -213,37 +219,76 @@ public class RedisScripts {
         return config.admission().redisTimeout().toNanos();
     }
 
-    /**
-     * Looks again after {@code delay}: fails the call if Redis was silent long enough, or waits on. A look that comes
-     * late (this replica's event loop was busy) first lets the loop read what arrived meanwhile, and judges a
-     * millisecond later.
-     */
-    private void watch(Wait wait, long delay, boolean deferred) {
+    /** Looks again after {@code delay}, on the context watching the call; the timer's own lateness is not silence. */
+    private void watch(Wait wait, long delay) {
         long due = System.nanoTime() + delay;
         wait.timer.set(vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
-            if (wait.over.get()) {
-                return;
-            }
-            long now = System.nanoTime();
-            long lateNow = Math.max(0, now - due - 1_000_000);
-            wait.late += lateNow;
-            if (lateNow > 1_000_000 && !deferred) {
-                watch(wait, 1_000_000, true);
-                return;
-            }
-            long timeout = timeoutNanos();
-            long silent = now - Math.max(wait.start, lastAnswer) - wait.late;
-            boolean exhausted = now - wait.start >= Math.max(timeout * 20, 5_000_000_000L);
-            if (silent >= timeout || exhausted) {
-                if (wait.end()) {
-                    wait.emitter.fail(new RedisSilent(exhausted
-                            ? "no answer from Redis in " + (now - wait.start) / 1_000_000 + " ms"
-                            : "Redis silent for " + silent / 1_000_000 + " ms"));
-                }
-            } else {
-                watch(wait, Math.max(1_000_000, timeout - Math.max(0, silent)), false);
+            if (!wait.over.get()) {
+                long now = System.nanoTime();
+                wait.late += Math.max(0, now - due - 1_000_000);
+                judge(wait, now, -1);
             }
         }));
+    }
+
+    /**
+     * Fails the call, waits on, or probes the event loops. {@code probeLate} is how late the loops ran the last probe
+     * (-1: none since the last look); a probe later than a tenth of the timeout is no verdict, and is made again.
+     */
+    private void judge(Wait wait, long now, long probeLate) {
+        long timeout = timeoutNanos();
+        long silent = now - Math.max(wait.start, lastAnswer) - wait.late;
+        boolean exhausted = now - wait.start >= Math.max(timeout * 20, 5_000_000_000L);
+        if (!exhausted && silent < timeout) {
+            watch(wait, Math.max(1_000_000, timeout - Math.max(0, silent)));
+        } else if (!exhausted && (probeLate < 0 || probeLate > timeout / 10)) {
+            probe(wait, (ContextInternal) Vertx.currentContext());
+        } else if (wait.end()) {
+            wait.emitter.fail(new RedisSilent(exhausted
+                    ? "no answer from Redis in " + (now - wait.start) / 1_000_000 + " ms"
+                    : "Redis silent for " + silent / 1_000_000 + " ms"));
+        }
+    }
+
+    /**
+     * Has every event loop run a task scheduled 1 ms ahead, which Netty runs only in a later round of the loop, after
+     * a poll of its sockets (an answer that arrived before is read and handed on first), then judges again on
+     * {@code home}, the watching context (answers are handed there too, so they come before the judgement). The time
+     * beyond the 1 ms is the loops' lateness.
+     */
+    private void probe(Wait wait, ContextInternal home) {
+        long asked = System.nanoTime();
+        List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
+        vertx.nettyEventLoopGroup().forEach(loops::add);
+        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(loops.size());
+        Runnable arrived = () -> {
+            if (pending.decrementAndGet() == 0) {
+                home.runOnContext(v -> {
+                    if (!wait.over.get()) {
+                        long now = System.nanoTime();
+                        long late = Math.max(0, now - asked - 1_000_000);
+                        wait.late += late;
+                        judge(wait, now, late);
+                    }
+                });
+            }
+        };
+        for (io.netty.util.concurrent.EventExecutor loop : loops) {
+            onLoop(loop, () -> onLoop(loop, arrived, true), false);
+        }
+    }
+
+    /** Runs a task on a loop, now or 1 ms ahead; a loop shutting down has nothing left to read: it runs here. */
+    private static void onLoop(io.netty.util.concurrent.EventExecutor loop, Runnable task, boolean later) {
+        try {
+            if (later) {
+                loop.schedule(task, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                loop.execute(task);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     /** Redis gave no answer in time. */
@@ -297,7 +342,7 @@ public class RedisScripts {
         return null;
     }
 
-    /** Opens a connection on the event loop's own context, so that its reads are handled by that loop. */
+    /** Opens the event loop's connection (the client reads it on its own context's loop, not necessarily this one). */
     private void open(ContextInternal root, EventLoop loop) {
         root.runOnContext(v -> redis.getDelegate().connect().onComplete(ar -> {
             if (ar.failed() || stopped) {
