@@ -30,7 +30,6 @@ import dev.tokenledger.testing.RedisBehindProxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,30 +61,39 @@ class RedisSilenceTest {
     void aBusyReadingLoopIsNotRedisSilence() throws Exception {
         // a call made, and its timeout watched, on one event loop, whose connection is read by another (the Vert.x
         // client opens all its connections on the context it was created on)
-        ContextInternal caller = null;
-        EventLoop reader = null;
-        for (int i = 0; i < 16 && (reader == null || reader == caller.nettyEventLoop()); i++) {
-            caller = ((VertxInternal) vertx).createEventLoopContext();
-            reader = readerOf(caller);
+        // the answer sits unread while the loop that reads it is busy; then the command is not even written until then.
+        // Which loop reads a connection is the client's business (seen from its internals, not always right after
+        // reconnections): a scenario in which the answer came in time anyway is tried again with another caller.
+        for (boolean callFirst : new boolean[]{true, false}) {
+            boolean exercised = false;
+            for (int attempt = 0; attempt < 6 && !exercised; attempt++) {
+                ContextInternal caller = null;
+                java.util.Set<EventLoop> readers = null;
+                for (int i = 0; i < 16 && (readers == null || readers.contains(caller.nettyEventLoop())); i++) {
+                    caller = ((VertxInternal) vertx).createEventLoopContext();
+                    readers = readersOf(caller);
+                }
+                exercised = !readers.contains(caller.nettyEventLoop()) && answersWhileBusy(caller, readers, callFirst);
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(exercised,
+                    "the call's answer was never held up by a busy reading loop (call first: " + callFirst + ")");
         }
-        assertNotEquals(caller.nettyEventLoop(), reader, "no connection read by a loop other than its caller's");
-        // the answer sits unread while the loop that reads it is busy; then the command is not even written until then
-        answersWhileBusy(caller, reader, true);
-        answersWhileBusy(caller, reader, false);
     }
 
     /**
-     * A call from {@code caller} while every other event loop, {@code reader} among them, is busy for 600 ms (from
-     * before the call if not callFirst).
+     * A call from {@code caller} while every other event loop, {@code readers} among them, is busy for 600 ms (from
+     * before the call if not callFirst): fails if Redis is taken for silent, and tells whether the answer waited for
+     * the busy loops (else the scenario did not happen).
      */
-    private void answersWhileBusy(ContextInternal caller, EventLoop reader, boolean callFirst) throws Exception {
+    private boolean answersWhileBusy(ContextInternal caller, java.util.Set<EventLoop> readers, boolean callFirst)
+            throws Exception {
         List<io.netty.util.concurrent.EventExecutor> others = new java.util.ArrayList<>();
         vertx.nettyEventLoopGroup().forEach(loop -> {
             if (loop != caller.nettyEventLoop()) {
                 others.add(loop);
             }
         });
-        assertTrue(others.contains(reader));
+        assertTrue(others.containsAll(readers));
         java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(others.size());
         Runnable block = () -> others.forEach(loop -> loop.execute(() -> {
             busy.countDown();
@@ -113,8 +121,7 @@ class RedisSilenceTest {
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(1, r.toInteger());
-        assertTrue(ms >= 550, "answered in " + ms + " ms: the reading loop was not blocked (call first: " + callFirst
-                + ")");
+        return ms >= 550;
     }
 
     @Test
@@ -156,8 +163,11 @@ class RedisSilenceTest {
         return answer;
     }
 
-    /** The event loop that reads the connection calls on {@code caller}'s event loop use (the client's internals). */
-    private EventLoop readerOf(ContextInternal caller) throws Exception {
+    /**
+     * The event loops that read the connection calls on {@code caller}'s event loop use (the client's internals): the
+     * loop of its socket's channel, which reads the bytes, and that of the connection's context, which handles them.
+     */
+    private java.util.Set<EventLoop> readersOf(ContextInternal caller) throws Exception {
         Field connections = RedisScripts.class.getDeclaredField("connections");
         connections.setAccessible(true);
         Object held = null;
@@ -177,6 +187,10 @@ class RedisSilenceTest {
         Object actual = ((PooledRedisConnection) held).actual();
         Field context = actual.getClass().getDeclaredField("context");
         context.setAccessible(true);
-        return ((ContextInternal) context.get(actual)).nettyEventLoop();
+        Field socket = actual.getClass().getDeclaredField("netSocket");
+        socket.setAccessible(true);
+        return new java.util.HashSet<>(List.of(((ContextInternal) context.get(actual)).nettyEventLoop(),
+                ((io.vertx.core.net.impl.NetSocketInternal) socket.get(actual)).channelHandlerContext().channel()
+                        .eventLoop()));
     }
 }
