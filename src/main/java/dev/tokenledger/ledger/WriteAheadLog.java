@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +65,7 @@ final class WriteAheadLog implements Runnable {
     private volatile boolean running = true;
     private Thread thread;
     /** Forces sealed files (write-ahead-sync: batch) while the log thread appends on. */
-    private java.util.concurrent.ExecutorService syncs;
+    private ExecutorService syncs;
     /** Logged rows not yet in a batch, and when the oldest of them was logged (nanoTime). Logger thread only. */
     private List<Logged> pending = new ArrayList<>();
     private long oldest;
@@ -82,7 +85,7 @@ final class WriteAheadLog implements Runnable {
     void start() {
         thread = new Thread(this, "tokenledger-ledger-log");
         thread.setDaemon(true);
-        syncs = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+        syncs = Executors.newSingleThreadExecutor(task -> {
             Thread sync = new Thread(task, "tokenledger-ledger-sync");
             sync.setDaemon(true);
             return sync;
@@ -140,7 +143,7 @@ final class WriteAheadLog implements Runnable {
                 lines.add(Json.MAPPER.writeValueAsBytes(entry.row())); // UTF-8, escapes keep it on one line
                 logged.add(arrival);
             } catch (JsonProcessingException e) {
-                // e.g. a lone surrogate in a client-given name: the database's own check decides (dead letter)
+                // the group commit writes it, and the database's own checks decide (a dead letter at worst)
                 Log.errorf(e, "Ledger row %s cannot be logged: written before its answer", entry.row().requestId());
                 unwritable.add(entry);
             }
@@ -193,7 +196,7 @@ final class WriteAheadLog implements Runnable {
         if (sealed != null) {
             try {
                 syncs.execute(() -> sync(sealed));
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            } catch (RejectedExecutionException stopped) {
                 sync(sealed);
             }
         }
